@@ -1,0 +1,30 @@
+/* accelbench — work per kernel call, computed in one place from the descriptor. */
+#ifndef AB_KERNEL_WORK_H
+#define AB_KERNEL_WORK_H
+
+#include <stddef.h>
+
+#include "accelbench/kernel.h"
+#include "accelbench/status.h"
+
+const char *ab_kernel_kind_name(ab_kernel_kind k);
+ab_kernel_kind ab_kernel_kind_parse(const char *name);
+
+/* Floating-point (or integer) operations one call performs: 2*m*n*k for GEMM. */
+double ab_kernel_flops(const ab_kernel_desc *d);
+
+/* Minimum bytes one call must move to and from device memory (read inputs once, write
+ * the output once): the denominator of arithmetic intensity for the roofline. */
+double ab_kernel_bytes(const ab_kernel_desc *d);
+
+/* Operand buffers of a kernel: count and size of each (A, B, C for GEMM). */
+size_t ab_kernel_operand_count(const ab_kernel_desc *d);
+size_t ab_kernel_operand_bytes(const ab_kernel_desc *d, size_t operand);
+
+/* Check a descriptor for impossible shapes and size overflow; writes why into msg. */
+ab_status ab_kernel_check(const ab_kernel_desc *d, char *msg, size_t msg_len);
+
+/* Stable text form of the shape for case ids and tables: "m=1024 n=1024 k=1024 nn". */
+void ab_kernel_shape_str(const ab_kernel_desc *d, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,186 @@
+/* accelbench — kernel descriptors: what one call of a kernel does, as data.
+ *
+ * A descriptor names an operation at the level of its mathematics (GEMM with dtypes,
+ * transposes and shape; later conv2d, attention, norms, ...). It says nothing about how a
+ * backend computes it. FLOPs and bytes moved are functions of the descriptor, computed in
+ * one place inside the harness (bench/kernel.c), never by a backend.
+ *
+ * Layout rules a backend can rely on:
+ *  - All matrices are dense, row-major, with the tightest leading dimension
+ *    (lda = cols of A as stored). Column-major libraries (cuBLAS, rocBLAS, CLBlast in
+ *    column-major mode) compute C^T = B^T * A^T, which is the same memory.
+ *  - GEMM operands are passed to the backend in the order A, B, C.
+ *  - C = op(A) * op(B), alpha = 1, beta = 0. op(X) is X or X^T as the trans flags say.
+ *
+ * Fields are only ever appended; `params` is a union padded to a fixed size so the
+ * descriptor keeps its layout when new kernel kinds arrive.
+ */
+#ifndef ACCELBENCH_KERNEL_H
+#define ACCELBENCH_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ab_dtype {
+  AB_DTYPE_INVALID = 0,
+  AB_DTYPE_F64 = 1,
+  AB_DTYPE_F32 = 2,
+  AB_DTYPE_F16 = 3,  /* IEEE 754 binary16 */
+  AB_DTYPE_BF16 = 4, /* bfloat16: the top 16 bits of a binary32 */
+  AB_DTYPE_I8 = 5,   /* signed 8-bit integer */
+  AB_DTYPE_I32 = 6,  /* signed 32-bit integer (int8 GEMM accumulates into it) */
+  AB_DTYPE_COUNT
+} ab_dtype;
+
+typedef enum ab_kernel_kind {
+  AB_KERNEL_INVALID = 0,
+  AB_KERNEL_GEMM = 1,
+  /* Reserved for the inference-kernel suite; values are fixed now so run files and
+   * backends built today keep their meaning. A backend answers AB_E_UNSUPPORTED for
+   * any kind it does not know. */
+  AB_KERNEL_CONV2D = 2,
+  AB_KERNEL_ATTENTION = 3,
+  AB_KERNEL_NORM = 4,
+  AB_KERNEL_SOFTMAX = 5,
+  AB_KERNEL_ACTIVATION = 6,
+  AB_KERNEL_MEMBW = 7,    /* device memory bandwidth (copy / triad) */
+  AB_KERNEL_COPY_H2D = 8, /* host-to-device transfer */
+  AB_KERNEL_COPY_D2H = 9, /* device-to-host transfer */
+  AB_KERNEL_PEAK = 10,    /* peak-compute microbenchmark */
+  AB_KERNEL_LAUNCH = 11,  /* empty-kernel launch latency */
+  AB_KERNEL_KIND_COUNT
+} ab_kernel_kind;
+
+/* C[m x n] = op(A) * op(B); op(A) is m x k, op(B) is k x n. */
+typedef struct ab_gemm_params {
+  int64_t m;
+  int64_t n;
+  int64_t k;
+  int32_t trans_a; /* 0: A stored m x k; 1: A stored k x m */
+  int32_t trans_b; /* 0: B stored k x n; 1: B stored n x k */
+} ab_gemm_params;
+
+/* AB_KERNEL_MEMBW: copy `bytes` from operand 0 to operand 1 (both device buffers);
+ * moves 2*bytes. AB_KERNEL_COPY_H2D / _D2H: transfer `bytes` between host memory the
+ * backend owns and operand 0; `pinned` asks for page-locked / mapped host memory. */
+typedef struct ab_transfer_params {
+  int64_t bytes;
+  int32_t pinned;
+  int32_t reserved;
+} ab_transfer_params;
+
+/* AB_KERNEL_PEAK: `items` independent work items, each doing `fma_per_item` dependent-free
+ * fused multiply-adds (2 FLOPs each) in `dtype`, writing one value per item to operand 0.
+ * AB_KERNEL_LAUNCH: one empty kernel per iteration; no operands, no params. */
+typedef struct ab_peak_params {
+  int64_t items;
+  int64_t fma_per_item;
+} ab_peak_params;
+
+typedef struct ab_kernel_desc {
+  uint32_t struct_size; /* sizeof(ab_kernel_desc) of the writer */
+  ab_kernel_kind kind;
+  ab_dtype dtype;     /* input (A, B) element type */
+  ab_dtype out_dtype; /* output (C) element type */
+  union {
+    ab_gemm_params gemm;
+    ab_transfer_params transfer;
+    ab_peak_params peak;
+    int64_t reserved[16]; /* keeps the union's size fixed across versions */
+  } params;
+} ab_kernel_desc;
+
+/* Bytes of one element; 0 for AB_DTYPE_INVALID. */
+static inline size_t ab_dtype_size(ab_dtype t) {
+  switch (t) {
+  case AB_DTYPE_F64: return 8;
+  case AB_DTYPE_F32: return 4;
+  case AB_DTYPE_I32: return 4;
+  case AB_DTYPE_F16: return 2;
+  case AB_DTYPE_BF16: return 2;
+  case AB_DTYPE_I8: return 1;
+  default: return 0;
+  }
+}
+
+/* bfloat16 <-> binary32. Round to nearest even; NaN stays NaN. */
+static inline float ab_bf16_to_f32(uint16_t h) {
+  uint32_t u = (uint32_t)h << 16;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+static inline uint16_t ab_f32_to_bf16(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu))
+    return (uint16_t)((u >> 16) | 0x40u); /* quiet NaN */
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return (uint16_t)(u >> 16);
+}
+
+/* binary16 <-> binary32. Round to nearest even, with subnormals, inf and NaN. */
+static inline float ab_f16_to_f32(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1fu;
+  uint32_t man = h & 0x3ffu;
+  uint32_t u;
+  if (exp == 0x1f) {
+    u = sign | 0x7f800000u | (man << 13);
+  } else if (exp != 0) {
+    u = sign | ((exp + 112u) << 23) | (man << 13);
+  } else if (man == 0) {
+    u = sign;
+  } else { /* subnormal: normalise */
+    exp = 113;
+    while (!(man & 0x400u)) {
+      man <<= 1;
+      exp--;
+    }
+    u = sign | (exp << 23) | ((man & 0x3ffu) << 13);
+  }
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+static inline uint16_t ab_f32_to_f16(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  uint16_t sign = (uint16_t)((u >> 16) & 0x8000u);
+  uint32_t exp = (u >> 23) & 0xffu;
+  uint32_t man = u & 0x7fffffu;
+  if (exp == 0xff) /* inf or NaN */
+    return (uint16_t)(sign | 0x7c00u | (man ? 0x200u : 0u));
+  int32_t e = (int32_t)exp - 127 + 15;
+  if (e >= 0x1f)
+    return (uint16_t)(sign | 0x7c00u); /* overflow to inf */
+  if (e <= 0) {                        /* subnormal or zero in binary16 */
+    if (e < -10)
+      return sign;
+    man |= 0x800000u;
+    uint32_t shift = (uint32_t)(14 - e);
+    uint32_t half = man >> shift;
+    uint32_t rem = man & ((1u << shift) - 1u);
+    uint32_t mid = 1u << (shift - 1u);
+    if (rem > mid || (rem == mid && (half & 1u)))
+      half++;
+    return (uint16_t)(sign | half);
+  }
+  uint32_t half = ((uint32_t)e << 10) | (man >> 13);
+  uint32_t rem = man & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (half & 1u)))
+    half++; /* may carry into the exponent, which is the right answer */
+  return (uint16_t)(sign | half);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

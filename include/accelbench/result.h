@@ -1,0 +1,96 @@
+/* accelbench — the result model: what one planned case leaves behind.
+ *
+ * Every planned case produces exactly one ab_case_result, whatever happened to it
+ * (clpeak's rule: results never vanish). The run file (docs/run-file.md) is the JSON form
+ * of these records; reports are rendered only from run files.
+ */
+#ifndef ACCELBENCH_RESULT_H
+#define ACCELBENCH_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ab_case_status {
+  AB_CASE_OK = 0,           /* ran, validated, timed */
+  AB_CASE_UNSUPPORTED = 1,  /* the device or provider does not offer it (reason says why) */
+  AB_CASE_FAILED = 2,       /* the backend returned an error */
+  AB_CASE_WRONG_RESULT = 3, /* ran, but the output disagrees with the float64 reference */
+  AB_CASE_CRASHED = 4,      /* the process running it died (signal in the reason) */
+  AB_CASE_TIMEOUT = 5,      /* exceeded its time limit and was stopped */
+  AB_CASE_SKIPPED = 6,      /* not attempted (filtered out, device absent, too large) */
+  AB_CASE_STATUS_COUNT
+} ab_case_status;
+
+/* Robust statistics of a sample of per-iteration times (seconds). */
+typedef struct ab_stats {
+  uint32_t n;
+  double median, mean, min, max, p5, p95, stdev, cv;
+  double median_ci95_lo, median_ci95_hi; /* distribution-free CI of the median */
+} ab_stats;
+
+typedef enum ab_timer_source {
+  AB_TIMER_HOST = 0,   /* host monotonic clock around the backend call */
+  AB_TIMER_DEVICE = 1, /* device events / timers reported by the backend */
+} ab_timer_source;
+
+typedef enum ab_stop_reason {
+  AB_STOP_NONE = 0,
+  AB_STOP_CV = 1,          /* sigma/mu fell below the target */
+  AB_STOP_TIME_CAP = 2,    /* the per-case time cap was reached */
+  AB_STOP_MAX_SAMPLES = 3, /* the sample limit was reached */
+} ab_stop_reason;
+
+typedef struct ab_validation {
+  bool checked;
+  uint64_t elements_checked; /* sampled output elements compared with the reference */
+  uint64_t elements_total;
+  uint64_t mismatches;
+  double max_abs_error;
+  double max_error_ratio; /* max over elements of |error| / tolerance; <= 1 passes */
+  char rule[96];          /* the tolerance rule, in words */
+} ab_validation;
+
+typedef struct ab_case_result {
+  /* identity: the comparison key is backend/device uid/provider/kernel/dtypes/shape */
+  char case_id[160];
+  char set[48]; /* the shape set the case came from: "square", "deepbench-server", ... */
+  char backend[32];
+  uint32_t device_index;
+  char device_uid[64];
+  char device_name[128];
+  char provider[32];
+  ab_kernel_desc desc;
+
+  ab_case_status status;
+  char reason[512];
+  char implementation[128];
+
+  /* timing */
+  ab_timer_source timer;
+  ab_stats time_s;      /* per-iteration time, from `timer` */
+  ab_stats host_time_s; /* per-iteration host time, always measured (launch overhead) */
+  uint32_t iterations_per_sample;
+  uint64_t iterations_total;
+  double warmup_s;
+  double setup_s; /* compile / plan time from case_prepare, outside the timed figures */
+  double measured_s;
+  ab_stop_reason stop_reason;
+
+  /* work per call, from the descriptor */
+  double flops;
+  double bytes;
+
+  ab_validation validation;
+} ab_case_result;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,79 @@
+/* accelbench — the run file: the versioned JSON source of truth (docs/run-file.md,
+ * reports/schema/run-file.schema.json). Everything else is rendered from it. */
+#ifndef AB_RUNFILE_H
+#define AB_RUNFILE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "accelbench/backend.h"
+#include "accelbench/result.h"
+
+/* Bump on any change a reader must know about; documented in docs/run-file.md. */
+#define AB_RUNFILE_SCHEMA_VERSION 1
+
+typedef struct ab_backend_record {
+  char name[32];
+  char module_path[1024];
+  char description[160];
+  uint32_t abi_major, abi_minor;
+  bool enabled;
+  char disabled_reason[512];
+} ab_backend_record;
+
+typedef struct ab_device_record {
+  char backend[32];
+  uint32_t index;
+  ab_device_info info;
+} ab_device_record;
+
+typedef struct ab_run {
+  char harness_version[32];
+  char git_commit[48];
+  char started_utc[32]; /* ISO 8601, "2026-11-23T16:50:54Z" */
+  char finished_utc[32];
+  double wall_s;
+  char command_line[1024];
+  bool complete; /* false for a run cut short (signal, crash of the harness) */
+
+  /* the suite as used: its name, path, full text and the effective measurement options */
+  char suite_name[64];
+  char suite_path[1024];
+  char *suite_text;        /* owned */
+  json_t *suite_effective; /* owned: measure options, seed, filters as applied */
+
+  json_t *system; /* owned: from ab_sysinfo_collect() */
+
+  ab_backend_record *backends;
+  size_t n_backends;
+  ab_device_record *devices;
+  size_t n_devices;
+  ab_case_result *cases;
+  size_t n_cases;
+} ab_run;
+
+/* JSON form of one case / device / backend record, and back. The *_from_json functions
+ * validate types and write "FIELD: expected ..." into msg (AB_MSG_LEN) on error. */
+json_t *ab_case_to_json(const ab_case_result *c);
+ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg);
+json_t *ab_device_to_json(const ab_device_record *d);
+json_t *ab_backend_to_json(const ab_backend_record *b);
+
+/* The whole run as JSON (new reference). */
+json_t *ab_run_to_json(const ab_run *run);
+
+/* Write the run file atomically (temporary file in the same directory, fsync, rename). */
+ab_status ab_run_write(const ab_run *run, const char *path, char *msg);
+
+/* Write any JSON value atomically, indented. */
+ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg);
+
+void ab_run_free(ab_run *run);
+
+/* Names used in run files: "ok", "unsupported", ...; "invalid" for out-of-range input. */
+const char *ab_case_status_name(ab_case_status s);
+ab_status ab_case_status_parse(const char *name, ab_case_status *out);
+const char *ab_timer_source_name(ab_timer_source t);
+const char *ab_stop_reason_name(ab_stop_reason r);
+
+#endif
