@@ -1,5 +1,5 @@
-/* accelbench — a suite: what to run and how to measure it, as loaded from configs/*.yaml.
- * The loader (bench/config.c) turns YAML into this; the planner expands it per device. */
+/* accelbench — a suite: what to run and how to measure it, as loaded from the YAML files in
+ * configs/. The loader (bench/config.c) turns YAML into this; the planner expands it per device. */
 #ifndef AB_SUITE_H
 #define AB_SUITE_H
 

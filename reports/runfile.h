@@ -52,6 +52,16 @@ typedef struct ab_run {
   size_t n_cases;
 } ab_run;
 
+/* Rates of a case, derived in this one place from its work (flops, bytes) and its median
+ * time and CI (never inside a backend). Zero when the case has no timing. */
+typedef struct ab_case_rates {
+  double gflops_median, gflops_ci95_lo, gflops_ci95_hi;
+  double gbytes_per_s_median;
+  double arithmetic_intensity; /* flops per byte */
+} ab_case_rates;
+
+void ab_case_rates_compute(const ab_case_result *c, ab_case_rates *out);
+
 /* JSON form of one case / device / backend record, and back. The *_from_json functions
  * validate types and write "FIELD: expected ..." into msg (AB_MSG_LEN) on error. */
 json_t *ab_case_to_json(const ab_case_result *c);

@@ -1,0 +1,16 @@
+/* accelbench — helpers shared by the subcommands. */
+#ifndef AB_CLI_COMMON_H
+#define AB_CLI_COMMON_H
+
+#include <stddef.h>
+
+#include "suite.h"
+
+/* Resolve a suite argument: a path to a file, or the name of a shipped suite ("quick")
+ * looked up in $ACCELBENCH_CONFIG_DIR, the source tree and the install directory. */
+ab_status ab_resolve_suite(const char *arg, char *path, size_t len, char *msg);
+
+/* Split "a,b,c" and append the parts to a growing list (pointers into `arg`). */
+int ab_list_append_csv(char *arg, const char ***list, size_t *n);
+
+#endif

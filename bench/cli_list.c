@@ -1,0 +1,97 @@
+/* accelbench list — backends (enabled or with the reason they are not) and devices. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "loader.h"
+#include "util.h"
+
+static void list_usage(FILE *out) {
+  fprintf(out, "usage: accelbench list [--help]\n"
+               "\n"
+               "List every backend module found, whether it is enabled (and why not), and the\n"
+               "devices of the enabled ones as BACKEND:INDEX, the form --device takes.\n"
+               "Modules are searched in $" AB_BACKEND_PATH_ENV " (colon-separated), then:\n");
+  const char *dirs[32];
+  size_t n = ab_backend_search_dirs(dirs, 32);
+  for (size_t i = 0; i < n; i++)
+    fprintf(out, "  %s\n", dirs[i]);
+}
+
+static void print_size(uint64_t bytes) {
+  if (bytes == 0)
+    printf("unknown");
+  else
+    printf("%.1f GiB", (double)bytes / (1024.0 * 1024.0 * 1024.0));
+}
+
+static void print_device(const ab_loaded_backend *lb, uint32_t i) {
+  ab_device_info info = {.struct_size = sizeof info};
+  char msg[AB_MSG_LEN] = "";
+  if (lb->table.device_info(i, &info, msg) != AB_OK) {
+    printf("    %s:%u  device_info failed: %s\n", lb->name, i, msg);
+    return;
+  }
+  printf("    %s:%u  %s (%s)\n", lb->name, i, info.name, info.vendor[0] ? info.vendor : "?");
+  printf("           memory ");
+  print_size(info.memory_bytes);
+  printf(", compute units %u, max clock %s%u MHz, runtime %s, driver %s\n", info.compute_units,
+         info.max_clock_mhz ? "" : "unknown ", info.max_clock_mhz,
+         info.runtime_version[0] ? info.runtime_version : "unknown",
+         info.driver_version[0] ? info.driver_version : "unknown");
+  for (uint32_t a = 0; a < info.n_attrs && a < AB_MAX_ATTRS; a++)
+    printf("           %s: %s\n", info.attrs[a].key, info.attrs[a].value);
+}
+
+static void print_backend(const ab_loaded_backend *lb) {
+  if (!lb->loaded) {
+    printf("  %-10s refused   %s\n", lb->name, lb->disabled_reason);
+    return;
+  }
+  printf("  %-10s %-9s %s\n", lb->name, lb->enabled ? "enabled" : "disabled",
+         lb->table.description ? lb->table.description : "");
+  printf("             module %s (ABI %u.%u)\n", lb->path, lb->table.abi_major,
+         lb->table.abi_minor);
+  printf("             providers:");
+  for (const char *const *p = lb->table.providers; *p; p++)
+    printf(" %s", *p);
+  printf("\n");
+  if (!lb->enabled) {
+    printf("             disabled: %s\n", lb->disabled_reason);
+    return;
+  }
+  for (uint32_t i = 0; i < lb->n_devices; i++)
+    print_device(lb, i);
+}
+
+int ab_cmd_list(int argc, char **argv) {
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  optind = 1;
+  for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+    if (c == 'h') {
+      list_usage(stdout);
+      return AB_EXIT_OK;
+    }
+    list_usage(stderr);
+    return AB_EXIT_USAGE;
+  }
+  if (optind < argc) {
+    fprintf(stderr, "accelbench list: unexpected argument '%s'\n", argv[optind]);
+    return AB_EXIT_USAGE;
+  }
+  ab_backend_set set;
+  char msg[AB_MSG_LEN] = "";
+  if (ab_backends_discover(&set, msg) != AB_OK) {
+    fprintf(stderr, "accelbench list: %s\n", msg);
+    return AB_EXIT_ENV;
+  }
+  printf("backends:\n");
+  if (set.n == 0)
+    printf("  none found (searched $%s and the build and install directories)\n",
+           AB_BACKEND_PATH_ENV);
+  for (size_t i = 0; i < set.n; i++)
+    print_backend(&set.items[i]);
+  ab_backends_free(&set);
+  return AB_EXIT_OK;
+}

@@ -1,0 +1,47 @@
+/* accelbench — subcommand dispatch and top-level help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: accelbench [--version] [--help] <command> [<args>]\n"
+               "\n"
+               "Vendor-neutral benchmark harness for AI accelerators.\n"
+               "\n"
+               "commands:\n"
+               "  run    run a suite on every device found (default: the quick suite) and write\n"
+               "         a run file (JSON) plus a summary\n"
+               "  list   list backends (with the reason a backend is disabled) and devices\n"
+               "\n"
+               "'accelbench <command> --help' describes a command and its options.\n"
+               "With no command, 'run' is assumed.\n"
+               "\n"
+               "exit codes:\n"
+               "  0  every case ran; none failed, crashed, timed out or returned wrong results\n"
+               "  1  at least one case failed, crashed, timed out or returned wrong results\n"
+               "  2  bad usage or a config that does not load\n"
+               "  3  no usable device, or output that cannot be written\n");
+}
+
+int ab_cli_main(int argc, char **argv) {
+  if (argc < 2)
+    return ab_cmd_run(argc, argv);
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    usage(stdout);
+    return AB_EXIT_OK;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    printf("accelbench %s (%s)\n", AB_VERSION, AB_GIT_COMMIT);
+    return AB_EXIT_OK;
+  }
+  if (strcmp(cmd, "run") == 0)
+    return ab_cmd_run(argc - 1, argv + 1);
+  if (strcmp(cmd, "list") == 0)
+    return ab_cmd_list(argc - 1, argv + 1);
+  if (cmd[0] == '-') /* options without a command belong to 'run' */
+    return ab_cmd_run(argc, argv);
+  fprintf(stderr, "accelbench: unknown command '%s' (expected run or list; see --help)\n", cmd);
+  return AB_EXIT_USAGE;
+}

@@ -1,0 +1,26 @@
+/* accelbench — float64 reference kernels and validation of backend results. */
+#ifndef AB_REFERENCE_H
+#define AB_REFERENCE_H
+
+#include <stdint.h>
+
+#include "accelbench/kernel.h"
+#include "accelbench/result.h"
+
+/* Reference value of GEMM output element (i, j), in float64, and the sum of |a*b| terms
+ * (the scale of the rounding error an accumulation can make). */
+double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b, int64_t i,
+                           int64_t j, double *abs_sum);
+
+/* Compare `c` (the backend's output, host copy) with the reference on up to
+ * `max_elements` elements (all of them when the output is small; otherwise corners plus
+ * a seeded random sample, with the count also bounded so the check stays cheap for huge
+ * k). Fills `v`; returns 1 when every checked element is within tolerance. */
+int ab_validate_gemm(const ab_kernel_desc *d, const void *a, const void *b, const void *c,
+                     uint64_t max_elements, uint64_t seed, ab_validation *v);
+
+/* Tolerance for one output element: accumulation error allowed by the dtype times the
+ * sum of |a*b|, plus rounding of the output. Exposed for tests. */
+double ab_gemm_tolerance(const ab_kernel_desc *d, double ref, double abs_sum);
+
+#endif

@@ -1,0 +1,338 @@
+/* The measurement core (docs/measurement.md).
+ *
+ * Per case: seeded inputs -> device buffers (output poisoned, so a kernel that writes
+ * nothing cannot pass) -> case_prepare (compile/plan time kept out of the figures) ->
+ * warm-up -> iterations per sample calibrated to last >= sample_min_s (far above the
+ * clock's resolution) -> samples until CV < target (after min_samples) or the time cap ->
+ * output copied back and validated against float64 (STREAM's discipline: validate after
+ * timing). */
+#include "runner.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inputs.h"
+#include "kernel.h"
+#include "reference.h"
+#include "stats.h"
+#include "util.h"
+
+/* A calibrated sample never runs more than this many iterations in one call. */
+#define AB_MAX_ITERS_PER_SAMPLE 1000000u
+/* Iterations per sample are sized to last at least this many timer ticks. */
+#define AB_MIN_TICKS_PER_SAMPLE 1000.0
+
+typedef struct case_ctx {
+  ab_open_device *dev;
+  const ab_suite *suite;
+  ab_case_result *res;
+  size_t n_ops;
+  void *host[8];
+  ab_buffer *dbuf[8];
+  void *case_state;
+  bool prepared;
+} case_ctx;
+
+static void set_status(ab_case_result *res, ab_case_status st, const char *fmt,
+                       const char *detail) {
+  res->status = st;
+  snprintf(res->reason, sizeof res->reason, fmt, detail);
+}
+
+void ab_case_identity(ab_case_result *res, const ab_open_device *dev, const ab_case_spec *spec,
+                      const char *provider) {
+  char shape[96];
+  memset(res, 0, sizeof *res);
+  ab_strlcpy(res->set, spec->set, sizeof res->set);
+  ab_strlcpy(res->backend, dev->backend->name, sizeof res->backend);
+  res->device_index = dev->index;
+  ab_strlcpy(res->device_uid, dev->info.uid, sizeof res->device_uid);
+  ab_strlcpy(res->device_name, dev->info.name, sizeof res->device_name);
+  ab_strlcpy(res->provider, provider, sizeof res->provider);
+  res->desc = spec->desc;
+  res->flops = ab_kernel_flops(&spec->desc);
+  res->bytes = ab_kernel_bytes(&spec->desc);
+  ab_kernel_shape_str(&spec->desc, shape, sizeof shape);
+  snprintf(res->case_id, sizeof res->case_id, "%s:%u/%s/%s/%s/%s", dev->backend->name, dev->index,
+           provider, ab_kernel_kind_name(spec->desc.kind), ab_dtype_name(spec->desc.dtype), shape);
+}
+
+/* ---- buffers ------------------------------------------------------------------------ */
+
+static size_t device_bytes_needed(const ab_kernel_desc *d) {
+  size_t total = 0;
+  for (size_t i = 0; i < ab_kernel_operand_count(d); i++)
+    total += ab_kernel_operand_bytes(d, i);
+  return total;
+}
+
+/* Inputs get seeded data; the output is poisoned with 0xff bytes (NaN for floats, -1 for
+ * integers) so that a kernel that leaves it untouched fails validation. */
+static int make_operands(case_ctx *c, char *msg) {
+  const ab_kernel_desc *d = &c->res->desc;
+  const ab_backend *t = &c->dev->backend->table;
+  c->n_ops = ab_kernel_operand_count(d);
+  for (size_t i = 0; i < c->n_ops; i++) {
+    size_t bytes = ab_kernel_operand_bytes(d, i);
+    c->host[i] = malloc(bytes ? bytes : 1);
+    if (!c->host[i]) {
+      ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", bytes);
+      return 0;
+    }
+    bool is_output = i + 1 == c->n_ops;
+    if (is_output)
+      memset(c->host[i], 0xff, bytes);
+    else
+      ab_fill_random(c->host[i], d->dtype, bytes / ab_dtype_size(d->dtype),
+                     ab_operand_seed(c->suite->seed, i));
+    if (t->buffer_alloc(c->dev->state, bytes, &c->dbuf[i], msg) != AB_OK)
+      return 0;
+    if (t->copy_to_device(c->dev->state, c->dbuf[i], 0, c->host[i], bytes, msg) != AB_OK)
+      return 0;
+  }
+  return 1;
+}
+
+static void free_operands(case_ctx *c) {
+  const ab_backend *t = &c->dev->backend->table;
+  if (c->prepared && t->case_release)
+    t->case_release(c->dev->state, c->case_state);
+  for (size_t i = 0; i < c->n_ops; i++) {
+    if (c->dbuf[i])
+      t->buffer_free(c->dev->state, c->dbuf[i]);
+    free(c->host[i]);
+  }
+}
+
+/* ---- timing ------------------------------------------------------------------------- */
+
+/* One backend call of `iters` iterations; per-iteration seconds from the chosen timer. */
+static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, double *host_per_iter,
+                            char *msg) {
+  ab_timing tm = {.struct_size = sizeof tm, .device_seconds = -1.0};
+  double t0 = ab_now_s();
+  ab_status st = c->dev->backend->table.case_run(c->dev->state, c->case_state, iters, &tm, msg);
+  double host = ab_now_s() - t0;
+  if (st != AB_OK)
+    return st;
+  *host_per_iter = host / iters;
+  if (tm.device_seconds >= 0.0) {
+    c->res->timer = AB_TIMER_DEVICE;
+    *per_iter = tm.device_seconds / iters;
+  } else {
+    c->res->timer = AB_TIMER_HOST;
+    *per_iter = *host_per_iter;
+  }
+  return AB_OK;
+}
+
+/* Warm up; returns the fastest host time of one call, the estimate used to calibrate. */
+static ab_status warm_up(case_ctx *c, double *t_call, char *msg) {
+  const ab_measure_opts *m = &c->suite->measure;
+  double start = ab_now_s(), best = INFINITY;
+  uint32_t calls = 0;
+  do {
+    double dev, host;
+    ab_status st = timed_call(c, 1, &dev, &host, msg);
+    if (st != AB_OK)
+      return st;
+    best = host < best ? host : best;
+    calls++;
+  } while (calls < m->warmup_min_calls || ab_now_s() - start < m->warmup_s);
+  c->res->warmup_s = ab_now_s() - start;
+  *t_call = best;
+  return AB_OK;
+}
+
+static uint32_t calibrate_iterations(const ab_measure_opts *m, double t_call) {
+  double target = m->sample_min_s;
+  double floor_s = AB_MIN_TICKS_PER_SAMPLE * ab_clock_resolution_s();
+  if (target < floor_s)
+    target = floor_s;
+  double iters = t_call > 0.0 ? ceil(target / t_call) : AB_MAX_ITERS_PER_SAMPLE;
+  if (iters < 1.0)
+    iters = 1.0;
+  if (iters > AB_MAX_ITERS_PER_SAMPLE)
+    iters = AB_MAX_ITERS_PER_SAMPLE;
+  return (uint32_t)iters;
+}
+
+static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
+  const ab_measure_opts *m = &c->suite->measure;
+  size_t cap = m->max_samples ? m->max_samples : 1;
+  double *dev = malloc(cap * sizeof *dev), *host = malloc(cap * sizeof *host);
+  ab_status st = AB_OK;
+  size_t n = 0;
+  if (!dev || !host) {
+    ab_msgf(msg, AB_MSG_LEN, "out of memory for %zu samples", cap);
+    st = AB_E_NOMEM;
+    goto out;
+  }
+  double start = ab_now_s();
+  for (;;) {
+    st = timed_call(c, iters, &dev[n], &host[n], msg);
+    if (st != AB_OK)
+      goto out;
+    n++;
+    c->res->iterations_total += iters;
+    if (n >= m->min_samples && ab_cv(dev, n) < m->target_cv) {
+      c->res->stop_reason = AB_STOP_CV;
+      break;
+    }
+    if (ab_now_s() - start >= m->time_cap_s) {
+      c->res->stop_reason = AB_STOP_TIME_CAP;
+      break;
+    }
+    if (n >= cap) {
+      c->res->stop_reason = AB_STOP_MAX_SAMPLES;
+      break;
+    }
+  }
+  c->res->measured_s = ab_now_s() - start;
+  ab_stats_compute(dev, n, &c->res->time_s);
+  ab_stats_compute(host, n, &c->res->host_time_s);
+out:
+  free(dev);
+  free(host);
+  return st;
+}
+
+/* ---- validation --------------------------------------------------------------------- */
+
+static ab_status validate(case_ctx *c, char *msg) {
+  const ab_kernel_desc *d = &c->res->desc;
+  size_t out = c->n_ops - 1;
+  ab_status st = c->dev->backend->table.copy_to_host(c->dev->state, c->host[out], c->dbuf[out], 0,
+                                                     ab_kernel_operand_bytes(d, out), msg);
+  if (st != AB_OK)
+    return st;
+  ab_validate_gemm(d, c->host[0], c->host[1], c->host[out], c->suite->validate_max_elements,
+                   c->suite->seed ^ UINT64_C(0x5eed), &c->res->validation);
+  return AB_OK;
+}
+
+static void finish_validated(ab_case_result *res) {
+  const ab_validation *v = &res->validation;
+  if (v->mismatches == 0) {
+    res->status = AB_CASE_OK;
+    return;
+  }
+  res->status = AB_CASE_WRONG_RESULT;
+  snprintf(res->reason, sizeof res->reason,
+           "%llu of %llu checked elements outside tolerance (max |err| %.3g, %.3g x tolerance)",
+           (unsigned long long)v->mismatches, (unsigned long long)v->elements_checked,
+           v->max_abs_error, v->max_error_ratio);
+}
+
+/* ---- one case ----------------------------------------------------------------------- */
+
+static bool fits_device(const ab_open_device *dev, const ab_kernel_desc *d, ab_case_result *res) {
+  uint64_t need = device_bytes_needed(d), have = dev->info.memory_bytes;
+  if (have == 0 || need <= have / 10 * 9)
+    return true;
+  char detail[160];
+  snprintf(detail, sizeof detail, "needs %llu bytes of device memory, device has %llu",
+           (unsigned long long)need, (unsigned long long)have);
+  set_status(res, AB_CASE_SKIPPED, "%s", detail);
+  return false;
+}
+
+static void run_prepared(case_ctx *c, char *msg) {
+  double t_call;
+  uint32_t iters;
+  if (warm_up(c, &t_call, msg) != AB_OK)
+    goto failed;
+  iters = calibrate_iterations(&c->suite->measure, t_call);
+  c->res->iterations_per_sample = iters;
+  if (sample_loop(c, iters, msg) != AB_OK)
+    goto failed;
+  if (validate(c, msg) != AB_OK)
+    goto failed;
+  finish_validated(c->res);
+  return;
+failed:
+  set_status(c->res, AB_CASE_FAILED, "%s", msg);
+}
+
+void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
+                 const ab_suite *suite, ab_case_result *res) {
+  char msg[AB_MSG_LEN] = "";
+  ab_case_identity(res, dev, spec, provider);
+  if (ab_kernel_check(&spec->desc, msg, sizeof msg) != AB_OK) {
+    set_status(res, AB_CASE_FAILED, "invalid case: %s", msg);
+    return;
+  }
+  if (!dev->open) {
+    set_status(res, AB_CASE_FAILED, "device did not open: %s", dev->open_error);
+    return;
+  }
+  if (spec->desc.kind != AB_KERNEL_GEMM) {
+    set_status(res, AB_CASE_UNSUPPORTED, "%s", "no float64 reference for this kernel kind yet");
+    return;
+  }
+  if (!fits_device(dev, &spec->desc, res))
+    return;
+
+  case_ctx c = {.dev = dev, .suite = suite, .res = res};
+  if (!make_operands(&c, msg)) {
+    set_status(res, AB_CASE_FAILED, "buffers: %s", msg);
+    goto out;
+  }
+  ab_case_info info = {.struct_size = sizeof info};
+  double t0 = ab_now_s();
+  ab_status st = dev->backend->table.case_prepare(dev->state, &spec->desc, provider, c.dbuf,
+                                                  c.n_ops, &c.case_state, &info, msg);
+  res->setup_s = info.setup_seconds > 0.0 ? info.setup_seconds : ab_now_s() - t0;
+  if (st == AB_E_UNSUPPORTED) {
+    set_status(res, AB_CASE_UNSUPPORTED, "%s", msg[0] ? msg : "unsupported (no reason given)");
+    goto out;
+  }
+  if (st != AB_OK) {
+    set_status(res, AB_CASE_FAILED, "prepare: %s", msg);
+    goto out;
+  }
+  c.prepared = true;
+  ab_strlcpy(res->implementation, info.implementation, sizeof res->implementation);
+  run_prepared(&c, msg);
+out:
+  free_operands(&c);
+}
+
+/* ---- devices ------------------------------------------------------------------------ */
+
+ab_status ab_device_open(ab_open_device *dev, const ab_loaded_backend *backend, uint32_t index,
+                         const ab_suite *suite, char *msg) {
+  memset(dev, 0, sizeof *dev);
+  dev->backend = backend;
+  dev->index = index;
+  dev->info.struct_size = sizeof dev->info;
+  ab_status st = backend->table.device_info(index, &dev->info, msg);
+  if (st != AB_OK)
+    return st;
+  dev->state = calloc(1, backend->table.device_state_size ? backend->table.device_state_size : 1);
+  if (!dev->state) {
+    ab_msgf(msg, AB_MSG_LEN, "out of memory for device state");
+    return AB_E_NOMEM;
+  }
+  ab_option opts[64];
+  size_t n = suite->n_options < 64 ? suite->n_options : 64;
+  for (size_t i = 0; i < n; i++)
+    opts[i] = (ab_option){suite->option_keys[i], suite->option_values[i]};
+  st = backend->table.open(index, dev->state, opts, n, msg);
+  if (st != AB_OK) {
+    ab_strlcpy(dev->open_error, msg, sizeof dev->open_error);
+    return st;
+  }
+  dev->open = true;
+  return AB_OK;
+}
+
+void ab_device_close(ab_open_device *dev) {
+  if (dev->open)
+    dev->backend->table.close(dev->state);
+  free(dev->state);
+  dev->state = NULL;
+  dev->open = false;
+}

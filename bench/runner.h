@@ -1,0 +1,35 @@
+/* accelbench — running one planned case on an open device: inputs, warm-up, calibrated
+ * samples with a stopping rule, validation against the float64 reference. A case is a
+ * function of (backend, device, spec, provider, suite): it needs nothing else from the
+ * harness, so it can run in a child process as well as in-process. */
+#ifndef AB_RUNNER_H
+#define AB_RUNNER_H
+
+#include "accelbench/result.h"
+#include "loader.h"
+#include "suite.h"
+
+typedef struct ab_open_device {
+  const ab_loaded_backend *backend;
+  uint32_t index;
+  ab_device_info info;
+  void *state; /* device_state_size bytes, owned */
+  bool open;
+  char open_error[AB_MSG_LEN];
+} ab_open_device;
+
+/* Fill the identity fields of a result (backend, device, provider, kernel, work). */
+void ab_case_identity(ab_case_result *res, const ab_open_device *dev, const ab_case_spec *spec,
+                      const char *provider);
+
+/* Run one case to completion and fill `res` (identity included). Never fails: every
+ * outcome is a status with a reason. */
+void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
+                 const ab_suite *suite, ab_case_result *res);
+
+/* Open / close a device with the suite's options. */
+ab_status ab_device_open(ab_open_device *dev, const ab_loaded_backend *backend, uint32_t index,
+                         const ab_suite *suite, char *msg);
+void ab_device_close(ab_open_device *dev);
+
+#endif

@@ -1,0 +1,16 @@
+/* accelbench — the readable summary table printed after a run (terminal and Markdown). */
+#ifndef AB_SUMMARY_H
+#define AB_SUMMARY_H
+
+#include <stdio.h>
+
+#include "runfile.h"
+
+/* One row per case: status, device, provider, kernel, shape, median time, rate with its
+ * 95% CI, and the implementation or the reason. `markdown` selects a Markdown table. */
+void ab_summary_print(FILE *out, const ab_run *run, bool markdown);
+
+/* Counts per status, e.g. "12 ok, 3 unsupported, 1 wrong_result". */
+void ab_summary_counts(const ab_run *run, char *buf, size_t len);
+
+#endif

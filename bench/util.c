@@ -1,0 +1,50 @@
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef CLOCK_MONOTONIC_RAW
+#define AB_CLOCK CLOCK_MONOTONIC_RAW
+#else
+#define AB_CLOCK CLOCK_MONOTONIC
+#endif
+
+double ab_now_s(void) {
+  struct timespec ts;
+  clock_gettime(AB_CLOCK, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double ab_clock_resolution_s(void) {
+  struct timespec ts;
+  if (clock_getres(AB_CLOCK, &ts) != 0)
+    return 1e-6; /* conservative guess only used to size samples, never reported */
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+size_t ab_strlcpy(char *dst, const char *src, size_t len) {
+  size_t n = strlen(src);
+  if (len > 0) {
+    size_t c = n < len - 1 ? n : len - 1;
+    memcpy(dst, src, c);
+    dst[c] = '\0';
+  }
+  return n;
+}
+
+void ab_msgf(char *msg, size_t len, const char *fmt, ...) {
+  if (!msg || len == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, len, fmt, ap);
+  va_end(ap);
+}
+
+void ab_utc_now(char *buf, size_t len) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -1,0 +1,24 @@
+/* accelbench — small helpers shared by the harness modules. */
+#ifndef AB_UTIL_H
+#define AB_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Monotonic clock in seconds (CLOCK_MONOTONIC_RAW where available: not slewed by NTP). */
+double ab_now_s(void);
+
+/* Resolution of ab_now_s in seconds, as reported by clock_getres. */
+double ab_clock_resolution_s(void);
+
+/* Copy with truncation; always NUL-terminates when len > 0. Returns strlen(src). */
+size_t ab_strlcpy(char *dst, const char *src, size_t len);
+
+/* snprintf into a message buffer; a NULL buffer is ignored. */
+void ab_msgf(char *msg, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Current UTC time as ISO 8601 ("2026-11-23T16:50:54Z"). */
+void ab_utc_now(char *buf, size_t len);
+
+#endif
