@@ -265,7 +265,7 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
     return;
   }
   if (!dev->open) {
-    set_status(res, AB_CASE_FAILED, "device did not open: %s", dev->open_error);
+    set_status(res, AB_CASE_FAILED, "device did not open: %.400s", dev->open_error);
     return;
   }
   if (spec->desc.kind != AB_KERNEL_GEMM) {

@@ -1,0 +1,60 @@
+/* Layout assertions for the public ABI, compiled as C11 (test_abi.c) and C++ (test_abi.cpp).
+ * A change that moves a field of a published struct fails the build here: fields are
+ * only ever appended (STYLE.md, hwloc/CLAP habit). Offsets are for LP64 (x86-64, arm64). */
+#include <stddef.h>
+
+#include "accelbench/backend.h"
+#include "accelbench/kernel.h"
+#include "accelbench/result.h"
+#include "accelbench/status.h"
+
+#ifdef __cplusplus
+#define AB_SA static_assert
+#else
+#define AB_SA _Static_assert
+#endif
+
+AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
+AB_SA(offsetof(ab_backend, abi_major) == 0, "abi_major first");
+AB_SA(offsetof(ab_backend, abi_minor) == 2, "abi_minor second");
+AB_SA(offsetof(ab_backend, struct_size) == 4, "struct_size third");
+AB_SA(offsetof(ab_backend, name) == 8, "name");
+AB_SA(offsetof(ab_backend, description) == 16, "description");
+AB_SA(offsetof(ab_backend, device_state_size) == 24, "device_state_size");
+AB_SA(offsetof(ab_backend, providers) == 32, "providers");
+AB_SA(offsetof(ab_backend, probe) == 40, "probe");
+AB_SA(offsetof(ab_backend, device_count) == 48, "device_count");
+AB_SA(offsetof(ab_backend, device_info) == 56, "device_info");
+AB_SA(offsetof(ab_backend, open) == 64, "open");
+AB_SA(offsetof(ab_backend, close) == 72, "close");
+AB_SA(offsetof(ab_backend, buffer_alloc) == 80, "buffer_alloc");
+AB_SA(offsetof(ab_backend, buffer_free) == 88, "buffer_free");
+AB_SA(offsetof(ab_backend, copy_to_device) == 96, "copy_to_device");
+AB_SA(offsetof(ab_backend, copy_to_host) == 104, "copy_to_host");
+AB_SA(offsetof(ab_backend, case_prepare) == 112, "case_prepare");
+AB_SA(offsetof(ab_backend, case_run) == 120, "case_run");
+AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
+AB_SA(sizeof(ab_backend) == 136, "ab_backend 1.0 size");
+
+AB_SA(offsetof(ab_kernel_desc, struct_size) == 0, "desc struct_size first");
+AB_SA(offsetof(ab_kernel_desc, kind) == 4, "desc kind");
+AB_SA(offsetof(ab_kernel_desc, dtype) == 8, "desc dtype");
+AB_SA(offsetof(ab_kernel_desc, out_dtype) == 12, "desc out_dtype");
+AB_SA(offsetof(ab_kernel_desc, params) == 16, "desc params");
+AB_SA(sizeof(ab_kernel_desc) == 16 + 16 * 8, "desc params union is fixed at 128 bytes");
+AB_SA(sizeof(ab_gemm_params) == 32, "gemm params");
+AB_SA(offsetof(ab_gemm_params, trans_b) == 28, "gemm trans_b");
+
+AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
+AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");
+AB_SA(offsetof(ab_device_info, memory_bytes) == 392, "device_info memory_bytes");
+AB_SA(offsetof(ab_device_info, attrs) == 412, "device_info attrs");
+AB_SA(sizeof(ab_attr) == 192, "attr");
+AB_SA(offsetof(ab_case_info, implementation) == 4, "case_info implementation");
+AB_SA(offsetof(ab_case_info, setup_seconds) == 136, "case_info setup_seconds");
+AB_SA(offsetof(ab_timing, device_seconds) == 8, "timing device_seconds");
+
+AB_SA(AB_OK == 0 && AB_E_UNSUPPORTED == -1 && AB_E_INTERNAL == -9, "status values are ABI");
+AB_SA(AB_DTYPE_F64 == 1 && AB_DTYPE_I32 == 6, "dtype values are ABI");
+AB_SA(AB_KERNEL_GEMM == 1 && AB_KERNEL_LAUNCH == 11, "kernel kind values are ABI");
+AB_SA(AB_CASE_OK == 0 && AB_CASE_SKIPPED == 6, "case status values");

@@ -1,0 +1,170 @@
+/* A test-only backend (never installed): one device with host buffers and a naive GEMM,
+ * whose providers misbehave on purpose so the runner's statuses can be tested:
+ *   exact        correct results (f32, f64)
+ *   wrong        correct except one element (-> wrong_result)
+ *   lazy         never writes the output (-> wrong_result, thanks to the poisoned output)
+ *   failing      case_run returns a device error (-> failed)
+ *   unsupported  case_prepare says no (-> unsupported) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accelbench/backend.h"
+
+struct ab_buffer {
+  size_t bytes;
+  unsigned char data[];
+};
+
+typedef struct fake_case {
+  ab_kernel_desc desc;
+  ab_buffer *a, *b, *c;
+  int mode; /* 0 exact, 1 wrong, 2 lazy, 3 failing */
+} fake_case;
+
+static const char *const providers[] = {"exact", "wrong", "lazy", "failing", "unsupported", NULL};
+
+static ab_status fk_probe(char *msg) {
+  (void)msg;
+  return AB_OK;
+}
+
+static ab_status fk_count(uint32_t *n, char *msg) {
+  (void)msg;
+  *n = 1;
+  return AB_OK;
+}
+
+static ab_status fk_info(uint32_t i, ab_device_info *info, char *msg) {
+  (void)msg;
+  if (i != 0)
+    return AB_E_INVALID;
+  info->type = AB_DEVICE_OTHER;
+  strcpy(info->name, "fake test device");
+  strcpy(info->vendor, "accelbench tests");
+  strcpy(info->uid, "fake:0");
+  return AB_OK;
+}
+
+static ab_status fk_open(uint32_t i, void *state, const ab_option *o, size_t n, char *msg) {
+  (void)i, (void)state, (void)o, (void)n, (void)msg;
+  return AB_OK;
+}
+
+static void fk_close(void *state) {
+  (void)state;
+}
+
+static ab_status fk_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
+  (void)state, (void)msg;
+  *out = malloc(sizeof **out + bytes);
+  if (!*out)
+    return AB_E_NOMEM;
+  (*out)->bytes = bytes;
+  return AB_OK;
+}
+
+static void fk_free(void *state, ab_buffer *b) {
+  (void)state;
+  free(b);
+}
+
+static ab_status fk_to_dev(void *s, ab_buffer *d, size_t off, const void *src, size_t n, char *m) {
+  (void)s, (void)m;
+  memcpy(d->data + off, src, n);
+  return AB_OK;
+}
+
+static ab_status fk_to_host(void *s, void *dst, const ab_buffer *src, size_t off, size_t n,
+                            char *m) {
+  (void)s, (void)m;
+  memcpy(dst, src->data + off, n);
+  return AB_OK;
+}
+
+static ab_status fk_prepare(void *state, const ab_kernel_desc *d, const char *provider,
+                            ab_buffer *const *ops, size_t n_ops, void **cs, ab_case_info *info,
+                            char *msg) {
+  (void)state;
+  int mode = -1;
+  for (int i = 0; providers[i]; i++)
+    if (strcmp(providers[i], provider) == 0)
+      mode = i;
+  if (mode < 0 || mode == 4 || d->kind != AB_KERNEL_GEMM || n_ops != 3 ||
+      (d->dtype != AB_DTYPE_F32 && d->dtype != AB_DTYPE_F64)) {
+    strcpy(msg, "fake backend: not offered");
+    return AB_E_UNSUPPORTED;
+  }
+  fake_case *c = calloc(1, sizeof *c);
+  if (!c)
+    return AB_E_NOMEM;
+  *c = (fake_case){.desc = *d, .a = ops[0], .b = ops[1], .c = ops[2], .mode = mode};
+  *cs = c;
+  strcpy(info->implementation, "fake naive loop");
+  return AB_OK;
+}
+
+static double ld(const ab_buffer *b, ab_dtype t, size_t i) {
+  return t == AB_DTYPE_F64 ? ((const double *)b->data)[i] : ((const float *)b->data)[i];
+}
+
+static void gemm(const fake_case *c) {
+  const ab_gemm_params *g = &c->desc.params.gemm;
+  for (int64_t i = 0; i < g->m; i++)
+    for (int64_t j = 0; j < g->n; j++) {
+      double s = 0;
+      for (int64_t p = 0; p < g->k; p++)
+        s += ld(c->a, c->desc.dtype, (size_t)(g->trans_a ? p * g->m + i : i * g->k + p)) *
+             ld(c->b, c->desc.dtype, (size_t)(g->trans_b ? j * g->k + p : p * g->n + j));
+      if (c->mode == 1 && i == g->m / 2 && j == g->n / 2)
+        s += 1.0;
+      if (c->desc.dtype == AB_DTYPE_F64)
+        ((double *)c->c->data)[i * g->n + j] = s;
+      else
+        ((float *)c->c->data)[i * g->n + j] = (float)s;
+    }
+}
+
+static ab_status fk_run(void *state, void *cs, uint32_t iters, ab_timing *t, char *msg) {
+  (void)state;
+  fake_case *c = cs;
+  if (c->mode == 3) {
+    strcpy(msg, "fakeLaunch: FAKE_ERROR_ILLEGAL_ADDRESS (700)");
+    return AB_E_DEVICE;
+  }
+  for (uint32_t i = 0; i < iters && c->mode != 2; i++)
+    gemm(c);
+  t->device_seconds = -1.0;
+  return AB_OK;
+}
+
+static void fk_release(void *state, void *cs) {
+  (void)state;
+  free(cs);
+}
+
+static const ab_backend table = {
+    .abi_major = AB_BACKEND_ABI_MAJOR,
+    .abi_minor = AB_BACKEND_ABI_MINOR,
+    .struct_size = sizeof(ab_backend),
+    .name = "fake",
+    .description = "test-only backend with misbehaving providers",
+    .device_state_size = 16,
+    .providers = providers,
+    .probe = fk_probe,
+    .device_count = fk_count,
+    .device_info = fk_info,
+    .open = fk_open,
+    .close = fk_close,
+    .buffer_alloc = fk_alloc,
+    .buffer_free = fk_free,
+    .copy_to_device = fk_to_dev,
+    .copy_to_host = fk_to_host,
+    .case_prepare = fk_prepare,
+    .case_run = fk_run,
+    .case_release = fk_release,
+};
+
+AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t major) {
+  (void)major;
+  return &table;
+}

@@ -1,0 +1,117 @@
+/* The runner turns every outcome into the right status, with a reason, and measures
+ * with the stopping rule. Uses the test-only fake backend (modules/fake_backend.c). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "runner.h"
+
+static ab_loaded_backend fake;
+static ab_open_device dev;
+static ab_suite suite;
+
+static void setup(void) {
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_backend_load_file(AB_TEST_MODULE_DIR "/accelbench-backend-fake.so", &fake, msg),
+               AB_OK, "%s", msg);
+  memset(&suite, 0, sizeof suite);
+  suite.seed = 42;
+  suite.measure = ab_measure_defaults();
+  suite.measure.warmup_s = 0.01;
+  suite.measure.time_cap_s = 0.2;
+  suite.measure.sample_min_s = 0.001;
+  suite.validate_max_elements = 4096;
+  cr_assert_eq(ab_device_open(&dev, &fake, 0, &suite, msg), AB_OK, "%s", msg);
+}
+
+static void teardown(void) {
+  ab_device_close(&dev);
+}
+
+static ab_case_spec spec(ab_dtype t, int64_t m, int64_t n, int64_t k) {
+  ab_case_spec s = {.set = "test"};
+  s.desc = (ab_kernel_desc){
+      .struct_size = sizeof s.desc, .kind = AB_KERNEL_GEMM, .dtype = t, .out_dtype = t};
+  s.desc.params.gemm = (ab_gemm_params){.m = m, .n = n, .k = k, .trans_b = 1};
+  return s;
+}
+
+static ab_case_result run(const char *provider, ab_dtype t) {
+  ab_case_spec s = spec(t, 24, 20, 16);
+  ab_case_result r;
+  ab_run_case(&dev, &s, provider, &suite, &r);
+  return r;
+}
+
+TestSuite(runner, .init = setup, .fini = teardown);
+
+Test(runner, exact_provider_is_ok_with_statistics) {
+  ab_case_result r = run("exact", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  cr_assert_geq(r.time_s.n, suite.measure.min_samples);
+  cr_assert_gt(r.time_s.median, 0.0);
+  cr_assert(r.time_s.min <= r.time_s.median && r.time_s.median <= r.time_s.max);
+  cr_assert(r.time_s.median_ci95_lo <= r.time_s.median &&
+            r.time_s.median <= r.time_s.median_ci95_hi);
+  cr_assert_eq(r.timer, AB_TIMER_HOST, "fake backend has no device timer");
+  cr_assert(r.stop_reason == AB_STOP_CV || r.stop_reason == AB_STOP_TIME_CAP);
+  cr_assert_eq(r.validation.elements_checked, 24u * 20u);
+  cr_assert_float_eq(r.flops, 2.0 * 24 * 20 * 16, 0);
+  cr_assert_str_eq(r.implementation, "fake naive loop");
+  cr_assert(strstr(r.case_id, "fake:0/exact/gemm/f32/m=24 n=20 k=16 nt"), "%s", r.case_id);
+  /* iterations per sample calibrated so a sample lasts >= sample_min_s */
+  cr_assert_geq(r.time_s.median * r.iterations_per_sample, suite.measure.sample_min_s * 0.5);
+}
+
+Test(runner, f64_ok) {
+  ab_case_result r = run("exact", AB_DTYPE_F64);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+}
+
+Test(runner, one_wrong_element_is_wrong_result) {
+  ab_case_result r = run("wrong", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_WRONG_RESULT);
+  cr_assert_eq(r.validation.mismatches, 1);
+  cr_assert(strstr(r.reason, "1 of 480 checked elements"), "%s", r.reason);
+}
+
+Test(runner, untouched_output_is_wrong_result) {
+  ab_case_result r = run("lazy", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_WRONG_RESULT, "%s", r.reason);
+  cr_assert_eq(r.validation.mismatches, 480);
+}
+
+Test(runner, device_error_is_failed_with_vendor_text) {
+  ab_case_result r = run("failing", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_FAILED);
+  cr_assert(strstr(r.reason, "FAKE_ERROR_ILLEGAL_ADDRESS (700)"), "%s", r.reason);
+}
+
+Test(runner, unsupported_keeps_reason) {
+  ab_case_result r = run("unsupported", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_UNSUPPORTED);
+  cr_assert_str_eq(r.reason, "fake backend: not offered");
+  r = run("exact", AB_DTYPE_F16);
+  cr_assert_eq(r.status, AB_CASE_UNSUPPORTED);
+}
+
+Test(runner, stopping_rule_honours_time_cap_and_max_samples) {
+  suite.measure.target_cv = 0.0; /* never satisfied: only the cap or the limit stops */
+  suite.measure.max_samples = 15;
+  suite.measure.time_cap_s = 30.0;
+  ab_case_result r = run("exact", AB_DTYPE_F32);
+  cr_assert_eq(r.stop_reason, AB_STOP_MAX_SAMPLES);
+  cr_assert_eq(r.time_s.n, 15);
+  suite.measure.max_samples = 100000;
+  suite.measure.time_cap_s = 0.05;
+  r = run("exact", AB_DTYPE_F32);
+  cr_assert_eq(r.stop_reason, AB_STOP_TIME_CAP);
+  cr_assert_lt(r.measured_s, 0.5);
+}
+
+Test(runner, invalid_shape_is_failed_not_crash) {
+  ab_case_spec s = spec(AB_DTYPE_F32, -1, 4, 4);
+  ab_case_result r;
+  ab_run_case(&dev, &s, "exact", &suite, &r);
+  cr_assert_eq(r.status, AB_CASE_FAILED);
+  cr_assert(strstr(r.reason, "invalid case"), "%s", r.reason);
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# End-to-end test of the accelbench CLI: real runs write run files that validate against
+# the JSON Schema; exit codes follow the documented contract; bad input is answered.
+# usage: cli_e2e.sh BUILD_DIR SOURCE_DIR MODULE_DIR
+set -uo pipefail
+build=$1 src=$2 modules=$3
+ab=$build/accelbench
+schema=$src/reports/schema/run-file.schema.json
+validate="python3 $src/tests/runfile/validate_runfile.py"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+check() { # check NAME EXPECTED_RC ACTUAL_RC [grep-pattern file]
+  local name=$1 want=$2 got=$3
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, expected $want"; fail=$((fail + 1)); return
+  fi
+  if [ $# -ge 5 ] && ! grep -q -- "$4" "$5"; then
+    echo "FAIL $name: '$4' not in $5:"; sed 's/^/    /' "$5" | head -20; fail=$((fail + 1)); return
+  fi
+  echo "ok   $name"; pass=$((pass + 1))
+}
+
+# 1. CPU backend, tiny suite: every case ok or unsupported, exit 0, schema-valid run file.
+"$ab" run --suite "$src/tests/e2e/tiny.yaml" --backend cpu -o "$tmp/cpu" --no-clock \
+  >"$tmp/cpu.out" 2>"$tmp/cpu.err"
+check "cpu run exits 0" 0 $? "status" "$tmp/cpu.out"
+$validate "$tmp/cpu/run.json" "$schema" >"$tmp/v1" 2>&1
+check "cpu run file validates against the schema" 0 $?
+python3 - "$tmp/cpu/run.json" "$tmp/cpu/journal.jsonl" >"$tmp/c1" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+journal = [json.loads(l) for l in open(sys.argv[2])]
+cases = run["cases"]
+assert run["complete"] is True, "run marked complete"
+assert len(cases) == len(journal), f"{len(cases)} cases vs {len(journal)} journal lines"
+st = {(c["provider"], c["kernel"]["dtype"]): c["status"] for c in cases}
+assert st[("openblas", "f32")] == "ok" and st[("onednn", "f32")] == "ok", st
+assert st[("openblas", "f64")] == "ok", st
+assert st[("onednn", "bf16")] == "ok" and st[("onednn", "int8")] == "ok", st
+assert st[("openblas", "f16")] == "unsupported", st
+for c in cases:
+    assert c["status"] in ("ok", "unsupported"), (c["id"], c["status"], c.get("reason"))
+    if c["status"] == "unsupported":
+        assert c["reason"], c["id"]
+print("statuses as expected:", sorted(set(st.values())))
+PY
+check "cpu run file has one row per planned case, right statuses" 0 $?
+[ -s "$tmp/cpu/summary.md" ]
+check "summary.md written" 0 $?
+
+# 2. Test backend with misbehaving providers: wrong results and failures give exit 1.
+ACCELBENCH_BACKEND_PATH=$modules "$ab" run --suite "$src/tests/e2e/tiny.yaml" --backend fake \
+  -o "$tmp/fake" --no-clock -q >"$tmp/fake.out" 2>"$tmp/fake.err"
+check "wrong results exit 1" 1 $? "wrong_result" "$tmp/fake.err"
+$validate "$tmp/fake/run.json" "$schema" >"$tmp/v2" 2>&1
+check "run file with every status validates" 0 $?
+
+# 3. Bad input is answered with a message and exit 2 or 3, never a crash.
+"$ab" run --bogus >"$tmp/o" 2>"$tmp/e"; check "unknown option exits 2" 2 $? "bogus" "$tmp/e"
+"$ab" run --suite nosuchsuite >"$tmp/o" 2>"$tmp/e"; check "unknown suite exits 2" 2 $? "nosuchsuite" "$tmp/e"
+"$ab" run --time-cap -1 >"$tmp/o" 2>"$tmp/e"; check "bad --time-cap exits 2" 2 $? "time-cap" "$tmp/e"
+"$ab" run --backend nosuch --suite "$src/tests/e2e/tiny.yaml" >"$tmp/o" 2>"$tmp/e"
+check "unknown backend exits 2" 2 $? "nosuch" "$tmp/e"
+"$ab" run --device cpu:7 --suite "$src/tests/e2e/tiny.yaml" >"$tmp/o" 2>"$tmp/e"
+check "unknown device exits 2" 2 $? "cpu:7" "$tmp/e"
+printf 'suite: x\ngemm: [\n' >"$tmp/broken.yaml"
+"$ab" run --suite "$tmp/broken.yaml" >"$tmp/o" 2>"$tmp/e"; check "broken config exits 2" 2 $? "broken.yaml:" "$tmp/e"
+touch "$tmp/afile"
+"$ab" run --suite "$src/tests/e2e/tiny.yaml" -b cpu -o "$tmp/afile/out" --no-clock >"$tmp/o" 2>"$tmp/e"
+check "unwritable output exits 3" 3 $? "afile/out" "$tmp/e"
+"$ab" frobnicate >"$tmp/o" 2>"$tmp/e"; check "unknown command exits 2" 2 $? "frobnicate" "$tmp/e"
+
+# 4. Help and list.
+for cmd in "--help" "run --help" "list --help"; do
+  $ab $cmd >"$tmp/o" 2>&1; check "accelbench $cmd" 0 $? "usage" "$tmp/o"
+done
+"$ab" list >"$tmp/o" 2>&1; check "list shows the cpu backend" 0 $? "cpu:0" "$tmp/o"
+ACCELBENCH_BACKEND_PATH=$modules "$ab" list >"$tmp/o" 2>&1
+check "list shows refused modules with the reason" 0 $? "99.3" "$tmp/o"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
