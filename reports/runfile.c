@@ -1,0 +1,1009 @@
+/* accelbench — the run file: JSON form of cases, devices, backends and the whole run, the
+ * strict reader of a case, and the atomic writer. The layout is documented field by field
+ * in docs/run-file.md and checked by reports/schema/run-file.schema.json; change all three
+ * together. */
+#include "runfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel.h" /* bench/kernel.h: kind names, shape text */
+#include "suite.h"  /* bench/suite.h: dtype names */
+
+#define RUNFILE_SCHEMA_NAME "accelbench-run"
+
+/* ---------------------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------------------- */
+
+static const char *const case_status_names[AB_CASE_STATUS_COUNT] = {
+    [AB_CASE_OK] = "ok",           [AB_CASE_UNSUPPORTED] = "unsupported",
+    [AB_CASE_FAILED] = "failed",   [AB_CASE_WRONG_RESULT] = "wrong_result",
+    [AB_CASE_CRASHED] = "crashed", [AB_CASE_TIMEOUT] = "timeout",
+    [AB_CASE_SKIPPED] = "skipped",
+};
+
+static const char *const timer_names[] = {[AB_TIMER_HOST] = "host", [AB_TIMER_DEVICE] = "device"};
+
+static const char *const stop_names[] = {
+    [AB_STOP_NONE] = "none",
+    [AB_STOP_CV] = "cv",
+    [AB_STOP_TIME_CAP] = "time_cap",
+    [AB_STOP_MAX_SAMPLES] = "max_samples",
+};
+
+static const char *const device_type_names[] = {
+    [AB_DEVICE_OTHER] = "other",
+    [AB_DEVICE_CPU] = "cpu",
+    [AB_DEVICE_GPU] = "gpu",
+    [AB_DEVICE_NPU] = "npu",
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *name_of(const char *const *names, size_t n, int v) {
+  if (v < 0 || (size_t)v >= n || !names[v])
+    return "invalid";
+  return names[v];
+}
+
+const char *ab_case_status_name(ab_case_status s) {
+  return name_of(case_status_names, N_OF(case_status_names), (int)s);
+}
+
+const char *ab_timer_source_name(ab_timer_source t) {
+  return name_of(timer_names, N_OF(timer_names), (int)t);
+}
+
+const char *ab_stop_reason_name(ab_stop_reason r) {
+  return name_of(stop_names, N_OF(stop_names), (int)r);
+}
+
+static int index_of(const char *const *names, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (names[i] && strcmp(names[i], name) == 0)
+      return (int)i;
+  return -1;
+}
+
+ab_status ab_case_status_parse(const char *name, ab_case_status *out) {
+  int i = name ? index_of(case_status_names, N_OF(case_status_names), name) : -1;
+  if (i < 0)
+    return AB_E_INVALID;
+  *out = (ab_case_status)i;
+  return AB_OK;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Writing: small builders. json_object_set_new steals (and on failure releases) the value,
+ * including a NULL one, so builders chain `ok &= put(...)` and check once at the end.
+ * ------------------------------------------------------------------------------------- */
+
+static bool put(json_t *o, const char *key, json_t *v) {
+  return json_object_set_new(o, key, v) == 0;
+}
+
+/* jansson cannot encode NaN or infinity; an undefined number is JSON null. */
+static json_t *num(double v) {
+  return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* An unknown quantity (a device that reports 0 memory or 0 MHz) is null, never 0. */
+static json_t *u64_or_null(uint64_t v) {
+  if (v == 0)
+    return json_null();
+  return v <= (uint64_t)INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
+}
+
+static json_t *u64(uint64_t v) {
+  return v <= (uint64_t)INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
+}
+
+/* A string from a fixed-size field. Backends copy vendor text into reasons and names, and
+ * jansson refuses invalid UTF-8, so bytes that do not form UTF-8 become '?' rather than
+ * losing the whole record. */
+static json_t *str(const char *s, size_t cap) {
+  size_t len = strnlen(s, cap);
+  json_t *v = json_stringn(s, len);
+  if (v)
+    return v;
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return NULL;
+  for (size_t i = 0; i < len; i++)
+    copy[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+  v = json_stringn(copy, len);
+  free(copy);
+  return v;
+}
+
+#define STR(field) str((field), sizeof(field))
+
+/* Empty means unknown in ab_device_info; unknown is null in the run file. */
+static json_t *str_or_null(const char *s, size_t cap) {
+  return s[0] ? str(s, cap) : json_null();
+}
+
+#define STR_OR_NULL(field) str_or_null((field), sizeof(field))
+
+static json_t *stats_json(const ab_stats *s) {
+  if (s->n == 0)
+    return json_null(); /* never measured: no statistics, not zeros */
+  json_t *o = json_object();
+  bool ok = put(o, "n", json_integer(s->n));
+  ok &= put(o, "median", num(s->median));
+  ok &= put(o, "mean", num(s->mean));
+  ok &= put(o, "min", num(s->min));
+  ok &= put(o, "max", num(s->max));
+  ok &= put(o, "p5", num(s->p5));
+  ok &= put(o, "p95", num(s->p95));
+  ok &= put(o, "stdev", num(s->stdev));
+  ok &= put(o, "cv", num(s->cv));
+  ok &= put(o, "median_ci95_lo", num(s->median_ci95_lo));
+  ok &= put(o, "median_ci95_hi", num(s->median_ci95_hi));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *shape_json(const ab_kernel_desc *d) {
+  json_t *o = json_object();
+  bool ok = o != NULL;
+  switch (d->kind) {
+  case AB_KERNEL_GEMM:
+    ok &= put(o, "m", json_integer(d->params.gemm.m));
+    ok &= put(o, "n", json_integer(d->params.gemm.n));
+    ok &= put(o, "k", json_integer(d->params.gemm.k));
+    ok &= put(o, "trans_a", json_boolean(d->params.gemm.trans_a));
+    ok &= put(o, "trans_b", json_boolean(d->params.gemm.trans_b));
+    break;
+  case AB_KERNEL_MEMBW:
+  case AB_KERNEL_COPY_H2D:
+  case AB_KERNEL_COPY_D2H:
+    ok &= put(o, "bytes", json_integer(d->params.transfer.bytes));
+    ok &= put(o, "pinned", json_boolean(d->params.transfer.pinned));
+    break;
+  case AB_KERNEL_PEAK:
+    ok &= put(o, "items", json_integer(d->params.peak.items));
+    ok &= put(o, "fma_per_item", json_integer(d->params.peak.fma_per_item));
+    break;
+  default: break; /* launch and the reserved kinds have no parameters yet */
+  }
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* Kernels without element data (launch latency) have no dtype: null, not "invalid". */
+static json_t *dtype_json(ab_dtype t) {
+  return t == AB_DTYPE_INVALID ? json_null() : json_string(ab_dtype_name(t));
+}
+
+static json_t *kernel_json(const ab_kernel_desc *d) {
+  char shape[128];
+  ab_kernel_shape_str(d, shape, sizeof shape);
+  json_t *o = json_object();
+  bool ok = put(o, "kind", json_string(ab_kernel_kind_name(d->kind)));
+  ok &= put(o, "dtype", dtype_json(d->dtype));
+  ok &= put(o, "out_dtype", dtype_json(d->out_dtype));
+  ok &= put(o, "shape", shape_json(d));
+  ok &= put(o, "shape_str", STR(shape));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *timing_json(const ab_case_result *c) {
+  json_t *o = json_object();
+  bool ok = put(o, "source", json_string(ab_timer_source_name(c->timer)));
+  ok &= put(o, "time_s", stats_json(&c->time_s));
+  ok &= put(o, "host_time_s", stats_json(&c->host_time_s));
+  ok &= put(o, "iterations_per_sample", json_integer(c->iterations_per_sample));
+  ok &= put(o, "iterations_total", u64(c->iterations_total));
+  ok &= put(o, "warmup_s", num(c->warmup_s));
+  ok &= put(o, "setup_s", num(c->setup_s));
+  ok &= put(o, "measured_s", num(c->measured_s));
+  ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* work / time in units of 1e9 per second; 0 where the work or the time is undefined. */
+static double rate_g(double work, double time_s) {
+  if (!(work > 0.0) || !(time_s > 0.0) || !isfinite(work) || !isfinite(time_s))
+    return 0.0;
+  return work / time_s / 1e9;
+}
+
+/* The one place rates are derived (STYLE.md, "Kernels as data"): work per call from the
+ * descriptor divided by the median per-call time. A rate falls as time rises, so the rate's
+ * 95% interval comes from the median time's interval with its ends swapped. */
+void ab_case_rates_compute(const ab_case_result *c, ab_case_rates *out) {
+  memset(out, 0, sizeof *out);
+  const ab_stats *t = &c->time_s;
+  if (t->n == 0)
+    return;
+  out->gflops_median = rate_g(c->flops, t->median);
+  out->gflops_ci95_lo = rate_g(c->flops, t->median_ci95_hi);
+  out->gflops_ci95_hi = rate_g(c->flops, t->median_ci95_lo);
+  out->gbytes_per_s_median = rate_g(c->bytes, t->median);
+  if (c->flops > 0.0 && c->bytes > 0.0 && isfinite(c->flops) && isfinite(c->bytes))
+    out->arithmetic_intensity = c->flops / c->bytes;
+}
+
+/* Whether a case has rates at all. Only a validated, timed case is ranked: a wrong result
+ * or a failed case keeps its timing for diagnosis but never gets a speed (DESIGN.md). A
+ * rate that cannot be computed (no work of that kind, zero median) is null. */
+static bool case_has_rates(const ab_case_result *c) {
+  return c->status == AB_CASE_OK && c->time_s.n > 0;
+}
+
+/* A derived rate in the file: 0 means "not defined" (ab_case_rates), written as null. */
+static json_t *rate_json(double v) {
+  return v > 0.0 ? num(v) : json_null();
+}
+
+static json_t *rates_from(const ab_case_result *c) {
+  ab_case_rates r;
+  ab_case_rates_compute(c, &r);
+  json_t *o = json_object();
+  bool ok = put(o, "gflops_median", rate_json(r.gflops_median));
+  ok &= put(o, "gflops_ci95_lo", rate_json(r.gflops_ci95_lo));
+  ok &= put(o, "gflops_ci95_hi", rate_json(r.gflops_ci95_hi));
+  ok &= put(o, "gbytes_per_s_median", rate_json(r.gbytes_per_s_median));
+  /* The bandwidth interval is not in ab_case_rates (a later header change may add it);
+   * it comes from the same helper, so rates still have one derivation. */
+  ok &= put(o, "gbytes_per_s_ci95_lo", rate_json(rate_g(c->bytes, c->time_s.median_ci95_hi)));
+  ok &= put(o, "gbytes_per_s_ci95_hi", rate_json(rate_g(c->bytes, c->time_s.median_ci95_lo)));
+  ok &= put(o, "arithmetic_intensity_flops_per_byte", rate_json(r.arithmetic_intensity));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *validation_json(const ab_validation *v) {
+  json_t *o = json_object();
+  bool ok = put(o, "checked", json_boolean(v->checked));
+  ok &= put(o, "elements_checked", u64(v->elements_checked));
+  ok &= put(o, "elements_total", u64(v->elements_total));
+  ok &= put(o, "mismatches", u64(v->mismatches));
+  ok &= put(o, "max_abs_error", num(v->max_abs_error)); /* NaN output: null */
+  ok &= put(o, "max_error_ratio", num(v->max_error_ratio));
+  ok &= put(o, "rule", STR(v->rule));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *case_device_json(const ab_case_result *c) {
+  json_t *o = json_object();
+  bool ok = put(o, "index", json_integer(c->device_index));
+  ok &= put(o, "uid", STR(c->device_uid));
+  ok &= put(o, "name", STR(c->device_name));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *ab_case_to_json(const ab_case_result *c) {
+  if (!c)
+    return NULL;
+  json_t *o = json_object();
+  bool ok = put(o, "id", STR(c->case_id));
+  ok &= put(o, "set", STR(c->set));
+  ok &= put(o, "backend", STR(c->backend));
+  ok &= put(o, "device", case_device_json(c));
+  ok &= put(o, "provider", STR(c->provider));
+  ok &= put(o, "kernel", kernel_json(&c->desc));
+  ok &= put(o, "status", json_string(ab_case_status_name(c->status)));
+  ok &= put(o, "reason", STR(c->reason));
+  ok &= put(o, "implementation", STR(c->implementation));
+  json_t *work = json_object();
+  ok &= put(work, "flops", num(c->flops));
+  ok &= put(work, "bytes", num(c->bytes));
+  ok &= put(o, "work", work);
+  ok &= put(o, "timing", timing_json(c));
+  if (case_has_rates(c))
+    ok &= put(o, "rates", rates_from(c));
+  ok &= put(o, "validation", validation_json(&c->validation));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *attrs_json(const ab_device_info *info) {
+  json_t *o = json_object();
+  bool ok = o != NULL;
+  uint32_t n = info->n_attrs < AB_MAX_ATTRS ? info->n_attrs : AB_MAX_ATTRS;
+  for (uint32_t i = 0; i < n && ok; i++) {
+    char key[sizeof info->attrs[i].key + 1];
+    size_t len = strnlen(info->attrs[i].key, sizeof info->attrs[i].key);
+    memcpy(key, info->attrs[i].key, len);
+    key[len] = '\0';
+    json_t *valid = json_string(key); /* NULL for non-UTF-8: such a key cannot be a member */
+    json_decref(valid);
+    if (!key[0] || !valid)
+      continue;
+    ok &= put(o, key, STR(info->attrs[i].value));
+  }
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *ab_device_to_json(const ab_device_record *d) {
+  if (!d)
+    return NULL;
+  const ab_device_info *i = &d->info;
+  json_t *o = json_object();
+  bool ok = put(o, "backend", STR(d->backend));
+  ok &= put(o, "index", json_integer(d->index));
+  ok &= put(o, "uid", STR_OR_NULL(i->uid));
+  ok &= put(o, "name", STR(i->name));
+  ok &= put(o, "type",
+            json_string(name_of(device_type_names, N_OF(device_type_names), (int)i->type)));
+  ok &= put(o, "vendor", STR_OR_NULL(i->vendor));
+  ok &= put(o, "driver_version", STR_OR_NULL(i->driver_version));
+  ok &= put(o, "runtime_version", STR_OR_NULL(i->runtime_version));
+  ok &= put(o, "memory_bytes", u64_or_null(i->memory_bytes));
+  ok &= put(o, "compute_units", u64_or_null(i->compute_units));
+  ok &= put(o, "max_clock_mhz", u64_or_null(i->max_clock_mhz));
+  ok &= put(o, "attrs", attrs_json(i));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *ab_backend_to_json(const ab_backend_record *b) {
+  if (!b)
+    return NULL;
+  json_t *o = json_object();
+  bool ok = put(o, "name", STR(b->name));
+  ok &= put(o, "module_path", STR_OR_NULL(b->module_path));
+  ok &= put(o, "description", STR_OR_NULL(b->description));
+  /* A module that could not be loaded has no ABI version to report. */
+  if (b->abi_major == 0 && b->abi_minor == 0) {
+    ok &= put(o, "abi", json_null());
+  } else {
+    json_t *abi = json_object();
+    ok &= put(abi, "major", json_integer(b->abi_major));
+    ok &= put(abi, "minor", json_integer(b->abi_minor));
+    ok &= put(o, "abi", abi);
+  }
+  ok &= put(o, "enabled", json_boolean(b->enabled));
+  ok &= put(o, "disabled_reason", b->enabled ? json_null() : STR(b->disabled_reason));
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* Builds an array from n records with a per-record converter; NULL on any failure. */
+#define RECORD_ARRAY(arr, items, n, fn)                                                            \
+  do {                                                                                             \
+    (arr) = json_array();                                                                          \
+    for (size_t i_ = 0; (arr) && i_ < (n); i_++) {                                                 \
+      if (json_array_append_new((arr), fn(&(items)[i_])) != 0) {                                   \
+        json_decref(arr);                                                                          \
+        (arr) = NULL;                                                                              \
+      }                                                                                            \
+    }                                                                                              \
+  } while (0)
+
+static json_t *suite_json(const ab_run *run) {
+  json_t *o = json_object();
+  bool ok = put(o, "name", STR(run->suite_name));
+  ok &= put(o, "path", STR_OR_NULL(run->suite_path));
+  ok &= put(o, "text", run->suite_text ? str(run->suite_text, SIZE_MAX) : json_null());
+  ok &= put(o, "effective",
+            run->suite_effective ? json_deep_copy(run->suite_effective) : json_null());
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *ab_run_to_json(const ab_run *run) {
+  if (!run)
+    return NULL;
+  json_t *o = json_object();
+  bool ok = put(o, "schema", json_string(RUNFILE_SCHEMA_NAME));
+  ok &= put(o, "schema_version", json_integer(AB_RUNFILE_SCHEMA_VERSION));
+  json_t *harness = json_object();
+  ok &= put(harness, "version", STR(run->harness_version));
+  ok &= put(harness, "git_commit", STR_OR_NULL(run->git_commit));
+  ok &= put(o, "harness", harness);
+  ok &= put(o, "started_utc", STR(run->started_utc));
+  ok &= put(o, "finished_utc", STR_OR_NULL(run->finished_utc));
+  ok &= put(o, "wall_s", num(run->wall_s));
+  ok &= put(o, "complete", json_boolean(run->complete));
+  ok &= put(o, "command_line", STR(run->command_line));
+  ok &= put(o, "suite", suite_json(run));
+  ok &= put(o, "system", run->system ? json_deep_copy(run->system) : json_object());
+  json_t *arr;
+  RECORD_ARRAY(arr, run->backends, run->n_backends, ab_backend_to_json);
+  ok &= put(o, "backends", arr);
+  RECORD_ARRAY(arr, run->devices, run->n_devices, ab_device_to_json);
+  ok &= put(o, "devices", arr);
+  RECORD_ARRAY(arr, run->cases, run->n_cases, ab_case_to_json);
+  ok &= put(o, "cases", arr);
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Reading one case. Every member is checked for presence and type; a message names the
+ * member's path inside the case ("timing.time_s.median: expected a number or null, got
+ * string"). The caller adds where the case sits ("cases[3].") and the file name. Unknown
+ * members are ignored: a newer writer may add fields without a schema_version bump.
+ * ------------------------------------------------------------------------------------- */
+
+static const char *kind_of(const json_t *v) {
+  if (!v)
+    return "nothing (member absent)";
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "an array";
+  case JSON_STRING: return "a string";
+  case JSON_INTEGER: return "an integer";
+  case JSON_REAL: return "a real number";
+  case JSON_TRUE:
+  case JSON_FALSE: return "a boolean";
+  case JSON_NULL: return "null";
+  }
+  return "an unknown value";
+}
+
+static void path_join(char *buf, size_t len, const char *pre, const char *key) {
+  snprintf(buf, len, "%s%s%s", pre, pre[0] ? "." : "", key);
+}
+
+static ab_status fail(char *msg, const char *pre, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static ab_status fail(char *msg, const char *pre, const char *key, const char *fmt, ...) {
+  if (!msg)
+    return AB_E_INVALID;
+  char path[160];
+  path_join(path, sizeof path, pre, key);
+  int n = snprintf(msg, AB_MSG_LEN, "%s: ", path[0] ? path : "case");
+  if (n < 0 || n >= AB_MSG_LEN)
+    return AB_E_INVALID;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg + n, (size_t)(AB_MSG_LEN - n), fmt, ap);
+  va_end(ap);
+  return AB_E_INVALID;
+}
+
+static ab_status member(const json_t *o, const char *pre, const char *key, const json_t **out,
+                        char *msg) {
+  *out = json_object_get(o, key);
+  if (!*out)
+    return fail(msg, pre, key, "missing required member");
+  return AB_OK;
+}
+
+static ab_status rd_obj(const json_t *o, const char *pre, const char *key, const json_t **out,
+                        char *msg) {
+  ab_status st = member(o, pre, key, out, msg);
+  if (st == AB_OK && !json_is_object(*out))
+    return fail(msg, pre, key, "expected an object, got %s", kind_of(*out));
+  return st;
+}
+
+static ab_status rd_str(const json_t *o, const char *pre, const char *key, char *dst, size_t cap,
+                        char *msg) {
+  const json_t *v;
+  ab_status st = member(o, pre, key, &v, msg);
+  if (st != AB_OK)
+    return st;
+  if (!json_is_string(v))
+    return fail(msg, pre, key, "expected a string, got %s", kind_of(v));
+  size_t len = json_string_length(v);
+  if (len >= cap)
+    return fail(msg, pre, key, "expected at most %zu bytes, got %zu", cap - 1, len);
+  if (memchr(json_string_value(v), '\0', len))
+    return fail(msg, pre, key, "expected a string without NUL characters");
+  memcpy(dst, json_string_value(v), len);
+  dst[len] = '\0';
+  return AB_OK;
+}
+
+static ab_status rd_int(const json_t *o, const char *pre, const char *key, int64_t lo, int64_t hi,
+                        int64_t *out, char *msg) {
+  const json_t *v;
+  ab_status st = member(o, pre, key, &v, msg);
+  if (st != AB_OK)
+    return st;
+  if (!json_is_integer(v))
+    return fail(msg, pre, key, "expected an integer, got %s", kind_of(v));
+  json_int_t x = json_integer_value(v);
+  if (x < lo || x > hi)
+    return fail(msg, pre, key, "expected an integer in [%lld, %lld], got %lld", (long long)lo,
+                (long long)hi, (long long)x);
+  *out = (int64_t)x;
+  return AB_OK;
+}
+
+static ab_status rd_u32(const json_t *o, const char *pre, const char *key, uint32_t *out,
+                        char *msg) {
+  int64_t x;
+  ab_status st = rd_int(o, pre, key, 0, UINT32_MAX, &x, msg);
+  if (st == AB_OK)
+    *out = (uint32_t)x;
+  return st;
+}
+
+static ab_status rd_u64(const json_t *o, const char *pre, const char *key, uint64_t *out,
+                        char *msg) {
+  int64_t x;
+  ab_status st = rd_int(o, pre, key, 0, INT64_MAX, &x, msg);
+  if (st == AB_OK)
+    *out = (uint64_t)x;
+  return st;
+}
+
+static ab_status rd_bool(const json_t *o, const char *pre, const char *key, bool *out, char *msg) {
+  const json_t *v;
+  ab_status st = member(o, pre, key, &v, msg);
+  if (st != AB_OK)
+    return st;
+  if (!json_is_boolean(v))
+    return fail(msg, pre, key, "expected true or false, got %s", kind_of(v));
+  *out = json_is_true(v);
+  return AB_OK;
+}
+
+/* A number; with `nullable`, null reads as NaN (the writer's form of "undefined"). */
+static ab_status rd_num(const json_t *o, const char *pre, const char *key, bool nullable,
+                        double *out, char *msg) {
+  const json_t *v;
+  ab_status st = member(o, pre, key, &v, msg);
+  if (st != AB_OK)
+    return st;
+  if (nullable && json_is_null(v)) {
+    *out = NAN;
+    return AB_OK;
+  }
+  if (!json_is_number(v))
+    return fail(msg, pre, key, "expected a number%s, got %s", nullable ? " or null" : "",
+                kind_of(v));
+  *out = json_number_value(v);
+  return AB_OK;
+}
+
+static ab_status rd_enum(const json_t *o, const char *pre, const char *key,
+                         const char *const *names, size_t n, int *out, char *msg) {
+  const json_t *v;
+  ab_status st = member(o, pre, key, &v, msg);
+  if (st != AB_OK)
+    return st;
+  if (!json_is_string(v))
+    return fail(msg, pre, key, "expected a string, got %s", kind_of(v));
+  int i = index_of(names, n, json_string_value(v));
+  if (i < 0) {
+    char list[256] = "";
+    for (size_t k = 0; k < n; k++) {
+      if (!names[k])
+        continue;
+      size_t used = strlen(list);
+      snprintf(list + used, sizeof list - used, "%s\"%s\"", used ? ", " : "", names[k]);
+    }
+    return fail(msg, pre, key, "expected one of %s, got \"%.64s\"", list, json_string_value(v));
+  }
+  *out = i;
+  return AB_OK;
+}
+
+/* dtype and kind names come from bench/kernel.c; their tables are built from its functions
+ * so a name added there is accepted here without a second list. */
+static ab_status rd_dtype(const json_t *o, const char *pre, const char *key, ab_dtype *out,
+                          char *msg) {
+  const json_t *v = json_object_get(o, key);
+  if (json_is_null(v)) {
+    *out = AB_DTYPE_INVALID; /* the kernel has no element type */
+    return AB_OK;
+  }
+  const char *names[AB_DTYPE_COUNT] = {NULL};
+  for (int t = 1; t < AB_DTYPE_COUNT; t++)
+    names[t] = ab_dtype_name((ab_dtype)t);
+  int i = 0;
+  ab_status st = rd_enum(o, pre, key, names, AB_DTYPE_COUNT, &i, msg);
+  if (st == AB_OK)
+    *out = (ab_dtype)i;
+  return st;
+}
+
+static ab_status rd_kind(const json_t *o, const char *pre, const char *key, ab_kernel_kind *out,
+                         char *msg) {
+  const char *names[AB_KERNEL_KIND_COUNT] = {NULL};
+  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++)
+    names[k] = ab_kernel_kind_name((ab_kernel_kind)k);
+  int i = 0;
+  ab_status st = rd_enum(o, pre, key, names, AB_KERNEL_KIND_COUNT, &i, msg);
+  if (st == AB_OK)
+    *out = (ab_kernel_kind)i;
+  return st;
+}
+
+static ab_status rd_stats(const json_t *o, const char *pre, const char *key, ab_stats *out,
+                          char *msg) {
+  const json_t *v;
+  ab_status st = member(o, pre, key, &v, msg);
+  if (st != AB_OK)
+    return st;
+  memset(out, 0, sizeof *out);
+  if (json_is_null(v))
+    return AB_OK; /* never measured */
+  if (!json_is_object(v))
+    return fail(msg, pre, key, "expected an object or null, got %s", kind_of(v));
+  char p[128];
+  path_join(p, sizeof p, pre, key);
+  st = rd_u32(v, p, "n", &out->n, msg);
+  struct {
+    const char *name;
+    double *dst;
+  } f[] = {
+      {"median", &out->median},
+      {"mean", &out->mean},
+      {"min", &out->min},
+      {"max", &out->max},
+      {"p5", &out->p5},
+      {"p95", &out->p95},
+      {"stdev", &out->stdev},
+      {"cv", &out->cv},
+      {"median_ci95_lo", &out->median_ci95_lo},
+      {"median_ci95_hi", &out->median_ci95_hi},
+  };
+  for (size_t i = 0; i < N_OF(f) && st == AB_OK; i++)
+    st = rd_num(v, p, f[i].name, true, f[i].dst, msg);
+  return st;
+}
+
+static ab_status rd_shape(const json_t *k, const char *pre, ab_kernel_desc *d, char *msg) {
+  const json_t *s;
+  ab_status st = rd_obj(k, pre, "shape", &s, msg);
+  if (st != AB_OK)
+    return st;
+  char p[64];
+  path_join(p, sizeof p, pre, "shape");
+  bool ta = false, tb = false, pinned = false;
+  switch (d->kind) {
+  case AB_KERNEL_GEMM:
+    st = rd_int(s, p, "m", 1, INT64_MAX, &d->params.gemm.m, msg);
+    if (st == AB_OK)
+      st = rd_int(s, p, "n", 1, INT64_MAX, &d->params.gemm.n, msg);
+    if (st == AB_OK)
+      st = rd_int(s, p, "k", 1, INT64_MAX, &d->params.gemm.k, msg);
+    if (st == AB_OK)
+      st = rd_bool(s, p, "trans_a", &ta, msg);
+    if (st == AB_OK)
+      st = rd_bool(s, p, "trans_b", &tb, msg);
+    d->params.gemm.trans_a = ta;
+    d->params.gemm.trans_b = tb;
+    break;
+  case AB_KERNEL_MEMBW:
+  case AB_KERNEL_COPY_H2D:
+  case AB_KERNEL_COPY_D2H:
+    st = rd_int(s, p, "bytes", 1, INT64_MAX, &d->params.transfer.bytes, msg);
+    if (st == AB_OK)
+      st = rd_bool(s, p, "pinned", &pinned, msg);
+    d->params.transfer.pinned = pinned;
+    break;
+  case AB_KERNEL_PEAK:
+    st = rd_int(s, p, "items", 1, INT64_MAX, &d->params.peak.items, msg);
+    if (st == AB_OK)
+      st = rd_int(s, p, "fma_per_item", 1, INT64_MAX, &d->params.peak.fma_per_item, msg);
+    break;
+  default: break;
+  }
+  return st;
+}
+
+static ab_status rd_kernel(const json_t *j, ab_kernel_desc *d, char *msg) {
+  const json_t *k;
+  ab_status st = rd_obj(j, "", "kernel", &k, msg);
+  memset(d, 0, sizeof *d);
+  d->struct_size = sizeof *d;
+  if (st == AB_OK)
+    st = rd_kind(k, "kernel", "kind", &d->kind, msg);
+  if (st == AB_OK)
+    st = rd_dtype(k, "kernel", "dtype", &d->dtype, msg);
+  if (st == AB_OK)
+    st = rd_dtype(k, "kernel", "out_dtype", &d->out_dtype, msg);
+  if (st == AB_OK)
+    st = rd_shape(k, "kernel", d, msg);
+  return st;
+}
+
+static ab_status rd_identity(const json_t *j, ab_case_result *c, char *msg) {
+  const json_t *dev;
+  ab_status st = rd_str(j, "", "id", c->case_id, sizeof c->case_id, msg);
+  if (st == AB_OK)
+    st = rd_str(j, "", "set", c->set, sizeof c->set, msg);
+  if (st == AB_OK)
+    st = rd_str(j, "", "backend", c->backend, sizeof c->backend, msg);
+  if (st == AB_OK)
+    st = rd_obj(j, "", "device", &dev, msg);
+  if (st == AB_OK)
+    st = rd_u32(dev, "device", "index", &c->device_index, msg);
+  if (st == AB_OK)
+    st = rd_str(dev, "device", "uid", c->device_uid, sizeof c->device_uid, msg);
+  if (st == AB_OK)
+    st = rd_str(dev, "device", "name", c->device_name, sizeof c->device_name, msg);
+  if (st == AB_OK)
+    st = rd_str(j, "", "provider", c->provider, sizeof c->provider, msg);
+  return st;
+}
+
+/* Work per call: a count, so never negative (rates are derived from it). */
+static ab_status rd_work(const json_t *w, const char *key, double *out, char *msg) {
+  ab_status st = rd_num(w, "work", key, false, out, msg);
+  if (st == AB_OK && *out < 0.0)
+    return fail(msg, "work", key, "expected a number >= 0, got %g", *out);
+  return st;
+}
+
+static ab_status rd_outcome(const json_t *j, ab_case_result *c, char *msg) {
+  int s = 0;
+  ab_status st = rd_enum(j, "", "status", case_status_names, N_OF(case_status_names), &s, msg);
+  c->status = (ab_case_status)s;
+  if (st == AB_OK)
+    st = rd_str(j, "", "reason", c->reason, sizeof c->reason, msg);
+  if (st == AB_OK)
+    st = rd_str(j, "", "implementation", c->implementation, sizeof c->implementation, msg);
+  const json_t *w;
+  if (st == AB_OK)
+    st = rd_obj(j, "", "work", &w, msg);
+  if (st == AB_OK)
+    st = rd_work(w, "flops", &c->flops, msg);
+  if (st == AB_OK)
+    st = rd_work(w, "bytes", &c->bytes, msg);
+  /* rates are derived from work and timing, so they are not read back; only their type is
+   * checked so a damaged file does not pass unnoticed. */
+  const json_t *r = json_object_get(j, "rates");
+  if (st == AB_OK && r && !json_is_object(r))
+    st = fail(msg, "", "rates", "expected an object, got %s", kind_of(r));
+  return st;
+}
+
+static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
+  const json_t *t;
+  int src = 0, stop = 0;
+  ab_status st = rd_obj(j, "", "timing", &t, msg);
+  if (st == AB_OK)
+    st = rd_enum(t, "timing", "source", timer_names, N_OF(timer_names), &src, msg);
+  if (st == AB_OK)
+    st = rd_stats(t, "timing", "time_s", &c->time_s, msg);
+  if (st == AB_OK)
+    st = rd_stats(t, "timing", "host_time_s", &c->host_time_s, msg);
+  if (st == AB_OK)
+    st = rd_u32(t, "timing", "iterations_per_sample", &c->iterations_per_sample, msg);
+  if (st == AB_OK)
+    st = rd_u64(t, "timing", "iterations_total", &c->iterations_total, msg);
+  if (st == AB_OK)
+    st = rd_num(t, "timing", "warmup_s", true, &c->warmup_s, msg);
+  if (st == AB_OK)
+    st = rd_num(t, "timing", "setup_s", true, &c->setup_s, msg);
+  if (st == AB_OK)
+    st = rd_num(t, "timing", "measured_s", true, &c->measured_s, msg);
+  if (st == AB_OK)
+    st = rd_enum(t, "timing", "stop_reason", stop_names, N_OF(stop_names), &stop, msg);
+  c->timer = (ab_timer_source)src;
+  c->stop_reason = (ab_stop_reason)stop;
+  return st;
+}
+
+static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
+  const json_t *o;
+  const char *p = "validation";
+  ab_status st = rd_obj(j, "", p, &o, msg);
+  if (st == AB_OK)
+    st = rd_bool(o, p, "checked", &v->checked, msg);
+  if (st == AB_OK)
+    st = rd_u64(o, p, "elements_checked", &v->elements_checked, msg);
+  if (st == AB_OK)
+    st = rd_u64(o, p, "elements_total", &v->elements_total, msg);
+  if (st == AB_OK)
+    st = rd_u64(o, p, "mismatches", &v->mismatches, msg);
+  if (st == AB_OK)
+    st = rd_num(o, p, "max_abs_error", true, &v->max_abs_error, msg);
+  if (st == AB_OK)
+    st = rd_num(o, p, "max_error_ratio", true, &v->max_error_ratio, msg);
+  if (st == AB_OK)
+    st = rd_str(o, p, "rule", v->rule, sizeof v->rule, msg);
+  return st;
+}
+
+ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
+  if (!out)
+    return fail(msg, "", "", "no output record given");
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(j))
+    return fail(msg, "", "", "expected an object, got %s", kind_of(j));
+  ab_status st = rd_identity(j, out, msg);
+  if (st == AB_OK)
+    st = rd_kernel(j, &out->desc, msg);
+  if (st == AB_OK)
+    st = rd_outcome(j, out, msg);
+  if (st == AB_OK)
+    st = rd_timing(j, out, msg);
+  if (st == AB_OK)
+    st = rd_validation(j, &out->validation, msg);
+  if (st != AB_OK)
+    memset(out, 0, sizeof *out); /* never hand back a half-filled record */
+  return st;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Atomic write: temporary file in the target's directory (so rename cannot cross file
+ * systems), write, fsync the file, rename over the target, fsync the directory so the
+ * rename itself survives a power cut. A reader sees the old file or the new one, never a
+ * torn one.
+ * ------------------------------------------------------------------------------------- */
+
+static ab_status io_fail(char *msg, const char *what, const char *path, int err) {
+  if (msg)
+    snprintf(msg, AB_MSG_LEN, "%s %s: %s", what, path, strerror(err));
+  return AB_E_IO;
+}
+
+static bool write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return false;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return true;
+}
+
+/* Splits "a/b/c.json" into the directory ("a/b", or "." for a bare name). */
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return strdup(".");
+  if (slash == path)
+    return strdup("/");
+  return strndup(path, (size_t)(slash - path));
+}
+
+static ab_status fsync_dir(const char *dir, char *msg) {
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+  if (dfd < 0)
+    return io_fail(msg, "cannot open directory", dir, errno);
+  /* Some file systems cannot fsync a directory (EINVAL); the rename is done either way. */
+  int rc = fsync(dfd);
+  int err = errno;
+  close(dfd);
+  if (rc != 0 && err != EINVAL)
+    return io_fail(msg, "cannot fsync directory", dir, err);
+  return AB_OK;
+}
+
+/* Writes text to a new temporary file next to `path` and renames it into place. */
+static ab_status write_text_atomic(const char *text, const char *path, char *msg) {
+  size_t plen = strlen(path);
+  if (plen == 0 || path[plen - 1] == '/') {
+    if (msg)
+      snprintf(msg, AB_MSG_LEN, "output path \"%s\": expected a file name", path);
+    return AB_E_INVALID;
+  }
+  char *dir = dir_of(path);
+  char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
+  if (!dir || !tmp) {
+    free(dir);
+    free(tmp);
+    if (msg)
+      snprintf(msg, AB_MSG_LEN, "%s: out of memory", path);
+    return AB_E_NOMEM;
+  }
+  snprintf(tmp, plen + sizeof ".tmp.XXXXXX", "%s.tmp.XXXXXX", path);
+  ab_status st = AB_OK;
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    st = io_fail(msg, "cannot create temporary file for", path, errno);
+    goto out;
+  }
+  /* mkstemp creates 0600; a run file is meant to be read by others, as any new file. */
+  if (!write_all(fd, text, strlen(text)) || !write_all(fd, "\n", 1))
+    st = io_fail(msg, "cannot write", tmp, errno);
+  else if (fchmod(fd, 0644) != 0)
+    st = io_fail(msg, "cannot set permissions of", tmp, errno);
+  else if (fsync(fd) != 0)
+    st = io_fail(msg, "cannot fsync", tmp, errno);
+  if (close(fd) != 0 && st == AB_OK)
+    st = io_fail(msg, "cannot close", tmp, errno);
+  if (st == AB_OK && rename(tmp, path) != 0)
+    st = io_fail(msg, "cannot rename temporary file onto", path, errno);
+  if (st != AB_OK) {
+    unlink(tmp);
+    goto out;
+  }
+  st = fsync_dir(dir, msg);
+out:
+  free(dir);
+  free(tmp);
+  return st;
+}
+
+ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg) {
+  if (!j || !path) {
+    if (msg)
+      snprintf(msg, AB_MSG_LEN, "ab_json_write_atomic: %s is NULL", j ? "path" : "JSON value");
+    return AB_E_INVALID;
+  }
+  /* Default real precision (17 significant digits): every double reads back exactly. */
+  char *text = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
+  if (!text) {
+    if (msg)
+      snprintf(msg, AB_MSG_LEN, "%s: cannot encode the JSON value (out of memory?)", path);
+    return AB_E_NOMEM;
+  }
+  ab_status st = write_text_atomic(text, path, msg);
+  free(text);
+  return st;
+}
+
+ab_status ab_run_write(const ab_run *run, const char *path, char *msg) {
+  json_t *j = ab_run_to_json(run);
+  if (!j) {
+    if (msg)
+      snprintf(msg, AB_MSG_LEN, "%s: cannot build the run file JSON (out of memory?)",
+               path ? path : "(null)");
+    return AB_E_NOMEM;
+  }
+  ab_status st = ab_json_write_atomic(j, path, msg);
+  json_decref(j);
+  return st;
+}
+
+void ab_run_free(ab_run *run) {
+  if (!run)
+    return;
+  free(run->suite_text);
+  json_decref(run->suite_effective);
+  json_decref(run->system);
+  free(run->backends);
+  free(run->devices);
+  free(run->cases);
+  memset(run, 0, sizeof *run);
+}
