@@ -1,0 +1,96 @@
+/* accelbench — energy figures (net of idle, pJ/FLOP, GFLOP/s per W) and their JSON. The
+ * formulas live here and only here, so every report derives them the same way. */
+#include <math.h>
+#include <string.h>
+
+#include "power_private.h"
+
+void ab_power_figures(const ab_energy_window *w, double idle_watts, double flops, double bytes,
+                      ab_energy_figures *f) {
+  memset(f, 0, sizeof *f);
+  f->gross_j = w->joules;
+  f->avg_w = w->avg_watts;
+  f->has_idle = idle_watts >= 0;
+  f->net_j = f->has_idle ? w->joules - idle_watts * w->duration_s : NAN;
+  f->net_avg_w = f->has_idle ? w->avg_watts - idle_watts : NAN;
+  /* Energy per operation: joules / operations, in picojoules. Performance per watt:
+   * (operations / seconds) / watts = operations / joules, in GFLOP/s per W. */
+  bool fl = flops > 0 && w->joules > 0;
+  f->pj_per_flop = fl ? w->joules / flops * 1e12 : NAN;
+  f->gflops_per_w = fl ? flops / w->joules * 1e-9 : NAN;
+  bool net_ok = fl && f->has_idle && f->net_j > 0;
+  f->net_pj_per_flop = net_ok ? f->net_j / flops * 1e12 : NAN;
+  f->net_gflops_per_w = net_ok ? flops / f->net_j * 1e-9 : NAN;
+  bool by = bytes > 0 && w->joules > 0;
+  f->pj_per_byte = by ? w->joules / bytes * 1e12 : NAN;
+  f->gbytes_per_s_per_w = by ? bytes / w->joules * 1e-9 : NAN;
+}
+
+static void set_num(json_t *j, const char *key, double v) {
+  if (isfinite(v))
+    json_object_set_new(j, key, json_real(v));
+}
+
+static json_t *timeline_json(const ab_energy_window *w) {
+  json_t *t = json_array(), *p = json_array();
+  for (uint32_t i = 0; i < w->n_points; i++) {
+    json_array_append_new(t, json_real(w->timeline[i].t_s));
+    json_array_append_new(p, json_real(w->timeline[i].watts));
+  }
+  return json_pack("{s:o, s:o}", "t_s", t, "w", p);
+}
+
+json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures *f) {
+  json_t *j = json_object();
+  json_object_set_new(j, "source", json_string(w->source));
+  json_object_set_new(j, "scope", json_string(ab_power_scope_name(w->scope)));
+  json_object_set_new(j, "covers", json_string(w->covers));
+  json_object_set_new(j, "kind", json_string(ab_power_kind_name(w->kind)));
+  json_object_set_new(j, "method", json_string(w->method ? w->method : ""));
+  json_object_set_new(j, "valid", json_boolean(w->valid));
+  json_object_set_new(j, "duration_s", json_real(w->duration_s));
+  json_object_set_new(j, "n_samples", json_integer(w->n_samples));
+  json_object_set_new(j, "poll_interval_s", json_real(w->poll_interval_s));
+  json_object_set_new(j, "max_gap_s", json_real(w->max_gap_s));
+  json_object_set_new(j, "read_errors", json_integer(w->read_errors));
+  if (w->kind == AB_POWER_KIND_ENERGY_COUNTER) {
+    json_object_set_new(j, "wraps", json_integer(w->wraps));
+    json_object_set_new(j, "resets", json_integer(w->resets));
+  }
+  if (!w->valid) {
+    /* No number for an invalid window: a reader must not rank what was not measured. */
+    json_object_set_new(j, "invalid_reason", json_string(w->invalid_reason));
+    return j;
+  }
+  set_num(j, "energy_j", f->gross_j);
+  set_num(j, "avg_w", f->avg_w);
+  set_num(j, "peak_w", w->peak_watts);
+  if (f->has_idle) {
+    set_num(j, "idle_w", f->avg_w - f->net_avg_w);
+    set_num(j, "net_energy_j", f->net_j);
+    set_num(j, "net_avg_w", f->net_avg_w);
+  } else {
+    json_object_set_new(j, "net_not_measured", json_string("no valid idle baseline"));
+  }
+  set_num(j, "pj_per_flop", f->pj_per_flop);
+  set_num(j, "net_pj_per_flop", f->net_pj_per_flop);
+  set_num(j, "gflops_per_w", f->gflops_per_w);
+  set_num(j, "net_gflops_per_w", f->net_gflops_per_w);
+  set_num(j, "pj_per_byte", f->pj_per_byte);
+  set_num(j, "gbytes_per_s_per_w", f->gbytes_per_s_per_w);
+  json_object_set_new(j, "timeline", timeline_json(w));
+  return j;
+}
+
+json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window *w, size_t n,
+                           double flops, double bytes) {
+  if (n == 0)
+    return json_pack("{s:s}", "not_measured", ab_power_registry_none_reason(reg));
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    ab_energy_figures f;
+    ab_power_figures(&w[i], ab_power_idle_watts(reg, w[i].channel), flops, bytes, &f);
+    json_array_append_new(arr, ab_power_window_json(&w[i], &f));
+  }
+  return json_pack("{s:o}", "sources", arr);
+}

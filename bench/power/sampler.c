@@ -1,0 +1,562 @@
+/* accelbench — the power sampler: one thread per source polls its channels on absolute
+ * deadlines while a case runs; the runner's thread reads every channel at the window's
+ * edges. Counters give energy by differences (wraps and resets handled on every read);
+ * power channels are integrated with the trapezoid rule. */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "power_private.h"
+#include "sources.h"
+
+typedef struct sample {
+  double t; /* CLOCK_MONOTONIC seconds, middle of the read */
+  double v; /* cumulative joules since the left edge (counter) or watts */
+} sample;
+
+typedef struct chan_run {
+  size_t ch; /* registry channel */
+  const reg_channel *rc;
+  bool counter;
+  double interval;
+  double next;
+  bool have_raw;
+  double last_raw, cum_j;
+  sample *s;
+  size_t n, cap;
+  uint32_t wraps, resets, read_errors;
+  char first_error[200];
+  char edge_error[240];
+} chan_run;
+
+typedef struct src_run {
+  struct ab_power_sampler *owner;
+  reg_source *rs;
+  chan_run **chs;
+  size_t n_chs;
+  pthread_t th;
+  bool started;
+} src_run;
+
+struct ab_power_sampler {
+  ab_power_registry *reg;
+  chan_run *ch;
+  size_t n_ch;
+  src_run *src;
+  size_t n_src;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  bool stop;
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- pure arithmetic ---- */
+
+double ab_power_trapezoid(const double *t_s, const double *watts, size_t n) {
+  double j = 0;
+  for (size_t i = 1; i < n; i++)
+    j += (t_s[i] - t_s[i - 1]) * 0.5 * (watts[i] + watts[i - 1]);
+  return j;
+}
+
+double ab_power_counter_delta(double prev, double cur, double wrap_j, double max_watts, double dt_s,
+                              ab_counter_step *step) {
+  if (cur >= prev) {
+    *step = AB_STEP_NORMAL;
+    return cur - prev;
+  }
+  if (wrap_j > 0) {
+    double d = cur + wrap_j - prev;
+    /* A wrap moves the counter forward by less than half its range between polls (the
+     * sampler polls often enough for that); a larger jump, or one faster than the
+     * channel's power limit allows, is a reset (driver reload, counter cleared). */
+    bool plausible = d >= 0 && d < 0.5 * wrap_j;
+    if (plausible && max_watts > 0 && dt_s > 0)
+      plausible = d / dt_s <= 1.5 * max_watts;
+    if (plausible) {
+      *step = AB_STEP_WRAP;
+      return d;
+    }
+  }
+  /* Reset: the counter restarted from zero, so `cur` is the energy since then. The energy
+   * between the previous read and the reset is lost (at most one poll interval's worth);
+   * the record counts resets so a reader can see it. */
+  *step = AB_STEP_RESET;
+  return cur;
+}
+
+/* ---- sampling ---- */
+
+static int push(chan_run *c, double t, double v) {
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 1024;
+    sample *s = realloc(c->s, cap * sizeof *s);
+    if (!s)
+      return -1;
+    c->s = s;
+    c->cap = cap;
+  }
+  c->s[c->n++] = (sample){t, v};
+  return 0;
+}
+
+/* Read one channel and record it. Returns the status; msg gets the read error. */
+static ab_status take(src_run *sr, chan_run *c, char *msg) {
+  double v = 0;
+  double t0 = now_s();
+  ab_status st = sr->rs->table.read(sr->rs->state, c->rc->index, &v, msg);
+  double t = 0.5 * (t0 + now_s());
+  if (st == AB_OK && !isfinite(v)) {
+    ab_pfmt(msg, AB_MSG_LEN, "%s: read gave a non-finite value", c->rc->id);
+    st = AB_E_INVALID;
+  }
+  if (st != AB_OK) {
+    if (c->read_errors++ == 0)
+      ab_pfmt(c->first_error, sizeof c->first_error, "%.190s", msg);
+    return st;
+  }
+  if (c->counter) {
+    if (c->have_raw) {
+      ab_counter_step step;
+      double dt = c->n ? t - c->s[c->n - 1].t : 0;
+      c->cum_j += ab_power_counter_delta(c->last_raw, v, c->rc->info.wrap_joules,
+                                         c->rc->info.max_watts, dt, &step);
+      c->wraps += step == AB_STEP_WRAP;
+      c->resets += step == AB_STEP_RESET;
+    }
+    c->have_raw = true;
+    c->last_raw = v;
+    v = c->cum_j;
+  }
+  if (push(c, t, v) != 0) {
+    ab_pfmt(msg, AB_MSG_LEN, "%s: out of memory for samples", c->rc->id);
+    return AB_E_NOMEM;
+  }
+  return AB_OK;
+}
+
+static struct timespec to_ts(double s) {
+  struct timespec ts;
+  ts.tv_sec = (time_t)s;
+  ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  return ts;
+}
+
+/* The thread waits on absolute CLOCK_MONOTONIC deadlines (no drift from the time a read
+ * takes) with pthread_cond_timedwait rather than clock_nanosleep, so stop() wakes it at
+ * once instead of waiting out a poll interval of up to a second. */
+static void *run_source(void *arg) {
+  src_run *sr = arg;
+  ab_power_sampler *s = sr->owner;
+  char msg[AB_MSG_LEN];
+  pthread_mutex_lock(&s->mu);
+  while (!s->stop) {
+    double next = INFINITY;
+    for (size_t i = 0; i < sr->n_chs; i++)
+      next = fmin(next, sr->chs[i]->next);
+    double now = now_s();
+    if (now < next) {
+      struct timespec ts = to_ts(next);
+      pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+      continue;
+    }
+    pthread_mutex_unlock(&s->mu);
+    for (size_t i = 0; i < sr->n_chs; i++) {
+      chan_run *c = sr->chs[i];
+      if (c->next > now)
+        continue;
+      take(sr, c, msg);
+      c->next += c->interval;
+      if (c->next < now) /* a slow read: skip the missed deadlines rather than burst */
+        c->next = now + c->interval;
+    }
+    pthread_mutex_lock(&s->mu);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
+
+static double poll_interval(const reg_channel *rc, double rate_hz) {
+  double iv = 1.0 / rate_hz;
+  const ab_power_channel_info *i = &rc->info;
+  if (i->kind == AB_POWER_KIND_ENERGY_COUNTER) {
+    /* Often enough that the counter moves less than a quarter of its range per poll at
+     * the channel's power limit: every wrap is then seen as a wrap. */
+    if (i->wrap_joules > 0 && i->max_watts > 0)
+      iv = fmin(iv, i->wrap_joules / (4.0 * i->max_watts));
+    return fmax(iv, 1e-3);
+  }
+  return fmax(iv, i->update_period_s); /* polling faster than the source updates adds nothing */
+}
+
+static void sampler_free(ab_power_sampler *s) {
+  if (!s)
+    return;
+  for (size_t i = 0; i < s->n_ch; i++)
+    free(s->ch[i].s);
+  for (size_t i = 0; i < s->n_src; i++)
+    free(s->src[i].chs);
+  free(s->ch);
+  free(s->src);
+  pthread_cond_destroy(&s->cv);
+  pthread_mutex_destroy(&s->mu);
+  free(s);
+}
+
+static ab_status init_sync(ab_power_sampler *s, char *msg) {
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  int rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  if (rc == 0)
+    rc = pthread_cond_init(&s->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  if (rc == 0)
+    rc = pthread_mutex_init(&s->mu, NULL);
+  if (rc != 0) {
+    ab_pfmt(msg, AB_MSG_LEN, "power sampler: cannot set up its condition variable: %s",
+            strerror(rc));
+    return AB_E_INTERNAL;
+  }
+  return AB_OK;
+}
+
+/* Group enabled channels by source. */
+static ab_status build(ab_power_sampler *s, double rate_hz, char *msg) {
+  ab_power_registry *reg = s->reg;
+  s->ch = calloc(reg->n_channels ? reg->n_channels : 1, sizeof *s->ch);
+  s->src = calloc(reg->n_sources ? reg->n_sources : 1, sizeof *s->src);
+  if (!s->ch || !s->src) {
+    ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
+    return AB_E_NOMEM;
+  }
+  for (size_t i = 0; i < reg->n_channels; i++) {
+    const reg_channel *rc = &reg->channels[i];
+    if (!rc->enabled)
+      continue;
+    chan_run *c = &s->ch[s->n_ch++];
+    c->ch = i;
+    c->rc = rc;
+    c->counter = rc->info.kind == AB_POWER_KIND_ENERGY_COUNTER;
+    c->interval = poll_interval(rc, rate_hz);
+    /* Room for ~100 s at 10 Hz allocated here, so the sampler thread does not allocate
+     * (and create a malloc arena) in the common case. */
+    c->s = malloc(1024 * sizeof *c->s);
+    if (!c->s) {
+      ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
+      return AB_E_NOMEM;
+    }
+    c->cap = 1024;
+  }
+  for (size_t k = 0; k < reg->n_sources; k++) {
+    src_run *sr = &s->src[s->n_src];
+    sr->owner = s;
+    sr->rs = &reg->sources[k];
+    sr->chs = calloc(s->n_ch ? s->n_ch : 1, sizeof *sr->chs);
+    if (!sr->chs) {
+      ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
+      return AB_E_NOMEM;
+    }
+    for (size_t i = 0; i < s->n_ch; i++)
+      if (s->ch[i].rc->source == k)
+        sr->chs[sr->n_chs++] = &s->ch[i];
+    if (sr->n_chs > 0)
+      s->n_src++;
+    else
+      free(sr->chs), sr->chs = NULL;
+  }
+  return AB_OK;
+}
+
+/* Read every channel at an edge of the window, from the caller's thread. Sources are read
+ * in registry order at the right edge and in reverse at the left edge: the slow ones
+ * (subprocesses) come last in the registry, so the fast counters sit closest to the timed
+ * region on both sides. */
+static void edge(ab_power_sampler *s, const char *which, bool reverse) {
+  char msg[AB_MSG_LEN];
+  for (size_t j = 0; j < s->n_src; j++) {
+    src_run *sr = &s->src[reverse ? s->n_src - 1 - j : j];
+    for (size_t i = 0; i < sr->n_chs; i++) {
+      chan_run *c = sr->chs[i];
+      if (take(sr, c, msg) != AB_OK && !c->edge_error[0])
+        ab_pfmt(c->edge_error, sizeof c->edge_error, "%s edge read failed: %.200s", which, msg);
+    }
+  }
+}
+
+ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_power_sampler **out,
+                                 char *msg) {
+  *out = NULL;
+  ab_power_sampler *s = calloc(1, sizeof *s);
+  if (!s) {
+    ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
+    return AB_E_NOMEM;
+  }
+  s->reg = reg;
+  if (!(rate_hz > 0))
+    rate_hz = reg->rate_hz;
+  ab_status st = init_sync(s, msg);
+  if (st != AB_OK) {
+    free(s);
+    return st;
+  }
+  st = build(s, rate_hz, msg);
+  if (st != AB_OK) {
+    sampler_free(s);
+    return st;
+  }
+  edge(s, "left", true);
+  double t0 = now_s();
+  for (size_t i = 0; i < s->n_ch; i++)
+    s->ch[i].next = t0 + s->ch[i].interval;
+  for (size_t k = 0; k < s->n_src; k++) {
+    int rc = pthread_create(&s->src[k].th, NULL, run_source, &s->src[k]);
+    if (rc != 0) {
+      ab_pfmt(msg, AB_MSG_LEN, "power sampler: cannot start a thread for %s: %s",
+              s->src[k].rs->table.name, strerror(rc));
+      ab_energy_window *w = NULL;
+      size_t n = 0;
+      char ignored[AB_MSG_LEN];
+      ab_power_sampler_stop(s, &w, &n, ignored);
+      ab_power_windows_free(w, n);
+      return AB_E_INTERNAL;
+    }
+    s->src[k].started = true;
+  }
+  *out = s;
+  return AB_OK;
+}
+
+double ab_power_sampler_cpu_s(const ab_power_sampler *s) {
+  double total = 0;
+  for (size_t k = 0; s && k < s->n_src; k++) {
+    clockid_t cid;
+    struct timespec ts;
+    if (s->src[k].started && pthread_getcpuclockid(s->src[k].th, &cid) == 0 &&
+        clock_gettime(cid, &ts) == 0)
+      total += (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+  }
+  return total;
+}
+
+/* ---- windows ---- */
+
+/* Cumulative joules at each sample (counters already are; power is integrated). */
+static double *cumulative(const chan_run *c) {
+  double *e = malloc((c->n ? c->n : 1) * sizeof *e);
+  if (!e)
+    return NULL;
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->counter)
+      e[i] = c->s[i].v;
+    else
+      e[i] =
+          i == 0 ? 0 : e[i - 1] + (c->s[i].t - c->s[i - 1].t) * 0.5 * (c->s[i].v + c->s[i - 1].v);
+  }
+  return e;
+}
+
+/* Linear interpolation of cumulative energy at time x; *k is a moving cursor. */
+static double energy_at(const chan_run *c, const double *e, double x, size_t *k) {
+  while (*k + 1 < c->n && c->s[*k + 1].t < x)
+    (*k)++;
+  if (*k + 1 >= c->n)
+    return e[c->n - 1];
+  double t0 = c->s[*k].t, t1 = c->s[*k + 1].t;
+  double f = t1 > t0 ? (x - t0) / (t1 - t0) : 1.0;
+  f = f < 0 ? 0 : f > 1 ? 1 : f;
+  return e[*k] + f * (e[*k + 1] - e[*k]);
+}
+
+/* At most AB_POWER_TIMELINE_MAX equal buckets; each keeps the bucket's average power, so
+ * the downsampled timeline still integrates to the window's energy. */
+static void timeline(const chan_run *c, const double *e, ab_energy_window *w) {
+  size_t b = c->n - 1 < AB_POWER_TIMELINE_MAX ? c->n - 1 : AB_POWER_TIMELINE_MAX;
+  double t0 = c->s[0].t, span = c->s[c->n - 1].t - t0;
+  size_t k = 0;
+  double prev_e = e[0];
+  w->n_points = 0;
+  if (b == 0 || span <= 0)
+    return;
+  for (size_t i = 0; i < b; i++) {
+    double x1 = t0 + span * (double)(i + 1) / (double)b;
+    double e1 = energy_at(c, e, x1, &k);
+    double width = span / (double)b;
+    w->timeline[w->n_points++] = (ab_power_point){.t_s = span * ((double)i + 0.5) / (double)b,
+                                                  .watts = (e1 - prev_e) / width};
+    prev_e = e1;
+  }
+}
+
+static void invalidate(ab_energy_window *w, const char *why) {
+  if (w->valid) {
+    w->valid = false;
+    ab_pfmt(w->invalid_reason, sizeof w->invalid_reason, "%s", why);
+  }
+}
+
+static void check_validity(const chan_run *c, ab_energy_window *w) {
+  char why[256];
+  const ab_power_channel_info *i = &c->rc->info;
+  w->valid = true;
+  if (c->edge_error[0])
+    invalidate(w, c->edge_error);
+  if (c->n < 2) {
+    ab_pfmt(why, sizeof why, "%u good read(s) in the window; 2 or more needed", (unsigned)c->n);
+    invalidate(w, why);
+    return;
+  }
+  if (i->update_period_s > 0 && w->duration_s < 10.0 * i->update_period_s) {
+    ab_pfmt(why, sizeof why,
+            "window of %.3g s is shorter than 10 x the source's update period (%.3g s)",
+            w->duration_s, i->update_period_s);
+    invalidate(w, why);
+  }
+  /* A gap of 3 poll intervals means lost reads; 0.25 s is the floor so that a loaded
+   * machine's scheduler stalls at high poll rates do not void a window (a ≥ 2 s window
+   * of smooth power integrates across such a gap with little error; max_gap_s stays in
+   * the record). */
+  double gap_limit = fmax(3.0 * c->interval, 0.25);
+  if (!c->counter && w->max_gap_s > gap_limit) {
+    ab_pfmt(why, sizeof why,
+            "gap of %.3g s between good reads (limit %.3g s: 3 poll intervals of %.3g s, at "
+            "least 0.25 s); %u read error(s)%s%.150s",
+            w->max_gap_s, gap_limit, c->interval, c->read_errors, c->read_errors ? ", first: " : "",
+            c->first_error);
+    invalidate(w, why);
+  }
+  if (c->counter && i->wrap_joules > 0 && i->max_watts > 0 &&
+      w->max_gap_s * i->max_watts >= 0.5 * i->wrap_joules) {
+    ab_pfmt(why, sizeof why,
+            "gap of %.3g s between counter reads could hide a wrap (range %.6g J at up to %.6g W)",
+            w->max_gap_s, i->wrap_joules, i->max_watts);
+    invalidate(w, why);
+  }
+  if (c->counter && w->joules <= 0 && w->duration_s >= 0.1) {
+    ab_pfmt(why, sizeof why, "the counter did not advance in %.3g s", w->duration_s);
+    invalidate(w, why);
+  }
+}
+
+static ab_status make_window(const chan_run *c, ab_energy_window *w, char *msg) {
+  memset(w, 0, sizeof *w);
+  const reg_channel *rc = c->rc;
+  ab_pfmt(w->source, sizeof w->source, "%s", rc->id);
+  ab_pfmt(w->covers, sizeof w->covers, "%s", rc->info.covers);
+  w->scope = rc->info.scope;
+  w->kind = rc->info.kind;
+  w->channel = c->ch;
+  w->method = c->counter ? "counter" : "trapezoid";
+  w->poll_interval_s = c->interval;
+  w->n_samples = (uint32_t)c->n;
+  w->read_errors = c->read_errors;
+  w->wraps = c->wraps;
+  w->resets = c->resets;
+  if (c->n >= 2) {
+    double *e = cumulative(c);
+    if (!e) {
+      ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
+      return AB_E_NOMEM;
+    }
+    w->duration_s = c->s[c->n - 1].t - c->s[0].t;
+    w->joules = e[c->n - 1] - e[0];
+    w->avg_watts = w->duration_s > 0 ? w->joules / w->duration_s : 0;
+    for (size_t i = 1; i < c->n; i++)
+      w->max_gap_s = fmax(w->max_gap_s, c->s[i].t - c->s[i - 1].t);
+    timeline(c, e, w);
+    for (size_t i = 0; !c->counter && i < c->n; i++)
+      w->peak_watts = fmax(w->peak_watts, c->s[i].v);
+    for (uint32_t i = 0; c->counter && i < w->n_points; i++)
+      w->peak_watts = fmax(w->peak_watts, w->timeline[i].watts);
+    free(e);
+  }
+  check_validity(c, w);
+  return AB_OK;
+}
+
+ab_status ab_power_sampler_stop(ab_power_sampler *s, ab_energy_window **windows, size_t *n,
+                                char *msg) {
+  *windows = NULL;
+  *n = 0;
+  if (!s)
+    return AB_OK;
+  pthread_mutex_lock(&s->mu);
+  s->stop = true;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  for (size_t k = 0; k < s->n_src; k++)
+    if (s->src[k].started)
+      pthread_join(s->src[k].th, NULL);
+  edge(s, "right", false);
+  ab_status st = AB_OK;
+  if (s->n_ch > 0) {
+    *windows = calloc(s->n_ch, sizeof **windows);
+    if (!*windows) {
+      ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory for %zu windows", s->n_ch);
+      st = AB_E_NOMEM;
+    }
+  }
+  for (size_t i = 0; st == AB_OK && i < s->n_ch; i++)
+    st = make_window(&s->ch[i], &(*windows)[i], msg);
+  if (st == AB_OK) {
+    *n = s->n_ch;
+  } else {
+    free(*windows);
+    *windows = NULL;
+  }
+  sampler_free(s);
+  return st;
+}
+
+void ab_power_windows_free(ab_energy_window *windows, size_t n) {
+  (void)n;
+  free(windows);
+}
+
+/* ---- idle baseline ---- */
+
+static void sleep_s(double seconds) {
+  struct timespec ts = to_ts(now_s() + seconds);
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+  }
+}
+
+ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *msg) {
+  ab_power_sampler *s = NULL;
+  ab_energy_window *w = NULL;
+  size_t n = 0;
+  if (!(seconds > 0)) {
+    ab_pfmt(msg, AB_MSG_LEN, "idle baseline: expected a positive duration, got %g s", seconds);
+    return AB_E_INVALID;
+  }
+  ab_status st = ab_power_sampler_start(reg, 0, &s, msg);
+  if (st != AB_OK)
+    return st;
+  sleep_s(seconds);
+  st = ab_power_sampler_stop(s, &w, &n, msg);
+  if (st != AB_OK)
+    return st;
+  for (size_t i = 0; i < n; i++) {
+    reg_channel *c = &reg->channels[w[i].channel];
+    c->idle_measured = true;
+    c->idle_valid = w[i].valid;
+    c->idle_w = w[i].avg_watts;
+    c->idle_s = w[i].duration_s;
+    ab_pfmt(c->idle_reason, sizeof c->idle_reason, "idle window invalid: %.220s",
+            w[i].invalid_reason);
+  }
+  ab_power_windows_free(w, n);
+  return AB_OK;
+}

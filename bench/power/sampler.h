@@ -1,0 +1,216 @@
+/* accelbench — power and energy measurement for the runner (private to the harness).
+ *
+ * Life cycle, as the runner uses it:
+ *
+ *   ab_power_registry *reg;
+ *   ab_power_registry_create(opts, n, &reg, msg);       // discover sources (list shows them)
+ *   ab_power_idle_baseline(reg, 5.0, msg);              // before the suite
+ *   double min_s = ab_power_min_window_s(reg, why, sizeof why); // stretch timed windows
+ *   for each case:
+ *     ab_thermal_take(root, &before);
+ *     ab_power_sampler_start(reg, 0, &s, msg);          // just before the timed window
+ *     ... timed repetitions, at least min_s seconds ...
+ *     ab_power_sampler_stop(s, &windows, &n, msg);      // just after it
+ *     ab_thermal_take(root, &after);
+ *     json = ab_power_case_json(reg, windows, n, flops, bytes); // "power" of the record
+ *     ab_power_windows_free(windows, n);
+ *   ab_power_registry_free(reg);
+ *
+ * Every figure names its source and scope. With no usable source, ab_power_case_json()
+ * returns {"not_measured": reason} — no number, no estimate. See docs/power.md.
+ */
+#ifndef AB_POWER_SAMPLER_H
+#define AB_POWER_SAMPLER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "accelbench/power.h"
+
+/* ---- registry ------------------------------------------------------------------------ */
+
+/* Options (key/value, from the suite config or the command line). Unknown keys are an
+ * error naming the key. Defaults in brackets.
+ *   rate_hz          poll rate of the sampler [10]
+ *   min_window_s     least measured window when power is measured [2]
+ *   rapl             "off" disables RAPL            rapl.root   prefix for /sys [/]
+ *   hwmon            "off" disables hwmon           hwmon.root  prefix for /sys [/]
+ *   ipmi             "off" disables IPMI            ipmi.ipmitool  path [ipmitool in PATH]
+ *   ipmi.timeout_s   per call [5]
+ *   command          shell command printing "<number> [W|mW|kW|J|mJ|kJ|Wh|kWh]"
+ *   command.unit / .scope (chip|board|node [node]) / .period_s [1] / .covers / .timeout_s [5]
+ *   file             path re-read each poll (its last line as for command)
+ *   file.unit / .scope / .period_s [1] / .covers */
+typedef struct ab_power_registry ab_power_registry;
+
+ab_status ab_power_registry_create(const ab_option *options, size_t n_options,
+                                   ab_power_registry **out, char *msg);
+
+/* Add one more source table (a vendor module's, or a test's) with its own options. It
+ * goes through the same checks as the built-in ones: an unknown ABI major, a short table
+ * or a NULL mandatory slot is refused with AB_E_ABI naming the source. A source whose
+ * probe or open fails is kept, disabled with the reason. */
+ab_status ab_power_registry_add(ab_power_registry *reg, const ab_power_source *src,
+                                const ab_option *options, size_t n_options, char *msg);
+
+void ab_power_registry_free(ab_power_registry *reg);
+
+/* Number of enabled channels over all sources (0 = power is not measured). */
+size_t ab_power_registry_enabled(const ab_power_registry *reg);
+
+/* Why nothing is measured, when ab_power_registry_enabled() is 0 ("" otherwise). */
+const char *ab_power_registry_none_reason(const ab_power_registry *reg);
+
+/* Every source and channel, enabled or not, with scope, kind, update period and
+ * disabled reasons; idle baseline when measured. For `accelbench list` and the run file. */
+json_t *ab_power_registry_to_json(const ab_power_registry *reg);
+
+/* The same as text, one line per source and channel, for `accelbench list`. */
+void ab_power_registry_print(const ab_power_registry *reg, FILE *out);
+
+/* Least length of a timed window when power is measured: max(min_window_s, 10 x the
+ * longest update period of an enabled channel); 0 when nothing is measured. `why` (may be
+ * NULL) gets one sentence for the record saying where the figure comes from. */
+double ab_power_min_window_s(const ab_power_registry *reg, char *why, size_t why_len);
+
+/* ---- sampling ------------------------------------------------------------------------ */
+
+#define AB_POWER_TIMELINE_MAX 256
+
+typedef struct ab_power_point {
+  double t_s;   /* seconds since the window started (bucket middle) */
+  double watts; /* average power over the bucket */
+} ab_power_point;
+
+/* The energy of one channel over one window. */
+typedef struct ab_energy_window {
+  char source[96]; /* "rapl:package-0", "ipmi:dcmi" */
+  char covers[96]; /* copied from the channel */
+  ab_power_scope scope;
+  ab_power_kind kind;
+  size_t channel; /* index in the registry's channel list (for the idle baseline) */
+  bool valid;
+  char invalid_reason[256];
+  double joules;      /* gross energy over the window */
+  double avg_watts;   /* joules / duration_s */
+  double peak_watts;  /* largest sample (power) or interval rate (counter) */
+  double duration_s;  /* between the first and last read */
+  const char *method; /* "counter" or "trapezoid" */
+  double poll_interval_s;
+  double max_gap_s; /* largest time between successive good reads */
+  uint32_t n_samples;
+  uint32_t read_errors;
+  uint32_t wraps;
+  uint32_t resets;
+  uint32_t n_points;
+  ab_power_point timeline[AB_POWER_TIMELINE_MAX];
+} ab_energy_window;
+
+typedef struct ab_power_sampler ab_power_sampler;
+
+/* Read every enabled channel now (the window's left edge) and start one sampler thread
+ * per source. rate_hz <= 0 uses the registry's rate. Power channels are polled no faster
+ * than their update period; counters at the rate, or faster when a wrap could otherwise
+ * be missed. With no enabled channel this succeeds and measures nothing. */
+ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_power_sampler **out,
+                                 char *msg);
+
+/* Stop the threads, read every channel again (the right edge) and compute one window per
+ * enabled channel (*windows is malloc'd; free with ab_power_windows_free). Frees the
+ * sampler. Always frees it, even on error. */
+ab_status ab_power_sampler_stop(ab_power_sampler *s, ab_energy_window **windows, size_t *n,
+                                char *msg);
+
+/* CPU time the sampler threads have used so far (seconds), for overhead checks. */
+double ab_power_sampler_cpu_s(const ab_power_sampler *s);
+
+void ab_power_windows_free(ab_energy_window *windows, size_t n);
+
+/* Measure every source at rest for `seconds` and keep the average watts per channel in
+ * the registry (a channel whose idle window is invalid keeps the reason instead). */
+ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *msg);
+
+/* Idle watts of channel `channel`, or a negative value when not measured/invalid. */
+double ab_power_idle_watts(const ab_power_registry *reg, size_t channel);
+
+/* ---- figures (computed here and only here) ------------------------------------------- */
+
+typedef struct ab_energy_figures {
+  double gross_j, net_j; /* net = gross - idle_watts x duration */
+  double avg_w, net_avg_w;
+  double pj_per_flop, net_pj_per_flop;    /* NaN when flops <= 0 */
+  double gflops_per_w, net_gflops_per_w;  /* NaN when flops <= 0 */
+  double pj_per_byte, gbytes_per_s_per_w; /* NaN when bytes <= 0 */
+  bool has_idle;
+} ab_energy_figures;
+
+/* `flops` and `bytes` are the work done inside the window (per call x calls). idle_watts
+ * < 0 means no baseline: the net figures are NaN. */
+void ab_power_figures(const ab_energy_window *w, double idle_watts, double flops, double bytes,
+                      ab_energy_figures *out);
+
+/* The "power" object of one case record: per channel source, scope, method, validity,
+ * gross/net energy and watts, pJ/FLOP, GFLOP/s per W, timeline. With n == 0:
+ * {"not_measured": <registry's reason>}. */
+json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window *w, size_t n,
+                           double flops, double bytes);
+
+/* One window alone (the idle baseline record, tests). */
+json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures *f);
+
+/* ---- building blocks, exposed for tests ---------------------------------------------- */
+
+/* Trapezoid integral of watts over time (seconds); n < 2 gives 0. */
+double ab_power_trapezoid(const double *t_s, const double *watts, size_t n);
+
+/* Energy between two raw counter reads: handles a wrap at wrap_j (when > 0) and a reset
+ * (the counter went back to about zero: counts `cur`, the energy since the reset). A
+ * decrease is a wrap only when the wrapped delta is under half the range and, when
+ * max_watts > 0, no faster than max_watts over dt_s. */
+typedef enum ab_counter_step { AB_STEP_NORMAL, AB_STEP_WRAP, AB_STEP_RESET } ab_counter_step;
+double ab_power_counter_delta(double prev, double cur, double wrap_j, double max_watts, double dt_s,
+                              ab_counter_step *step);
+
+/* Parse "<number> [unit]" (one line, surrounding blanks allowed) into watts or joules.
+ * `unit` (may be NULL or "") is the configured unit; a unit in the text must agree with
+ * it. *is_energy tells which. `where` names the origin for the message. */
+ab_status ab_power_parse_value(const char *text, const char *unit, const char *where, double *value,
+                               int *is_energy, char *msg);
+
+/* Parse `ipmitool dcmi power reading` output strictly: every non-blank line must be one
+ * of the known lines; the state must be "activated". Gives instantaneous watts and the
+ * sampling period (0 when absent). */
+ab_status ab_power_parse_dcmi(const char *text, double *watts, double *period_s, char *msg);
+
+/* ---- clocks and temperatures --------------------------------------------------------- */
+
+#define AB_THERMAL_MAX_TEMPS 32
+
+typedef struct ab_thermal_snapshot {
+  uint32_t n_cpus; /* CPUs with a readable scaling_cur_freq */
+  double cpu_mhz_mean, cpu_mhz_min, cpu_mhz_max;
+  uint32_t n_temps;
+  struct {
+    char name[64]; /* "k10temp/Tctl", "hwmon2/temp1" */
+    double celsius;
+  } temps[AB_THERMAL_MAX_TEMPS];
+  char unreadable[160]; /* why clocks/temperatures are missing, when they are */
+} ab_thermal_snapshot;
+
+/* Read cpufreq scaling_cur_freq (kHz) of every CPU and hwmon temp*_input (millidegrees)
+ * under `root` ("/" normally). Never fails: what cannot be read is counted as absent. */
+void ab_thermal_take(const char *root, ab_thermal_snapshot *s);
+
+/* True when the mean CPU clock after the case is more than `threshold` (0.05 = 5%) below
+ * the clock before it; *drop_pct gets the fall in percent (may be NULL). */
+bool ab_thermal_clock_fell(const ab_thermal_snapshot *before, const ab_thermal_snapshot *after,
+                           double threshold, double *drop_pct);
+
+/* {"before":{...}, "after":{...}, "clock_fell":bool, "clock_drop_pct":x}, or
+ * {"not_measured": reason} when nothing was readable. */
+json_t *ab_thermal_json(const ab_thermal_snapshot *before, const ab_thermal_snapshot *after);
+
+#endif

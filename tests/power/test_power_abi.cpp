@@ -1,0 +1,20 @@
+// The power-source ABI header compiled as C++: the layout a C++ vendor module sees must be
+// the one the C harness sees (checked against the C side in test_power_abi_c.c).
+#include <cstddef>
+
+#include "accelbench/power.h"
+
+static_assert(offsetof(ab_power_source, abi_major) == 0, "abi_major first");
+static_assert(offsetof(ab_power_source, abi_minor) == 2, "abi_minor second");
+static_assert(offsetof(ab_power_source, struct_size) == 4, "struct_size third");
+static_assert(offsetof(ab_power_channel_info, struct_size) == 0, "struct_size first");
+
+extern "C" size_t ab_test_cxx_sizeof_source(void) {
+  return sizeof(ab_power_source);
+}
+extern "C" size_t ab_test_cxx_sizeof_channel(void) {
+  return sizeof(ab_power_channel_info);
+}
+extern "C" size_t ab_test_cxx_offsetof_read(void) {
+  return offsetof(ab_power_source, read);
+}

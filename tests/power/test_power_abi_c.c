@@ -1,0 +1,27 @@
+/* The power-source ABI layout: the header fields never move, and C and C++ agree. */
+#include <criterion/criterion.h>
+#include <stddef.h>
+
+#include "accelbench/power.h"
+
+_Static_assert(offsetof(ab_power_source, abi_major) == 0, "abi_major first");
+_Static_assert(offsetof(ab_power_source, abi_minor) == 2, "abi_minor second");
+_Static_assert(offsetof(ab_power_source, struct_size) == 4, "struct_size third");
+_Static_assert(offsetof(ab_power_source, name) == 8, "identity after the header");
+_Static_assert(offsetof(ab_power_channel_info, struct_size) == 0, "struct_size first");
+
+size_t ab_test_cxx_sizeof_source(void);
+size_t ab_test_cxx_sizeof_channel(void);
+size_t ab_test_cxx_offsetof_read(void);
+
+Test(power_abi, c_and_cxx_agree) {
+  cr_assert_eq(ab_test_cxx_sizeof_source(), sizeof(ab_power_source));
+  cr_assert_eq(ab_test_cxx_sizeof_channel(), sizeof(ab_power_channel_info));
+  cr_assert_eq(ab_test_cxx_offsetof_read(), offsetof(ab_power_source, read));
+}
+
+Test(power_abi, enum_names) {
+  cr_assert_str_eq(ab_power_scope_name(AB_POWER_SCOPE_NODE), "node");
+  cr_assert_str_eq(ab_power_scope_name((ab_power_scope)42), "unknown");
+  cr_assert_str_eq(ab_power_kind_name(AB_POWER_KIND_ENERGY_COUNTER), "energy_counter");
+}
