@@ -10,6 +10,9 @@
  * looked up in $ACCELBENCH_CONFIG_DIR, the source tree and the install directory. */
 ab_status ab_resolve_suite(const char *arg, char *path, size_t len, char *msg);
 
+/* Apply KEY=VALUE backend options and a time-cap override (<= 0: keep) to a suite. */
+int ab_suite_apply_overrides(ab_suite *s, const char *const *kv, size_t n, double time_cap_s);
+
 /* Split "a,b,c" and append the parts to a growing list (pointers into `arg`). */
 int ab_list_append_csv(char *arg, const char ***list, size_t *n);
 

@@ -1,6 +1,7 @@
 /* accelbench run — plan, run every case, write the run file and a summary. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "isolate.h"
+#include "journal.h"
 #include "kernel.h"
 #include "loader.h"
 #include "plan.h"
@@ -30,32 +33,42 @@ typedef struct run_args {
   bool progress;
   bool quiet;
   bool measure_clock;
+  bool isolate;
+  double case_timeout_s; /* <= 0: derived from the suite */
+  const char *resume;    /* output directory of an interrupted run */
 } run_args;
 
 static void run_usage(FILE *out) {
-  fprintf(out, "usage: accelbench run [options]\n"
-               "\n"
-               "Run a suite on every device found (or those selected), validate every result\n"
-               "against a float64 reference, and write OUTPUT/run.json (the run file),\n"
-               "OUTPUT/summary.md and OUTPUT/journal.jsonl; print a summary table.\n"
-               "\n"
-               "options:\n"
-               "  -s, --suite NAME|FILE   suite to run: quick (default), poc-full, llm, or a YAML\n"
-               "                          file (format: docs/config.md)\n"
-               "  -o, --output DIR        output directory (default: results/run-<UTC time>)\n"
-               "  -b, --backend NAME      only these backends (repeat or comma-separate)\n"
-               "  -d, --device B:I        only these devices, as 'accelbench list' prints them\n"
-               "  -p, --provider NAME     only these providers (openblas, onednn, clblast, ...)\n"
-               "  -O, --option KEY=VALUE  backend option, overriding the suite's (threads=2)\n"
-               "      --time-cap S        per-case cap on the timed loop, overriding the suite's\n"
-               "      --no-clock          skip the short CPU clock/FMA-peak measurement\n"
-               "      --no-progress       no progress line (it is shown only on a terminal)\n"
-               "  -q, --quiet             no summary table on stdout\n"
-               "  -h, --help              this text\n"
-               "\n"
-               "exit codes: 0 all cases ran (unsupported/skipped allowed); 1 a case failed,\n"
-               "crashed, timed out or returned wrong results; 2 bad usage or config;\n"
-               "3 no usable device or unwritable output.\n");
+  fprintf(out,
+          "usage: accelbench run [options]\n"
+          "\n"
+          "Run a suite on every device found (or those selected), validate every result\n"
+          "against a float64 reference, and write OUTPUT/run.json (the run file),\n"
+          "OUTPUT/summary.md and OUTPUT/journal.jsonl; print a summary table.\n"
+          "\n"
+          "options:\n"
+          "  -s, --suite NAME|FILE   suite to run: quick (default), poc-full, llm, or a YAML\n"
+          "                          file (format: docs/config.md)\n"
+          "  -o, --output DIR        output directory (default: results/run-<UTC time>)\n"
+          "  -b, --backend NAME      only these backends (repeat or comma-separate)\n"
+          "  -d, --device B:I        only these devices, as 'accelbench list' prints them\n"
+          "  -p, --provider NAME     only these providers (openblas, onednn, clblast, ...)\n"
+          "  -O, --option KEY=VALUE  backend option, overriding the suite's (threads=2)\n"
+          "      --time-cap S        per-case cap on the timed loop, overriding the suite's\n"
+          "      --no-isolation      run cases in this process (for debugging; a crashing\n"
+          "                          driver then ends the whole run)\n"
+          "      --case-timeout S    kill a case after S seconds and mark it timeout\n"
+          "                          (default: 120 + 10 x (warm-up + time cap))\n"
+          "      --resume DIR        continue the interrupted run in DIR: finished cases are\n"
+          "                          kept, the rest run; the same options are reused\n"
+          "      --no-clock          skip the short CPU clock/FMA-peak measurement\n"
+          "      --no-progress       no progress line (it is shown only on a terminal)\n"
+          "  -q, --quiet             no summary table on stdout\n"
+          "  -h, --help              this text\n"
+          "\n"
+          "exit codes: 0 all cases ran (unsupported/skipped allowed); 1 a case failed,\n"
+          "crashed, timed out or returned wrong results; 2 bad usage or config;\n"
+          "3 no usable device or unwritable output; 4 interrupted (partial run file written).\n");
 }
 
 int ab_list_append_csv(char *arg, const char ***list, size_t *n) {
@@ -82,7 +95,14 @@ static int parse_double_arg(const char *opt, const char *s, double *out) {
 }
 
 static int parse_args(int argc, char **argv, run_args *a) {
-  enum { OPT_TIME_CAP = 256, OPT_NO_PROGRESS, OPT_NO_CLOCK };
+  enum {
+    OPT_TIME_CAP = 256,
+    OPT_NO_PROGRESS,
+    OPT_NO_CLOCK,
+    OPT_NO_ISOLATION,
+    OPT_CASE_TIMEOUT,
+    OPT_RESUME
+  };
   static const struct option opts[] = {{"suite", required_argument, NULL, 's'},
                                        {"output", required_argument, NULL, 'o'},
                                        {"backend", required_argument, NULL, 'b'},
@@ -92,6 +112,9 @@ static int parse_args(int argc, char **argv, run_args *a) {
                                        {"time-cap", required_argument, NULL, OPT_TIME_CAP},
                                        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
                                        {"no-clock", no_argument, NULL, OPT_NO_CLOCK},
+                                       {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+                                       {"case-timeout", required_argument, NULL, OPT_CASE_TIMEOUT},
+                                       {"resume", required_argument, NULL, OPT_RESUME},
                                        {"quiet", no_argument, NULL, 'q'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
@@ -116,6 +139,11 @@ static int parse_args(int argc, char **argv, run_args *a) {
     case OPT_TIME_CAP: ok = parse_double_arg("--time-cap", optarg, &a->time_cap_s); break;
     case OPT_NO_PROGRESS: a->progress = false; break;
     case OPT_NO_CLOCK: a->measure_clock = false; break;
+    case OPT_NO_ISOLATION: a->isolate = false; break;
+    case OPT_CASE_TIMEOUT:
+      ok = parse_double_arg("--case-timeout", optarg, &a->case_timeout_s);
+      break;
+    case OPT_RESUME: a->resume = optarg; break;
     case 'q': a->quiet = true; break;
     case 'h': run_usage(stdout); return -1;
     default: run_usage(stderr); return 0;
@@ -129,42 +157,40 @@ static int parse_args(int argc, char **argv, run_args *a) {
 }
 
 /* Command-line options override (or add to) the suite's backend options. */
-static int apply_options(ab_suite *s, const run_args *a) {
-  for (size_t i = 0; i < a->n_options; i++) {
-    const char *eq = strchr(a->options[i], '=');
-    char *key = strndup(a->options[i], (size_t)(eq - a->options[i]));
+int ab_suite_apply_overrides(ab_suite *s, const char *const *kv, size_t n, double time_cap_s) {
+  for (size_t i = 0; i < n; i++) {
+    const char *eq = strchr(kv[i], '=');
+    if (!eq)
+      return 0;
+    char *key = strndup(kv[i], (size_t)(eq - kv[i]));
     char *value = strdup(eq + 1);
-    if (!key || !value) {
+    size_t k = 0;
+    while (key && k < s->n_options && strcmp(s->option_keys[k], key) != 0)
+      k++;
+    if (key && value && k == s->n_options) {
+      char **keys = realloc(s->option_keys, (k + 1) * sizeof *keys);
+      if (keys)
+        s->option_keys = keys;
+      char **values = keys ? realloc(s->option_values, (k + 1) * sizeof *values) : NULL;
+      if (values) {
+        s->option_values = values;
+        s->option_keys[k] = key;
+        s->option_values[k] = NULL;
+        s->n_options++;
+        key = NULL; /* owned by the suite now */
+      }
+    }
+    if (!value || k == s->n_options) {
       free(key);
       free(value);
       return 0;
     }
-    size_t k = 0;
-    while (k < s->n_options && strcmp(s->option_keys[k], key) != 0)
-      k++;
-    if (k == s->n_options) {
-      char **keys = realloc(s->option_keys, (k + 1) * sizeof *keys);
-      if (keys)
-        s->option_keys = keys;
-      char **values = realloc(s->option_values, (k + 1) * sizeof *values);
-      if (values)
-        s->option_values = values;
-      if (!keys || !values) {
-        free(key);
-        free(value);
-        return 0;
-      }
-      s->option_keys[k] = key;
-      s->option_values[k] = NULL;
-      s->n_options++;
-    } else {
-      free(key);
-    }
+    free(key);
     free(s->option_values[k]);
     s->option_values[k] = value;
   }
-  if (a->time_cap_s > 0.0)
-    s->measure.time_cap_s = a->time_cap_s;
+  if (time_cap_s > 0.0)
+    s->measure.time_cap_s = time_cap_s;
   return 1;
 }
 
@@ -237,57 +263,76 @@ static void default_output(char *buf, size_t len) {
   snprintf(buf, len, "results/run-%s", stamp);
 }
 
-/* The journal gets one JSON line per finished case, flushed and synced before the next
- * case starts, so a run cut short keeps what it measured. */
-static void journal_append(FILE *journal, const ab_case_result *res) {
-  if (!journal)
-    return;
-  json_t *j = ab_case_to_json(res);
-  char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
-  if (line) {
-    fprintf(journal, "%s\n", line);
-    fflush(journal);
-    fsync(fileno(journal));
-  }
-  free(line);
-  json_decref(j);
-}
-
 /* ---- the run ------------------------------------------------------------------------- */
 
-static void progress(bool on, size_t done, size_t total, const ab_case_result *c) {
-  if (!on)
+typedef struct run_ctx {
+  ab_run *run;
+  ab_journal journal;
+  bool journal_failed;
+  bool show;
+  size_t total, finished;
+} run_ctx;
+
+static void on_start(void *p, const ab_job *job) {
+  run_ctx *ctx = p;
+  if (!ctx->show)
     return;
+  const ab_case_result *c = job->res;
   char shape[96];
   ab_kernel_shape_str(&c->desc, shape, sizeof shape);
-  fprintf(stderr, "\r\033[K[%zu/%zu] %s:%u %s %s %s", done + 1, total, c->backend, c->device_index,
-          c->provider, ab_dtype_name(c->desc.dtype), shape);
+  fprintf(stderr, "\r\033[K[%zu/%zu] %s:%u %s %s %s", ctx->finished + 1, ctx->total, c->backend,
+          c->device_index, c->provider, ab_dtype_name(c->desc.dtype), shape);
   fflush(stderr);
 }
 
-static void run_device(ab_plan *plan, size_t d, const ab_suite *suite, ab_run *run, FILE *journal,
-                       bool show) {
-  ab_open_device dev;
-  char msg[AB_MSG_LEN] = "";
-  ab_device_open(&dev, plan->device_backend[d], plan->devices[d].index, suite, msg);
+/* Every finished case goes to the journal before the next one starts. A journal that can
+ * no longer be written (disk full) stops the run: results already written stay. */
+static void on_done(void *p, const ab_job *job) {
+  run_ctx *ctx = p;
+  char msg[AB_MSG_LEN];
+  ctx->finished++;
+  if (ctx->journal_failed)
+    return;
+  if (ab_journal_append(&ctx->journal, (size_t)(job->res - ctx->run->cases), job->res, msg) !=
+      AB_OK) {
+    fprintf(stderr, "\naccelbench run: %s; stopping the run\n", msg);
+    ctx->journal_failed = true;
+    ab_interrupted = 1;
+  }
+}
+
+static void run_device(const ab_plan *plan, size_t d, const ab_suite *suite, const bool *done,
+                       const ab_isolation *iso, run_ctx *ctx) {
+  ab_job *jobs = calloc(plan->n_cases ? plan->n_cases : 1, sizeof *jobs);
+  size_t n = 0;
+  if (!jobs)
+    return;
+  for (size_t i = 0; i < plan->n_cases; i++)
+    if (plan->cases[i].device == d && !done[i])
+      jobs[n++] = (ab_job){plan->cases[i].spec, plan->cases[i].provider, &ctx->run->cases[i]};
+  if (n && iso)
+    ab_run_jobs_isolated(plan->device_backend[d], plan->devices[d].index, suite, iso, jobs, n,
+                         on_start, on_done, ctx);
+  else if (n)
+    ab_run_jobs_inprocess(plan->device_backend[d], plan->devices[d].index, suite, jobs, n, on_start,
+                          on_done, ctx);
+  free(jobs);
+}
+
+/* Identity of every planned case up front: its row exists even if it never runs. */
+static void plan_identities(const ab_plan *plan, const ab_suite *suite, ab_case_result *cases,
+                            const char **ids) {
   for (size_t i = 0; i < plan->n_cases; i++) {
     const ab_planned_case *pc = &plan->cases[i];
-    if (pc->device != d)
-      continue;
-    ab_case_result *res = &run->cases[run->n_cases];
-    ab_case_identity(res, &dev, &suite->cases[pc->spec], pc->provider);
-    progress(show, run->n_cases, plan->n_cases, res);
-    ab_run_case(&dev, &suite->cases[pc->spec], pc->provider, suite, res);
-    journal_append(journal, res);
-    run->n_cases++;
+    ab_open_device shell = {.backend = plan->device_backend[pc->device],
+                            .index = plan->devices[pc->device].index,
+                            .info = plan->devices[pc->device].info};
+    ab_case_identity(&cases[i], &shell, &suite->cases[pc->spec], pc->provider);
+    cases[i].status = AB_CASE_SKIPPED;
+    ab_strlcpy(cases[i].reason, "not run: the run was interrupted (finish it with --resume)",
+               sizeof cases[i].reason);
+    ids[i] = cases[i].case_id;
   }
-  /* device_info again after open: backends learn facts (the OpenBLAS core) on open. */
-  if (dev.open) {
-    ab_device_info info = {.struct_size = sizeof info};
-    if (dev.backend->table.device_info(dev.index, &info, msg) == AB_OK)
-      plan->devices[d].info = info;
-  }
-  ab_device_close(&dev);
 }
 
 static void fill_backends(ab_run *run, const ab_backend_set *set) {
@@ -333,17 +378,18 @@ static char *slurp(const char *path) {
   return buf;
 }
 
-static json_t *effective_suite(const ab_suite *s) {
+static json_t *effective_suite(const ab_suite *s, const run_args *a) {
   const ab_measure_opts *m = &s->measure;
   json_t *opts = json_object();
   for (size_t i = 0; i < s->n_options; i++)
     json_object_set_new(opts, s->option_keys[i], json_string(s->option_values[i]));
-  return json_pack("{s:s, s:I, s:{s:f, s:i, s:f, s:i, s:i, s:f, s:f}, s:I, s:o, s:i}", "name",
-                   s->name, "seed", (json_int_t)s->seed, "measure", "warmup_s", m->warmup_s,
+  return json_pack("{s:s, s:I, s:{s:f, s:i, s:f, s:i, s:i, s:f, s:f}, s:I, s:o, s:i, s:b, s:f}",
+                   "name", s->name, "seed", (json_int_t)s->seed, "measure", "warmup_s", m->warmup_s,
                    "warmup_min_calls", (int)m->warmup_min_calls, "sample_min_s", m->sample_min_s,
                    "min_samples", (int)m->min_samples, "max_samples", (int)m->max_samples,
                    "target_cv", m->target_cv, "time_cap_s", m->time_cap_s, "validate_max_elements",
-                   (json_int_t)s->validate_max_elements, "options", opts, "cases", (int)s->n_cases);
+                   (json_int_t)s->validate_max_elements, "options", opts, "cases", (int)s->n_cases,
+                   "isolation", a->isolate, "case_timeout_s", a->case_timeout_s);
 }
 
 static void command_line(char *buf, size_t len, int argc, char **argv) {
@@ -353,6 +399,8 @@ static void command_line(char *buf, size_t len, int argc, char **argv) {
 }
 
 static int exit_code_for(const ab_run *run) {
+  if (!run->complete)
+    return AB_EXIT_INTERRUPTED;
   for (size_t i = 0; i < run->n_cases; i++) {
     ab_case_status s = run->cases[i].status;
     if (s == AB_CASE_FAILED || s == AB_CASE_WRONG_RESULT || s == AB_CASE_CRASHED ||
@@ -373,8 +421,9 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet) {
   snprintf(md, sizeof md, "%s/summary.md", dir);
   FILE *f = fopen(md, "w");
   if (f) {
-    fprintf(f, "# accelbench run %s\n\nsuite `%s`, %zu cases, %.1f s\n\n", run->started_utc,
-            run->suite_name, run->n_cases, run->wall_s);
+    fprintf(f, "# accelbench run %s\n\nsuite `%s`, %zu cases, %.1f s%s\n\n", run->started_utc,
+            run->suite_name, run->n_cases, run->wall_s,
+            run->complete ? "" : " (**incomplete**: interrupted)");
     ab_summary_print(f, run, true);
     fclose(f);
   }
@@ -382,16 +431,147 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet) {
     ab_summary_print(stdout, run, false);
   char counts[256];
   ab_summary_counts(run, counts, sizeof counts);
-  fprintf(stderr, "accelbench: %s; run file %s\n", counts, path);
+  fprintf(stderr, "accelbench: %s; run file %s%s\n", counts, path,
+          run->complete ? "" : " (incomplete: resume with --resume)");
+  return 1;
+}
+
+/* ---- invocation record, for --resume ------------------------------------------------- */
+
+#define AB_INVOCATION_FILE "invocation.json"
+
+static json_t *str_array(const char **list, size_t n) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(a, json_string(list[i]));
+  return a;
+}
+
+static ab_status save_invocation(const run_args *a, const char *suite_path, const char *dir,
+                                 char *msg) {
+  char path[2048];
+  snprintf(path, sizeof path, "%s/%s", dir, AB_INVOCATION_FILE);
+  json_t *j =
+      json_pack("{s:s, s:o, s:o, s:o, s:o, s:f, s:f, s:b, s:b}", "suite", suite_path, "backends",
+                str_array(a->filters.backends, a->filters.n_backends), "devices",
+                str_array(a->filters.devices, a->filters.n_devices), "providers",
+                str_array(a->filters.providers, a->filters.n_providers), "options",
+                str_array(a->options, a->n_options), "time_cap_s", a->time_cap_s, "case_timeout_s",
+                a->case_timeout_s, "isolate", a->isolate, "measure_clock", a->measure_clock);
+  ab_status st = j ? ab_json_write_atomic(j, path, msg) : AB_E_NOMEM;
+  json_decref(j);
+  return st;
+}
+
+static int load_str_array(json_t *inv, const char *key, const char ***list, size_t *n) {
+  json_t *arr = json_object_get(inv, key), *v;
+  size_t i;
+  if (!json_is_array(arr))
+    return 0;
+  json_array_foreach(arr, i, v) {
+    if (!json_is_string(v))
+      return 0;
+    const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+    if (!grown)
+      return 0;
+    *list = grown;
+    (*list)[(*n)++] = json_string_value(v);
+  }
+  return 1;
+}
+
+/* Rebuild the interrupted run's arguments from DIR/invocation.json. The returned JSON
+ * owns the strings `a` points to. */
+static json_t *load_invocation(run_args *a, char *suite_path, size_t len, char *msg) {
+  char path[2048];
+  json_error_t err;
+  snprintf(path, sizeof path, "%s/%s", a->resume, AB_INVOCATION_FILE);
+  json_t *inv = json_load_file(path, 0, &err);
+  if (!inv) {
+    ab_msgf(msg, AB_MSG_LEN, "--resume %s: %s: %s (is it the output directory of a run?)",
+            a->resume, path, err.text);
+    return NULL;
+  }
+  json_t *suite = json_object_get(inv, "suite");
+  json_t *cap = json_object_get(inv, "time_cap_s"), *tmo = json_object_get(inv, "case_timeout_s");
+  if (!json_is_string(suite) || !json_is_number(cap) || !json_is_number(tmo) ||
+      !load_str_array(inv, "backends", &a->filters.backends, &a->filters.n_backends) ||
+      !load_str_array(inv, "devices", &a->filters.devices, &a->filters.n_devices) ||
+      !load_str_array(inv, "providers", &a->filters.providers, &a->filters.n_providers) ||
+      !load_str_array(inv, "options", &a->options, &a->n_options)) {
+    ab_msgf(msg, AB_MSG_LEN,
+            "%s: expected suite, backends, devices, providers, options, "
+            "time_cap_s and case_timeout_s as accelbench wrote them",
+            path);
+    json_decref(inv);
+    return NULL;
+  }
+  ab_strlcpy(suite_path, json_string_value(suite), len);
+  a->time_cap_s = json_number_value(cap);
+  a->case_timeout_s = json_number_value(tmo);
+  a->isolate = json_is_true(json_object_get(inv, "isolate"));
+  a->measure_clock = json_is_true(json_object_get(inv, "measure_clock"));
+  a->output = a->resume;
+  return inv;
+}
+
+/* ---- execute ------------------------------------------------------------------------- */
+
+static void on_signal(int sig) {
+  (void)sig;
+  ab_interrupted = 1;
+}
+
+static void install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Worker arguments that make it load the same suite with the same overrides. */
+static const char **worker_suite_args(const ab_suite *suite, const run_args *a, char *cap,
+                                      size_t *n) {
+  const char **args = calloc(4 + 2 * a->n_options, sizeof *args);
+  *n = 0;
+  if (!args)
+    return NULL;
+  args[(*n)++] = "--suite";
+  args[(*n)++] = suite->path;
+  for (size_t i = 0; i < a->n_options; i++) {
+    args[(*n)++] = "-O";
+    args[(*n)++] = a->options[i];
+  }
+  snprintf(cap, 32, "%.17g", suite->measure.time_cap_s);
+  args[(*n)++] = "--time-cap";
+  args[(*n)++] = cap;
+  return args;
+}
+
+static int resume_from_journal(const run_args *a, ab_run *run, bool *done, size_t n,
+                               const char **ids) {
+  char msg[AB_MSG_LEN] = "";
+  size_t loaded = 0;
+  /* The journal's copies replace the planned identities of the cases it holds. */
+  if (ab_journal_load(a->resume, run->cases, done, n, ids, &loaded, msg) != AB_OK) {
+    fprintf(stderr, "accelbench run: --resume: %s\n", msg);
+    return 0;
+  }
+  fprintf(stderr, "accelbench: resuming %s: %zu of %zu cases already finished\n", a->resume, loaded,
+          n);
   return 1;
 }
 
 static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
-  char msg[AB_MSG_LEN] = "", outdir[1024];
+  char msg[AB_MSG_LEN] = "", outdir[1024], exe[1024], cap[32];
   ab_backend_set set;
   ab_plan plan = {0};
   ab_run run = {0};
-  FILE *journal = NULL;
+  run_ctx ctx = {.run = &run};
+  bool *done = NULL;
+  const char **ids = NULL, **wargs = NULL;
   int rc = AB_EXIT_ENV;
   double t0 = ab_now_s();
 
@@ -418,11 +598,22 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     goto out;
   }
-  char jpath[2048];
-  snprintf(jpath, sizeof jpath, "%s/journal.jsonl", outdir);
-  journal = fopen(jpath, "w");
-  if (!journal) {
-    fprintf(stderr, "accelbench run: %s: %s\n", jpath, strerror(errno));
+  run.cases = calloc(plan.n_cases, sizeof *run.cases);
+  done = calloc(plan.n_cases, sizeof *done);
+  ids = calloc(plan.n_cases, sizeof *ids);
+  if (!run.cases || !done || !ids) {
+    fprintf(stderr, "accelbench run: out of memory for %zu results\n", plan.n_cases);
+    goto out;
+  }
+  run.n_cases = plan.n_cases;
+  plan_identities(&plan, suite, run.cases, ids);
+  if (a->resume && !resume_from_journal(a, &run, done, plan.n_cases, ids)) {
+    rc = AB_EXIT_USAGE;
+    goto out;
+  }
+  if ((!a->resume && save_invocation(a, suite->path, outdir, msg) != AB_OK) ||
+      ab_journal_open(&ctx.journal, outdir, a->resume != NULL, msg) != AB_OK) {
+    fprintf(stderr, "accelbench run: %s\n", msg);
     goto out;
   }
 
@@ -433,20 +624,32 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   ab_strlcpy(run.suite_name, suite->name, sizeof run.suite_name);
   ab_strlcpy(run.suite_path, suite->path, sizeof run.suite_path);
   run.suite_text = slurp(suite->path);
-  run.suite_effective = effective_suite(suite);
+  if (a->case_timeout_s <= 0.0)
+    a->case_timeout_s = 120.0 + 10.0 * (suite->measure.warmup_s + suite->measure.time_cap_s);
+  run.suite_effective = effective_suite(suite, a);
   ab_sysinfo_opts so = {.measure_clock = a->measure_clock};
   run.system = ab_sysinfo_collect(&so);
   fill_backends(&run, &set);
-  run.cases = calloc(plan.n_cases, sizeof *run.cases);
-  if (!run.cases) {
-    fprintf(stderr, "accelbench run: out of memory for %zu results\n", plan.n_cases);
+
+  ab_isolation iso = {.self_exe = exe, .case_timeout_s = a->case_timeout_s};
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[len > 0 ? len : 0] = '\0';
+  wargs = worker_suite_args(suite, a, cap, &iso.n_suite_args);
+  iso.suite_args = wargs;
+  if (a->isolate && (len <= 0 || !wargs)) {
+    fprintf(stderr, "accelbench run: cannot find this program to start workers; use "
+                    "--no-isolation\n");
     goto out;
   }
-  bool show = a->progress && isatty(STDERR_FILENO);
-  for (size_t d = 0; d < plan.n_devices; d++)
+  ctx.show = a->progress && isatty(STDERR_FILENO);
+  ctx.total = plan.n_cases;
+  for (size_t i = 0; i < plan.n_cases; i++)
+    ctx.finished += done[i];
+  install_signals();
+  for (size_t d = 0; d < plan.n_devices && !ab_interrupted; d++)
     if (plan.device_selected[d])
-      run_device(&plan, d, suite, &run, journal, show);
-  if (show)
+      run_device(&plan, d, suite, done, a->isolate ? &iso : NULL, &ctx);
+  if (ctx.show)
     fprintf(stderr, "\r\033[K");
 
   run.devices = plan.devices; /* handed over: the run file lists every device found */
@@ -454,11 +657,15 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   plan.devices = NULL;
   ab_utc_now(run.finished_utc, sizeof run.finished_utc);
   run.wall_s = ab_now_s() - t0;
-  run.complete = true;
+  run.complete = !ab_interrupted;
   rc = write_outputs(&run, outdir, a->quiet) ? exit_code_for(&run) : AB_EXIT_ENV;
+  if (ctx.journal_failed)
+    rc = AB_EXIT_ENV;
 out:
-  if (journal)
-    fclose(journal);
+  ab_journal_close(&ctx.journal);
+  free(done);
+  free(ids);
+  free(wargs);
   ab_run_free(&run);
   ab_plan_free(&plan);
   ab_backends_free(&set);
@@ -466,9 +673,10 @@ out:
 }
 
 int ab_cmd_run(int argc, char **argv) {
-  run_args a = {.suite = "quick", .progress = true, .measure_clock = true};
+  run_args a = {.suite = "quick", .progress = true, .measure_clock = true, .isolate = true};
   ab_suite suite;
   char path[2048], msg[AB_MSG_LEN] = "";
+  json_t *invocation = NULL;
   int rc = AB_EXIT_USAGE;
   memset(&suite, 0, sizeof suite);
   int parsed = parse_args(argc, argv, &a);
@@ -476,7 +684,13 @@ int ab_cmd_run(int argc, char **argv) {
     rc = parsed < 0 ? AB_EXIT_OK : AB_EXIT_USAGE;
     goto out;
   }
-  if (ab_resolve_suite(a.suite, path, sizeof path, msg) != AB_OK) {
+  if (a.resume) {
+    invocation = load_invocation(&a, path, sizeof path, msg);
+    if (!invocation) {
+      fprintf(stderr, "accelbench run: %s\n", msg);
+      goto out;
+    }
+  } else if (ab_resolve_suite(a.suite, path, sizeof path, msg) != AB_OK) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     goto out;
   }
@@ -484,7 +698,7 @@ int ab_cmd_run(int argc, char **argv) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     goto out;
   }
-  if (!apply_options(&suite, &a)) {
+  if (!ab_suite_apply_overrides(&suite, a.options, a.n_options, a.time_cap_s)) {
     fprintf(stderr, "accelbench run: out of memory\n");
     goto out;
   }
@@ -495,5 +709,6 @@ out:
   free(a.filters.devices);
   free(a.filters.providers);
   free(a.options);
+  json_decref(invocation);
   return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "util.h"
 
 static bool in_list(const char *const *list, size_t n, const char *s) {
@@ -93,10 +94,31 @@ static ab_status push_case(ab_plan *plan, size_t *cap, ab_planned_case pc) {
   return AB_OK;
 }
 
+/* Case ids must be unique within a run (journal, resume, comparisons): the same shape
+ * and dtype listed twice in one set is a config mistake. */
+static ab_status check_repeats(const ab_suite *suite, char *msg) {
+  for (size_t i = 0; i < suite->n_cases; i++)
+    for (size_t j = i + 1; j < suite->n_cases; j++) {
+      const ab_case_spec *a = &suite->cases[i], *b = &suite->cases[j];
+      if (strcmp(a->set, b->set) == 0 && a->desc.kind == b->desc.kind &&
+          a->desc.dtype == b->desc.dtype && a->desc.out_dtype == b->desc.out_dtype &&
+          memcmp(&a->desc.params, &b->desc.params, sizeof a->desc.params) == 0) {
+        char shape[96];
+        ab_kernel_shape_str(&a->desc, shape, sizeof shape);
+        ab_msgf(msg, AB_MSG_LEN, "%s: set '%s' lists %s %s twice (cases %zu and %zu)", suite->path,
+                a->set, ab_dtype_name(a->desc.dtype), shape, i + 1, j + 1);
+        return AB_E_INVALID;
+      }
+    }
+  return AB_OK;
+}
+
 ab_status ab_plan_build(const ab_suite *suite, const ab_backend_set *set, const ab_filters *f,
                         ab_plan *plan, char *msg) {
   memset(plan, 0, sizeof *plan);
-  ab_status st = enumerate(set, plan, msg);
+  ab_status st = check_repeats(suite, msg);
+  if (st == AB_OK)
+    st = enumerate(set, plan, msg);
   if (st == AB_OK)
     st = check_filters(f, plan, msg);
   size_t cap = 0;

@@ -55,8 +55,10 @@ void ab_case_identity(ab_case_result *res, const ab_open_device *dev, const ab_c
   res->flops = ab_kernel_flops(&spec->desc);
   res->bytes = ab_kernel_bytes(&spec->desc);
   ab_kernel_shape_str(&spec->desc, shape, sizeof shape);
-  snprintf(res->case_id, sizeof res->case_id, "%s:%u/%s/%s/%s/%s", dev->backend->name, dev->index,
-           provider, ab_kernel_kind_name(spec->desc.kind), ab_dtype_name(spec->desc.dtype), shape);
+  /* The set is part of the id: two sets may share a shape (the planner refuses repeats). */
+  snprintf(res->case_id, sizeof res->case_id, "%s:%u/%s/%s/%s/%s/%s", dev->backend->name,
+           dev->index, provider, spec->set, ab_kernel_kind_name(spec->desc.kind),
+           ab_dtype_name(spec->desc.dtype), shape);
 }
 
 /* ---- buffers ------------------------------------------------------------------------ */

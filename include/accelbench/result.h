@@ -59,7 +59,7 @@ typedef struct ab_validation {
 
 typedef struct ab_case_result {
   /* identity: the comparison key is backend/device uid/provider/kernel/dtypes/shape */
-  char case_id[160];
+  char case_id[256];
   char set[48]; /* the shape set the case came from: "square", "deepbench-server", ... */
   char backend[32];
   uint32_t device_index;

@@ -57,7 +57,7 @@ Test(runner, exact_provider_is_ok_with_statistics) {
   cr_assert_eq(r.validation.elements_checked, 24u * 20u);
   cr_assert_float_eq(r.flops, 2.0 * 24 * 20 * 16, 0);
   cr_assert_str_eq(r.implementation, "fake naive loop");
-  cr_assert(strstr(r.case_id, "fake:0/exact/gemm/f32/m=24 n=20 k=16 nt"), "%s", r.case_id);
+  cr_assert(strstr(r.case_id, "fake:0/exact/test/gemm/f32/m=24 n=20 k=16 nt"), "%s", r.case_id);
   /* iterations per sample calibrated so a sample lasts >= sample_min_s */
   cr_assert_geq(r.time_s.median * r.iterations_per_sample, suite.measure.sample_min_s * 0.5);
 }

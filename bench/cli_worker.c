@@ -1,0 +1,146 @@
+/* accelbench __worker — internal: runs one device's cases for an isolated run and reports
+ * on file descriptor 3 ("S <job>" when a case starts, "R <job> <json>" when it ends).
+ * Not for users; `accelbench run` starts it (bench/isolate.c). */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_common.h"
+#include "isolate.h"
+#include "runfile.h"
+#include "util.h"
+
+#define AB_WORKER_FD 3
+
+typedef struct worker_args {
+  const char *suite;
+  const char **overrides;
+  size_t n_overrides;
+  double time_cap_s;
+  const char *module;
+  unsigned device;
+  char **jobs; /* "job:spec:provider" */
+  size_t n_jobs;
+} worker_args;
+
+static int send_all(const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(AB_WORKER_FD, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return 0;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return 1;
+}
+
+static int send_result(unsigned long job, const ab_case_result *res) {
+  json_t *j = ab_case_to_json(res);
+  char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  json_decref(j);
+  if (!text)
+    return 0;
+  char head[32];
+  int ok = snprintf(head, sizeof head, "R %lu ", job) > 0 && send_all(head, strlen(head)) &&
+           send_all(text, strlen(text)) && send_all("\n", 1);
+  free(text);
+  return ok;
+}
+
+static int parse(int argc, char **argv, worker_args *a) {
+  for (int i = 2; i < argc; i++) {
+    const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!val)
+      return 0;
+    if (strcmp(opt, "--suite") == 0)
+      a->suite = val;
+    else if (strcmp(opt, "-O") == 0) {
+      const char **grown = realloc(a->overrides, (a->n_overrides + 1) * sizeof *grown);
+      if (!grown)
+        return 0;
+      a->overrides = grown;
+      a->overrides[a->n_overrides++] = val;
+    } else if (strcmp(opt, "--time-cap") == 0)
+      a->time_cap_s = strtod(val, NULL);
+    else if (strcmp(opt, "--worker-module") == 0)
+      a->module = val;
+    else if (strcmp(opt, "--worker-device") == 0)
+      a->device = (unsigned)strtoul(val, NULL, 10);
+    else if (strcmp(opt, "--worker-job") == 0) {
+      char **grown = realloc(a->jobs, (a->n_jobs + 1) * sizeof *grown);
+      if (!grown)
+        return 0;
+      a->jobs = grown;
+      a->jobs[a->n_jobs++] = argv[i + 1];
+    } else
+      return 0;
+    i++;
+  }
+  return a->suite && a->module;
+}
+
+static int run_jobs(const worker_args *a, const ab_suite *suite, ab_loaded_backend *lb) {
+  ab_open_device dev;
+  char msg[AB_MSG_LEN] = "";
+  ab_device_open(&dev, lb, a->device, suite, msg); /* a failed open fails each case */
+  int ok = 1;
+  for (size_t i = 0; ok && i < a->n_jobs; i++) {
+    char *end, provider[64];
+    unsigned long job = strtoul(a->jobs[i], &end, 10);
+    unsigned long spec = *end == ':' ? strtoul(end + 1, &end, 10) : ~0ul;
+    if (*end != ':' || spec >= suite->n_cases)
+      break;
+    ab_strlcpy(provider, end + 1, sizeof provider);
+    char head[32];
+    snprintf(head, sizeof head, "S %lu\n", job);
+    if (!send_all(head, strlen(head)))
+      break;
+    ab_case_result res;
+    ab_run_case(&dev, &suite->cases[spec], provider, suite, &res);
+    ok = send_result(job, &res);
+  }
+  ab_device_close(&dev);
+  return ok;
+}
+
+int ab_cmd_worker(int argc, char **argv) {
+  worker_args a = {0};
+  ab_suite suite;
+  ab_loaded_backend lb;
+  char msg[AB_MSG_LEN] = "";
+  int rc = AB_EXIT_USAGE;
+  memset(&suite, 0, sizeof suite);
+  memset(&lb, 0, sizeof lb);
+  if (fcntl(AB_WORKER_FD, F_GETFD) < 0 || !parse(argc, argv, &a)) {
+    fprintf(stderr, "accelbench __worker: internal command, started by 'accelbench run'\n");
+    goto out;
+  }
+  if (ab_suite_load(a.suite, &suite, msg) != AB_OK ||
+      !ab_suite_apply_overrides(&suite, a.overrides, a.n_overrides, a.time_cap_s)) {
+    fprintf(stderr, "accelbench __worker: %s\n", msg);
+    goto out;
+  }
+  if (ab_backend_load_file(a.module, &lb, msg) != AB_OK) {
+    fprintf(stderr, "accelbench __worker: %s\n", msg);
+    rc = AB_EXIT_ENV;
+    goto out;
+  }
+  /* probe() may do set-up the backend needs before open() (loading its libraries). A
+   * failure here still runs the jobs, so each case gets the open error as its reason. */
+  lb.table.probe(msg);
+  rc = run_jobs(&a, &suite, &lb) ? AB_EXIT_OK : AB_EXIT_ENV;
+out:
+  ab_suite_free(&suite);
+  if (lb.handle)
+    dlclose(lb.handle);
+  free(a.overrides);
+  free(a.jobs);
+  return rc;
+}

@@ -1,0 +1,297 @@
+/* Case isolation and the worker protocol (see isolate.h). */
+#define _GNU_SOURCE /* strsignal */
+#include "isolate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_common.h"
+#include "runfile.h"
+#include "util.h"
+
+#define AB_WORKER_FD 3
+
+volatile sig_atomic_t ab_interrupted = 0;
+
+/* ---- in-process ---------------------------------------------------------------------- */
+
+void ab_run_jobs_inprocess(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
+                           ab_job *jobs, size_t n, ab_job_start_fn start, ab_job_done_fn done,
+                           void *ctx) {
+  ab_open_device dev;
+  char msg[AB_MSG_LEN] = "";
+  ab_device_open(&dev, backend, index, suite, msg);
+  for (size_t i = 0; i < n && !ab_interrupted; i++) {
+    ab_case_identity(jobs[i].res, &dev, &suite->cases[jobs[i].spec], jobs[i].provider);
+    if (start)
+      start(ctx, &jobs[i]);
+    ab_run_case(&dev, &suite->cases[jobs[i].spec], jobs[i].provider, suite, jobs[i].res);
+    if (done)
+      done(ctx, &jobs[i]);
+  }
+  ab_device_close(&dev);
+}
+
+/* ---- parent side --------------------------------------------------------------------- */
+
+typedef struct worker {
+  pid_t pid;
+  int fd;
+  char *buf; /* partial protocol line */
+  size_t len, cap;
+  long current; /* job running now, -1 between jobs */
+  double deadline;
+  bool *finished;  /* per job: a result arrived or the parent decided its status */
+  size_t progress; /* results received from this worker */
+} worker;
+
+static char **worker_argv(const ab_isolation *iso, const ab_loaded_backend *b, uint32_t index,
+                          const ab_job *jobs, size_t first, size_t n) {
+  size_t argc = 0, max = 8 + iso->n_suite_args + 2 * (n - first);
+  char **argv = calloc(max, sizeof *argv);
+  char num[32];
+  if (!argv)
+    return NULL;
+  argv[argc++] = strdup(iso->self_exe);
+  argv[argc++] = strdup("__worker");
+  for (size_t i = 0; i < iso->n_suite_args; i++)
+    argv[argc++] = strdup(iso->suite_args[i]);
+  argv[argc++] = strdup("--worker-module");
+  argv[argc++] = strdup(b->path);
+  snprintf(num, sizeof num, "%u", index);
+  argv[argc++] = strdup("--worker-device");
+  argv[argc++] = strdup(num);
+  for (size_t j = first; j < n; j++) {
+    char job[160];
+    snprintf(job, sizeof job, "%zu:%zu:%s", j, jobs[j].spec, jobs[j].provider);
+    argv[argc++] = strdup("--worker-job");
+    argv[argc++] = strdup(job);
+  }
+  return argv;
+}
+
+static void free_argv(char **argv) {
+  for (size_t i = 0; argv && argv[i]; i++)
+    free(argv[i]);
+  free(argv);
+}
+
+static int spawn(worker *w, char **argv, char *msg) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    ab_msgf(msg, AB_MSG_LEN, "pipe: %s", strerror(errno));
+    return 0;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    ab_msgf(msg, AB_MSG_LEN, "fork: %s", strerror(errno));
+    close(fds[0]);
+    close(fds[1]);
+    return 0;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    if (fds[1] != AB_WORKER_FD) {
+      dup2(fds[1], AB_WORKER_FD);
+      close(fds[1]);
+    }
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  w->pid = pid;
+  w->fd = fds[0];
+  w->len = 0;
+  w->current = -1;
+  return 1;
+}
+
+/* Handle one protocol line; returns 0 on a malformed line. */
+static int handle_line(worker *w, char *line, ab_job *jobs, size_t n, const ab_isolation *iso,
+                       ab_job_start_fn start, ab_job_done_fn done, void *ctx) {
+  char *end;
+  if (line[0] == 'S' && line[1] == ' ') {
+    unsigned long j = strtoul(line + 2, &end, 10);
+    if (j >= n)
+      return 0;
+    w->current = (long)j;
+    w->deadline = ab_now_s() + iso->case_timeout_s;
+    if (start)
+      start(ctx, &jobs[j]);
+    return 1;
+  }
+  if (line[0] == 'R' && line[1] == ' ') {
+    unsigned long j = strtoul(line + 2, &end, 10);
+    if (j >= n || *end != ' ')
+      return 0;
+    json_error_t jerr;
+    json_t *obj = json_loads(end + 1, 0, &jerr);
+    char msg[AB_MSG_LEN] = "";
+    ab_status st = obj ? ab_case_from_json(obj, jobs[j].res, msg) : AB_E_INVALID;
+    json_decref(obj);
+    if (st != AB_OK) {
+      jobs[j].res->status = AB_CASE_FAILED;
+      snprintf(jobs[j].res->reason, sizeof jobs[j].res->reason,
+               "worker sent an unreadable result: %.300s", obj ? msg : jerr.text);
+    }
+    w->current = -1;
+    w->finished[j] = true;
+    w->progress++;
+    if (done)
+      done(ctx, &jobs[j]);
+    return 1;
+  }
+  return 0;
+}
+
+static int read_lines(worker *w, ab_job *jobs, size_t n, const ab_isolation *iso,
+                      ab_job_start_fn start, ab_job_done_fn done, void *ctx) {
+  char chunk[65536];
+  ssize_t got = read(w->fd, chunk, sizeof chunk);
+  if (got <= 0)
+    return got == 0 || errno != EINTR ? 0 : 1;
+  if (w->len + (size_t)got + 1 > w->cap) {
+    size_t cap = (w->len + (size_t)got + 1) * 2;
+    char *grown = realloc(w->buf, cap);
+    if (!grown)
+      return 0;
+    w->buf = grown;
+    w->cap = cap;
+  }
+  memcpy(w->buf + w->len, chunk, (size_t)got);
+  w->len += (size_t)got;
+  char *nl;
+  while ((nl = memchr(w->buf, '\n', w->len))) {
+    *nl = '\0';
+    handle_line(w, w->buf, jobs, n, iso, start, done, ctx);
+    size_t used = (size_t)(nl - w->buf) + 1;
+    memmove(w->buf, nl + 1, w->len - used);
+    w->len -= used;
+  }
+  return 1;
+}
+
+typedef enum { W_EXITED, W_TIMEOUT, W_INTERRUPTED } worker_end;
+
+static worker_end supervise(worker *w, ab_job *jobs, size_t n, const ab_isolation *iso,
+                            ab_job_start_fn start, ab_job_done_fn done, void *ctx) {
+  /* Until the first case starts, device open and start-up get the same limit. */
+  w->deadline = ab_now_s() + iso->case_timeout_s;
+  for (;;) {
+    if (ab_interrupted)
+      return W_INTERRUPTED;
+    double left = w->deadline - ab_now_s();
+    if (left <= 0)
+      return W_TIMEOUT;
+    struct pollfd p = {.fd = w->fd, .events = POLLIN};
+    int timeout_ms = left > 0.2 ? 200 : (int)(left * 1000) + 1; /* wake to see signals */
+    int r = poll(&p, 1, timeout_ms);
+    if (r < 0 && errno != EINTR)
+      return W_EXITED;
+    if (r > 0 && !read_lines(w, jobs, n, iso, start, done, ctx))
+      return W_EXITED;
+  }
+}
+
+static void describe_death(int status, char *buf, size_t len) {
+  if (WIFSIGNALED(status))
+    snprintf(buf, len, "worker process died with signal %d (%s)", WTERMSIG(status),
+             strsignal(WTERMSIG(status)));
+  else if (WIFEXITED(status))
+    snprintf(buf, len, "worker process exited with status %d", WEXITSTATUS(status));
+  else
+    snprintf(buf, len, "worker process ended (wait status %d)", status);
+}
+
+static void mark(worker *w, ab_job *jobs, size_t j, ab_case_status st, const char *reason,
+                 ab_job_done_fn done, void *ctx) {
+  jobs[j].res->status = st;
+  ab_strlcpy(jobs[j].res->reason, reason, sizeof jobs[j].res->reason);
+  w->finished[j] = true;
+  if (done)
+    done(ctx, &jobs[j]);
+}
+
+static size_t first_unfinished(const worker *w, size_t from, size_t n) {
+  while (from < n && w->finished[from])
+    from++;
+  return from;
+}
+
+/* Give every unfinished job its identity, so even a case whose worker never reports has
+ * a complete row. */
+static void fill_identities(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
+                            ab_job *jobs, size_t from, size_t n) {
+  ab_open_device shell = {.backend = backend, .index = index};
+  char msg[AB_MSG_LEN];
+  shell.info.struct_size = sizeof shell.info;
+  backend->table.device_info(index, &shell.info, msg);
+  for (size_t j = from; j < n; j++)
+    ab_case_identity(jobs[j].res, &shell, &suite->cases[jobs[j].spec], jobs[j].provider);
+}
+
+/* After a worker ended: settle the case it was running (crashed or timeout), or, if it
+ * died between cases without finishing any, blame the next case so the run moves on. */
+static void settle(worker *w, ab_job *jobs, size_t n, size_t next, worker_end how, int status,
+                   const ab_isolation *iso, ab_job_done_fn done, void *ctx) {
+  bool clean_exit = how == W_EXITED && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  long victim = w->current;
+  if (victim < 0 && !clean_exit && w->progress == 0 && next < n)
+    victim = (long)next;
+  if (victim < 0 && clean_exit && first_unfinished(w, next, n) < n)
+    victim = (long)first_unfinished(w, next, n); /* exited early without a word */
+  if (victim < 0)
+    return;
+  char why[AB_MSG_LEN];
+  if (how == W_TIMEOUT)
+    snprintf(why, sizeof why, "exceeded the case time limit of %.0f s and was killed",
+             iso->case_timeout_s);
+  else if (clean_exit)
+    snprintf(why, sizeof why, "worker process exited before reporting this case");
+  else
+    describe_death(status, why, sizeof why);
+  mark(w, jobs, (size_t)victim, how == W_TIMEOUT ? AB_CASE_TIMEOUT : AB_CASE_CRASHED, why, done,
+       ctx);
+}
+
+void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
+                          const ab_isolation *iso, ab_job *jobs, size_t n, ab_job_start_fn start,
+                          ab_job_done_fn done, void *ctx) {
+  worker w = {.finished = calloc(n ? n : 1, sizeof(bool))};
+  size_t next = 0;
+  if (!w.finished)
+    return;
+  fill_identities(backend, index, suite, jobs, 0, n);
+  while ((next = first_unfinished(&w, next, n)) < n && !ab_interrupted) {
+    char msg[AB_MSG_LEN] = "";
+    char **argv = worker_argv(iso, backend, index, jobs, next, n);
+    if (!argv || !spawn(&w, argv, msg)) {
+      free_argv(argv);
+      for (; next < n; next++)
+        mark(&w, jobs, next, AB_CASE_FAILED, msg[0] ? msg : "cannot start a worker", done, ctx);
+      break;
+    }
+    free_argv(argv);
+    w.progress = 0;
+    worker_end how = supervise(&w, jobs, n, iso, start, done, ctx);
+    if (how != W_EXITED)
+      kill(w.pid, SIGKILL);
+    int status = 0;
+    while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR)
+      ;
+    close(w.fd);
+    if (how == W_INTERRUPTED)
+      break;
+    settle(&w, jobs, n, next, how, status, iso, done, ctx);
+  }
+  free(w.finished);
+  free(w.buf);
+}
