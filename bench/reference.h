@@ -13,9 +13,10 @@ double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b
                            int64_t j, double *abs_sum);
 
 /* Compare `c` (the backend's output, host copy) with the reference on up to
- * `max_elements` elements (all of them when the output is small; otherwise corners plus
- * a seeded random sample, with the count also bounded so the check stays cheap for huge
- * k). Fills `v`; returns 1 when every checked element is within tolerance. */
+ * `max_elements` elements: all of them when the output is small; otherwise a grid of
+ * sampled rows x sampled columns that always includes the first and last row and column
+ * (edge tiles), with the count also bounded so the check stays cheap for huge k.
+ * Fills `v`; returns 1 when every checked element is within tolerance. */
 int ab_validate_gemm(const ab_kernel_desc *d, const void *a, const void *b, const void *c,
                      uint64_t max_elements, uint64_t seed, ab_validation *v);
 

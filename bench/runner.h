@@ -16,6 +16,12 @@ typedef struct ab_open_device {
   void *state; /* device_state_size bytes, owned */
   bool open;
   char open_error[AB_MSG_LEN];
+  /* Host inputs of the last case, reused by the next case with the same descriptor (the
+   * same shape runs once per provider): generating 100+ MB of seeded data per row would
+   * otherwise dominate the suite's time outside the kernels. */
+  ab_kernel_desc cached_desc;
+  void *cached_inputs[2];
+  ab_buffer *cached_device_inputs[2]; /* the same inputs on the device (read-only to kernels) */
 } ab_open_device;
 
 /* Fill the identity fields of a result (backend, device, provider, kernel, work). */

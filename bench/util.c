@@ -1,7 +1,9 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #ifdef CLOCK_MONOTONIC_RAW
@@ -47,4 +49,18 @@ void ab_utc_now(char *buf, size_t len) {
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void *ab_alloc_large(size_t bytes) {
+  const size_t huge = (size_t)2 << 20;
+  if (bytes < 2 * huge)
+    return malloc(bytes ? bytes : 1);
+  void *p = NULL;
+  size_t rounded = (bytes + huge - 1) / huge * huge;
+  if (posix_memalign(&p, huge, rounded) != 0)
+    return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, rounded, MADV_HUGEPAGE); /* advice only: failure just means small pages */
+#endif
+  return p;
 }

@@ -18,6 +18,11 @@ size_t ab_strlcpy(char *dst, const char *src, size_t len);
 /* snprintf into a message buffer; a NULL buffer is ignored. */
 void ab_msgf(char *msg, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Allocate `bytes` for a large host array: 2 MiB aligned and advised for transparent huge
+ * pages when big, so filling 100+ MB does not cost tens of thousands of page faults (each
+ * expensive in a VM). Free with free(). NULL on failure. */
+void *ab_alloc_large(size_t bytes);
+
 /* Current UTC time as ISO 8601 ("2026-11-23T16:50:54Z"). */
 void ab_utc_now(char *buf, size_t len);
 
