@@ -1,0 +1,118 @@
+/* accelbench OpenCL backend — private declarations shared by its source files.
+ *
+ * The module links only the OpenCL ICD loader (libOpenCL.so from ocl-icd), never a vendor
+ * library, so every installed platform (POCL, vendor drivers) is reachable through one
+ * binary. API level: OpenCL 1.2 calls only, so 1.2-only drivers work too.
+ */
+#ifndef AB_OCL_INTERNAL_H
+#define AB_OCL_INTERNAL_H
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accelbench/backend.h"
+
+/* What case_prepare needs to know about a device to choose kernels and sizes. */
+typedef struct ocl_caps {
+  cl_device_type type;
+  int has_fp16;          /* cl_khr_fp16: half arithmetic (CLBlast Hgemm needs it) */
+  int has_fp64;          /* cl_khr_fp64 or an OpenCL C version that makes it core */
+  size_t max_wg;         /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
+  cl_ulong local_mem;    /* CL_DEVICE_LOCAL_MEM_SIZE */
+  cl_ulong max_alloc;    /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
+  cl_uint vec_float;     /* CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT */
+  cl_uint vec_double;    /* ..._DOUBLE */
+  cl_uint vec_int;       /* ..._INT */
+  cl_uint compute_units; /* CL_DEVICE_MAX_COMPUTE_UNITS */
+  char name[128];
+} ocl_caps;
+
+/* One compiled program, keyed by the kernel family and its exact build options, so a
+ * case with the same kernel variant on the same context never compiles twice. */
+typedef struct ocl_prog {
+  char key[384];
+  cl_program program;
+  struct ocl_prog *next;
+} ocl_prog;
+
+/* Per-device state; the harness allocates it zeroed (no globals in this module). */
+typedef struct ocl_state {
+  cl_platform_id platform;
+  cl_device_id device;
+  cl_context context;
+  cl_command_queue queue; /* in order, CL_QUEUE_PROFILING_ENABLE */
+  ocl_caps caps;
+  ocl_prog *programs; /* compiled-program cache for this context */
+  int clblast_used;   /* CLBlast keeps its own per-device kernel cache; cleared at close */
+} ocl_state;
+
+struct ab_buffer {
+  cl_mem mem;
+  size_t bytes;
+};
+
+/* Which provider a case uses; index into the backend's provider list. */
+enum { OCL_PROVIDER_CLBLAST = 0, OCL_PROVIDER_PORTABLE = 1 };
+
+/* One prepared case. Kernel cases keep their cl_kernel (and args set once) so case_run
+ * only enqueues. */
+typedef struct ocl_case {
+  ab_kernel_kind kind;
+  int provider;
+  ab_dtype dtype;
+  cl_kernel kernel; /* portable GEMM and microbenchmarks */
+  cl_uint work_dim;
+  size_t gws[2];
+  size_t lws[2];
+  int use_lws;
+  /* CLBlast GEMM */
+  ab_gemm_params gemm;
+  cl_mem a, b, c;
+  /* transfers */
+  cl_mem dev;        /* operand 0 */
+  cl_mem pinned_buf; /* CL_MEM_ALLOC_HOST_PTR buffer whose mapping is `host` */
+  void *host;        /* host side of the transfer */
+  int host_malloced; /* `host` came from malloc (pageable) */
+  size_t bytes;
+} ocl_case;
+
+/* ---- ocl_util.c ---- */
+const char *ocl_err_name(cl_int err);
+/* Writes "what: CL_NAME (code)" into msg and returns AB_E_NOMEM or AB_E_DEVICE by code. */
+ab_status ocl_fail(char *msg, const char *what, cl_int err);
+double ocl_now(void); /* monotonic seconds */
+/* Device time from the first event's START to the last event's END, in seconds. */
+ab_status ocl_event_span(cl_event first, cl_event last, double *seconds, char *msg);
+/* Build (or fetch from the cache) `source` with `options`; `family` names it in the key.
+ * On a compile error returns AB_E_DEVICE with the device's build log in msg. */
+ab_status ocl_get_program(ocl_state *st, const char *family, const char *source,
+                          const char *options, cl_program *out, double *compile_s, char *msg);
+void ocl_release_programs(ocl_state *st);
+
+/* ---- ocl_gemm.c ---- */
+ab_status ocl_gemm_prepare(ocl_state *st, const ab_kernel_desc *d, int provider,
+                           ab_buffer *const *ops, ocl_case *c, ab_case_info *info, char *msg);
+ab_status ocl_clblast_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t, char *msg);
+int ocl_have_clblast(void);
+void ocl_clblast_release(ocl_state *st);
+
+/* ---- ocl_micro.c ---- */
+ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
+                            size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
+ab_status ocl_transfer_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t,
+                           char *msg);
+void ocl_micro_release(ocl_case *c);
+
+/* Enqueue c->kernel `iterations` times; device time = first START .. last END. */
+ab_status ocl_kernel_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t, char *msg);
+
+/* ---- ocl_source.c: OpenCL C sources, compiled at run time ---- */
+extern const char ocl_src_gemm[];
+extern const char ocl_src_micro[];
+
+#endif

@@ -1,0 +1,472 @@
+/* Tests of the OpenCL backend module through its ABI, on whatever OpenCL platforms the ICD
+ * loader finds (POCL in CI). GEMM results are compared with a float64 reference on odd
+ * shapes and every transpose; microbenchmarks are checked against the values their
+ * kernels document (backends/opencl/ocl_source.c). */
+#include <criterion/criterion.h>
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "accelbench/backend.h"
+
+static void *g_module;
+static const ab_backend *g_be;
+static void *g_state;
+static char g_msg[AB_MSG_LEN];
+
+/* Debian's pocl-opencl-icd registers itself here; when it is installed the backend must
+ * find at least one device. */
+#define POCL_ICD "/etc/OpenCL/vendors/pocl.icd"
+
+static void load_module(void) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/accelbench-backend-opencl.so", AB_TEST_BACKEND_DIR);
+  g_module = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  cr_assert_not_null(g_module, "dlopen %s: %s", path, dlerror());
+  ab_backend_entry_fn entry;
+  *(void **)&entry = dlsym(g_module, AB_BACKEND_ENTRY_SYMBOL);
+  cr_assert_not_null(entry, "no %s in %s", AB_BACKEND_ENTRY_SYMBOL, path);
+  g_be = entry(AB_BACKEND_ABI_MAJOR);
+  cr_assert_not_null(g_be);
+  ab_status s = g_be->probe(g_msg);
+  if (s != AB_OK && access(POCL_ICD, R_OK) != 0)
+    cr_skip_test("no OpenCL platform on this machine: %s", g_msg);
+  cr_assert_eq(s, AB_OK, "probe with POCL installed: %s", g_msg);
+}
+
+static void open_device(void) {
+  load_module();
+  g_state = calloc(1, g_be->device_state_size);
+  cr_assert_not_null(g_state);
+  cr_assert_eq(g_be->open(0, g_state, NULL, 0, g_msg), AB_OK, "open: %s", g_msg);
+}
+
+static void close_device(void) {
+  if (g_state && g_be)
+    g_be->close(g_state);
+  free(g_state);
+  g_state = NULL;
+  if (g_module)
+    dlclose(g_module);
+  g_module = NULL;
+}
+
+static int attr_value(const ab_device_info *info, const char *key, const char **value) {
+  for (uint32_t i = 0; i < info->n_attrs; i++) {
+    if (strcmp(info->attrs[i].key, key) == 0) {
+      *value = info->attrs[i].value;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int device_has_fp16(void) {
+  ab_device_info info = {.struct_size = sizeof info};
+  cr_assert_eq(g_be->device_info(0, &info, g_msg), AB_OK, "%s", g_msg);
+  const char *v = NULL;
+  cr_assert(attr_value(&info, "cl_khr_fp16", &v));
+  return strcmp(v, "yes") == 0;
+}
+
+Test(opencl, abi_table, .init = load_module, .fini = close_device) {
+  cr_assert_eq(g_be->abi_major, AB_BACKEND_ABI_MAJOR);
+  cr_assert_eq(g_be->struct_size, sizeof(ab_backend));
+  cr_assert_str_eq(g_be->name, "opencl");
+  /* portable first: the default provider, which also runs the microbenchmarks */
+  cr_assert_str_eq(g_be->providers[0], "portable");
+  cr_assert_str_eq(g_be->providers[1], "clblast");
+  cr_assert_null(g_be->providers[2]);
+}
+
+Test(opencl, enumerate_devices, .init = load_module, .fini = close_device) {
+  uint32_t n = 0;
+  cr_assert_eq(g_be->device_count(&n, g_msg), AB_OK, "%s", g_msg);
+  cr_assert_geq(n, 1, "POCL is installed but no OpenCL device was found");
+  for (uint32_t i = 0; i < n; i++) {
+    ab_device_info info = {.struct_size = sizeof info};
+    cr_assert_eq(g_be->device_info(i, &info, g_msg), AB_OK, "%s", g_msg);
+    cr_assert_neq(info.name[0], '\0');
+    cr_assert_neq(info.vendor[0], '\0');
+    cr_assert_neq(info.driver_version[0], '\0');
+    cr_assert(strncmp(info.runtime_version, "OpenCL ", 7) == 0, "runtime_version '%s'",
+              info.runtime_version);
+    cr_assert(strncmp(info.uid, "opencl:", 7) == 0, "uid '%s'", info.uid);
+    cr_assert_gt(info.compute_units, 0);
+    cr_assert_gt(info.memory_bytes, 0);
+    const char *v = NULL;
+    cr_assert(attr_value(&info, "opencl_c_version", &v) && strstr(v, "OpenCL C"), "%s", v);
+    cr_assert(attr_value(&info, "cl_khr_fp64", &v));
+    cr_assert(attr_value(&info, "cl_khr_fp16", &v));
+    cr_assert(attr_value(&info, "integer_dot_product", &v));
+    cr_assert(attr_value(&info, "local_mem_bytes", &v) && atoll(v) > 0);
+    cr_assert(attr_value(&info, "platform", &v) && v[0]);
+  }
+  ab_device_info info = {.struct_size = sizeof info};
+  cr_assert_eq(g_be->device_info(n, &info, g_msg), AB_E_INVALID);
+  cr_assert(strstr(g_msg, "device index") != NULL, "%s", g_msg);
+}
+
+/* A broken vendor entry (a library that does not exist, one that is no ICD at all) next to
+ * POCL: the loader and the backend skip it and POCL's devices still run. OCL_ICD_VENDORS
+ * is ocl-icd's documented override of /etc/OpenCL/vendors (ocl-icd README). */
+Test(opencl, broken_vendor_skipped) {
+  if (access(POCL_ICD, R_OK) != 0)
+    cr_skip_test("POCL is not installed");
+  char dir[] = "/tmp/ab-ocl-icd-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char path[256], line[512];
+  FILE *in = fopen(POCL_ICD, "r");
+  cr_assert_not_null(in);
+  cr_assert_not_null(fgets(line, sizeof line, in));
+  fclose(in);
+  const char *files[3][2] = {{"pocl.icd", line},
+                             {"broken.icd", "/nonexistent/libbroken-opencl.so\n"},
+                             {"notanicd.icd", "libm.so.6\n"}};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(files[i][1], f);
+    fclose(f);
+  }
+  cr_assert_eq(setenv("OCL_ICD_VENDORS", dir, 1), 0);
+  load_module();
+  uint32_t n = 0;
+  cr_assert_eq(g_be->device_count(&n, g_msg), AB_OK, "%s", g_msg);
+  cr_assert_geq(n, 1, "POCL's device vanished beside a broken vendor entry");
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
+    unlink(path);
+  }
+  rmdir(dir);
+  close_device();
+}
+
+/* ---------------------------------------------------------------- GEMM -------------- */
+
+static double elem(const void *p, size_t i, ab_dtype t) {
+  switch (t) {
+  case AB_DTYPE_F32: return ((const float *)p)[i];
+  case AB_DTYPE_F64: return ((const double *)p)[i];
+  case AB_DTYPE_F16: return ab_f16_to_f32(((const uint16_t *)p)[i]);
+  case AB_DTYPE_I8: return ((const int8_t *)p)[i];
+  case AB_DTYPE_I32: return ((const int32_t *)p)[i];
+  default: return NAN;
+  }
+}
+
+static void fill_random(void *p, size_t n, ab_dtype t, uint64_t seed) {
+  for (size_t i = 0; i < n; i++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    double u = (double)(seed >> 11) / 9007199254740992.0 * 2.0 - 1.0; /* [-1, 1) */
+    switch (t) {
+    case AB_DTYPE_F32: ((float *)p)[i] = (float)u; break;
+    case AB_DTYPE_F64: ((double *)p)[i] = u; break;
+    case AB_DTYPE_F16: ((uint16_t *)p)[i] = ab_f32_to_f16((float)u); break;
+    case AB_DTYPE_I8: ((int8_t *)p)[i] = (int8_t)(int)floor(u * 128.0); break;
+    default: break;
+    }
+  }
+}
+
+/* Error bound relative to sum |a||b| (the scale of the rounding errors): binary16 output
+ * rounding is 2^-11 relative; CLBlast Hgemm also accumulates in half. int8 is exact. */
+static double gemm_tol(const char *provider, ab_dtype t, int64_t k) {
+  switch (t) {
+  case AB_DTYPE_F64: return 1e-13 * (double)k;
+  case AB_DTYPE_F32: return 1e-6 * (double)k;
+  case AB_DTYPE_F16: return strcmp(provider, "clblast") == 0 ? 2e-3 * (double)k : 1e-3;
+  default: return 0.0;
+  }
+}
+
+/* Runs one GEMM case on device 0 and checks every element of C. Returns the prepare status
+ * (the test decides what it expects); on AB_OK the result has been checked. */
+static ab_status run_gemm(const char *provider, ab_dtype dt, int64_t m, int64_t n, int64_t k,
+                          int ta, int tb) {
+  ab_dtype out = dt == AB_DTYPE_I8 ? AB_DTYPE_I32 : dt;
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = AB_KERNEL_GEMM;
+  d.dtype = dt;
+  d.out_dtype = out;
+  d.params.gemm = (ab_gemm_params){.m = m, .n = n, .k = k, .trans_a = ta, .trans_b = tb};
+  size_t es = ab_dtype_size(dt), os = ab_dtype_size(out);
+  size_t bytes[3] = {(size_t)(m * k) * es, (size_t)(k * n) * es, (size_t)(m * n) * os};
+  void *host[3];
+  ab_buffer *ops[3];
+  for (int i = 0; i < 3; i++) {
+    host[i] = malloc(bytes[i]);
+    cr_assert_not_null(host[i]);
+    if (i < 2)
+      fill_random(host[i], bytes[i] / es, dt, 1234u + (uint64_t)i * 77u + (uint64_t)m);
+    else
+      memset(host[i], 0x7f, bytes[i]); /* poison: an unwritten element fails the check */
+    cr_assert_eq(g_be->buffer_alloc(g_state, bytes[i], &ops[i], g_msg), AB_OK, "%s", g_msg);
+    cr_assert_eq(g_be->copy_to_device(g_state, ops[i], 0, host[i], bytes[i], g_msg), AB_OK, "%s",
+                 g_msg);
+  }
+  void *cs = NULL;
+  ab_case_info info = {.struct_size = sizeof info};
+  ab_status s = g_be->case_prepare(g_state, &d, provider, ops, 3, &cs, &info, g_msg);
+  if (s == AB_OK) {
+    cr_assert(strstr(info.implementation, provider) != NULL, "implementation '%s'",
+              info.implementation);
+    cr_assert_geq(info.setup_seconds, 0.0);
+    /* C must not be touched by prepare (its warm-up writes a scratch buffer). */
+    cr_assert_eq(g_be->copy_to_host(g_state, host[2], ops[2], 0, bytes[2], g_msg), AB_OK);
+    cr_assert_eq(((unsigned char *)host[2])[0], 0x7f, "case_prepare wrote C");
+    ab_timing tm = {.struct_size = sizeof tm};
+    cr_assert_eq(g_be->case_run(g_state, cs, 2, &tm, g_msg), AB_OK, "%s", g_msg);
+    cr_assert_gt(tm.device_seconds, 0.0);
+    cr_assert_eq(g_be->copy_to_host(g_state, host[2], ops[2], 0, bytes[2], g_msg), AB_OK);
+    double tol = gemm_tol(provider, dt, k);
+    for (int64_t i = 0; i < m; i++) {
+      for (int64_t j = 0; j < n; j++) {
+        double ref = 0, mag = 0;
+        for (int64_t p = 0; p < k; p++) {
+          size_t ai = ta ? (size_t)(p * m + i) : (size_t)(i * k + p);
+          size_t bi = tb ? (size_t)(j * k + p) : (size_t)(p * n + j);
+          double x = elem(host[0], ai, dt) * elem(host[1], bi, dt);
+          ref += x;
+          mag += fabs(x);
+        }
+        double got = elem(host[2], (size_t)(i * n + j), out);
+        cr_assert(fabs(got - ref) <= tol * mag + (dt == AB_DTYPE_F16 ? 1e-3 * fabs(ref) : 0),
+                  "%s %s %lldx%lldx%lld %c%c: C[%lld][%lld] = %.9g, reference %.9g", provider,
+                  dt == AB_DTYPE_I8 ? "int8" : "float", (long long)m, (long long)n, (long long)k,
+                  ta ? 't' : 'n', tb ? 't' : 'n', (long long)i, (long long)j, got, ref);
+      }
+    }
+    g_be->case_release(g_state, cs);
+  }
+  for (int i = 0; i < 3; i++) {
+    g_be->buffer_free(g_state, ops[i]);
+    free(host[i]);
+  }
+  return s;
+}
+
+/* Odd shapes (not multiples of any tile), a shape spanning several tiles in each
+ * dimension, and the degenerate 1x1x1, each with all four transpose combinations. */
+static void gemm_all_shapes(const char *provider, ab_dtype dt) {
+  static const int64_t shapes[][3] = {{67, 45, 129}, {1, 1, 1}, {130, 261, 70}};
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    for (int t = 0; t < 4; t++) {
+      ab_status st =
+          run_gemm(provider, dt, shapes[s][0], shapes[s][1], shapes[s][2], t & 1, t >> 1);
+      cr_assert_eq(st, AB_OK, "%s: %s", provider, g_msg);
+    }
+}
+
+Test(opencl_gemm, portable_f32, .init = open_device, .fini = close_device, .timeout = 120) {
+  gemm_all_shapes("portable", AB_DTYPE_F32);
+}
+
+Test(opencl_gemm, portable_f16, .init = open_device, .fini = close_device, .timeout = 120) {
+  gemm_all_shapes("portable", AB_DTYPE_F16);
+}
+
+Test(opencl_gemm, portable_int8, .init = open_device, .fini = close_device, .timeout = 120) {
+  gemm_all_shapes("portable", AB_DTYPE_I8);
+}
+
+Test(opencl_gemm, portable_f64, .init = open_device, .fini = close_device, .timeout = 120) {
+  gemm_all_shapes("portable", AB_DTYPE_F64);
+}
+
+Test(opencl_gemm, clblast_f32, .init = open_device, .fini = close_device, .timeout = 120) {
+  gemm_all_shapes("clblast", AB_DTYPE_F32);
+}
+
+Test(opencl_gemm, clblast_f64, .init = open_device, .fini = close_device, .timeout = 120) {
+  gemm_all_shapes("clblast", AB_DTYPE_F64);
+}
+
+Test(opencl_gemm, clblast_f16_or_unsupported, .init = open_device, .fini = close_device,
+     .timeout = 120) {
+  if (device_has_fp16()) {
+    gemm_all_shapes("clblast", AB_DTYPE_F16);
+    return;
+  }
+  cr_assert_eq(run_gemm("clblast", AB_DTYPE_F16, 67, 45, 129, 0, 0), AB_E_UNSUPPORTED);
+  cr_assert(strstr(g_msg, "cl_khr_fp16") != NULL, "%s", g_msg);
+}
+
+Test(opencl_gemm, unsupported_reasons, .init = open_device, .fini = close_device) {
+  cr_assert_eq(run_gemm("clblast", AB_DTYPE_I8, 8, 8, 8, 0, 0), AB_E_UNSUPPORTED);
+  cr_assert_str_eq(g_msg, "CLBlast has no int8 GEMM");
+  cr_assert_eq(run_gemm("portable", AB_DTYPE_BF16, 8, 8, 8, 0, 0), AB_E_UNSUPPORTED);
+  cr_assert(strstr(g_msg, "bf16") != NULL, "%s", g_msg);
+  cr_assert_eq(run_gemm("nosuch", AB_DTYPE_F32, 8, 8, 8, 0, 0), AB_E_INVALID);
+  cr_assert(strstr(g_msg, "nosuch") != NULL, "%s", g_msg);
+}
+
+/* A kernel that fails to compile is a failed case whose reason carries the build log. */
+Test(opencl_gemm, build_failure_reports_log, .init = open_device, .fini = close_device) {
+  cr_assert_eq(setenv("ACCELBENCH_OPENCL_EXTRA_SOURCE",
+                      "\n__kernel void ab_broken(void) { undeclared_identifier_xyz = 1; }\n", 1),
+               0);
+  ab_status s = run_gemm("portable", AB_DTYPE_F32, 16, 16, 16, 0, 0);
+  unsetenv("ACCELBENCH_OPENCL_EXTRA_SOURCE");
+  cr_assert_eq(s, AB_E_DEVICE, "status %d: %s", (int)s, g_msg);
+  cr_assert(strstr(g_msg, "CL_BUILD_PROGRAM_FAILURE") != NULL, "%s", g_msg);
+  cr_assert(strstr(g_msg, "undeclared_identifier_xyz") != NULL, "log missing: %s", g_msg);
+  /* The knob gone, the same case compiles again (the failure was not cached). */
+  cr_assert_eq(run_gemm("portable", AB_DTYPE_F32, 16, 16, 16, 0, 0), AB_OK, "%s", g_msg);
+}
+
+/* ---------------------------------------------------------------- microbenchmarks --- */
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Prepares and runs `iters` iterations; checks device time is positive and not above the
+ * host time around the call (event timestamps and the host clock must agree). */
+static ab_status run_case(ab_kernel_desc *d, ab_buffer **ops, size_t n_ops, uint32_t iters) {
+  void *cs = NULL;
+  ab_case_info info = {.struct_size = sizeof info};
+  ab_status s = g_be->case_prepare(g_state, d, "portable", ops, n_ops, &cs, &info, g_msg);
+  if (s != AB_OK)
+    return s;
+  cr_assert_neq(info.implementation[0], '\0');
+  ab_timing tm = {.struct_size = sizeof tm};
+  double t0 = now();
+  s = g_be->case_run(g_state, cs, iters, &tm, g_msg);
+  double host = now() - t0;
+  cr_assert_eq(s, AB_OK, "%s", g_msg);
+  cr_assert_gt(tm.device_seconds, 0.0);
+  cr_assert_leq(tm.device_seconds, host * 1.05 + 1e-4, "device %g s > host %g s", tm.device_seconds,
+                host);
+  g_be->case_release(g_state, cs);
+  return AB_OK;
+}
+
+/* The documented PEAK output (ocl_source.c): out[i] = sum_j x_j with x0_j = (i + j) % 4,
+ * s_j = q + (j < r), x_j = s_j even ? x0_j : 1 - x0_j. */
+static double peak_expected(int64_t item, int64_t fma_per_item) {
+  int64_t q = fma_per_item / 8, r = fma_per_item % 8;
+  double sum = 0;
+  for (int j = 0; j < 8; j++) {
+    int64_t steps = q + (j < r ? 1 : 0);
+    double x0 = (double)((item + j) % 4);
+    sum += steps % 2 == 0 ? x0 : 1.0 - x0;
+  }
+  return sum;
+}
+
+static void check_peak(ab_dtype dt, int64_t items, int64_t fma) {
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = AB_KERNEL_PEAK;
+  d.dtype = d.out_dtype = dt;
+  d.params.peak.items = items;
+  d.params.peak.fma_per_item = fma;
+  size_t bytes = (size_t)items * ab_dtype_size(dt);
+  ab_buffer *out;
+  cr_assert_eq(g_be->buffer_alloc(g_state, bytes, &out, g_msg), AB_OK);
+  ab_status s = run_case(&d, &out, 1, 2);
+  if (s == AB_E_UNSUPPORTED && dt == AB_DTYPE_F16 && !device_has_fp16()) {
+    cr_assert(strstr(g_msg, "cl_khr_fp16") != NULL, "%s", g_msg);
+    g_be->buffer_free(g_state, out);
+    return;
+  }
+  cr_assert_eq(s, AB_OK, "%s", g_msg);
+  void *host = malloc(bytes);
+  cr_assert_eq(g_be->copy_to_host(g_state, host, out, 0, bytes, g_msg), AB_OK);
+  for (int64_t i = 0; i < items; i++)
+    cr_assert_eq(elem(host, (size_t)i, dt), peak_expected(i, fma), "item %lld: %g vs %g",
+                 (long long)i, elem(host, (size_t)i, dt), peak_expected(i, fma));
+  free(host);
+  g_be->buffer_free(g_state, out);
+}
+
+Test(opencl_micro, peak_values, .init = open_device, .fini = close_device, .timeout = 120) {
+  /* 1001 items: not a multiple of any vector width; 203 and 64 FMAs: odd and even chains. */
+  check_peak(AB_DTYPE_F32, 1001, 203);
+  check_peak(AB_DTYPE_F32, 1001, 64);
+  check_peak(AB_DTYPE_F64, 1001, 203);
+  check_peak(AB_DTYPE_I8, 1001, 203);
+  check_peak(AB_DTYPE_F16, 1001, 203);
+}
+
+Test(opencl_micro, membw_copies, .init = open_device, .fini = close_device) {
+  const size_t bytes = 1000003; /* not a multiple of 16: the tail path runs too */
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = AB_KERNEL_MEMBW;
+  d.params.transfer.bytes = (int64_t)bytes;
+  ab_buffer *ops[2];
+  unsigned char *src = malloc(bytes), *dst = malloc(bytes);
+  for (size_t i = 0; i < bytes; i++)
+    src[i] = (unsigned char)(i * 7 + 3);
+  for (int i = 0; i < 2; i++)
+    cr_assert_eq(g_be->buffer_alloc(g_state, bytes, &ops[i], g_msg), AB_OK);
+  cr_assert_eq(g_be->copy_to_device(g_state, ops[0], 0, src, bytes, g_msg), AB_OK);
+  cr_assert_eq(run_case(&d, ops, 2, 3), AB_OK, "%s", g_msg);
+  cr_assert_eq(g_be->copy_to_host(g_state, dst, ops[1], 0, bytes, g_msg), AB_OK);
+  cr_assert(memcmp(src, dst, bytes) == 0, "copy differs");
+  free(src);
+  free(dst);
+  for (int i = 0; i < 2; i++)
+    g_be->buffer_free(g_state, ops[i]);
+}
+
+static void check_transfer(ab_kernel_kind kind, int pinned) {
+  const size_t bytes = 4u << 20;
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = kind;
+  d.params.transfer.bytes = (int64_t)bytes;
+  d.params.transfer.pinned = pinned;
+  ab_buffer *buf;
+  unsigned char *host = malloc(bytes);
+  memset(host, 0xab, bytes);
+  cr_assert_eq(g_be->buffer_alloc(g_state, bytes, &buf, g_msg), AB_OK);
+  cr_assert_eq(g_be->copy_to_device(g_state, buf, 0, host, bytes, g_msg), AB_OK);
+  cr_assert_eq(run_case(&d, &buf, 1, 3), AB_OK, "%s", g_msg);
+  cr_assert_eq(g_be->copy_to_host(g_state, host, buf, 0, bytes, g_msg), AB_OK);
+  for (size_t i = 0; i < bytes; i++) {
+    /* H2D writes the documented pattern; D2H leaves the device buffer alone. */
+    unsigned char want =
+        kind == AB_KERNEL_COPY_H2D ? (unsigned char)((i * 131u + 7u) & 0xffu) : 0xab;
+    cr_assert_eq(host[i], want, "byte %zu", i);
+  }
+  free(host);
+  g_be->buffer_free(g_state, buf);
+}
+
+Test(opencl_micro, transfers, .init = open_device, .fini = close_device) {
+  check_transfer(AB_KERNEL_COPY_H2D, 0);
+  check_transfer(AB_KERNEL_COPY_H2D, 1);
+  check_transfer(AB_KERNEL_COPY_D2H, 0);
+  check_transfer(AB_KERNEL_COPY_D2H, 1);
+}
+
+Test(opencl_micro, launch_latency, .init = open_device, .fini = close_device) {
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = AB_KERNEL_LAUNCH;
+  cr_assert_eq(run_case(&d, NULL, 0, 100), AB_OK, "%s", g_msg);
+}
+
+Test(opencl_micro, unknown_kind_unsupported, .init = open_device, .fini = close_device) {
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = AB_KERNEL_CONV2D;
+  cr_assert_eq(run_case(&d, NULL, 0, 1), AB_E_UNSUPPORTED);
+}
