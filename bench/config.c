@@ -813,9 +813,123 @@ static ab_status parse_gemm(cfg_ctx *c, const yaml_node_t *n) {
   return st;
 }
 
+/* ---- microbenchmarks (device ceilings for the roofline) ------------------------------ */
+
+static ab_status push_micro(cfg_ctx *c, ab_kernel_kind kind, ab_dtype in, ab_dtype out,
+                            const ab_kernel_desc *params) {
+  ab_suite *s = c->out;
+  if (s->n_cases >= CFG_MAX_CASES)
+    return fail_nomem(c);
+  if (s->n_cases == c->cases_cap) {
+    size_t cap = c->cases_cap ? c->cases_cap * 2 : 64;
+    ab_case_spec *grown = realloc(s->cases, cap * sizeof *grown);
+    if (!grown)
+      return fail_nomem(c);
+    s->cases = grown;
+    c->cases_cap = cap;
+  }
+  ab_case_spec *cs = &s->cases[s->n_cases++];
+  memset(cs, 0, sizeof *cs);
+  snprintf(cs->set, sizeof cs->set, "micro");
+  cs->desc.struct_size = (uint32_t)sizeof cs->desc;
+  cs->desc.kind = kind;
+  cs->desc.dtype = in;
+  cs->desc.out_dtype = out;
+  cs->desc.params = params->params;
+  return AB_OK;
+}
+
+/* A list of byte counts: 1 KiB .. 16 GiB each. */
+static ab_status read_byte_list(const cfg_ctx *c, const yaml_node_t *n, const char *path,
+                                int64_t *out, size_t *count) {
+  ab_status st = nonempty_seq(c, n, path, "a non-empty sequence of byte counts");
+  for (size_t i = 0; !st && i < seq_len(n); i++) {
+    char ipath[CFG_PATH_LEN];
+    uint64_t v;
+    index_path(ipath, path, i);
+    if (i >= 16)
+      return fail_at(c, seq_item(c, n, i)->start_mark, ipath, "expected at most 16 sizes");
+    if ((st = get_uint(c, seq_item(c, n, i), ipath, 1024, UINT64_C(1) << 34, &v)))
+      return st;
+    out[(*count)++] = (int64_t)v;
+  }
+  return st;
+}
+
+static ab_status parse_peak(cfg_ctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"dtypes", "items", "fma_per_item"};
+  ab_status st =
+      expect_type(c, n, "micro.peak", YAML_MAPPING_NODE, "a mapping {dtypes, items, fma_per_item}");
+  if (!st)
+    st = check_keys(c, n, "micro.peak", keys, 3);
+  if (st)
+    return st;
+  ab_dtype in[AB_DTYPE_COUNT], out[AB_DTYPE_COUNT];
+  size_t n_dtypes = 0;
+  uint64_t items = 1 << 16, fma = 1 << 12;
+  const yaml_node_t *v;
+  if (!(v = lookup(c, n, "dtypes")))
+    return fail_at(c, n->start_mark, "micro.peak.dtypes",
+                   "expected a sequence of dtypes, got no such key");
+  if ((st = read_dtypes(c, v, "micro.peak.dtypes", in, out, &n_dtypes)))
+    return st;
+  if ((v = lookup(c, n, "items")) &&
+      (st = get_uint(c, v, "micro.peak.items", 1, UINT64_C(1) << 28, &items)))
+    return st;
+  if ((v = lookup(c, n, "fma_per_item")) &&
+      (st = get_uint(c, v, "micro.peak.fma_per_item", 8, UINT64_C(1) << 24, &fma)))
+    return st;
+  for (size_t d = 0; !st && d < n_dtypes; d++) {
+    ab_kernel_desc p = {0};
+    p.params.peak = (ab_peak_params){.items = (int64_t)items, .fma_per_item = (int64_t)fma};
+    st = push_micro(c, AB_KERNEL_PEAK, in[d], out[d], &p);
+  }
+  return st;
+}
+
+static ab_status parse_transfers(cfg_ctx *c, const yaml_node_t *n, const char *path,
+                                 ab_kernel_kind kind) {
+  int64_t bytes[16];
+  size_t count = 0;
+  ab_status st = read_byte_list(c, n, path, bytes, &count);
+  for (size_t i = 0; !st && i < count; i++)
+    for (int pinned = 0; !st && pinned <= (kind == AB_KERNEL_MEMBW ? 0 : 1); pinned++) {
+      ab_kernel_desc p = {0};
+      p.params.transfer = (ab_transfer_params){.bytes = bytes[i], .pinned = pinned};
+      st = push_micro(c, kind, AB_DTYPE_I8, AB_DTYPE_I8, &p);
+    }
+  return st;
+}
+
+static ab_status parse_micro(cfg_ctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"peak", "membw", "copy", "launch"};
+  ab_status st =
+      expect_type(c, n, "micro", YAML_MAPPING_NODE, "a mapping {peak, membw, copy, launch}");
+  if (!st)
+    st = check_keys(c, n, "micro", keys, 4);
+  const yaml_node_t *v;
+  if (!st && (v = lookup(c, n, "peak")))
+    st = parse_peak(c, v);
+  if (!st && (v = lookup(c, n, "membw")))
+    st = parse_transfers(c, v, "micro.membw", AB_KERNEL_MEMBW);
+  if (!st && (v = lookup(c, n, "copy"))) {
+    st = parse_transfers(c, v, "micro.copy", AB_KERNEL_COPY_H2D);
+    if (!st)
+      st = parse_transfers(c, v, "micro.copy", AB_KERNEL_COPY_D2H);
+  }
+  if (!st && (v = lookup(c, n, "launch"))) {
+    if (!scalar_is(v, "true") && !scalar_is(v, "false"))
+      return fail_at(c, v->start_mark, "micro.launch", "expected true or false");
+    ab_kernel_desc p = {0};
+    if (scalar_is(v, "true"))
+      st = push_micro(c, AB_KERNEL_LAUNCH, AB_DTYPE_I8, AB_DTYPE_I8, &p);
+  }
+  return st;
+}
+
 static ab_status parse_root(cfg_ctx *c, const yaml_node_t *root) {
   static const char *const keys[] = {"suite",    "description", "seed",    "measure", "validate",
-                                     "backends", "providers",   "options", "gemm"};
+                                     "backends", "providers",   "options", "gemm",    "micro"};
   ab_suite *s = c->out;
   yaml_mark_t start = {0, 0, 0};
   if (!root)
@@ -853,7 +967,11 @@ static ab_status parse_root(cfg_ctx *c, const yaml_node_t *root) {
   if (!(v = lookup(c, root, "gemm")))
     return fail_at(c, root->start_mark, "gemm",
                    "expected a sequence of gemm sets, got no such key");
-  return parse_gemm(c, v);
+  if ((st = parse_gemm(c, v)))
+    return st;
+  if ((v = lookup(c, root, "micro")))
+    st = parse_micro(c, v);
+  return st;
 }
 
 /* ---- libyaml errors ---------------------------------------------------------------- */

@@ -131,7 +131,10 @@ ab_status ab_plan_build(const ab_suite *suite, const ab_backend_set *set, const 
     if (!plan->device_selected[d])
       continue;
     for (size_t s = 0; st == AB_OK && s < suite->n_cases; s++) {
-      for (const char *const *p = lb->table.providers; st == AB_OK && *p; p++) {
+      /* Microbenchmarks measure the device, not a library: one row, default provider. */
+      bool once = suite->cases[s].desc.kind != AB_KERNEL_GEMM;
+      for (const char *const *p = lb->table.providers;
+           st == AB_OK && *p && !(once && p != lb->table.providers); p++) {
         if (!in_list(f->providers, f->n_providers, *p) ||
             !in_list((const char *const *)suite->providers, suite->n_providers, *p))
           continue;

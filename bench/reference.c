@@ -177,3 +177,68 @@ int ab_validate_gemm(const ab_kernel_desc *d, const void *a, const void *b, cons
   free(bcol);
   return v->mismatches == 0;
 }
+
+/* ---- microbenchmarks: exact checks --------------------------------------------------- */
+
+static void count_byte_mismatches(const unsigned char *got, size_t bytes,
+                                  unsigned char (*want)(const void *, size_t), const void *ctx,
+                                  ab_validation *v) {
+  v->checked = true;
+  v->elements_total = bytes;
+  v->elements_checked = bytes;
+  for (size_t i = 0; i < bytes; i++)
+    if (got[i] != want(ctx, i))
+      v->mismatches++;
+  v->max_error_ratio = v->mismatches ? INFINITY : 0.0;
+}
+
+static unsigned char byte_of(const void *ctx, size_t i) {
+  return ((const unsigned char *)ctx)[i];
+}
+
+static unsigned char h2d_byte(const void *ctx, size_t i) {
+  (void)ctx;
+  return (unsigned char)((i * 131u + 7u) & 0xffu);
+}
+
+int ab_validate_bytes(const void *got, const void *want, size_t bytes, ab_validation *v) {
+  snprintf(v->rule, sizeof v->rule, "byte-exact copy");
+  count_byte_mismatches(got, bytes, byte_of, want, v);
+  return v->mismatches == 0;
+}
+
+int ab_validate_h2d_pattern(const void *got, size_t bytes, ab_validation *v) {
+  snprintf(v->rule, sizeof v->rule, "byte-exact: byte i = (i*131+7) & 0xff");
+  count_byte_mismatches(got, bytes, h2d_byte, NULL, v);
+  return v->mismatches == 0;
+}
+
+/* kernel.h: chain j of item i ends at x0 = (i+j) % 4 after an even number of steps and at
+ * 1 - x0 after an odd number; the item writes the sum of its 8 chains. */
+static double peak_expected(int64_t item, int64_t fma) {
+  double sum = 0.0;
+  for (int64_t j = 0; j < 8; j++) {
+    int64_t steps = fma / 8 + (j < fma % 8 ? 1 : 0);
+    double x0 = (double)((item + j) % 4);
+    sum += steps % 2 == 0 ? x0 : 1.0 - x0;
+  }
+  return sum;
+}
+
+int ab_validate_peak(const ab_kernel_desc *d, const void *got, ab_validation *v) {
+  const ab_peak_params *p = &d->params.peak;
+  snprintf(v->rule, sizeof v->rule, "exact: sum of 8 chains of x = -x + 1 (kernel.h)");
+  v->checked = true;
+  v->elements_total = (uint64_t)p->items;
+  for (int64_t i = 0; i < p->items; i++) {
+    double err =
+        fabs(ab_load_as_double(got, d->out_dtype, (size_t)i) - peak_expected(i, p->fma_per_item));
+    v->elements_checked++;
+    if (!(err == 0.0)) {
+      v->mismatches++;
+      v->max_abs_error = isnan(err) ? INFINITY : fmax(v->max_abs_error, err);
+      v->max_error_ratio = INFINITY;
+    }
+  }
+  return v->mismatches == 0;
+}

@@ -20,6 +20,15 @@ double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b
 int ab_validate_gemm(const ab_kernel_desc *d, const void *a, const void *b, const void *c,
                      uint64_t max_elements, uint64_t seed, ab_validation *v);
 
+/* Byte-exact comparison (memory-bandwidth copies, device-to-host transfers). */
+int ab_validate_bytes(const void *got, const void *want, size_t bytes, ab_validation *v);
+
+/* Host-to-device transfers deliver byte i = (i * 131 + 7) & 0xff (kernel.h). */
+int ab_validate_h2d_pattern(const void *got, size_t bytes, ab_validation *v);
+
+/* Peak-compute output: the exact value kernel.h defines for each item. */
+int ab_validate_peak(const ab_kernel_desc *d, const void *got, ab_validation *v);
+
 /* Tolerance for one output element: accumulation error allowed by the dtype times the
  * sum of |a*b|, plus rounding of the output. Exposed for tests. */
 double ab_gemm_tolerance(const ab_kernel_desc *d, double ref, double abs_sum);

@@ -92,15 +92,32 @@ static void drop_cached_inputs(ab_open_device *dev) {
   memset(&dev->cached_desc, 0, sizeof dev->cached_desc);
 }
 
+/* The operand a kernel writes (poisoned before the case, checked after), or -1 when it
+ * writes none. Every other operand is an input, generated from the seed. */
+static int output_operand(const ab_kernel_desc *d) {
+  switch (d->kind) {
+  case AB_KERNEL_GEMM: return 2;
+  case AB_KERNEL_MEMBW: return 1;
+  case AB_KERNEL_COPY_H2D:
+  case AB_KERNEL_PEAK: return 0;
+  default: return -1; /* COPY_D2H only reads; LAUNCH has no operands */
+  }
+}
+
+static bool is_input(const case_ctx *c, size_t i) {
+  return (int)i != output_operand(&c->res->desc);
+}
+
 /* Seeded inputs for the case, from the device's cache when the previous case had the same
  * descriptor (the seed is per suite, so equal descriptors mean equal data). */
 static int host_inputs(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
   ab_open_device *dev = c->dev;
-  size_t n_inputs = c->n_ops - 1;
-  if (n_inputs > 2 || !same_inputs(&dev->cached_desc, d) || !dev->cached_inputs[0]) {
+  if (!same_inputs(&dev->cached_desc, d)) {
     drop_cached_inputs(dev);
-    for (size_t i = 0; i < n_inputs && i < 2; i++) {
+    for (size_t i = 0; i < c->n_ops && i < 2; i++) {
+      if (!is_input(c, i))
+        continue;
       size_t bytes = ab_kernel_operand_bytes(d, i);
       dev->cached_inputs[i] = ab_alloc_large(bytes);
       if (!dev->cached_inputs[i]) {
@@ -113,8 +130,9 @@ static int host_inputs(case_ctx *c, char *msg) {
     }
     dev->cached_desc = *d;
   }
-  for (size_t i = 0; i < n_inputs && i < 2; i++)
-    c->host[i] = dev->cached_inputs[i];
+  for (size_t i = 0; i < c->n_ops && i < 2; i++)
+    if (is_input(c, i))
+      c->host[i] = dev->cached_inputs[i];
   return 1;
 }
 
@@ -123,7 +141,9 @@ static int host_inputs(case_ctx *c, char *msg) {
 static int device_inputs(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
   const ab_backend *t = &c->dev->backend->table;
-  for (size_t i = 0; i + 1 < c->n_ops && i < 2; i++) {
+  for (size_t i = 0; i < c->n_ops && i < 2; i++) {
+    if (!is_input(c, i))
+      continue;
     ab_buffer **slot = &c->dev->cached_device_inputs[i];
     size_t bytes = ab_kernel_operand_bytes(d, i);
     if (!*slot && (t->buffer_alloc(c->dev->state, bytes, slot, msg) != AB_OK ||
@@ -142,8 +162,10 @@ static int make_operands(case_ctx *c, char *msg) {
   c->n_ops = ab_kernel_operand_count(d);
   if (!host_inputs(c, msg) || !device_inputs(c, msg))
     return 0;
-  size_t out = c->n_ops - 1;
-  size_t out_bytes = ab_kernel_operand_bytes(d, out);
+  int out = output_operand(d);
+  if (out < 0)
+    return 1;
+  size_t out_bytes = ab_kernel_operand_bytes(d, (size_t)out);
   c->host[out] = ab_alloc_large(out_bytes);
   if (!c->host[out]) {
     ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", out_bytes);
@@ -159,12 +181,12 @@ static void free_operands(case_ctx *c) {
   const ab_backend *t = &c->dev->backend->table;
   if (c->prepared && t->case_release)
     t->case_release(c->dev->state, c->case_state);
-  if (c->n_ops == 0)
-    return;
-  /* inputs belong to the device's cache; only the output is this case's */
-  if (c->dbuf[c->n_ops - 1])
-    t->buffer_free(c->dev->state, c->dbuf[c->n_ops - 1]);
-  free(c->host[c->n_ops - 1]);
+  int out = output_operand(&c->res->desc);
+  if (out < 0 || (size_t)out >= c->n_ops)
+    return; /* inputs belong to the device's cache; only the output is this case's */
+  if (c->dbuf[out])
+    t->buffer_free(c->dev->state, c->dbuf[out]);
+  free(c->host[out]);
 }
 
 /* ---- timing ------------------------------------------------------------------------- */
@@ -262,15 +284,58 @@ out:
 
 /* ---- validation --------------------------------------------------------------------- */
 
+/* Read back the operand the kernel wrote (for D2H: the one it must leave alone). */
+static void *read_back(case_ctx *c, size_t op, char *msg) {
+  size_t bytes = ab_kernel_operand_bytes(&c->res->desc, op);
+  void *buf = ab_alloc_large(bytes);
+  if (!buf) {
+    ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", bytes);
+    return NULL;
+  }
+  if (c->dev->backend->table.copy_to_host(c->dev->state, buf, c->dbuf[op], 0, bytes, msg) !=
+      AB_OK) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
 static ab_status validate(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
-  size_t out = c->n_ops - 1;
-  ab_status st = c->dev->backend->table.copy_to_host(c->dev->state, c->host[out], c->dbuf[out], 0,
-                                                     ab_kernel_operand_bytes(d, out), msg);
-  if (st != AB_OK)
-    return st;
-  ab_validate_gemm(d, c->host[0], c->host[1], c->host[out], c->suite->validate_max_elements,
-                   c->suite->seed ^ UINT64_C(0x5eed), &c->res->validation);
+  ab_validation *v = &c->res->validation;
+  void *got;
+  switch (d->kind) {
+  case AB_KERNEL_GEMM:
+    if (!(got = read_back(c, 2, msg)))
+      return AB_E_DEVICE;
+    ab_validate_gemm(d, c->host[0], c->host[1], got, c->suite->validate_max_elements,
+                     c->suite->seed ^ UINT64_C(0x5eed), v);
+    break;
+  case AB_KERNEL_MEMBW:
+    if (!(got = read_back(c, 1, msg)))
+      return AB_E_DEVICE;
+    ab_validate_bytes(got, c->host[0], (size_t)d->params.transfer.bytes, v);
+    break;
+  case AB_KERNEL_COPY_D2H:
+    if (!(got = read_back(c, 0, msg)))
+      return AB_E_DEVICE;
+    ab_validate_bytes(got, c->host[0], (size_t)d->params.transfer.bytes, v);
+    break;
+  case AB_KERNEL_COPY_H2D:
+    if (!(got = read_back(c, 0, msg)))
+      return AB_E_DEVICE;
+    ab_validate_h2d_pattern(got, (size_t)d->params.transfer.bytes, v);
+    break;
+  case AB_KERNEL_PEAK:
+    if (!(got = read_back(c, 0, msg)))
+      return AB_E_DEVICE;
+    ab_validate_peak(d, got, v);
+    break;
+  default: /* LAUNCH: an empty kernel writes nothing; there is nothing to compare */
+    snprintf(v->rule, sizeof v->rule, "no output: an empty kernel");
+    return AB_OK;
+  }
+  free(got);
   return AB_OK;
 }
 
@@ -329,7 +394,7 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
     set_status(res, AB_CASE_FAILED, "device did not open: %.400s", dev->open_error);
     return;
   }
-  if (spec->desc.kind != AB_KERNEL_GEMM) {
+  if (spec->desc.kind > AB_KERNEL_GEMM && spec->desc.kind < AB_KERNEL_MEMBW) {
     set_status(res, AB_CASE_UNSUPPORTED, "%s", "no float64 reference for this kernel kind yet");
     return;
   }

@@ -6,15 +6,19 @@
 #include "suite.h"
 #include "util.h"
 
+/* GFLOP/s for compute kernels, GB/s for data movement; launch latency has only a time. */
 static void rate_text(const ab_case_result *c, char *buf, size_t len) {
-  if (c->status != AB_CASE_OK || c->time_s.median <= 0.0 || c->flops <= 0.0) {
+  if (c->status != AB_CASE_OK || c->time_s.median <= 0.0 || (c->flops <= 0.0 && c->bytes <= 0.0)) {
     snprintf(buf, len, "-");
     return;
   }
   /* Rates come from the run file's one derivation (reports/runfile.c). */
   ab_case_rates r;
   ab_case_rates_compute(c, &r);
-  snprintf(buf, len, "%.1f [%.1f, %.1f]", r.gflops_median, r.gflops_ci95_lo, r.gflops_ci95_hi);
+  if (c->flops > 0.0)
+    snprintf(buf, len, "%.1f [%.1f, %.1f]", r.gflops_median, r.gflops_ci95_lo, r.gflops_ci95_hi);
+  else
+    snprintf(buf, len, "%.1f GB/s", r.gbytes_per_s_median);
 }
 
 static void row(FILE *out, const ab_case_result *c, bool md) {

@@ -66,16 +66,25 @@ typedef struct ab_gemm_params {
 } ab_gemm_params;
 
 /* AB_KERNEL_MEMBW: copy `bytes` from operand 0 to operand 1 (both device buffers);
- * moves 2*bytes. AB_KERNEL_COPY_H2D / _D2H: transfer `bytes` between host memory the
- * backend owns and operand 0; `pinned` asks for page-locked / mapped host memory. */
+ * moves 2*bytes. Afterwards operand 1 equals operand 0 byte for byte.
+ * AB_KERNEL_COPY_H2D / _D2H: transfer `bytes` between host memory the backend owns and
+ * operand 0; `pinned` asks for page-locked / mapped host memory. H2D fills operand 0 with
+ * the backend's host data, which must be byte i = (i * 131 + 7) & 0xff; D2H reads operand 0
+ * and must leave it unchanged. The harness checks both after timing. */
 typedef struct ab_transfer_params {
   int64_t bytes;
   int32_t pinned;
   int32_t reserved;
 } ab_transfer_params;
 
-/* AB_KERNEL_PEAK: `items` independent work items, each doing `fma_per_item` dependent-free
- * fused multiply-adds (2 FLOPs each) in `dtype`, writing one value per item to operand 0.
+/* AB_KERNEL_PEAK: `items` independent work items, each doing `fma_per_item` fused
+ * multiply-adds (2 FLOPs each) in `dtype`, writing one value per item to operand 0 (in
+ * `out_dtype`: the dtype itself, int32 for int8). So that the harness can check the result
+ * exactly in every dtype, item i runs 8 chains j = 0..7, chain j doing
+ * s_j = fma_per_item / 8 + (j < fma_per_item % 8) steps of x = x * a + b with a = -1, b = 1
+ * (pass a and b at run time so the compiler cannot fold the loop) from x0 = (i + j) % 4; the
+ * item writes the sum of its chains. Each step maps x to 1 - x, so chain j ends at x0 when
+ * s_j is even and 1 - x0 when it is odd: small integers, exact in every dtype.
  * AB_KERNEL_LAUNCH: one empty kernel per iteration; no operands, no params. */
 typedef struct ab_peak_params {
   int64_t items;

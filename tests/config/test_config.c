@@ -54,8 +54,12 @@ static void check_cases(const ab_suite *s) {
     const ab_case_spec *c = &s->cases[i];
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
-    cr_assert_eq(c->desc.kind, AB_KERNEL_GEMM);
     cr_assert_neq(c->set[0], '\0');
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* microbenchmarks: the "micro" set */
+      cr_assert_str_eq(c->set, "micro");
+      cr_assert(c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH);
+      continue;
+    }
     cr_assert(c->desc.dtype > AB_DTYPE_INVALID && c->desc.dtype < AB_DTYPE_COUNT);
     cr_assert_eq(c->desc.out_dtype, c->desc.dtype == AB_DTYPE_I8 ? AB_DTYPE_I32 : c->desc.dtype);
     cr_assert(g->m > 0 && g->n > 0 && g->k > 0, "case %zu has a non-positive dimension", i);
@@ -71,7 +75,9 @@ Test(config, quick_loads) {
   /* square: 3 sizes x 5 dtypes; llm-1b: 2 token counts x 3 GEMMs x 2 dtypes. */
   cr_assert_eq(count_set(&s, "square"), 15);
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
-  cr_assert_eq(s.n_cases, 27);
+  /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
+  cr_assert_eq(count_set(&s, "micro"), 10);
+  cr_assert_eq(s.n_cases, 37);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -132,7 +138,8 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "deepbench-device"), 13 * 5);
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
-  cr_assert_eq(s.n_cases, 585);
+  cr_assert_eq(count_set(&s, "micro"), 10);
+  cr_assert_eq(s.n_cases, 595);
   ab_suite_free(&s);
 }
 
@@ -141,7 +148,14 @@ Test(config, poc_full_loads) {
 Test(config, defaults_applied) {
   ab_suite s = load_str_ok("suite: mini\ngemm:\n  - {set: sq, dtypes: [f32], sizes: [64]}\n");
   ab_measure_opts d = ab_measure_defaults();
-  cr_assert_eq(memcmp(&s.measure, &d, sizeof d), 0);
+  /* field by field: memcmp would compare the struct's indeterminate padding bytes */
+  cr_assert_float_eq(s.measure.warmup_s, d.warmup_s, 0);
+  cr_assert_eq(s.measure.warmup_min_calls, d.warmup_min_calls);
+  cr_assert_float_eq(s.measure.sample_min_s, d.sample_min_s, 0);
+  cr_assert_eq(s.measure.min_samples, d.min_samples);
+  cr_assert_eq(s.measure.max_samples, d.max_samples);
+  cr_assert_float_eq(s.measure.target_cv, d.target_cv, 0);
+  cr_assert_float_eq(s.measure.time_cap_s, d.time_cap_s, 0);
   cr_assert_eq(d.min_samples, 10); /* the header's promise: 10 samples, 1% CV, 2 s cap */
   cr_assert_float_eq(d.target_cv, 0.01, 1e-12);
   cr_assert_float_eq(d.time_cap_s, 2.0, 1e-12);
