@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "accelbench/backend.h"
 #include "suite.h"
 
 /* Resolve a suite argument: a path to a file, or the name of a shipped suite ("quick")
@@ -12,6 +13,10 @@ ab_status ab_resolve_suite(const char *arg, char *path, size_t len, char *msg);
 
 /* Apply KEY=VALUE backend options and a time-cap override (<= 0: keep) to a suite. */
 int ab_suite_apply_overrides(ab_suite *s, const char *const *kv, size_t n, double time_cap_s);
+
+/* Split "key=value" in place into an ab_option (pointers into `kv`); 0 if there is no '='
+ * or the key is empty. */
+int ab_power_option_split(char *kv, ab_option *out);
 
 /* Split "a,b,c" and append the parts to a growing list (pointers into `arg`). */
 int ab_list_append_csv(char *arg, const char ***list, size_t *n);

@@ -4,14 +4,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_common.h"
 #include "loader.h"
+#include "power/sampler.h"
 #include "util.h"
 
 static void list_usage(FILE *out) {
-  fprintf(out, "usage: accelbench list [--help]\n"
+  fprintf(out, "usage: accelbench list [-P KEY=VALUE]... [--help]\n"
                "\n"
-               "List every backend module found, whether it is enabled (and why not), and the\n"
-               "devices of the enabled ones as BACKEND:INDEX, the form --device takes.\n"
+               "List every backend module found, whether it is enabled (and why not), the\n"
+               "devices of the enabled ones as BACKEND:INDEX (the form --device takes), and\n"
+               "every power source with its scope, kind and update period, or why it is\n"
+               "disabled. -P/--power takes the same power-source options as 'run'.\n"
                "Modules are searched in $" AB_BACKEND_PATH_ENV " (colon-separated), then:\n");
   const char *dirs[32];
   size_t n = ab_backend_search_dirs(dirs, 32);
@@ -36,8 +40,10 @@ static void print_device(const ab_loaded_backend *lb, uint32_t i) {
   printf("    %s:%u  %s (%s)\n", lb->name, i, info.name, info.vendor[0] ? info.vendor : "?");
   printf("           memory ");
   print_size(info.memory_bytes);
-  printf(", compute units %u, max clock %s%u MHz, runtime %s, driver %s\n", info.compute_units,
-         info.max_clock_mhz ? "" : "unknown ", info.max_clock_mhz,
+  char clock[32] = "unknown";
+  if (info.max_clock_mhz)
+    snprintf(clock, sizeof clock, "%u MHz", info.max_clock_mhz);
+  printf(", compute units %u, max clock %s, runtime %s, driver %s\n", info.compute_units, clock,
          info.runtime_version[0] ? info.runtime_version : "unknown",
          info.driver_version[0] ? info.driver_version : "unknown");
   for (uint32_t a = 0; a < info.n_attrs && a < AB_MAX_ATTRS; a++)
@@ -66,14 +72,25 @@ static void print_backend(const ab_loaded_backend *lb) {
 }
 
 int ab_cmd_list(int argc, char **argv) {
-  static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {"power", required_argument, NULL, 'P'},
+                                       {NULL, 0, NULL, 0}};
+  ab_option power[64];
+  size_t n_power = 0;
   optind = 1;
-  for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+  for (int c; (c = getopt_long(argc, argv, "hP:", opts, NULL)) != -1;) {
     if (c == 'h') {
       list_usage(stdout);
       return AB_EXIT_OK;
     }
-    list_usage(stderr);
+    if (c == 'P' && n_power < 64 && ab_power_option_split(optarg, &power[n_power])) {
+      n_power++;
+      continue;
+    }
+    if (c == 'P')
+      fprintf(stderr, "accelbench list: --power '%s': expected KEY=VALUE\n", optarg);
+    else
+      list_usage(stderr);
     return AB_EXIT_USAGE;
   }
   if (optind < argc) {
@@ -93,5 +110,12 @@ int ab_cmd_list(int argc, char **argv) {
   for (size_t i = 0; i < set.n; i++)
     print_backend(&set.items[i]);
   ab_backends_free(&set);
+  ab_power_registry *reg = NULL;
+  if (ab_power_registry_create(power, n_power, &reg, msg) != AB_OK) {
+    fprintf(stderr, "accelbench list: --power: %s\n", msg);
+    return AB_EXIT_USAGE;
+  }
+  ab_power_registry_print(reg, stdout); /* says "not measured" and why when nothing is */
+  ab_power_registry_free(reg);
   return AB_EXIT_OK;
 }

@@ -17,6 +17,7 @@
 #include "kernel.h"
 #include "loader.h"
 #include "plan.h"
+#include "power/sampler.h"
 #include "runfile.h"
 #include "runner.h"
 #include "summary.h"
@@ -36,6 +37,9 @@ typedef struct run_args {
   bool isolate;
   double case_timeout_s; /* <= 0: derived from the suite */
   const char *resume;    /* output directory of an interrupted run */
+  const char **power;    /* "key=value" power-source options */
+  size_t n_power;
+  double idle_s; /* idle baseline length when power is measured */
 } run_args;
 
 static void run_usage(FILE *out) {
@@ -61,6 +65,10 @@ static void run_usage(FILE *out) {
           "                          (default: 120 + 10 x (warm-up + time cap))\n"
           "      --resume DIR        continue the interrupted run in DIR: finished cases are\n"
           "                          kept, the rest run; the same options are reused\n"
+          "  -P, --power KEY=VALUE   power-source option (docs/power.md): rapl=off,\n"
+          "                          command='meter-cli --watts', command.scope=node, ...\n"
+          "      --idle-baseline S   seconds of idle power measured before the suite when a\n"
+          "                          source is found (default 5; 0 skips it)\n"
           "      --no-clock          skip the short CPU clock/FMA-peak measurement\n"
           "      --no-progress       no progress line (it is shown only on a terminal)\n"
           "  -q, --quiet             no summary table on stdout\n"
@@ -101,7 +109,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
     OPT_NO_CLOCK,
     OPT_NO_ISOLATION,
     OPT_CASE_TIMEOUT,
-    OPT_RESUME
+    OPT_RESUME,
+    OPT_IDLE
   };
   static const struct option opts[] = {{"suite", required_argument, NULL, 's'},
                                        {"output", required_argument, NULL, 'o'},
@@ -115,12 +124,14 @@ static int parse_args(int argc, char **argv, run_args *a) {
                                        {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
                                        {"case-timeout", required_argument, NULL, OPT_CASE_TIMEOUT},
                                        {"resume", required_argument, NULL, OPT_RESUME},
+                                       {"power", required_argument, NULL, 'P'},
+                                       {"idle-baseline", required_argument, NULL, OPT_IDLE},
                                        {"quiet", no_argument, NULL, 'q'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   int ok = 1;
   optind = 1;
-  for (int c; ok && (c = getopt_long(argc, argv, "s:o:b:d:p:O:qh", opts, NULL)) != -1;) {
+  for (int c; ok && (c = getopt_long(argc, argv, "s:o:b:d:p:O:P:qh", opts, NULL)) != -1;) {
     switch (c) {
     case 's': a->suite = optarg; break;
     case 'o': a->output = optarg; break;
@@ -144,6 +155,23 @@ static int parse_args(int argc, char **argv, run_args *a) {
       ok = parse_double_arg("--case-timeout", optarg, &a->case_timeout_s);
       break;
     case OPT_RESUME: a->resume = optarg; break;
+    case 'P': {
+      const char **grown = realloc(a->power, (a->n_power + 1) * sizeof *grown);
+      if (!grown || !strchr(optarg, '=') || optarg[0] == '=') {
+        free(grown == a->power ? NULL : (void *)grown);
+        fprintf(stderr, "accelbench run: --power '%s': expected KEY=VALUE\n", optarg);
+        return 0;
+      }
+      a->power = grown;
+      a->power[a->n_power++] = optarg;
+      break;
+    }
+    case OPT_IDLE:
+      if (strcmp(optarg, "0") == 0)
+        a->idle_s = 0.0;
+      else
+        ok = parse_double_arg("--idle-baseline", optarg, &a->idle_s);
+      break;
     case 'q': a->quiet = true; break;
     case 'h': run_usage(stdout); return -1;
     default: run_usage(stderr); return 0;
@@ -192,6 +220,36 @@ int ab_suite_apply_overrides(ab_suite *s, const char *const *kv, size_t n, doubl
   if (time_cap_s > 0.0)
     s->measure.time_cap_s = time_cap_s;
   return 1;
+}
+
+int ab_power_option_split(char *kv, ab_option *out) {
+  char *eq = strchr(kv, '=');
+  if (!eq || eq == kv)
+    return 0;
+  *eq = '\0';
+  out->key = kv;
+  out->value = eq + 1;
+  return 1;
+}
+
+/* Power sources from the --power options (copied: the split writes into its input). */
+static ab_power_registry *make_power(const char *const *kv, size_t n, char *msg) {
+  ab_option opts[64] = {{0}};
+  char *copies[64];
+  size_t m = 0;
+  ab_power_registry *reg = NULL;
+  for (size_t i = 0; i < n && m < 64; i++) {
+    copies[m] = strdup(kv[i]);
+    if (copies[m] && ab_power_option_split(copies[m], &opts[m]))
+      m++;
+    else
+      free(copies[m]);
+  }
+  if (ab_power_registry_create(opts, m, &reg, msg) != AB_OK)
+    reg = NULL;
+  for (size_t i = 0; i < m; i++)
+    free(copies[i]);
+  return reg;
 }
 
 /* ---- suite resolution ---------------------------------------------------------------- */
@@ -302,7 +360,7 @@ static void on_done(void *p, const ab_job *job) {
 }
 
 static void run_device(const ab_plan *plan, size_t d, const ab_suite *suite, const bool *done,
-                       const ab_isolation *iso, run_ctx *ctx) {
+                       const ab_isolation *iso, ab_power_registry *power, run_ctx *ctx) {
   ab_job *jobs = calloc(plan->n_cases ? plan->n_cases : 1, sizeof *jobs);
   size_t n = 0;
   if (!jobs)
@@ -314,8 +372,8 @@ static void run_device(const ab_plan *plan, size_t d, const ab_suite *suite, con
     ab_run_jobs_isolated(plan->device_backend[d], plan->devices[d].index, suite, iso, jobs, n,
                          on_start, on_done, ctx);
   else if (n)
-    ab_run_jobs_inprocess(plan->device_backend[d], plan->devices[d].index, suite, jobs, n, on_start,
-                          on_done, ctx);
+    ab_run_jobs_inprocess(plan->device_backend[d], plan->devices[d].index, suite, power, jobs, n,
+                          on_start, on_done, ctx);
   free(jobs);
 }
 
@@ -498,7 +556,9 @@ static json_t *load_invocation(run_args *a, char *suite_path, size_t len, char *
       !load_str_array(inv, "backends", &a->filters.backends, &a->filters.n_backends) ||
       !load_str_array(inv, "devices", &a->filters.devices, &a->filters.n_devices) ||
       !load_str_array(inv, "providers", &a->filters.providers, &a->filters.n_providers) ||
-      !load_str_array(inv, "options", &a->options, &a->n_options)) {
+      !load_str_array(inv, "options", &a->options, &a->n_options) ||
+      !load_str_array(inv, "power", &a->power, &a->n_power) ||
+      !json_is_number(json_object_get(inv, "idle_s"))) {
     ab_msgf(msg, AB_MSG_LEN,
             "%s: expected suite, backends, devices, providers, options, "
             "time_cap_s and case_timeout_s as accelbench wrote them",
@@ -509,6 +569,7 @@ static json_t *load_invocation(run_args *a, char *suite_path, size_t len, char *
   ab_strlcpy(suite_path, json_string_value(suite), len);
   a->time_cap_s = json_number_value(cap);
   a->case_timeout_s = json_number_value(tmo);
+  a->idle_s = json_number_value(json_object_get(inv, "idle_s"));
   a->isolate = json_is_true(json_object_get(inv, "isolate"));
   a->measure_clock = json_is_true(json_object_get(inv, "measure_clock"));
   a->output = a->resume;
@@ -564,6 +625,38 @@ static int resume_from_journal(const run_args *a, ab_run *run, bool *done, size_
   return 1;
 }
 
+/* Power sources, the idle baseline (measured here, at rest, before any case) and the
+ * arguments that rebuild both in each worker. */
+static ab_power_registry *setup_power(const run_args *a, ab_run *run, const char ***args,
+                                      size_t *n_args, char (*idle)[96], char *msg) {
+  ab_power_registry *reg = make_power(a->power, a->n_power, msg);
+  if (!reg)
+    return NULL;
+  if (ab_power_registry_enabled(reg) > 0 && a->idle_s > 0.0) {
+    fprintf(stderr, "accelbench: measuring idle power for %.1f s\n", a->idle_s);
+    char err[AB_MSG_LEN];
+    if (ab_power_idle_baseline(reg, a->idle_s, err) != AB_OK)
+      fprintf(stderr, "accelbench: idle baseline: %s\n", err);
+  }
+  run->power = ab_power_registry_to_json(reg);
+  size_t nch = ab_power_channel_count(reg), k = 0, m = 0;
+  *args = calloc(2 * (a->n_power + (nch < 64 ? nch : 64)) + 1, sizeof **args);
+  for (size_t i = 0; *args && i < a->n_power; i++) {
+    (*args)[k++] = "--power";
+    (*args)[k++] = a->power[i];
+  }
+  for (size_t ch = 0; *args && ch < nch && m < 64; ch++) {
+    double w = ab_power_idle_watts(reg, ch);
+    if (w < 0)
+      continue;
+    snprintf(idle[m], sizeof idle[m], "%zu=%.17g:%.17g", ch, w, a->idle_s);
+    (*args)[k++] = "--power-idle";
+    (*args)[k++] = idle[m++];
+  }
+  *n_args = k;
+  return reg;
+}
+
 static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   char msg[AB_MSG_LEN] = "", outdir[1024], exe[1024], cap[32];
   ab_backend_set set;
@@ -571,7 +664,9 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   ab_run run = {0};
   run_ctx ctx = {.run = &run};
   bool *done = NULL;
-  const char **ids = NULL, **wargs = NULL;
+  const char **ids = NULL, **wargs = NULL, **pargs = NULL;
+  static char idle[64][96];
+  ab_power_registry *power = NULL;
   int rc = AB_EXIT_ENV;
   double t0 = ab_now_s();
 
@@ -579,6 +674,14 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     return AB_EXIT_ENV;
   }
+  /* Power options are checked before anything runs: a typo is a usage error. */
+  ab_power_registry *probe_power = make_power(a->power, a->n_power, msg);
+  if (!probe_power) {
+    fprintf(stderr, "accelbench run: --power: %s\n", msg);
+    ab_backends_free(&set);
+    return AB_EXIT_USAGE;
+  }
+  ab_power_registry_free(probe_power);
   ab_status st = ab_plan_build(suite, &set, &a->filters, &plan, msg);
   if (st != AB_OK) {
     fprintf(stderr, "accelbench run: %s\n", msg);
@@ -630,8 +733,16 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   ab_sysinfo_opts so = {.measure_clock = a->measure_clock};
   run.system = ab_sysinfo_collect(&so);
   fill_backends(&run, &set);
+  size_t n_pargs = 0;
+  if (!(power = setup_power(a, &run, &pargs, &n_pargs, idle, msg))) {
+    fprintf(stderr, "accelbench run: --power: %s\n", msg);
+    goto out;
+  }
 
-  ab_isolation iso = {.self_exe = exe, .case_timeout_s = a->case_timeout_s};
+  ab_isolation iso = {.self_exe = exe,
+                      .case_timeout_s = a->case_timeout_s,
+                      .power_args = pargs,
+                      .n_power_args = n_pargs};
   ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
   exe[len > 0 ? len : 0] = '\0';
   wargs = worker_suite_args(suite, a, cap, &iso.n_suite_args);
@@ -648,7 +759,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   install_signals();
   for (size_t d = 0; d < plan.n_devices && !ab_interrupted; d++)
     if (plan.device_selected[d])
-      run_device(&plan, d, suite, done, a->isolate ? &iso : NULL, &ctx);
+      run_device(&plan, d, suite, done, a->isolate ? &iso : NULL, power, &ctx);
   if (ctx.show)
     fprintf(stderr, "\r\033[K");
 
@@ -666,6 +777,8 @@ out:
   free(done);
   free(ids);
   free(wargs);
+  free(pargs);
+  ab_power_registry_free(power);
   ab_run_free(&run);
   ab_plan_free(&plan);
   ab_backends_free(&set);
@@ -673,7 +786,8 @@ out:
 }
 
 int ab_cmd_run(int argc, char **argv) {
-  run_args a = {.suite = "quick", .progress = true, .measure_clock = true, .isolate = true};
+  run_args a = {
+      .suite = "quick", .progress = true, .measure_clock = true, .isolate = true, .idle_s = 5.0};
   ab_suite suite;
   char path[2048], msg[AB_MSG_LEN] = "";
   json_t *invocation = NULL;
@@ -709,6 +823,7 @@ out:
   free(a.filters.devices);
   free(a.filters.providers);
   free(a.options);
+  free(a.power);
   json_decref(invocation);
   return rc;
 }

@@ -26,6 +26,10 @@ typedef struct worker_args {
   unsigned device;
   char **jobs; /* "job:spec:provider" */
   size_t n_jobs;
+  ab_option power[64]; /* --power key=value */
+  size_t n_power;
+  char *idle[64]; /* --power-idle channel=watts:seconds */
+  size_t n_idle;
 } worker_args;
 
 static int send_all(const char *buf, size_t len) {
@@ -71,7 +75,16 @@ static int parse(int argc, char **argv, worker_args *a) {
       a->time_cap_s = strtod(val, NULL);
     else if (strcmp(opt, "--worker-module") == 0)
       a->module = val;
-    else if (strcmp(opt, "--worker-device") == 0)
+    else if (strcmp(opt, "--power") == 0 || strcmp(opt, "--power-idle") == 0) {
+      if (a->n_power >= 64 || a->n_idle >= 64)
+        return 0;
+      if (opt[7] == '-')
+        a->idle[a->n_idle++] = argv[i + 1];
+      else if (ab_power_option_split(argv[i + 1], &a->power[a->n_power]))
+        a->n_power++;
+      else
+        return 0;
+    } else if (strcmp(opt, "--worker-device") == 0)
       a->device = (unsigned)strtoul(val, NULL, 10);
     else if (strcmp(opt, "--worker-job") == 0) {
       char **grown = realloc(a->jobs, (a->n_jobs + 1) * sizeof *grown);
@@ -86,10 +99,28 @@ static int parse(int argc, char **argv, worker_args *a) {
   return a->suite && a->module;
 }
 
+/* The parent's power sources, rebuilt here, with the idle baseline it measured. */
+static ab_power_registry *worker_power(const worker_args *a) {
+  ab_power_registry *reg = NULL;
+  char msg[AB_MSG_LEN];
+  if (ab_power_registry_create(a->power, a->n_power, &reg, msg) != AB_OK)
+    return NULL; /* the parent created the same registry, so this does not happen */
+  for (size_t i = 0; i < a->n_idle; i++) {
+    unsigned long ch;
+    double w, s;
+    if (sscanf(a->idle[i], "%lu=%lf:%lf", &ch, &w, &s) == 3)
+      ab_power_set_idle_watts(reg, ch, w, s);
+  }
+  return reg;
+}
+
 static int run_jobs(const worker_args *a, const ab_suite *suite, ab_loaded_backend *lb) {
   ab_open_device dev;
   char msg[AB_MSG_LEN] = "";
   ab_device_open(&dev, lb, a->device, suite, msg); /* a failed open fails each case */
+  ab_power_registry *power = worker_power(a);
+  dev.power = power;
+  dev.thermal_root = "/";
   int ok = 1;
   for (size_t i = 0; ok && i < a->n_jobs; i++) {
     char *end, provider[64];
@@ -105,8 +136,10 @@ static int run_jobs(const worker_args *a, const ab_suite *suite, ab_loaded_backe
     ab_case_result res;
     ab_run_case(&dev, &suite->cases[spec], provider, suite, &res);
     ok = send_result(job, &res);
+    ab_case_result_clear(&res);
   }
   ab_device_close(&dev);
+  ab_power_registry_free(power);
   return ok;
 }
 

@@ -23,11 +23,13 @@ volatile sig_atomic_t ab_interrupted = 0;
 /* ---- in-process ---------------------------------------------------------------------- */
 
 void ab_run_jobs_inprocess(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
-                           ab_job *jobs, size_t n, ab_job_start_fn start, ab_job_done_fn done,
-                           void *ctx) {
+                           ab_power_registry *power, ab_job *jobs, size_t n, ab_job_start_fn start,
+                           ab_job_done_fn done, void *ctx) {
   ab_open_device dev;
   char msg[AB_MSG_LEN] = "";
   ab_device_open(&dev, backend, index, suite, msg);
+  dev.power = power;
+  dev.thermal_root = "/";
   for (size_t i = 0; i < n && !ab_interrupted; i++) {
     ab_case_identity(jobs[i].res, &dev, &suite->cases[jobs[i].spec], jobs[i].provider);
     if (start)
@@ -54,7 +56,7 @@ typedef struct worker {
 
 static char **worker_argv(const ab_isolation *iso, const ab_loaded_backend *b, uint32_t index,
                           const ab_job *jobs, size_t first, size_t n) {
-  size_t argc = 0, max = 8 + iso->n_suite_args + 2 * (n - first);
+  size_t argc = 0, max = 8 + iso->n_suite_args + iso->n_power_args + 2 * (n - first);
   char **argv = calloc(max, sizeof *argv);
   char num[32];
   if (!argv)
@@ -63,6 +65,8 @@ static char **worker_argv(const ab_isolation *iso, const ab_loaded_backend *b, u
   argv[argc++] = strdup("__worker");
   for (size_t i = 0; i < iso->n_suite_args; i++)
     argv[argc++] = strdup(iso->suite_args[i]);
+  for (size_t i = 0; i < iso->n_power_args; i++)
+    argv[argc++] = strdup(iso->power_args[i]);
   argv[argc++] = strdup("--worker-module");
   argv[argc++] = strdup(b->path);
   snprintf(num, sizeof num, "%u", index);

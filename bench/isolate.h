@@ -32,16 +32,19 @@ typedef struct ab_isolation {
   const char *self_exe;          /* the accelbench binary to exec for workers */
   const char *const *suite_args; /* arguments that make the worker load the same suite */
   size_t n_suite_args;
-  double case_timeout_s; /* a case (prepare + warm-up + timing + validation) limit */
+  double case_timeout_s;         /* a case (prepare + warm-up + timing + validation) limit */
+  const char *const *power_args; /* "--power k=v" / "--power-idle ch=w:s" pairs for workers */
+  size_t n_power_args;
 } ab_isolation;
 
 /* Set by SIGINT/SIGTERM handlers: stop after killing the worker; unfinished jobs stay
  * unfinished (their res->case_id is left empty). */
 extern volatile sig_atomic_t ab_interrupted;
 
+/* `power` (may be NULL) is sampled around each case's timed window. */
 void ab_run_jobs_inprocess(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
-                           ab_job *jobs, size_t n, ab_job_start_fn start, ab_job_done_fn done,
-                           void *ctx);
+                           ab_power_registry *power, ab_job *jobs, size_t n, ab_job_start_fn start,
+                           ab_job_done_fn done, void *ctx);
 
 void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
                           const ab_isolation *iso, ab_job *jobs, size_t n, ab_job_start_fn start,

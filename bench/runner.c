@@ -242,12 +242,54 @@ static uint32_t calibrate_iterations(const ab_measure_opts *m, double t_call) {
   return (uint32_t)iters;
 }
 
+/* Power sampling brackets exactly the timed loop. Returns the least window length the
+ * sources need (0 when nothing is measured). */
+static double power_begin(case_ctx *c, ab_power_sampler **ps, char *why, size_t why_len) {
+  *ps = NULL;
+  ab_power_registry *reg = c->dev->power;
+  if (!reg || ab_power_registry_enabled(reg) == 0)
+    return 0.0;
+  char msg[AB_MSG_LEN];
+  if (ab_power_sampler_start(reg, 0, ps, msg) != AB_OK) {
+    snprintf(why, why_len, "sampler did not start: %.200s", msg);
+    *ps = NULL;
+    return 0.0;
+  }
+  return ab_power_min_window_s(reg, why, why_len);
+}
+
+static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
+  ab_power_registry *reg = c->dev->power;
+  if (!reg)
+    return;
+  ab_energy_window *w = NULL;
+  size_t n = 0;
+  char msg[AB_MSG_LEN] = "";
+  ab_status st = ps ? ab_power_sampler_stop(ps, &w, &n, msg) : AB_OK;
+  double calls = (double)c->res->iterations_total;
+  if (st != AB_OK) {
+    c->res->power = json_pack("{s:s}", "not_measured", msg);
+  } else if (!ps && ab_power_registry_enabled(reg) > 0) {
+    c->res->power = json_pack("{s:s}", "not_measured", why);
+  } else {
+    c->res->power = ab_power_case_json(reg, w, n, c->res->flops * calls, c->res->bytes * calls);
+    if (ps && c->res->power)
+      json_object_set_new(c->res->power, "window", json_string(why));
+  }
+  ab_power_windows_free(w, n);
+}
+
 static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   size_t cap = m->max_samples ? m->max_samples : 1;
-  double *dev = malloc(cap * sizeof *dev), *host = malloc(cap * sizeof *host);
+  double *dev = NULL, *host = NULL;
   ab_status st = AB_OK;
   size_t n = 0;
+  char why[AB_MSG_LEN] = "";
+  ab_power_sampler *ps = NULL;
+  double min_window = power_begin(c, &ps, why, sizeof why);
+  dev = malloc(cap * sizeof *dev);
+  host = malloc(cap * sizeof *host);
   if (!dev || !host) {
     ab_msgf(msg, AB_MSG_LEN, "out of memory for %zu samples", cap);
     st = AB_E_NOMEM;
@@ -260,11 +302,27 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
       goto out;
     n++;
     c->res->iterations_total += iters;
+    double elapsed = ab_now_s() - start;
+    if (elapsed < min_window) { /* power needs a longer window (may exceed max_samples) */
+      if (n == cap) {
+        double *gd = realloc(dev, 2 * cap * sizeof *dev),
+               *gh = realloc(host, 2 * cap * sizeof *host);
+        dev = gd ? gd : dev;
+        host = gh ? gh : host;
+        if (!gd || !gh) {
+          ab_msgf(msg, AB_MSG_LEN, "out of memory for %zu samples", 2 * cap);
+          st = AB_E_NOMEM;
+          goto out;
+        }
+        cap *= 2;
+      }
+      continue;
+    }
     if (n >= m->min_samples && ab_cv(dev, n) < m->target_cv) {
       c->res->stop_reason = AB_STOP_CV;
       break;
     }
-    if (ab_now_s() - start >= m->time_cap_s) {
+    if (elapsed >= m->time_cap_s) {
       c->res->stop_reason = AB_STOP_TIME_CAP;
       break;
     }
@@ -277,6 +335,7 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   ab_stats_compute(dev, n, &c->res->time_s);
   ab_stats_compute(host, n, &c->res->host_time_s);
 out:
+  power_end(c, ps, why);
   free(dev);
   free(host);
   return st;
@@ -368,11 +427,20 @@ static bool fits_device(const ab_open_device *dev, const ab_kernel_desc *d, ab_c
 static void run_prepared(case_ctx *c, char *msg) {
   double t_call;
   uint32_t iters;
+  ab_thermal_snapshot before, after;
+  ab_status st_loop;
+  if (c->dev->thermal_root)
+    ab_thermal_take(c->dev->thermal_root, &before);
   if (warm_up(c, &t_call, msg) != AB_OK)
     goto failed;
   iters = calibrate_iterations(&c->suite->measure, t_call);
   c->res->iterations_per_sample = iters;
-  if (sample_loop(c, iters, msg) != AB_OK)
+  st_loop = sample_loop(c, iters, msg);
+  if (c->dev->thermal_root) {
+    ab_thermal_take(c->dev->thermal_root, &after);
+    c->res->thermal = ab_thermal_json(&before, &after);
+  }
+  if (st_loop != AB_OK)
     goto failed;
   if (validate(c, msg) != AB_OK)
     goto failed;

@@ -7,6 +7,7 @@
 
 #include "accelbench/result.h"
 #include "loader.h"
+#include "power/sampler.h"
 #include "suite.h"
 
 typedef struct ab_open_device {
@@ -22,6 +23,10 @@ typedef struct ab_open_device {
   ab_kernel_desc cached_desc;
   void *cached_inputs[2];
   ab_buffer *cached_device_inputs[2]; /* the same inputs on the device (read-only to kernels) */
+  /* Power sources to sample around each timed window (not owned; NULL: no power record).
+   * With enabled sources the timed window is stretched to their minimum length. */
+  ab_power_registry *power;
+  const char *thermal_root; /* "/" or a fake sysfs tree; NULL: no clock/temperature record */
 } ab_open_device;
 
 /* Fill the identity fields of a result (backend, device, provider, kernel, work). */

@@ -329,11 +329,23 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   if (case_has_rates(c))
     ok &= put(o, "rates", rates_from(c));
   ok &= put(o, "validation", validation_json(&c->validation));
+  /* Power and clocks are objects of the power library (bench/power, docs/power.md); the
+   * run file carries them as they are. */
+  if (c->power)
+    ok &= put(o, "power", json_deep_copy(c->power));
+  if (c->thermal)
+    ok &= put(o, "thermal", json_deep_copy(c->thermal));
   if (!ok) {
     json_decref(o);
     return NULL;
   }
   return o;
+}
+
+void ab_case_result_clear(ab_case_result *c) {
+  json_decref(c->power);
+  json_decref(c->thermal);
+  c->power = c->thermal = NULL;
 }
 
 static json_t *attrs_json(const ab_device_info *info) {
@@ -451,6 +463,8 @@ json_t *ab_run_to_json(const ab_run *run) {
   ok &= put(o, "command_line", STR(run->command_line));
   ok &= put(o, "suite", suite_json(run));
   ok &= put(o, "system", run->system ? json_deep_copy(run->system) : json_object());
+  if (run->power)
+    ok &= put(o, "power", json_deep_copy(run->power));
   json_t *arr;
   RECORD_ARRAY(arr, run->backends, run->n_backends, ab_backend_to_json);
   ok &= put(o, "backends", arr);
@@ -850,6 +864,17 @@ static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
   return st;
 }
 
+/* An optional object member, copied; anything else than an object is a format error. */
+static ab_status rd_opt_object(const json_t *j, const char *key, json_t **out, char *msg) {
+  const json_t *v = json_object_get(j, key);
+  if (!v || json_is_null(v))
+    return AB_OK;
+  if (!json_is_object(v))
+    return fail(msg, "", key, "expected an object, got %s", kind_of(v));
+  *out = json_deep_copy(v);
+  return *out ? AB_OK : AB_E_NOMEM;
+}
+
 ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
   if (!out)
     return fail(msg, "", "", "no output record given");
@@ -865,8 +890,14 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     st = rd_timing(j, out, msg);
   if (st == AB_OK)
     st = rd_validation(j, &out->validation, msg);
-  if (st != AB_OK)
+  if (st == AB_OK)
+    st = rd_opt_object(j, "power", &out->power, msg);
+  if (st == AB_OK)
+    st = rd_opt_object(j, "thermal", &out->thermal, msg);
+  if (st != AB_OK) {
+    ab_case_result_clear(out);
     memset(out, 0, sizeof *out); /* never hand back a half-filled record */
+  }
   return st;
 }
 
@@ -1002,8 +1033,11 @@ void ab_run_free(ab_run *run) {
   free(run->suite_text);
   json_decref(run->suite_effective);
   json_decref(run->system);
+  json_decref(run->power);
   free(run->backends);
   free(run->devices);
+  for (size_t i = 0; run->cases && i < run->n_cases; i++)
+    ab_case_result_clear(&run->cases[i]);
   free(run->cases);
   memset(run, 0, sizeof *run);
 }

@@ -43,6 +43,7 @@ typedef struct ab_run {
   json_t *suite_effective; /* owned: measure options, seed, filters as applied */
 
   json_t *system; /* owned: from ab_sysinfo_collect() */
+  json_t *power;  /* owned: power sources, scopes, idle baseline (may be NULL) */
 
   ab_backend_record *backends;
   size_t n_backends;
@@ -77,6 +78,9 @@ ab_status ab_run_write(const ab_run *run, const char *path, char *msg);
 
 /* Write any JSON value atomically, indented. */
 ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg);
+
+/* Free what a case record owns (its power and thermal objects). */
+void ab_case_result_clear(ab_case_result *c);
 
 void ab_run_free(ab_run *run);
 

@@ -267,6 +267,22 @@ double ab_power_idle_watts(const ab_power_registry *reg, size_t channel) {
   return c->idle_measured && c->idle_valid ? c->idle_w : -1;
 }
 
+ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts,
+                                  double seconds) {
+  if (!reg || channel >= reg->n_channels || !(watts >= 0) || !(seconds > 0))
+    return AB_E_INVALID;
+  reg_channel *c = &reg->channels[channel];
+  c->idle_measured = true;
+  c->idle_valid = true;
+  c->idle_w = watts;
+  c->idle_s = seconds;
+  return AB_OK;
+}
+
+size_t ab_power_channel_count(const ab_power_registry *reg) {
+  return reg ? reg->n_channels : 0;
+}
+
 /* ---- listing ---- */
 
 static json_t *channel_json(const reg_channel *c) {

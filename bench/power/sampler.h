@@ -133,6 +133,14 @@ void ab_power_windows_free(ab_energy_window *windows, size_t n);
  * the registry (a channel whose idle window is invalid keeps the reason instead). */
 ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *msg);
 
+/* Install an idle baseline measured elsewhere (the parent process measures it once before
+ * the suite; the worker processes that run the cases get it this way). */
+ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts,
+                                  double seconds);
+
+/* Channels in the registry, enabled or not (indices are stable for the same options). */
+size_t ab_power_channel_count(const ab_power_registry *reg);
+
 /* Idle watts of channel `channel`, or a negative value when not measured/invalid. */
 double ab_power_idle_watts(const ab_power_registry *reg, size_t channel);
 

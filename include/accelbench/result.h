@@ -57,6 +57,8 @@ typedef struct ab_validation {
   char rule[96];          /* the tolerance rule, in words */
 } ab_validation;
 
+struct json_t; /* jansson's type; the harness owns these objects */
+
 typedef struct ab_case_result {
   /* identity: the comparison key is backend/device uid/provider/kernel/dtypes/shape */
   char case_id[256];
@@ -88,6 +90,11 @@ typedef struct ab_case_result {
   double bytes;
 
   ab_validation validation;
+
+  /* Power and energy over the timed window, and clocks/temperatures before and after
+   * (docs/power.md); NULL when the record has none. Owned: ab_case_result_clear(). */
+  struct json_t *power;
+  struct json_t *thermal;
 } ab_case_result;
 
 #ifdef __cplusplus

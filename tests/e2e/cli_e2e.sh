@@ -57,6 +57,44 @@ check "wrong results exit 1" 1 $? "wrong_result" "$tmp/fake.err"
 $validate "$tmp/fake/run.json" "$schema" >"$tmp/v2" 2>&1
 check "run file with every status validates" 0 $?
 
+# 2b. Power: no source -> every case says "not measured" with the reason, never a number;
+#     a meter file (the lab-meter path) -> energy from the timed window, scope named,
+#     idle baseline measured and net figures derived.
+python3 - "$tmp/cpu/run.json" >"$tmp/p0" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+for c in run["cases"]:
+    if c["status"] == "ok":
+        assert "not_measured" in c["power"], c["power"]
+        assert not any(k.endswith("_w") or k.endswith("_j") for k in c["power"]), c["power"]
+print("no source: not measured")
+PY
+check "no power source: every ok case says not measured" 0 $?
+echo "42.5 W" >"$tmp/meter.txt"
+"$ab" run --suite "$src/tests/e2e/tiny.yaml" -b cpu -p openblas -P file="$tmp/meter.txt" \
+  -P file.scope=node -P file.period_s=0.05 -P min_window_s=0.3 --idle-baseline 0.5 \
+  -o "$tmp/power" --no-clock -q >"$tmp/pw.out" 2>"$tmp/pw.err"
+check "run with a meter file exits 0" 0 $? "idle power" "$tmp/pw.err"
+python3 - "$tmp/power/run.json" >"$tmp/p1" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+ok = [c for c in run["cases"] if c["status"] == "ok"]
+assert ok
+for c in ok:
+    s = c["power"]["sources"][0]
+    assert s["scope"] == "node" and s["valid"], s
+    assert abs(s["avg_w"] - 42.5) < 1e-6, s["avg_w"]
+    assert s["duration_s"] >= 0.3 and c["timing"]["measured_s"] >= 0.3, "window stretched"
+    assert abs(s["idle_w"] - 42.5) < 1e-6, "idle baseline reached the worker"
+    assert s["energy_j"] > 0 and s["gflops_per_w"] > 0
+print("meter file: measured")
+PY
+check "meter file: energy, scope and idle baseline in every ok case" 0 $?
+$validate "$tmp/power/run.json" "$schema" >"$tmp/v3" 2>&1
+check "run file with power validates" 0 $?
+"$ab" run -P nosuchkey=1 --suite "$src/tests/e2e/tiny.yaml" >"$tmp/o" 2>"$tmp/e"
+check "unknown power option exits 2" 2 $? "nosuchkey" "$tmp/e"
+
 # 3. Bad input is answered with a message and exit 2 or 3, never a crash.
 "$ab" run --bogus >"$tmp/o" 2>"$tmp/e"; check "unknown option exits 2" 2 $? "bogus" "$tmp/e"
 "$ab" run --suite nosuchsuite >"$tmp/o" 2>"$tmp/e"; check "unknown suite exits 2" 2 $? "nosuchsuite" "$tmp/e"
@@ -77,6 +115,7 @@ for cmd in "--help" "run --help" "list --help"; do
   $ab $cmd >"$tmp/o" 2>&1; check "accelbench $cmd" 0 $? "usage" "$tmp/o"
 done
 "$ab" list >"$tmp/o" 2>&1; check "list shows the cpu backend" 0 $? "cpu:0" "$tmp/o"
+grep -q "rapl" "$tmp/o"; check "list shows power sources" 0 $?
 ACCELBENCH_BACKEND_PATH=$modules "$ab" list >"$tmp/o" 2>&1
 check "list shows refused modules with the reason" 0 $? "99.3" "$tmp/o"
 
