@@ -456,6 +456,31 @@ static void command_line(char *buf, size_t len, int argc, char **argv) {
     used += (size_t)snprintf(buf + used, len - used, " %s", argv[i]);
 }
 
+/* Buffers a case holds at its peak: host inputs and output, the same on the device, and
+ * the output read back for validation (on a CPU device "device" memory is host memory). */
+static double case_buffer_bytes(const ab_case_result *c) {
+  double total = 0.0;
+  size_t n = ab_kernel_operand_count(&c->desc);
+  for (size_t i = 0; i < n; i++)
+    total += 2.0 * (double)ab_kernel_operand_bytes(&c->desc, i);
+  return n ? total + (double)ab_kernel_operand_bytes(&c->desc, n - 1) : 0.0;
+}
+
+static json_t *harness_resources(const ab_run *run) {
+  struct rusage self, children;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  double biggest = 0.0;
+  for (size_t i = 0; i < run->n_cases; i++)
+    if (run->cases[i].status != AB_CASE_UNSUPPORTED && run->cases[i].status != AB_CASE_SKIPPED &&
+        case_buffer_bytes(&run->cases[i]) > biggest)
+      biggest = case_buffer_bytes(&run->cases[i]);
+  /* ru_maxrss is in KiB on Linux. */
+  return json_pack("{s:I, s:I, s:f}", "parent_peak_rss_bytes", (json_int_t)self.ru_maxrss * 1024,
+                   "workers_peak_rss_bytes", (json_int_t)children.ru_maxrss * 1024,
+                   "max_case_buffer_bytes", biggest);
+}
+
 static int exit_code_for(const ab_run *run) {
   if (!run->complete)
     return AB_EXIT_INTERRUPTED;
@@ -769,6 +794,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   ab_utc_now(run.finished_utc, sizeof run.finished_utc);
   run.wall_s = ab_now_s() - t0;
   run.complete = !ab_interrupted;
+  run.harness_resources = harness_resources(&run);
   rc = write_outputs(&run, outdir, a->quiet) ? exit_code_for(&run) : AB_EXIT_ENV;
   if (ctx.journal_failed)
     rc = AB_EXIT_ENV;

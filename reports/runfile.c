@@ -465,6 +465,8 @@ json_t *ab_run_to_json(const ab_run *run) {
   ok &= put(o, "system", run->system ? json_deep_copy(run->system) : json_object());
   if (run->power)
     ok &= put(o, "power", json_deep_copy(run->power));
+  if (run->harness_resources)
+    ok &= put(o, "harness_resources", json_deep_copy(run->harness_resources));
   json_t *arr;
   RECORD_ARRAY(arr, run->backends, run->n_backends, ab_backend_to_json);
   ok &= put(o, "backends", arr);
@@ -1034,6 +1036,7 @@ void ab_run_free(ab_run *run) {
   json_decref(run->suite_effective);
   json_decref(run->system);
   json_decref(run->power);
+  json_decref(run->harness_resources);
   free(run->backends);
   free(run->devices);
   for (size_t i = 0; run->cases && i < run->n_cases; i++)

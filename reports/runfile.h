@@ -44,6 +44,7 @@ typedef struct ab_run {
 
   json_t *system; /* owned: from ab_sysinfo_collect() */
   json_t *power;  /* owned: power sources, scopes, idle baseline (may be NULL) */
+  json_t *harness_resources; /* owned: peak RSS of harness and workers, largest buffers */
 
   ab_backend_record *backends;
   size_t n_backends;

@@ -12,21 +12,11 @@ build=${1:-build}
 out=$(mktemp -d)
 threads=$(lscpu -p=CORE 2>/dev/null | grep -v '^#' | sort -u | wc -l)
 
-echo "== 1. harness vs bare loop, 2048^3, $threads threads"
+echo "== 1. harness vs bare loop, 2048^3, $threads threads, same process, alternating rounds"
+"$build/ab-harness-vs-bare" -r sgemm -n 2048 -t "$threads" -R 5
+"$build/ab-harness-vs-bare" -r dgemm -n 2048 -t "$threads" -R 5
 "$build/accelbench" run --suite scripts/suites/gemm-2048.yaml --backend cpu \
   -O threads="$threads" -o "$out/gemm" -q
-for dt in f32 f64; do
-  bare=$("$build/ab-bare-gemm" --dtype "$dt" --size 2048 --threads "$threads" --reps 20 |
-    awk '/median/ {for (i = 1; i <= NF; i++) if ($i ~ /GFLOP/) print $(i-1)}' | head -1)
-  python3 - "$out/gemm/run.json" "$dt" "$bare" <<'PY'
-import json, sys
-run = json.load(open(sys.argv[1])); dt = sys.argv[2]; bare = float(sys.argv[3])
-c = [c for c in run["cases"] if c["kernel"]["dtype"] == dt][0]
-h = c["rates"]["gflops_median"]
-print(f"{dt}: harness {h:.1f} GFLOP/s (impl {c['implementation']}), bare loop {bare:.1f}"
-      f" GFLOP/s, ratio {h / bare:.3f}")
-PY
-done
 
 echo "== 2. SGEMM vs f32 peak"
 python3 - "$out/gemm/run.json" <<'PY'
@@ -44,15 +34,16 @@ for name, p in (("computed", comp), ("measured", meas)):
 PY
 
 echo "== 3. quick suite: wall time and memory"
-/usr/bin/time -f "%e s wall, %M KiB max RSS" "$build/accelbench" run --suite quick \
-  -o "$out/quick" -q 2>&1 | tail -2
+/usr/bin/time -f "%e s wall" "$build/accelbench" run --suite quick -o "$out/quick" -q 2>&1 |
+  tail -2
 python3 - "$out/quick/run.json" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
-h = run.get("harness", {})
-print(f"quick suite: {len(run['cases'])} cases, {run['wall_s']:.1f} s; peak RSS "
-      f"{h.get('peak_rss_bytes', 0) / 2**20:.1f} MiB, largest case buffers "
-      f"{h.get('max_case_buffer_bytes', 0) / 2**20:.1f} MiB, RSS outside buffers "
-      f"{(h.get('peak_rss_bytes', 0) - h.get('max_case_buffer_bytes', 0)) / 2**20:.1f} MiB")
+h = run["harness_resources"]
+w, b, p = h["workers_peak_rss_bytes"], h["max_case_buffer_bytes"], h["parent_peak_rss_bytes"]
+print(f"quick suite: {len(run['cases'])} cases, {run['wall_s']:.1f} s")
+print(f"parent (planner, journal) peak RSS {p / 2**20:.1f} MiB; workers peak RSS "
+      f"{w / 2**20:.1f} MiB, largest case buffers {b / 2**20:.1f} MiB, "
+      f"worker RSS outside kernel buffers {(w - b) / 2**20:.1f} MiB")
 PY
 rm -rf "$out"
