@@ -1,4 +1,5 @@
 /* accelbench run — plan, run every case, write the run file and a summary. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -145,7 +146,14 @@ static int parse_args(int argc, char **argv, run_args *a) {
         fprintf(stderr, "accelbench run: --option '%s': expected KEY=VALUE\n", optarg);
         return 0;
       }
-      ok = ab_list_append_csv(optarg, &a->options, &a->n_options);
+      {
+        const char **grown = realloc(a->options, (a->n_options + 1) * sizeof *grown);
+        ok = grown != NULL;
+        if (ok) {
+          a->options = grown;
+          a->options[a->n_options++] = optarg;
+        }
+      }
       break;
     case OPT_TIME_CAP: ok = parse_double_arg("--time-cap", optarg, &a->time_cap_s); break;
     case OPT_NO_PROGRESS: a->progress = false; break;
@@ -534,12 +542,17 @@ static ab_status save_invocation(const run_args *a, const char *suite_path, cons
                                  char *msg) {
   char path[2048];
   snprintf(path, sizeof path, "%s/%s", dir, AB_INVOCATION_FILE);
+  /* Absolute, so --resume works from any directory. */
+  char abs_suite[4096];
+  if (!realpath(suite_path, abs_suite))
+    ab_strlcpy(abs_suite, suite_path, sizeof abs_suite);
   json_t *j =
-      json_pack("{s:s, s:o, s:o, s:o, s:o, s:f, s:f, s:b, s:b}", "suite", suite_path, "backends",
-                str_array(a->filters.backends, a->filters.n_backends), "devices",
+      json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:b, s:b}", "suite", abs_suite,
+                "backends", str_array(a->filters.backends, a->filters.n_backends), "devices",
                 str_array(a->filters.devices, a->filters.n_devices), "providers",
                 str_array(a->filters.providers, a->filters.n_providers), "options",
-                str_array(a->options, a->n_options), "time_cap_s", a->time_cap_s, "case_timeout_s",
+                str_array(a->options, a->n_options), "power", str_array(a->power, a->n_power),
+                "idle_s", a->idle_s, "time_cap_s", a->time_cap_s, "case_timeout_s",
                 a->case_timeout_s, "isolate", a->isolate, "measure_clock", a->measure_clock);
   ab_status st = j ? ab_json_write_atomic(j, path, msg) : AB_E_NOMEM;
   json_decref(j);

@@ -3,6 +3,7 @@
  * Not for users; `accelbench run` starts it (bench/isolate.c). */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,6 @@
 #include "isolate.h"
 #include "runfile.h"
 #include "util.h"
-
-#define AB_WORKER_FD 3
 
 typedef struct worker_args {
   const char *suite;
@@ -151,6 +150,10 @@ int ab_cmd_worker(int argc, char **argv) {
   int rc = AB_EXIT_USAGE;
   memset(&suite, 0, sizeof suite);
   memset(&lb, 0, sizeof lb);
+  /* The parent decides what an interrupt means (it kills this process); a Ctrl-C that
+   * reaches the whole terminal must not make the running case look crashed. */
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
   if (fcntl(AB_WORKER_FD, F_GETFD) < 0 || !parse(argc, argv, &a)) {
     fprintf(stderr, "accelbench __worker: internal command, started by 'accelbench run'\n");
     goto out;

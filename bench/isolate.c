@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +17,6 @@
 #include "cli_common.h"
 #include "runfile.h"
 #include "util.h"
-
-#define AB_WORKER_FD 3
 
 volatile sig_atomic_t ab_interrupted = 0;
 
@@ -51,6 +51,7 @@ typedef struct worker {
   long current; /* job running now, -1 between jobs */
   double deadline;
   bool *finished;  /* per job: a result arrived or the parent decided its status */
+  bool reaped;     /* waitpid already collected it */
   size_t progress; /* results received from this worker */
 } worker;
 
@@ -101,6 +102,12 @@ static int spawn(worker *w, char **argv, char *msg) {
     return 0;
   }
   if (pid == 0) {
+    /* The worker dies with the run: a SIGKILLed parent must not leave a hung case running,
+     * and its own process group lets the parent kill helpers a vendor runtime started. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+      _exit(127);
+    setpgid(0, 0);
     close(fds[0]);
     if (fds[1] != AB_WORKER_FD) {
       dup2(fds[1], AB_WORKER_FD);
@@ -138,13 +145,21 @@ static int handle_line(worker *w, char *line, ab_job *jobs, size_t n, const ab_i
       return 0;
     json_error_t jerr;
     json_t *obj = json_loads(end + 1, 0, &jerr);
-    char msg[AB_MSG_LEN] = "";
-    ab_status st = obj ? ab_case_from_json(obj, jobs[j].res, msg) : AB_E_INVALID;
+    char msg[AB_MSG_LEN] = "", planned[sizeof jobs[j].res->case_id];
+    ab_case_result got;
+    memcpy(planned, jobs[j].res->case_id, sizeof planned);
+    ab_status st = obj ? ab_case_from_json(obj, &got, msg) : AB_E_INVALID;
     json_decref(obj);
-    if (st != AB_OK) {
+    if (st == AB_OK && strcmp(got.case_id, planned) == 0) {
+      ab_case_result_clear(jobs[j].res);
+      *jobs[j].res = got;
+    } else {
+      if (st == AB_OK) /* the suite file changed under the run, or a worker bug */
+        snprintf(msg, sizeof msg, "worker ran case %.200s instead", got.case_id);
+      ab_case_result_clear(&got);
       jobs[j].res->status = AB_CASE_FAILED;
       snprintf(jobs[j].res->reason, sizeof jobs[j].res->reason,
-               "worker sent an unreadable result: %.300s", obj ? msg : jerr.text);
+               "worker sent an unusable result: %.300s", obj || st == AB_OK ? msg : jerr.text);
     }
     w->current = -1;
     w->finished[j] = true;
@@ -186,7 +201,7 @@ static int read_lines(worker *w, ab_job *jobs, size_t n, const ab_isolation *iso
 typedef enum { W_EXITED, W_TIMEOUT, W_INTERRUPTED } worker_end;
 
 static worker_end supervise(worker *w, ab_job *jobs, size_t n, const ab_isolation *iso,
-                            ab_job_start_fn start, ab_job_done_fn done, void *ctx) {
+                            ab_job_start_fn start, ab_job_done_fn done, void *ctx, int *status) {
   /* Until the first case starts, device open and start-up get the same limit. */
   w->deadline = ab_now_s() + iso->case_timeout_s;
   for (;;) {
@@ -201,8 +216,36 @@ static worker_end supervise(worker *w, ab_job *jobs, size_t n, const ab_isolatio
     if (r < 0 && errno != EINTR)
       return W_EXITED;
     if (r > 0 && !read_lines(w, jobs, n, iso, start, done, ctx))
+      return W_EXITED; /* EOF: the worker closed its end (exited, or is about to) */
+    /* A worker can die while a grandchild still holds the pipe open: do not wait for EOF. */
+    if (r == 0 && waitpid(w->pid, status, WNOHANG) == w->pid) {
+      w->reaped = true;
+      /* Take what it wrote just before dying. */
+      for (struct pollfd q = {.fd = w->fd, .events = POLLIN};
+           poll(&q, 1, 0) > 0 && read_lines(w, jobs, n, iso, start, done, ctx);)
+        ;
       return W_EXITED;
+    }
   }
+}
+
+/* Collect the worker. After EOF it normally exits at once; one that lingers (a vendor
+ * runtime that closed our pipe) is given 2 s, then killed with its process group. */
+static void reap(worker *w, worker_end how, int *status) {
+  if (w->reaped)
+    return;
+  if (how == W_EXITED) {
+    for (int i = 0; i < 200; i++) {
+      if (waitpid(w->pid, status, WNOHANG) == w->pid)
+        return;
+      struct timespec ts = {0, 10 * 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  kill(-w->pid, SIGKILL);
+  kill(w->pid, SIGKILL);
+  while (waitpid(w->pid, status, 0) < 0 && errno == EINTR)
+    ;
 }
 
 static void describe_death(int status, char *buf, size_t len) {
@@ -228,18 +271,6 @@ static size_t first_unfinished(const worker *w, size_t from, size_t n) {
   while (from < n && w->finished[from])
     from++;
   return from;
-}
-
-/* Give every unfinished job its identity, so even a case whose worker never reports has
- * a complete row. */
-static void fill_identities(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
-                            ab_job *jobs, size_t from, size_t n) {
-  ab_open_device shell = {.backend = backend, .index = index};
-  char msg[AB_MSG_LEN];
-  shell.info.struct_size = sizeof shell.info;
-  backend->table.device_info(index, &shell.info, msg);
-  for (size_t j = from; j < n; j++)
-    ab_case_identity(jobs[j].res, &shell, &suite->cases[jobs[j].spec], jobs[j].provider);
 }
 
 /* After a worker ended: settle the case it was running (crashed or timeout), or, if it
@@ -269,11 +300,11 @@ static void settle(worker *w, ab_job *jobs, size_t n, size_t next, worker_end ho
 void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
                           const ab_isolation *iso, ab_job *jobs, size_t n, ab_job_start_fn start,
                           ab_job_done_fn done, void *ctx) {
+  (void)suite; /* the worker loads the suite itself (iso->suite_args) */
   worker w = {.finished = calloc(n ? n : 1, sizeof(bool))};
   size_t next = 0;
   if (!w.finished)
     return;
-  fill_identities(backend, index, suite, jobs, 0, n);
   while ((next = first_unfinished(&w, next, n)) < n && !ab_interrupted) {
     char msg[AB_MSG_LEN] = "";
     char **argv = worker_argv(iso, backend, index, jobs, next, n);
@@ -285,14 +316,13 @@ void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, cons
     }
     free_argv(argv);
     w.progress = 0;
-    worker_end how = supervise(&w, jobs, n, iso, start, done, ctx);
-    if (how != W_EXITED)
-      kill(w.pid, SIGKILL);
+    w.reaped = false;
     int status = 0;
-    while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR)
-      ;
+    worker_end how = supervise(&w, jobs, n, iso, start, done, ctx, &status);
+    reap(&w, how, &status);
     close(w.fd);
-    if (how == W_INTERRUPTED)
+    /* A Ctrl-C reaches the worker too (same terminal): its death is not the case's fault. */
+    if (how == W_INTERRUPTED || ab_interrupted)
       break;
     settle(&w, jobs, n, next, how, status, iso, done, ctx);
   }

@@ -37,8 +37,11 @@ typedef struct ab_isolation {
   size_t n_power_args;
 } ab_isolation;
 
-/* Set by SIGINT/SIGTERM handlers: stop after killing the worker; unfinished jobs stay
- * unfinished (their res->case_id is left empty). */
+/* The worker's protocol descriptor. */
+#define AB_WORKER_FD 3
+
+/* Set by SIGINT/SIGTERM handlers: stop after killing the worker; unfinished jobs keep the
+ * record the caller gave them (identity filled, status skipped, "interrupted"). */
 extern volatile sig_atomic_t ab_interrupted;
 
 /* `power` (may be NULL) is sampled around each case's timed window. */
@@ -46,6 +49,8 @@ void ab_run_jobs_inprocess(const ab_loaded_backend *backend, uint32_t index, con
                            ab_power_registry *power, ab_job *jobs, size_t n, ab_job_start_fn start,
                            ab_job_done_fn done, void *ctx);
 
+/* Every job's record must already carry its identity (ab_case_identity): a result from a
+ * worker is accepted only for the case id the parent planned. */
 void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
                           const ab_isolation *iso, ab_job *jobs, size_t n, ab_job_start_fn start,
                           ab_job_done_fn done, void *ctx);

@@ -10,7 +10,7 @@
 
 ab_status ab_journal_open(ab_journal *j, const char *dir, bool append, char *msg) {
   snprintf(j->path, sizeof j->path, "%s/%s", dir, AB_JOURNAL_FILE);
-  j->f = fopen(j->path, append ? "a" : "w");
+  j->f = fopen(j->path, append ? "ae" : "we"); /* e: workers must not inherit it */
   if (!j->f) {
     ab_msgf(msg, AB_MSG_LEN, "%s: cannot open journal: %s", j->path, strerror(errno));
     return AB_E_IO;

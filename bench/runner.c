@@ -201,10 +201,19 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
   if (st != AB_OK)
     return st;
   *host_per_iter = host / iters;
-  if (tm.device_seconds >= 0.0) {
+  if (tm.device_seconds > 0.0) {
+    /* case_run returns when the work is done, so the device cannot have been busy longer
+     * than the host waited (5% and the clock's resolution allowed for clock differences). */
+    if (tm.device_seconds > host * 1.05 + 2.0 * ab_clock_resolution_s()) {
+      ab_msgf(msg, AB_MSG_LEN,
+              "device timer says %.6g s for %u iterations, but the host timed the call at "
+              "%.6g s: the backend's device timing is wrong",
+              tm.device_seconds, iters, host);
+      return AB_E_DEVICE;
+    }
     c->res->timer = AB_TIMER_DEVICE;
     *per_iter = tm.device_seconds / iters;
-  } else {
+  } else { /* no device timer (or one that reported nothing): the host clock */
     c->res->timer = AB_TIMER_HOST;
     *per_iter = *host_per_iter;
   }
@@ -279,6 +288,20 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   ab_power_windows_free(w, n);
 }
 
+/* A case that is not ok keeps its watts and joules (what the device drew) but no
+ * work-per-energy figure: a wrong answer's speed is never ranked, per watt neither. */
+static void strip_efficiency(json_t *power) {
+  static const char *const keys[] = {"gflops_per_w",     "net_gflops_per_w", "pj_per_flop",
+                                     "net_pj_per_flop",  "pj_per_byte",      "net_pj_per_byte",
+                                     "gbytes_per_s_per_w", "net_gbytes_per_s_per_w"};
+  json_t *sources = json_object_get(power, "sources"), *src;
+  size_t i;
+  json_array_foreach(sources, i, src) {
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+      json_object_del(src, keys[k]);
+  }
+}
+
 static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   size_t cap = m->max_samples ? m->max_samples : 1;
@@ -318,7 +341,7 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
       }
       continue;
     }
-    if (n >= m->min_samples && ab_cv(dev, n) < m->target_cv) {
+    if (n >= m->min_samples && n >= 2 && ab_cv(dev, n) < m->target_cv) {
       c->res->stop_reason = AB_STOP_CV;
       break;
     }
@@ -494,8 +517,10 @@ out:
   free_operands(&c);
   /* A kernel that went wrong may have scribbled on its inputs: the next case gets a
    * fresh upload rather than inherit the damage. */
-  if (res->status != AB_CASE_OK)
+  if (res->status != AB_CASE_OK) {
     drop_device_inputs(dev);
+    strip_efficiency(res->power);
+  }
 }
 
 /* ---- devices ------------------------------------------------------------------------ */
@@ -507,11 +532,14 @@ ab_status ab_device_open(ab_open_device *dev, const ab_loaded_backend *backend, 
   dev->index = index;
   dev->info.struct_size = sizeof dev->info;
   ab_status st = backend->table.device_info(index, &dev->info, msg);
-  if (st != AB_OK)
+  if (st != AB_OK) {
+    ab_msgf(dev->open_error, sizeof dev->open_error, "device_info: %.400s", msg);
     return st;
+  }
   dev->state = calloc(1, backend->table.device_state_size ? backend->table.device_state_size : 1);
   if (!dev->state) {
     ab_msgf(msg, AB_MSG_LEN, "out of memory for device state");
+    ab_strlcpy(dev->open_error, msg, sizeof dev->open_error);
     return AB_E_NOMEM;
   }
   ab_option opts[64];

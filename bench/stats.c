@@ -42,19 +42,24 @@ double ab_cv(const double *samples, size_t n) {
   return mean != 0.0 ? stdev / fabs(mean) : 0.0;
 }
 
-/* 95% CI of the median from order statistics: ranks n/2 -+ 1.96*sqrt(n)/2 (normal
- * approximation to the binomial; Conover, Practical Nonparametric Statistics, 3.2).
- * With few samples the interval widens to the sample range. */
+/* 95% CI of the median from order statistics (distribution-free): the ranks j and n+1-j
+ * with j the largest rank such that P(Bin(n, 1/2) <= j-1) <= 0.025, so the interval
+ * [x_(j), x_(n+1-j)] covers the median with probability >= 95% (Conover, Practical
+ * Nonparametric Statistics, 3rd ed., 3.2). Exact binomial tail in log space, so it holds
+ * for small n too; below n = 6 no such j exists and the interval is the sample range. */
 static void median_ci(const double *sorted, size_t n, double *lo, double *hi) {
-  double half = 1.959964 * sqrt((double)n) / 2.0;
-  double r_lo = floor((double)n / 2.0 - half); /* 1-based rank */
-  double r_hi = ceil((double)n / 2.0 + half) + 1.0;
-  if (r_lo < 1.0)
-    r_lo = 1.0;
-  if (r_hi > (double)n)
-    r_hi = (double)n;
-  *lo = sorted[(size_t)r_lo - 1];
-  *hi = sorted[(size_t)r_hi - 1];
+  double log_half_n = (double)n * log(0.5), tail = 0.0;
+  size_t excluded = 0; /* order statistics left out at each end: j - 1 */
+  for (size_t k = 0; k < n / 2; k++) {
+    double log_pmf = lgamma((double)n + 1) - lgamma((double)k + 1) -
+                     lgamma((double)(n - k) + 1) + log_half_n;
+    tail += exp(log_pmf); /* P(Bin(n, 1/2) <= k) */
+    if (tail > 0.025)
+      break;
+    excluded = k; /* j = k + 1 still keeps the coverage >= 95% */
+  }
+  *lo = sorted[excluded];         /* rank j */
+  *hi = sorted[n - 1 - excluded]; /* rank n + 1 - j */
 }
 
 void ab_stats_compute(const double *samples, size_t n, ab_stats *out) {

@@ -4,8 +4,8 @@
 #     provider, ~0.3 s a case) is SIGKILLed with its worker (process-group kill) at a
 #     uniformly random moment, then finished with --resume; prints
 #     "kill points: N, lost: L, repeated: R" (both must be 0);
-#  2. with --overhead: quick-suite wall time on the cpu backend, isolated (the default)
-#     against --no-isolation, and the isolation overhead per case.
+#  2. with --overhead: wall time on the cpu backend, isolated (the default) against
+#     --no-isolation, for 32 tiny GEMMs (harness-bound) and the quick suite; overhead per case.
 # usage: scripts/bench-resume.sh [N] [--overhead] [--suite S] [--build DIR]
 #        (defaults: 20 kill points, the quick suite for --overhead, build/)
 #        AB_RESUME_SEED=S replays the same kill points.
@@ -78,43 +78,69 @@ for i in $(seq 1 "$n"); do
 done
 echo "kill points: $n, lost: $lost, repeated: $repeated (in start-up, nothing to resume: $early; failed checks: $failed)"
 
-if [ "$overhead" -eq 1 ]; then
-  echo "== 2. isolation overhead, suite $suite, cpu backend"
-  # Alternate the two modes so drift (thermal, other load) hits both alike.
-  for rep in 1 2; do
+# wall_runs SUITE TAG REPS: REPS runs of SUITE on the cpu backend in each mode, alternating
+# so drift (thermal, other load) hits both alike; run files in $tmp/TAG-MODE-REP/.
+wall_runs() {
+  local suite=$1 tag=$2 reps=$3 rep mode
+  for rep in $(seq 1 "$reps"); do
     for mode in isolated inprocess; do
-      extra=()
+      local extra=()
       [ "$mode" = inprocess ] && extra=(--no-isolation)
-      if ! "$ab" run --suite "$suite" -b cpu -o "$tmp/q-$mode-$rep" --no-clock -q --no-progress \
-        "${extra[@]}" 2>"$tmp/q.err"; then
+      if ! "$ab" run --suite "$suite" -b cpu -o "$tmp/$tag-$mode-$rep" --no-clock -q \
+        --no-progress "${extra[@]}" 2>"$tmp/q.err"; then
         echo "bench-resume: the $mode run of $suite failed:" >&2
         cat "$tmp/q.err" >&2
         exit 3
       fi
     done
   done
-  python3 - "$tmp" <<'PY'
-import json, sys, statistics
-tmp = sys.argv[1]
+}
+
+# overhead_report TAG REPS: median wall per mode, and the difference per case. Warm-up and
+# timed loops are untouched by isolation; the rest is start-up, inputs, validation and,
+# isolated, the worker's exec, suite and module load and device open.
+overhead_report() {
+  python3 - "$tmp" "$1" "$2" <<'PY'
+import json, statistics, sys
+tmp, tag, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def load(mode, rep):
-    r = json.load(open(f"{tmp}/q-{mode}-{rep}/run.json"))
-    timed = sum(c.get("timing", {}).get("warmup_s", 0) + c.get("timing", {}).get("measured_s", 0)
-                for c in r["cases"])
+    r = json.load(open(f"{tmp}/{tag}-{mode}-{rep}/run.json"))
+    timed = 0.0
+    for c in r["cases"]:
+        t = c.get("timing") or {}
+        timed += (t.get("warmup_s") or 0) + (t.get("measured_s") or 0)
     return r["wall_s"], len(r["cases"]), timed
-iso = [load("isolated", k) for k in (1, 2)]
-inp = [load("inprocess", k) for k in (1, 2)]
-n = iso[0][1]
-for name, runs in (("isolated", iso), ("--no-isolation", inp)):
-    print(f"{name:15s} wall " + ", ".join(f"{w:.2f} s" for w, _, _ in runs) +
-          "; warm-up + timed loops " + ", ".join(f"{t:.2f} s" for _, _, t in runs))
-# Wall minus the time spent in warm-up and timed loops, which isolation does not touch:
-# what remains is start-up, input generation, validation and (isolated) worker start-up.
-rest_iso = statistics.mean(w - t for w, _, t in iso)
-rest_inp = statistics.mean(w - t for w, _, t in inp)
-d_wall = statistics.mean(w for w, _, _ in iso) - statistics.mean(w for w, _, _ in inp)
-print(f"{n} cases; wall difference {d_wall:+.2f} s ({d_wall / n * 1000:+.1f} ms per case)")
-print(f"outside the timed loops: isolated {rest_iso:.2f} s, in-process {rest_inp:.2f} s -> "
-      f"overhead {(rest_iso - rest_inp) / n * 1000:+.1f} ms per case")
+res = {m: [load(m, k) for k in range(1, reps + 1)] for m in ("isolated", "inprocess")}
+n = res["isolated"][0][1]
+med = {m: statistics.median(w for w, _, _ in v) for m, v in res.items()}
+rest = {m: statistics.median(w - t for w, _, t in v) for m, v in res.items()}
+for m, v in res.items():
+    print(f"  {m:10s} wall " + " ".join(f"{w:.2f}" for w, _, _ in v) +
+          f" s (median {med[m]:.2f}); outside warm-up and timed loops: median {rest[m]:.2f} s")
+d, dr = med["isolated"] - med["inprocess"], rest["isolated"] - rest["inprocess"]
+print(f"  {n} cases: wall difference {d:+.3f} s = {d / n * 1000:+.1f} ms per case; outside"
+      f" the timed loops {dr:+.3f} s = {dr / n * 1000:+.1f} ms per case")
 PY
+}
+
+if [ "$overhead" -eq 1 ]; then
+  # Tiny cases, minimal measurement: the wall is almost all harness, so the fixed cost of
+  # isolation (one worker per device) and its per-case cost (protocol lines, JSON) show.
+  cat >"$tmp/overhead.yaml" <<'YAML'
+suite: isolation-overhead
+seed: 3
+measure: {warmup_s: 0.001, warmup_min_calls: 1, sample_min_s: 0.0001, min_samples: 3,
+          max_samples: 3, target_cv: 0, time_cap_s: 0.01}
+gemm:
+  - set: tiny
+    dtypes: [f32, f64]
+    sizes: [8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 68]
+YAML
+  echo "== 2a. isolation overhead, 32 tiny GEMMs on the cpu backend, 5 runs per mode"
+  wall_runs "$tmp/overhead.yaml" tiny 5
+  overhead_report tiny 5
+  echo "== 2b. isolation overhead, suite $suite, cpu backend, 2 runs per mode"
+  wall_runs "$suite" quick 2
+  overhead_report quick 2
 fi
 [ "$lost" -eq 0 ] && [ "$repeated" -eq 0 ] && [ "$failed" -eq 0 ]

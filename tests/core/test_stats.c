@@ -35,12 +35,30 @@ Test(stats, median_ci_brackets_median_and_narrows_with_n) {
   ab_stats_compute(x, 1000, &s1000);
   cr_assert(s100.median_ci95_lo <= s100.median && s100.median <= s100.median_ci95_hi);
   cr_assert(s1000.median_ci95_lo <= s1000.median && s1000.median <= s1000.median_ci95_hi);
-  /* n = 1000: ranks 500 -+ 31, so the CI is about 62 wide for a uniform 0..999 spread. */
+  /* Exact binomial ranks: n = 1000 gives ranks 469 and 532 (values 468 and 531 here). */
   cr_assert_float_eq(s1000.median_ci95_lo, 468.0, 0.5);
   cr_assert_float_eq(s1000.median_ci95_hi, 531.0, 0.5);
   double w100 = (s100.median_ci95_hi - s100.median_ci95_lo) / (s100.max - s100.min);
   double w1000 = (s1000.median_ci95_hi - s1000.median_ci95_lo) / (s1000.max - s1000.min);
   cr_assert_lt(w1000, w100, "relative CI width shrinks with more samples");
+}
+
+/* The ranks every nonparametric table gives (Conover; coverage >= 95%, as tight as can be):
+ * n = 20 -> 6 and 15, n = 100 -> 40 and 61, n = 10 -> 2 and 9. */
+Test(stats, median_ci_uses_exact_binomial_ranks) {
+  double x[100];
+  for (int i = 0; i < 100; i++)
+    x[i] = i + 1; /* value = 1-based rank */
+  const struct {
+    size_t n;
+    double lo, hi;
+  } want[] = {{20, 6, 15}, {100, 40, 61}, {10, 2, 9}, {5, 1, 5}};
+  for (size_t t = 0; t < sizeof want / sizeof want[0]; t++) {
+    ab_stats s;
+    ab_stats_compute(x, want[t].n, &s);
+    cr_assert_float_eq(s.median_ci95_lo, want[t].lo, 0, "n=%zu lo %g", want[t].n, s.median_ci95_lo);
+    cr_assert_float_eq(s.median_ci95_hi, want[t].hi, 0, "n=%zu hi %g", want[t].n, s.median_ci95_hi);
+  }
 }
 
 Test(stats, tiny_and_empty_samples) {
