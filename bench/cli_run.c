@@ -508,9 +508,10 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     return 0;
   }
-  char md[2048];
+  char md[2048], *text = NULL;
+  size_t len = 0;
   snprintf(md, sizeof md, "%s/summary.md", dir);
-  FILE *f = fopen(md, "w");
+  FILE *f = open_memstream(&text, &len);
   if (f) {
     fprintf(f, "# accelbench run %s\n\nsuite `%s`, %zu cases, %.1f s%s\n\n", run->started_utc,
             run->suite_name, run->n_cases, run->wall_s,
@@ -518,6 +519,9 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet) {
     ab_summary_print(f, run, true);
     fclose(f);
   }
+  if (!text || ab_text_write_atomic(text, md, msg) != AB_OK)
+    fprintf(stderr, "accelbench run: %s\n", text ? msg : "out of memory for summary.md");
+  free(text);
   if (!quiet)
     ab_summary_print(stdout, run, false);
   char counts[256];
@@ -758,6 +762,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
     goto out;
   }
 
+  install_signals(); /* from here on an interrupt still leaves a partial run file */
   ab_strlcpy(run.harness_version, AB_VERSION, sizeof run.harness_version);
   ab_strlcpy(run.git_commit, AB_GIT_COMMIT, sizeof run.git_commit);
   ab_utc_now(run.started_utc, sizeof run.started_utc);
@@ -794,7 +799,6 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   ctx.total = plan.n_cases;
   for (size_t i = 0; i < plan.n_cases; i++)
     ctx.finished += done[i];
-  install_signals();
   for (size_t d = 0; d < plan.n_devices && !ab_interrupted; d++)
     if (plan.device_selected[d])
       run_device(&plan, d, suite, done, a->isolate ? &iso : NULL, power, &ctx);
@@ -806,7 +810,8 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   plan.devices = NULL;
   ab_utc_now(run.finished_utc, sizeof run.finished_utc);
   run.wall_s = ab_now_s() - t0;
-  run.complete = !ab_interrupted;
+  /* Complete means every planned case has its result, however the run ended. */
+  run.complete = ctx.finished == ctx.total && !ctx.journal_failed;
   run.harness_resources = harness_resources(&run);
   rc = write_outputs(&run, outdir, a->quiet) ? exit_code_for(&run) : AB_EXIT_ENV;
   if (ctx.journal_failed)

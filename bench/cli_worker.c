@@ -3,8 +3,8 @@
  * Not for users; `accelbench run` starts it (bench/isolate.c). */
 #include <dlfcn.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -950,7 +950,8 @@ static ab_status parse_root(cfg_ctx *c, const yaml_node_t *root) {
   if ((v = lookup(c, root, "description")) &&
       (st = get_text(c, v, "description", s->description, sizeof s->description)))
     return st;
-  if ((v = lookup(c, root, "seed")) && (st = get_uint(c, v, "seed", 0, UINT64_MAX, &s->seed)))
+  /* At most INT64_MAX: run files store JSON integers, and a seed must read back exactly. */
+  if ((v = lookup(c, root, "seed")) && (st = get_uint(c, v, "seed", 0, INT64_MAX, &s->seed)))
     return st;
   if ((v = lookup(c, root, "measure")) && (st = parse_measure(c, v, &s->measure)))
     return st;

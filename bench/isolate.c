@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -50,10 +50,15 @@ typedef struct worker {
   size_t len, cap;
   long current; /* job running now, -1 between jobs */
   double deadline;
-  bool *finished;  /* per job: a result arrived or the parent decided its status */
-  bool reaped;     /* waitpid already collected it */
-  size_t progress; /* results received from this worker */
+  bool *finished;   /* per job: a result arrived or the parent decided its status */
+  bool reaped;      /* waitpid already collected it */
+  size_t batch_end; /* jobs [next, batch_end) were given to this worker */
+  size_t progress;  /* results received from this worker */
 } worker;
+
+/* Jobs handed to one worker: its command line stays far below ARG_MAX (E2BIG would fail
+ * every case of a big suite); the next worker takes the next batch. */
+#define AB_WORKER_MAX_JOBS 1024
 
 static char **worker_argv(const ab_isolation *iso, const ab_loaded_backend *b, uint32_t index,
                           const ab_job *jobs, size_t first, size_t n) {
@@ -281,8 +286,8 @@ static void settle(worker *w, ab_job *jobs, size_t n, size_t next, worker_end ho
   long victim = w->current;
   if (victim < 0 && !clean_exit && w->progress == 0 && next < n)
     victim = (long)next;
-  if (victim < 0 && clean_exit && first_unfinished(w, next, n) < n)
-    victim = (long)first_unfinished(w, next, n); /* exited early without a word */
+  if (victim < 0 && clean_exit && first_unfinished(w, next, w->batch_end) < w->batch_end)
+    victim = (long)first_unfinished(w, next, w->batch_end); /* exited early without a word */
   if (victim < 0)
     return;
   char why[AB_MSG_LEN];
@@ -307,7 +312,8 @@ void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, cons
     return;
   while ((next = first_unfinished(&w, next, n)) < n && !ab_interrupted) {
     char msg[AB_MSG_LEN] = "";
-    char **argv = worker_argv(iso, backend, index, jobs, next, n);
+    w.batch_end = n - next > AB_WORKER_MAX_JOBS ? next + AB_WORKER_MAX_JOBS : n;
+    char **argv = worker_argv(iso, backend, index, jobs, next, w.batch_end);
     if (!argv || !spawn(&w, argv, msg)) {
       free_argv(argv);
       for (; next < n; next++)

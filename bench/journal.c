@@ -60,7 +60,8 @@ static ab_status load_line(const char *text, ab_case_result *results, bool *done
             "%s:%zu: plan_index: expected 0..%zu (the journal belongs to "
             "another suite or filter)",
             path, lineno, n ? n - 1 : 0);
-  else if (ab_case_from_json(c, &results[json_integer_value(idx)], sub) != AB_OK)
+  else if ((ab_case_result_clear(&results[json_integer_value(idx)]),
+            ab_case_from_json(c, &results[json_integer_value(idx)], sub) != AB_OK))
     ab_msgf(msg, AB_MSG_LEN, "%s:%zu: case.%s", path, lineno, sub);
   else if (strcmp(results[json_integer_value(idx)].case_id, ids[json_integer_value(idx)]) != 0)
     ab_msgf(msg, AB_MSG_LEN,

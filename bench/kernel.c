@@ -125,15 +125,34 @@ static int product_overflows(int64_t a, int64_t b, size_t elem) {
   return (a * b) > limit / (int64_t)(elem ? elem : 1);
 }
 
-ab_status ab_kernel_check(const ab_kernel_desc *d, char *msg, size_t msg_len) {
-  if (d->kind != AB_KERNEL_GEMM) {
-    /* Only GEMM is planned from configs in this version. */
-    if (d->kind <= AB_KERNEL_INVALID || d->kind >= AB_KERNEL_KIND_COUNT) {
-      ab_msgf(msg, msg_len, "unknown kernel kind %d", (int)d->kind);
-      return AB_E_INVALID;
-    }
-    return AB_OK;
+/* Microbenchmark descriptors: positive sizes and element types the harness knows. */
+static ab_status check_micro(const ab_kernel_desc *d, char *msg, size_t msg_len) {
+  if (!ab_dtype_size(d->dtype) || !ab_dtype_size(d->out_dtype)) {
+    ab_msgf(msg, msg_len, "%s: invalid dtype", ab_kernel_kind_name(d->kind));
+    return AB_E_INVALID;
   }
+  int64_t size = 1;
+  if (d->kind == AB_KERNEL_MEMBW || d->kind == AB_KERNEL_COPY_H2D || d->kind == AB_KERNEL_COPY_D2H)
+    size = d->params.transfer.bytes;
+  else if (d->kind == AB_KERNEL_PEAK)
+    size = d->params.peak.items > 0 && d->params.peak.fma_per_item > 0 &&
+                   !product_overflows(d->params.peak.items, 1, ab_dtype_size(d->out_dtype))
+               ? d->params.peak.items
+               : 0;
+  if (size <= 0 || size > (INT64_C(1) << 40)) {
+    ab_msgf(msg, msg_len, "%s: sizes must be between 1 and 2^40", ab_kernel_kind_name(d->kind));
+    return AB_E_INVALID;
+  }
+  return AB_OK;
+}
+
+ab_status ab_kernel_check(const ab_kernel_desc *d, char *msg, size_t msg_len) {
+  if (d->kind <= AB_KERNEL_INVALID || d->kind >= AB_KERNEL_KIND_COUNT) {
+    ab_msgf(msg, msg_len, "unknown kernel kind %d", (int)d->kind);
+    return AB_E_INVALID;
+  }
+  if (d->kind != AB_KERNEL_GEMM)
+    return check_micro(d, msg, msg_len);
   const ab_gemm_params *g = &d->params.gemm;
   if (g->m <= 0 || g->n <= 0 || g->k <= 0) {
     ab_msgf(msg, msg_len, "gemm shape m=%lld n=%lld k=%lld: every dimension must be >= 1",

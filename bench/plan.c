@@ -64,6 +64,19 @@ static ab_status check_filters(const ab_filters *f, const ab_plan *plan, char *m
       return AB_E_INVALID;
     }
   }
+  for (size_t i = 0; i < f->n_providers; i++) {
+    bool hit = false;
+    for (size_t d = 0; d < plan->n_devices; d++)
+      for (const char *const *p = plan->device_backend[d]->table.providers; *p; p++)
+        hit |= strcmp(*p, f->providers[i]) == 0;
+    if (!hit) {
+      ab_msgf(msg, AB_MSG_LEN,
+              "--provider %s: no enabled backend offers it (see the providers "
+              "'accelbench list' prints)",
+              f->providers[i]);
+      return AB_E_INVALID;
+    }
+  }
   for (size_t i = 0; i < f->n_devices; i++) {
     bool hit = false;
     for (size_t d = 0; d < plan->n_devices; d++) {

@@ -6,11 +6,11 @@
  * case and behaves like u*sum|ab| for random data (Higham, Accuracy and Stability of
  * Numerical Algorithms, 2nd ed., 3.1 and 3.5); the factor 8 leaves room for blocked
  * summation orders. Inputs are rounded to their dtype before the reference sees them, so
- * input rounding is not an error. u_acc is the unit roundoff of the accumulator the dtype
- * allows: f64 2^-53, f32 2^-24, f16 2^-11 (some libraries, e.g. CLBlast's HGEMM, accumulate
- * in half precision), bf16 2^-24 (every bf16 GEMM of note accumulates in f32; a bf16
- * accumulator would leave no tolerance that still catches wrong answers). int8 -> int32 is
- * exact. */
+ * input rounding is not an error. u_acc is the unit roundoff of the accumulator the
+ * backend declares (ab_case_info.accumulate_dtype): f64 2^-53, f32 2^-24, f16 2^-11 (CLBlast's
+ * HGEMM keeps half partial sums); undeclared means f32 for every input narrower than f64
+ * (a half accumulator would loosen the tolerance about 100x, enough to pass a GEMM that
+ * dropped terms). int8 -> int32 is exact. */
 #include "reference.h"
 
 #include <float.h>
@@ -32,18 +32,18 @@ static double unit_roundoff(ab_dtype t) {
   }
 }
 
-static double accumulator_roundoff(ab_dtype in) {
-  switch (in) {
-  case AB_DTYPE_F64: return 0x1.0p-53;
-  case AB_DTYPE_F16: return 0x1.0p-11;
-  case AB_DTYPE_F32:
-  case AB_DTYPE_BF16: return 0x1.0p-24;
-  default: return 0.0;
-  }
+/* Unit roundoff of the accumulator: what the backend declared (ab_case_info), else f32
+ * for every input narrower than f64 (half accumulation is allowed only where declared). */
+static double accumulator_roundoff(ab_dtype in, ab_dtype acc) {
+  if (acc == AB_DTYPE_F16 || acc == AB_DTYPE_BF16 || acc == AB_DTYPE_F64)
+    return unit_roundoff(acc);
+  if (acc == AB_DTYPE_I32 || in == AB_DTYPE_I8)
+    return 0.0; /* integer accumulation is exact */
+  return in == AB_DTYPE_F64 ? 0x1.0p-53 : 0x1.0p-24;
 }
 
-double ab_gemm_tolerance(const ab_kernel_desc *d, double ref, double abs_sum) {
-  return 8.0 * accumulator_roundoff(d->dtype) * abs_sum +
+double ab_gemm_tolerance(const ab_kernel_desc *d, ab_dtype acc, double ref, double abs_sum) {
+  return 8.0 * accumulator_roundoff(d->dtype, acc) * abs_sum +
          2.0 * unit_roundoff(d->out_dtype) * fabs(ref) + DBL_MIN;
 }
 
@@ -65,8 +65,9 @@ double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b
 
 /* One output element against its reference, given op(A)'s row i and op(B)'s column j
  * already in float64 (contiguous, so the dot product is cheap even for huge k). */
-static void check_element(const ab_kernel_desc *d, const double *row, const double *col,
-                          const void *c, int64_t i, int64_t j, ab_validation *v) {
+static void check_element(const ab_kernel_desc *d, ab_dtype acc, const double *row,
+                          const double *col, const void *c, int64_t i, int64_t j,
+                          ab_validation *v) {
   double ref = 0.0, mag = 0.0;
   for (int64_t p = 0; p < d->params.gemm.k; p++) {
     double prod = row[p] * col[p];
@@ -75,7 +76,7 @@ static void check_element(const ab_kernel_desc *d, const double *row, const doub
   }
   double got = ab_load_as_double(c, d->out_dtype, (size_t)(i * d->params.gemm.n + j));
   double err = fabs(got - ref);
-  double tol = ab_gemm_tolerance(d, ref, mag);
+  double tol = ab_gemm_tolerance(d, acc, ref, mag);
   double ratio = isnan(err) ? INFINITY : err / tol;
   v->elements_checked++;
   if (!(err <= tol))
@@ -128,13 +129,14 @@ static uint64_t sample_budget(const ab_gemm_params *g, uint64_t max_elements) {
   return n < 64 ? 64 : n;
 }
 
-int ab_validate_gemm(const ab_kernel_desc *d, const void *a, const void *b, const void *c,
-                     uint64_t max_elements, uint64_t seed, ab_validation *v) {
+int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                     const void *c, uint64_t max_elements, uint64_t seed, ab_validation *v) {
   const ab_gemm_params *g = &d->params.gemm;
   v->checked = true;
   v->elements_total = (uint64_t)g->m * (uint64_t)g->n;
-  snprintf(v->rule, sizeof v->rule, "|err| <= 8*u_acc*sum|ab| + 2*u_out*|ref| (u_acc %g)",
-           accumulator_roundoff(d->dtype));
+  snprintf(v->rule, sizeof v->rule, "|err| <= 8*u_acc*sum|ab| + 2*u_out*|ref| (u_acc %g: %s)",
+           accumulator_roundoff(d->dtype, acc),
+           acc == AB_DTYPE_INVALID ? "accumulator not declared, f32 assumed" : "declared");
   /* A grid of sampled rows x sampled columns: each row of op(A) and column of op(B) is
    * converted once, so checking costs about budget * k multiply-adds. */
   uint64_t budget = sample_budget(g, max_elements);
@@ -168,7 +170,7 @@ int ab_validate_gemm(const ab_kernel_desc *d, const void *a, const void *b, cons
     for (size_t q = 0; q < nc; q++) {
       load_col(d, b, cols[q], bcol);
       for (size_t p = 0; p < nr; p++)
-        check_element(d, arows + p * (size_t)g->k, bcol, c, rows[p], cols[q], v);
+        check_element(d, acc, arows + p * (size_t)g->k, bcol, c, rows[p], cols[q], v);
     }
   }
   free(rows);

@@ -33,6 +33,7 @@ typedef struct case_ctx {
   ab_buffer *dbuf[8];
   void *case_state;
   bool prepared;
+  ab_dtype accumulate; /* declared by case_prepare (ABI 1.1), or AB_DTYPE_INVALID */
 } case_ctx;
 
 static void set_status(ab_case_result *res, ab_case_status st, const char *fmt,
@@ -291,9 +292,9 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
 /* A case that is not ok keeps its watts and joules (what the device drew) but no
  * work-per-energy figure: a wrong answer's speed is never ranked, per watt neither. */
 static void strip_efficiency(json_t *power) {
-  static const char *const keys[] = {"gflops_per_w",     "net_gflops_per_w", "pj_per_flop",
-                                     "net_pj_per_flop",  "pj_per_byte",      "net_pj_per_byte",
-                                     "gbytes_per_s_per_w", "net_gbytes_per_s_per_w"};
+  static const char *const keys[] = {
+      "gflops_per_w", "net_gflops_per_w", "pj_per_flop",        "net_pj_per_flop",
+      "pj_per_byte",  "net_pj_per_byte",  "gbytes_per_s_per_w", "net_gbytes_per_s_per_w"};
   json_t *sources = json_object_get(power, "sources"), *src;
   size_t i;
   json_array_foreach(sources, i, src) {
@@ -390,7 +391,7 @@ static ab_status validate(case_ctx *c, char *msg) {
   case AB_KERNEL_GEMM:
     if (!(got = read_back(c, 2, msg)))
       return AB_E_DEVICE;
-    ab_validate_gemm(d, c->host[0], c->host[1], got, c->suite->validate_max_elements,
+    ab_validate_gemm(d, c->accumulate, c->host[0], c->host[1], got, c->suite->validate_max_elements,
                      c->suite->seed ^ UINT64_C(0x5eed), v);
     break;
   case AB_KERNEL_MEMBW:
@@ -436,13 +437,20 @@ static void finish_validated(ab_case_result *res) {
 
 /* ---- one case ----------------------------------------------------------------------- */
 
+/* A case must fit the device's memory. On a CPU device "device" buffers are host memory
+ * too, beside the harness's host copies (inputs, output, the output read back), so a case
+ * that would be OOM-killed is skipped with the reason instead of dying as "crashed". */
 static bool fits_device(const ab_open_device *dev, const ab_kernel_desc *d, ab_case_result *res) {
   uint64_t need = device_bytes_needed(d), have = dev->info.memory_bytes;
+  size_t n = ab_kernel_operand_count(d);
+  if (dev->info.type == AB_DEVICE_CPU && n)
+    need = 2 * need + ab_kernel_operand_bytes(d, n - 1);
   if (have == 0 || need <= have / 10 * 9)
     return true;
-  char detail[160];
-  snprintf(detail, sizeof detail, "needs %llu bytes of device memory, device has %llu",
-           (unsigned long long)need, (unsigned long long)have);
+  char detail[200];
+  snprintf(detail, sizeof detail, "needs %llu bytes of %s memory, device has %llu",
+           (unsigned long long)need, dev->info.type == AB_DEVICE_CPU ? "host" : "device",
+           (unsigned long long)have);
   set_status(res, AB_CASE_SKIPPED, "%s", detail);
   return false;
 }
@@ -511,6 +519,7 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
     goto out;
   }
   c.prepared = true;
+  c.accumulate = info.accumulate_dtype;
   ab_strlcpy(res->implementation, info.implementation, sizeof res->implementation);
   run_prepared(&c, msg);
 out:

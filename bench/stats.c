@@ -51,8 +51,8 @@ static void median_ci(const double *sorted, size_t n, double *lo, double *hi) {
   double log_half_n = (double)n * log(0.5), tail = 0.0;
   size_t excluded = 0; /* order statistics left out at each end: j - 1 */
   for (size_t k = 0; k < n / 2; k++) {
-    double log_pmf = lgamma((double)n + 1) - lgamma((double)k + 1) -
-                     lgamma((double)(n - k) + 1) + log_half_n;
+    double log_pmf =
+        lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) + log_half_n;
     tail += exp(log_pmf); /* P(Bin(n, 1/2) <= k) */
     if (tail > 0.025)
       break;

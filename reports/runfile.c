@@ -953,7 +953,7 @@ static ab_status fsync_dir(const char *dir, char *msg) {
 }
 
 /* Writes text to a new temporary file next to `path` and renames it into place. */
-static ab_status write_text_atomic(const char *text, const char *path, char *msg) {
+ab_status ab_text_write_atomic(const char *text, const char *path, char *msg) {
   size_t plen = strlen(path);
   if (plen == 0 || path[plen - 1] == '/') {
     if (msg)
@@ -1011,7 +1011,7 @@ ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg) {
       snprintf(msg, AB_MSG_LEN, "%s: cannot encode the JSON value (out of memory?)", path);
     return AB_E_NOMEM;
   }
-  ab_status st = write_text_atomic(text, path, msg);
+  ab_status st = ab_text_write_atomic(text, path, msg);
   free(text);
   return st;
 }

@@ -42,8 +42,8 @@ typedef struct ab_run {
   char *suite_text;        /* owned */
   json_t *suite_effective; /* owned: measure options, seed, filters as applied */
 
-  json_t *system; /* owned: from ab_sysinfo_collect() */
-  json_t *power;  /* owned: power sources, scopes, idle baseline (may be NULL) */
+  json_t *system;            /* owned: from ab_sysinfo_collect() */
+  json_t *power;             /* owned: power sources, scopes, idle baseline (may be NULL) */
   json_t *harness_resources; /* owned: peak RSS of harness and workers, largest buffers */
 
   ab_backend_record *backends;
@@ -76,6 +76,9 @@ json_t *ab_run_to_json(const ab_run *run);
 
 /* Write the run file atomically (temporary file in the same directory, fsync, rename). */
 ab_status ab_run_write(const ab_run *run, const char *path, char *msg);
+
+/* Write text atomically (temporary file in the same directory, fsync, rename). */
+ab_status ab_text_write_atomic(const char *text, const char *path, char *msg);
 
 /* Write any JSON value atomically, indented. */
 ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg);

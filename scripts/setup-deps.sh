@@ -17,6 +17,9 @@ packages=(
   libcriterion-dev       # unit tests
   python3 python3-jsonschema  # run-file schema check in the end-to-end tests
   time                   # /usr/bin/time for scripts/bench-*.sh memory figures
+  procps                 # pgrep in the isolation tests (no worker may outlive a run)
+  valgrind               # memcheck of the CPU backend path in CI
+  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

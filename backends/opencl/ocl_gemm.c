@@ -194,6 +194,9 @@ static ab_status clblast_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buff
     return s;
   st->clblast_used = 1;
   info->setup_seconds = ocl_now() - t0;
+  /* CLBlast's HGEMM keeps its partial sums in half precision. */
+  if (AB_HAS_FIELD(info, ab_case_info, accumulate_dtype))
+    info->accumulate_dtype = d->dtype == AB_DTYPE_F16 ? AB_DTYPE_F16 : d->dtype;
   snprintf(info->implementation, sizeof info->implementation, "clblast %s %s (row-major, %s%s)",
            AB_OCL_CLBLAST_VERSION, clblast_fn(d->dtype), d->params.gemm.trans_a ? "t" : "n",
            d->params.gemm.trans_b ? "t" : "n");
@@ -404,6 +407,11 @@ static ab_status portable_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buf
   if (s != AB_OK)
     return s;
   info->setup_seconds = ocl_now() - t0;
+  /* The portable kernels accumulate f16 in float, int8 in int, f32/f64 in themselves. */
+  if (AB_HAS_FIELD(info, ab_case_info, accumulate_dtype))
+    info->accumulate_dtype = d->dtype == AB_DTYPE_F16  ? AB_DTYPE_F32
+                             : d->dtype == AB_DTYPE_I8 ? AB_DTYPE_I32
+                                                       : d->dtype;
   snprintf(info->implementation, sizeof info->implementation,
            "portable ab_gemm %s (OpenCL C; VW=%d block %dx%d WG %dx%d TSK=%d; %s%s)",
            dtype_name(d->dtype), cfg.vw, cfg.wptm, cfg.wptn * cfg.vw, cfg.wgm, cfg.wgn, cfg.tsk,

@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define AB_BACKEND_ABI_MAJOR    1
-#define AB_BACKEND_ABI_MINOR    0
+#define AB_BACKEND_ABI_MINOR    1 /* 1.1 added ab_case_info.accumulate_dtype */
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own
@@ -100,7 +100,18 @@ typedef struct ab_case_info {
   /* Seconds spent compiling, planning or tuning in case_prepare (0 if none); kept out of
    * the timed figures and reported as its own field. */
   double setup_seconds;
+  /* ABI 1.1: the type partial sums are kept in (AB_DTYPE_F32 for most half-precision
+   * GEMMs, AB_DTYPE_F16 where they stay in half, as CLBlast's HGEMM does). The validation
+   * tolerance follows it; AB_DTYPE_INVALID (not said) means f32 for half-precision inputs,
+   * the accuracy a user expects. Write it only when AB_HAS_FIELD says the harness has it. */
+  ab_dtype accumulate_dtype;
 } ab_case_info;
+
+/* True when a struct the harness passed (with its struct_size first) has `field`: a
+ * backend built against a newer header checks before writing a field an older harness
+ * lacks. */
+#define AB_HAS_FIELD(ptr, type, field)                                                         \
+  ((ptr)->struct_size >= offsetof(type, field) + sizeof((ptr)->field))
 
 /* Filled by case_run(). */
 typedef struct ab_timing {

@@ -15,6 +15,8 @@
 #endif
 
 AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
+AB_SA(AB_BACKEND_ABI_MINOR == 1, "backend ABI minor changed: add the new fields' offsets here");
+AB_SA(offsetof(ab_case_info, accumulate_dtype) == 144, "case_info accumulate_dtype (1.1)");
 AB_SA(offsetof(ab_backend, abi_major) == 0, "abi_major first");
 AB_SA(offsetof(ab_backend, abi_minor) == 2, "abi_minor second");
 AB_SA(offsetof(ab_backend, struct_size) == 4, "struct_size third");

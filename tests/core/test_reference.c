@@ -11,6 +11,7 @@
 
 typedef struct gemm_case {
   ab_kernel_desc d;
+  ab_dtype acc; /* declared accumulator; AB_DTYPE_INVALID: not declared */
   void *a, *b, *c;
 } gemm_case;
 
@@ -49,7 +50,7 @@ static void drop(gemm_case *g) {
 
 static int passes(gemm_case *g, uint64_t max_elements, ab_validation *v) {
   memset(v, 0, sizeof *v);
-  return ab_validate_gemm(&g->d, g->a, g->b, g->c, max_elements, 7, v);
+  return ab_validate_gemm(&g->d, g->acc, g->a, g->b, g->c, max_elements, 7, v);
 }
 
 static const ab_dtype in_types[] = {AB_DTYPE_F64, AB_DTYPE_F32, AB_DTYPE_F16, AB_DTYPE_BF16,
@@ -117,16 +118,39 @@ Test(reference, sampling_checks_the_last_corner) {
 
 Test(reference, tolerance_scales_with_dtype) {
   ab_kernel_desc d = {.kind = AB_KERNEL_GEMM, .dtype = AB_DTYPE_F32, .out_dtype = AB_DTYPE_F32};
-  double f32 = ab_gemm_tolerance(&d, 10.0, 100.0);
+  double f32 = ab_gemm_tolerance(&d, AB_DTYPE_INVALID, 1.0, 100.0);
   d.dtype = d.out_dtype = AB_DTYPE_F16;
-  double f16 = ab_gemm_tolerance(&d, 10.0, 100.0);
+  double f16_f32acc = ab_gemm_tolerance(&d, AB_DTYPE_INVALID, 1.0, 100.0);
+  double f16_f16acc = ab_gemm_tolerance(&d, AB_DTYPE_F16, 1.0, 100.0);
   d.dtype = d.out_dtype = AB_DTYPE_F64;
-  double f64 = ab_gemm_tolerance(&d, 10.0, 100.0);
+  double f64 = ab_gemm_tolerance(&d, AB_DTYPE_INVALID, 1.0, 100.0);
   d.dtype = AB_DTYPE_I8;
   d.out_dtype = AB_DTYPE_I32;
-  double i8 = ab_gemm_tolerance(&d, 10.0, 100.0);
-  cr_assert(f64 < f32 && f32 < f16);
+  double i8 = ab_gemm_tolerance(&d, AB_DTYPE_INVALID, 10.0, 100.0);
+  cr_assert(f64 < f32 && f32 < f16_f32acc && f16_f32acc < f16_f16acc);
+  cr_assert_gt(f16_f16acc / f16_f32acc, 50.0, "half accumulation only where declared");
   cr_assert_lt(i8, 1e-300, "int8 -> int32 must be exact");
+}
+
+/* The review's case: an f16 GEMM that dropped the last 8 of 4096 terms passed under the old
+ * "half accumulation everywhere" rule. With an f32 accumulator assumed it fails. */
+Test(reference, f16_gemm_missing_terms_fails_unless_half_accumulation_declared) {
+  gemm_case g = make(16, 16, 4096, AB_DTYPE_F16, AB_DTYPE_F16, 0, 0);
+  gemm_case shortk = g;
+  shortk.d.params.gemm.k = 4096; /* reference over all k */
+  /* Recompute C over k - 8 terms only (same row-major A with lda = k). */
+  for (int64_t i = 0; i < 16; i++)
+    for (int64_t j = 0; j < 16; j++) {
+      double sum = 0.0;
+      for (int64_t p = 0; p < 4096 - 8; p++)
+        sum += ab_load_as_double(g.a, AB_DTYPE_F16, (size_t)(i * 4096 + p)) *
+               ab_load_as_double(g.b, AB_DTYPE_F16, (size_t)(p * 16 + j));
+      store(g.c, AB_DTYPE_F16, (size_t)(i * 16 + j), sum);
+    }
+  ab_validation v;
+  cr_assert_not(passes(&shortk, 1u << 20, &v), "f32 accumulator assumed: caught");
+  cr_assert_gt(v.mismatches, 16u * 16u / 2);
+  drop(&g);
 }
 
 Test(inputs, same_seed_same_data_and_ranges) {
