@@ -50,6 +50,38 @@ check "cpu run file has one row per planned case, right statuses" 0 $?
 [ -s "$tmp/cpu/summary.md" ]
 check "summary.md written" 0 $?
 
+# 1b. CPU and OpenCL (POCL in CI) in one run file, microbenchmarks included: every GEMM
+#     path validated, every row ok or unsupported with a reason.
+"$ab" run --suite "$src/tests/e2e/both.yaml" -b cpu,opencl -o "$tmp/both" --no-clock -q \
+  >"$tmp/both.out" 2>"$tmp/both.err"
+check "cpu + opencl run exits 0" 0 $? "ok" "$tmp/both.err"
+python3 - "$tmp/both/run.json" >"$tmp/b1" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+by = {}
+for c in run["cases"]:
+    by.setdefault(c["backend"], []).append(c)
+    assert c["status"] in ("ok", "unsupported"), (c["id"], c["status"], c.get("reason"))
+    if c["status"] == "unsupported":
+        assert c["reason"], c["id"]
+assert set(by) == {"cpu", "opencl"}, by.keys()
+ok = {(c["provider"], c["kernel"]["kind"], c["kernel"]["dtype"]) for c in by["opencl"]
+      if c["status"] == "ok"}
+for want in [("portable", "gemm", "f32"), ("portable", "gemm", "f16"), ("portable", "gemm", "int8"),
+             ("clblast", "gemm", "f32"), ("clblast", "gemm", "f64"), ("portable", "peak", "f32"),
+             ("portable", "membw", "int8"), ("portable", "launch", "int8")]:
+    assert want in ok, (want, sorted(ok))
+for c in by["opencl"]:
+    if c["status"] == "ok":
+        assert c["timing"]["source"] == "device", c["id"]  # event timing
+        assert c["timing"]["host_time_s"]["median"] >= c["timing"]["time_s"]["median"] * 0.95
+        assert c["validation"]["mismatches"] == 0
+print(len(run["cases"]), "cases on", sorted(by))
+PY
+check "cpu + opencl in one run file: every path ok or unsupported, event timing" 0 $?
+$validate "$tmp/both/run.json" "$schema" >"$tmp/v4" 2>&1
+check "cpu + opencl run file validates" 0 $?
+
 # 2. Test backend with misbehaving providers: wrong results and failures give exit 1.
 ACCELBENCH_BACKEND_PATH=$modules "$ab" run --suite "$src/tests/e2e/tiny.yaml" --backend fake \
   -o "$tmp/fake" --no-clock -q >"$tmp/fake.out" 2>"$tmp/fake.err"
