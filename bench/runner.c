@@ -155,14 +155,26 @@ static int device_inputs(case_ctx *c, char *msg) {
   return 1;
 }
 
+static int make_output(case_ctx *c, char *msg);
+
 /* Inputs get seeded data; the output is poisoned with 0xff bytes (NaN for floats, -1 for
  * integers) so that a kernel that leaves it untouched fails validation. */
 static int make_operands(case_ctx *c, char *msg) {
+  c->n_ops = ab_kernel_operand_count(&c->res->desc);
+  double t0 = ab_now_s();
+  if (!host_inputs(c, msg))
+    return 0;
+  double t1 = ab_now_s();
+  c->res->harness_overhead_s += t1 - t0;
+  int ok = device_inputs(c, msg) && make_output(c, msg);
+  c->res->backend_overhead_s += ab_now_s() - t1;
+  return ok;
+}
+
+/* The output: host buffer poisoned, uploaded to a fresh device buffer. */
+static int make_output(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
   const ab_backend *t = &c->dev->backend->table;
-  c->n_ops = ab_kernel_operand_count(d);
-  if (!host_inputs(c, msg) || !device_inputs(c, msg))
-    return 0;
   int out = output_operand(d);
   if (out < 0)
     return 1;
@@ -375,15 +387,28 @@ static void *read_back(case_ctx *c, size_t op, char *msg) {
     ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", bytes);
     return NULL;
   }
-  if (c->dev->backend->table.copy_to_host(c->dev->state, buf, c->dbuf[op], 0, bytes, msg) !=
-      AB_OK) {
+  double t0 = ab_now_s();
+  ab_status st =
+      c->dev->backend->table.copy_to_host(c->dev->state, buf, c->dbuf[op], 0, bytes, msg);
+  c->res->backend_overhead_s += ab_now_s() - t0;
+  if (st != AB_OK) {
     free(buf);
     return NULL;
   }
   return buf;
 }
 
+static ab_status check_output(case_ctx *c, char *msg);
+
+/* Validation time is the harness's, less the read-back (the backend's, counted there). */
 static ab_status validate(case_ctx *c, char *msg) {
+  double t0 = ab_now_s(), before = c->res->backend_overhead_s;
+  ab_status st = check_output(c, msg);
+  c->res->harness_overhead_s += ab_now_s() - t0 - (c->res->backend_overhead_s - before);
+  return st;
+}
+
+static ab_status check_output(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
   ab_validation *v = &c->res->validation;
   void *got;
@@ -509,6 +534,7 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
   double t0 = ab_now_s();
   ab_status st = dev->backend->table.case_prepare(dev->state, &spec->desc, provider, c.dbuf,
                                                   c.n_ops, &c.case_state, &info, msg);
+  res->backend_overhead_s += ab_now_s() - t0;
   res->setup_s = info.setup_seconds > 0.0 ? info.setup_seconds : ab_now_s() - t0;
   if (st == AB_E_UNSUPPORTED) {
     set_status(res, AB_CASE_UNSUPPORTED, "%s", msg[0] ? msg : "unsupported (no reason given)");
@@ -523,7 +549,9 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
   ab_strlcpy(res->implementation, info.implementation, sizeof res->implementation);
   run_prepared(&c, msg);
 out:
+  t0 = ab_now_s();
   free_operands(&c);
+  res->backend_overhead_s += ab_now_s() - t0;
   /* A kernel that went wrong may have scribbled on its inputs: the next case gets a
    * fresh upload rather than inherit the damage. */
   if (res->status != AB_CASE_OK) {

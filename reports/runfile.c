@@ -218,6 +218,8 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "setup_s", num(c->setup_s));
   ok &= put(o, "measured_s", num(c->measured_s));
   ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
+  ok &= put(o, "backend_overhead_s", num(c->backend_overhead_s));
+  ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
   if (!ok) {
     json_decref(o);
     return NULL;
@@ -840,6 +842,11 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_num(t, "timing", "measured_s", true, &c->measured_s, msg);
   if (st == AB_OK)
     st = rd_enum(t, "timing", "stop_reason", stop_names, N_OF(stop_names), &stop, msg);
+  /* Added without a schema_version bump: optional for readers of older files. */
+  if (st == AB_OK && json_object_get(t, "backend_overhead_s"))
+    st = rd_num(t, "timing", "backend_overhead_s", true, &c->backend_overhead_s, msg);
+  if (st == AB_OK && json_object_get(t, "harness_overhead_s"))
+    st = rd_num(t, "timing", "harness_overhead_s", true, &c->harness_overhead_s, msg);
   c->timer = (ab_timer_source)src;
   c->stop_reason = (ab_stop_reason)stop;
   return st;

@@ -84,6 +84,12 @@ typedef struct ab_case_result {
   double setup_s; /* compile / plan time from case_prepare, outside the timed figures */
   double measured_s;
   ab_stop_reason stop_reason;
+  /* Time outside warm-up and the timed loop, split by who spent it: the backend (buffer
+   * allocation, uploads, case_prepare including setup_s, read-back, release) and the
+   * harness (seeded input generation, float64 validation). Shows what a backend adds to a
+   * suite's wall time beyond its kernels. */
+  double backend_overhead_s;
+  double harness_overhead_s;
 
   /* work per call, from the descriptor */
   double flops;
