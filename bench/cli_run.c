@@ -276,8 +276,11 @@ ab_status ab_resolve_suite(const char *arg, char *path, size_t len, char *msg) {
     ab_strlcpy(path, arg, len);
     return AB_OK;
   }
-  const char *dirs[] = {getenv("ACCELBENCH_CONFIG_DIR"), AB_SOURCE_CONFIG_DIR,
-                        AB_INSTALL_CONFIG_DIR};
+  char relocated[4096];
+  const char *dirs[] = {
+      getenv("ACCELBENCH_CONFIG_DIR"), AB_SOURCE_CONFIG_DIR,
+      ab_exe_relative(AB_REL_DATA_DIR "/configs", relocated, sizeof relocated) ? relocated : NULL,
+      AB_INSTALL_CONFIG_DIR};
   for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
     if (!dirs[i] || !*dirs[i])
       continue;

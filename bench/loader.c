@@ -124,7 +124,7 @@ ab_status ab_backend_load_file(const char *path, ab_loaded_backend *out, char *m
 }
 
 size_t ab_backend_search_dirs(const char **dirs, size_t max) {
-  static char env_copy[4096];
+  static char env_copy[4096], relocated[4096];
   size_t n = 0;
   const char *env = getenv(AB_BACKEND_PATH_ENV);
   if (env && *env) {
@@ -135,6 +135,8 @@ size_t ab_backend_search_dirs(const char **dirs, size_t max) {
   }
   if (n < max)
     dirs[n++] = AB_BUILD_BACKEND_DIR;
+  if (n < max && ab_exe_relative(AB_REL_BACKEND_DIR, relocated, sizeof relocated))
+    dirs[n++] = relocated;
   if (n < max)
     dirs[n++] = AB_INSTALL_BACKEND_DIR;
   return n;
@@ -254,9 +256,13 @@ ab_status ab_backends_discover(ab_backend_set *set, char *msg) {
 }
 
 void ab_backends_free(ab_backend_set *set) {
+#ifndef AB_SANITIZE
+  /* Sanitizer builds keep modules mapped: LeakSanitizer reports at exit and cannot name
+   * a frame in a module that is gone. */
   for (size_t i = 0; i < set->n; i++)
     if (set->items[i].handle)
       dlclose(set->items[i].handle);
+#endif
   free(set->items);
   memset(set, 0, sizeof *set);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef CLOCK_MONOTONIC_RAW
 #define AB_CLOCK CLOCK_MONOTONIC_RAW
@@ -63,4 +64,17 @@ void *ab_alloc_large(size_t bytes) {
   madvise(p, rounded, MADV_HUGEPAGE); /* advice only: failure just means small pages */
 #endif
   return p;
+}
+
+int ab_exe_relative(const char *rel, char *out, size_t len) {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0)
+    return 0;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (!slash)
+    return 0;
+  *slash = '\0'; /* the bin directory */
+  return snprintf(out, len, "%s/../%s", exe, rel) < (int)len;
 }

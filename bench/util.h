@@ -23,6 +23,11 @@ void ab_msgf(char *msg, size_t len, const char *fmt, ...) __attribute__((format(
  * expensive in a VM). Free with free(). NULL on failure. */
 void *ab_alloc_large(size_t bytes);
 
+/* `rel` (an install-relative path such as "lib/accelbench/backends") resolved against the
+ * prefix this executable was installed under (<dir of /proc/self/exe>/..), so an install
+ * moved to another prefix still finds its modules and configs. 0 if unknown. */
+int ab_exe_relative(const char *rel, char *out, size_t len);
+
 /* Current UTC time as ISO 8601 ("2026-11-23T16:50:54Z"). */
 void ab_utc_now(char *buf, size_t len);
 
