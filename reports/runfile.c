@@ -92,6 +92,14 @@ static bool put(json_t *o, const char *key, json_t *v) {
 }
 
 /* jansson cannot encode NaN or infinity; an undefined number is JSON null. */
+/* The object when every member went in, else NULL (and the partial object freed). */
+static json_t *built(json_t *o, bool ok) {
+  if (ok)
+    return o;
+  json_decref(o);
+  return NULL;
+}
+
 static json_t *num(double v) {
   return isfinite(v) ? json_real(v) : json_null();
 }
@@ -149,11 +157,7 @@ static json_t *stats_json(const ab_stats *s) {
   ok &= put(o, "cv", num(s->cv));
   ok &= put(o, "median_ci95_lo", num(s->median_ci95_lo));
   ok &= put(o, "median_ci95_hi", num(s->median_ci95_hi));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 static json_t *shape_json(const ab_kernel_desc *d) {
@@ -179,11 +183,7 @@ static json_t *shape_json(const ab_kernel_desc *d) {
     break;
   default: break; /* launch and the reserved kinds have no parameters yet */
   }
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 /* Kernels without element data (launch latency) have no dtype: null, not "invalid". */
@@ -200,11 +200,7 @@ static json_t *kernel_json(const ab_kernel_desc *d) {
   ok &= put(o, "out_dtype", dtype_json(d->out_dtype));
   ok &= put(o, "shape", shape_json(d));
   ok &= put(o, "shape_str", STR(shape));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 static json_t *timing_json(const ab_case_result *c) {
@@ -220,11 +216,7 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
   ok &= put(o, "backend_overhead_s", num(c->backend_overhead_s));
   ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 /* work / time in units of 1e9 per second; 0 where the work or the time is undefined. */
@@ -275,11 +267,7 @@ static json_t *rates_from(const ab_case_result *c) {
   ok &= put(o, "gbytes_per_s_ci95_lo", rate_json(rate_g(c->bytes, c->time_s.median_ci95_hi)));
   ok &= put(o, "gbytes_per_s_ci95_hi", rate_json(rate_g(c->bytes, c->time_s.median_ci95_lo)));
   ok &= put(o, "arithmetic_intensity_flops_per_byte", rate_json(r.arithmetic_intensity));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 static json_t *validation_json(const ab_validation *v) {
@@ -291,11 +279,7 @@ static json_t *validation_json(const ab_validation *v) {
   ok &= put(o, "max_abs_error", num(v->max_abs_error)); /* NaN output: null */
   ok &= put(o, "max_error_ratio", num(v->max_error_ratio));
   ok &= put(o, "rule", STR(v->rule));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 static json_t *case_device_json(const ab_case_result *c) {
@@ -303,11 +287,7 @@ static json_t *case_device_json(const ab_case_result *c) {
   bool ok = put(o, "index", json_integer(c->device_index));
   ok &= put(o, "uid", STR(c->device_uid));
   ok &= put(o, "name", STR(c->device_name));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 json_t *ab_case_to_json(const ab_case_result *c) {
@@ -337,11 +317,7 @@ json_t *ab_case_to_json(const ab_case_result *c) {
     ok &= put(o, "power", json_deep_copy(c->power));
   if (c->thermal)
     ok &= put(o, "thermal", json_deep_copy(c->thermal));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 void ab_case_result_clear(ab_case_result *c) {
@@ -365,11 +341,7 @@ static json_t *attrs_json(const ab_device_info *info) {
       continue;
     ok &= put(o, key, STR(info->attrs[i].value));
   }
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 json_t *ab_device_to_json(const ab_device_record *d) {
@@ -390,11 +362,7 @@ json_t *ab_device_to_json(const ab_device_record *d) {
   ok &= put(o, "compute_units", u64_or_null(i->compute_units));
   ok &= put(o, "max_clock_mhz", u64_or_null(i->max_clock_mhz));
   ok &= put(o, "attrs", attrs_json(i));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 json_t *ab_backend_to_json(const ab_backend_record *b) {
@@ -415,11 +383,7 @@ json_t *ab_backend_to_json(const ab_backend_record *b) {
   }
   ok &= put(o, "enabled", json_boolean(b->enabled));
   ok &= put(o, "disabled_reason", b->enabled ? json_null() : STR(b->disabled_reason));
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 /* Builds an array from n records with a per-record converter; NULL on any failure. */
@@ -441,11 +405,7 @@ static json_t *suite_json(const ab_run *run) {
   ok &= put(o, "text", run->suite_text ? str(run->suite_text, SIZE_MAX) : json_null());
   ok &= put(o, "effective",
             run->suite_effective ? json_deep_copy(run->suite_effective) : json_null());
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 json_t *ab_run_to_json(const ab_run *run) {
@@ -476,11 +436,7 @@ json_t *ab_run_to_json(const ab_run *run) {
   ok &= put(o, "devices", arr);
   RECORD_ARRAY(arr, run->cases, run->n_cases, ab_case_to_json);
   ok &= put(o, "cases", arr);
-  if (!ok) {
-    json_decref(o);
-    return NULL;
-  }
-  return o;
+  return built(o, ok);
 }
 
 /* ---------------------------------------------------------------------------------------
