@@ -141,6 +141,14 @@ touch "$tmp/afile"
 "$ab" run --suite "$src/tests/e2e/tiny.yaml" -b cpu -o "$tmp/afile/out" --no-clock >"$tmp/o" 2>"$tmp/e"
 check "unwritable output exits 3" 3 $? "afile/out" "$tmp/e"
 "$ab" frobnicate >"$tmp/o" 2>"$tmp/e"; check "unknown command exits 2" 2 $? "frobnicate" "$tmp/e"
+# A full disk under the journal (journal.jsonl -> /dev/full: every write fails with ENOSPC):
+# the run stops with exit 3 and says why, and what was measured still goes to run.json.
+mkdir -p "$tmp/full" && ln -s /dev/full "$tmp/full/journal.jsonl"
+"$ab" run --suite "$src/tests/e2e/tiny.yaml" -b cpu -o "$tmp/full" --no-clock -q >"$tmp/o" 2>"$tmp/e"
+check "full disk under the journal exits 3, naming the error" 3 $? "No space left on device" "$tmp/e"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['complete'] is False" \
+  "$tmp/full/run.json" >"$tmp/o" 2>&1
+check "full disk: run.json still written, marked incomplete" 0 $?
 
 # 4. Help and list.
 for cmd in "--help" "run --help" "list --help"; do
