@@ -110,7 +110,7 @@ typedef struct ab_case_info {
 /* True when a struct the harness passed (with its struct_size first) has `field`: a
  * backend built against a newer header checks before writing a field an older harness
  * lacks. */
-#define AB_HAS_FIELD(ptr, type, field)                                                         \
+#define AB_HAS_FIELD(ptr, type, field)                                                             \
   ((ptr)->struct_size >= offsetof(type, field) + sizeof((ptr)->field))
 
 /* Filled by case_run(). */
