@@ -377,10 +377,10 @@ static ab_status ocl_case_prepare(void *state, const ab_kernel_desc *desc, const
                                   ab_case_info *info, char *msg) {
   ocl_state *st = state;
   *case_state = NULL;
-  int prov = OCL_PROVIDER_CLBLAST;
-  if (provider && strcmp(provider, "portable") == 0)
-    prov = OCL_PROVIDER_PORTABLE;
-  else if (provider && strcmp(provider, "clblast") != 0) {
+  int prov = OCL_PROVIDER_PORTABLE; /* the default provider (first in the list) */
+  if (provider && strcmp(provider, "clblast") == 0)
+    prov = OCL_PROVIDER_CLBLAST;
+  else if (provider && strcmp(provider, "portable") != 0) {
     snprintf(msg, AB_MSG_LEN, "provider \"%s\": the OpenCL backend offers clblast, portable",
              provider);
     return AB_E_INVALID;

@@ -56,7 +56,7 @@ struct ab_buffer {
   size_t bytes;
 };
 
-/* Which provider a case uses; index into the backend's provider list. */
+/* Which provider a case uses (chosen by name in ocl_case_prepare). */
 enum { OCL_PROVIDER_CLBLAST = 0, OCL_PROVIDER_PORTABLE = 1 };
 
 /* One prepared case. Kernel cases keep their cl_kernel (and args set once) so case_run
