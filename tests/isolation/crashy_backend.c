@@ -19,11 +19,7 @@
 #include <unistd.h>
 
 #include "accelbench/backend.h"
-
-struct ab_buffer {
-  size_t bytes;
-  unsigned char data[];
-};
+#include "host_buffers.h"
 
 enum crashy_mode { MODE_OK, MODE_SEGV, MODE_ABORT, MODE_HANG, MODE_LEAK, MODE_EXIT };
 
@@ -80,33 +76,6 @@ static ab_status cr_open(uint32_t i, void *state, const ab_option *o, size_t n, 
 
 static void cr_close(void *state) {
   (void)state;
-}
-
-static ab_status cr_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
-  (void)state, (void)msg;
-  *out = malloc(sizeof **out + bytes);
-  if (!*out)
-    return AB_E_NOMEM;
-  (*out)->bytes = bytes;
-  return AB_OK;
-}
-
-static void cr_free(void *state, ab_buffer *b) {
-  (void)state;
-  free(b);
-}
-
-static ab_status cr_to_dev(void *s, ab_buffer *d, size_t off, const void *src, size_t n, char *m) {
-  (void)s, (void)m;
-  memcpy(d->data + off, src, n);
-  return AB_OK;
-}
-
-static ab_status cr_to_host(void *s, void *dst, const ab_buffer *src, size_t off, size_t n,
-                            char *m) {
-  (void)s, (void)m;
-  memcpy(dst, src->data + off, n);
-  return AB_OK;
 }
 
 static int mode_of(const char *provider) {
@@ -197,10 +166,10 @@ static const ab_backend table = {
     .device_info = cr_info,
     .open = cr_open,
     .close = cr_close,
-    .buffer_alloc = cr_alloc,
-    .buffer_free = cr_free,
-    .copy_to_device = cr_to_dev,
-    .copy_to_host = cr_to_host,
+    .buffer_alloc = hb_alloc,
+    .buffer_free = hb_free,
+    .copy_to_device = hb_to_dev,
+    .copy_to_host = hb_to_host,
     .case_prepare = cr_prepare,
     .case_run = cr_run,
     .case_release = cr_release,

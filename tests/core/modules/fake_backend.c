@@ -9,11 +9,7 @@
 #include <string.h>
 
 #include "accelbench/backend.h"
-
-struct ab_buffer {
-  size_t bytes;
-  unsigned char data[];
-};
+#include "host_buffers.h"
 
 typedef struct fake_case {
   ab_kernel_desc desc;
@@ -52,33 +48,6 @@ static ab_status fk_open(uint32_t i, void *state, const ab_option *o, size_t n, 
 
 static void fk_close(void *state) {
   (void)state;
-}
-
-static ab_status fk_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
-  (void)state, (void)msg;
-  *out = malloc(sizeof **out + bytes);
-  if (!*out)
-    return AB_E_NOMEM;
-  (*out)->bytes = bytes;
-  return AB_OK;
-}
-
-static void fk_free(void *state, ab_buffer *b) {
-  (void)state;
-  free(b);
-}
-
-static ab_status fk_to_dev(void *s, ab_buffer *d, size_t off, const void *src, size_t n, char *m) {
-  (void)s, (void)m;
-  memcpy(d->data + off, src, n);
-  return AB_OK;
-}
-
-static ab_status fk_to_host(void *s, void *dst, const ab_buffer *src, size_t off, size_t n,
-                            char *m) {
-  (void)s, (void)m;
-  memcpy(dst, src->data + off, n);
-  return AB_OK;
 }
 
 static ab_status fk_prepare(void *state, const ab_kernel_desc *d, const char *provider,
@@ -155,10 +124,10 @@ static const ab_backend table = {
     .device_info = fk_info,
     .open = fk_open,
     .close = fk_close,
-    .buffer_alloc = fk_alloc,
-    .buffer_free = fk_free,
-    .copy_to_device = fk_to_dev,
-    .copy_to_host = fk_to_host,
+    .buffer_alloc = hb_alloc,
+    .buffer_free = hb_free,
+    .copy_to_device = hb_to_dev,
+    .copy_to_host = hb_to_host,
     .case_prepare = fk_prepare,
     .case_run = fk_run,
     .case_release = fk_release,
