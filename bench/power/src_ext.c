@@ -12,13 +12,17 @@
 
 #define OUT_MAX 4096
 
-typedef struct ext_state {
+typedef struct ext_state ext_state;
+
+struct ext_state {
   ab_power_channel_info info;
   char exe[256]; /* ipmitool path, or the shell command */
   char unit[8];  /* configured unit for command/file ("" = printed by the meter) */
   double timeout_s;
   int energy; /* the values are joules (counter), not watts */
-} ext_state;
+  /* command and file meters: how one reading is taken (set by meter_start) */
+  ab_status (*call)(ext_state *s, double *value, int *energy, char *msg);
+};
 
 static ab_status ext_count(void *state, uint32_t *count, char *msg) {
   (void)state;
@@ -172,6 +176,38 @@ static ab_status meter_check(ext_state *s, int energy, char *msg) {
 
 /* ---- external command ---- */
 
+/* Command and file meters differ only in how one reading is taken and in their option
+ * key; probing, opening (one reading decides watts or joules) and reading are shared. */
+static ab_status meter_probe(const ab_option *o, size_t n, const char *key, const char *what,
+                             char *msg) {
+  if (!ab_popt(o, n, key)) {
+    ab_pfmt(msg, AB_MSG_LEN, "no meter %s configured (option %s)", what, key);
+    return AB_E_NOT_FOUND;
+  }
+  return AB_OK;
+}
+
+static ab_status meter_start(ext_state *s, const ab_option *o, size_t n, const char *key,
+                             ab_status (*call)(ext_state *, double *, int *, char *), char *msg) {
+  double v = 0;
+  int energy = 0;
+  s->call = call;
+  ab_status st = meter_open(s, o, n, key, msg);
+  if (st == AB_OK)
+    st = call(s, &v, &energy, msg);
+  if (st == AB_OK)
+    meter_kind(s, energy, key);
+  return st;
+}
+
+static ab_status meter_read(void *state, uint32_t i, double *value, char *msg) {
+  ext_state *s = state;
+  int energy = 0;
+  (void)i;
+  ab_status st = s->call(s, value, &energy, msg);
+  return st == AB_OK ? meter_check(s, energy, msg) : st;
+}
+
 static ab_status cmd_call(ext_state *s, double *value, int *energy, char *msg) {
   char out[OUT_MAX];
   char *argv[] = {"/bin/sh", "-c", s->exe, NULL};
@@ -184,31 +220,11 @@ static ab_status cmd_call(ext_state *s, double *value, int *energy, char *msg) {
 }
 
 static ab_status cmd_probe(const ab_option *o, size_t n, char *msg) {
-  if (!ab_popt(o, n, "command")) {
-    ab_pfmt(msg, AB_MSG_LEN, "no meter command configured (option command)");
-    return AB_E_NOT_FOUND;
-  }
-  return AB_OK;
+  return meter_probe(o, n, "command", "command", msg);
 }
 
 static ab_status cmd_open(void *state, const ab_option *o, size_t n, char *msg) {
-  ext_state *s = state;
-  double v = 0;
-  int energy = 0;
-  ab_status st = meter_open(s, o, n, "command", msg);
-  if (st == AB_OK)
-    st = cmd_call(s, &v, &energy, msg);
-  if (st == AB_OK)
-    meter_kind(s, energy, "command");
-  return st;
-}
-
-static ab_status cmd_read(void *state, uint32_t i, double *value, char *msg) {
-  ext_state *s = state;
-  int energy = 0;
-  (void)i;
-  ab_status st = cmd_call(s, value, &energy, msg);
-  return st == AB_OK ? meter_check(s, energy, msg) : st;
+  return meter_start(state, o, n, "command", cmd_call, msg);
 }
 
 const ab_power_source ab_power_source_command = {
@@ -223,7 +239,7 @@ const ab_power_source ab_power_source_command = {
     .close = ext_close,
     .channel_count = ext_count,
     .channel_info = ext_info,
-    .read = cmd_read,
+    .read = meter_read,
 };
 
 /* ---- file ---- */
@@ -264,31 +280,11 @@ static ab_status file_call(ext_state *s, double *value, int *energy, char *msg) 
 }
 
 static ab_status file_probe(const ab_option *o, size_t n, char *msg) {
-  if (!ab_popt(o, n, "file")) {
-    ab_pfmt(msg, AB_MSG_LEN, "no meter file configured (option file)");
-    return AB_E_NOT_FOUND;
-  }
-  return AB_OK;
+  return meter_probe(o, n, "file", "file", msg);
 }
 
 static ab_status file_open(void *state, const ab_option *o, size_t n, char *msg) {
-  ext_state *s = state;
-  double v = 0;
-  int energy = 0;
-  ab_status st = meter_open(s, o, n, "file", msg);
-  if (st == AB_OK)
-    st = file_call(s, &v, &energy, msg);
-  if (st == AB_OK)
-    meter_kind(s, energy, "file");
-  return st;
-}
-
-static ab_status file_read(void *state, uint32_t i, double *value, char *msg) {
-  ext_state *s = state;
-  int energy = 0;
-  (void)i;
-  ab_status st = file_call(s, value, &energy, msg);
-  return st == AB_OK ? meter_check(s, energy, msg) : st;
+  return meter_start(state, o, n, "file", file_call, msg);
 }
 
 const ab_power_source ab_power_source_file = {
@@ -303,5 +299,5 @@ const ab_power_source ab_power_source_file = {
     .close = ext_close,
     .channel_count = ext_count,
     .channel_info = ext_info,
-    .read = file_read,
+    .read = meter_read,
 };
