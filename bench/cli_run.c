@@ -672,11 +672,8 @@ static int resume_from_journal(const run_args *a, ab_run *run, bool *done, size_
 
 /* Power sources, the idle baseline (measured here, at rest, before any case) and the
  * arguments that rebuild both in each worker. */
-static ab_power_registry *setup_power(const run_args *a, ab_run *run, const char ***args,
-                                      size_t *n_args, char (*idle)[96], char *msg) {
-  ab_power_registry *reg = make_power(a->power, a->n_power, msg);
-  if (!reg)
-    return NULL;
+static void setup_power(const run_args *a, ab_power_registry *reg, ab_run *run, const char ***args,
+                        size_t *n_args, char (*idle)[96]) {
   if (ab_power_registry_enabled(reg) > 0 && a->idle_s > 0.0) {
     fprintf(stderr, "accelbench: measuring idle power for %.1f s\n", a->idle_s);
     char err[AB_MSG_LEN];
@@ -699,7 +696,6 @@ static ab_power_registry *setup_power(const run_args *a, ab_run *run, const char
     (*args)[k++] = idle[m++];
   }
   *n_args = k;
-  return reg;
 }
 
 static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
@@ -719,14 +715,13 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     return AB_EXIT_ENV;
   }
-  /* Power options are checked before anything runs: a typo is a usage error. */
-  ab_power_registry *probe_power = make_power(a->power, a->n_power, msg);
-  if (!probe_power) {
+  /* Power sources are found once, before anything runs: an option typo is a usage error. */
+  power = make_power(a->power, a->n_power, msg);
+  if (!power) {
     fprintf(stderr, "accelbench run: --power: %s\n", msg);
     ab_backends_free(&set);
     return AB_EXIT_USAGE;
   }
-  ab_power_registry_free(probe_power);
   ab_status st = ab_plan_build(suite, &set, &a->filters, &plan, msg);
   if (st != AB_OK) {
     fprintf(stderr, "accelbench run: %s\n", msg);
@@ -780,10 +775,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   run.system = ab_sysinfo_collect(&so);
   fill_backends(&run, &set);
   size_t n_pargs = 0;
-  if (!(power = setup_power(a, &run, &pargs, &n_pargs, idle, msg))) {
-    fprintf(stderr, "accelbench run: --power: %s\n", msg);
-    goto out;
-  }
+  setup_power(a, power, &run, &pargs, &n_pargs, idle);
 
   ab_isolation iso = {.self_exe = exe,
                       .case_timeout_s = a->case_timeout_s,

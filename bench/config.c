@@ -665,22 +665,33 @@ static ab_status read_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char 
   return st;
 }
 
-static ab_status append_case(cfg_ctx *c, const char *set, const cfg_shape *sh, ab_dtype in,
-                             ab_dtype out, const int32_t trans[2]) {
+/* A new zeroed case at the end of the suite (the array grows by doubling); NULL when
+ * memory runs out (the context then holds the message). */
+static ab_case_spec *new_case(cfg_ctx *c, const char *set) {
   ab_suite *s = c->out;
   if (s->n_cases == c->cases_cap) {
     size_t cap = c->cases_cap ? c->cases_cap * 2 : 64;
     ab_case_spec *grown = realloc(s->cases, cap * sizeof *grown);
-    if (!grown)
-      return fail_nomem(c);
+    if (!grown) {
+      fail_nomem(c);
+      return NULL;
+    }
     s->cases = grown;
     c->cases_cap = cap;
   }
   ab_case_spec *cs = &s->cases[s->n_cases++];
   memset(cs, 0, sizeof *cs);
   snprintf(cs->set, sizeof cs->set, "%s", set);
-  snprintf(cs->label, sizeof cs->label, "%s", sh->label ? sh->label : "");
   cs->desc.struct_size = (uint32_t)sizeof cs->desc;
+  return cs;
+}
+
+static ab_status append_case(cfg_ctx *c, const char *set, const cfg_shape *sh, ab_dtype in,
+                             ab_dtype out, const int32_t trans[2]) {
+  ab_case_spec *cs = new_case(c, set);
+  if (!cs)
+    return AB_E_NOMEM;
+  snprintf(cs->label, sizeof cs->label, "%s", sh->label ? sh->label : "");
   cs->desc.kind = AB_KERNEL_GEMM;
   cs->desc.dtype = in;
   cs->desc.out_dtype = out;
@@ -817,21 +828,12 @@ static ab_status parse_gemm(cfg_ctx *c, const yaml_node_t *n) {
 
 static ab_status push_micro(cfg_ctx *c, ab_kernel_kind kind, ab_dtype in, ab_dtype out,
                             const ab_kernel_desc *params) {
-  ab_suite *s = c->out;
-  if (s->n_cases >= CFG_MAX_CASES)
-    return fail_nomem(c);
-  if (s->n_cases == c->cases_cap) {
-    size_t cap = c->cases_cap ? c->cases_cap * 2 : 64;
-    ab_case_spec *grown = realloc(s->cases, cap * sizeof *grown);
-    if (!grown)
-      return fail_nomem(c);
-    s->cases = grown;
-    c->cases_cap = cap;
-  }
-  ab_case_spec *cs = &s->cases[s->n_cases++];
-  memset(cs, 0, sizeof *cs);
-  snprintf(cs->set, sizeof cs->set, "micro");
-  cs->desc.struct_size = (uint32_t)sizeof cs->desc;
+  if (c->out->n_cases >= CFG_MAX_CASES)
+    return fail_at(c, (yaml_mark_t){0, 0, 0}, "micro", "expected at most %d cases in a suite",
+                   CFG_MAX_CASES);
+  ab_case_spec *cs = new_case(c, "micro");
+  if (!cs)
+    return AB_E_NOMEM;
   cs->desc.kind = kind;
   cs->desc.dtype = in;
   cs->desc.out_dtype = out;
