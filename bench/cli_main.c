@@ -13,6 +13,10 @@ static void usage(FILE *out) {
                "  run    run a suite on every device found (default: the quick suite) and write\n"
                "         a run file (JSON) plus a summary\n"
                "  list   list backends (with the reason a backend is disabled) and devices\n"
+               "  report render run files as Markdown, CSV, JSON, HTML or JUnit (with the\n"
+               "         device catalogue and cost of ownership)\n"
+               "  compare  compare run files side by side against a baseline device, or gate\n"
+               "         a run against a baseline run (CI: exit 1 on a regression)\n"
                "\n"
                "'accelbench <command> --help' describes a command and its options.\n"
                "With no command, 'run' is assumed.\n"
@@ -43,8 +47,14 @@ int ab_cli_main(int argc, char **argv) {
     return ab_cmd_worker(argc, argv);
   if (strcmp(cmd, "list") == 0)
     return ab_cmd_list(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0)
+    return ab_cmd_report(argc - 1, argv + 1);
+  if (strcmp(cmd, "compare") == 0)
+    return ab_cmd_compare(argc - 1, argv + 1);
   if (cmd[0] == '-') /* options without a command belong to 'run' */
     return ab_cmd_run(argc, argv);
-  fprintf(stderr, "accelbench: unknown command '%s' (expected run or list; see --help)\n", cmd);
+  fprintf(stderr,
+          "accelbench: unknown command '%s' (expected run, list, report or compare; see --help)\n",
+          cmd);
   return AB_EXIT_USAGE;
 }

@@ -19,6 +19,7 @@
 #include "loader.h"
 #include "plan.h"
 #include "power/sampler.h"
+#include "report.h"
 #include "runfile.h"
 #include "runner.h"
 #include "summary.h"
@@ -49,7 +50,8 @@ static void run_usage(FILE *out) {
           "\n"
           "Run a suite on every device found (or those selected), validate every result\n"
           "against a float64 reference, and write OUTPUT/run.json (the run file),\n"
-          "OUTPUT/summary.md and OUTPUT/journal.jsonl; print a summary table.\n"
+          "OUTPUT/summary.md, OUTPUT/journal.jsonl, and the reports OUTPUT/report.md and\n"
+          "OUTPUT/report.html (as 'accelbench report' renders them); print a summary table.\n"
           "\n"
           "options:\n"
           "  -s, --suite NAME|FILE   suite to run: quick (default), poc-full, llm, or a YAML\n"
@@ -504,6 +506,23 @@ static int exit_code_for(const ab_run *run) {
   return AB_EXIT_OK;
 }
 
+/* The committee's documents, rendered from the run file just written (never from memory,
+ * so they show exactly what `accelbench report` would). A report that cannot be made is a
+ * warning: the run file, the source of truth, is already safe. */
+static void write_reports(const char *run_path, const char *dir) {
+  static const char *const formats[] = {"md", "html"};
+  ab_report rep;
+  char msg[AB_MSG_LEN] = "";
+  const char *paths[] = {run_path};
+  ab_status st = ab_report_build(&rep, paths, 1, NULL, msg);
+  if (st == AB_OK) {
+    st = ab_report_write_dir(&rep, dir, formats, 2, msg);
+    ab_report_free(&rep);
+  }
+  if (st != AB_OK)
+    fprintf(stderr, "accelbench run: warning: no report.md/report.html: %s\n", msg);
+}
+
 static int write_outputs(ab_run *run, const char *dir, bool quiet) {
   char path[2048], msg[AB_MSG_LEN] = "";
   snprintf(path, sizeof path, "%s/run.json", dir);
@@ -525,6 +544,7 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet) {
   if (!text || ab_text_write_atomic(text, md, msg) != AB_OK)
     fprintf(stderr, "accelbench run: %s\n", text ? msg : "out of memory for summary.md");
   free(text);
+  write_reports(path, dir);
   if (!quiet)
     ab_summary_print(stdout, run, false);
   char counts[256];

@@ -463,7 +463,7 @@ static const char *kind_of(const json_t *v) {
 }
 
 static void path_join(char *buf, size_t len, const char *pre, const char *key) {
-  snprintf(buf, len, "%s%s%s", pre, pre[0] ? "." : "", key);
+  snprintf(buf, len, "%s%s%s", pre, pre[0] && key[0] ? "." : "", key);
 }
 
 static ab_status fail(char *msg, const char *pre, const char *key, const char *fmt, ...)
@@ -940,7 +940,9 @@ ab_status ab_text_write_atomic(const char *text, const char *path, char *msg) {
     goto out;
   }
   /* mkstemp creates 0600; a run file is meant to be read by others, as any new file. */
-  if (!write_all(fd, text, strlen(text)) || !write_all(fd, "\n", 1))
+  size_t len = strlen(text);
+  bool newline = len == 0 || text[len - 1] != '\n'; /* text files end with one newline */
+  if (!write_all(fd, text, len) || (newline && !write_all(fd, "\n", 1)))
     st = io_fail(msg, "cannot write", tmp, errno);
   else if (fchmod(fd, 0644) != 0)
     st = io_fail(msg, "cannot set permissions of", tmp, errno);
@@ -1006,4 +1008,345 @@ void ab_run_free(ab_run *run) {
     ab_case_result_clear(&run->cases[i]);
   free(run->cases);
   memset(run, 0, sizeof *run);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Reading a whole run file. `schema` and `schema_version` are checked before anything
+ * else, so a file from a newer accelbench is refused with both versions named rather than
+ * with a confusing message about some member it added. Messages are
+ * "NAME: PATH: expected ...", PATH a JSON path ("cases[3].timing.time_s.median").
+ * ------------------------------------------------------------------------------------- */
+
+/* A string member that the writer sets to null when empty (STR_OR_NULL). */
+static ab_status rd_str_or_null(const json_t *o, const char *pre, const char *key, char *dst,
+                                size_t cap, char *msg) {
+  const json_t *v = json_object_get(o, key);
+  if (json_is_null(v)) {
+    dst[0] = '\0';
+    return AB_OK;
+  }
+  return rd_str(o, pre, key, dst, cap, msg);
+}
+
+/* An integer member that the writer sets to null when unknown (u64_or_null). */
+static ab_status rd_u64_or_null(const json_t *o, const char *pre, const char *key, uint64_t hi,
+                                uint64_t *out, char *msg) {
+  const json_t *v = json_object_get(o, key);
+  *out = 0;
+  if (json_is_null(v))
+    return AB_OK;
+  int64_t x = 0;
+  ab_status st = rd_int(o, pre, key, 0, (int64_t)hi, &x, msg);
+  *out = (uint64_t)x;
+  return st;
+}
+
+/* An optional open object (power, harness_resources), or a required one (system). */
+static ab_status rd_open_object(const json_t *j, const char *pre, const char *key, bool required,
+                                json_t **out, char *msg) {
+  const json_t *v = json_object_get(j, key);
+  if (!v && required)
+    return fail(msg, pre, key, "missing required member");
+  if (!v || (json_is_null(v) && !required))
+    return AB_OK;
+  if (!json_is_object(v))
+    return fail(msg, pre, key, "expected an object, got %s", kind_of(v));
+  *out = json_deep_copy(v);
+  return *out ? AB_OK : AB_E_NOMEM;
+}
+
+static ab_status rd_version(const json_t *j, char *msg) {
+  char schema[32];
+  ab_status st = rd_str(j, "", "schema", schema, sizeof schema, msg);
+  if (st == AB_OK && strcmp(schema, RUNFILE_SCHEMA_NAME) != 0)
+    return fail(msg, "", "schema", "expected \"%s\", got \"%s\" (not an accelbench run file)",
+                RUNFILE_SCHEMA_NAME, schema);
+  int64_t version = 0;
+  if (st == AB_OK)
+    st = rd_int(j, "", "schema_version", 1, INT64_MAX, &version, msg);
+  if (st == AB_OK && version > AB_RUNFILE_SCHEMA_VERSION)
+    return fail(msg, "", "schema_version",
+                "%lld, this accelbench reads up to %d (written by a newer accelbench; "
+                "upgrade to read it)",
+                (long long)version, AB_RUNFILE_SCHEMA_VERSION);
+  return st;
+}
+
+static ab_status rd_suite(const json_t *j, ab_run *run, char *msg) {
+  const json_t *s;
+  ab_status st = rd_obj(j, "", "suite", &s, msg);
+  if (st == AB_OK)
+    st = rd_str(s, "suite", "name", run->suite_name, sizeof run->suite_name, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(s, "suite", "path", run->suite_path, sizeof run->suite_path, msg);
+  const json_t *text = json_object_get(s, "text");
+  if (st == AB_OK && text && !json_is_null(text)) {
+    if (!json_is_string(text))
+      return fail(msg, "suite", "text", "expected a string or null, got %s", kind_of(text));
+    run->suite_text = strdup(json_string_value(text));
+    if (!run->suite_text)
+      return AB_E_NOMEM;
+  }
+  if (st == AB_OK)
+    st = rd_open_object(s, "suite", "effective", false, &run->suite_effective, msg);
+  return st;
+}
+
+static ab_status rd_header(const json_t *j, ab_run *run, char *msg) {
+  const json_t *h;
+  ab_status st = rd_obj(j, "", "harness", &h, msg);
+  if (st == AB_OK)
+    st = rd_str(h, "harness", "version", run->harness_version, sizeof run->harness_version, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(h, "harness", "git_commit", run->git_commit, sizeof run->git_commit, msg);
+  if (st == AB_OK)
+    st = rd_str(j, "", "started_utc", run->started_utc, sizeof run->started_utc, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(j, "", "finished_utc", run->finished_utc, sizeof run->finished_utc, msg);
+  if (st == AB_OK)
+    st = rd_num(j, "", "wall_s", true, &run->wall_s, msg);
+  if (st == AB_OK)
+    st = rd_bool(j, "", "complete", &run->complete, msg);
+  if (st == AB_OK)
+    st = rd_str(j, "", "command_line", run->command_line, sizeof run->command_line, msg);
+  if (st == AB_OK)
+    st = rd_suite(j, run, msg);
+  if (st == AB_OK)
+    st = rd_open_object(j, "", "system", true, &run->system, msg);
+  if (st == AB_OK)
+    st = rd_open_object(j, "", "power", false, &run->power, msg);
+  if (st == AB_OK)
+    st = rd_open_object(j, "", "harness_resources", false, &run->harness_resources, msg);
+  return st;
+}
+
+static ab_status rd_backend(const json_t *b, const char *pre, ab_backend_record *out, char *msg) {
+  if (!json_is_object(b))
+    return fail(msg, pre, "", "expected an object, got %s", kind_of(b));
+  ab_status st = rd_str(b, pre, "name", out->name, sizeof out->name, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(b, pre, "module_path", out->module_path, sizeof out->module_path, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(b, pre, "description", out->description, sizeof out->description, msg);
+  const json_t *abi = json_object_get(b, "abi");
+  if (st == AB_OK && !json_is_null(abi)) {
+    char p[96];
+    path_join(p, sizeof p, pre, "abi");
+    st = rd_obj(b, pre, "abi", &abi, msg);
+    if (st == AB_OK)
+      st = rd_u32(abi, p, "major", &out->abi_major, msg);
+    if (st == AB_OK)
+      st = rd_u32(abi, p, "minor", &out->abi_minor, msg);
+  }
+  if (st == AB_OK)
+    st = rd_bool(b, pre, "enabled", &out->enabled, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(b, pre, "disabled_reason", out->disabled_reason,
+                        sizeof out->disabled_reason, msg);
+  return st;
+}
+
+static ab_status rd_attrs(const json_t *d, const char *pre, ab_device_info *info, char *msg) {
+  const json_t *attrs;
+  ab_status st = rd_obj(d, pre, "attrs", &attrs, msg);
+  if (st != AB_OK)
+    return st;
+  char p[96];
+  path_join(p, sizeof p, pre, "attrs");
+  if (json_object_size(attrs) > AB_MAX_ATTRS)
+    return fail(msg, pre, "attrs", "expected at most %d members, got %zu", AB_MAX_ATTRS,
+                json_object_size(attrs));
+  const char *key;
+  const json_t *v;
+  json_object_foreach((json_t *)attrs, key, v) {
+    (void)v;
+    ab_attr *a = &info->attrs[info->n_attrs];
+    if (strlen(key) >= sizeof a->key)
+      return fail(msg, p, key, "expected a key of at most %zu bytes", sizeof a->key - 1);
+    st = rd_str(attrs, p, key, a->value, sizeof a->value, msg);
+    if (st != AB_OK)
+      return st;
+    memcpy(a->key, key, strlen(key) + 1);
+    info->n_attrs++;
+  }
+  return AB_OK;
+}
+
+static ab_status rd_device_counts(const json_t *d, const char *pre, ab_device_info *i, char *msg) {
+  uint64_t cu = 0, mhz = 0;
+  ab_status st = rd_u64_or_null(d, pre, "memory_bytes", INT64_MAX, &i->memory_bytes, msg);
+  if (st == AB_OK)
+    st = rd_u64_or_null(d, pre, "compute_units", UINT32_MAX, &cu, msg);
+  if (st == AB_OK)
+    st = rd_u64_or_null(d, pre, "max_clock_mhz", UINT32_MAX, &mhz, msg);
+  i->compute_units = (uint32_t)cu;
+  i->max_clock_mhz = (uint32_t)mhz;
+  return st;
+}
+
+static ab_status rd_device(const json_t *d, const char *pre, ab_device_record *out, char *msg) {
+  if (!json_is_object(d))
+    return fail(msg, pre, "", "expected an object, got %s", kind_of(d));
+  ab_device_info *i = &out->info;
+  i->struct_size = sizeof *i;
+  int type = 0;
+  ab_status st = rd_str(d, pre, "backend", out->backend, sizeof out->backend, msg);
+  if (st == AB_OK)
+    st = rd_u32(d, pre, "index", &out->index, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(d, pre, "uid", i->uid, sizeof i->uid, msg);
+  if (st == AB_OK)
+    st = rd_str(d, pre, "name", i->name, sizeof i->name, msg);
+  if (st == AB_OK)
+    st = rd_enum(d, pre, "type", device_type_names, N_OF(device_type_names), &type, msg);
+  i->type = (ab_device_type)type;
+  if (st == AB_OK)
+    st = rd_str_or_null(d, pre, "vendor", i->vendor, sizeof i->vendor, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(d, pre, "driver_version", i->driver_version, sizeof i->driver_version, msg);
+  if (st == AB_OK)
+    st = rd_str_or_null(d, pre, "runtime_version", i->runtime_version, sizeof i->runtime_version,
+                        msg);
+  if (st == AB_OK)
+    st = rd_device_counts(d, pre, i, msg);
+  if (st == AB_OK)
+    st = rd_attrs(d, pre, i, msg);
+  return st;
+}
+
+/* A case keeps its own message ("timing.source: ..."); put its place in the file first. */
+static ab_status rd_case_at(const json_t *c, const char *pre, ab_case_result *out, char *msg) {
+  char inner[AB_MSG_LEN] = "";
+  ab_status st = ab_case_from_json(c, out, inner);
+  if (st != AB_OK && msg) {
+    bool whole = strncmp(inner, "case: ", 6) == 0; /* about the record, not a member */
+    int n = snprintf(msg, AB_MSG_LEN, "%s%s", pre, whole ? "" : ".");
+    if (n >= 0 && n < AB_MSG_LEN)
+      snprintf(msg + n, (size_t)(AB_MSG_LEN - n), "%s", whole ? inner + 4 : inner);
+  }
+  return st;
+}
+
+/* Reads array `key` of records of `size` bytes with `rd`, into a calloc'ed block. */
+typedef ab_status (*record_reader)(const json_t *, const char *, void *, char *);
+
+static ab_status rd_records(const json_t *j, const char *key, size_t size, record_reader rd,
+                            void **items, size_t *n, char *msg) {
+  const json_t *arr;
+  ab_status st = member(j, "", key, &arr, msg);
+  if (st != AB_OK)
+    return st;
+  if (!json_is_array(arr))
+    return fail(msg, "", key, "expected an array, got %s", kind_of(arr));
+  size_t count = json_array_size(arr);
+  *items = calloc(count ? count : 1, size);
+  if (!*items)
+    return AB_E_NOMEM;
+  for (size_t i = 0; i < count; i++) {
+    char pre[48];
+    snprintf(pre, sizeof pre, "%s[%zu]", key, i);
+    st = rd(json_array_get(arr, i), pre, (char *)*items + i * size, msg);
+    if (st != AB_OK)
+      return st;
+    *n = i + 1;
+  }
+  return AB_OK;
+}
+
+static ab_status rd_backend_v(const json_t *j, const char *pre, void *out, char *msg) {
+  return rd_backend(j, pre, out, msg);
+}
+static ab_status rd_device_v(const json_t *j, const char *pre, void *out, char *msg) {
+  return rd_device(j, pre, out, msg);
+}
+static ab_status rd_case_v(const json_t *j, const char *pre, void *out, char *msg) {
+  return rd_case_at(j, pre, out, msg);
+}
+
+static int cmp_case_id(const void *a, const void *b) {
+  const ab_case_result *const *x = a, *const *y = b;
+  return strcmp((*x)->case_id, (*y)->case_id);
+}
+
+/* Case ids are the key of the journal and of every comparison: a repeated one would pair
+ * the wrong records, so it is refused like any other malformed member. */
+static ab_status check_unique_ids(const ab_run *run, char *msg) {
+  if (run->n_cases < 2)
+    return AB_OK;
+  const ab_case_result **by_id = malloc(run->n_cases * sizeof *by_id);
+  if (!by_id)
+    return AB_E_NOMEM;
+  for (size_t i = 0; i < run->n_cases; i++)
+    by_id[i] = &run->cases[i];
+  qsort(by_id, run->n_cases, sizeof *by_id, cmp_case_id);
+  ab_status st = AB_OK;
+  for (size_t i = 1; i < run->n_cases && st == AB_OK; i++)
+    if (strcmp(by_id[i - 1]->case_id, by_id[i]->case_id) == 0) {
+      size_t a = (size_t)(by_id[i - 1] - run->cases), b = (size_t)(by_id[i] - run->cases);
+      char pre[48];
+      snprintf(pre, sizeof pre, "cases[%zu]", a > b ? a : b);
+      st = fail(msg, pre, "id", "expected a unique case id, \"%.200s\" is also cases[%zu]",
+                by_id[i]->case_id, a > b ? b : a);
+    }
+  free(by_id);
+  return st;
+}
+
+/* "NAME: TEXT" into msg, TEXT cut rather than NAME when it does not fit. */
+static void name_message(char *msg, const char *name, const char *text) {
+  if (!msg)
+    return;
+  int n = snprintf(msg, AB_MSG_LEN, "%s: ", name);
+  if (n >= 0 && n < AB_MSG_LEN)
+    snprintf(msg + n, (size_t)(AB_MSG_LEN - n), "%s", text);
+}
+
+ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char *msg) {
+  char inner[AB_MSG_LEN] = "";
+  memset(out, 0, sizeof *out);
+  ab_status st = json_is_object(j) ? rd_version(j, inner)
+                                   : fail(inner, "", "", "expected a JSON object at the top");
+  if (st == AB_OK)
+    st = rd_header(j, out, inner);
+  if (st == AB_OK)
+    st = rd_records(j, "backends", sizeof *out->backends, rd_backend_v, (void **)&out->backends,
+                    &out->n_backends, inner);
+  if (st == AB_OK)
+    st = rd_records(j, "devices", sizeof *out->devices, rd_device_v, (void **)&out->devices,
+                    &out->n_devices, inner);
+  if (st == AB_OK)
+    st = rd_records(j, "cases", sizeof *out->cases, rd_case_v, (void **)&out->cases, &out->n_cases,
+                    inner);
+  if (st == AB_OK)
+    st = check_unique_ids(out, inner);
+  if (st != AB_OK) {
+    name_message(msg, name, st == AB_E_NOMEM ? "out of memory" : inner);
+    ab_run_free(out);
+  }
+  return st;
+}
+
+ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg) {
+  if (root)
+    *root = NULL;
+  memset(out, 0, sizeof *out);
+  json_error_t err;
+  /* JSON_REJECT_DUPLICATES: a repeated member would make what we read depend on order. */
+  json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+  if (!j) {
+    int e = errno;
+    bool io = err.line < 1 && access(path, R_OK) != 0;
+    if (io)
+      return io_fail(msg, "cannot read run file", path, e);
+    if (msg)
+      snprintf(msg, AB_MSG_LEN, "%s:%d:%d: not valid JSON: %s", path, err.line, err.column,
+               err.text);
+    return AB_E_INVALID;
+  }
+  ab_status st = ab_run_from_json(j, path, out, msg);
+  if (st == AB_OK && root)
+    *root = j;
+  else
+    json_decref(j);
+  return st;
 }

@@ -74,10 +74,22 @@ json_t *ab_backend_to_json(const ab_backend_record *b);
 /* The whole run as JSON (new reference). */
 json_t *ab_run_to_json(const ab_run *run);
 
+/* Read a whole run file strictly: `schema` and `schema_version` first (a newer version is
+ * refused: "PATH: schema_version 2, this accelbench reads up to 1"), then every member the
+ * schema requires, with its type and range. On error returns AB_E_INVALID (or AB_E_IO)
+ * and writes "PATH: FIELD: expected ..." into msg (AB_MSG_LEN), FIELD as a JSON path
+ * ("cases[3].timing.time_s.median"). `root` (may be NULL) receives the parsed document,
+ * owned by the caller, for the open objects (system, power). */
+ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg);
+
+/* The same from a parsed document; `name` is used in messages in place of a path. */
+ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char *msg);
+
 /* Write the run file atomically (temporary file in the same directory, fsync, rename). */
 ab_status ab_run_write(const ab_run *run, const char *path, char *msg);
 
-/* Write text atomically (temporary file in the same directory, fsync, rename). */
+/* Write text atomically (temporary file in the same directory, fsync, rename), ending it
+ * with a newline if it does not end with one. */
 ab_status ab_text_write_atomic(const char *text, const char *path, char *msg);
 
 /* Write any JSON value atomically, indented. */

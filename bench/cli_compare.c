@@ -1,0 +1,310 @@
+/* accelbench compare — subjects side by side against a baseline, or the CI gate of a run
+ * against a baseline run (docs/compare.md). Reads run files only. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cli_common.h"
+#include "compare.h"
+#include "report.h"
+
+#define PROG "accelbench compare"
+
+static void compare_usage(FILE *out) {
+  fprintf(out, "usage: accelbench compare RUN.json... [--baseline SELECTOR] [-f LIST] [-o DIR]\n"
+               "       accelbench compare --against BASELINE.json CURRENT.json\n"
+               "                          [--max-regression 5%%] [--junit FILE]\n"
+               "\n"
+               "Side by side: every device + provider of every run file (a subject) against one\n"
+               "baseline subject: one table per kernel key with each subject's rate, its ratio\n"
+               "to the baseline with a 95%% interval and a verdict (faster, slower, within noise\n"
+               "when the interval contains 1), perf/W and energy per operation with the power\n"
+               "scope, a geometric-mean ratio per subject and a coverage matrix. Keys some run\n"
+               "files lack are listed as left out, not compared.\n"
+               "\n"
+               "  -b, --baseline SEL   the baseline subject: its exact label, BACKEND:INDEX,\n"
+               "                       BACKEND:INDEX/PROVIDER, or a case-insensitive part of one\n"
+               "                       label (default: the first subject)\n"
+               "  -f, --format LIST    md, csv, json, junit, comma-separated (default md)\n"
+               "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
+               "                       compare-junit.xml (created if absent); without it (or\n"
+               "                       with -o -) the one format given goes to stdout\n"
+               "\n"
+               "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
+               "device uid, provider, kernel). A case regresses when current/baseline is below\n"
+               "1 - threshold and the ratio's 95%% interval lies wholly below 1; it newly fails\n"
+               "when it was ok and is now failed, crashed or timeout; it is newly wrong when it\n"
+               "is now wrong_result and was not. Missing and new cases are listed, not failed.\n"
+               "\n"
+               "  -a, --against FILE   the baseline run file; the one other file is the current\n"
+               "  -t, --max-regression T  5%% or 0.05 (default 5%%); 0 <= T < 100%%\n"
+               "  -j, --junit FILE     also write JUnit XML (one testcase per case)\n"
+               "\n"
+               "  -h, --help           this text\n"
+               "\n"
+               "exit codes:\n"
+               "  0  compared (gate: no regression, new failure or new wrong result)\n"
+               "  1  gate only: at least one case regressed, newly failed or is newly wrong\n"
+               "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
+               "     run file that cannot be read, is malformed or has a newer schema (the\n"
+               "     message names the file and the field)\n"
+               "  3  output that cannot be written (-o DIR, --junit FILE, stdout); takes\n"
+               "     precedence over 1 so that CI notices a missing report\n");
+}
+
+typedef struct compare_args {
+  const char *baseline_sel;
+  const char *against;
+  const char *threshold_arg;
+  const char *junit;
+  const char *output;
+  char *format_arg;
+  const char **formats;
+  size_t n_formats;
+  const char **runs;
+  size_t n_runs;
+} compare_args;
+
+/* ---------------------------------------------------------------------------------------
+ * Arguments
+ * ------------------------------------------------------------------------------------- */
+
+typedef ab_status (*cmp_writer)(const ab_comparison *, FILE *);
+
+static const struct {
+  const char *name, *file;
+  cmp_writer write;
+} formats[] = {{"md", "compare.md", ab_compare_write_md},
+               {"csv", "compare.csv", ab_compare_write_csv},
+               {"json", "compare.json", ab_compare_write_json},
+               {"junit", "compare-junit.xml", ab_compare_write_junit}};
+
+static int format_index(const char *name) {
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    if (strcmp(formats[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, PROG ": ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, " (see --help)\n");
+  return AB_EXIT_USAGE;
+}
+
+/* Options that belong to one mode only are refused in the other rather than ignored. */
+static int check_mode(const compare_args *a) {
+  if (a->against) {
+    if (a->baseline_sel || a->format_arg || a->output)
+      return usage_error("%s: --baseline, --format and --output are for side-by-side "
+                         "comparisons, not the gate",
+                         "--against");
+    if (a->n_runs != 1)
+      return usage_error("--against BASELINE takes exactly one CURRENT run file%s", "");
+    return AB_EXIT_OK;
+  }
+  if (a->threshold_arg || a->junit)
+    return usage_error("%s: --max-regression and --junit need --against BASELINE.json",
+                       a->threshold_arg ? "--max-regression" : "--junit");
+  if (a->n_runs == 0)
+    return usage_error("no run file given%s", "");
+  if (a->n_formats == 0) /* "-f ," */
+    return usage_error("--format '%s': no format named", a->format_arg);
+  for (size_t i = 0; i < a->n_formats; i++)
+    if (format_index(a->formats[i]) < 0)
+      return usage_error("--format: unknown format '%s' (expected md, csv, json or junit)",
+                         a->formats[i]);
+  if (!a->output && a->n_formats != 1)
+    return usage_error("%s: several formats need -o DIR (stdout takes one)", "--format");
+  return AB_EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, compare_args *a) {
+  static const struct option opts[] = {{"baseline", required_argument, NULL, 'b'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"against", required_argument, NULL, 'a'},
+                                       {"max-regression", required_argument, NULL, 't'},
+                                       {"junit", required_argument, NULL, 'j'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  optind = 1;
+  for (int c; (c = getopt_long(argc, argv, "b:f:o:a:t:j:h", opts, NULL)) != -1;) {
+    switch (c) {
+    case 'b': a->baseline_sel = optarg; break;
+    case 'f':
+      free(a->format_arg);
+      free(a->formats);
+      a->formats = NULL;
+      a->n_formats = 0;
+      a->format_arg = strdup(optarg);
+      if (!a->format_arg || !ab_list_append_csv(a->format_arg, &a->formats, &a->n_formats))
+        return usage_error("--format '%s': expected a comma-separated list", optarg);
+      break;
+    case 'o': a->output = strcmp(optarg, "-") == 0 ? NULL : optarg; break; /* - : stdout */
+    case 'a': a->against = optarg; break;
+    case 't': a->threshold_arg = optarg; break;
+    case 'j': a->junit = optarg; break;
+    case 'h': compare_usage(stdout); return -1;
+    default: compare_usage(stderr); return AB_EXIT_USAGE;
+    }
+  }
+  a->runs = (const char **)argv + optind;
+  a->n_runs = (size_t)(argc - optind);
+  if (!a->format_arg) {
+    static const char *md[] = {"md"};
+    a->formats = malloc(sizeof md);
+    if (!a->formats)
+      return AB_EXIT_ENV;
+    memcpy(a->formats, md, sizeof md);
+    a->n_formats = 1;
+  }
+  return check_mode(a);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Output
+ * ------------------------------------------------------------------------------------- */
+
+/* Render into memory, then replace the file atomically: a reader (CI artefact upload)
+ * never sees half a document, and a failed write leaves the old one. */
+typedef ab_status (*render_fn)(const void *, FILE *);
+
+static int write_atomic(const char *path, render_fn render, const void *arg) {
+  char *text = NULL, msg[AB_MSG_LEN] = "";
+  size_t len = 0;
+  FILE *mem = open_memstream(&text, &len);
+  if (!mem)
+    return AB_EXIT_ENV;
+  ab_status st = render(arg, mem);
+  if (fclose(mem) != 0 && st == AB_OK)
+    st = AB_E_IO;
+  if (st == AB_OK)
+    st = ab_text_write_atomic(text, path, msg);
+  free(text);
+  if (st != AB_OK) {
+    fprintf(stderr, PROG ": cannot write %s%s%s\n", path, msg[0] ? ": " : "", msg);
+    return AB_EXIT_ENV;
+  }
+  return AB_EXIT_OK;
+}
+
+typedef struct cmp_job {
+  cmp_writer write;
+  const ab_comparison *cmp;
+} cmp_job;
+
+static ab_status render_cmp(const void *arg, FILE *out) {
+  const cmp_job *job = arg;
+  return job->write(job->cmp, out);
+}
+
+static int write_comparison(const ab_comparison *cmp, const compare_args *a) {
+  if (!a->output) {
+    int f = format_index(a->formats[0]);
+    ab_status st = formats[f].write(cmp, stdout);
+    return st == AB_OK ? AB_EXIT_OK : AB_EXIT_ENV;
+  }
+  if (mkdir(a->output, 0755) != 0 && errno != EEXIST) {
+    fprintf(stderr, PROG ": cannot create output directory %s: %s\n", a->output, strerror(errno));
+    return AB_EXIT_ENV;
+  }
+  for (size_t i = 0; i < a->n_formats; i++) {
+    int f = format_index(a->formats[i]);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", a->output, formats[f].file);
+    cmp_job job = {formats[f].write, cmp};
+    int rc = write_atomic(path, render_cmp, &job);
+    if (rc != AB_EXIT_OK)
+      return rc;
+  }
+  return AB_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The two modes
+ * ------------------------------------------------------------------------------------- */
+
+static int load(ab_report *rep, const char *const *paths, size_t n) {
+  /* No catalogue: a comparison uses measured figures only, and catalogue notes about
+   * unmatched devices would bury the warnings that matter here. */
+  ab_report_opts opts = {.no_default_catalog = true};
+  char msg[AB_MSG_LEN] = "";
+  if (ab_report_build(rep, paths, n, &opts, msg) != AB_OK) {
+    fprintf(stderr, PROG ": %s\n", msg);
+    return AB_EXIT_USAGE;
+  }
+  return AB_EXIT_OK;
+}
+
+static int side_by_side(const compare_args *a) {
+  ab_report rep;
+  int rc = load(&rep, a->runs, a->n_runs);
+  if (rc != AB_EXIT_OK)
+    return rc;
+  size_t baseline = 0;
+  char msg[AB_MSG_LEN] = "";
+  ab_comparison cmp;
+  if (a->baseline_sel && ab_compare_select(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
+    rc = AB_EXIT_USAGE;
+  else if (ab_compare_build(&cmp, &rep, baseline, msg) != AB_OK)
+    rc = AB_EXIT_USAGE;
+  else {
+    rc = write_comparison(&cmp, a);
+    ab_compare_free(&cmp);
+  }
+  if (msg[0])
+    fprintf(stderr, PROG ": %s\n", msg);
+  ab_report_free(&rep);
+  return rc;
+}
+
+static ab_status render_gate_junit(const void *g, FILE *out) {
+  return ab_gate_write_junit(g, out);
+}
+
+static int gate_run(const ab_report *rep, double threshold, const char *junit) {
+  ab_gate g;
+  char msg[AB_MSG_LEN] = "";
+  if (ab_gate_build(&g, rep, threshold, msg) != AB_OK) {
+    fprintf(stderr, PROG ": %s\n", msg);
+    return AB_EXIT_USAGE;
+  }
+  int rc = ab_gate_write_md(&g, stdout) == AB_OK ? AB_EXIT_OK : AB_EXIT_ENV;
+  if (rc == AB_EXIT_OK && junit)
+    rc = write_atomic(junit, render_gate_junit, &g);
+  if (rc == AB_EXIT_OK && ab_gate_failed(&g))
+    rc = AB_EXIT_CASES_FAILED;
+  ab_gate_free(&g);
+  return rc;
+}
+
+static int gate(const compare_args *a) {
+  double threshold = 0.05;
+  char msg[AB_MSG_LEN] = "";
+  if (a->threshold_arg && ab_threshold_parse(a->threshold_arg, &threshold, msg) != AB_OK)
+    return usage_error("%s", msg);
+  const char *paths[2] = {a->against, a->runs[0]};
+  ab_report rep;
+  int rc = load(&rep, paths, 2);
+  if (rc != AB_EXIT_OK)
+    return rc;
+  rc = gate_run(&rep, threshold, a->junit);
+  ab_report_free(&rep);
+  return rc;
+}
+
+int ab_cmd_compare(int argc, char **argv) {
+  compare_args a = {0};
+  int rc = parse_args(argc, argv, &a);
+  if (rc == AB_EXIT_OK)
+    rc = a.against ? gate(&a) : side_by_side(&a);
+  free(a.format_arg);
+  free(a.formats);
+  return rc < 0 ? AB_EXIT_OK : rc;
+}

@@ -1,0 +1,21 @@
+/* accelbench — escaping text from run files for the markup and table formats we write.
+ * Every string that came from a run file (device names, reasons, paths) goes through one of
+ * these: run files are input, and input is never trusted to be well-formed markup. */
+#ifndef AB_ESCAPE_H
+#define AB_ESCAPE_H
+
+#include <stdio.h>
+
+/* HTML and XML text and attribute values: & < > " ' as entities; control characters other
+ * than tab and newline (not allowed in XML 1.0) as U+FFFD. */
+void ab_write_markup_escaped(FILE *out, const char *s);
+
+/* A Markdown table cell: | and backslash escaped, newlines as spaces, < and & as entities so
+ * that renderers which accept inline HTML show the text, not markup. */
+void ab_write_md_cell(FILE *out, const char *s);
+
+/* An RFC 4180 CSV field: quoted when it holds a comma, quote, CR or LF (quotes doubled); a
+ * leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
+void ab_write_csv_field(FILE *out, const char *s);
+
+#endif

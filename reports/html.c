@@ -1,0 +1,1341 @@
+/* accelbench — the HTML report: one self-contained HTML5 file for a procurement committee
+ * (docs/reports.md). Inline CSS and inline SVG only: no script, font, image or stylesheet
+ * is fetched (labs are offline, and the Content-Security-Policy below turns any accidental
+ * fetch into a console error that tests/html catches). Every figure comes from the report
+ * model (report.h); a figure that is missing is shown as "—" or "not measured" with why,
+ * never as a zero. Every string from a run file goes through the markup escaper. The output
+ * depends on the run files only (no clock), so it can be compared byte for byte. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "kernel.h" /* bench/kernel.h: kernel kind names */
+#include "suite.h"  /* bench/suite.h: dtype names */
+#include "svg.h"
+
+/* Power timelines drawn per subject: enough to see a run's shape (ramp-up, throttling)
+ * without a huge file; the rest are counted and left to the JSON report. */
+#define TIMELINES_PER_SUBJECT 6
+#define KEY_LEN               256
+#define DASH                  "\xe2\x80\x94"
+#define DEG_PER_RAD           57.295779513082323 /* M_PI is not in strict C11 */
+
+static const char CSS[] =
+    "body{font:14px/1.45 system-ui,'DejaVu Sans','Noto Sans',Arial,sans-serif;color:#111;"
+    "background:#fff;margin:16px auto;max-width:1360px;padding:0 8px}\n"
+    "h1{font-size:24px;margin:0 0 4px}h3{font-size:16px;margin:20px 0 6px}\n"
+    "h2{font-size:19px;border-bottom:2px solid #333;margin:32px 0 8px;padding-bottom:2px}\n"
+    "table{border-collapse:collapse;margin:6px 0 14px;font-size:13px}\n"
+    "th,td{border:1px solid #aaa;padding:3px 6px;text-align:left;vertical-align:top}\n"
+    "th{background:#e8e8e8}thead{display:table-header-group}tr{break-inside:avoid}\n"
+    "td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+    "td.key{min-width:17em}td.na,.na{color:#555}.small{font-size:12px;color:#333}\n"
+    ".mono{font-family:monospace}.nowrap{white-space:nowrap}.bad{color:#a00;font-weight:bold}\n"
+    ".warn{border:3px solid #a00;background:#fff0f0;padding:6px 14px;margin:12px 0}\n"
+    ".warn h2{border:0;margin:4px 0;color:#a00}.ok-box{border:1px solid #080;padding:4px 12px}\n"
+    /* status: colour for the screen, weight and style so that greyscale prints differ too */
+    ".st-ok{background:#d7f0d7}.st-unsupported{background:#ececec;font-style:italic}\n"
+    ".st-failed{background:#f6c9c9;font-weight:bold}.st-crashed{background:#e49a9a;"
+    "font-weight:bold}\n"
+    ".st-wrong_result{background:#f0c0e6;font-weight:bold;text-decoration:underline}\n"
+    ".st-timeout{background:#fbdcae;font-weight:bold}.st-skipped{color:#555;font-style:italic}"
+    ".st-none{color:#777}\n"
+    "figure{margin:10px 0 18px;break-inside:avoid}figcaption{font-size:13px;max-width:1000px}\n"
+    ".charts{display:flex;flex-wrap:wrap;gap:6px 18px}.charts figure.rf{width:660px}"
+    ".charts figure.tlf{width:440px}\n"
+    "svg{display:block;max-width:100%;height:auto}svg text{font-size:12px;fill:#111}\n"
+    "svg .tick{font-size:11px;fill:#333}svg .small{font-size:11px;fill:#444}\n"
+    "svg .nm{font-style:italic;fill:#7a0000}svg .title{font-weight:bold}\n"
+    ".axis{stroke:#222;stroke-width:1}.grid{stroke:#ddd;stroke-width:1}\n"
+    ".bar{fill:#3465a4}.bar-net{fill:#9bb7dc}.tl{fill:none;stroke:#c4302b;stroke-width:1.5}\n"
+    ".idle{stroke:#555;stroke-dasharray:5 4}.roof{fill:none;stroke-width:2}\n"
+    ".bw{stroke:#222}.peak{stroke-dasharray:8 3}\n"
+    ".dt-f64{stroke:#1f4e9c;fill:#1f4e9c}.dt-f32{stroke:#c4302b;fill:#c4302b}\n"
+    ".dt-f16{stroke:#2e8b3a;fill:#2e8b3a}.dt-bf16{stroke:#7b3fa0;fill:#7b3fa0}\n"
+    ".dt-int8{stroke:#d07a00;fill:#d07a00}.dt-int32{stroke:#6b4a2b;fill:#6b4a2b}\n"
+    ".pt{fill-opacity:.75;stroke:#000;stroke-width:.6}\n"
+    "details{margin:6px 0}summary{cursor:pointer;font-weight:bold}\n"
+    "table.kv{margin:2px 0}table.kv th{background:#f3f3f3;font-weight:normal;"
+    "white-space:nowrap}\n"
+    /* paper: black text, nothing cut in half, colours kept (status cells, bars) */
+    "@media print{body{margin:0;max-width:none;color:#000;font-size:11px}\n"
+    "h2,h3{break-after:avoid}figure,svg,.warn{break-inside:avoid}\n"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+    "td,th,.small,.na{color:#000}svg text,svg .tick,svg .small{fill:#000}\n"
+    ".charts{display:block}a{color:#000;text-decoration:none}}\n";
+
+/* Numbers for people through the report's one formatter, so HTML, Markdown and the
+ * console show the same digits; false (and "—") when v is not a number. */
+static bool fmt(double v, char *buf, size_t len) {
+  ab_report_fmt(v, buf, len);
+  return isfinite(v);
+}
+
+static void esc(FILE *out, const char *s) {
+  ab_write_markup_escaped(out, s ? s : "");
+}
+
+/* Copies at most `max` bytes of s, cut on a UTF-8 character boundary, with "…" when cut:
+ * SVG text does not wrap, so long run-file strings would run over the bars. */
+static void trunc_text(const char *s, size_t max, char *buf, size_t len) {
+  size_t n = strlen(s);
+  if (n <= max || max + 4 > len) {
+    snprintf(buf, len, "%s", s);
+    return;
+  }
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  memcpy(buf, s, max);
+  memcpy(buf + max, "\xe2\x80\xa6", 4);
+}
+
+static const char *device_type_name(const ab_report_subject *s) {
+  if (!s->device)
+    return "unknown";
+  switch (s->device->info.type) {
+  case AB_DEVICE_CPU: return "cpu";
+  case AB_DEVICE_GPU: return "gpu";
+  case AB_DEVICE_NPU: return "npu";
+  default: return "other";
+  }
+}
+
+static const char *status_name(ab_case_status s) {
+  return ab_case_status_name(s);
+}
+
+/* A number cell with 3 significant digits, or "—" with why as its hover text. */
+static void td_num(FILE *out, double v, const char *why) {
+  char b[48];
+  if (fmt(v, b, sizeof b)) {
+    fprintf(out, "<td class=\"num\">%s</td>", b);
+    return;
+  }
+  fputs("<td class=\"na\" title=\"", out);
+  esc(out, why);
+  fputs("\">" DASH "</td>", out);
+}
+
+/* A fraction as a percentage cell. */
+static void td_pct(FILE *out, double frac, const char *why) {
+  char b[48];
+  if (!isfinite(frac)) {
+    td_num(out, NAN, why);
+    return;
+  }
+  fprintf(out, "<td class=\"num\">%s</td>", ab_report_fmt_pct(frac, b, sizeof b));
+}
+
+static void td_count(FILE *out, uint64_t v) {
+  if (v)
+    fprintf(out, "<td class=\"num\">%" PRIu64 "</td>", v);
+  else
+    fputs("<td class=\"na\">not reported</td>", out);
+}
+
+static void td_text(FILE *out, const char *s) {
+  fputs("<td>", out);
+  if (s && *s)
+    esc(out, s);
+  else
+    fputs("<span class=\"na\">" DASH "</span>", out);
+  fputs("</td>", out);
+}
+
+static void row_key(const ab_report_row *r, char *buf) {
+  ab_report_kernel_key(r->c, buf, KEY_LEN);
+}
+
+static bool row_ok(const ab_report_row *r) {
+  return r->c->status == AB_CASE_OK;
+}
+
+/* "board, nvml" — scope first: it decides what a figure may be compared with. */
+static void power_ref_text(const ab_power_ref *p, char *buf, size_t len) {
+  snprintf(buf, len, "scope %s, source %s%s%s", p->scope[0] ? p->scope : "unknown",
+           p->source[0] ? p->source : "unknown", p->covers[0] ? ", covers " : "", p->covers);
+}
+
+/* "node (file:meter)": scope first, as it decides what a figure may be compared with; what
+ * the source covers under it (`covers`) or, in dense tables, on hover. */
+static void td_power_ref(FILE *out, const ab_power_ref *p, bool covers) {
+  char ref[256];
+  power_ref_text(p, ref, sizeof ref);
+  fputs("<td title=\"", out);
+  esc(out, ref);
+  fputs("\">", out);
+  esc(out, p->scope[0] ? p->scope : "unknown");
+  fputs(" (", out);
+  esc(out, p->source);
+  fputs(")", out);
+  if (covers && p->covers[0]) {
+    fputs("<br><span class=\"small\">covers ", out);
+    esc(out, p->covers);
+    fputs("</span>", out);
+  }
+  fputs("</td>", out);
+}
+
+/* The perf/W figures of an ok case with power: GFLOP/s per W for kernels that count FLOPs,
+ * GB/s per W for bandwidth kernels (which have no net-of-idle figure). */
+static bool row_perfw(const ab_report_row *r, double *gross, double *net) {
+  if (!row_ok(r) || !r->power.measured)
+    return false;
+  if (r->c->flops > 0) {
+    *gross = r->power.gflops_per_w;
+    *net = r->power.net_gflops_per_w;
+  } else {
+    *gross = r->power.gbytes_per_s_per_w;
+    *net = NAN;
+  }
+  return isfinite(*gross) && *gross > 0;
+}
+
+/* ---- head, warnings, run files ---------------------------------------------------- */
+
+static void write_head(FILE *out, const ab_report *rep) {
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", out);
+  /* Nothing may be fetched: an accidental external reference becomes a console error. */
+  fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">\n",
+        out);
+  fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
+  fprintf(out, "<title>accelbench report (%zu run file%s)</title>\n", rep->n_inputs,
+          rep->n_inputs == 1 ? "" : "s");
+  fprintf(out, "<style>\n%s</style>\n</head>\n<body>\n", CSS);
+}
+
+static void write_intro(FILE *out, const ab_report *rep) {
+  fputs("<h1>accelbench report</h1>\n<p class=\"small\">", out);
+  fprintf(out, "%zu run file%s, %zu subject%s (a device with one library), %zu cases. ",
+          rep->n_inputs, rep->n_inputs == 1 ? "" : "s", rep->n_subjects,
+          rep->n_subjects == 1 ? "" : "s", rep->n_rows);
+  fputs("Every figure is measured and read from the run files, except those labelled "
+        "<em>spec-sheet</em> (from the device catalogue). " DASH " or <em>not measured</em> "
+        "marks a figure the run could not produce; hover over it for the reason. Numbers "
+        "have 3 significant digits; 1 GFLOP/s = 10<sup>9</sup> operations per second, "
+        "1 GB/s = 10<sup>9</sup> bytes per second.</p>\n",
+        out);
+}
+
+static void write_warnings(FILE *out, const ab_report *rep) {
+  if (rep->n_warnings == 0) {
+    fputs("<p class=\"ok-box\">No warnings: the run files raised nothing the committee must "
+          "weigh before comparing.</p>\n",
+          out);
+    return;
+  }
+  fputs("<section class=\"warn\" id=\"warnings\">\n<h2>Read before comparing</h2>\n<ul>\n", out);
+  for (size_t i = 0; i < rep->n_warnings; i++) {
+    fputs("<li>", out);
+    esc(out, rep->warnings[i]);
+    fputs("</li>\n", out);
+  }
+  fputs("</ul>\n</section>\n", out);
+}
+
+static const char *json_str(const json_t *obj, const char *key) {
+  const char *s = json_string_value(json_object_get(obj, key));
+  return s ? s : "";
+}
+
+static void write_runs(FILE *out, const ab_report *rep) {
+  fputs("<h3 id=\"runs\">Run files</h3>\n<table>\n<thead><tr><th>#</th>"
+        "<th>run file</th><th>host</th><th>started (UTC)</th><th>finished (UTC)</th>"
+        "<th>harness</th><th>suite</th><th>cases</th><th>complete</th></tr></thead>\n<tbody>\n",
+        out);
+  for (size_t i = 0; i < rep->n_inputs; i++) {
+    const ab_report_input *in = &rep->inputs[i];
+    const ab_run *run = &in->run;
+    fprintf(out, "<tr><td class=\"num\">%zu</td><td class=\"mono\">", i + 1);
+    esc(out, in->path);
+    fputs("</td>", out);
+    td_text(out, json_str(run->system, "hostname"));
+    td_text(out, run->started_utc);
+    td_text(out, run->finished_utc[0] ? run->finished_utc : "never finished");
+    fputs("<td>", out);
+    esc(out, run->harness_version);
+    if (run->git_commit[0]) {
+      fputs(" <span class=\"small mono\">", out);
+      esc(out, run->git_commit);
+      fputs("</span>", out);
+    }
+    fputs("</td>", out);
+    td_text(out, run->suite_name);
+    fprintf(out, "<td class=\"num\">%zu</td>", run->n_cases);
+    if (run->complete)
+      fputs("<td>yes</td>", out);
+    else
+      fputs("<td class=\"bad\">no: cut short; its cases are not all there</td>", out);
+    fputs("</tr>\n", out);
+  }
+  fputs("</tbody></table>\n", out);
+}
+
+/* ---- committee summary: subjects and their best GEMM --------------------------------- */
+
+static void write_catalog_cells(FILE *out, const ab_report_subject *s) {
+  const ab_catalog_entry *e = s->catalog;
+  if (!e) {
+    fputs("<td colspan=\"3\" class=\"na\">no catalogue entry: ", out);
+    esc(out, s->catalog_why[0] ? s->catalog_why : "no entry matched");
+    fputs("</td>", out);
+    td_num(out, NAN, "no catalogue entry");
+    return;
+  }
+  fputs("<td>", out);
+  esc(out, e->vendor);
+  fputs(" ", out);
+  esc(out, e->model);
+  fputs("<br><span class=\"small\">", out);
+  esc(out, e->id);
+  fputs("</span></td>", out);
+  td_text(out, e->country);
+  td_text(out, e->procurement_list);
+  td_num(out, e->tdp_w, "TDP not in the catalogue entry");
+}
+
+/* Where each catalogue entry's spec-sheet figures came from, once per entry. */
+static void write_catalog_sources(FILE *out, const ab_report *rep) {
+  bool any = false;
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    const ab_catalog_entry *e = rep->subjects[s].catalog;
+    bool seen = false;
+    for (size_t t = 0; t < s && !seen; t++)
+      seen = rep->subjects[t].catalog == e;
+    if (!e || seen)
+      continue;
+    fputs(any ? "<br>" : "<p class=\"small\">Catalogue sources (spec-sheet figures):<br>", out);
+    any = true;
+    fputs("<strong>", out);
+    esc(out, e->id);
+    fputs("</strong>: ", out);
+    esc(out, e->sources[0] ? e->sources : "none given");
+    if (e->notes[0]) {
+      fputs(" (", out);
+      esc(out, e->notes);
+      fputs(")", out);
+    }
+  }
+  if (any)
+    fputs("</p>\n", out);
+}
+
+static void write_subject_row(FILE *out, const ab_report *rep, size_t s) {
+  const ab_report_subject *sub = &rep->subjects[s];
+  const size_t *counts = sub->n_status;
+  fputs("<tr><td>", out);
+  esc(out, sub->label);
+  fprintf(out, "</td><td class=\"num\">%zu</td><td>%s</td>", sub->input + 1, device_type_name(sub));
+  write_catalog_cells(out, sub);
+  for (int st = 0; st < AB_CASE_STATUS_COUNT; st++) {
+    const char *name = status_name((ab_case_status)st);
+    if (counts[st])
+      fprintf(out, "<td class=\"num st-%s\">%zu</td>", name, counts[st]);
+    else
+      fputs("<td class=\"num\">0</td>", out);
+  }
+  fputs("</tr>\n", out);
+}
+
+static void write_subjects(FILE *out, const ab_report *rep) {
+  fputs("<h3>Devices under test</h3>\n<table>\n<thead><tr>"
+        "<th>subject (device, library)</th><th>run</th><th>type</th>"
+        "<th>catalogue: vendor, model</th><th>country of origin</th>"
+        "<th>procurement list (as declared)</th>"
+        "<th>TDP (W, spec-sheet)</th>",
+        out);
+  for (int st = 0; st < AB_CASE_STATUS_COUNT; st++)
+    fprintf(out, "<th>%s</th>", status_name((ab_case_status)st));
+  fputs("</tr></thead>\n<tbody>\n", out);
+  for (size_t s = 0; s < rep->n_subjects; s++)
+    write_subject_row(out, rep, s);
+  fputs("</tbody></table>\n", out);
+  write_catalog_sources(out, rep);
+}
+
+/* The subject's fastest ok GEMM case of one input dtype (chosen by the model), or NULL. */
+static const ab_report_row *best_gemm(const ab_report *rep, size_t s, ab_dtype dt) {
+  size_t i = rep->subjects[s].best_gemm[dt];
+  return i < rep->n_rows ? &rep->rows[i] : NULL;
+}
+
+static void write_power_cells(FILE *out, const ab_report_row *r) {
+  double gross = NAN, net = NAN;
+  if (!row_perfw(r, &gross, &net)) {
+    const char *why =
+        r->power.measured ? "power measured but no valid figure" : r->power.not_measured;
+    fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
+    esc(out, why);
+    fputs("\">not measured</td>", out);
+    return;
+  }
+  td_num(out, gross, "");
+  td_num(out, net,
+         r->c->flops > 0 ? "no valid idle baseline" : "no net figure for bandwidth kernels");
+  td_power_ref(out, &r->power.ref, true);
+}
+
+static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_report_row *r) {
+  const ab_report_subject *sub = &rep->subjects[s];
+  char ci[96], lo[40], hi[40];
+  fmt(r->rates.gflops_ci95_lo, lo, sizeof lo);
+  fmt(r->rates.gflops_ci95_hi, hi, sizeof hi);
+  snprintf(ci, sizeof ci,
+           "%s"
+           "\xe2\x80\x93"
+           "%s",
+           lo, hi);
+  fputs("<tr><td>", out);
+  esc(out, sub->label);
+  fprintf(out, "</td><td>%s</td>", ab_dtype_name(r->c->desc.dtype));
+  char shape[128];
+  ab_kernel_shape_str(&r->c->desc, shape, sizeof shape);
+  fputs("<td class=\"nowrap\">", out);
+  esc(out, shape);
+  fputs("</td>", out);
+  td_num(out, r->rates.gflops_median, "");
+  fprintf(out, "<td class=\"num\">%s</td>", ci);
+  td_pct(out, r->eff_spec,
+         sub->catalog ? "no spec-sheet peak for this dtype" : "no catalogue entry");
+  td_pct(out, r->eff_measured, sub->measured_peak_source[r->c->desc.dtype]);
+  write_power_cells(out, r);
+  fputs("</tr>\n", out);
+}
+
+static void write_best_gemm(FILE *out, const ab_report *rep) {
+  fputs("<h3>Best GEMM rate per dtype</h3>\n<p class=\"small\">Each subject's fastest ok GEMM "
+        "case per input dtype. Efficiency vs spec-sheet divides by the catalogue's dense "
+        "peak; vs measured peak by the subject's own peak microbenchmark or FMA loop (its "
+        "source shows on hover). Perf/W is over the case's timed window; net subtracts the "
+        "idle baseline. Figures of different power scopes must not be ranked against each "
+        "other.</p>\n<table>\n<thead><tr><th>subject</th><th>dtype</th><th>shape</th>"
+        "<th>GFLOP/s (median)</th><th>95% CI (GFLOP/s)</th><th>% of spec-sheet peak</th>"
+        "<th>% of measured peak</th><th>GFLOP/s per W</th><th>GFLOP/s per W, net of idle</th>"
+        "<th>power figure</th></tr></thead>\n<tbody>\n",
+        out);
+  size_t n = 0;
+  for (size_t s = 0; s < rep->n_subjects; s++)
+    for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
+      const ab_report_row *r = best_gemm(rep, s, (ab_dtype)dt);
+      if (r) {
+        write_best_row(out, rep, s, r);
+        n++;
+      }
+    }
+  if (n == 0)
+    fputs("<tr><td colspan=\"10\" class=\"na\">no ok GEMM case in any run file</td></tr>\n", out);
+  fputs("</tbody></table>\n", out);
+}
+
+/* ---- perf/W bars ------------------------------------------------------------------ */
+
+/* One bar of a perf/W chart: a subject's most efficient ok case of one kernel and dtype,
+ * or (row NULL) a subject that ran the kernel without a power figure. */
+typedef struct perfw_bar {
+  size_t subject;
+  const ab_report_row *row;
+  const ab_report_row *any; /* an ok case, for the not-measured reason */
+  double gross, net;
+} perfw_bar;
+
+static bool perfw_kind(ab_kernel_kind k) {
+  return k != AB_KERNEL_LAUNCH && k != AB_KERNEL_INVALID;
+}
+
+/* Fills one bar per subject that has ok cases of (kind, dt); returns how many. */
+static size_t perfw_collect(const ab_report *rep, ab_kernel_kind kind, ab_dtype dt,
+                            perfw_bar *bars) {
+  size_t n = 0;
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    perfw_bar b = {.subject = s, .gross = NAN, .net = NAN};
+    for (size_t i = 0; i < rep->n_rows; i++) {
+      const ab_report_row *r = &rep->rows[i];
+      double g, nt;
+      if (r->subject != s || !row_ok(r) || r->c->desc.kind != kind || r->c->desc.dtype != dt)
+        continue;
+      if (!b.any)
+        b.any = r;
+      if (row_perfw(r, &g, &nt) && (!b.row || g > b.gross)) {
+        b.row = r;
+        b.gross = g;
+        b.net = nt;
+      }
+    }
+    if (b.any)
+      bars[n++] = b;
+  }
+  return n;
+}
+
+static void perfw_bar_label(FILE *out, const ab_report *rep, const perfw_bar *b, double y) {
+  char lab[128], line2[320], shape[96], ref[160];
+  trunc_text(rep->subjects[b->subject].label, 60, lab, sizeof lab);
+  ab_svg_text(out, 420, y + 14, "end", NULL, lab);
+  if (!b->row)
+    return;
+  ab_kernel_shape_str(&b->row->c->desc, shape, sizeof shape);
+  snprintf(ref, sizeof ref, "%s (%s)", b->row->power.ref.scope, b->row->power.ref.source);
+  snprintf(line2, sizeof line2, "%s \xc2\xb7 scope %s", shape, ref);
+  trunc_text(line2, 72, lab, sizeof lab);
+  ab_svg_text(out, 420, y + 29, "end", "small", lab);
+}
+
+static void perfw_bar_draw(FILE *out, const ab_svg_scale *x, const perfw_bar *b, double y,
+                           const char *unit) {
+  char v[48], t[160];
+  if (!b->row) {
+    /* never a zero-length bar: a missing measurement is not a bad result */
+    ab_svg_text(out, x->p0 + 6, y + 18, "start", "nm", "not measured (reason in the caption)");
+    return;
+  }
+  fmt(b->gross, v, sizeof v);
+  snprintf(t, sizeof t, "%s %s gross", v, unit);
+  ab_svg_rect(out, x->p0, y + 4, ab_svg_pos(x, b->gross) - x->p0, 15, "bar", t);
+  ab_svg_text(out, ab_svg_pos(x, b->gross) + 4, y + 16, "start", NULL, v);
+  if (!isfinite(b->net)) {
+    ab_svg_text(out, x->p0 + 2, y + 31, "start", "small",
+                b->row->c->flops > 0 ? "net of idle: not measured (no valid idle baseline)"
+                                     : "net of idle: no figure for bandwidth kernels");
+    return;
+  }
+  fmt(b->net, v, sizeof v);
+  snprintf(t, sizeof t, "%s %s net of idle", v, unit);
+  ab_svg_rect(out, x->p0, y + 22, fmax(ab_svg_pos(x, b->net) - x->p0, 0), 9, "bar-net", t);
+  snprintf(t, sizeof t, "net %s", v);
+  ab_svg_text(out, fmax(ab_svg_pos(x, b->net), x->p0) + 4, y + 31, "start", "small", t);
+}
+
+static void perfw_chart(FILE *out, const ab_report *rep, const char *title, const char *unit,
+                        const perfw_bar *bars, size_t n) {
+  const double row_h = 40, top = 8;
+  double max = 0;
+  for (size_t i = 0; i < n; i++)
+    if (bars[i].row)
+      max = fmax(max, fmax(bars[i].gross, isfinite(bars[i].net) ? bars[i].net : 0));
+  double step = ab_svg_nice_max(&max, 5);
+  ab_svg_scale x = {.lo = 0, .hi = max, .p0 = 430, .p1 = 900};
+  int h = (int)(top + n * row_h + 40);
+  ab_svg_begin(out, 1000, h, "chart", title);
+  double axis_y = top + n * row_h + 4;
+  ab_svg_axis(out, &x, false, axis_y, top, step);
+  ab_svg_text(out, (x.p0 + x.p1) / 2, axis_y + 32, "middle", NULL, unit);
+  for (size_t i = 0; i < n; i++) {
+    perfw_bar_label(out, rep, &bars[i], top + i * row_h);
+    perfw_bar_draw(out, &x, &bars[i], top + i * row_h, unit);
+  }
+  ab_svg_end(out);
+}
+
+/* Under the chart: the reasons for every "not measured", and whether scopes differ. */
+static void perfw_caption(FILE *out, const ab_report *rep, const char *title, const perfw_bar *bars,
+                          size_t n) {
+  fputs("<figcaption><strong>", out);
+  esc(out, title);
+  fputs("</strong>. Each bar is the subject's most efficient ok case (shape shown); the "
+        "lighter bar is net of the idle baseline.",
+        out);
+  const char *scope = NULL;
+  bool mixed = false;
+  for (size_t i = 0; i < n; i++) {
+    if (!bars[i].row)
+      continue;
+    if (scope && strcmp(scope, bars[i].row->power.ref.scope) != 0)
+      mixed = true;
+    scope = bars[i].row->power.ref.scope;
+  }
+  if (mixed)
+    fputs(" <span class=\"bad\">Power scopes differ between these bars (chip, board, node "
+          "measure different things): do not rank them against each other.</span>",
+          out);
+  for (size_t i = 0; i < n; i++) {
+    if (bars[i].row)
+      continue;
+    fputs("<br>Not measured for ", out);
+    esc(out, rep->subjects[bars[i].subject].label);
+    fputs(": ", out);
+    esc(out, bars[i].any->power.not_measured[0] ? bars[i].any->power.not_measured
+                                                : "no power figure in the run file");
+  }
+  fputs("</figcaption>\n", out);
+}
+
+static bool any_power(const ab_report *rep) {
+  for (size_t i = 0; i < rep->n_rows; i++)
+    if (rep->rows[i].power.measured)
+      return true;
+  return false;
+}
+
+static void write_perfw(FILE *out, const ab_report *rep) {
+  fputs("<h2 id=\"perfw\">Performance per watt</h2>\n", out);
+  if (!any_power(rep)) {
+    fputs("<p class=\"na\">Not measured: no run file has a power figure for any case. The "
+          "reasons are in each case's detail below; a spec-sheet TDP is never used in "
+          "place of a measurement.</p>\n",
+          out);
+    return;
+  }
+  perfw_bar *bars = calloc(rep->n_subjects ? rep->n_subjects : 1, sizeof *bars);
+  if (!bars)
+    return;
+  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++) {
+    for (int dt = 1; dt < AB_DTYPE_COUNT && perfw_kind((ab_kernel_kind)k); dt++) {
+      size_t n = perfw_collect(rep, (ab_kernel_kind)k, (ab_dtype)dt, bars);
+      size_t measured = 0;
+      for (size_t i = 0; i < n; i++)
+        measured += bars[i].row != NULL;
+      if (measured == 0)
+        continue;
+      bool flops = bars[0].any->c->flops > 0;
+      const char *unit = flops ? "GFLOP/s per W" : "GB/s per W";
+      char title[128];
+      snprintf(title, sizeof title, "%s %s: %s", ab_kernel_kind_name((ab_kernel_kind)k),
+               ab_dtype_name((ab_dtype)dt), unit);
+      fputs("<figure>\n", out);
+      perfw_caption(out, rep, title, bars, n);
+      perfw_chart(out, rep, title, unit, bars, n);
+      fputs("</figure>\n", out);
+    }
+  }
+  free(bars);
+}
+
+/* ---- rooflines -------------------------------------------------------------------- */
+
+/* A roofline point: an ok case with FLOPs, at its arithmetic intensity and rate. */
+static bool roof_point(const ab_report_row *r) {
+  return row_ok(r) && r->c->flops > 0 && r->rates.arithmetic_intensity > 0 &&
+         r->rates.gflops_median > 0 && isfinite(r->rates.arithmetic_intensity) &&
+         isfinite(r->rates.gflops_median);
+}
+
+static bool measured(double v) {
+  return isfinite(v) && v > 0;
+}
+
+/* The data ranges of a roofline: points, measured ceilings and the ridge points where
+ * bandwidth meets each peak, widened to whole decades. */
+static bool roof_ranges(const ab_report *rep, size_t s, ab_svg_scale *x, ab_svg_scale *y,
+                        bool *dtypes) {
+  const ab_report_subject *sub = &rep->subjects[s];
+  double xl = INFINITY, xh = 0, yl = INFINITY, yh = 0;
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    const ab_report_row *r = &rep->rows[i];
+    if (r->subject != s || !roof_point(r))
+      continue;
+    xl = fmin(xl, r->rates.arithmetic_intensity);
+    xh = fmax(xh, r->rates.arithmetic_intensity);
+    yl = fmin(yl, r->rates.gflops_median);
+    yh = fmax(yh, r->rates.gflops_median);
+    dtypes[r->c->desc.dtype < AB_DTYPE_COUNT ? r->c->desc.dtype : 0] = true;
+  }
+  if (xh == 0)
+    return false;
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
+    double p = sub->measured_peak_gflops[dt];
+    if (!measured(p))
+      continue;
+    yl = fmin(yl, p);
+    yh = fmax(yh, p);
+    if (measured(sub->measured_membw_gbs)) {
+      xl = fmin(xl, p / sub->measured_membw_gbs);
+      xh = fmax(xh, p / sub->measured_membw_gbs);
+    }
+  }
+  ab_svg_decades(&xl, &xh);
+  ab_svg_decades(&yl, &yh);
+  x->lo = xl;
+  x->hi = xh;
+  y->lo = yl;
+  y->hi = yh;
+  return true;
+}
+
+static const char *dtype_class(ab_dtype dt) {
+  static const char *cls[AB_DTYPE_COUNT] = {"",        "dt-f64",  "dt-f32",  "dt-f16",
+                                            "dt-bf16", "dt-int8", "dt-int32"};
+  return dt < AB_DTYPE_COUNT ? cls[dt] : "";
+}
+
+static ab_svg_shape dtype_shape(ab_dtype dt) {
+  return (ab_svg_shape)(dt % AB_SVG_SHAPE_COUNT);
+}
+
+/* The memory-bandwidth roof (GFLOP/s = GB/s x FLOP/byte), clipped to the plot and ending
+ * where it meets the highest measured compute roof. */
+static void roof_bandwidth(FILE *out, const ab_report_subject *sub, const ab_svg_scale *x,
+                           const ab_svg_scale *y, double top_peak) {
+  double bw = sub->measured_membw_gbs;
+  double xa = fmax(x->lo, y->lo / bw);
+  double xb = fmin(x->hi, (measured(top_peak) ? top_peak : y->hi) / bw);
+  if (!(xa < xb))
+    return;
+  double x0 = ab_svg_pos(x, xa), y0 = ab_svg_pos(y, bw * xa);
+  double x1 = ab_svg_pos(x, xb), y1 = ab_svg_pos(y, bw * xb);
+  ab_svg_line(out, x0, y0, x1, y1, "roof bw");
+  char v[40], t[96];
+  fmt(bw, v, sizeof v);
+  snprintf(t, sizeof t, "memory %s GB/s", v);
+  /* along the line, just above its middle */
+  ab_svg_text_rotated(out, (x0 + x1) / 2, (y0 + y1) / 2 - 6, atan2(y1 - y0, x1 - x0) * DEG_PER_RAD,
+                      "middle", "small", t);
+}
+
+static void roof_peaks(FILE *out, const ab_report_subject *sub, const ab_svg_scale *x,
+                       const ab_svg_scale *y) {
+  double bw = sub->measured_membw_gbs;
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
+    double p = sub->measured_peak_gflops[dt];
+    if (!measured(p))
+      continue;
+    double xa = measured(bw) ? fmax(x->lo, p / bw) : x->lo;
+    char cls[48], v[40], t[96];
+    snprintf(cls, sizeof cls, "roof peak %s", dtype_class((ab_dtype)dt));
+    ab_svg_line(out, ab_svg_pos(x, xa), ab_svg_pos(y, p), x->p1, ab_svg_pos(y, p), cls);
+    fmt(p, v, sizeof v);
+    snprintf(t, sizeof t, "%s peak %s", ab_dtype_name((ab_dtype)dt), v);
+    /* at the roof's left end: GEMM points crowd the right-hand side */
+    ab_svg_text(out, ab_svg_pos(x, xa) + 4, ab_svg_pos(y, p) - 5, "start", "small", t);
+  }
+}
+
+/* In the chart's legend, a line for each ceiling that was not measured, instead of a
+ * drawn roof; returns the next free line. */
+static double roof_missing(FILE *out, const ab_report_subject *sub, double lx, double ly,
+                           const bool *dtypes) {
+  bool any = !measured(sub->measured_membw_gbs);
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
+    any = any || (dtypes[dt] && !measured(sub->measured_peak_gflops[dt]));
+  if (!any)
+    return ly;
+  ab_svg_text(out, lx, ly, "start", "title", "not measured");
+  if (!measured(sub->measured_membw_gbs))
+    ab_svg_text(out, lx, ly += 16, "start", "nm", "memory bandwidth ceiling");
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
+    if (!dtypes[dt] || measured(sub->measured_peak_gflops[dt]))
+      continue;
+    char t[64];
+    snprintf(t, sizeof t, "%s compute ceiling", ab_dtype_name((ab_dtype)dt));
+    ab_svg_text(out, lx, ly += 16, "start", "nm", t);
+  }
+  return ly + 26;
+}
+
+static void roof_points(FILE *out, const ab_report *rep, size_t s, const ab_svg_scale *x,
+                        const ab_svg_scale *y) {
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    const ab_report_row *r = &rep->rows[i];
+    if (r->subject != s || !roof_point(r))
+      continue;
+    char key[KEY_LEN], g[40], ai[40], t[KEY_LEN + 256], cls[32];
+    row_key(r, key);
+    fmt(r->rates.gflops_median, g, sizeof g);
+    fmt(r->rates.arithmetic_intensity, ai, sizeof ai);
+    snprintf(t, sizeof t, "%s: %s GFLOP/s at %s FLOP/byte (%s)", key, g, ai, r->c->implementation);
+    snprintf(cls, sizeof cls, "pt %s", dtype_class(r->c->desc.dtype));
+    ab_svg_marker(out, dtype_shape(r->c->desc.dtype), ab_svg_pos(x, r->rates.arithmetic_intensity),
+                  ab_svg_pos(y, r->rates.gflops_median), 4.5, cls, t);
+  }
+}
+
+/* Legend: the ceilings drawn, then a marker per dtype; returns the next free line. */
+static double roof_legend(FILE *out, const ab_report_subject *sub, double lx, double ly,
+                          const bool *dtypes) {
+  bool peaks = false;
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
+    peaks = peaks || measured(sub->measured_peak_gflops[dt]);
+  if (measured(sub->measured_membw_gbs) || peaks)
+    ab_svg_text(out, lx, ly, "start", "title", "ceilings (measured)");
+  if (measured(sub->measured_membw_gbs)) {
+    ly += 16;
+    ab_svg_line(out, lx, ly - 4, lx + 22, ly - 4, "roof bw");
+    ab_svg_text(out, lx + 28, ly, "start", NULL, "memory bandwidth");
+  }
+  if (peaks) {
+    ly += 16;
+    ab_svg_line(out, lx, ly - 4, lx + 22, ly - 4, "roof peak dt-f32");
+    ab_svg_text(out, lx + 28, ly, "start", NULL, "peak compute");
+  }
+  if (measured(sub->measured_membw_gbs) || peaks)
+    ly += 26;
+  ab_svg_text(out, lx, ly, "start", "title", "cases (ok)");
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
+    if (!dtypes[dt])
+      continue;
+    char cls[32];
+    ly += 17;
+    snprintf(cls, sizeof cls, "pt %s", dtype_class((ab_dtype)dt));
+    ab_svg_marker(out, dtype_shape((ab_dtype)dt), lx + 11, ly - 4, 4.5, cls, NULL);
+    ab_svg_text(out, lx + 28, ly, "start", NULL, ab_dtype_name((ab_dtype)dt));
+  }
+  return ly + 26;
+}
+
+/* One ceiling in the caption: its value and where it came from, or "not measured" and the
+ * model's reason when it gives one. */
+static void roof_caption_ceiling(FILE *out, const char *sep, const char *what, double v,
+                                 const char *unit, const char *source) {
+  char b[40];
+  fprintf(out, "%s%s ", sep, what);
+  if (fmt(v, b, sizeof b) && v > 0)
+    fprintf(out, "%s %s", b, unit);
+  else
+    fputs("not measured", out);
+  if (source[0]) {
+    fputs(" (", out);
+    esc(out, source);
+    fputs(")", out);
+  }
+}
+
+static void roof_caption(FILE *out, const ab_report_subject *sub, const bool *dtypes) {
+  fputs("<figcaption><strong>", out);
+  esc(out, sub->label);
+  fputs("</strong>: roofline, log-log; hover a point for its case. Ceilings", out);
+  roof_caption_ceiling(out, ": ", "memory bandwidth", sub->measured_membw_gbs, "GB/s",
+                       sub->measured_membw_source);
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
+    char what[32];
+    if (!measured(sub->measured_peak_gflops[dt]) && !dtypes[dt])
+      continue;
+    snprintf(what, sizeof what, "%s peak", ab_dtype_name((ab_dtype)dt));
+    roof_caption_ceiling(out, "; ", what, sub->measured_peak_gflops[dt], "GFLOP/s",
+                         sub->measured_peak_source[dt]);
+  }
+  fputs(".</figcaption>\n", out);
+}
+
+static void roofline(FILE *out, const ab_report *rep, size_t s) {
+  const ab_report_subject *sub = &rep->subjects[s];
+  bool dtypes[AB_DTYPE_COUNT] = {false};
+  ab_svg_scale x = {.p0 = 62, .p1 = 470, .log = true};
+  ab_svg_scale y = {.p0 = 370, .p1 = 20, .log = true};
+  if (!roof_ranges(rep, s, &x, &y, dtypes)) {
+    fputs("<p class=\"na\">", out);
+    esc(out, sub->label);
+    fputs(": no ok case with FLOPs, so no roofline.</p>\n", out);
+    return;
+  }
+  char title[300];
+  snprintf(title, sizeof title, "Roofline of %s", sub->label);
+  fputs("<figure class=\"rf\">\n", out);
+  ab_svg_begin(out, 660, 420, "chart", title);
+  ab_svg_axis(out, &x, false, y.p0, y.p1, 0);
+  ab_svg_axis(out, &y, true, x.p0, x.p1, 0);
+  ab_svg_text(out, (x.p0 + x.p1) / 2, 412, "middle", NULL,
+              "arithmetic intensity (FLOP/byte, log scale)");
+  ab_svg_text_rotated(out, 14, (y.p0 + y.p1) / 2, -90, "middle", NULL, "GFLOP/s (log scale)");
+  double top_peak = NAN;
+  for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
+    if (measured(sub->measured_peak_gflops[dt]))
+      top_peak = isfinite(top_peak) ? fmax(top_peak, sub->measured_peak_gflops[dt])
+                                    : sub->measured_peak_gflops[dt];
+  if (measured(sub->measured_membw_gbs))
+    roof_bandwidth(out, sub, &x, &y, top_peak);
+  roof_peaks(out, sub, &x, &y);
+  roof_points(out, rep, s, &x, &y);
+  roof_missing(out, sub, 490, roof_legend(out, sub, 490, 30, dtypes), dtypes);
+  ab_svg_end(out);
+  roof_caption(out, sub, dtypes);
+  fputs("</figure>\n", out);
+}
+
+static void write_rooflines(FILE *out, const ab_report *rep) {
+  fputs("<h2 id=\"roofline\">Rooflines</h2>\n<p class=\"small\">Points are ok cases at their "
+        "arithmetic intensity (FLOPs per byte of minimum memory traffic) and median rate. "
+        "Ceilings are measured on the same device in the same run (the peak and memory "
+        "bandwidth microbenchmarks, or for a CPU the FMA loop), not taken from a spec "
+        "sheet.</p>\n",
+        out);
+  fputs("<div class=\"charts\">\n", out);
+  for (size_t s = 0; s < rep->n_subjects; s++)
+    roofline(out, rep, s);
+  fputs("</div>\n", out);
+}
+
+/* ---- power timelines ---------------------------------------------------------------- */
+
+/* The timeline's arrays as doubles (owned by the caller); false when malformed. */
+static bool timeline_arrays(const json_t *tl, double **t, double **w, size_t *n) {
+  const json_t *jt = json_object_get(tl, "t_s"), *jw = json_object_get(tl, "w");
+  *n = json_array_size(jt);
+  if (*n < 2 || json_array_size(jw) != *n)
+    return false;
+  *t = malloc(*n * sizeof **t);
+  *w = malloc(*n * sizeof **w);
+  if (!*t || !*w)
+    return false;
+  for (size_t i = 0; i < *n; i++) {
+    const json_t *a = json_array_get(jt, i), *b = json_array_get(jw, i);
+    (*t)[i] = json_is_number(a) ? json_number_value(a) : NAN;
+    (*w)[i] = json_is_number(b) ? json_number_value(b) : NAN;
+  }
+  return true;
+}
+
+static void range_of(const double *v, size_t n, double *lo, double *hi) {
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(v[i])) {
+      *lo = fmin(*lo, v[i]);
+      *hi = fmax(*hi, v[i]);
+    }
+}
+
+static void timeline_svg(FILE *out, const ab_report_row *r, const char *key, const double *t,
+                         const double *w, size_t n) {
+  double tlo, thi, wlo, whi;
+  range_of(t, n, &tlo, &thi);
+  range_of(w, n, &wlo, &whi);
+  if (isfinite(r->power.idle_w))
+    whi = fmax(whi, r->power.idle_w);
+  double tmax = thi, wmax = whi;
+  double tstep = ab_svg_nice_max(&tmax, 5), wstep = ab_svg_nice_max(&wmax, 4);
+  ab_svg_scale x = {.lo = fmin(0, tlo), .hi = tmax, .p0 = 52, .p1 = 430};
+  ab_svg_scale y = {.lo = 0, .hi = wmax, .p0 = 150, .p1 = 10};
+  char title[KEY_LEN + 40];
+  snprintf(title, sizeof title, "Power timeline of %s", key);
+  ab_svg_begin(out, 440, 190, "chart", title);
+  ab_svg_axis(out, &x, false, y.p0, y.p1, tstep);
+  ab_svg_axis(out, &y, true, x.p0, x.p1, wstep);
+  ab_svg_text(out, (x.p0 + x.p1) / 2, 184, "middle", NULL, "time in the timed window (s)");
+  ab_svg_text_rotated(out, 12, (y.p0 + y.p1) / 2, -90, "middle", NULL, "power (W)");
+  if (isfinite(r->power.idle_w)) {
+    ab_svg_line(out, x.p0, ab_svg_pos(&y, r->power.idle_w), x.p1, ab_svg_pos(&y, r->power.idle_w),
+                "idle");
+    ab_svg_text(out, x.p1 - 2, ab_svg_pos(&y, r->power.idle_w) - 4, "end", "small", "idle");
+  }
+  ab_svg_polyline(out, &x, &y, t, w, n, "tl");
+  ab_svg_end(out);
+}
+
+static void timeline_caption(FILE *out, const ab_report_row *r, const char *key) {
+  char avg[40], peak[40];
+  fmt(r->power.avg_w, avg, sizeof avg);
+  fmt(r->power.peak_w, peak, sizeof peak);
+  fputs("<figcaption class=\"small\">", out);
+  esc(out, key);
+  fputs("<br>source ", out);
+  esc(out, r->power.ref.source);
+  fputs(", scope ", out);
+  esc(out, r->power.ref.scope);
+  if (r->power.ref.covers[0]) {
+    fputs(", covers ", out);
+    esc(out, r->power.ref.covers);
+  }
+  fprintf(out, "; average %s W, peak %s W</figcaption>\n", avg, peak);
+}
+
+static void timeline(FILE *out, const ab_report_row *r) {
+  char key[KEY_LEN];
+  double *t = NULL, *w = NULL;
+  size_t n = 0;
+  row_key(r, key);
+  fputs("<figure class=\"tlf\">\n", out);
+  if (timeline_arrays(r->power.timeline, &t, &w, &n))
+    timeline_svg(out, r, key, t, w, n);
+  else
+    fputs("<p class=\"na\">timeline has fewer than 2 points or is malformed</p>\n", out);
+  timeline_caption(out, r, key);
+  fputs("</figure>\n", out);
+  free(t);
+  free(w);
+}
+
+static void write_timelines(FILE *out, const ab_report *rep) {
+  fputs("<h2 id=\"timelines\">Power timelines</h2>\n", out);
+  size_t drawn_total = 0;
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    size_t have = 0, drawn = 0;
+    for (size_t i = 0; i < rep->n_rows; i++) {
+      const ab_report_row *r = &rep->rows[i];
+      if (r->subject != s || !r->power.measured || !r->power.timeline)
+        continue;
+      if (have++ == 0) {
+        fputs("<h3>", out);
+        esc(out, rep->subjects[s].label);
+        fputs("</h3>\n<div class=\"charts\">\n", out);
+      }
+      if (drawn < TIMELINES_PER_SUBJECT) {
+        timeline(out, r);
+        drawn++;
+      }
+    }
+    if (have)
+      fputs("</div>\n", out);
+    if (have > drawn)
+      fprintf(out,
+              "<p class=\"small\">%zu more case%s of this subject with a timeline not drawn "
+              "(the first %d are shown; all are in the run file).</p>\n",
+              have - drawn, have - drawn == 1 ? "" : "s", TIMELINES_PER_SUBJECT);
+    drawn_total += drawn;
+  }
+  if (drawn_total == 0)
+    fputs("<p class=\"na\">No case has a power timeline: power was not measured.</p>\n", out);
+}
+
+/* ---- coverage matrix ---------------------------------------------------------------- */
+
+/* Kernel keys in first-seen order, and each row's index into them. */
+typedef struct key_table {
+  char (*keys)[KEY_LEN];
+  size_t n;
+  size_t *of_row;
+} key_table;
+
+static bool key_table_build(const ab_report *rep, key_table *kt) {
+  kt->n = 0;
+  kt->keys = calloc(rep->n_rows ? rep->n_rows : 1, sizeof *kt->keys);
+  kt->of_row = calloc(rep->n_rows ? rep->n_rows : 1, sizeof *kt->of_row);
+  if (!kt->keys || !kt->of_row)
+    return false;
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    char key[KEY_LEN];
+    row_key(&rep->rows[i], key);
+    size_t k = 0;
+    while (k < kt->n && strcmp(kt->keys[k], key) != 0)
+      k++;
+    if (k == kt->n)
+      memcpy(kt->keys[kt->n++], key, KEY_LEN);
+    kt->of_row[i] = k;
+  }
+  return true;
+}
+
+static void key_table_free(key_table *kt) {
+  free(kt->keys);
+  free(kt->of_row);
+}
+
+/* One cell: the status of each case of this key on this subject (usually one). */
+static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, size_t k,
+                          size_t s) {
+  const ab_report_row *first = NULL;
+  size_t more = 0;
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    if (rep->rows[i].subject != s || kt->of_row[i] != k)
+      continue;
+    if (first)
+      more++;
+    else
+      first = &rep->rows[i];
+  }
+  if (!first) {
+    fputs("<td class=\"st-none\">" DASH " not planned</td>", out);
+    return;
+  }
+  const char *name = status_name(first->c->status);
+  fprintf(out, "<td class=\"st-%s\" title=\"", name);
+  esc(out, first->c->reason);
+  fprintf(out, "\">%s", name);
+  if (more)
+    fprintf(out, " (+%zu more)", more);
+  fputs("</td>", out);
+}
+
+static void write_coverage(FILE *out, const ab_report *rep) {
+  key_table kt;
+  fputs("<h2 id=\"coverage\">Coverage</h2>\n<p class=\"small\">Status of every planned case "
+        "(kernel, dtypes, shape) on every subject; hover a cell for the reason. "
+        "<em>not planned</em>: the run file has no such case for that subject.</p>\n",
+        out);
+  if (!key_table_build(rep, &kt)) {
+    key_table_free(&kt);
+    return;
+  }
+  fputs("<table>\n<thead><tr><th>kernel</th>", out);
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    fputs("<th>", out);
+    esc(out, rep->subjects[s].label);
+    fputs("</th>", out);
+  }
+  fputs("</tr></thead>\n<tbody>\n", out);
+  for (size_t k = 0; k < kt.n; k++) {
+    fputs("<tr><td class=\"mono\">", out);
+    esc(out, kt.keys[k]);
+    fputs("</td>", out);
+    for (size_t s = 0; s < rep->n_subjects; s++)
+      coverage_cell(out, rep, &kt, k, s);
+    fputs("</tr>\n", out);
+  }
+  fputs("</tbody></table>\n", out);
+  key_table_free(&kt);
+}
+
+/* ---- system information (open JSON objects, walked generically) --------------------- */
+
+static bool json_is_scalar(const json_t *v) {
+  return !json_is_object(v) && !json_is_array(v);
+}
+
+/* Units are in run-file member names: a *_bytes integer also gets its size in GiB. */
+static bool key_is_bytes(const char *key) {
+  size_t n = key ? strlen(key) : 0;
+  return n >= 6 && strcmp(key + n - 6, "_bytes") == 0;
+}
+
+static void json_scalar(FILE *out, const char *key, const json_t *v) {
+  char b[64];
+  switch (json_typeof(v)) {
+  case JSON_STRING: esc(out, json_string_value(v)); break;
+  case JSON_INTEGER:
+    fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    if (key_is_bytes(key) && json_integer_value(v) >= 1048576) {
+      fmt((double)json_integer_value(v) / 1073741824.0, b, sizeof b);
+      fprintf(out, " (%s GiB)", b);
+    }
+    break;
+  case JSON_REAL:
+    snprintf(b, sizeof b, "%.6g", json_real_value(v));
+    fputs(b, out);
+    break;
+  case JSON_TRUE: fputs("true", out); break;
+  case JSON_FALSE: fputs("false", out); break;
+  default: fputs("<span class=\"na\">unknown (null in the run file)</span>", out);
+  }
+}
+
+static void json_html(FILE *out, const char *key, const json_t *v, int depth);
+
+static void json_array_html(FILE *out, const char *key, const json_t *v, int depth) {
+  size_t i;
+  const json_t *e;
+  bool scalars = true;
+  json_array_foreach(v, i, e) scalars = scalars && json_is_scalar(e);
+  if (json_array_size(v) == 0) {
+    fputs("<span class=\"na\">(empty)</span>", out);
+    return;
+  }
+  if (scalars) { /* flags, SIMD lists: a comma-separated line wraps better than a list */
+    json_array_foreach(v, i, e) {
+      if (i)
+        fputs(", ", out);
+      json_scalar(out, key, e);
+    }
+    return;
+  }
+  fputs("<ol>", out);
+  json_array_foreach(v, i, e) {
+    fputs("<li>", out);
+    json_html(out, key, e, depth + 1);
+    fputs("</li>", out);
+  }
+  fputs("</ol>", out);
+}
+
+static void json_html(FILE *out, const char *key, const json_t *v, int depth) {
+  if (depth > 8) { /* open objects are small; a deeper one is not worth a nested table */
+    fputs("<span class=\"na\">(nested too deep; see the run file)</span>", out);
+    return;
+  }
+  if (json_is_array(v)) {
+    json_array_html(out, key, v, depth);
+    return;
+  }
+  if (!json_is_object(v)) {
+    json_scalar(out, key, v);
+    return;
+  }
+  const char *k;
+  const json_t *e;
+  fputs("<table class=\"kv\">", out);
+  json_object_foreach((json_t *)v, k, e) {
+    fputs("<tr><th>", out);
+    esc(out, k);
+    fputs("</th><td>", out);
+    json_html(out, k, e, depth + 1);
+    fputs("</td></tr>", out);
+  }
+  fputs("</table>", out);
+}
+
+static void write_devices(FILE *out, const ab_run *run) {
+  fputs("<table>\n<thead><tr><th>device</th><th>name</th><th>type</th><th>vendor</th>"
+        "<th>driver</th><th>runtime</th><th>memory (GiB)</th><th>compute units</th>"
+        "<th>max clock (MHz, reported)</th></tr></thead>\n<tbody>\n",
+        out);
+  static const char *types[] = {"other", "cpu", "gpu", "npu"};
+  for (size_t d = 0; d < run->n_devices; d++) {
+    const ab_device_record *dev = &run->devices[d];
+    const ab_device_info *i = &dev->info;
+    fputs("<tr><td>", out);
+    esc(out, dev->backend);
+    fprintf(out, ":%u</td>", dev->index);
+    td_text(out, i->name);
+    fprintf(out, "<td>%s</td>", (unsigned)i->type < 4 ? types[i->type] : "other");
+    td_text(out, i->vendor);
+    td_text(out, i->driver_version);
+    td_text(out, i->runtime_version);
+    /* the device ABI keeps unknown numbers at 0: shown as unknown, never as zero */
+    td_num(out, i->memory_bytes ? (double)i->memory_bytes / 1073741824.0 : NAN, "not reported");
+    td_count(out, i->compute_units);
+    td_count(out, i->max_clock_mhz);
+    fputs("</tr>\n", out);
+  }
+  fputs("</tbody></table>\n", out);
+}
+
+static void write_backends(FILE *out, const ab_run *run) {
+  fputs("<table>\n<thead><tr><th>backend</th><th>enabled</th><th>why not</th>"
+        "<th>description</th></tr></thead>\n<tbody>\n",
+        out);
+  for (size_t b = 0; b < run->n_backends; b++) {
+    const ab_backend_record *be = &run->backends[b];
+    fputs("<tr>", out);
+    td_text(out, be->name);
+    fprintf(out, "<td>%s</td>", be->enabled ? "yes" : "<strong>no</strong>");
+    td_text(out, be->enabled ? "" : be->disabled_reason);
+    td_text(out, be->description);
+    fputs("</tr>\n", out);
+  }
+  fputs("</tbody></table>\n", out);
+}
+
+static void write_system(FILE *out, const ab_report *rep) {
+  fputs("<h2 id=\"system\">System information</h2>\n", out);
+  for (size_t i = 0; i < rep->n_inputs; i++) {
+    const ab_report_input *in = &rep->inputs[i];
+    fprintf(out, "<h3>Run %zu: <span class=\"mono\">", i + 1);
+    esc(out, in->path);
+    fputs("</span></h3>\n<p class=\"small\">Command: <span class=\"mono\">", out);
+    esc(out, in->run.command_line);
+    fputs("</span></p>\n", out);
+    write_devices(out, &in->run);
+    write_backends(out, &in->run);
+    fputs("<details open><summary>Host (system object of the run file)</summary>\n", out);
+    json_html(out, NULL, in->run.system, 0);
+    fputs("\n</details>\n", out);
+    if (in->run.power) {
+      fputs("<details><summary>Power sources of the run</summary>\n", out);
+      json_html(out, NULL, in->run.power, 0);
+      fputs("\n</details>\n", out);
+    }
+  }
+}
+
+/* ---- per-case detail ---------------------------------------------------------------- */
+
+/* "51000 GFLOP/s" over its 95% CI, in one cell: the table is wide enough already. */
+static void detail_rate_cell(FILE *out, const ab_report_row *r) {
+  double med = NAN, lo = NAN, hi = NAN;
+  const char *unit = ab_report_rate(r, &med, &lo, &hi);
+  char m[40], a[40], b[40];
+  if (!row_ok(r) || !fmt(med, m, sizeof m)) {
+    td_num(out, NAN, row_ok(r) ? "no rate: zero work or time" : "no rate unless status is ok");
+    return;
+  }
+  fprintf(out, "<td class=\"num\">%s %s", m, unit ? unit : "");
+  if (fmt(lo, a, sizeof a) && fmt(hi, b, sizeof b))
+    fprintf(out, "<br><span class=\"small\">%s\xe2\x80\x93%s</span>", a, b);
+  fputs("</td>", out);
+}
+
+/* p5 / median / p95 of one call, in milliseconds. */
+static void detail_time_cell(FILE *out, const ab_report_row *r) {
+  char a[40], b[40], c[40];
+  if (!isfinite(r->t_median)) {
+    td_num(out, NAN, "not timed");
+    return;
+  }
+  fmt(r->t_p5 * 1e3, a, sizeof a);
+  fmt(r->t_median * 1e3, b, sizeof b);
+  fmt(r->t_p95 * 1e3, c, sizeof c);
+  fprintf(out, "<td class=\"num\">%s / <strong>%s</strong> / %s</td>", a, b, c);
+}
+
+static void detail_power_cells(FILE *out, const ab_report_row *r) {
+  double gross = NAN, net = NAN;
+  if (!r->power.measured) {
+    fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
+    esc(out, r->power.not_measured);
+    fputs("\">not measured</td>", out);
+    return;
+  }
+  row_perfw(r, &gross, &net);
+  td_num(out, r->power.avg_w, "no valid power window");
+  td_num(out, gross, "no per-W figure for this case");
+  td_power_ref(out, &r->power.ref, false);
+}
+
+static void detail_row(FILE *out, const ab_report_row *r) {
+  char key[KEY_LEN];
+  const char *name = status_name(r->c->status);
+  row_key(r, key);
+  fputs("<tr><td class=\"mono key\">", out);
+  esc(out, key);
+  fprintf(out, "</td><td class=\"st-%s\">%s%s</td>", name, name,
+          r->clock_fell ? "<br><strong>clock fell during the case</strong>" : "");
+  td_text(out, r->c->reason);
+  detail_rate_cell(out, r);
+  detail_time_cell(out, r);
+  td_pct(out, r->eff_spec, "no spec-sheet peak");
+  td_pct(out, r->eff_measured, "no measured ceiling");
+  detail_power_cells(out, r);
+  td_text(out, r->c->implementation);
+  if (r->c->validation.checked)
+    fprintf(out, "<td class=\"num\">%" PRIu64 " / %" PRIu64 "</td>", r->c->validation.mismatches,
+            r->c->validation.elements_checked);
+  else
+    fputs("<td class=\"na\">not checked</td>", out);
+  fputs("</tr>\n", out);
+}
+
+static void write_details(FILE *out, const ab_report *rep) {
+  fputs("<h2 id=\"cases\">Cases</h2>\n", out);
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    size_t n = 0;
+    for (size_t i = 0; i < rep->n_rows; i++)
+      n += rep->rows[i].subject == s;
+    fputs("<details><summary>", out);
+    esc(out, rep->subjects[s].label);
+    fprintf(out, " " DASH " %zu case%s</summary>\n", n, n == 1 ? "" : "s");
+    fputs("<table>\n<thead><tr><th>kernel</th><th>status</th><th>reason</th>"
+          "<th>rate: median<br>(95% CI)</th><th>time per call (ms):<br>p5 / median / p95</th>"
+          "<th>% of spec-sheet peak</th>"
+          "<th>% of measured peak</th><th>avg power (W)</th><th>per W (rate unit / W)</th>"
+          "<th>power (scope, source)</th><th>implementation</th>"
+          "<th>mismatches / checked</th></tr></thead>\n<tbody>\n",
+          out);
+    for (size_t i = 0; i < rep->n_rows; i++)
+      if (rep->rows[i].subject == s)
+        detail_row(out, &rep->rows[i]);
+    fputs("</tbody></table>\n</details>\n", out);
+  }
+}
+
+/* ---- the document ------------------------------------------------------------------- */
+
+static void write_nav(FILE *out) {
+  fputs("<p class=\"small\">Sections: <a href=\"#summary\">summary</a> \xc2\xb7 "
+        "<a href=\"#perfw\">performance per watt</a> \xc2\xb7 <a href=\"#roofline\">rooflines</a>"
+        " \xc2\xb7 <a href=\"#timelines\">power timelines</a> \xc2\xb7 "
+        "<a href=\"#coverage\">coverage</a> \xc2\xb7 <a href=\"#system\">system</a> \xc2\xb7 "
+        "<a href=\"#cases\">cases</a></p>\n",
+        out);
+}
+
+ab_status ab_report_write_html(const ab_report *rep, FILE *out) {
+  write_head(out, rep);
+  write_intro(out, rep);
+  write_nav(out);
+  write_warnings(out, rep);
+  fputs("<h2 id=\"summary\">Summary</h2>\n", out);
+  write_runs(out, rep);
+  write_subjects(out, rep);
+  write_best_gemm(out, rep);
+  write_perfw(out, rep);
+  write_rooflines(out, rep);
+  write_timelines(out, rep);
+  write_coverage(out, rep);
+  write_system(out, rep);
+  write_details(out, rep);
+  fputs("</body>\n</html>\n", out);
+  return ferror(out) ? AB_E_IO : AB_OK;
+}

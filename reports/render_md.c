@@ -1,0 +1,242 @@
+/* accelbench — the Markdown report (report.md): the committee summary, best GEMM per dtype,
+ * cost of ownership, then every case per device. Rendered from the report model only;
+ * every string from a run file is escaped (escape.h). */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "escape.h"
+#include "kernel.h" /* bench/kernel.h: shape text */
+#include "report.h"
+#include "suite.h" /* bench/suite.h: dtype names */
+
+#define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
+#define PCT(v) ab_report_fmt_pct((v), (char[32]){0}, 32)
+
+static void cell(FILE *out, const char *s) {
+  fputs(" ", out);
+  ab_write_md_cell(out, s && s[0] ? s : "\xe2\x80\x94");
+  fputs(" |", out);
+}
+
+static void header(FILE *out, const char *const *cols, size_t n) {
+  fputs("|", out);
+  for (size_t i = 0; i < n; i++)
+    fprintf(out, " %s |", cols[i]);
+  fputs("\n|", out);
+  for (size_t i = 0; i < n; i++)
+    fputs(" --- |", out);
+  fputs("\n", out);
+}
+
+#define HEADER(out, ...)                                                                           \
+  do {                                                                                             \
+    static const char *const cols_[] = {__VA_ARGS__};                                              \
+    header((out), cols_, sizeof cols_ / sizeof cols_[0]);                                          \
+  } while (0)
+
+static void write_inputs(const ab_report *rep, FILE *out) {
+  fputs("## Run files\n\n", out);
+  HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases");
+  for (size_t i = 0; i < rep->n_inputs; i++) {
+    const ab_report_input *in = &rep->inputs[i];
+    char host[128] = "";
+    const char *h = json_string_value(json_object_get(in->run.system, "hostname"));
+    snprintf(host, sizeof host, "%s", h ? h : "");
+    fprintf(out, "| %zu |", i + 1);
+    cell(out, in->path);
+    cell(out, host);
+    cell(out, in->run.started_utc);
+    cell(out, in->run.harness_version);
+    cell(out, in->run.suite_name);
+    cell(out, in->run.complete ? "yes" : "NO (cut short)");
+    fprintf(out, " %zu |\n", in->run.n_cases);
+  }
+  fputs("\n", out);
+}
+
+static void write_warnings(const ab_report *rep, FILE *out) {
+  if (!rep->n_warnings)
+    return;
+  fputs("## Warnings\n\n", out);
+  for (size_t i = 0; i < rep->n_warnings; i++) {
+    fputs("- ", out);
+    ab_write_md_cell(out, rep->warnings[i]);
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
+static void status_counts(const ab_report_subject *s, FILE *out) {
+  fprintf(out, " %zu / %zu / %zu / %zu / %zu / %zu |", s->n_status[AB_CASE_OK],
+          s->n_status[AB_CASE_UNSUPPORTED], s->n_status[AB_CASE_FAILED],
+          s->n_status[AB_CASE_WRONG_RESULT], s->n_status[AB_CASE_CRASHED],
+          s->n_status[AB_CASE_TIMEOUT]);
+}
+
+static void write_devices(const ab_report *rep, FILE *out) {
+  fputs("## Devices\n\n", out);
+  HEADER(out, "device", "catalogue entry", "vendor", "country", "procurement list (declared)",
+         "TDP, spec-sheet (W)", "idle (W)",
+         "ok / unsupported / failed / wrong / crashed / timeout");
+  for (size_t i = 0; i < rep->n_subjects; i++) {
+    const ab_report_subject *s = &rep->subjects[i];
+    const ab_catalog_entry *e = s->catalog;
+    fputs("|", out);
+    cell(out, s->label);
+    cell(out, e ? e->id : "none");
+    cell(out, e ? e->vendor : (s->device ? s->device->info.vendor : ""));
+    cell(out, e ? e->country : "");
+    cell(out, e ? e->procurement_list : "");
+    cell(out, NUM(e ? e->tdp_w : NAN));
+    fprintf(out, " %s%s%s |", NUM(s->idle_w), isfinite(s->idle_w) ? " " : "",
+            isfinite(s->idle_w) ? s->idle_ref.scope : "");
+    status_counts(s, out);
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
+/* Perf/W and energy per operation in the unit of the kernel's work: FLOPs, or bytes for
+ * bandwidth kernels. */
+static void power_cells(const ab_report_row *r, FILE *out) {
+  const ab_report_power *p = &r->power;
+  if (!p->measured) {
+    fputs(" not measured | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 |", out);
+    return;
+  }
+  bool flops = r->c->flops > 0;
+  fprintf(out, " %s | %s |", NUM(p->avg_w), p->ref.scope);
+  fprintf(out, " %s %s |", NUM(flops ? p->gflops_per_w : p->gbytes_per_s_per_w),
+          flops ? "GFLOP/s/W" : "GB/s/W");
+  fprintf(out, " %s |", NUM(flops ? p->net_gflops_per_w : NAN));
+  fprintf(out, " %s %s |", NUM(flops ? p->pj_per_flop : p->pj_per_byte),
+          flops ? "pJ/FLOP" : "pJ/B");
+}
+
+static void rate_cells(const ab_report_row *r, FILE *out) {
+  double m, lo, hi;
+  const char *unit = ab_report_rate(r, &m, &lo, &hi);
+  fprintf(out, " %s %s | %s \xe2\x80\x93 %s |", NUM(m), unit, NUM(lo), NUM(hi));
+}
+
+static void write_best(const ab_report *rep, FILE *out) {
+  fputs("## Best GEMM per dtype\n\n", out);
+  fputs("Fastest `ok` GEMM case of each input dtype per device. Efficiency is against the "
+        "catalogue's spec-sheet peak and against the peak measured on the device (peak "
+        "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: "
+        "do not rank figures of different scopes against each other.\n\n",
+        out);
+  HEADER(out, "device", "dtype", "shape", "rate", "95% CI", "vs spec peak", "vs measured peak",
+         "avg W", "scope", "perf per W", "net of idle", "energy per op");
+  for (size_t i = 0; i < rep->n_subjects; i++) {
+    const ab_report_subject *s = &rep->subjects[i];
+    for (int t = 1; t < AB_DTYPE_COUNT; t++) {
+      if (s->best_gemm[t] == SIZE_MAX)
+        continue;
+      const ab_report_row *r = &rep->rows[s->best_gemm[t]];
+      char shape[160];
+      ab_kernel_shape_str(&r->c->desc, shape, sizeof shape);
+      fputs("|", out);
+      cell(out, s->label);
+      cell(out, ab_dtype_name((ab_dtype)t));
+      cell(out, shape);
+      rate_cells(r, out);
+      fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
+      power_cells(r, out);
+      fputs("\n", out);
+    }
+  }
+  fputs("\n", out);
+}
+
+static void write_cost_inputs(const ab_cost_inputs *c, FILE *out) {
+  fputs("Inputs (", out);
+  ab_write_md_cell(out, c->file);
+  fprintf(out, "): electricity %s ", NUM(c->electricity_per_kwh));
+  ab_write_md_cell(out, c->currency);
+  fprintf(out, " per kWh, subsidy %s, PUE %s, %s years, utilisation %s. ", PCT(c->subsidy_fraction),
+          NUM(c->pue), NUM(c->years), PCT(c->utilisation));
+  fputs("Energy is priced at the measured average power of the case (its scope is shown); "
+        "with no power measured, energy and total cost are not shown.\n\n",
+        out);
+}
+
+static void write_costs(const ab_report *rep, FILE *out) {
+  if (!rep->have_cost)
+    return;
+  fputs("## Cost of ownership\n\n", out);
+  write_cost_inputs(&rep->cost, out);
+  HEADER(out, "device", "dtype", "unit price", "rate (GFLOP/s)", "avg W (scope)", "energy kWh/year",
+         "energy cost/year", "total cost", "cost per PFLOP", "not available");
+  for (size_t i = 0; i < rep->n_costs; i++) {
+    const ab_report_cost *c = &rep->costs[i];
+    const ab_report_row *r = &rep->rows[c->row];
+    fputs("|", out);
+    cell(out, rep->subjects[c->subject].label);
+    cell(out, ab_dtype_name(c->dtype));
+    fprintf(out, " %s |", NUM(c->unit_price));
+    fprintf(out, " %s |", NUM(r->rates.gflops_median));
+    fprintf(out, " %s %s |", NUM(r->power.measured ? r->power.avg_w : NAN),
+            r->power.measured ? r->power.ref.scope : "");
+    fprintf(out, " %s | %s | %s | %s |", NUM(c->r.energy_kwh_per_year),
+            NUM(c->r.energy_cost_per_year), NUM(c->r.total_cost), NUM(c->r.cost_per_unit));
+    /* What kept a figure out, from the model's state (not by joining messages). */
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s%s%s", isnan(c->unit_price) ? c->price_why : "",
+             isnan(c->unit_price) && !r->power.measured ? "; " : "",
+             r->power.measured ? "" : "power not measured, so no energy cost");
+    cell(out, missing);
+    fputs("\n", out);
+  }
+  fputs("\nCost per million decoder tokens: not available — these run files hold no "
+        "decoder-layer cases.\n\n",
+        out);
+}
+
+static void case_row(const ab_report_row *r, FILE *out) {
+  char key[256];
+  ab_report_kernel_key(r->c, key, sizeof key);
+  fputs("|", out);
+  cell(out, key);
+  cell(out, ab_case_status_name(r->c->status));
+  if (r->c->status == AB_CASE_OK)
+    rate_cells(r, out);
+  else
+    fputs(" \xe2\x80\x94 | \xe2\x80\x94 |", out);
+  fprintf(out, " %s / %s / %s |", NUM(r->t_p5 * 1e6), NUM(r->t_median * 1e6), NUM(r->t_p95 * 1e6));
+  fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
+  power_cells(r, out);
+  cell(out, r->c->status == AB_CASE_OK ? r->c->implementation : r->c->reason);
+  fputs("\n", out);
+}
+
+static void write_cases(const ab_report *rep, FILE *out) {
+  fputs("## Results by device\n\n", out);
+  for (size_t i = 0; i < rep->n_subjects; i++) {
+    fputs("### ", out);
+    ab_write_md_cell(out, rep->subjects[i].label);
+    fputs("\n\n", out);
+    HEADER(out, "kernel", "status", "rate", "95% CI", "time p5 / median / p95 (us)", "vs spec peak",
+           "vs measured peak", "avg W", "scope", "perf per W", "net of idle", "energy per op",
+           "implementation or reason");
+    for (size_t k = 0; k < rep->n_rows; k++)
+      if (rep->rows[k].subject == i)
+        case_row(&rep->rows[k], out);
+    fputs("\n", out);
+  }
+}
+
+ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
+  fputs("# accelbench report\n\n", out);
+  fputs("Rendered from run files only; nothing was re-run. \xe2\x80\x94 means not measured or "
+        "not applicable.\n\n",
+        out);
+  write_inputs(rep, out);
+  write_warnings(rep, out);
+  write_devices(rep, out);
+  write_best(rep, out);
+  write_costs(rep, out);
+  write_cases(rep, out);
+  return ferror(out) ? AB_E_IO : AB_OK;
+}

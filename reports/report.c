@@ -1,0 +1,752 @@
+/* accelbench — the report model (report.h): run files in, every derived figure out.
+ * Renderers only format what is computed here, so a number means the same in every
+ * format (docs/reports.md). */
+#include "report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kernel.h" /* bench/kernel.h: kind names, shape text */
+#include "suite.h"  /* bench/suite.h: dtype names */
+
+/* ---------------------------------------------------------------------------------------
+ * Keys and rates
+ * ------------------------------------------------------------------------------------- */
+
+void ab_report_kernel_key(const ab_case_result *c, char *buf, size_t len) {
+  char shape[160];
+  ab_kernel_shape_str(&c->desc, shape, sizeof shape);
+  const char *in = c->desc.dtype ? ab_dtype_name(c->desc.dtype) : "-";
+  const char *out = c->desc.out_dtype ? ab_dtype_name(c->desc.out_dtype) : "-";
+  snprintf(buf, len, "%s %s->%s %s", ab_kernel_kind_name(c->desc.kind), in, out, shape);
+}
+
+void ab_report_case_key(const ab_case_result *c, char *buf, size_t len) {
+  char kernel[256];
+  ab_report_kernel_key(c, kernel, sizeof kernel);
+  /* The uid identifies a device across runs on one machine; the index is the fallback for
+   * backends that report none. */
+  if (c->device_uid[0])
+    snprintf(buf, len, "%s/%s/%s/%s", c->backend, c->device_uid, c->provider, kernel);
+  else
+    snprintf(buf, len, "%s/#%u/%s/%s", c->backend, c->device_index, c->provider, kernel);
+}
+
+static bool counts_flops(ab_kernel_kind k) {
+  return k != AB_KERNEL_MEMBW && k != AB_KERNEL_COPY_H2D && k != AB_KERNEL_COPY_D2H &&
+         k != AB_KERNEL_LAUNCH;
+}
+
+const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, double *hi) {
+  const ab_case_result *c = r->c;
+  *median = *lo = *hi = NAN;
+  if (c->status != AB_CASE_OK)
+    return counts_flops(c->desc.kind)         ? "GFLOP/s"
+           : c->desc.kind == AB_KERNEL_LAUNCH ? "calls/s"
+                                              : "GB/s";
+  if (c->desc.kind == AB_KERNEL_LAUNCH) {
+    /* Latency is what was measured; as a rate (calls per second) higher is still better,
+     * so every verdict reads the same way. The CI's ends swap as times invert. */
+    const ab_stats *t = &c->time_s;
+    *median = t->median > 0 ? 1.0 / t->median : NAN;
+    *lo = t->median_ci95_hi > 0 ? 1.0 / t->median_ci95_hi : NAN;
+    *hi = t->median_ci95_lo > 0 ? 1.0 / t->median_ci95_lo : NAN;
+    return "calls/s";
+  }
+  if (counts_flops(c->desc.kind) && c->flops > 0) {
+    *median = r->rates.gflops_median;
+    *lo = r->rates.gflops_ci95_lo;
+    *hi = r->rates.gflops_ci95_hi;
+    return "GFLOP/s";
+  }
+  ab_case_rates bw = r->rates;
+  *median = bw.gbytes_per_s_median;
+  /* ab_case_rates keeps no bandwidth interval; derive it the same way as the FLOP one. */
+  *lo = c->time_s.median_ci95_hi > 0 ? c->bytes / c->time_s.median_ci95_hi * 1e-9 : NAN;
+  *hi = c->time_s.median_ci95_lo > 0 ? c->bytes / c->time_s.median_ci95_lo * 1e-9 : NAN;
+  return "GB/s";
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------------------------- */
+
+static ab_status warn(ab_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static ab_status warn(ab_report *rep, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  for (size_t i = 0; i < rep->n_warnings; i++)
+    if (strcmp(rep->warnings[i], buf) == 0)
+      return AB_OK; /* said once is enough */
+  char **w = realloc(rep->warnings, (rep->n_warnings + 1) * sizeof *w);
+  if (!w)
+    return AB_E_NOMEM;
+  rep->warnings = w;
+  w[rep->n_warnings] = strdup(buf);
+  if (!w[rep->n_warnings])
+    return AB_E_NOMEM;
+  rep->n_warnings++;
+  return AB_OK;
+}
+
+static double obj_num(const json_t *o, const char *key) {
+  const json_t *v = json_object_get(o, key);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void obj_str(const json_t *o, const char *key, char *dst, size_t cap) {
+  const char *s = json_string_value(json_object_get(o, key));
+  snprintf(dst, cap, "%s", s ? s : "");
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Power: the primary source of a case
+ * ------------------------------------------------------------------------------------- */
+
+/* Narrower scopes first: a board meter covers the device and little else, a chip counter
+ * misses the memory and regulators, a node meter adds the host. */
+static int scope_rank(const char *scope) {
+  static const char *const order[] = {"board", "chip", "node"};
+  for (int i = 0; i < 3; i++)
+    if (strcmp(scope, order[i]) == 0)
+      return i;
+  return 3;
+}
+
+static const json_t *primary_source(const json_t *sources) {
+  const json_t *best = NULL;
+  int best_rank = 99;
+  size_t i;
+  const json_t *s;
+  json_array_foreach(sources, i, s) {
+    if (!json_is_true(json_object_get(s, "valid")))
+      continue;
+    const char *scope = json_string_value(json_object_get(s, "scope"));
+    int rank = scope_rank(scope ? scope : "");
+    if (rank < best_rank) {
+      best = s;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
+
+static void power_invalid_reason(const json_t *sources, char *dst, size_t cap) {
+  const json_t *s = json_array_get(sources, 0);
+  const char *why = json_string_value(json_object_get(s, "invalid_reason"));
+  snprintf(dst, cap, "no valid power window%s%s", why ? ": " : "", why ? why : "");
+}
+
+static void power_figures(const json_t *power, ab_report_power *f) {
+  memset(f, 0, sizeof *f);
+  double *nums[] = {
+      &f->avg_w,        &f->peak_w,           &f->energy_j,    &f->idle_w,
+      &f->net_avg_w,    &f->net_energy_j,     &f->pj_per_flop, &f->net_pj_per_flop,
+      &f->gflops_per_w, &f->net_gflops_per_w, &f->pj_per_byte, &f->gbytes_per_s_per_w};
+  for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+    *nums[i] = NAN;
+  const json_t *sources = json_object_get(power, "sources");
+  if (!power || !json_is_array(sources)) {
+    const char *why = json_string_value(json_object_get(power, "not_measured"));
+    snprintf(f->not_measured, sizeof f->not_measured, "%s",
+             why ? why : "no power record in the run file");
+    return;
+  }
+  f->n_sources = json_array_size(sources);
+  const json_t *s = primary_source(sources);
+  if (!s) {
+    power_invalid_reason(sources, f->not_measured, sizeof f->not_measured);
+    return;
+  }
+  f->measured = true;
+  obj_str(s, "source", f->ref.source, sizeof f->ref.source);
+  obj_str(s, "scope", f->ref.scope, sizeof f->ref.scope);
+  obj_str(s, "covers", f->ref.covers, sizeof f->ref.covers);
+  static const char *const keys[] = {
+      "avg_w",        "peak_w",           "energy_j",    "idle_w",
+      "net_avg_w",    "net_energy_j",     "pj_per_flop", "net_pj_per_flop",
+      "gflops_per_w", "net_gflops_per_w", "pj_per_byte", "gbytes_per_s_per_w"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    *nums[i] = obj_num(s, keys[i]);
+  const json_t *tl = json_object_get(s, "timeline");
+  f->timeline = json_is_object(tl) ? tl : NULL;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Subjects
+ * ------------------------------------------------------------------------------------- */
+
+static const ab_device_record *find_device(const ab_run *run, const ab_case_result *c) {
+  for (size_t i = 0; i < run->n_devices; i++)
+    if (strcmp(run->devices[i].backend, c->backend) == 0 &&
+        run->devices[i].index == c->device_index)
+      return &run->devices[i];
+  return NULL;
+}
+
+static bool same_subject(const ab_report_subject *s, size_t input, const ab_case_result *c) {
+  return s->input == input && s->device_index == c->device_index &&
+         strcmp(s->backend, c->backend) == 0 && strcmp(s->provider, c->provider) == 0;
+}
+
+static size_t subject_of(ab_report *rep, size_t input, const ab_case_result *c) {
+  for (size_t i = 0; i < rep->n_subjects; i++)
+    if (same_subject(&rep->subjects[i], input, c))
+      return i;
+  return SIZE_MAX;
+}
+
+static ab_status add_subject(ab_report *rep, size_t input, const ab_case_result *c) {
+  ab_report_subject *s = realloc(rep->subjects, (rep->n_subjects + 1) * sizeof *s);
+  if (!s)
+    return AB_E_NOMEM;
+  rep->subjects = s;
+  s = &s[rep->n_subjects++];
+  memset(s, 0, sizeof *s);
+  const ab_run *run = &rep->inputs[input].run;
+  s->input = input;
+  s->device = find_device(run, c);
+  snprintf(s->backend, sizeof s->backend, "%s", c->backend);
+  s->device_index = c->device_index;
+  snprintf(s->device_uid, sizeof s->device_uid, "%s", c->device_uid);
+  snprintf(s->device_name, sizeof s->device_name, "%s",
+           s->device ? s->device->info.name : c->device_name);
+  snprintf(s->provider, sizeof s->provider, "%s", c->provider);
+  obj_str(run->system, "hostname", s->host, sizeof s->host);
+  s->idle_w = s->measured_membw_gbs = NAN;
+  for (int t = 0; t < AB_DTYPE_COUNT; t++) {
+    s->measured_peak_gflops[t] = NAN;
+    s->best_gemm[t] = SIZE_MAX;
+  }
+  return AB_OK;
+}
+
+static ab_status collect_subjects(ab_report *rep) {
+  for (size_t in = 0; in < rep->n_inputs; in++) {
+    const ab_run *run = &rep->inputs[in].run;
+    for (size_t i = 0; i < run->n_cases; i++) {
+      if (subject_of(rep, in, &run->cases[i]) != SIZE_MAX)
+        continue;
+      ab_status st = add_subject(rep, in, &run->cases[i]);
+      if (st != AB_OK)
+        return st;
+    }
+  }
+  return AB_OK;
+}
+
+static bool label_taken(const ab_report *rep, size_t upto, const char *label) {
+  for (size_t i = 0; i < upto; i++)
+    if (strcmp(rep->subjects[i].label, label) == 0)
+      return true;
+  return false;
+}
+
+/* Bytes of `s` that fit in `max` without splitting a UTF-8 sequence (labels end up in
+ * JSON and XML, where half a character makes the document invalid). */
+static int utf8_prefix(const char *s, size_t max) {
+  size_t n = strnlen(s, max + 1);
+  if (n <= max)
+    return (int)n;
+  n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--; /* s[n] continues a character: cut before its lead byte */
+  return (int)n;
+}
+
+/* "NAME (backend:index provider)"; the host is added when two runs would otherwise give
+ * the same label, and the run number when even that is not enough. */
+static void label_subjects(ab_report *rep) {
+  for (size_t i = 0; i < rep->n_subjects; i++) {
+    ab_report_subject *s = &rep->subjects[i];
+    snprintf(s->label, sizeof s->label, "%.*s (%s:%u %s)", utf8_prefix(s->device_name, 120),
+             s->device_name, s->backend, s->device_index, s->provider);
+    bool clash = label_taken(rep, i, s->label);
+    for (size_t j = i + 1; j < rep->n_subjects && !clash; j++) {
+      const ab_report_subject *o = &rep->subjects[j];
+      clash = o->device_index == s->device_index && strcmp(o->backend, s->backend) == 0 &&
+              strcmp(o->provider, s->provider) == 0 && strcmp(o->device_name, s->device_name) == 0;
+    }
+    if (!clash)
+      continue;
+    size_t n = strlen(s->label);
+    const char *host = s->host[0] ? s->host : "?";
+    snprintf(s->label + n, sizeof s->label - n, " @%.*s", utf8_prefix(host, 60), host);
+    if (label_taken(rep, i, s->label)) {
+      n = strlen(s->label);
+      snprintf(s->label + n, sizeof s->label - n, " run %zu", s->input + 1);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Measured ceilings: peak and membw cases of the same device (any provider), else the
+ * host's measured FMA peak for a CPU device.
+ * ------------------------------------------------------------------------------------- */
+
+static bool same_device(const ab_report_subject *s, size_t input, const ab_case_result *c) {
+  return s->input == input && s->device_index == c->device_index &&
+         strcmp(s->backend, c->backend) == 0;
+}
+
+static void ceilings_from_cases(ab_report_subject *s, const ab_run *run) {
+  for (size_t i = 0; i < run->n_cases; i++) {
+    const ab_case_result *c = &run->cases[i];
+    if (c->status != AB_CASE_OK || !same_device(s, s->input, c))
+      continue;
+    ab_case_rates r;
+    ab_case_rates_compute(c, &r);
+    ab_dtype t = c->desc.dtype;
+    if (c->desc.kind == AB_KERNEL_PEAK && t > 0 && t < AB_DTYPE_COUNT &&
+        !(r.gflops_median <= s->measured_peak_gflops[t])) {
+      s->measured_peak_gflops[t] = r.gflops_median;
+      snprintf(s->measured_peak_source[t], sizeof s->measured_peak_source[t], "peak case (%s)",
+               c->provider);
+    }
+    if (c->desc.kind == AB_KERNEL_MEMBW && !(r.gbytes_per_s_median <= s->measured_membw_gbs)) {
+      s->measured_membw_gbs = r.gbytes_per_s_median;
+      snprintf(s->measured_membw_source, sizeof s->measured_membw_source, "membw case (%s)",
+               c->provider);
+    }
+  }
+}
+
+static void ceilings_from_host(ab_report_subject *s, const ab_run *run) {
+  if (!s->device || s->device->info.type != AB_DEVICE_CPU || strcmp(s->backend, "cpu") != 0)
+    return; /* the host's FMA loop measures the host CPU, not an OpenCL view of it */
+  const json_t *peak =
+      json_object_get(json_object_get(run->system, "cpu"), "fma_peak_gflops_measured");
+  const ab_dtype types[] = {AB_DTYPE_F32, AB_DTYPE_F64};
+  for (size_t i = 0; i < 2; i++) {
+    double v = obj_num(peak, ab_dtype_name(types[i]));
+    if (isfinite(v) && v > 0 && isnan(s->measured_peak_gflops[types[i]])) {
+      s->measured_peak_gflops[types[i]] = v;
+      snprintf(s->measured_peak_source[types[i]], sizeof s->measured_peak_source[0],
+               "system.cpu.fma_peak_gflops_measured");
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Rows
+ * ------------------------------------------------------------------------------------- */
+
+static double fraction(double v, double of) {
+  return isfinite(v) && isfinite(of) && of > 0 ? v / of : NAN;
+}
+
+static void efficiencies(ab_report_row *r, const ab_report_subject *s) {
+  const ab_case_result *c = r->c;
+  r->eff_spec = r->eff_measured = NAN;
+  if (c->status != AB_CASE_OK)
+    return;
+  ab_dtype t = c->desc.dtype;
+  bool compute = (c->desc.kind == AB_KERNEL_GEMM || c->desc.kind == AB_KERNEL_PEAK) && t > 0 &&
+                 t < AB_DTYPE_COUNT;
+  if (compute) {
+    r->eff_measured = fraction(r->rates.gflops_median, s->measured_peak_gflops[t]);
+    if (s->catalog)
+      r->eff_spec = fraction(r->rates.gflops_median, s->catalog->peak_tflops[t] * 1e3);
+  } else if (c->desc.kind == AB_KERNEL_MEMBW) {
+    r->eff_measured = fraction(r->rates.gbytes_per_s_median, s->measured_membw_gbs);
+    if (s->catalog)
+      r->eff_spec = fraction(r->rates.gbytes_per_s_median, s->catalog->memory_bw_gbs);
+  }
+}
+
+static bool clock_fell(const ab_case_result *c) {
+  return json_is_true(json_object_get(c->thermal, "clock_fell"));
+}
+
+static void fill_row(ab_report *rep, ab_report_row *r, size_t subject, const ab_case_result *c) {
+  memset(r, 0, sizeof *r);
+  r->subject = subject;
+  r->c = c;
+  if (c->status == AB_CASE_OK)
+    ab_case_rates_compute(c, &r->rates);
+  bool timed = c->time_s.n > 0;
+  r->t_p5 = timed ? c->time_s.p5 : NAN;
+  r->t_median = timed ? c->time_s.median : NAN;
+  r->t_p95 = timed ? c->time_s.p95 : NAN;
+  power_figures(c->power, &r->power);
+  r->clock_fell = clock_fell(c);
+  efficiencies(r, &rep->subjects[subject]);
+}
+
+static void note_best(ab_report *rep, size_t row) {
+  const ab_report_row *r = &rep->rows[row];
+  const ab_case_result *c = r->c;
+  ab_dtype t = c->desc.dtype;
+  if (c->status != AB_CASE_OK || c->desc.kind != AB_KERNEL_GEMM || t <= 0 || t >= AB_DTYPE_COUNT)
+    return;
+  ab_report_subject *s = &rep->subjects[r->subject];
+  size_t *best = &s->best_gemm[t];
+  if (*best == SIZE_MAX || rep->rows[*best].rates.gflops_median < r->rates.gflops_median)
+    *best = row;
+}
+
+static ab_status build_rows(ab_report *rep) {
+  size_t total = 0;
+  for (size_t in = 0; in < rep->n_inputs; in++)
+    total += rep->inputs[in].run.n_cases;
+  rep->rows = calloc(total ? total : 1, sizeof *rep->rows);
+  if (!rep->rows)
+    return AB_E_NOMEM;
+  /* Grouped by subject, each in its run file's case order. */
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    size_t in = rep->subjects[s].input;
+    const ab_run *run = &rep->inputs[in].run;
+    for (size_t i = 0; i < run->n_cases; i++) {
+      if (!same_subject(&rep->subjects[s], in, &run->cases[i]))
+        continue;
+      fill_row(rep, &rep->rows[rep->n_rows], s, &run->cases[i]);
+      rep->subjects[s].n_status[run->cases[i].status]++;
+      note_best(rep, rep->n_rows++);
+    }
+  }
+  return AB_OK;
+}
+
+static void subject_idle(ab_report *rep, ab_report_subject *s, size_t subject) {
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    const ab_report_power *p = &rep->rows[i].power;
+    if (rep->rows[i].subject == subject && p->measured && isfinite(p->idle_w)) {
+      s->idle_w = p->idle_w;
+      s->idle_ref = p->ref;
+      return;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Warnings a reader must see
+ * ------------------------------------------------------------------------------------- */
+
+/* Figures of different power scopes must not be ranked against each other unseen. */
+static ab_status warn_mixed_scopes(ab_report *rep) {
+  char scopes[4][16] = {{0}};
+  size_t n = 0;
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    const ab_report_power *p = &rep->rows[i].power;
+    if (!p->measured)
+      continue;
+    bool seen = false;
+    for (size_t k = 0; k < n; k++)
+      seen |= strcmp(scopes[k], p->ref.scope) == 0;
+    if (!seen && n < 4)
+      snprintf(scopes[n++], sizeof scopes[0], "%s", p->ref.scope);
+  }
+  if (n < 2)
+    return AB_OK;
+  char list[80] = "";
+  for (size_t k = 0; k < n; k++) {
+    size_t used = strlen(list);
+    snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", scopes[k]);
+  }
+  return warn(rep,
+              "power figures of different scopes (%s) are in this report: a node meter counts "
+              "the whole machine, a board or chip source only the device; do not rank perf/W "
+              "or energy across scopes",
+              list);
+}
+
+static ab_status warn_inputs(ab_report *rep) {
+  ab_status st = AB_OK;
+  const ab_run *first = &rep->inputs[0].run;
+  for (size_t in = 0; in < rep->n_inputs && st == AB_OK; in++) {
+    const ab_run *run = &rep->inputs[in].run;
+    if (!run->complete)
+      st = warn(rep,
+                "%s: the run was cut short (complete: false); cases not reached are "
+                "missing or skipped",
+                rep->inputs[in].path);
+    if (st == AB_OK && strcmp(run->harness_version, first->harness_version) != 0)
+      st = warn(rep,
+                "run files come from different accelbench versions (%s, %s); compare "
+                "cases with the same key only",
+                first->harness_version, run->harness_version);
+    if (st == AB_OK && strcmp(run->suite_name, first->suite_name) != 0)
+      st = warn(rep,
+                "run files come from different suites (%s, %s); only cases with the same "
+                "kernel key are compared",
+                first->suite_name, run->suite_name);
+  }
+  return st;
+}
+
+static ab_status warn_subjects(ab_report *rep) {
+  ab_status st = AB_OK;
+  for (size_t i = 0; i < rep->n_subjects && st == AB_OK; i++) {
+    const ab_report_subject *s = &rep->subjects[i];
+    if (!s->catalog)
+      st = warn(rep,
+                "%s: no device catalogue entry (%s); spec-sheet efficiency, TDP and price "
+                "are not shown",
+                s->label, s->catalog_why);
+  }
+  size_t fell = 0;
+  for (size_t i = 0; i < rep->n_rows; i++)
+    fell += rep->rows[i].clock_fell;
+  if (st == AB_OK && fell)
+    st = warn(rep,
+              "%zu case(s) ran while the CPU clock fell by more than 5%% (thermal or "
+              "power throttling): their figures understate the device",
+              fell);
+  return st;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Catalogue and cost
+ * ------------------------------------------------------------------------------------- */
+
+static ab_status load_catalogs(ab_report *rep, const ab_report_opts *opts, char *msg) {
+  char dir[1024];
+  if (!opts->no_default_catalog && ab_catalog_default_dir(dir, sizeof dir)) {
+    ab_status st = ab_catalog_load(&rep->catalog, dir, false, msg);
+    if (st != AB_OK)
+      return st;
+  }
+  for (size_t i = 0; i < opts->n_catalog_paths; i++) {
+    ab_status st = ab_catalog_load(&rep->catalog, opts->catalog_paths[i], true, msg);
+    if (st != AB_OK)
+      return st;
+  }
+  return AB_OK;
+}
+
+static void match_catalog(ab_report *rep) {
+  for (size_t i = 0; i < rep->n_subjects; i++) {
+    ab_report_subject *s = &rep->subjects[i];
+    if (!s->device) {
+      snprintf(s->catalog_why, sizeof s->catalog_why, "the run file lists no device %s:%u",
+               s->backend, s->device_index);
+      continue;
+    }
+    s->catalog = ab_catalog_match(&rep->catalog, s->device, s->catalog_why, sizeof s->catalog_why);
+  }
+}
+
+static ab_status add_cost(ab_report *rep, size_t subject, ab_dtype t) {
+  const ab_report_subject *s = &rep->subjects[subject];
+  const ab_report_row *r = &rep->rows[s->best_gemm[t]];
+  ab_report_cost *c = realloc(rep->costs, (rep->n_costs + 1) * sizeof *c);
+  if (!c)
+    return AB_E_NOMEM;
+  rep->costs = c;
+  c = &c[rep->n_costs++];
+  memset(c, 0, sizeof *c);
+  c->subject = subject;
+  c->dtype = t;
+  c->row = s->best_gemm[t];
+  if (s->catalog) {
+    c->unit_price = ab_cost_unit_price(&rep->cost, s->catalog, c->price_why, sizeof c->price_why);
+  } else {
+    c->unit_price = NAN;
+    snprintf(c->price_why, sizeof c->price_why, "no catalogue entry, so no unit price");
+  }
+  double avg_w = r->power.measured ? r->power.avg_w : NAN;
+  ab_cost_compute(&rep->cost, c->unit_price, r->rates.gflops_median * 1e9, avg_w, 1e15, &c->r);
+  return AB_OK;
+}
+
+static ab_status build_costs(ab_report *rep) {
+  for (size_t i = 0; i < rep->n_subjects; i++)
+    for (int t = 1; t < AB_DTYPE_COUNT; t++) {
+      if (rep->subjects[i].best_gemm[t] == SIZE_MAX)
+        continue;
+      ab_status st = add_cost(rep, i, (ab_dtype)t);
+      if (st != AB_OK)
+        return st;
+    }
+  return AB_OK;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Build and free
+ * ------------------------------------------------------------------------------------- */
+
+static ab_status load_inputs(ab_report *rep, const char *const *paths, size_t n, char *msg) {
+  rep->inputs = calloc(n ? n : 1, sizeof *rep->inputs);
+  if (!rep->inputs)
+    return AB_E_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    ab_report_input *in = &rep->inputs[i];
+    snprintf(in->path, sizeof in->path, "%s", paths[i]);
+    ab_status st = ab_run_load(paths[i], &in->run, &in->root, msg);
+    if (st != AB_OK)
+      return st;
+    rep->n_inputs = i + 1;
+  }
+  return AB_OK;
+}
+
+static ab_status derive(ab_report *rep) {
+  ab_status st = collect_subjects(rep);
+  if (st != AB_OK)
+    return st;
+  label_subjects(rep);
+  match_catalog(rep);
+  for (size_t i = 0; i < rep->n_subjects; i++) {
+    ceilings_from_cases(&rep->subjects[i], &rep->inputs[rep->subjects[i].input].run);
+    ceilings_from_host(&rep->subjects[i], &rep->inputs[rep->subjects[i].input].run);
+  }
+  st = build_rows(rep);
+  for (size_t i = 0; i < rep->n_subjects && st == AB_OK; i++)
+    subject_idle(rep, &rep->subjects[i], i);
+  if (st == AB_OK && rep->have_cost)
+    st = build_costs(rep);
+  if (st == AB_OK)
+    st = warn_inputs(rep);
+  if (st == AB_OK)
+    st = warn_mixed_scopes(rep);
+  if (st == AB_OK)
+    st = warn_subjects(rep);
+  return st;
+}
+
+ab_status ab_report_build(ab_report *rep, const char *const *paths, size_t n,
+                          const ab_report_opts *opts, char *msg) {
+  static const ab_report_opts none = {0};
+  memset(rep, 0, sizeof *rep);
+  if (!opts)
+    opts = &none;
+  if (n == 0) {
+    snprintf(msg, AB_MSG_LEN, "no run file given");
+    return AB_E_INVALID;
+  }
+  ab_status st = load_inputs(rep, paths, n, msg);
+  if (st == AB_OK)
+    st = load_catalogs(rep, opts, msg);
+  if (st == AB_OK && opts->cost_path) {
+    st = ab_cost_load(opts->cost_path, &rep->cost, msg);
+    rep->have_cost = st == AB_OK;
+  }
+  if (st == AB_OK) {
+    st = derive(rep);
+    if (st == AB_E_NOMEM)
+      snprintf(msg, AB_MSG_LEN, "out of memory while building the report");
+  }
+  if (st != AB_OK)
+    ab_report_free(rep);
+  return st;
+}
+
+void ab_report_free(ab_report *rep) {
+  if (!rep)
+    return;
+  for (size_t i = 0; i < rep->n_inputs; i++) {
+    ab_run_free(&rep->inputs[i].run);
+    json_decref(rep->inputs[i].root);
+  }
+  free(rep->inputs);
+  free(rep->subjects);
+  free(rep->rows);
+  free(rep->costs);
+  ab_catalog_free(&rep->catalog);
+  if (rep->have_cost)
+    ab_cost_free(&rep->cost);
+  for (size_t i = 0; i < rep->n_warnings; i++)
+    free(rep->warnings[i]);
+  free(rep->warnings);
+  memset(rep, 0, sizeof *rep);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Number formatting shared by the human formats
+ * ------------------------------------------------------------------------------------- */
+
+const char *ab_report_fmt(double v, char *buf, size_t len) {
+  if (!isfinite(v))
+    snprintf(buf, len, "\xe2\x80\x94"); /* an em dash: not measured / not applicable */
+  else if (fabs(v) >= 1000)
+    snprintf(buf, len, "%.0f", v);
+  else
+    snprintf(buf, len, "%.3g", v);
+  return buf;
+}
+
+const char *ab_report_fmt_pct(double v, char *buf, size_t len) {
+  if (!isfinite(v))
+    return ab_report_fmt(v, buf, len);
+  snprintf(buf, len, "%.1f%%", v * 100);
+  return buf;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Formats and files
+ * ------------------------------------------------------------------------------------- */
+
+typedef ab_status (*report_writer)(const ab_report *, FILE *);
+
+static const struct {
+  const char *name, *file;
+  report_writer write;
+} formats[] = {
+    {"md", "report.md", ab_report_write_md},       {"csv", "report.csv", ab_report_write_csv},
+    {"html", "report.html", ab_report_write_html}, {"json", "report.json", ab_report_write_json},
+    {"junit", "junit.xml", ab_report_write_junit},
+};
+
+static int format_index(const char *name) {
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    if (strcmp(formats[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+const char *ab_report_file_name(const char *format) {
+  int i = format_index(format);
+  return i < 0 ? NULL : formats[i].file;
+}
+
+ab_status ab_report_render(const ab_report *rep, const char *format, char **text, char *msg) {
+  *text = NULL;
+  int i = format_index(format);
+  if (i < 0) {
+    snprintf(msg, AB_MSG_LEN,
+             "unknown report format '%s' (expected md, csv, html, json or "
+             "junit)",
+             format);
+    return AB_E_INVALID;
+  }
+  size_t len = 0;
+  FILE *f = open_memstream(text, &len);
+  if (!f) {
+    snprintf(msg, AB_MSG_LEN, "out of memory rendering %s", format);
+    return AB_E_NOMEM;
+  }
+  ab_status st = formats[i].write(rep, f);
+  if (fclose(f) != 0 && st == AB_OK)
+    st = AB_E_NOMEM;
+  if (st != AB_OK) {
+    snprintf(msg, AB_MSG_LEN, "could not render %s (%s)", format,
+             st == AB_E_NOMEM ? "out of memory" : "write error");
+    free(*text);
+    *text = NULL;
+  }
+  return st;
+}
+
+ab_status ab_report_write_dir(const ab_report *rep, const char *dir, const char *const *names,
+                              size_t n, char *msg) {
+  for (size_t i = 0; i < n; i++) {
+    char *text = NULL, path[2048];
+    ab_status st = ab_report_render(rep, names[i], &text, msg);
+    if (st != AB_OK)
+      return st;
+    snprintf(path, sizeof path, "%s/%s", dir, ab_report_file_name(names[i]));
+    st = ab_text_write_atomic(text, path, msg);
+    free(text);
+    if (st != AB_OK)
+      return st;
+  }
+  return AB_OK;
+}

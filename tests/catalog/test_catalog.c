@@ -1,0 +1,454 @@
+/* Tests of the device catalogue (reports/catalog.c) and the cost-of-ownership inputs
+ * (reports/cost.c): every shipped file loads, the matching rule, lab overrides, the
+ * bad-file corpus (tests/catalog/bad/NAME.yaml with NAME.expect; cost_* files are cost
+ * files, the rest catalogues) and the cost arithmetic on hand-computed numbers. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+
+#define SRC(p)     AB_TEST_SOURCE_DIR "/" p
+#define SHIPPED    SRC("configs/devices")
+#define MATCH_SHIP SRC("tests/catalog/match/shipped.yaml")
+#define MATCH_LAB  SRC("tests/catalog/match/lab.yaml")
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static void load_ok(ab_catalog *cat, const char *path, bool user) {
+  char msg[AB_MSG_LEN];
+  ab_status st = ab_catalog_load(cat, path, user, msg);
+  cr_assert_eq(st, AB_OK, "%s: %s", path, msg);
+}
+
+static ab_device_record device(const char *backend, const char *name, const char *vendor,
+                               ab_device_type type) {
+  ab_device_record d;
+  memset(&d, 0, sizeof d);
+  snprintf(d.backend, sizeof d.backend, "%s", backend);
+  snprintf(d.info.name, sizeof d.info.name, "%s", name);
+  snprintf(d.info.vendor, sizeof d.info.vendor, "%s", vendor);
+  d.info.type = type;
+  return d;
+}
+
+/* The id of the entry a device matches, or "(none)"; `why` receives the reason. */
+static const char *match_id(const ab_catalog *cat, ab_device_record d, char *why, size_t len) {
+  const ab_catalog_entry *e = ab_catalog_match(cat, &d, why, len);
+  return e ? e->id : "(none)";
+}
+
+static const ab_catalog_entry *by_id(const ab_catalog *cat, const char *id) {
+  for (size_t i = 0; i < cat->n_entries; i++)
+    if (strcmp(cat->entries[i].id, id) == 0)
+      return &cat->entries[i];
+  return NULL;
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f, "cannot open %s", path);
+  static char buf[4096];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* ---- shipped catalogue --------------------------------------------------------------- */
+
+Test(catalog, shipped_directory_loads) {
+  ab_catalog cat = {0};
+  load_ok(&cat, SHIPPED, false);
+  const char *ids[] = {
+      "nvidia-h100-sxm5-80gb", "nvidia-h100-pcie-80gb", "nvidia-h200-sxm-141gb", "nvidia-h20",
+      "huawei-ascend-910b",    "cambricon-mlu370-x8",   "hygon-dcu-z100",        "hygon-dcu-k100",
+      "amd-epyc-generic",      "pocl-cpu-amd-epyc"};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+    cr_expect_not_null(by_id(&cat, ids[i]), "no shipped entry %s", ids[i]);
+  for (size_t i = 0; i < cat.n_entries; i++) {
+    const ab_catalog_entry *e = &cat.entries[i];
+    /* The list status is the lab's to declare; a shipped price would be a guess. */
+    cr_expect_str_eq(e->procurement_list, "unknown", "%s", e->id);
+    cr_expect(isnan(e->unit_price), "%s ships a price", e->id);
+    cr_expect(e->country[0], "%s has no country", e->id);
+    cr_expect(!e->user, "%s", e->id);
+    cr_expect_gt(e->n_match_names, 0, "%s", e->id);
+    bool figures = !isnan(e->tdp_w) || !isnan(e->memory_gib) || !isnan(e->memory_bw_gbs);
+    for (int t = 0; t < AB_DTYPE_COUNT; t++)
+      figures = figures || !isnan(e->peak_tflops[t]);
+    cr_expect(!figures || e->sources[0], "%s has figures without sources", e->id);
+    cr_expect(figures || e->notes[0], "%s has no figures and does not say why", e->id);
+  }
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, every_shipped_file_loads_alone) {
+  DIR *dp = opendir(SHIPPED);
+  cr_assert_not_null(dp);
+  size_t n = 0;
+  for (struct dirent *de; (de = readdir(dp));) {
+    size_t l = strlen(de->d_name);
+    if (l < 6 || strcmp(de->d_name + l - 5, ".yaml") != 0)
+      continue;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", SHIPPED, de->d_name);
+    ab_catalog cat = {0};
+    load_ok(&cat, path, false);
+    cr_expect_gt(cat.n_entries, 0, "%s is empty", path);
+    ab_catalog_free(&cat);
+    n++;
+  }
+  closedir(dp);
+  cr_assert_geq(n, 5);
+}
+
+Test(catalog, shipped_figures) {
+  ab_catalog cat = {0};
+  load_ok(&cat, SHIPPED, false);
+  const ab_catalog_entry *h = by_id(&cat, "nvidia-h100-sxm5-80gb");
+  cr_assert_not_null(h);
+  cr_expect_float_eq(h->tdp_w, 700, 1e-9);
+  cr_expect_float_eq(h->peak_tflops[AB_DTYPE_BF16], 989.5, 1e-9);
+  cr_expect_float_eq(h->peak_tflops[AB_DTYPE_I8], 1979, 1e-9);
+  cr_expect_float_eq(h->memory_bw_gbs, 3350, 1e-9);
+  cr_expect(strstr(h->sources, "nvidia.com") != NULL, "%s", h->sources);
+  const ab_catalog_entry *a = by_id(&cat, "huawei-ascend-910b");
+  cr_assert_not_null(a);
+  cr_expect(isnan(a->tdp_w) && isnan(a->peak_tflops[AB_DTYPE_F16]) && isnan(a->memory_gib));
+  cr_expect_str_eq(a->country, "China");
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, shipped_matches) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, SHIPPED, false);
+  struct {
+    ab_device_record d;
+    const char *id;
+  } cases[] = {
+      {device("cuda", "NVIDIA H100 PCIe", "NVIDIA", AB_DEVICE_GPU), "nvidia-h100-pcie-80gb"},
+      {device("cuda", "NVIDIA H100 80GB HBM3", "NVIDIA", AB_DEVICE_GPU), "nvidia-h100-sxm5-80gb"},
+      {device("opencl", "NVIDIA H100 PCIe", "NVIDIA Corporation", AB_DEVICE_GPU),
+       "nvidia-h100-pcie-80gb"},
+      /* "H20" is in "H200": the longer pattern wins. */
+      {device("cuda", "NVIDIA H200", "NVIDIA", AB_DEVICE_GPU), "nvidia-h200-sxm-141gb"},
+      {device("cuda", "NVIDIA H200 NVL", "NVIDIA", AB_DEVICE_GPU), "nvidia-h200-nvl"},
+      {device("cuda", "NVIDIA H20", "NVIDIA", AB_DEVICE_GPU), "nvidia-h20"},
+      {device("ascend", "Ascend910B3", "Huawei", AB_DEVICE_NPU), "huawei-ascend-910b"},
+      {device("cnrt", "MLU370-X8", "Cambricon", AB_DEVICE_NPU), "cambricon-mlu370-x8"},
+      /* This VM, through both backends. */
+      {device("cpu", "AMD EPYC", "AMD", AB_DEVICE_CPU), "amd-epyc-generic"},
+      {device("opencl", "pthread-skylake-avx512-AMD EPYC", "AuthenticAMD", AB_DEVICE_CPU),
+       "pocl-cpu-amd-epyc"},
+      {device("cpu", "Intel(R) Xeon(R) Gold 6348", "Intel", AB_DEVICE_CPU), "(none)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    cr_expect_str_eq(match_id(&cat, cases[i].d, why, sizeof why), cases[i].id, "%s: %s",
+                     cases[i].d.info.name, why);
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, default_dir) {
+  char path[4096];
+  unsetenv("ACCELBENCH_CONFIG_DIR");
+  cr_assert(ab_catalog_default_dir(path, sizeof path));
+  cr_expect_str_eq(path, SHIPPED);
+  /* $ACCELBENCH_CONFIG_DIR comes first when it has a devices/ folder ... */
+  setenv("ACCELBENCH_CONFIG_DIR", SRC("tests/catalog/envdir"), 1);
+  cr_assert(ab_catalog_default_dir(path, sizeof path));
+  cr_expect_str_eq(path, SRC("tests/catalog/envdir/devices"));
+  /* ... and is skipped when it has none. */
+  setenv("ACCELBENCH_CONFIG_DIR", SRC("tests/catalog"), 1);
+  cr_assert(ab_catalog_default_dir(path, sizeof path));
+  cr_expect_str_eq(path, SHIPPED);
+  unsetenv("ACCELBENCH_CONFIG_DIR");
+}
+
+/* ---- the matching rule --------------------------------------------------------------- */
+
+Test(catalog, longest_pattern_wins) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  ab_device_record d = device("cuda", "NVIDIA H100 PCIe", "NVIDIA", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "gpu-h100-pcie");
+  cr_expect(strstr(why, "pattern 'h100 pcie' of gpu-h100-pcie") != NULL, "%s", why);
+  /* Names compare case-insensitively; a shorter pattern still matches other H100s. */
+  d = device("cuda", "nvidia h100 sxm", "NVIDIA", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "gpu-h100");
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, filters) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  /* vendor: case-insensitive substring of the device's vendor */
+  ab_device_record d = device("opencl", "NVIDIA H100 PCIe", "nVidia Corporation", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "gpu-h100-pcie", "%s", why);
+  d = device("cuda", "NVIDIA H100 PCIe", "Someone else", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "(none)");
+  cr_expect(strstr(why, "matches the name but wants vendor 'nvidia'") != NULL, "%s", why);
+  /* type: exact */
+  d = device("cuda", "NVIDIA H100 PCIe", "NVIDIA", AB_DEVICE_OTHER);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "(none)");
+  cr_expect(strstr(why, "wants type gpu") != NULL, "%s", why);
+  /* backend: exact */
+  d = device("fake", "X-1000 rev 2", "Example", AB_DEVICE_NPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "npu-x");
+  d = device("fake2", "X-1000 rev 2", "Example", AB_DEVICE_NPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "(none)");
+  cr_expect(strstr(why, "wants backend 'fake'") != NULL, "%s", why);
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, no_match_says_why) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  ab_device_record d = device("cpu", "Mystery Chip", "Nobody", AB_DEVICE_CPU);
+  cr_expect_null(ab_catalog_match(&cat, &d, why, sizeof why));
+  cr_expect_str_eq(why, "no catalogue entry matches cpu device 'Mystery Chip' (vendor 'Nobody', "
+                        "type cpu) among 5 entries");
+  /* An empty catalogue and a NULL why are fine too. */
+  ab_catalog empty = {0};
+  cr_expect_null(ab_catalog_match(&empty, &d, NULL, 0));
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, tie_first_loaded_wins) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  ab_device_record d = device("x", "Tie 7 board", "Example", AB_DEVICE_OTHER);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "tie-a");
+  cr_expect(strstr(why, "tie with tie-b") != NULL, "%s", why);
+  cr_expect(strstr(why, "the first loaded is used") != NULL, "%s", why);
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, lab_beats_shipped_on_equal_length) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  load_ok(&cat, MATCH_LAB, true);
+  ab_device_record d = device("cuda", "NVIDIA H100 SXM", "NVIDIA", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "lab-h100");
+  cr_expect(strstr(why, "lab lab-h100") != NULL, "%s", why);
+  cr_expect(strstr(why, "preferred to shipped gpu-h100") != NULL, "%s", why);
+  /* ... but a longer shipped pattern still wins: specificity first. */
+  d = device("cuda", "NVIDIA H100 PCIe", "NVIDIA", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "gpu-h100-pcie");
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, lab_entry_replaces_shipped_id) {
+  ab_catalog cat = {0};
+  load_ok(&cat, MATCH_SHIP, false);
+  size_t n = cat.n_entries;
+  load_ok(&cat, MATCH_LAB, true);
+  cr_expect_eq(cat.n_entries, n + 1, "npu-x replaced, lab-h100 added");
+  const ab_catalog_entry *e = by_id(&cat, "npu-x");
+  cr_assert_not_null(e);
+  cr_expect(e->user);
+  cr_expect_str_eq(e->procurement_list, "not_listed");
+  cr_expect_str_eq(e->model, "X NPU (lab figures)");
+  cr_expect_float_eq(e->tdp_w, 150, 1e-9);
+  cr_expect(strstr(e->file, "lab.yaml") != NULL);
+  /* In place: the replaced entry keeps its position (ties stay stable). */
+  cr_expect_eq(e, &cat.entries[2]);
+  ab_catalog_free(&cat);
+
+  /* Loaded the other way round, the lab entry stays. */
+  load_ok(&cat, MATCH_LAB, true);
+  load_ok(&cat, MATCH_SHIP, false);
+  e = by_id(&cat, "npu-x");
+  cr_assert_not_null(e);
+  cr_expect(e->user);
+  cr_expect_str_eq(e->procurement_list, "not_listed");
+  char why[512];
+  ab_device_record d = device("cuda", "NVIDIA H100 SXM", "NVIDIA", AB_DEVICE_GPU);
+  cr_expect_str_eq(match_id(&cat, d, why, sizeof why), "lab-h100");
+  cr_expect(strstr(why, "preferred to shipped gpu-h100") != NULL, "%s", why);
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, same_kind_duplicate_refused_and_catalogue_unchanged) {
+  ab_catalog cat = {0};
+  char msg[AB_MSG_LEN];
+  load_ok(&cat, MATCH_SHIP, false);
+  size_t n = cat.n_entries;
+  cr_expect_eq(ab_catalog_load(&cat, MATCH_SHIP, false, msg), AB_E_INVALID);
+  cr_expect(strstr(msg, "devices[0].id: expected a unique id, got 'gpu-h100' again (first at ") !=
+                NULL,
+            "%s", msg);
+  cr_expect_eq(cat.n_entries, n, "a refused load added entries");
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, missing_path) {
+  ab_catalog cat = {0};
+  char msg[AB_MSG_LEN];
+  cr_expect_eq(ab_catalog_load(&cat, SRC("tests/catalog/no-such.yaml"), true, msg), AB_E_IO);
+  cr_expect(strstr(msg, "no-such.yaml: expected a device catalogue file or directory, got ") !=
+                NULL,
+            "%s", msg);
+  /* A directory loads every *.yaml in it. */
+  cr_expect_eq(ab_catalog_load(&cat, SRC("tests/catalog/envdir/devices"), true, msg), AB_OK, "%s",
+               msg);
+  cr_expect_eq(cat.n_entries, 1);
+  /* Two lab files giving the same id are refused, as two shipped ones would be. */
+  cr_expect_eq(ab_catalog_load(&cat, SRC("tests/catalog/match"), true, msg), AB_E_INVALID);
+  cr_expect(strstr(msg, "shipped.yaml:19:9: devices[2].id: expected a unique id, got 'npu-x' "
+                        "again (first at ") != NULL,
+            "%s", msg);
+  cr_expect_eq(cat.n_entries, 1);
+  ab_catalog_free(&cat);
+}
+
+/* ---- bad files ----------------------------------------------------------------------- */
+
+static void check_bad(const char *dir, const char *file) {
+  char path[1024], expect_path[1024], msg[AB_MSG_LEN];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  snprintf(expect_path, sizeof expect_path, "%.*s.expect", (int)(strlen(path) - 5), path);
+  char *expect = slurp(expect_path);
+  ab_status st;
+  if (strncmp(file, "cost_", 5) == 0) {
+    ab_cost_inputs c;
+    st = ab_cost_load(path, &c, msg);
+    cr_expect_eq(c.n_prices, 0, "%s: a failed load left prices behind", file);
+  } else {
+    ab_catalog cat = {0};
+    st = ab_catalog_load(&cat, path, true, msg);
+    cr_expect_eq(cat.n_entries, 0, "%s: a failed load left entries behind", file);
+    ab_catalog_free(&cat);
+  }
+  cr_expect_eq(st, AB_E_INVALID, "%s: status %d, message: %s", file, st, msg);
+  cr_expect_eq(strncmp(msg, dir, strlen(dir)), 0, "%s: message does not start with the path: %s",
+               file, msg);
+  for (char *line = strtok(expect, "\n"); line; line = strtok(NULL, "\n"))
+    cr_expect(strstr(msg, line) != NULL, "%s:\n  message: %s\n  expected to contain: %s", file, msg,
+              line);
+}
+
+Test(catalog, bad_corpus) {
+  const char *dir = SRC("tests/catalog/bad");
+  DIR *dp = opendir(dir);
+  cr_assert_not_null(dp);
+  size_t n = 0;
+  for (struct dirent *de; (de = readdir(dp));) {
+    size_t l = strlen(de->d_name);
+    if (l > 5 && strcmp(de->d_name + l - 5, ".yaml") == 0) {
+      check_bad(dir, de->d_name);
+      n++;
+    }
+  }
+  closedir(dp);
+  cr_assert_geq(n, 30, "only %zu bad files in %s", n, dir);
+}
+
+/* ---- cost inputs --------------------------------------------------------------------- */
+
+Test(cost, example_file_loads) {
+  ab_cost_inputs c;
+  char msg[AB_MSG_LEN];
+  cr_assert_eq(ab_cost_load(SRC("configs/cost.yaml"), &c, msg), AB_OK, "%s", msg);
+  cr_expect_str_eq(c.currency, "CNY");
+  cr_expect_float_eq(c.pue, 1.4, 1e-12);
+  cr_expect_float_eq(c.utilisation, 0.6, 1e-12);
+  cr_expect_float_eq(c.years, 5, 1e-12);
+  cr_expect_eq(c.n_prices, 2);
+  cr_expect_str_eq(c.file, SRC("configs/cost.yaml"));
+  ab_cost_free(&c);
+}
+
+static ab_cost_inputs example_inputs(void) {
+  ab_cost_inputs c;
+  memset(&c, 0, sizeof c);
+  strcpy(c.currency, "CNY");
+  c.electricity_per_kwh = 0.8;
+  c.subsidy_fraction = 0.25;
+  c.pue = 1.5;
+  c.years = 4;
+  c.utilisation = 0.5;
+  return c;
+}
+
+Test(cost, compute_by_hand) {
+  ab_cost_inputs c = example_inputs();
+  ab_cost_result r;
+  /* 400 W measured, price 100000, 100 TFLOP/s, reported per PFLOP:
+   *   energy  = 400 W x 1.5 (PUE) x 0.5 (utilisation) x 8760 h / 1000 = 2628 kWh/year
+   *   bill    = 2628 x 0.8 x (1 - 0.25)                              = 1576.8 / year
+   *   total   = 100000 + 1576.8 x 4 years                            = 106307.2
+   *   work    = 1e14 FLOP/s x 0.5 x 4 years x 8760 h x 3600 s        = 6.3072e21 FLOP
+   *   per PFLOP = 106307.2 / 6.3072e21 x 1e15                        = 0.0168548959918... */
+  ab_cost_compute(&c, 100000, 1e14, 400, 1e15, &r);
+  cr_expect_float_eq(r.energy_kwh_per_year, 2628.0, 1e-9);
+  cr_expect_float_eq(r.energy_cost_per_year, 1576.8, 1e-9);
+  cr_expect_float_eq(r.capex, 100000, 1e-9);
+  cr_expect_float_eq(r.total_cost, 106307.2, 1e-9);
+  cr_expect_float_eq(r.work_per_life, 6.3072e21, 1e6);
+  cr_expect_float_eq(r.cost_per_unit, 0.016854895991882293, 1e-15);
+  cr_expect_str_eq(r.missing, "");
+}
+
+Test(cost, power_not_measured) {
+  ab_cost_inputs c = example_inputs();
+  ab_cost_result r;
+  ab_cost_compute(&c, 100000, 1e14, NAN, 1e15, &r);
+  cr_expect(isnan(r.energy_kwh_per_year) && isnan(r.energy_cost_per_year));
+  cr_expect(isnan(r.total_cost) && isnan(r.cost_per_unit));
+  cr_expect_float_eq(r.capex, 100000, 1e-9); /* the price is still known */
+  cr_expect_str_eq(r.missing, "power not measured");
+}
+
+Test(cost, no_unit_price) {
+  ab_cost_inputs c = example_inputs();
+  ab_cost_result r;
+  ab_cost_compute(&c, NAN, 1e14, 400, 1e15, &r);
+  cr_expect(isnan(r.capex) && isnan(r.total_cost) && isnan(r.cost_per_unit));
+  cr_expect_float_eq(r.energy_cost_per_year, 1576.8, 1e-9); /* energy is still known */
+  cr_expect_str_eq(r.missing, "no unit price");
+  ab_cost_compute(&c, NAN, 0, NAN, 1e15, &r);
+  cr_expect_str_eq(r.missing, "no unit price; power not measured; no measured rate");
+  cr_expect(isnan(r.work_per_life));
+  ab_cost_compute(NULL, 1, 1, 1, 1, &r);
+  cr_expect_str_eq(r.missing, "no cost inputs");
+}
+
+Test(cost, unit_price_sources) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  const ab_catalog_entry *pcie = by_id(&cat, "gpu-h100-pcie"), *h100 = by_id(&cat, "gpu-h100");
+  ab_cost_inputs c = example_inputs();
+  /* The catalogue's price, in the cost file's currency. */
+  cr_expect_float_eq(ab_cost_unit_price(&c, pcie, why, sizeof why), 200000, 1e-9);
+  cr_expect(strstr(why, "catalogue price of gpu-h100-pcie") != NULL, "%s", why);
+  /* Another currency is not converted. */
+  strcpy(c.currency, "USD");
+  cr_expect(isnan(ab_cost_unit_price(&c, pcie, why, sizeof why)));
+  cr_expect(strstr(why, "is in CNY, the cost file's currency is USD (no conversion") != NULL, "%s",
+            why);
+  /* A lab quote overrides. */
+  char ids[1][64] = {"gpu-h100-pcie"};
+  double prices[1] = {180000};
+  c.price_ids = ids;
+  c.prices = prices;
+  c.n_prices = 1;
+  strcpy(c.file, "lab-cost.yaml");
+  cr_expect_float_eq(ab_cost_unit_price(&c, pcie, why, sizeof why), 180000, 1e-9);
+  cr_expect(strstr(why, "quote from lab-cost.yaml") != NULL, "%s", why);
+  /* No price anywhere. */
+  cr_expect(isnan(ab_cost_unit_price(&c, h100, why, sizeof why)));
+  cr_expect(strstr(why, "no unit price") != NULL, "%s", why);
+  cr_expect(isnan(ab_cost_unit_price(&c, NULL, why, sizeof why)));
+  ab_catalog_free(&cat);
+}

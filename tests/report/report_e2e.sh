@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end test of `accelbench report`: the Markdown and CSV of three hand-written run
+# files (tests/fixtures/runs: a CPU lab with a node meter, a GPU with a board sensor and
+# every failure status, an NPU with no power source) must equal the golden files; the
+# strict C reader must agree with the JSON Schema on every fixture; bad input is refused
+# with the file and field named and the documented exit code.
+# usage: report_e2e.sh BUILD_DIR SOURCE_DIR      (AB_UPDATE_GOLDEN=1 rewrites the goldens)
+set -uo pipefail
+build=$1 src=$2
+ab=$build/accelbench
+runs=tests/fixtures/runs
+here=tests/report
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+cd "$src" || exit 1 # paths in the reports are relative to the source tree, as typed
+
+check() { # check NAME EXPECTED_RC ACTUAL_RC [grep-pattern file]
+  local name=$1 want=$2 got=$3
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, expected $want"; fail=$((fail + 1)); return
+  fi
+  if [ $# -ge 5 ] && ! grep -qF -- "$4" "$5"; then
+    echo "FAIL $name: '$4' not in $5:"; sed 's/^/    /' "$5" | head -20; fail=$((fail + 1)); return
+  fi
+  echo "ok   $name"; pass=$((pass + 1))
+}
+
+labs=("$runs/lab-cpu.json" "$runs/lab-gpu.json" "$runs/lab-npu.json")
+common=(--no-default-catalog -c "$here/catalog.yaml" --cost "$here/cost.yaml")
+
+# 1. Golden Markdown and CSV (and a JSON report that parses and holds every case).
+"$ab" report "${labs[@]}" "${common[@]}" -f md,csv,json -o "$tmp/g" -q 2>"$tmp/g.err"
+check "report of three labs exits 0" 0 $?
+for f in report.md report.csv; do
+  if [ "${AB_UPDATE_GOLDEN:-}" = 1 ]; then cp "$tmp/g/$f" "$here/golden/$f"; fi
+  diff -u "$here/golden/$f" "$tmp/g/$f" >"$tmp/diff.$f" 2>&1
+  check "$f equals tests/report/golden/$f" 0 $?
+  [ -s "$tmp/diff.$f" ] && head -40 "$tmp/diff.$f"
+done
+python3 - "$tmp/g" "${labs[@]}" >"$tmp/j" 2>&1 <<'PY'
+import csv, json, sys
+out, runs = sys.argv[1], sys.argv[2:]
+n = sum(len(json.load(open(r))["cases"]) for r in runs)
+rep = json.load(open(f"{out}/report.json"))
+assert rep["schema"] == "accelbench-report", rep["schema"]
+assert len(rep["cases"]) == n, f"{len(rep['cases'])} rows for {n} cases"
+rows = list(csv.reader(open(f"{out}/report.csv", newline="")))
+assert len(rows) == n + 1, f"{len(rows)} CSV lines for {n} cases + header"
+assert len({len(r) for r in rows}) == 1, "every CSV row has the header's column count"
+md = open(f"{out}/report.md").read()
+assert "<script" not in md and "&lt;script" in md, "run-file text escaped in Markdown"
+for r in rep["cases"]:
+    if r["status"] != "ok":
+        assert r["rate"]["median"] is None, f"{r['case_id']}: a rate for a case that is not ok"
+    if "not_measured" in r["power"]:
+        assert not any(k.endswith("_w") for k in r["power"]), "no watts when not measured"
+print("json/csv consistent")
+PY
+check "JSON and CSV hold every case, escaped, no figure where none was measured" 0 $? \
+  "consistent" "$tmp/j" || cat "$tmp/j"
+
+# 2. The strict C reader and the JSON Schema agree on every fixture.
+for f in "$runs"/*.json "$runs"/bad/*.json; do
+  python3 tests/runfile/validate_runfile.py "$f" >/dev/null 2>&1
+  schema_rc=$?
+  "$ab" report "$f" --no-default-catalog -f md -o - >/dev/null 2>"$tmp/r.err"
+  ab_rc=$?
+  if { [ $schema_rc -eq 0 ] && [ $ab_rc -eq 0 ]; } || { [ $schema_rc -ne 0 ] && [ $ab_rc -eq 2 ]; }
+  then check "reader and schema agree on $f" 0 0
+  else check "reader ($ab_rc) and schema ($schema_rc) agree on $f" 0 1
+  fi
+done
+
+# 3. Bad run files: exit 2, the file and the field named, nothing written.
+for f in "$runs"/bad/*.json; do
+  "$ab" report "${labs[0]}" "$f" --no-default-catalog -o "$tmp/bad" 2>"$tmp/bad.err"
+  rc=$? name=$(basename "$f")
+  check "bad run file $name exits 2 with its message" 2 $rc \
+    "$(cat "${f%.json}.expect")" "$tmp/bad.err"
+done
+[ ! -e "$tmp/bad/report.md" ]; check "no report written from a bad input" 0 $?
+
+# 4. Usage and environment errors.
+"$ab" report "${labs[0]}" --no-default-catalog -f md -o - >"$tmp/stdout.md" 2>/dev/null
+check "-o - writes one format to stdout" 0 $? "# accelbench report" "$tmp/stdout.md"
+"$ab" report "${labs[0]}" -f md,csv -o - >/dev/null 2>"$tmp/e"
+check "-o - with two formats exits 2" 2 $? "exactly one" "$tmp/e"
+"$ab" report "${labs[0]}" -f pdf -o "$tmp/x" 2>"$tmp/e"
+check "unknown format exits 2" 2 $? "unknown format 'pdf'" "$tmp/e"
+"$ab" report 2>"$tmp/e"
+check "no run file exits 2" 2 $? "no run file" "$tmp/e"
+"$ab" report "${labs[0]}" --bogus 2>"$tmp/e"
+check "unknown option exits 2" 2 $?
+"$ab" report "$tmp/none.json" 2>"$tmp/e"
+check "missing run file exits 2 naming it" 2 $? "$tmp/none.json" "$tmp/e"
+"$ab" report "${labs[0]}" -c "$tmp/no-catalog.yaml" -o "$tmp/x" 2>"$tmp/e"
+check "missing catalogue exits 2 naming it" 2 $? "no-catalog.yaml" "$tmp/e"
+printf 'cost:\n  pue: 0.5\n' >"$tmp/badcost.yaml"
+"$ab" report "${labs[0]}" --cost "$tmp/badcost.yaml" -o "$tmp/x" 2>"$tmp/e"
+check "bad cost file exits 2 naming file and field" 2 $? "badcost.yaml:2" "$tmp/e"
+touch "$tmp/file"
+"$ab" report "${labs[0]}" --no-default-catalog -o "$tmp/file/sub" 2>"$tmp/e"
+check "unwritable output exits 3" 3 $? "$tmp/file/sub" "$tmp/e"
+
+echo "report_e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
