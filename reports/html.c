@@ -22,7 +22,8 @@
  * without a huge file; the rest are counted and left to the JSON report. */
 #define TIMELINES_PER_SUBJECT 6
 #define KEY_LEN               256
-#define DASH                  "\xe2\x80\x94"
+#define DASH                  "\xe2\x80\x94"     /* em dash: a missing figure */
+#define ENDASH                "\xe2\x80\x93"     /* en dash: a range */
 #define DEG_PER_RAD           57.295779513082323 /* M_PI is not in strict C11 */
 
 static const char CSS[] =
@@ -63,7 +64,9 @@ static const char CSS[] =
     "table.kv{margin:2px 0}table.kv th{background:#f3f3f3;font-weight:normal;"
     "white-space:nowrap}\n"
     /* paper: black text, nothing cut in half, colours kept (status cells, bars) */
-    "@media print{body{margin:0;max-width:none;color:#000;font-size:11px}\n"
+    "@page{size:A4 landscape;margin:10mm}\n"
+    "@media print{body{margin:0;max-width:none;padding:0;color:#000;font-size:11px}\n"
+    "table{font-size:10px}th,td{padding:1px 3px}.small{font-size:9px}\n"
     "h2,h3{break-after:avoid}figure,svg,.warn{break-inside:avoid}\n"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "td,th,.small,.na{color:#000}svg text,svg .tick,svg .small{fill:#000}\n"
@@ -131,6 +134,7 @@ static void td_pct(FILE *out, double frac, const char *why) {
   fprintf(out, "<td class=\"num\">%s</td>", ab_report_fmt_pct(frac, b, sizeof b));
 }
 
+/* A count from the device ABI, where 0 means "not reported", never zero. */
 static void td_count(FILE *out, uint64_t v) {
   if (v)
     fprintf(out, "<td class=\"num\">%" PRIu64 "</td>", v);
@@ -155,7 +159,7 @@ static bool row_ok(const ab_report_row *r) {
   return r->c->status == AB_CASE_OK;
 }
 
-/* "board, nvml" — scope first: it decides what a figure may be compared with. */
+/* "scope board, source nvml:gpu0, covers GPU board": the whole power reference. */
 static void power_ref_text(const ab_power_ref *p, char *buf, size_t len) {
   snprintf(buf, len, "scope %s, source %s%s%s", p->scope[0] ? p->scope : "unknown",
            p->source[0] ? p->source : "unknown", p->covers[0] ? ", covers " : "", p->covers);
@@ -218,7 +222,8 @@ static void write_intro(FILE *out, const ab_report *rep) {
   fputs("Every figure is measured and read from the run files, except those labelled "
         "<em>spec-sheet</em> (from the device catalogue). " DASH " or <em>not measured</em> "
         "marks a figure the run could not produce; hover over it for the reason. Numbers "
-        "have 3 significant digits; 1 GFLOP/s = 10<sup>9</sup> operations per second, "
+        "have 3 significant digits (whole numbers from 1000 up); 1 GFLOP/s = 10<sup>9</sup> "
+        "operations per second, "
         "1 GB/s = 10<sup>9</sup> bytes per second.</p>\n",
         out);
 }
@@ -350,8 +355,14 @@ static void write_subjects(FILE *out, const ab_report *rep) {
         "<th>procurement list (as declared)</th>"
         "<th>TDP (W, spec-sheet)</th>",
         out);
-  for (int st = 0; st < AB_CASE_STATUS_COUNT; st++)
-    fprintf(out, "<th>%s</th>", status_name((ab_case_status)st));
+  for (int st = 0; st < AB_CASE_STATUS_COUNT; st++) {
+    /* "wrong_<wbr>result": lets a narrow (printed) table break the longest header */
+    const char *name = status_name((ab_case_status)st), *u = strchr(name, '_');
+    if (u)
+      fprintf(out, "<th>%.*s<wbr>%s</th>", (int)(u - name + 1), name, u + 1);
+    else
+      fprintf(out, "<th>%s</th>", name);
+  }
   fputs("</tr></thead>\n<tbody>\n", out);
   for (size_t s = 0; s < rep->n_subjects; s++)
     write_subject_row(out, rep, s);
@@ -386,11 +397,7 @@ static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_r
   char ci[96], lo[40], hi[40];
   fmt(r->rates.gflops_ci95_lo, lo, sizeof lo);
   fmt(r->rates.gflops_ci95_hi, hi, sizeof hi);
-  snprintf(ci, sizeof ci,
-           "%s"
-           "\xe2\x80\x93"
-           "%s",
-           lo, hi);
+  snprintf(ci, sizeof ci, "%s" ENDASH "%s", lo, hi);
   fputs("<tr><td>", out);
   esc(out, sub->label);
   fprintf(out, "</td><td>%s</td>", ab_dtype_name(r->c->desc.dtype));
@@ -532,7 +539,7 @@ static void perfw_chart(FILE *out, const ab_report *rep, const char *title, cons
   ab_svg_end(out);
 }
 
-/* Under the chart: the reasons for every "not measured", and whether scopes differ. */
+/* Above the chart: the reasons for every "not measured", and whether scopes differ. */
 static void perfw_caption(FILE *out, const ab_report *rep, const char *title, const perfw_bar *bars,
                           size_t n) {
   fputs("<figcaption><strong>", out);
@@ -572,37 +579,48 @@ static bool any_power(const ab_report *rep) {
   return false;
 }
 
+/* One chart for a kernel and dtype, when at least one subject measured its power. */
+static void perfw_group(FILE *out, const ab_report *rep, ab_kernel_kind k, ab_dtype dt,
+                        perfw_bar *bars) {
+  size_t n = perfw_collect(rep, k, dt, bars), measured = 0;
+  for (size_t i = 0; i < n; i++)
+    measured += bars[i].row != NULL;
+  if (measured == 0)
+    return;
+  const char *unit = bars[0].any->c->flops > 0 ? "GFLOP/s per W" : "GB/s per W";
+  char title[128];
+  snprintf(title, sizeof title, "%s %s: %s", ab_kernel_kind_name(k), ab_dtype_name(dt), unit);
+  fputs("<figure>\n", out);
+  perfw_caption(out, rep, title, bars, n);
+  perfw_chart(out, rep, title, unit, bars, n);
+  fputs("</figure>\n", out);
+}
+
+/* With no power anywhere, each run's own reason (its power object) instead of charts. */
+static void perfw_none(FILE *out, const ab_report *rep) {
+  fputs("<p class=\"na\">Not measured: no run file has a power figure for any case; a "
+        "spec-sheet TDP is never used in place of a measurement.",
+        out);
+  for (size_t i = 0; i < rep->n_inputs; i++) {
+    const char *why = json_str(rep->inputs[i].run.power, "not_measured");
+    fprintf(out, "<br>Run %zu: ", i + 1);
+    esc(out, why[0] ? why : "the run file records no power sources");
+  }
+  fputs("</p>\n", out);
+}
+
 static void write_perfw(FILE *out, const ab_report *rep) {
   fputs("<h2 id=\"perfw\">Performance per watt</h2>\n", out);
   if (!any_power(rep)) {
-    fputs("<p class=\"na\">Not measured: no run file has a power figure for any case. The "
-          "reasons are in each case's detail below; a spec-sheet TDP is never used in "
-          "place of a measurement.</p>\n",
-          out);
+    perfw_none(out, rep);
     return;
   }
   perfw_bar *bars = calloc(rep->n_subjects ? rep->n_subjects : 1, sizeof *bars);
   if (!bars)
     return;
-  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++) {
-    for (int dt = 1; dt < AB_DTYPE_COUNT && perfw_kind((ab_kernel_kind)k); dt++) {
-      size_t n = perfw_collect(rep, (ab_kernel_kind)k, (ab_dtype)dt, bars);
-      size_t measured = 0;
-      for (size_t i = 0; i < n; i++)
-        measured += bars[i].row != NULL;
-      if (measured == 0)
-        continue;
-      bool flops = bars[0].any->c->flops > 0;
-      const char *unit = flops ? "GFLOP/s per W" : "GB/s per W";
-      char title[128];
-      snprintf(title, sizeof title, "%s %s: %s", ab_kernel_kind_name((ab_kernel_kind)k),
-               ab_dtype_name((ab_dtype)dt), unit);
-      fputs("<figure>\n", out);
-      perfw_caption(out, rep, title, bars, n);
-      perfw_chart(out, rep, title, unit, bars, n);
-      fputs("</figure>\n", out);
-    }
-  }
+  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++)
+    for (int dt = 1; dt < AB_DTYPE_COUNT && perfw_kind((ab_kernel_kind)k); dt++)
+      perfw_group(out, rep, (ab_kernel_kind)k, (ab_dtype)dt, bars);
   free(bars);
 }
 
@@ -1233,7 +1251,7 @@ static void detail_rate_cell(FILE *out, const ab_report_row *r) {
   }
   fprintf(out, "<td class=\"num\">%s %s", m, unit ? unit : "");
   if (fmt(lo, a, sizeof a) && fmt(hi, b, sizeof b))
-    fprintf(out, "<br><span class=\"small\">%s\xe2\x80\x93%s</span>", a, b);
+    fprintf(out, "<br><span class=\"small\">%s" ENDASH "%s</span>", a, b);
   fputs("</td>", out);
 }
 

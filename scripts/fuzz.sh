@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the parsers of user- and run-supplied files with libFuzzer (ASan + UBSan):
 #   fuzz_config   the suite loader (ab_suite_load_string)
-#   fuzz_runfile  the run-file case reader (ab_case_from_json) and the journal loader
+#   fuzz_runfile  the run-file readers (one case: ab_case_from_json; whole file:
+#                 ab_run_from_json) and the journal loader
 # Builds a clang fuzz build in build-fuzz/ (or $AB_FUZZ_BUILD), runs each target for SECONDS
 # (default 60), all targets at once when there are cores for it, starting from the seed
 # corpus (shipped configs, the bad-config corpus, tests/fuzz/corpus/). A target stops at
@@ -29,7 +30,7 @@ cmake --build "$build" -j "$(nproc)" --target "${targets[@]/#/fuzz_}" >"$build.b
   { tail -30 "$build.build.log" >&2; exit 3; }
 
 seeds_config=(configs tests/config/bad tests/isolation scripts/suites)
-seeds_runfile=(tests/fuzz/corpus/runfile)
+seeds_runfile=(tests/fuzz/corpus/runfile tests/fixtures/runs)
 # fuzz_one TARGET: run one target; its report goes to $build/fuzz_TARGET.log.
 fuzz_one() {
   local t=$1 corpus=$build/corpus/$1 regressions=tests/fuzz/regressions/$1

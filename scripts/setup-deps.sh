@@ -20,6 +20,7 @@ packages=(
   procps                 # pgrep in the isolation tests (no worker may outlive a run)
   valgrind               # memcheck of the CPU backend path in CI
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  chromium               # headless browser check of the HTML report (tests/html)
 )
 
 missing=()

@@ -4,7 +4,9 @@
  *   1. as one case record: json_loadb + ab_case_from_json; a record that reads back must
  *      survive a write/read round trip unchanged in identity and status;
  *   2. as the text of a journal file: ab_journal_load must load lines or refuse the file
- *      with a message, never crash; a refused line never counts as loaded.
+ *      with a message, never crash; a refused line never counts as loaded;
+ *   3. as a whole run file: ab_run_from_json (what `report` and `compare` read) must accept
+ *      it or refuse it with a message naming the file, never crash.
  * Built with clang -fsanitize=fuzzer,address,undefined when AB_FUZZ=ON; the same entry point
  * is replayed over the corpus by fuzz_replay in every normal build. */
 #include <stdbool.h>
@@ -55,6 +57,12 @@ static void fuzz_case(const uint8_t *data, size_t size) {
   } else {
     FUZZ_CHECK(msg[0] != '\0'); /* a refusal always says why */
   }
+  ab_run run;
+  msg[0] = '\0';
+  if (ab_run_from_json(j, "fuzz.json", &run, msg) == AB_OK)
+    ab_run_free(&run);
+  else
+    FUZZ_CHECK(strncmp(msg, "fuzz.json: ", 11) == 0); /* names the file, says why */
   json_decref(j);
 }
 
