@@ -86,8 +86,14 @@ static int parse_args(int argc, char **argv, report_args *a) {
       a->formats = NULL;
       a->n_formats = 0;
       a->format_arg = strdup(optarg);
-      if (!a->format_arg || !ab_list_append_csv(a->format_arg, &a->formats, &a->n_formats))
+      if (!a->format_arg || !ab_list_append_csv(a->format_arg, &a->formats, &a->n_formats) ||
+          a->n_formats == 0) {
+        fprintf(stderr,
+                "accelbench report: --format '%s': expected a comma-separated list of "
+                "md, csv, html, json, junit\n",
+                optarg);
         return AB_EXIT_USAGE;
+      }
       break;
     case 'o': a->output = optarg; break;
     case 'c':

@@ -15,7 +15,7 @@
 
 #define COST_HOURS_PER_YEAR 8760.0 /* 365 days; leap days are below the inputs' precision */
 #define COST_MAX_PRICES     4096
-#define COST_WHAT           "cost file"
+#define COST_WHAT           "cost"
 
 /* ---- loading ------------------------------------------------------------------------- */
 

@@ -4,8 +4,42 @@
 #include <stdbool.h>
 #include <string.h>
 
+size_t ab_utf8_seq_len(const unsigned char *s) {
+  size_t n = *s < 0x80             ? 1
+             : (*s & 0xE0) == 0xC0 ? 2
+             : (*s & 0xF0) == 0xE0 ? 3
+             : (*s & 0xF8) == 0xF0 ? 4
+                                   : 0;
+  if (n == 0 || (n == 2 && *s < 0xC2) || (n == 4 && *s > 0xF4))
+    return 0; /* a stray continuation byte, an overlong lead or beyond U+10FFFF */
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+  return n;
+}
+
+int ab_utf8_prefix(const char *s, size_t max) {
+  size_t n = strnlen(s, max + 1);
+  if (n <= max)
+    return (int)n;
+  n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--; /* s[n] continues a character: cut before its lead byte */
+  return (int)n;
+}
+
 void ab_write_markup_escaped(FILE *out, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    if (*p >= 0x80) {
+      size_t n = ab_utf8_seq_len(p);
+      if (n == 0) {
+        fputs("\xef\xbf\xbd", out); /* not UTF-8: one replacement character per bad byte */
+      } else {
+        fwrite(p, 1, n, out);
+        p += n - 1;
+      }
+      continue;
+    }
     switch (*p) {
     case '&': fputs("&amp;", out); break;
     case '<': fputs("&lt;", out); break;
@@ -24,8 +58,18 @@ void ab_write_markup_escaped(FILE *out, const char *s) {
 void ab_write_md_cell(FILE *out, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
     switch (*p) {
-    case '|': fputs("\\|", out); break;
-    case '\\': fputs("\\\\", out); break;
+    case '|':
+    case '\\':
+    case '[':
+    case ']':
+    case '*':
+    case '_':
+    case '`':
+      /* Table separators and inline syntax (links, emphasis, code) show as typed: a device
+       * name like "[x](javascript:...)" stays text. */
+      fputc('\\', out);
+      fputc(*p, out);
+      break;
     case '\n':
     case '\r':
     case '\t': fputc(' ', out); break;
@@ -43,7 +87,9 @@ void ab_write_md_cell(FILE *out, const char *s) {
 void ab_write_csv_field(FILE *out, const char *s) {
   if (!s)
     s = "";
-  bool formula = strchr("=+-@", s[0]) != NULL && s[0] != '\0';
+  /* A spreadsheet runs a cell that starts with these (tab and CR included: some strip them
+   * and then see the formula), so such text gets a leading quote. */
+  bool formula = s[0] != '\0' && s[1] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
   bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
   if (quote)
     fputc('"', out);

@@ -7,15 +7,24 @@
 #include <stdio.h>
 
 /* HTML and XML text and attribute values: & < > " ' as entities; control characters other
- * than tab and newline (not allowed in XML 1.0) as U+FFFD. */
+ * than tab and newline (not allowed in XML 1.0) and bytes that are not valid UTF-8 as
+ * U+FFFD, so the document stays well-formed whatever a run file holds. */
 void ab_write_markup_escaped(FILE *out, const char *s);
 
-/* A Markdown table cell: | and backslash escaped, newlines as spaces, < and & as entities so
- * that renderers which accept inline HTML show the text, not markup. */
+/* A Markdown table cell: | \ [ ] * _ ` backslash-escaped, newlines as spaces, < and & as entities
+ * so that renderers which accept inline HTML show the text, not markup. */
 void ab_write_md_cell(FILE *out, const char *s);
 
 /* An RFC 4180 CSV field: quoted when it holds a comma, quote, CR or LF (quotes doubled); a
- * leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
+ * leading = + - @ tab or CR (on more than one character) is prefixed with ' so spreadsheets do not
+ * run it as a formula. */
 void ab_write_csv_field(FILE *out, const char *s);
+
+/* Length in bytes of a valid UTF-8 sequence at s (1-4), or 0 when s does not start one. */
+size_t ab_utf8_seq_len(const unsigned char *s);
+
+/* The longest prefix of s of at most max bytes that does not split a UTF-8 character, as
+ * an int for "%.*s": text cut to fit a buffer must stay valid in JSON and XML. */
+int ab_utf8_prefix(const char *s, size_t max);
 
 #endif

@@ -4,8 +4,10 @@
  * remain the source of truth. null = not measured / not applicable. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "kernel.h" /* bench/kernel.h: kind names */
 #include "report.h"
 #include "suite.h" /* bench/suite.h: dtype names */
@@ -16,9 +18,40 @@ static json_t *num(double v) {
   return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* Run-file text as a JSON string; bytes that are not UTF-8 (JSON cannot hold them) become
+ * U+FFFD rather than losing the whole string. */
 static json_t *str(const char *s) {
-  json_t *j = json_string(s ? s : "");
-  return j ? j : json_string("(not valid UTF-8)");
+  if (!s)
+    s = "";
+  json_t *j = json_string(s);
+  if (j)
+    return j;
+  size_t len = strlen(s);
+  char *clean = malloc(len * 3 + 1), *o = clean;
+  if (!clean)
+    return NULL;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    size_t n = ab_utf8_seq_len(p);
+    if (n == 0) {
+      memcpy(o, "\xef\xbf\xbd", 3);
+      o += 3;
+      p++;
+    } else {
+      memcpy(o, p, n);
+      o += n;
+      p += n;
+    }
+  }
+  *o = '\0';
+  j = json_string(clean);
+  free(clean);
+  return j;
+}
+
+/* Appends, and remembers a failure: a report with a record missing is not written. */
+static void push(json_t *arr, json_t *v, bool *ok) {
+  if (!v || json_array_append_new(arr, v) != 0)
+    *ok = false;
 }
 
 static json_t *dtype_map(const double *v) {
@@ -51,10 +84,10 @@ static json_t *subject_json(const ab_report *rep, const ab_report_subject *s) {
   for (int k = 0; k < AB_CASE_STATUS_COUNT; k++)
     json_object_set_new(counts, ab_case_status_name((ab_case_status)k),
                         json_integer((json_int_t)s->n_status[k]));
-  return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+  return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
                    "s:o, s:o}",
                    "label", str(s->label), "run_file", str(rep->inputs[s->input].path), "backend",
-                   str(s->backend), "device_index", (int)s->device_index, "device_uid",
+                   str(s->backend), "device_index", (json_int_t)s->device_index, "device_uid",
                    str(s->device_uid), "device_name", str(s->device_name), "provider",
                    str(s->provider), "host", str(s->host), "catalog", catalog_json(s->catalog),
                    "catalog_match", str(s->catalog_why), "measured_peak_gflops",
@@ -115,36 +148,51 @@ static json_t *cost_json(const ab_report *rep, const ab_report_cost *c) {
 
 static json_t *inputs_json(const ab_report *rep) {
   json_t *a = json_array();
-  for (size_t i = 0; i < rep->n_inputs; i++) {
+  bool ok = a != NULL;
+  for (size_t i = 0; i < rep->n_inputs && ok; i++) {
     const ab_run *run = &rep->inputs[i].run;
-    json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:b, s:i}", "path",
-                                       str(rep->inputs[i].path), "harness_version",
-                                       str(run->harness_version), "suite", str(run->suite_name),
-                                       "started_utc", str(run->started_utc), "complete",
-                                       run->complete, "cases", (int)run->n_cases));
+    push(a,
+         json_pack("{s:o, s:o, s:o, s:o, s:b, s:I}", "path", str(rep->inputs[i].path),
+                   "harness_version", str(run->harness_version), "suite", str(run->suite_name),
+                   "started_utc", str(run->started_utc), "complete", run->complete, "cases",
+                   (json_int_t)run->n_cases),
+         &ok);
+  }
+  if (!ok) {
+    json_decref(a);
+    return NULL;
   }
   return a;
 }
 
 static json_t *report_json(const ab_report *rep) {
   json_t *subjects = json_array(), *rows = json_array(), *warnings = json_array();
-  for (size_t i = 0; i < rep->n_subjects; i++)
-    json_array_append_new(subjects, subject_json(rep, &rep->subjects[i]));
-  for (size_t i = 0; i < rep->n_rows; i++)
-    json_array_append_new(rows, row_json(rep, &rep->rows[i]));
-  for (size_t i = 0; i < rep->n_warnings; i++)
-    json_array_append_new(warnings, str(rep->warnings[i]));
+  bool ok = subjects && rows && warnings;
+  for (size_t i = 0; i < rep->n_subjects && ok; i++)
+    push(subjects, subject_json(rep, &rep->subjects[i]), &ok);
+  for (size_t i = 0; i < rep->n_rows && ok; i++)
+    push(rows, row_json(rep, &rep->rows[i]), &ok);
+  for (size_t i = 0; i < rep->n_warnings && ok; i++)
+    push(warnings, str(rep->warnings[i]), &ok);
   json_t *cost = json_null();
-  if (rep->have_cost) {
+  if (rep->have_cost && ok) {
     json_t *results = json_array();
-    for (size_t i = 0; i < rep->n_costs; i++)
-      json_array_append_new(results, cost_json(rep, &rep->costs[i]));
+    for (size_t i = 0; i < rep->n_costs && results && ok; i++)
+      push(results, cost_json(rep, &rep->costs[i]), &ok);
     cost = json_pack("{s:o, s:o}", "inputs", cost_inputs_json(&rep->cost), "results", results);
   }
+  json_t *runs = inputs_json(rep);
+  if (!ok || !cost || !runs) {
+    json_decref(subjects);
+    json_decref(rows);
+    json_decref(warnings);
+    json_decref(cost);
+    json_decref(runs);
+    return NULL;
+  }
   return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o}", "schema", "accelbench-report",
-                   "schema_version", AB_REPORT_JSON_VERSION, "run_files", inputs_json(rep),
-                   "warnings", warnings, "subjects", subjects, "cases", rows, "cost_of_ownership",
-                   cost);
+                   "schema_version", AB_REPORT_JSON_VERSION, "run_files", runs, "warnings",
+                   warnings, "subjects", subjects, "cases", rows, "cost_of_ownership", cost);
 }
 
 ab_status ab_report_write_json(const ab_report *rep, FILE *out) {

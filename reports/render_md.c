@@ -89,29 +89,33 @@ static void write_devices(const ab_report *rep, FILE *out) {
     cell(out, e ? e->country : "");
     cell(out, e ? e->procurement_list : "");
     cell(out, NUM(e ? e->tdp_w : NAN));
-    fprintf(out, " %s%s%s |", NUM(s->idle_w), isfinite(s->idle_w) ? " " : "",
-            isfinite(s->idle_w) ? s->idle_ref.scope : "");
+    fprintf(out, " %s", NUM(s->idle_w));
+    if (isfinite(s->idle_w)) {
+      fputc(' ', out);
+      ab_write_md_cell(out, s->idle_ref.scope);
+    }
+    fputs(" |", out);
     status_counts(s, out);
     fputs("\n", out);
   }
   fputs("\n", out);
 }
 
-/* Perf/W and energy per operation in the unit of the kernel's work: FLOPs, or bytes for
- * bandwidth kernels. */
+/* Perf/W and energy per operation in the unit of the kernel's work: FLOP, integer op, or
+ * byte for bandwidth kernels (ab_report_work_unit). */
 static void power_cells(const ab_report_row *r, FILE *out) {
   const ab_report_power *p = &r->power;
   if (!p->measured) {
     fputs(" not measured | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 |", out);
     return;
   }
-  bool flops = r->c->flops > 0;
-  fprintf(out, " %s | %s |", NUM(p->avg_w), p->ref.scope);
-  fprintf(out, " %s %s |", NUM(flops ? p->gflops_per_w : p->gbytes_per_s_per_w),
-          flops ? "GFLOP/s/W" : "GB/s/W");
-  fprintf(out, " %s |", NUM(flops ? p->net_gflops_per_w : NAN));
-  fprintf(out, " %s %s |", NUM(flops ? p->pj_per_flop : p->pj_per_byte),
-          flops ? "pJ/FLOP" : "pJ/B");
+  const char *op = ab_report_work_unit(r->c);
+  bool bytes = strcmp(op, "B") == 0;
+  fprintf(out, " %s |", NUM(p->avg_w));
+  cell(out, p->ref.scope);
+  fprintf(out, " %s G%s/s/W |", NUM(bytes ? p->gbytes_per_s_per_w : p->gflops_per_w), op);
+  fprintf(out, " %s |", NUM(bytes ? NAN : p->net_gflops_per_w));
+  fprintf(out, " %s pJ/%s |", NUM(bytes ? p->pj_per_byte : p->pj_per_flop), op);
 }
 
 static void rate_cells(const ab_report_row *r, FILE *out) {
@@ -177,8 +181,8 @@ static void write_costs(const ab_report *rep, FILE *out) {
     cell(out, ab_dtype_name(c->dtype));
     fprintf(out, " %s |", NUM(c->unit_price));
     fprintf(out, " %s |", NUM(r->rates.gflops_median));
-    fprintf(out, " %s %s |", NUM(r->power.measured ? r->power.avg_w : NAN),
-            r->power.measured ? r->power.ref.scope : "");
+    fprintf(out, " %s", NUM(r->power.measured ? r->power.avg_w : NAN));
+    cell(out, r->power.measured ? r->power.ref.scope : "");
     fprintf(out, " %s | %s | %s | %s |", NUM(c->r.energy_kwh_per_year),
             NUM(c->r.energy_cost_per_year), NUM(c->r.total_cost), NUM(c->r.cost_per_unit));
     /* What kept a figure out, from the model's state (not by joining messages). */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "escape.h"
 #include "kernel.h" /* bench/kernel.h: kind names, shape text */
 #include "suite.h"  /* bench/suite.h: dtype names */
 
@@ -41,34 +42,63 @@ static bool counts_flops(ab_kernel_kind k) {
          k != AB_KERNEL_LAUNCH;
 }
 
+/* Integer kernels count operations, not floating-point ones: their rate is GOP/s. */
+static bool integer_ops(const ab_case_result *c) {
+  return c->desc.dtype == AB_DTYPE_I8 || c->desc.dtype == AB_DTYPE_I32;
+}
+
+static const char *rate_unit(const ab_case_result *c) {
+  if (c->desc.kind == AB_KERNEL_LAUNCH)
+    return "calls/s";
+  if (!counts_flops(c->desc.kind) || !(c->flops > 0))
+    return "GB/s";
+  return integer_ops(c) ? "GOP/s" : "GFLOP/s";
+}
+
+const char *ab_report_work_unit(const ab_case_result *c) {
+  if (!counts_flops(c->desc.kind) || !(c->flops > 0))
+    return "B";
+  return integer_ops(c) ? "op" : "FLOP";
+}
+
+/* ab_case_rates writes 0 for "not defined"; here that is NAN, so no caller can mistake it
+ * for a measured zero (an interval of [0, 0] would read as "slower"). */
+static double defined(double v) {
+  return v > 0 && isfinite(v) ? v : NAN;
+}
+
+/* 1 / time, for latency kernels: their rate is calls per second. */
+static double per_call(double t) {
+  return t > 0 && isfinite(t) ? 1.0 / t : NAN;
+}
+
 const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, double *hi) {
   const ab_case_result *c = r->c;
+  const char *unit = rate_unit(c);
   *median = *lo = *hi = NAN;
   if (c->status != AB_CASE_OK)
-    return counts_flops(c->desc.kind)         ? "GFLOP/s"
-           : c->desc.kind == AB_KERNEL_LAUNCH ? "calls/s"
-                                              : "GB/s";
+    return unit;
+  const ab_case_rates *x = &r->rates;
   if (c->desc.kind == AB_KERNEL_LAUNCH) {
-    /* Latency is what was measured; as a rate (calls per second) higher is still better,
-     * so every verdict reads the same way. The CI's ends swap as times invert. */
-    const ab_stats *t = &c->time_s;
-    *median = t->median > 0 ? 1.0 / t->median : NAN;
-    *lo = t->median_ci95_hi > 0 ? 1.0 / t->median_ci95_hi : NAN;
-    *hi = t->median_ci95_lo > 0 ? 1.0 / t->median_ci95_lo : NAN;
-    return "calls/s";
+    /* A rate falls as time rises: the interval's ends swap. */
+    *median = per_call(c->time_s.median);
+    *lo = per_call(c->time_s.median_ci95_hi);
+    *hi = per_call(c->time_s.median_ci95_lo);
+  } else if (strcmp(unit, "GB/s") == 0) {
+    *median = defined(x->gbytes_per_s_median);
+    *lo = defined(x->gbytes_per_s_ci95_lo);
+    *hi = defined(x->gbytes_per_s_ci95_hi);
+  } else {
+    *median = defined(x->gflops_median);
+    *lo = defined(x->gflops_ci95_lo);
+    *hi = defined(x->gflops_ci95_hi);
   }
-  if (counts_flops(c->desc.kind) && c->flops > 0) {
-    *median = r->rates.gflops_median;
-    *lo = r->rates.gflops_ci95_lo;
-    *hi = r->rates.gflops_ci95_hi;
-    return "GFLOP/s";
-  }
-  ab_case_rates bw = r->rates;
-  *median = bw.gbytes_per_s_median;
-  /* ab_case_rates keeps no bandwidth interval; derive it the same way as the FLOP one. */
-  *lo = c->time_s.median_ci95_hi > 0 ? c->bytes / c->time_s.median_ci95_hi * 1e-9 : NAN;
-  *hi = c->time_s.median_ci95_lo > 0 ? c->bytes / c->time_s.median_ci95_lo * 1e-9 : NAN;
-  return "GB/s";
+  /* With fewer than AB_MIN_CI_SAMPLES samples no order statistics bound the median at 95%:
+   * what the stats hold then is the sample range (one sample: zero width), which must not
+   * pass for an interval that separates a change from noise. */
+  if (c->time_s.n < AB_MIN_CI_SAMPLES || !(*lo <= *median && *median <= *hi))
+    *lo = *hi = NAN;
+  return unit;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -243,47 +273,43 @@ static ab_status collect_subjects(ab_report *rep) {
   return AB_OK;
 }
 
-static bool label_taken(const ab_report *rep, size_t upto, const char *label) {
-  for (size_t i = 0; i < upto; i++)
-    if (strcmp(rep->subjects[i].label, label) == 0)
-      return true;
-  return false;
+static void base_label(ab_report_subject *s) {
+  snprintf(s->label, sizeof s->label, "%.*s (%s:%u %s)", ab_utf8_prefix(s->device_name, 120),
+           s->device_name, s->backend, s->device_index, s->provider);
 }
 
-/* Bytes of `s` that fit in `max` without splitting a UTF-8 sequence (labels end up in
- * JSON and XML, where half a character makes the document invalid). */
-static int utf8_prefix(const char *s, size_t max) {
-  size_t n = strnlen(s, max + 1);
-  if (n <= max)
-    return (int)n;
-  n = max;
-  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-    n--; /* s[n] continues a character: cut before its lead byte */
-  return (int)n;
+/* Whether another subject would get the same base label, and whether any of those is on
+ * the same host (then the host does not tell them apart; the run number does). */
+static bool label_clash(const ab_report *rep, size_t i, bool *same_host) {
+  bool clash = false;
+  *same_host = false;
+  for (size_t j = 0; j < rep->n_subjects; j++) {
+    const ab_report_subject *s = &rep->subjects[i], *o = &rep->subjects[j];
+    if (j == i || o->device_index != s->device_index || strcmp(o->backend, s->backend) != 0 ||
+        strcmp(o->provider, s->provider) != 0 || strcmp(o->device_name, s->device_name) != 0)
+      continue;
+    clash = true;
+    *same_host |= strcmp(o->host, s->host) == 0;
+  }
+  return clash;
 }
 
-/* "NAME (backend:index provider)"; the host is added when two runs would otherwise give
- * the same label, and the run number when even that is not enough. */
+/* "NAME (backend:index provider)". When runs would share a label, every one of them gets
+ * "@host", or "run N" when they come from the same host, so no label reads as another
+ * machine's. */
 static void label_subjects(ab_report *rep) {
   for (size_t i = 0; i < rep->n_subjects; i++) {
     ab_report_subject *s = &rep->subjects[i];
-    snprintf(s->label, sizeof s->label, "%.*s (%s:%u %s)", utf8_prefix(s->device_name, 120),
-             s->device_name, s->backend, s->device_index, s->provider);
-    bool clash = label_taken(rep, i, s->label);
-    for (size_t j = i + 1; j < rep->n_subjects && !clash; j++) {
-      const ab_report_subject *o = &rep->subjects[j];
-      clash = o->device_index == s->device_index && strcmp(o->backend, s->backend) == 0 &&
-              strcmp(o->provider, s->provider) == 0 && strcmp(o->device_name, s->device_name) == 0;
-    }
-    if (!clash)
+    bool same_host;
+    base_label(s);
+    if (!label_clash(rep, i, &same_host))
       continue;
     size_t n = strlen(s->label);
     const char *host = s->host[0] ? s->host : "?";
-    snprintf(s->label + n, sizeof s->label - n, " @%.*s", utf8_prefix(host, 60), host);
-    if (label_taken(rep, i, s->label)) {
-      n = strlen(s->label);
+    if (same_host)
       snprintf(s->label + n, sizeof s->label - n, " run %zu", s->input + 1);
-    }
+    else
+      snprintf(s->label + n, sizeof s->label - n, " @%.*s", ab_utf8_prefix(host, 60), host);
   }
 }
 

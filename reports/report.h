@@ -134,9 +134,18 @@ void ab_report_kernel_key(const ab_case_result *c, char *buf, size_t len);
  * key. Used by the CI gate to pair a case with its baseline. */
 void ab_report_case_key(const ab_case_result *c, char *buf, size_t len);
 
-/* The headline rate of a case and its unit: GFLOP/s for kinds that count FLOPs, GB/s for
- * bandwidth kinds, calls/s for `launch`. Higher is better for all three. lo/hi: 95% CI. */
+/* Fewest samples for which a distribution-free 95% interval of the median exists (with
+ * n = 5 even the whole sample range covers the median with only 1 - 2/2^5 = 94%). */
+#define AB_MIN_CI_SAMPLES 6
+
+/* The headline rate of a case and its unit: GFLOP/s for kinds that count floating-point
+ * operations, GOP/s for integer ones, GB/s for bandwidth kinds, calls/s for `launch`.
+ * Higher is better for all. lo/hi: the 95% interval, NAN when there is none (fewer than
+ * AB_MIN_CI_SAMPLES samples, or none recorded); every value NAN unless the case is ok. */
 const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, double *hi);
+
+/* The unit of one operation of a case's work: "FLOP", "op" (integer) or "B" (bytes). */
+const char *ab_report_work_unit(const ab_case_result *c);
 
 /* A number for people: 3 significant digits, whole numbers from 1000 up, "—" for NAN.
  * Machine formats (CSV, JSON) print full precision instead. */

@@ -238,6 +238,8 @@ void ab_case_rates_compute(const ab_case_result *c, ab_case_rates *out) {
   out->gflops_ci95_lo = rate_g(c->flops, t->median_ci95_hi);
   out->gflops_ci95_hi = rate_g(c->flops, t->median_ci95_lo);
   out->gbytes_per_s_median = rate_g(c->bytes, t->median);
+  out->gbytes_per_s_ci95_lo = rate_g(c->bytes, t->median_ci95_hi);
+  out->gbytes_per_s_ci95_hi = rate_g(c->bytes, t->median_ci95_lo);
   if (c->flops > 0.0 && c->bytes > 0.0 && isfinite(c->flops) && isfinite(c->bytes))
     out->arithmetic_intensity = c->flops / c->bytes;
 }
@@ -262,10 +264,8 @@ static json_t *rates_from(const ab_case_result *c) {
   ok &= put(o, "gflops_ci95_lo", rate_json(r.gflops_ci95_lo));
   ok &= put(o, "gflops_ci95_hi", rate_json(r.gflops_ci95_hi));
   ok &= put(o, "gbytes_per_s_median", rate_json(r.gbytes_per_s_median));
-  /* The bandwidth interval is not in ab_case_rates (a later header change may add it);
-   * it comes from the same helper, so rates still have one derivation. */
-  ok &= put(o, "gbytes_per_s_ci95_lo", rate_json(rate_g(c->bytes, c->time_s.median_ci95_hi)));
-  ok &= put(o, "gbytes_per_s_ci95_hi", rate_json(rate_g(c->bytes, c->time_s.median_ci95_lo)));
+  ok &= put(o, "gbytes_per_s_ci95_lo", rate_json(r.gbytes_per_s_ci95_lo));
+  ok &= put(o, "gbytes_per_s_ci95_hi", rate_json(r.gbytes_per_s_ci95_hi));
   ok &= put(o, "arithmetic_intensity_flops_per_byte", rate_json(r.arithmetic_intensity));
   return built(o, ok);
 }
@@ -808,6 +808,47 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
   return st;
 }
 
+/* Times are never negative and a median lies inside its interval and its sample range: a
+ * file that says otherwise was not written by a harness, and a report must not print it
+ * as a measurement. */
+static ab_status check_stats(const ab_stats *s, const char *path, char *msg) {
+  const struct {
+    const char *name;
+    double v;
+  } f[] = {{"median", s->median},
+           {"mean", s->mean},
+           {"min", s->min},
+           {"max", s->max},
+           {"p5", s->p5},
+           {"p95", s->p95},
+           {"stdev", s->stdev},
+           {"cv", s->cv},
+           {"median_ci95_lo", s->median_ci95_lo},
+           {"median_ci95_hi", s->median_ci95_hi}};
+  for (size_t i = 0; i < N_OF(f); i++)
+    if (f[i].v < 0)
+      return fail(msg, path, f[i].name, "expected a value >= 0, got %g", f[i].v);
+  if (s->min > s->median || s->median > s->max)
+    return fail(msg, path, "median", "expected min <= median <= max, got %g <= %g <= %g", s->min,
+                s->median, s->max);
+  if (s->median_ci95_lo > s->median || s->median > s->median_ci95_hi)
+    return fail(msg, path, "median_ci95_lo",
+                "expected median_ci95_lo <= median <= median_ci95_hi, got %g <= %g <= %g",
+                s->median_ci95_lo, s->median, s->median_ci95_hi);
+  return AB_OK;
+}
+
+static ab_status check_timing(const ab_case_result *c, char *msg) {
+  ab_status st = check_stats(&c->time_s, "timing.time_s", msg);
+  if (st == AB_OK)
+    st = check_stats(&c->host_time_s, "timing.host_time_s", msg);
+  /* An ok case was timed: its rate is computed from this median. */
+  if (st == AB_OK && c->status == AB_CASE_OK && !(c->time_s.n > 0 && c->time_s.median > 0))
+    return fail(msg, "timing.time_s", "median",
+                "expected a time > 0 for a case with status \"ok\" (it was timed)");
+  return st;
+}
+
 static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
   const json_t *o;
   const char *p = "validation";
@@ -853,6 +894,8 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     st = rd_outcome(j, out, msg);
   if (st == AB_OK)
     st = rd_timing(j, out, msg);
+  if (st == AB_OK)
+    st = check_timing(out, msg);
   if (st == AB_OK)
     st = rd_validation(j, &out->validation, msg);
   if (st == AB_OK)
@@ -1214,11 +1257,84 @@ static ab_status rd_device(const json_t *d, const char *pre, ab_device_record *o
   return st;
 }
 
+/* A case's power object is written by bench/power (docs/power.md) and kept open in the case
+ * record; a report ranks devices by it, so the whole-file reader checks what it relies on:
+ * a known scope, and for a valid window non-negative figures (net-of-idle figures may be
+ * negative: a device can draw less than the idle baseline) and a consistent timeline. */
+static const char *const power_scopes[] = {"unknown", "chip", "board", "node"};
+
+static ab_status check_power_timeline(const json_t *src, const char *pre, char *msg) {
+  const json_t *tl = json_object_get(src, "timeline");
+  if (!tl)
+    return AB_OK;
+  char p[160];
+  path_join(p, sizeof p, pre, "timeline");
+  const json_t *t = json_object_get(tl, "t_s"), *w = json_object_get(tl, "w");
+  if (!json_is_object(tl) || !json_is_array(t) || !json_is_array(w) ||
+      json_array_size(t) != json_array_size(w))
+    return fail(msg, pre, "timeline", "expected {\"t_s\": [...], \"w\": [...]} of equal length");
+  for (size_t i = 0; i < json_array_size(w); i++)
+    if (!json_is_number(json_array_get(t, i)) || !json_is_number(json_array_get(w, i)) ||
+        json_number_value(json_array_get(w, i)) < 0)
+      return fail(msg, p, "w", "expected numbers, watts >= 0 (point %zu)", i);
+  return AB_OK;
+}
+
+static ab_status check_power_source(const json_t *src, const char *pre, char *msg) {
+  static const char *const figures[] = {
+      "energy_j",    "avg_w",        "peak_w",      "idle_w",
+      "pj_per_flop", "gflops_per_w", "pj_per_byte", "gbytes_per_s_per_w",
+      "duration_s"};
+  if (!json_is_object(src))
+    return fail(msg, pre, "", "expected an object, got %s", kind_of(src));
+  int scope = 0;
+  bool valid = false;
+  ab_status st = rd_enum(src, pre, "scope", power_scopes, N_OF(power_scopes), &scope, msg);
+  if (st == AB_OK)
+    st = rd_bool(src, pre, "valid", &valid, msg);
+  double v = 0;
+  if (st == AB_OK && valid)
+    st = rd_num(src, pre, "energy_j", false, &v, msg);
+  if (st == AB_OK && valid)
+    st = rd_num(src, pre, "avg_w", false, &v, msg);
+  for (size_t i = 0; i < N_OF(figures) && st == AB_OK; i++) {
+    if (!json_object_get(src, figures[i]))
+      continue;
+    st = rd_num(src, pre, figures[i], true, &v, msg);
+    if (st == AB_OK && v < 0)
+      st = fail(msg, pre, figures[i], "expected a value >= 0, got %g", v);
+  }
+  return st == AB_OK ? check_power_timeline(src, pre, msg) : st;
+}
+
+static ab_status check_case_power(const json_t *c, const char *pre, char *msg) {
+  const json_t *sources = json_object_get(json_object_get(c, "power"), "sources");
+  if (!sources)
+    return AB_OK; /* absent, or {"not_measured": reason} */
+  char p[96];
+  path_join(p, sizeof p, pre, "power");
+  if (!json_is_array(sources))
+    return fail(msg, p, "sources", "expected an array, got %s", kind_of(sources));
+  ab_status st = AB_OK;
+  for (size_t i = 0; i < json_array_size(sources) && st == AB_OK; i++) {
+    char q[128];
+    snprintf(q, sizeof q, "%s.sources[%zu]", p, i);
+    st = check_power_source(json_array_get(sources, i), q, msg);
+  }
+  return st;
+}
+
 /* A case keeps its own message ("timing.source: ..."); put its place in the file first. */
 static ab_status rd_case_at(const json_t *c, const char *pre, ab_case_result *out, char *msg) {
   char inner[AB_MSG_LEN] = "";
   ab_status st = ab_case_from_json(c, out, inner);
-  if (st != AB_OK && msg) {
+  if (st == AB_OK) {
+    st = check_case_power(c, pre, msg);
+    if (st != AB_OK)
+      ab_case_result_clear(out);
+    return st;
+  }
+  if (msg) {
     bool whole = strncmp(inner, "case: ", 6) == 0; /* about the record, not a member */
     int n = snprintf(msg, AB_MSG_LEN, "%s%s", pre, whole ? "" : ".");
     if (n >= 0 && n < AB_MSG_LEN)
@@ -1268,6 +1384,25 @@ static int cmp_case_id(const void *a, const void *b) {
   return strcmp((*x)->case_id, (*y)->case_id);
 }
 
+/* Every case names a device of devices[]: the report takes the device's facts (type,
+ * vendor) from there, and a case on no known device cannot be matched or compared. */
+static ab_status check_case_devices(const ab_run *run, char *msg) {
+  for (size_t i = 0; i < run->n_cases; i++) {
+    const ab_case_result *c = &run->cases[i];
+    bool found = false;
+    for (size_t d = 0; d < run->n_devices && !found; d++)
+      found = run->devices[d].index == c->device_index &&
+              strcmp(run->devices[d].backend, c->backend) == 0;
+    if (!found) {
+      char pre[48];
+      snprintf(pre, sizeof pre, "cases[%zu]", i);
+      return fail(msg, pre, "device.index", "expected a device of devices[], got %.32s:%u",
+                  c->backend, c->device_index);
+    }
+  }
+  return AB_OK;
+}
+
 /* Case ids are the key of the journal and of every comparison: a repeated one would pair
  * the wrong records, so it is refused like any other malformed member. */
 static ab_status check_unique_ids(const ab_run *run, char *msg) {
@@ -1304,8 +1439,13 @@ static void name_message(char *msg, const char *name, const char *text) {
 ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char *msg) {
   char inner[AB_MSG_LEN] = "";
   memset(out, 0, sizeof *out);
-  ab_status st = json_is_object(j) ? rd_version(j, inner)
-                                   : fail(inner, "", "", "expected a JSON object at the top");
+  ab_status st = AB_OK;
+  if (json_is_object(j)) {
+    st = rd_version(j, inner);
+  } else {
+    snprintf(inner, sizeof inner, "expected a JSON object at the top, got %s", kind_of(j));
+    st = AB_E_INVALID;
+  }
   if (st == AB_OK)
     st = rd_header(j, out, inner);
   if (st == AB_OK)
@@ -1319,6 +1459,8 @@ ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char 
                     inner);
   if (st == AB_OK)
     st = check_unique_ids(out, inner);
+  if (st == AB_OK)
+    st = check_case_devices(out, inner);
   if (st != AB_OK) {
     name_message(msg, name, st == AB_E_NOMEM ? "out of memory" : inner);
     ab_run_free(out);
@@ -1330,6 +1472,15 @@ ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg) {
   if (root)
     *root = NULL;
   memset(out, 0, sizeof *out);
+  struct stat sb;
+  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (msg)
+      snprintf(msg, AB_MSG_LEN,
+               "%s: expected a run file, got a directory (the run file is "
+               "DIR/run.json)",
+               path);
+    return AB_E_INVALID;
+  }
   json_error_t err;
   /* JSON_REJECT_DUPLICATES: a repeated member would make what we read depend on order. */
   json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);

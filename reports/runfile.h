@@ -58,7 +58,7 @@ typedef struct ab_run {
  * time and CI (never inside a backend). Zero when the case has no timing. */
 typedef struct ab_case_rates {
   double gflops_median, gflops_ci95_lo, gflops_ci95_hi;
-  double gbytes_per_s_median;
+  double gbytes_per_s_median, gbytes_per_s_ci95_lo, gbytes_per_s_ci95_hi;
   double arithmetic_intensity; /* flops per byte */
 } ab_case_rates;
 

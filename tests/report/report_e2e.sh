@@ -81,6 +81,39 @@ for f in "$runs"/bad/*.json; do
 done
 [ ! -e "$tmp/bad/report.md" ]; check "no report written from a bad input" 0 $?
 
+# 3b. What the schema allows but no harness writes, and a report would print as measured.
+python3 - "$runs/lab-gpu.json" "$tmp/strict" <<'PY'
+import copy, json, os, sys
+src, out = json.load(open(sys.argv[1])), sys.argv[2]
+os.makedirs(out, exist_ok=True)
+ok = next(i for i, c in enumerate(src["cases"]) if c["status"] == "ok" and "sources" in c["power"])
+def variant(name, edit):
+    d = copy.deepcopy(src)
+    edit(d, d["cases"][ok])
+    json.dump(d, open(f"{out}/{name}.json", "w"))
+variant("zero-median", lambda d, c: c["timing"]["time_s"].update(median=0.0, min=0.0, p5=0.0,
+                                                                  median_ci95_lo=0.0))
+variant("negative-time", lambda d, c: c["timing"]["time_s"].update(min=-1.0))
+variant("swapped-ci", lambda d, c: c["timing"]["time_s"].update(
+    median_ci95_lo=c["timing"]["time_s"]["median_ci95_hi"] * 2))
+variant("ghost-device", lambda d, c: c["device"].update(index=7))
+variant("power-string", lambda d, c: c["power"]["sources"][0].update(avg_w="hot"))
+variant("power-negative", lambda d, c: c["power"]["sources"][0].update(gflops_per_w=-5))
+variant("power-scope", lambda d, c: c["power"]["sources"][0].update(scope="rack"))
+PY
+for want in "zero-median:timing.time_s.median: expected a time > 0" \
+            "negative-time:timing.time_s.min: expected a value >= 0" \
+            "swapped-ci:timing.time_s.median_ci95_lo: expected median_ci95_lo <= median" \
+            "ghost-device:device.index: expected a device of devices[], got cuda:7" \
+            "power-string:power.sources[0].avg_w: expected a number" \
+            "power-negative:power.sources[0].gflops_per_w: expected a value >= 0" \
+            "power-scope:power.sources[0].scope: expected one of"; do
+  name=${want%%:*}
+  "$ab" report "$tmp/strict/$name.json" --no-default-catalog -f md -o - >/dev/null 2>"$tmp/s.err"
+  rc=$?
+  check "strict reader refuses $name" 2 $rc "${want#*:}" "$tmp/s.err"
+done
+
 # 4. Usage and environment errors.
 "$ab" report "${labs[0]}" --no-default-catalog -f md -o - >"$tmp/stdout.md" 2>/dev/null
 check "-o - writes one format to stdout" 0 $? "# accelbench report" "$tmp/stdout.md"
@@ -90,6 +123,10 @@ check "-o - with two formats exits 2" 2 $? "exactly one" "$tmp/e"
 check "unknown format exits 2" 2 $? "unknown format 'pdf'" "$tmp/e"
 "$ab" report 2>"$tmp/e"
 check "no run file exits 2" 2 $? "no run file" "$tmp/e"
+"$ab" report "${labs[0]}" -f "," -o - 2>"$tmp/e"
+check "empty format list exits 2" 2 $? "expected a comma-separated list" "$tmp/e"
+"$ab" report "$tmp" -f md -o - 2>"$tmp/e"
+check "a directory as run file exits 2" 2 $? "got a directory" "$tmp/e"
 "$ab" report "${labs[0]}" --bogus 2>"$tmp/e"
 check "unknown option exits 2" 2 $?
 "$ab" report "$tmp/none.json" 2>"$tmp/e"
