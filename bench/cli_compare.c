@@ -15,45 +15,61 @@
 #define PROG "accelbench compare"
 
 static void compare_usage(FILE *out) {
-  fprintf(out, "usage: accelbench compare RUN.json... [--baseline SELECTOR] [-f LIST] [-o DIR]\n"
-               "       accelbench compare --against BASELINE.json CURRENT.json\n"
-               "                          [--max-regression 5%%] [--junit FILE]\n"
-               "\n"
-               "Side by side: every device + provider of every run file (a subject) against one\n"
-               "baseline subject: one table per kernel key with each subject's rate, its ratio\n"
-               "to the baseline with a 95%% interval and a verdict (faster, slower, within noise\n"
-               "when the interval contains 1), perf/W and energy per operation with the power\n"
-               "scope, a geometric-mean ratio per subject and a coverage matrix. Keys some run\n"
-               "files lack are listed as left out, not compared.\n"
-               "\n"
-               "  -b, --baseline SEL   the baseline subject: its exact label, BACKEND:INDEX,\n"
-               "                       BACKEND:INDEX/PROVIDER, or a case-insensitive part of one\n"
-               "                       label (default: the first subject)\n"
-               "  -f, --format LIST    md, csv, json, junit, comma-separated (default md)\n"
-               "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
-               "                       compare-junit.xml (created if absent); without it (or\n"
-               "                       with -o -) the one format given goes to stdout\n"
-               "\n"
-               "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
-               "device uid, provider, kernel). A case regresses when current/baseline is below\n"
-               "1 - threshold and the ratio's 95%% interval lies wholly below 1; it newly fails\n"
-               "when it was ok and is now failed, crashed or timeout; it is newly wrong when it\n"
-               "is now wrong_result and was not. Missing and new cases are listed, not failed.\n"
-               "\n"
-               "  -a, --against FILE   the baseline run file; the one other file is the current\n"
-               "  -t, --max-regression T  5%% or 0.05 (default 5%%); 0 <= T < 100%%\n"
-               "  -j, --junit FILE     also write JUnit XML (one testcase per case)\n"
-               "\n"
-               "  -h, --help           this text\n"
-               "\n"
-               "exit codes:\n"
-               "  0  compared (gate: no regression, new failure or new wrong result)\n"
-               "  1  gate only: at least one case regressed, newly failed or is newly wrong\n"
-               "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
-               "     run file that cannot be read, is malformed or has a newer schema (the\n"
-               "     message names the file and the field)\n"
-               "  3  output that cannot be written (-o DIR, --junit FILE, stdout); takes\n"
-               "     precedence over 1 so that CI notices a missing report\n");
+  fprintf(out,
+          "usage: accelbench compare RUN.json... [--baseline SELECTOR] [-f LIST] [-o DIR]\n"
+          "       accelbench compare --against BASELINE.json CURRENT.json\n"
+          "                          [--max-regression 5%%] [--junit FILE]\n"
+          "\n"
+          "A ratio is subject / baseline of the rate (GFLOP/s, GOP/s for integer kernels,\n"
+          "GB/s, calls/s: higher is faster) with a 95%% interval from both cases' intervals.\n"
+          "It is faster or slower only when that interval lies wholly above or below 1;\n"
+          "otherwise, and always when a case has fewer than %d samples (no interval), it is\n"
+          "within noise.\n"
+          "\n"
+          "Side by side: every device + provider of every run file (a subject) against one\n"
+          "baseline subject: one table per kernel key with each subject's rate, its ratio\n"
+          "to the baseline and a verdict, perf/W and energy per operation with the power\n"
+          "scope, and a coverage matrix. The headline geometric-mean ratio is over the keys\n"
+          "where every subject is ok (the same keys for all); each subject's own-keys\n"
+          "geometric mean is shown apart with its key count. Keys some run files lack are\n"
+          "listed as left out, not compared.\n"
+          "\n"
+          "  -b, --baseline SEL   the baseline subject: its exact label, BACKEND:INDEX,\n"
+          "                       BACKEND:INDEX/PROVIDER, or a case-insensitive part of one\n"
+          "                       label (default: the first subject)\n"
+          "  -f, --format LIST    md, csv, json, junit, comma-separated (default md)\n"
+          "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
+          "                       compare-junit.xml (created if absent); without it (or\n"
+          "                       with -o -) the one format given goes to stdout\n"
+          "\n"
+          "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
+          "device uid, provider, kernel). The gate fails when a case\n"
+          "  regressed          current/baseline < 1 - threshold and the ratio's 95%%\n"
+          "                     interval lies wholly below 1\n"
+          "  newly failed       was ok, now failed, crashed or timeout\n"
+          "  newly wrong        is now wrong_result and was not\n"
+          "  newly unsupported  was ok, now unsupported or skipped (coverage lost)\n"
+          "and when the current run is incomplete (complete: false) or has none of the\n"
+          "baseline's cases. Missing cases (in the baseline only) are listed with a\n"
+          "warning, new ones listed; neither fails the gate.\n"
+          "\n"
+          "  -a, --against FILE   the baseline run file; the one other file is the current\n"
+          "  -t, --max-regression T  5%% or 0.05 (default 5%%); 0 <= T < 100%%\n"
+          "  -j, --junit FILE     also write JUnit XML (one testcase per case, and one per\n"
+          "                       failed check of the current run)\n"
+          "\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "exit codes:\n"
+          "  0  compared (gate: passed)\n"
+          "  1  gate only: a case regressed, newly failed, is newly wrong or newly\n"
+          "     unsupported, or the current run is incomplete or has no baseline case\n"
+          "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
+          "     run file that cannot be read, is malformed or has a newer schema (the\n"
+          "     message names the file and the field)\n"
+          "  3  output that cannot be built or written (-o DIR, --junit FILE, stdout);\n"
+          "     takes precedence over 1 so that CI notices a missing report\n",
+          AB_MIN_CI_SAMPLES);
 }
 
 typedef struct compare_args {
@@ -208,6 +224,9 @@ static int write_comparison(const ab_comparison *cmp, const compare_args *a) {
   if (!a->output) {
     int f = format_index(a->formats[0]);
     ab_status st = formats[f].write(cmp, stdout);
+    if (st != AB_OK)
+      fprintf(stderr, PROG ": cannot %s the %s output\n", st == AB_E_IO ? "write" : "build",
+              formats[f].name);
     return st == AB_OK ? AB_EXIT_OK : AB_EXIT_ENV;
   }
   if (mkdir(a->output, 0755) != 0 && errno != EEXIST) {
@@ -268,6 +287,22 @@ static ab_status render_gate_junit(const void *g, FILE *out) {
   return ab_gate_write_junit(g, out);
 }
 
+/* What must not scroll past in a CI log: checks that failed, and cases that vanished. */
+static void gate_stderr(const ab_gate *g) {
+  for (int c = 0; c < AB_GATE_CHECK_COUNT; c++) {
+    if (!g->check_failed[c])
+      continue;
+    char why[1024];
+    ab_gate_check_describe(g, (ab_gate_check)c, why, sizeof why);
+    fprintf(stderr, PROG ": gate failure (%s): %s\n", ab_gate_check_name((ab_gate_check)c), why);
+  }
+  if (g->n_outcome[AB_GATE_MISSING])
+    fprintf(stderr,
+            PROG ": WARNING: %zu of the baseline's %zu cases are missing from the current run "
+                 "and were not compared (listed under Missing)\n",
+            g->n_outcome[AB_GATE_MISSING], g->n_base);
+}
+
 static int gate_run(const ab_report *rep, double threshold, const char *junit) {
   ab_gate g;
   char msg[AB_MSG_LEN] = "";
@@ -275,6 +310,7 @@ static int gate_run(const ab_report *rep, double threshold, const char *junit) {
     fprintf(stderr, PROG ": %s\n", msg);
     return AB_EXIT_USAGE;
   }
+  gate_stderr(&g);
   int rc = ab_gate_write_md(&g, stdout) == AB_OK ? AB_EXIT_OK : AB_EXIT_ENV;
   if (rc == AB_EXIT_OK && junit)
     rc = write_atomic(junit, render_gate_junit, &g);

@@ -2,12 +2,15 @@
  *
  * Two uses share one notion of "faster" and "slower":
  *   - side by side: subjects (device + provider per run, from the report model) against one
- *     baseline subject, one table per kernel key, with a coverage matrix;
+ *     baseline subject, one table per kernel key, with a coverage matrix (compare.c builds
+ *     the model, compare_render.c writes its Markdown, CSV and JSON);
  *   - the CI gate: a current run against a baseline run of the same machine, case by case
- *     (ab_report_case_key), with a regression threshold.
+ *     (ab_report_case_key), with a regression threshold (gate.c).
+ * junit.c writes the JUnit XML of both.
  * A ratio is current / baseline of the headline rate (ab_report_rate: higher is better),
  * and its 95% interval is [cur_lo / base_hi, cur_hi / base_lo]. A difference counts only
- * when that interval lies wholly on one side of 1: otherwise it is within noise. */
+ * when that interval exists and lies wholly on one side of 1: otherwise it is within noise.
+ * There is no interval when either case has fewer than AB_MIN_CI_SAMPLES samples. */
 #ifndef AB_COMPARE_H
 #define AB_COMPARE_H
 
@@ -27,11 +30,12 @@ typedef enum ab_cmp_verdict {
   AB_CMP_BASELINE, /* the baseline's own cell */
   AB_CMP_FASTER,   /* the interval lies wholly above 1 */
   AB_CMP_SLOWER,   /* the interval lies wholly below 1 */
-  AB_CMP_NOISE,    /* the interval contains 1, or there is no interval */
+  AB_CMP_NOISE,    /* the interval contains 1, or there is no interval (n < 6 samples) */
 } ab_cmp_verdict;
 
 ab_ratio ab_ratio_of(double cur, double cur_lo, double cur_hi, double base, double base_lo,
                      double base_hi);
+/* Faster or slower only with a finite interval wholly above or below 1. */
 ab_cmp_verdict ab_ratio_verdict(const ab_ratio *r);
 /* "faster", "slower", "within noise", "baseline", "—"; never NULL. */
 const char *ab_cmp_verdict_name(ab_cmp_verdict v);
@@ -48,9 +52,10 @@ typedef struct ab_cmp_cell {
 
 typedef struct ab_cmp_kernel {
   char key[256];      /* ab_report_kernel_key */
-  const char *unit;   /* "GFLOP/s", "GB/s", "calls/s" */
+  const char *unit;   /* ab_report_rate's: "GFLOP/s", "GOP/s", "GB/s", "calls/s" */
   ab_cmp_cell *cells; /* one per subject (rep->n_subjects), owned */
   bool common;        /* every input run file has a case with this key */
+  bool all_ok;        /* common, and every subject's case is ok: in the headline geomean */
   bool *in_input;     /* per input: does that run file have the key; owned */
 } ab_cmp_kernel;
 
@@ -60,10 +65,17 @@ typedef struct ab_comparison {
   ab_cmp_kernel *kernels; /* in first-seen order (run files in order, cases in order) */
   size_t n_kernels;
   size_t n_common;
-  double *geomean;   /* per subject: geometric mean ratio over common keys ok on both; NAN */
-  size_t *geomean_n; /* per subject: how many keys went into it */
-  bool runs_differ;  /* harness versions or suites differ between run files */
-  char **notes;      /* what a reader must see: runs that differ, mixed power scopes */
+  /* The headline, per subject: the geometric mean ratio over the n_all_ok keys where every
+   * subject and the baseline are ok. One key set for all, so subjects rank by it; NAN when
+   * no key is ok everywhere. */
+  double *geomean;
+  size_t n_all_ok;
+  /* Per subject over its own keys (common keys where it and the baseline are ok). The key
+   * sets differ between subjects, so these do not rank; shown apart, with the count. */
+  double *own_geomean;
+  size_t *own_geomean_n;
+  bool runs_differ; /* harness versions or suites differ between run files */
+  char **notes;     /* what a reader must see: runs that differ, mixed power scopes */
   size_t n_notes;
 } ab_comparison;
 
@@ -78,7 +90,9 @@ void ab_compare_free(ab_comparison *cmp);
 /* "ok", "unsupported", ... or "not run" for a cell without a case; never NULL. */
 const char *ab_cmp_cell_status(const ab_cmp_cell *cell);
 
-/* Renderers: the whole document to `out`, deterministic. AB_E_IO when writing fails. */
+/* Renderers (compare_render.c, junit.c): the whole document to `out`, deterministic.
+ * AB_E_IO when writing fails; AB_E_NOMEM when the document cannot be built, and then
+ * nothing is written rather than a shorter document. */
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out);
 ab_status ab_compare_write_csv(const ab_comparison *cmp, FILE *out);
 ab_status ab_compare_write_json(const ab_comparison *cmp, FILE *out);
@@ -89,16 +103,27 @@ ab_status ab_compare_write_junit(const ab_comparison *cmp, FILE *out);
 /* ---- the CI gate ------------------------------------------------------------------------ */
 
 typedef enum ab_gate_outcome {
-  AB_GATE_PASS = 0,     /* ok in both and not regressed (faster, noise, or within threshold) */
-  AB_GATE_REGRESSED,    /* ratio < 1 - threshold and its interval wholly below 1 */
-  AB_GATE_NEWLY_FAILED, /* ok in the baseline, now failed / crashed / timeout */
-  AB_GATE_NEWLY_WRONG,  /* now wrong_result, and was not */
-  AB_GATE_NOT_OK,       /* not ok now without being one of the above (unsupported, skipped,
-                           still failing) */
-  AB_GATE_FIXED,        /* not ok in the baseline, ok now */
-  AB_GATE_MISSING,      /* in the baseline only */
-  AB_GATE_NEW,          /* in the current run only */
+  AB_GATE_PASS = 0,          /* ok in both and not regressed (faster, noise, within threshold,
+                                or no interval to tell) */
+  AB_GATE_REGRESSED,         /* ratio < 1 - threshold and its interval wholly below 1 */
+  AB_GATE_NEWLY_FAILED,      /* ok in the baseline, now failed / crashed / timeout */
+  AB_GATE_NEWLY_WRONG,       /* now wrong_result, and was not */
+  AB_GATE_NEWLY_UNSUPPORTED, /* ok in the baseline, now unsupported or skipped: coverage lost
+                                (a driver update that drops a data type) */
+  AB_GATE_NOT_OK,            /* not ok now without being new: still unsupported or failing */
+  AB_GATE_FIXED,             /* not ok in the baseline, ok now */
+  AB_GATE_MISSING,           /* in the baseline only */
+  AB_GATE_NEW,               /* in the current run only */
+  AB_GATE_OUTCOME_COUNT
 } ab_gate_outcome;
+
+/* Failures of the current run as a whole, whatever its cases say. */
+typedef enum ab_gate_check {
+  AB_GATE_CHECK_COMPLETE, /* the current run has complete: false (cut short) */
+  AB_GATE_CHECK_OVERLAP,  /* no baseline case is in the current run (e.g. a backend that
+                             loaded nothing), or the baseline has no cases */
+  AB_GATE_CHECK_COUNT
+} ab_gate_check;
 
 typedef struct ab_gate_case {
   char key[512];                   /* ab_report_case_key */
@@ -113,8 +138,11 @@ typedef struct ab_gate {
   double threshold;     /* 0.05 for 5% */
   ab_gate_case *cases;  /* baseline order, then new cases in current order; owned */
   size_t n_cases;
-  size_t n_outcome[AB_GATE_NEW + 1];
-  char **notes; /* runs that differ (versions, suites, hosts) */
+  size_t n_outcome[AB_GATE_OUTCOME_COUNT];
+  size_t n_base, n_cur; /* cases in each run */
+  size_t n_no_interval; /* ok pairs without a ratio interval (never regress) */
+  bool check_failed[AB_GATE_CHECK_COUNT];
+  char **notes; /* runs that differ (versions, suites, hosts), cases without an interval */
   size_t n_notes;
 } ab_gate;
 
@@ -126,12 +154,20 @@ ab_status ab_threshold_parse(const char *text, double *out, char *msg);
 ab_status ab_gate_build(ab_gate *gate, const ab_report *rep, double threshold, char *msg);
 void ab_gate_free(ab_gate *gate);
 
-/* At least one regression, new failure or new wrong result. */
+/* At least one failed check, regression, new failure, new wrong result or newly
+ * unsupported case. */
 bool ab_gate_failed(const ab_gate *gate);
+/* Does this outcome fail the gate? */
+bool ab_gate_outcome_fails(ab_gate_outcome o);
 /* "pass", "regressed", "newly failed", ...; never NULL. */
 const char *ab_gate_outcome_name(ab_gate_outcome o);
-/* One line of why: the ratio and interval, or the status change. */
+/* "incomplete run", "nothing compared"; never NULL. */
+const char *ab_gate_check_name(ab_gate_check c);
+/* One line of why: the ratio and its interval (or "no interval"), or the status change.
+ * Valid UTF-8 whatever len cuts. */
 void ab_gate_case_describe(const ab_gate *gate, const ab_gate_case *gc, char *buf, size_t len);
+/* Why a failed check failed (only meaningful when gate->check_failed[c]). */
+void ab_gate_check_describe(const ab_gate *gate, ab_gate_check c, char *buf, size_t len);
 
 /* Human summary (Markdown) and JUnit XML; AB_E_IO when writing fails. */
 ab_status ab_gate_write_md(const ab_gate *gate, FILE *out);

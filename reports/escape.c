@@ -2,6 +2,7 @@
 #include "escape.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t ab_utf8_seq_len(const unsigned char *s) {
@@ -15,6 +16,69 @@ size_t ab_utf8_seq_len(const unsigned char *s) {
   for (size_t i = 1; i < n; i++)
     if ((s[i] & 0xC0) != 0x80)
       return 0;
+  /* What JSON and XML parsers refuse too (RFC 3629): overlong 3- and 4-byte forms, UTF-16
+   * surrogates (U+D800-DFFF), and code points above U+10FFFF. */
+  if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+    return 0;
+  if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+    return 0;
+  return n;
+}
+
+bool ab_utf8_valid(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
+    size_t n = ab_utf8_seq_len(p);
+    if (n == 0)
+      return false;
+    p += n;
+  }
+  return true;
+}
+
+/* Copies s into buf (cap bytes), each byte that does not start a valid sequence as U+FFFD;
+ * stops at a whole character when buf is full. */
+static void utf8_clean(const char *s, char *buf, size_t cap) {
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    size_t n = ab_utf8_seq_len(p);
+    const char *piece = n ? (const char *)p : "\xef\xbf\xbd";
+    size_t len = n ? n : 3;
+    if (o + len >= cap)
+      break;
+    memcpy(buf + o, piece, len);
+    o += len;
+    p += n ? n : 1;
+  }
+  buf[o] = '\0';
+}
+
+const char *ab_utf8_clean_into(const char *s, char *buf, size_t cap) {
+  if (!s)
+    return "";
+  if (ab_utf8_valid(s) || cap == 0)
+    return s;
+  utf8_clean(s, buf, cap);
+  return buf;
+}
+
+char *ab_utf8_clean_dup(const char *s) {
+  if (!s)
+    s = "";
+  size_t cap = strlen(s) * 3 + 1; /* at worst every byte becomes a 3-byte U+FFFD */
+  char *buf = malloc(cap);
+  if (buf)
+    utf8_clean(s, buf, cap);
+  return buf;
+}
+
+/* Writes the valid UTF-8 sequence at p (or U+FFFD for a bad byte); returns bytes consumed. */
+static size_t put_utf8(FILE *out, const unsigned char *p) {
+  size_t n = ab_utf8_seq_len(p);
+  if (n == 0) {
+    fputs("\xef\xbf\xbd", out);
+    return 1;
+  }
+  fwrite(p, 1, n, out);
   return n;
 }
 
@@ -30,14 +94,8 @@ int ab_utf8_prefix(const char *s, size_t max) {
 
 void ab_write_markup_escaped(FILE *out, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if (*p >= 0x80) {
-      size_t n = ab_utf8_seq_len(p);
-      if (n == 0) {
-        fputs("\xef\xbf\xbd", out); /* not UTF-8: one replacement character per bad byte */
-      } else {
-        fwrite(p, 1, n, out);
-        p += n - 1;
-      }
+    if (*p >= 0x80) { /* not UTF-8: one replacement character per bad byte */
+      p += put_utf8(out, p) - 1;
       continue;
     }
     switch (*p) {
@@ -57,6 +115,10 @@ void ab_write_markup_escaped(FILE *out, const char *s) {
 
 void ab_write_md_cell(FILE *out, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    if (*p >= 0x80) {
+      p += put_utf8(out, p) - 1;
+      continue;
+    }
     switch (*p) {
     case '|':
     case '\\':
@@ -95,7 +157,11 @@ void ab_write_csv_field(FILE *out, const char *s) {
     fputc('"', out);
   if (formula)
     fputc('\'', out);
-  for (const char *p = s; *p; p++) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p >= 0x80) {
+      p += put_utf8(out, p) - 1;
+      continue;
+    }
     if (*p == '"')
       fputc('"', out);
     fputc(*p, out);

@@ -1,12 +1,15 @@
 /* accelbench — JUnit XML for CI systems: the run files themselves (report.h), a side-by-side
  * comparison and the CI gate (compare.h). One writer for all three: each builds a list of
  * test suites and cases, then the same code writes them, so escaping and the document's
- * shape cannot drift between them. Every string from a run file goes through escape.h. */
+ * shape cannot drift between them. Every string goes through escape.h after ab_cmp_utf8, and
+ * every cut keeps whole characters, so the document is well-formed XML whatever a run file
+ * or a command-line path holds. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
+#include "compare_priv.h"
 #include "escape.h"
 #include "report.h"
 
@@ -46,7 +49,7 @@ static jsuite *add_suite(jdoc *d, const char *name) {
   d->suites = s;
   s = &s[d->n++];
   memset(s, 0, sizeof *s);
-  snprintf(s->name, sizeof s->name, "%s", name);
+  ab_cmp_printf(s->name, sizeof s->name, "%s", name);
   return s;
 }
 
@@ -80,16 +83,16 @@ static void free_doc(jdoc *d) {
  * backend > device > provider. */
 static void set_classname(jcase *c, const char *backend, const char *device, const char *provider) {
   char dev[128];
-  snprintf(dev, sizeof dev, "%s", device[0] ? device : "device");
+  ab_cmp_printf(dev, sizeof dev, "%s", device[0] ? device : "device");
   for (char *p = dev; *p; p++)
     if (*p == '.')
       *p = '_';
-  snprintf(c->classname, sizeof c->classname, "%s.%s.%s", backend, dev, provider);
+  ab_cmp_printf(c->classname, sizeof c->classname, "%s.%s.%s", backend, dev, provider);
 }
 
 static void set_from_case(jcase *jc, const ab_case_result *c, const char *device_name) {
   set_classname(jc, c->backend, device_name, c->provider);
-  snprintf(jc->name, sizeof jc->name, "%s", c->case_id);
+  ab_cmp_printf(jc->name, sizeof jc->name, "%s", c->case_id);
   jc->time_s = isfinite(c->measured_s) && c->measured_s > 0 ? c->measured_s : 0;
 }
 
@@ -102,23 +105,35 @@ static void set_status(jcase *jc, const ab_case_result *c) {
   case AB_CASE_SKIPPED: jc->result = J_SKIPPED; break;
   default: jc->result = J_FAILURE;
   }
-  snprintf(jc->message, sizeof jc->message, "%s%s%s", jc->type, c->reason[0] ? ": " : "",
-           c->reason);
+  ab_cmp_printf(jc->message, sizeof jc->message, "%s%s%s", jc->type, c->reason[0] ? ": " : "",
+                c->reason);
 }
 
+/* "rate 2200 GFLOP/s (95% CI 2178-2222)", or "(no interval)" below AB_MIN_CI_SAMPLES. */
 static void rate_text(const ab_report_row *r, char *buf, size_t len) {
   double v, lo, hi;
+  char ci[64];
   const char *unit = ab_report_rate(r, &v, &lo, &hi);
-  snprintf(buf, len, "rate %.6g %s (95%% CI %.6g-%.6g)", v, unit, lo, hi);
+  if (!isfinite(v))
+    ab_cmp_printf(buf, len, "no rate (%s)", unit);
+  else
+    ab_cmp_printf(buf, len, "rate %.6g %s (%s)", v, unit,
+                  ab_cmp_ci_text(lo, hi, 6, false, ci, sizeof ci));
 }
 
 /* ---------------------------------------------------------------------------------------
  * Writing the document
  * ------------------------------------------------------------------------------------- */
 
+/* Escaped text that is valid UTF-8 whatever it came from. */
+static void text(FILE *out, const char *s) {
+  char buf[AB_CMP_UTF8_CAP];
+  ab_write_markup_escaped(out, ab_cmp_utf8(s, buf, sizeof buf));
+}
+
 static void attr(FILE *out, const char *name, const char *value) {
   fprintf(out, " %s=\"", name);
-  ab_write_markup_escaped(out, value);
+  text(out, value);
   fputc('"', out);
 }
 
@@ -132,7 +147,7 @@ static void write_case(FILE *out, const jcase *c) {
     attr(out, "message", c->message);
     attr(out, "type", c->type ? c->type : "failure");
     fputs(">", out);
-    ab_write_markup_escaped(out, c->message);
+    text(out, c->message);
     fputs("</failure>\n", out);
   } else if (c->result == J_SKIPPED) {
     fputs("      <skipped", out);
@@ -141,7 +156,7 @@ static void write_case(FILE *out, const jcase *c) {
   }
   if (c->out[0]) {
     fputs("      <system-out>", out);
-    ab_write_markup_escaped(out, c->out);
+    text(out, c->out);
     fputs("</system-out>\n", out);
   }
   fputs("    </testcase>\n", out);
@@ -229,21 +244,27 @@ static void compare_case(const ab_comparison *cmp, const ab_cmp_kernel *k, size_
   const ab_cmp_cell *cell = &k->cells[subj];
   if (!cell->row) {
     set_classname(jc, sub->backend, sub->device_name, sub->provider);
-    snprintf(jc->name, sizeof jc->name, "%s", k->key);
+    ab_cmp_printf(jc->name, sizeof jc->name, "%s", k->key);
     jc->result = J_SKIPPED;
-    snprintf(jc->message, sizeof jc->message, "not run: %s has no case with this kernel key",
-             sub->label);
+    ab_cmp_printf(jc->message, sizeof jc->message, "not run: %s has no case with this kernel key",
+                  sub->label);
     return;
   }
   set_from_case(jc, cell->row->c, sub->device_name);
   set_status(jc, cell->row->c);
   if (jc->result != J_PASS)
     return;
-  char rate[256];
+  char rate[256], ci[64];
+  const char *base = cmp->rep->subjects[cmp->baseline].label;
   rate_text(cell->row, rate, sizeof rate);
-  snprintf(jc->out, sizeof jc->out, "%s; ratio %.4g (95%% CI %.4g-%.4g) to %s: %s", rate,
-           cell->ratio.value, cell->ratio.lo, cell->ratio.hi,
-           cmp->rep->subjects[cmp->baseline].label, ab_cmp_verdict_name(cell->verdict));
+  if (isnan(cell->ratio.value)) {
+    ab_cmp_printf(jc->out, sizeof jc->out, "%s; no ratio to %s (%s there)", rate, base,
+                  ab_cmp_cell_status(&k->cells[cmp->baseline]));
+    return;
+  }
+  ab_cmp_printf(jc->out, sizeof jc->out, "%s; ratio %.4g (%s) to %s: %s", rate, cell->ratio.value,
+                ab_cmp_ci_text(cell->ratio.lo, cell->ratio.hi, 4, false, ci, sizeof ci), base,
+                ab_cmp_verdict_name(cell->verdict));
 }
 
 static ab_status fill_compare(jdoc *d, const void *arg) {
@@ -272,10 +293,9 @@ ab_status ab_compare_write_junit(const ab_comparison *cmp, FILE *out) {
  * ------------------------------------------------------------------------------------- */
 
 static j_result gate_result(ab_gate_outcome o) {
+  if (ab_gate_outcome_fails(o))
+    return J_FAILURE;
   switch (o) {
-  case AB_GATE_REGRESSED:
-  case AB_GATE_NEWLY_FAILED:
-  case AB_GATE_NEWLY_WRONG: return J_FAILURE;
   case AB_GATE_MISSING:
   case AB_GATE_NEW:
   case AB_GATE_NOT_OK: return J_SKIPPED;
@@ -283,29 +303,57 @@ static j_result gate_result(ab_gate_outcome o) {
   }
 }
 
+static void gate_case(const ab_gate *g, const ab_gate_case *gc, jcase *jc) {
+  const ab_report_row *r = gc->cur ? gc->cur : gc->base;
+  set_from_case(jc, r->c, g->rep->subjects[r->subject].device_name);
+  if (!gc->cur)
+    jc->time_s = 0; /* nothing ran this time */
+  jc->result = gate_result(gc->outcome);
+  jc->type = ab_gate_outcome_name(gc->outcome);
+  char detail[1024];
+  ab_gate_case_describe(g, gc, detail, sizeof detail);
+  char *dst = jc->result == J_PASS ? jc->out : jc->message;
+  ab_cmp_printf(dst, sizeof jc->out, "%s: %s", jc->type, detail);
+}
+
+/* A failed check of the current run as a whole: a testcase of its own, so that a CI
+ * viewer shows why a gate with no failing case failed. */
+static void check_case(const ab_gate *g, ab_gate_check c, jcase *jc) {
+  static const char *const names[AB_GATE_CHECK_COUNT] = {
+      [AB_GATE_CHECK_COMPLETE] = "the current run is complete",
+      [AB_GATE_CHECK_OVERLAP] = "the current run has the baseline's cases"};
+  snprintf(jc->classname, sizeof jc->classname, "accelbench.gate.run");
+  snprintf(jc->name, sizeof jc->name, "%s", names[c]);
+  jc->result = J_FAILURE;
+  jc->type = ab_gate_check_name(c);
+  char why[1024];
+  ab_gate_check_describe(g, c, why, sizeof why);
+  ab_cmp_printf(jc->message, sizeof jc->message, "%s: %s", jc->type, why);
+}
+
 static ab_status fill_gate(jdoc *d, const void *arg) {
   const ab_gate *g = arg;
+  const char *cur = g->rep->inputs[1].path, *base = g->rep->inputs[0].path;
   char name[1100];
-  snprintf(name, sizeof name, "%.500s against %.500s", g->rep->inputs[1].path,
-           g->rep->inputs[0].path);
+  ab_cmp_printf(name, sizeof name, "%.*s against %.*s", ab_utf8_prefix(cur, 500), cur,
+                ab_utf8_prefix(base, 500), base);
   jsuite *s = add_suite(d, name);
   if (!s)
     return AB_E_NOMEM;
-  for (size_t i = 0; i < g->n_cases; i++) {
-    const ab_gate_case *gc = &g->cases[i];
-    const ab_report_row *r = gc->cur ? gc->cur : gc->base;
+  for (int c = 0; c < AB_GATE_CHECK_COUNT; c++) {
+    if (!g->check_failed[c])
+      continue;
     jcase *jc = add_case(s);
     if (!jc)
       return AB_E_NOMEM;
-    set_from_case(jc, r->c, g->rep->subjects[r->subject].device_name);
-    if (!gc->cur)
-      jc->time_s = 0; /* nothing ran this time */
-    jc->result = gate_result(gc->outcome);
-    jc->type = ab_gate_outcome_name(gc->outcome);
-    char detail[1024];
-    ab_gate_case_describe(g, gc, detail, sizeof detail);
-    snprintf(jc->result == J_PASS ? jc->out : jc->message, sizeof jc->out, "%s: %.900s", jc->type,
-             detail);
+    check_case(g, (ab_gate_check)c, jc);
+    count(s, jc);
+  }
+  for (size_t i = 0; i < g->n_cases; i++) {
+    jcase *jc = add_case(s);
+    if (!jc)
+      return AB_E_NOMEM;
+    gate_case(g, &g->cases[i], jc);
     count(s, jc);
   }
   return AB_OK;

@@ -21,29 +21,11 @@ static json_t *num(double v) {
 /* Run-file text as a JSON string; bytes that are not UTF-8 (JSON cannot hold them) become
  * U+FFFD rather than losing the whole string. */
 static json_t *str(const char *s) {
-  if (!s)
-    s = "";
-  json_t *j = json_string(s);
+  json_t *j = json_string(s ? s : "");
   if (j)
     return j;
-  size_t len = strlen(s);
-  char *clean = malloc(len * 3 + 1), *o = clean;
-  if (!clean)
-    return NULL;
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    size_t n = ab_utf8_seq_len(p);
-    if (n == 0) {
-      memcpy(o, "\xef\xbf\xbd", 3);
-      o += 3;
-      p++;
-    } else {
-      memcpy(o, p, n);
-      o += n;
-      p += n;
-    }
-  }
-  *o = '\0';
-  j = json_string(clean);
+  char *clean = ab_utf8_clean_dup(s);
+  j = clean ? json_string(clean) : NULL;
   free(clean);
   return j;
 }

@@ -106,6 +106,60 @@ check "baseline against itself exits 0" 0 $? "**Result: PASS**" "$tmp/self"
 wellformed "$tmp/self.xml" && ! grep -q "<failure" "$tmp/self.xml"
 check "self JUnit: well-formed, no failure" 0 $?
 
+# 3b. The gate fails runs that are no fair comparison, whatever their cases say.
+gate() { # NAME RC BASELINE CURRENT PATTERN [FILE]: run the gate, check exit and a pattern
+  local name=$1 want=$2 base=$3 cur=$4 pat=$5 file=${6:-$tmp/gate}
+  "$ab" compare --against "$base" "$cur" --junit "$tmp/gj.xml" >"$tmp/gate" 2>"$tmp/err"
+  check "$name" "$want" $? "$pat" "$file"
+}
+gate "empty current run fails" 1 "$runs/ci-baseline.json" "$runs/ci-empty.json" \
+  "gate failure (nothing compared): none of the baseline's 9 cases" "$tmp/err"
+grep -qF 'type="nothing compared"' "$tmp/gj.xml"; check "empty run: JUnit failure" 0 $?
+gate "cut-short run fails" 1 "$runs/ci-baseline.json" "$runs/ci-cut-short.json" \
+  "**Gate failure (incomplete run):**"
+grep -qF "WARNING: 2 of the baseline's 9 cases are missing" "$tmp/err"
+check "missing cases: loud warning on stderr" 0 $?
+wellformed "$tmp/gj.xml" && grep -qF 'type="incomplete run"' "$tmp/gj.xml"
+check "cut-short run: JUnit failure" 0 $?
+gate "lost coverage fails" 1 "$runs/ci-baseline.json" "$runs/ci-lost-coverage.json" \
+  "## Newly unsupported (2)"
+test "$(grep -c 'type="newly unsupported"' "$tmp/gj.xml")" -eq 2
+check "lost coverage: two JUnit failures" 0 $?
+gate "fewer than 6 samples: no interval, no regression" 0 "$runs/ci-baseline.json" \
+  "$runs/ci-few-samples.json" "ratio 0.750 (no interval) of the baseline"
+! grep -qi "nan" "$tmp/gate" "$tmp/gj.xml"; check "no 'nan' in gate output" 0 $?
+gate "missing case warns" 1 "$runs/ci-baseline.json" "$runs/ci-current.json" \
+  "WARNING: 1 of the baseline's 9 cases are missing" "$tmp/err"
+
+# 3c. Text from run files and the command line stays valid UTF-8, XML and Markdown.
+gate "507-byte Chinese reason" 1 "$runs/ci-baseline.json" "$runs/ci-cjk.json" "## Newly failed (1)"
+wellformed "$tmp/gj.xml"; check "Chinese reason: gate JUnit is well-formed XML" 0 $?
+python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$tmp/gate"
+check "Chinese reason: gate Markdown is UTF-8" 0 $?
+cp "$runs/ci-baseline.json" "$tmp/a\`b|c.json"
+gate "path with a backtick" 0 "$tmp/a\`b|c.json" "$runs/ci-baseline.json" \
+  "- baseline: $tmp/a\\\`b\\|c.json (started"
+bad=$tmp/b$'\xff'.json
+cp "$runs/lab-gpu.json" "$bad"
+"$ab" compare "$bad" "$runs/lab-cpu.json" "$runs/lab-npu.json" -b cuda:0 -f json >"$tmp/j" \
+  2>"$tmp/err"
+check "invalid UTF-8 path: JSON written" 0 $?
+python3 - "$tmp/j" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+assert len(j["subjects"]) == 4, len(j["subjects"])
+assert "cuda:0" in j["subjects"][j["baseline"]]["label"], j["subjects"][j["baseline"]]
+assert j["subjects"][0]["run_file"].endswith("b\ufffd.json"), j["subjects"][0]["run_file"]
+PY
+check "invalid UTF-8 path: every subject, baseline index right" 0 $?
+"$ab" compare "$bad" "$runs/lab-cpu.json" -f junit >"$tmp/x" 2>"$tmp/err"
+wellformed "$tmp/x"; check "invalid UTF-8 path: JUnit well-formed" 0 $?
+
+# 3d. Units follow the work: int8 GEMMs count operations.
+"$ab" compare "$runs/lab-cpu.json" "$runs/lab-gpu.json" >"$tmp/md2" 2>"$tmp/err"
+check "int8 perf/W in GOP/s/W" 0 $? "GOP/s/W" "$tmp/md2"
+grep -qF "pJ/op" "$tmp/md2"; check "int8 energy in pJ/op" 0 $?
+
 # 4. Bad run files: exit 2, the file and the field named (bad/NAME.expect).
 for f in "$runs"/bad/*.json; do
   name=$(basename "$f" .json)
@@ -162,6 +216,7 @@ fi
 # 7. --help documents every exit code.
 "$ab" compare --help >"$tmp/help" 2>"$tmp/err"
 check "--help exits 0" 0 $? "exit codes:" "$tmp/help"
+grep -qF "newly unsupported" "$tmp/help"; check "--help names newly unsupported" 0 $?
 for code in 0 1 2 3; do
   grep -qE "^  $code  " "$tmp/help"; check "--help documents exit $code" 0 $?
 done

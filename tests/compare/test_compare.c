@@ -88,6 +88,16 @@ Test(ratio, verdicts) {
   cr_assert_str_eq(ab_cmp_verdict_name(AB_CMP_NOISE), "within noise");
 }
 
+/* Half an interval is none: no verdict but "within noise" without both ends. */
+Test(ratio, half_an_interval_is_noise) {
+  ab_ratio up = {2.0, 1.5, NAN}, down = {0.5, NAN, 0.6};
+  cr_assert_eq(ab_ratio_verdict(&up), AB_CMP_NOISE);
+  cr_assert_eq(ab_ratio_verdict(&down), AB_CMP_NOISE);
+  ab_ratio r = ab_ratio_of(200, 190, 210, 100, NAN, 101);
+  cr_assert(isnan(r.lo) && isnan(r.hi));
+  cr_assert_eq(ab_ratio_verdict(&r), AB_CMP_NOISE);
+}
+
 Test(threshold, accepts_percent_and_fraction) {
   const struct {
     const char *text;
@@ -227,13 +237,38 @@ Test(side, coverage_has_every_status) {
   }
 }
 
-Test(side, geomean_over_keys_both_ok) {
+Test(side, own_geomean_over_keys_both_ok) {
   size_t gpu = subject_named("cuda", "cublas"), npu = subject_named("cann", "aclnn");
   double want = cbrt(51000.0 / 2200 * (900.0 / 1100) * (61.0 / 60));
-  cr_assert_eq(cmp.geomean_n[gpu], 3, "f32, f64, llm; not bf16 (wrong_result)");
-  cr_assert_float_eq(cmp.geomean[gpu], want, 1e-9);
-  cr_assert_eq(cmp.geomean_n[npu], 1, "only f32: f64 unsupported, bf16 unsupported at base");
-  cr_assert_float_eq(cmp.geomean[0], 1.0, 1e-12);
+  cr_assert_eq(cmp.own_geomean_n[gpu], 3, "f32, f64, llm; not bf16 (wrong_result)");
+  cr_assert_float_eq(cmp.own_geomean[gpu], want, 1e-9);
+  cr_assert_eq(cmp.own_geomean_n[npu], 1, "only f32: f64 unsupported, bf16 unsupported at base");
+  cr_assert_float_eq(cmp.own_geomean[0], 1.0, 1e-12);
+}
+
+/* The headline ranks subjects, so it is over one key set: the keys where every subject is
+ * ok. Here only f32 (onednn has no f64, openblas no bf16, the NPU skipped the LLM shape). */
+Test(side, headline_geomean_over_keys_every_subject_ok) {
+  size_t gpu = subject_named("cuda", "cublas"), npu = subject_named("cann", "aclnn");
+  cr_assert_eq(cmp.n_all_ok, 1);
+  cr_assert(kernel(F32)->all_ok && !kernel(F64)->all_ok && !kernel(LLM)->all_ok);
+  cr_assert_float_eq(cmp.geomean[gpu], 51000.0 / 2200, 1e-9);
+  cr_assert_float_eq(cmp.geomean[npu], 75000.0 / 2200, 1e-9);
+  char *md = render_cmp(ab_compare_write_md, &cmp);
+  cr_assert(strstr(md, "Headline: over the 1 kernel key(s) where every subject and the baseline "
+                       "are ok"),
+            "%s", md);
+  cr_assert(strstr(md, "| subject | geometric mean ratio (the same 1 key(s) for all) | "
+                       "own-keys geometric mean | own keys |"));
+  free(md);
+  char *text = render_cmp(ab_compare_write_json, &cmp);
+  json_t *j = json_loads(text, 0, NULL);
+  cr_assert_not_null(j);
+  cr_assert_eq(json_array_size(json_object_get(j, "geomean_keys")), 1);
+  json_t *sub = json_array_get(json_object_get(j, "subjects"), npu);
+  cr_assert_eq(json_integer_value(json_object_get(sub, "own_geomean_keys")), 1);
+  json_decref(j);
+  free(text);
 }
 
 Test(side, warnings_for_scopes_and_runs) {
@@ -424,4 +459,275 @@ Test(bad_runs, refused_with_file_and_field) {
     cr_assert_eq(ab_report_build(&r, paths, 2, &opts, msg), AB_E_INVALID, "%s", bad[i]);
     cr_assert(strstr(msg, expect), "%s: '%s' not in '%s'", bad[i], expect, msg);
   }
+}
+
+/* ---- text that must stay valid UTF-8 --------------------------------------------------- */
+
+/* Strict UTF-8 as XML and JSON parsers read it: no overlong forms, surrogates, or code
+ * points beyond U+10FFFF. */
+static bool valid_utf8(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned cp, n;
+    if (*p < 0x80) {
+      p++;
+      continue;
+    } else if ((*p & 0xE0) == 0xC0) {
+      cp = *p & 0x1F, n = 1;
+    } else if ((*p & 0xF0) == 0xE0) {
+      cp = *p & 0x0F, n = 2;
+    } else if ((*p & 0xF8) == 0xF0) {
+      cp = *p & 0x07, n = 3;
+    } else {
+      return false;
+    }
+    for (unsigned i = 1; i <= n; i++) {
+      if ((p[i] & 0xC0) != 0x80)
+        return false;
+      cp = cp << 6 | (p[i] & 0x3F);
+    }
+    static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+static void load_pair(const char *base, const char *cur) {
+  const char *pair[] = {base, cur};
+  load(pair, 2);
+}
+
+/* A 507-byte Chinese reason from a vendor runtime: the gate cuts it (400 bytes in the
+ * detail), and every cut must keep whole characters or the JUnit is not XML. */
+Test(gate_text, cjk_reason_cut_on_characters) {
+  load_pair("ci-baseline.json", "ci-cjk.json");
+  build_gate(0.05);
+  cr_assert_eq(gate.n_outcome[AB_GATE_NEWLY_FAILED], 1);
+  for (size_t i = 0; i < gate.n_cases; i++)
+    for (size_t len = 1; len <= 600; len += 7) {
+      char buf[600];
+      ab_gate_case_describe(&gate, &gate.cases[i], buf, len);
+      cr_assert(valid_utf8(buf), "describe cut at %zu: %s", len, buf);
+    }
+  char *x = render_gate(ab_gate_write_junit, &gate), *md = render_gate(ab_gate_write_md, &gate);
+  cr_assert(valid_utf8(x), "JUnit is not UTF-8");
+  cr_assert(valid_utf8(md), "Markdown is not UTF-8");
+  cr_assert(strstr(x, "ok in the baseline, failed now: \xe6\x98\x87\xe8\x85\xbe"));
+  free(x);
+  free(md);
+  free_gate();
+}
+
+/* A run-file path is the command line's, not necessarily UTF-8. The JSON once dropped the
+ * subject whose run_file jansson refused, and "baseline" then named the wrong one. */
+Test(side_text, json_keeps_subjects_with_invalid_utf8_path) {
+  load_labs();
+  snprintf(rep.inputs[0].path, sizeof rep.inputs[0].path, "/runs/b\xff\xed\xa0\x80.json");
+  char msg[AB_MSG_LEN] = "";
+  size_t base = subject_named("cuda", "cublas");
+  cr_assert_eq(ab_compare_build(&cmp, &rep, base, msg), AB_OK, "%s", msg);
+  char *text = render_cmp(ab_compare_write_json, &cmp);
+  json_error_t err;
+  json_t *j = json_loads(text, 0, &err);
+  cr_assert_not_null(j, "%s", err.text);
+  json_t *subjects = json_object_get(j, "subjects");
+  cr_assert_eq(json_array_size(subjects), rep.n_subjects);
+  size_t b = (size_t)json_integer_value(json_object_get(j, "baseline"));
+  cr_assert_str_eq(json_string_value(json_object_get(json_array_get(subjects, b), "label")),
+                   rep.subjects[base].label);
+  cr_assert_str_eq(json_string_value(json_object_get(json_array_get(subjects, 0), "run_file")),
+                   "/runs/b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.json",
+                   "each bad byte is U+FFFD");
+  json_decref(j);
+  free(text);
+  char *md = render_cmp(ab_compare_write_md, &cmp), *csv = render_cmp(ab_compare_write_csv, &cmp);
+  char *x = render_cmp(ab_compare_write_junit, &cmp);
+  cr_assert(valid_utf8(md) && valid_utf8(csv) && valid_utf8(x));
+  free(md);
+  free(csv);
+  free(x);
+  free_labs();
+}
+
+/* jansson's allocator, failing after a budget of allocations. */
+static size_t alloc_budget;
+static void *limited_malloc(size_t n) {
+  if (alloc_budget == 0)
+    return NULL;
+  alloc_budget--;
+  return malloc(n);
+}
+
+/* Out of memory anywhere while building the JSON: an error and nothing written, never a
+ * document with a value left out. */
+Test(side, json_build_failure_is_an_error) {
+  char *full = render_cmp(ab_compare_write_json, &cmp);
+  for (size_t budget = 0;; budget += 1 + budget / 64) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    alloc_budget = budget;
+    json_set_alloc_funcs(limited_malloc, free);
+    ab_status st = ab_compare_write_json(&cmp, f);
+    json_set_alloc_funcs(malloc, free);
+    cr_assert_eq(fclose(f), 0);
+    if (st == AB_OK)
+      cr_assert_str_eq(text, full, "budget %zu: AB_OK with a different document", budget);
+    else
+      cr_assert_eq(len, 0, "budget %zu: failed (%d) after writing %zu bytes", budget, st, len);
+    free(text);
+    if (st == AB_OK)
+      break;
+    cr_assert_lt(budget, 1000000);
+  }
+  free(full);
+}
+
+/* ---- units of integer kernels ---------------------------------------------------------- */
+
+Test(side_units, int8_is_in_operations_not_flop) {
+  static const char *two[] = {"lab-cpu.json", "lab-gpu.json"};
+  load(two, 2);
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_compare_build(&cmp, &rep, subject_named("cpu", "onednn"), msg), AB_OK, "%s", msg);
+  cr_assert_str_eq(kernel(INT8)->unit, "GOP/s");
+  char *md = render_cmp(ab_compare_write_md, &cmp);
+  const char *t = strstr(md, "### gemm int8->int32");
+  cr_assert_not_null(t, "int8 is common to both files");
+  const char *end = strstr(t + 4, "\n### ");
+  char *table = strndup(t, end ? (size_t)(end - t) : strlen(t));
+  cr_assert(strstr(table, "| subject | status | GOP/s |"), "%s", table);
+  cr_assert(strstr(table, " GOP/s/W | ") && strstr(table, " pJ/op | "), "%s", table);
+  cr_assert_null(strstr(table, "FLOP"), "%s", table);
+  free(table);
+  free(md);
+  char *csv = render_cmp(ab_compare_write_csv, &cmp);
+  cr_assert(strstr(csv, ",GOP/s/W,") && strstr(csv, ",pJ/op,"));
+  free(csv);
+  free_labs();
+}
+
+/* ---- no interval below AB_MIN_CI_SAMPLES ----------------------------------------------- */
+
+/* ci-few-samples timed every case with 5 samples: no interval, so openblas f32, 25% slower,
+ * is within noise and not a regression, and nothing prints "nan". */
+Test(gate_few, no_interval_never_regresses) {
+  load_pair("ci-baseline.json", "ci-few-samples.json");
+  build_gate(0.05);
+  cr_assert_eq(outcome(CASE("openblas", "square", "f32", SQ)), AB_GATE_PASS);
+  cr_assert_not(ab_gate_failed(&gate));
+  cr_assert_eq(gate.n_no_interval, 8);
+  char buf[1024];
+  for (size_t i = 0; i < gate.n_cases; i++) {
+    ab_gate_case_describe(&gate, &gate.cases[i], buf, sizeof buf);
+    cr_assert_null(strstr(buf, "nan"), "%s", buf);
+    if (gate.cases[i].outcome == AB_GATE_PASS)
+      cr_assert(strstr(buf, "(no interval)") && strstr(buf, "not a regression"), "%s", buf);
+  }
+  char *md = render_gate(ab_gate_write_md, &gate), *x = render_gate(ab_gate_write_junit, &gate);
+  cr_assert(strstr(md, "8 case(s) ok in both runs have no 95% interval (fewer than 6 samples"));
+  cr_assert_null(strstr(md, "nan"));
+  cr_assert_null(strstr(x, "nan"));
+  free(md);
+  free(x);
+  free_gate();
+}
+
+Test(side_few, no_interval_is_within_noise) {
+  load_pair("ci-baseline.json", "ci-few-samples.json");
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_compare_build(&cmp, &rep, 0, msg), AB_OK, "%s", msg);
+  const ab_cmp_cell *c = &kernel("gemm f32->f32 m=1024 n=1024 k=1024 nn")->cells[2];
+  cr_assert_float_eq(c->ratio.value, 0.75, 1e-9);
+  cr_assert(isnan(c->lo) && isnan(c->ratio.lo) && isnan(c->ratio.hi));
+  cr_assert_eq(c->verdict, AB_CMP_NOISE);
+  char *md = render_cmp(ab_compare_write_md, &cmp), *x = render_cmp(ab_compare_write_junit, &cmp);
+  cr_assert(strstr(md, "| no interval |"));
+  cr_assert_null(strstr(md, "nan"));
+  cr_assert(strstr(x, "(no interval)"));
+  cr_assert_null(strstr(x, "nan"), "%s", x);
+  free(md);
+  free(x);
+  free_labs();
+}
+
+/* ---- the gate fails runs that are not a fair comparison -------------------------------- */
+
+TestSuite(gate_runs, .fini = free_gate);
+
+Test(gate_runs, cut_short_fails_and_warns_missing) {
+  load_pair("ci-baseline.json", "ci-cut-short.json");
+  build_gate(0.05);
+  cr_assert(gate.check_failed[AB_GATE_CHECK_COMPLETE]);
+  cr_assert_not(gate.check_failed[AB_GATE_CHECK_OVERLAP]);
+  cr_assert_eq(gate.n_outcome[AB_GATE_MISSING], 2);
+  cr_assert(ab_gate_failed(&gate), "an incomplete run fails even with every case passing");
+  char *md = render_gate(ab_gate_write_md, &gate), *x = render_gate(ab_gate_write_junit, &gate);
+  cr_assert(strstr(md, "**Result: FAIL**"));
+  cr_assert(strstr(md, "**Gate failure (incomplete run):** the current run ci-cut-short.json "
+                       "was cut short"),
+            "%s", md);
+  cr_assert(strstr(md, "**Warning: 2 of the baseline's 9 cases are missing from the current "
+                       "run**"),
+            "%s", md);
+  cr_assert(strstr(x, "<failure message=\"incomplete run: ") &&
+            strstr(x, "type=\"incomplete run\""));
+  cr_assert(strstr(x, "failures=\"1\""), "%s", x);
+  free(md);
+  free(x);
+}
+
+Test(gate_runs, empty_current_run_fails) {
+  load_pair("ci-baseline.json", "ci-empty.json");
+  build_gate(0.05);
+  cr_assert(gate.check_failed[AB_GATE_CHECK_OVERLAP]);
+  cr_assert_eq(gate.n_outcome[AB_GATE_MISSING], 9);
+  cr_assert(ab_gate_failed(&gate));
+  char why[512];
+  ab_gate_check_describe(&gate, AB_GATE_CHECK_OVERLAP, why, sizeof why);
+  cr_assert(strstr(why, "none of the baseline's 9 cases is in the current run"), "%s", why);
+  char *x = render_gate(ab_gate_write_junit, &gate);
+  cr_assert(strstr(x, "type=\"nothing compared\""));
+  free(x);
+}
+
+Test(gate_runs, empty_baseline_fails) {
+  load_pair("ci-empty.json", "ci-baseline.json");
+  build_gate(0.05);
+  cr_assert(gate.check_failed[AB_GATE_CHECK_OVERLAP]);
+  cr_assert(ab_gate_failed(&gate));
+  char why[512];
+  ab_gate_check_describe(&gate, AB_GATE_CHECK_OVERLAP, why, sizeof why);
+  cr_assert(strstr(why, "the baseline has no cases"), "%s", why);
+}
+
+Test(gate_runs, newly_unsupported_fails) {
+  load_pair("ci-baseline.json", "ci-lost-coverage.json");
+  build_gate(0.05);
+  cr_assert_eq(outcome(CASE("openblas", "square", "f32", SQ)), AB_GATE_NEWLY_UNSUPPORTED);
+  cr_assert_eq(outcome(CASE("onednn", "llm-7b", "f32", "m=1 n=4096 k=4096 nn")),
+               AB_GATE_NEWLY_UNSUPPORTED, "skipped now: coverage lost as well");
+  cr_assert_eq(outcome(CASE("openblas", "square", "bf16", SQ)), AB_GATE_NOT_OK, "still");
+  cr_assert(ab_gate_failed(&gate));
+  char *md = render_gate(ab_gate_write_md, &gate), *x = render_gate(ab_gate_write_junit, &gate);
+  cr_assert(strstr(md, "## Newly unsupported (2)"));
+  cr_assert(strstr(md, "ok in the baseline, unsupported now: OpenBLAS 0.3.27"), "%s", md);
+  cr_assert_eq(count_of(x, "type=\"newly unsupported\""), 2);
+  free(md);
+  free(x);
+}
+
+/* A path goes into the summary as escaped text: in a code span a backtick would end the
+ * span, and the escapes would show literally. */
+Test(gate_runs, markdown_path_is_escaped_text) {
+  load_ci();
+  snprintf(rep.inputs[0].path, sizeof rep.inputs[0].path, "/runs/a`b|c_d.json");
+  build_gate(0.05);
+  char *md = render_gate(ab_gate_write_md, &gate);
+  cr_assert(strstr(md, "- baseline: /runs/a\\`b\\|c\\_d.json (started 2026-11-23T08:00:00Z"), "%s",
+            md);
+  free(md);
 }

@@ -1,0 +1,54 @@
+/* accelbench — helpers shared by compare.c, compare_render.c, gate.c and junit.c; private to
+ * the reporter library (not installed, not for backends). */
+#ifndef AB_COMPARE_PRIV_H
+#define AB_COMPARE_PRIV_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "compare.h"
+
+/* Room for any string of the report model or a JUnit field (at most 1100 bytes) with every
+ * byte replaced by U+FFFD. */
+#define AB_CMP_UTF8_CAP 4096
+
+/* s with each byte that does not begin a valid UTF-8 character replaced by U+FFFD. Valid is
+ * what JSON and XML parsers accept: no overlong forms, no surrogates, nothing beyond
+ * U+10FFFF. Returns s itself when it is valid (or ""for NULL), else buf (cap bytes), cut at a
+ * character boundary if the replacements do not fit. Run-file strings are valid already
+ * (jansson read them); paths from the command line need not be. */
+const char *ab_cmp_utf8(const char *s, char *buf, size_t cap);
+
+/* snprintf whose output never ends in part of a UTF-8 character: when the text does not
+ * fit, the partial character at the cut is dropped too. */
+void ab_cmp_printf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A Markdown table cell or CSV field (escape.h) of ab_cmp_utf8(s). */
+void ab_cmp_md_cell(FILE *out, const char *s);
+void ab_cmp_csv_field(FILE *out, const char *s);
+
+/* "95% CI 0.882-0.918" with `digits` significant digits (fixed: decimals), or "no interval"
+ * when either end is not a number. */
+const char *ab_cmp_ci_text(double lo, double hi, int digits, bool fixed, char *buf, size_t len);
+
+/* The headline rate of a row (ab_report_rate); all NAN and NULL unit for no row. */
+const char *ab_cmp_row_rate(const ab_report_row *r, double *v, double *lo, double *hi);
+
+/* Growable lists of messages; AB_E_NOMEM when one cannot be added. */
+ab_status ab_cmp_add_note(char ***notes, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ab_cmp_free_notes(char **notes, size_t n);
+
+/* Harness versions or suites that differ between the run files, and which of the first
+ * n_check_complete run files were cut short. */
+ab_status ab_cmp_note_runs_differ(const ab_report *rep, size_t n_check_complete, char ***notes,
+                                  size_t *n, bool *differ);
+
+/* The file name of a path. */
+const char *ab_cmp_base_name(const char *path);
+
+/* Flush, and AB_E_IO if anything written to out failed. */
+ab_status ab_cmp_finish(FILE *out);
+
+#endif
