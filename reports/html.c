@@ -394,10 +394,14 @@ static void write_power_cells(FILE *out, const ab_report_row *r) {
 
 static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_report_row *r) {
   const ab_report_subject *sub = &rep->subjects[s];
-  char ci[96], lo[40], hi[40];
-  fmt(r->rates.gflops_ci95_lo, lo, sizeof lo);
-  fmt(r->rates.gflops_ci95_hi, hi, sizeof hi);
+  char ci[96], lo[40], hi[40], med[40];
+  double m, l, h;
+  const char *unit = ab_report_rate(r, &m, &l, &h); /* GOP/s for int8; no CI below 6 samples */
+  bool has_ci = fmt(l, lo, sizeof lo) && fmt(h, hi, sizeof hi);
   snprintf(ci, sizeof ci, "%s" ENDASH "%s", lo, hi);
+  if (!has_ci)
+    snprintf(ci, sizeof ci, DASH);
+  fmt(m, med, sizeof med);
   fputs("<tr><td>", out);
   esc(out, sub->label);
   fprintf(out, "</td><td>%s</td>", ab_dtype_name(r->c->desc.dtype));
@@ -406,7 +410,7 @@ static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_r
   fputs("<td class=\"nowrap\">", out);
   esc(out, shape);
   fputs("</td>", out);
-  td_num(out, r->rates.gflops_median, "");
+  fprintf(out, "<td class=\"num\">%s %s</td>", med, unit);
   fprintf(out, "<td class=\"num\">%s</td>", ci);
   td_pct(out, r->eff_spec,
          sub->catalog ? "no spec-sheet peak for this dtype" : "no catalogue entry");
@@ -422,8 +426,8 @@ static void write_best_gemm(FILE *out, const ab_report *rep) {
         "source shows on hover). Perf/W is over the case's timed window; net subtracts the "
         "idle baseline. Figures of different power scopes must not be ranked against each "
         "other.</p>\n<table>\n<thead><tr><th>subject</th><th>dtype</th><th>shape</th>"
-        "<th>GFLOP/s (median)</th><th>95% CI (GFLOP/s)</th><th>% of spec-sheet peak</th>"
-        "<th>% of measured peak</th><th>GFLOP/s per W</th><th>GFLOP/s per W, net of idle</th>"
+        "<th>rate (median)</th><th>95% CI</th><th>% of spec-sheet peak</th>"
+        "<th>% of measured peak</th><th>rate per W</th><th>rate per W, net of idle</th>"
         "<th>power figure</th></tr></thead>\n<tbody>\n",
         out);
   size_t n = 0;
@@ -587,7 +591,9 @@ static void perfw_group(FILE *out, const ab_report *rep, ab_kernel_kind k, ab_dt
     measured += bars[i].row != NULL;
   if (measured == 0)
     return;
-  const char *unit = bars[0].any->c->flops > 0 ? "GFLOP/s per W" : "GB/s per W";
+  char unit[32];
+  double m, l, h;
+  snprintf(unit, sizeof unit, "%s per W", ab_report_rate(bars[0].any, &m, &l, &h));
   char title[128];
   snprintf(title, sizeof title, "%s %s: %s", ab_kernel_kind_name(k), ab_dtype_name(dt), unit);
   fputs("<figure>\n", out);
