@@ -20,10 +20,6 @@
  * Text: valid UTF-8 whatever the input or the cut
  * ------------------------------------------------------------------------------------- */
 
-const char *ab_cmp_utf8(const char *s, char *buf, size_t cap) {
-  return ab_utf8_clean_into(s, buf, cap);
-}
-
 /* Drop a character that a cut left incomplete at the end of s. */
 static void trim_partial_char(char *s) {
   size_t end = strlen(s), i = end;
@@ -49,16 +45,6 @@ void ab_cmp_printf(char *buf, size_t len, const char *fmt, ...) {
   va_start(ap, fmt);
   vprint_utf8(buf, len, fmt, ap);
   va_end(ap);
-}
-
-void ab_cmp_md_cell(FILE *out, const char *s) {
-  char buf[AB_CMP_UTF8_CAP];
-  ab_write_md_cell(out, ab_cmp_utf8(s, buf, sizeof buf));
-}
-
-void ab_cmp_csv_field(FILE *out, const char *s) {
-  char buf[AB_CMP_UTF8_CAP];
-  ab_write_csv_field(out, ab_cmp_utf8(s, buf, sizeof buf));
 }
 
 const char *ab_cmp_ci_text(double lo, double hi, int digits, bool fixed, char *buf, size_t len) {

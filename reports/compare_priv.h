@@ -8,25 +8,14 @@
 
 #include "compare.h"
 
-/* Room for any string of the report model or a JUnit field (at most 1100 bytes) with every
- * byte replaced by U+FFFD. */
+/* Room for a run-file path with every byte replaced by U+FFFD (ab_utf8_clean_into): paths
+ * from the command line, unlike run-file strings, need not be UTF-8. */
 #define AB_CMP_UTF8_CAP 4096
-
-/* s with each byte that does not begin a valid UTF-8 character replaced by U+FFFD. Valid is
- * what JSON and XML parsers accept: no overlong forms, no surrogates, nothing beyond
- * U+10FFFF. Returns s itself when it is valid (or ""for NULL), else buf (cap bytes), cut at a
- * character boundary if the replacements do not fit. Run-file strings are valid already
- * (jansson read them); paths from the command line need not be. */
-const char *ab_cmp_utf8(const char *s, char *buf, size_t cap);
 
 /* snprintf whose output never ends in part of a UTF-8 character: when the text does not
  * fit, the partial character at the cut is dropped too. */
 void ab_cmp_printf(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* A Markdown table cell or CSV field (escape.h) of ab_cmp_utf8(s). */
-void ab_cmp_md_cell(FILE *out, const char *s);
-void ab_cmp_csv_field(FILE *out, const char *s);
 
 /* "95% CI 0.882-0.918" with `digits` significant digits (fixed: decimals), or "no interval"
  * when either end is not a number. */

@@ -90,15 +90,15 @@ static void md_subject_row(const ab_comparison *cmp, size_t s, FILE *out) {
   const ab_report_subject *sub = &cmp->rep->subjects[s];
   const ab_report_input *in = &cmp->rep->inputs[sub->input];
   fprintf(out, "| %zu | ", s + 1);
-  ab_cmp_md_cell(out, sub->label);
+  ab_write_md_cell(out, sub->label);
   fputs(s == cmp->baseline ? " **(baseline)** | " : " | ", out);
-  ab_cmp_md_cell(out, ab_cmp_base_name(in->path));
+  ab_write_md_cell(out, ab_cmp_base_name(in->path));
   fputs(" | ", out);
-  ab_cmp_md_cell(out, sub->host);
+  ab_write_md_cell(out, sub->host);
   fputs(" | ", out);
-  ab_cmp_md_cell(out, in->run.harness_version);
+  ab_write_md_cell(out, in->run.harness_version);
   fputs(" | ", out);
-  ab_cmp_md_cell(out, in->run.suite_name);
+  ab_write_md_cell(out, in->run.suite_name);
   fputs(" |\n", out);
 }
 
@@ -117,7 +117,7 @@ static void md_notes(const ab_comparison *cmp, FILE *out) {
   fputs("## Warnings\n\n", out);
   for (size_t i = 0; i < cmp->n_notes; i++) {
     fputs("- **Warning:** ", out);
-    ab_cmp_md_cell(out, cmp->notes[i]);
+    ab_write_md_cell(out, cmp->notes[i]);
     fputc('\n', out);
   }
   fputc('\n', out);
@@ -137,7 +137,7 @@ static void md_geomean_intro(const ab_comparison *cmp, FILE *out) {
   for (size_t i = 0, n = 0; i < cmp->n_kernels; i++)
     if (cmp->kernels[i].all_ok) {
       fputs(n++ ? ", " : "", out);
-      ab_cmp_md_cell(out, cmp->kernels[i].key);
+      ab_write_md_cell(out, cmp->kernels[i].key);
     }
   fputs(".\n\n", out);
 }
@@ -155,7 +155,7 @@ static void md_geomean(const ab_comparison *cmp, FILE *out) {
   for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
     char a[32], b[32];
     fputs("| ", out);
-    ab_cmp_md_cell(out, cmp->rep->subjects[s].label);
+    ab_write_md_cell(out, cmp->rep->subjects[s].label);
     fprintf(out, " | %s | %s | %zu |\n", fmt_ratio(cmp->geomean[s], a, sizeof a),
             fmt_ratio(cmp->own_geomean[s], b, sizeof b), cmp->own_geomean_n[s]);
   }
@@ -171,7 +171,7 @@ static void md_power_cells(FILE *out, const ab_cmp_cell *cell) {
   }
   fprintf(out, " %s %s | %s %s | ", fmt(p.per_w, a, sizeof a), p.per_w_unit,
           fmt(p.per_op, b, sizeof b), p.per_op_unit);
-  ab_cmp_md_cell(out, p.scope);
+  ab_write_md_cell(out, p.scope);
   fputs(" |", out);
 }
 
@@ -179,7 +179,7 @@ static void md_kernel_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size
   const ab_cmp_cell *cell = &k->cells[s];
   char a[32], b[32];
   fputs("| ", out);
-  ab_cmp_md_cell(out, cmp->rep->subjects[s].label);
+  ab_write_md_cell(out, cmp->rep->subjects[s].label);
   fprintf(out, " | %s | %s | ", ab_cmp_cell_status(cell), fmt(cell->rate, a, sizeof a));
   md_interval(out, cell->rate, cell->lo, cell->hi, false);
   fprintf(out, " | %s | ", fmt_ratio(cell->ratio.value, b, sizeof b));
@@ -193,7 +193,7 @@ static void md_kernel_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size
 
 static void md_kernel(const ab_comparison *cmp, const ab_cmp_kernel *k, FILE *out) {
   fputs("### ", out);
-  ab_cmp_md_cell(out, k->key);
+  ab_write_md_cell(out, k->key);
   fprintf(out,
           "\n\n| subject | status | %s | 95%% CI | ratio | ratio 95%% CI | verdict | "
           "perf/W | energy/op | power scope |\n"
@@ -210,7 +210,7 @@ static void md_coverage_head(const ab_comparison *cmp, FILE *out) {
         out);
   for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
     fputc(' ', out);
-    ab_cmp_md_cell(out, cmp->rep->subjects[s].label);
+    ab_write_md_cell(out, cmp->rep->subjects[s].label);
     fputs(" |", out);
   }
   fputs("\n| --- |", out);
@@ -223,7 +223,7 @@ static void md_coverage(const ab_comparison *cmp, FILE *out) {
   md_coverage_head(cmp, out);
   for (size_t i = 0; i < cmp->n_kernels; i++) {
     fputs("| ", out);
-    ab_cmp_md_cell(out, cmp->kernels[i].key);
+    ab_write_md_cell(out, cmp->kernels[i].key);
     fputs(" |", out);
     for (size_t s = 0; s < cmp->rep->n_subjects; s++)
       fprintf(out, " %s |", ab_cmp_cell_status(&cmp->kernels[i].cells[s]));
@@ -243,12 +243,12 @@ static void md_left_out(const ab_comparison *cmp, FILE *out) {
     if (k->common)
       continue;
     fputs("| ", out);
-    ab_cmp_md_cell(out, k->key);
+    ab_write_md_cell(out, k->key);
     fputs(" | ", out);
     for (size_t in = 0, n = 0; in < cmp->rep->n_inputs; in++)
       if (!k->in_input[in]) {
         fputs(n++ ? ", " : "", out);
-        ab_cmp_md_cell(out, ab_cmp_base_name(cmp->rep->inputs[in].path));
+        ab_write_md_cell(out, ab_cmp_base_name(cmp->rep->inputs[in].path));
       }
     fputs(" |\n", out);
   }
@@ -257,7 +257,7 @@ static void md_left_out(const ab_comparison *cmp, FILE *out) {
 
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out) {
   fputs("# accelbench compare\n\nBaseline: **", out);
-  ab_cmp_md_cell(out, cmp->rep->subjects[cmp->baseline].label);
+  ab_write_md_cell(out, cmp->rep->subjects[cmp->baseline].label);
   fprintf(out,
           "**. A ratio is subject / baseline of the rate (higher is faster); its 95%% "
           "interval is [subject low / baseline high, subject high / baseline low]. A verdict "
@@ -289,7 +289,7 @@ static void csv_num(FILE *out, double v) {
 
 static void csv_str(FILE *out, const char *s) {
   fputc(',', out);
-  ab_cmp_csv_field(out, s);
+  ab_write_csv_field(out, s);
 }
 
 static void csv_yes(FILE *out, bool yes) {
@@ -308,7 +308,7 @@ static void csv_power(FILE *out, const ab_cmp_cell *cell) {
 static void csv_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size_t s, FILE *out) {
   const ab_report_subject *sub = &cmp->rep->subjects[s];
   const ab_cmp_cell *cell = &k->cells[s];
-  ab_cmp_csv_field(out, k->key);
+  ab_write_csv_field(out, k->key);
   csv_yes(out, k->common);
   csv_str(out, sub->label);
   csv_yes(out, s == cmp->baseline);
@@ -349,8 +349,7 @@ ab_status ab_compare_write_csv(const ab_comparison *cmp, FILE *out) {
 #define AB_COMPARE_JSON_VERSION 2
 
 static json_t *jstr(const char *s) {
-  char buf[AB_CMP_UTF8_CAP];
-  return json_string(ab_cmp_utf8(s, buf, sizeof buf));
+  return ab_report_json_text(s);
 }
 
 static json_t *jstr_or_null(const char *s) {

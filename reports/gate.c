@@ -315,7 +315,7 @@ void ab_gate_case_describe(const ab_gate *g, const ab_gate_case *gc, char *buf, 
 void ab_gate_check_describe(const ab_gate *g, ab_gate_check c, char *buf, size_t len) {
   const char *cur = ab_cmp_base_name(g->rep->inputs[1].path);
   char clean[AB_CMP_UTF8_CAP];
-  cur = ab_cmp_utf8(cur, clean, sizeof clean);
+  cur = ab_utf8_clean_into(cur, clean, sizeof clean);
   if (c == AB_GATE_CHECK_COMPLETE)
     ab_cmp_printf(buf, len,
                   "the current run %.*s was cut short (complete: false): cases it did not reach "
@@ -337,13 +337,13 @@ void ab_gate_check_describe(const ab_gate *g, ab_gate_check c, char *buf, size_t
 /* Escaped table-cell text, never a code span: a backtick in a path would end the span. */
 static void gate_md_input(const ab_report_input *in, const char *role, FILE *out) {
   fprintf(out, "- %s: ", role);
-  ab_cmp_md_cell(out, in->path);
+  ab_write_md_cell(out, in->path);
   fputs(" (started ", out);
-  ab_cmp_md_cell(out, in->run.started_utc);
+  ab_write_md_cell(out, in->run.started_utc);
   fputs(", accelbench ", out);
-  ab_cmp_md_cell(out, in->run.harness_version);
+  ab_write_md_cell(out, in->run.harness_version);
   fputs(", suite ", out);
-  ab_cmp_md_cell(out, in->run.suite_name);
+  ab_write_md_cell(out, in->run.suite_name);
   fputs(")\n", out);
 }
 
@@ -358,9 +358,9 @@ static void gate_md_section(const ab_gate *g, ab_gate_outcome o, const char *tit
     char detail[1024];
     ab_gate_case_describe(g, gc, detail, sizeof detail);
     fputs("| ", out);
-    ab_cmp_md_cell(out, (gc->cur ? gc->cur : gc->base)->c->case_id);
+    ab_write_md_cell(out, (gc->cur ? gc->cur : gc->base)->c->case_id);
     fputs(" | ", out);
-    ab_cmp_md_cell(out, detail);
+    ab_write_md_cell(out, detail);
     fputs(" |\n", out);
   }
   fputc('\n', out);
@@ -385,7 +385,7 @@ static void gate_md_alerts(const ab_gate *g, FILE *out) {
     char why[1024];
     ab_gate_check_describe(g, (ab_gate_check)c, why, sizeof why);
     fprintf(out, "- **Gate failure (%s):** ", ab_gate_check_name((ab_gate_check)c));
-    ab_cmp_md_cell(out, why);
+    ab_write_md_cell(out, why);
     fputc('\n', out);
     any = true;
   }
@@ -398,7 +398,7 @@ static void gate_md_alerts(const ab_gate *g, FILE *out) {
   }
   for (size_t i = 0; i < g->n_notes; i++) {
     fputs("- **Warning:** ", out);
-    ab_cmp_md_cell(out, g->notes[i]);
+    ab_write_md_cell(out, g->notes[i]);
     fputc('\n', out);
     any = true;
   }

@@ -1,9 +1,9 @@
 /* accelbench — JUnit XML for CI systems: the run files themselves (report.h), a side-by-side
  * comparison and the CI gate (compare.h). One writer for all three: each builds a list of
  * test suites and cases, then the same code writes them, so escaping and the document's
- * shape cannot drift between them. Every string goes through escape.h after ab_cmp_utf8, and
- * every cut keeps whole characters, so the document is well-formed XML whatever a run file
- * or a command-line path holds. */
+ * shape cannot drift between them. Every string goes through escape.h (which also replaces invalid
+ * UTF-8), and every cut keeps whole characters, so the document is well-formed XML whatever a run
+ * file or a command-line path holds. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +127,7 @@ static void rate_text(const ab_report_row *r, char *buf, size_t len) {
 
 /* Escaped text that is valid UTF-8 whatever it came from. */
 static void text(FILE *out, const char *s) {
-  char buf[AB_CMP_UTF8_CAP];
-  ab_write_markup_escaped(out, ab_cmp_utf8(s, buf, sizeof buf));
+  ab_write_markup_escaped(out, s);
 }
 
 static void attr(FILE *out, const char *name, const char *value) {

@@ -4,10 +4,8 @@
  * remain the source of truth. null = not measured / not applicable. */
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
 #include "kernel.h" /* bench/kernel.h: kind names */
 #include "report.h"
 #include "suite.h" /* bench/suite.h: dtype names */
@@ -18,16 +16,8 @@ static json_t *num(double v) {
   return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* Run-file text as a JSON string; bytes that are not UTF-8 (JSON cannot hold them) become
- * U+FFFD rather than losing the whole string. */
 static json_t *str(const char *s) {
-  json_t *j = json_string(s ? s : "");
-  if (j)
-    return j;
-  char *clean = ab_utf8_clean_dup(s);
-  j = clean ? json_string(clean) : NULL;
-  free(clean);
-  return j;
+  return ab_report_json_text(s);
 }
 
 /* Appends, and remembers a failure: a report with a record missing is not written. */

@@ -776,3 +776,13 @@ ab_status ab_report_write_dir(const ab_report *rep, const char *dir, const char 
   }
   return AB_OK;
 }
+
+json_t *ab_report_json_text(const char *s) {
+  json_t *j = json_string(s ? s : "");
+  if (j)
+    return j;
+  char *clean = ab_utf8_clean_dup(s);
+  j = clean ? json_string(clean) : NULL;
+  free(clean);
+  return j;
+}

@@ -153,6 +153,10 @@ const char *ab_report_fmt(double v, char *buf, size_t len);
 /* A fraction as a percentage ("87.3%"), "—" for NAN. */
 const char *ab_report_fmt_pct(double v, char *buf, size_t len);
 
+/* Run-file text as a JSON string: bytes that are not UTF-8 (which JSON cannot hold) become
+ * U+FFFD rather than losing the whole string; NULL only when out of memory. */
+json_t *ab_report_json_text(const char *s);
+
 /* Renderers. Each writes the whole document to `out`; deterministic (no clock, no
  * environment), so golden files can pin them. */
 ab_status ab_report_write_md(const ab_report *rep, FILE *out);
