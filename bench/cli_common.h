@@ -21,4 +21,9 @@ int ab_power_option_split(char *kv, ab_option *out);
 /* Split "a,b,c" and append the parts to a growing list (pointers into `arg`). */
 int ab_list_append_csv(char *arg, const char ***list, size_t *n);
 
+/* Replace a list with the parts of "a,b,c" (a repeated option: the last one wins). The
+ * parts point into a copy kept in *owned; free *owned and *list when done. 0 when out of
+ * memory; an argument that names nothing leaves *n == 0 for the caller to refuse. */
+int ab_list_set_csv(const char *arg, char **owned, const char ***list, size_t *n);
+
 #endif

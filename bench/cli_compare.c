@@ -154,12 +154,7 @@ static int parse_args(int argc, char **argv, compare_args *a) {
     switch (c) {
     case 'b': a->baseline_sel = optarg; break;
     case 'f':
-      free(a->format_arg);
-      free(a->formats);
-      a->formats = NULL;
-      a->n_formats = 0;
-      a->format_arg = strdup(optarg);
-      if (!a->format_arg || !ab_list_append_csv(a->format_arg, &a->formats, &a->n_formats))
+      if (!ab_list_set_csv(optarg, &a->format_arg, &a->formats, &a->n_formats))
         return usage_error("--format '%s': expected a comma-separated list", optarg);
       break;
     case 'o': a->output = strcmp(optarg, "-") == 0 ? NULL : optarg; break; /* - : stdout */

@@ -81,12 +81,7 @@ static int parse_args(int argc, char **argv, report_args *a) {
   for (int c; (c = getopt_long(argc, argv, "f:o:c:qh", opts, NULL)) != -1;) {
     switch (c) {
     case 'f':
-      free(a->format_arg);
-      free(a->formats);
-      a->formats = NULL;
-      a->n_formats = 0;
-      a->format_arg = strdup(optarg);
-      if (!a->format_arg || !ab_list_append_csv(a->format_arg, &a->formats, &a->n_formats) ||
+      if (!ab_list_set_csv(optarg, &a->format_arg, &a->formats, &a->n_formats) ||
           a->n_formats == 0) {
         fprintf(stderr,
                 "accelbench report: --format '%s': expected a comma-separated list of "
@@ -107,11 +102,8 @@ static int parse_args(int argc, char **argv, report_args *a) {
     default: report_usage(stderr); return AB_EXIT_USAGE;
     }
   }
-  if (!a->formats) {
-    a->format_arg = strdup(DEFAULT_FORMATS);
-    if (!a->format_arg || !ab_list_append_csv(a->format_arg, &a->formats, &a->n_formats))
-      return AB_EXIT_USAGE;
-  }
+  if (!a->formats && !ab_list_set_csv(DEFAULT_FORMATS, &a->format_arg, &a->formats, &a->n_formats))
+    return AB_EXIT_USAGE;
   if (optind >= argc) {
     fprintf(stderr, "accelbench report: no run file given (usage: accelbench report "
                     "RUN.json... ; see --help)\n");

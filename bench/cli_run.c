@@ -93,6 +93,15 @@ int ab_list_append_csv(char *arg, const char ***list, size_t *n) {
   return 1;
 }
 
+int ab_list_set_csv(const char *arg, char **owned, const char ***list, size_t *n) {
+  free(*owned);
+  free(*list);
+  *list = NULL;
+  *n = 0;
+  *owned = strdup(arg);
+  return *owned && ab_list_append_csv(*owned, list, n);
+}
+
 static int parse_double_arg(const char *opt, const char *s, double *out) {
   char *end;
   errno = 0;
