@@ -196,6 +196,21 @@ ab_status ab_yaml_require(const ab_yaml_doc *d, const yaml_node_t *map, const ch
   return ab_yaml_fail_at(d, map->start_mark, path, "expected %s, got no such key", what);
 }
 
+ab_status ab_yaml_only_section(const ab_yaml_doc *d, const yaml_node_t *root, const char *key,
+                               const char *what, const yaml_node_t **out) {
+  char mapping[64];
+  snprintf(mapping, sizeof mapping, "a mapping with '%s'", key);
+  if (!root)
+    return ab_yaml_fail_at(d, (yaml_mark_t){0, 0, 0}, "document",
+                           "expected %s, got an empty document", mapping);
+  ab_status st = ab_yaml_expect_type(d, root, "document", YAML_MAPPING_NODE, mapping);
+  if (!st)
+    st = ab_yaml_check_keys(d, root, "", &key, 1);
+  if (!st)
+    st = ab_yaml_require(d, root, "", key, what, out);
+  return st;
+}
+
 /* ---- scalars ------------------------------------------------------------------------- */
 
 ab_status ab_yaml_get_uint(const ab_yaml_doc *d, const yaml_node_t *n, const char *path,

@@ -115,6 +115,11 @@ yaml_node_t *ab_yaml_lookup(const ab_yaml_doc *d, const yaml_node_t *map, const 
 ab_status ab_yaml_require(const ab_yaml_doc *d, const yaml_node_t *map, const char *parent,
                           const char *key, const char *what, const yaml_node_t **out);
 
+/* A document that is one mapping holding just `key` (the catalogue's `devices:`, the cost
+ * file's `cost:`): its value in *out, described as `what` when it is absent. */
+ab_status ab_yaml_only_section(const ab_yaml_doc *d, const yaml_node_t *root, const char *key,
+                               const char *what, const yaml_node_t **out);
+
 /* ---- scalars ------------------------------------------------------------------------- */
 
 /* An unsigned decimal integer in [lo, hi], written as a plain scalar (a quoted "256" is a

@@ -341,18 +341,9 @@ static ab_status grow(const ab_yaml_doc *d, const yaml_node_t *list, ab_catalog 
 }
 
 static ab_status walk_file(const ab_yaml_doc *d, const yaml_node_t *root, void *arg) {
-  static const char *const keys[] = {"devices"};
   cat_load *l = arg;
   const yaml_node_t *list;
-  if (!root)
-    return ab_yaml_fail_at(d, (yaml_mark_t){0, 0, 0}, "document",
-                           "expected a mapping with 'devices', got an empty document");
-  ab_status st =
-      ab_yaml_expect_type(d, root, "document", YAML_MAPPING_NODE, "a mapping with 'devices'");
-  if (!st)
-    st = ab_yaml_check_keys(d, root, "", keys, 1);
-  if (!st)
-    st = ab_yaml_require(d, root, "", "devices", "a sequence of devices", &list);
+  ab_status st = ab_yaml_only_section(d, root, "devices", "a sequence of devices", &list);
   if (!st)
     st = ab_yaml_expect_type(d, list, "devices", YAML_SEQUENCE_NODE, "a sequence of devices");
   if (!st)

@@ -87,17 +87,8 @@ static ab_status read_section(const ab_yaml_doc *d, const yaml_node_t *sec, ab_c
 }
 
 static ab_status walk_cost(const ab_yaml_doc *d, const yaml_node_t *root, void *arg) {
-  static const char *const keys[] = {"cost"};
   const yaml_node_t *sec;
-  if (!root)
-    return ab_yaml_fail_at(d, (yaml_mark_t){0, 0, 0}, "document",
-                           "expected a mapping with 'cost', got an empty document");
-  ab_status st =
-      ab_yaml_expect_type(d, root, "document", YAML_MAPPING_NODE, "a mapping with 'cost'");
-  if (!st)
-    st = ab_yaml_check_keys(d, root, "", keys, 1);
-  if (!st)
-    st = ab_yaml_require(d, root, "", "cost", "a mapping of cost inputs", &sec);
+  ab_status st = ab_yaml_only_section(d, root, "cost", "a mapping of cost inputs", &sec);
   return st ? st : read_section(d, sec, arg);
 }
 
