@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "kernel.h"
 #include "suite.h"
 #include "util.h"
@@ -21,19 +22,6 @@ static void rate_text(const ab_case_result *c, char *buf, size_t len) {
     snprintf(buf, len, "%.1f GB/s", r.gbytes_per_s_median);
 }
 
-/* Markdown table cells: '|' would end the cell and a newline the row (build logs have
- * both). */
-static void md_cell(FILE *out, const char *text) {
-  for (const char *p = text; *p; p++) {
-    if (*p == '|')
-      fputs("\\|", out);
-    else if (*p == '\n' || *p == '\r')
-      fputc(' ', out);
-    else
-      fputc(*p, out);
-  }
-}
-
 static void row(FILE *out, const ab_case_result *c, bool md) {
   char shape[96], rate[64], dtype[24], device[48], time[32];
   ab_kernel_shape_str(&c->desc, shape, sizeof shape);
@@ -48,7 +36,7 @@ static void row(FILE *out, const ab_case_result *c, bool md) {
   if (md) {
     fprintf(out, "| %s | %s | %s | %s | %s | %s | %s | %s | ", ab_case_status_name(c->status),
             device, c->provider, c->set, dtype, shape, time, rate);
-    md_cell(out, detail);
+    ab_write_md_cell(out, detail); /* escape.h: build logs hold | and newlines */
     fputs(" |\n", out);
   } else {
     fprintf(out, "%-12s %-9s %-9s %-17s %-5s %-28s %10s %24s  %.60s\n",

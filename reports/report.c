@@ -61,12 +61,6 @@ const char *ab_report_work_unit(const ab_case_result *c) {
   return integer_ops(c) ? "op" : "FLOP";
 }
 
-/* ab_case_rates writes 0 for "not defined"; here that is NAN, so no caller can mistake it
- * for a measured zero (an interval of [0, 0] would read as "slower"). */
-static double defined(double v) {
-  return v > 0 && isfinite(v) ? v : NAN;
-}
-
 /* 1 / time, for latency kernels: their rate is calls per second. */
 static double per_call(double t) {
   return t > 0 && isfinite(t) ? 1.0 / t : NAN;
@@ -85,13 +79,13 @@ const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, d
     *lo = per_call(c->time_s.median_ci95_hi);
     *hi = per_call(c->time_s.median_ci95_lo);
   } else if (strcmp(unit, "GB/s") == 0) {
-    *median = defined(x->gbytes_per_s_median);
-    *lo = defined(x->gbytes_per_s_ci95_lo);
-    *hi = defined(x->gbytes_per_s_ci95_hi);
+    *median = x->gbytes_per_s_median;
+    *lo = x->gbytes_per_s_ci95_lo;
+    *hi = x->gbytes_per_s_ci95_hi;
   } else {
-    *median = defined(x->gflops_median);
-    *lo = defined(x->gflops_ci95_lo);
-    *hi = defined(x->gflops_ci95_hi);
+    *median = x->gflops_median;
+    *lo = x->gflops_ci95_lo;
+    *hi = x->gflops_ci95_hi;
   }
   /* With fewer than AB_MIN_CI_SAMPLES samples no order statistics bound the median at 95%:
    * what the stats hold then is the sample range (one sample: zero width), which must not
@@ -331,13 +325,15 @@ static void ceilings_from_cases(ab_report_subject *s, const ab_run *run) {
     ab_case_rates r;
     ab_case_rates_compute(c, &r);
     ab_dtype t = c->desc.dtype;
+    /* !(x <= best): best is NAN until a first figure; an undefined rate never counts */
     if (c->desc.kind == AB_KERNEL_PEAK && t > 0 && t < AB_DTYPE_COUNT &&
-        !(r.gflops_median <= s->measured_peak_gflops[t])) {
+        isfinite(r.gflops_median) && !(r.gflops_median <= s->measured_peak_gflops[t])) {
       s->measured_peak_gflops[t] = r.gflops_median;
       snprintf(s->measured_peak_source[t], sizeof s->measured_peak_source[t], "peak case (%s)",
                c->provider);
     }
-    if (c->desc.kind == AB_KERNEL_MEMBW && !(r.gbytes_per_s_median <= s->measured_membw_gbs)) {
+    if (c->desc.kind == AB_KERNEL_MEMBW && isfinite(r.gbytes_per_s_median) &&
+        !(r.gbytes_per_s_median <= s->measured_membw_gbs)) {
       s->measured_membw_gbs = r.gbytes_per_s_median;
       snprintf(s->measured_membw_source, sizeof s->measured_membw_source, "membw case (%s)",
                c->provider);
@@ -396,8 +392,7 @@ static void fill_row(ab_report *rep, ab_report_row *r, size_t subject, const ab_
   memset(r, 0, sizeof *r);
   r->subject = subject;
   r->c = c;
-  if (c->status == AB_CASE_OK)
-    ab_case_rates_compute(c, &r->rates);
+  ab_case_rates_compute(c, &r->rates); /* NAN unless the case is ok */
   bool timed = c->time_s.n > 0;
   r->t_p5 = timed ? c->time_s.p5 : NAN;
   r->t_median = timed ? c->time_s.median : NAN;

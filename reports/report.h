@@ -78,7 +78,7 @@ typedef struct ab_report_power {
 typedef struct ab_report_row {
   size_t subject;
   const ab_case_result *c;
-  ab_case_rates rates; /* all zero unless status is ok */
+  ab_case_rates rates; /* all NAN unless status is ok */
   /* latency percentiles of one call (time_s), seconds; NAN when not timed */
   double t_p5, t_median, t_p95;
   double eff_spec;     /* rate / catalogue peak of the input dtype; NAN when unknown */

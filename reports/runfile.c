@@ -219,20 +219,22 @@ static json_t *timing_json(const ab_case_result *c) {
   return built(o, ok);
 }
 
-/* work / time in units of 1e9 per second; 0 where the work or the time is undefined. */
+/* work / time in units of 1e9 per second; NAN where the work or the time is undefined. */
 static double rate_g(double work, double time_s) {
   if (!(work > 0.0) || !(time_s > 0.0) || !isfinite(work) || !isfinite(time_s))
-    return 0.0;
+    return NAN;
   return work / time_s / 1e9;
 }
+
+static bool case_has_rates(const ab_case_result *c);
 
 /* The one place rates are derived (STYLE.md, "Kernels as data"): work per call from the
  * descriptor divided by the median per-call time. A rate falls as time rises, so the rate's
  * 95% interval comes from the median time's interval with its ends swapped. */
 void ab_case_rates_compute(const ab_case_result *c, ab_case_rates *out) {
-  memset(out, 0, sizeof *out);
   const ab_stats *t = &c->time_s;
-  if (t->n == 0)
+  *out = (ab_case_rates){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+  if (!case_has_rates(c))
     return;
   out->gflops_median = rate_g(c->flops, t->median);
   out->gflops_ci95_lo = rate_g(c->flops, t->median_ci95_hi);
@@ -251,9 +253,9 @@ static bool case_has_rates(const ab_case_result *c) {
   return c->status == AB_CASE_OK && c->time_s.n > 0;
 }
 
-/* A derived rate in the file: 0 means "not defined" (ab_case_rates), written as null. */
+/* A derived rate in the file: NAN means "not defined" (ab_case_rates), written as null. */
 static json_t *rate_json(double v) {
-  return v > 0.0 ? num(v) : json_null();
+  return isfinite(v) ? num(v) : json_null();
 }
 
 static json_t *rates_from(const ab_case_result *c) {

@@ -55,7 +55,8 @@ typedef struct ab_run {
 } ab_run;
 
 /* Rates of a case, derived in this one place from its work (flops, bytes) and its median
- * time and CI (never inside a backend). Zero when the case has no timing. */
+ * time and CI (never inside a backend). NAN when undefined: a case that is not ok (only a
+ * validated, timed case has a speed), no work of that kind, or no time. */
 typedef struct ab_case_rates {
   double gflops_median, gflops_ci95_lo, gflops_ci95_hi;
   double gbytes_per_s_median, gbytes_per_s_ci95_lo, gbytes_per_s_ci95_hi;
