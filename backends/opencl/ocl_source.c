@@ -6,6 +6,19 @@
  */
 #include "ocl_internal.h"
 
+/* VW-wide loads and element access, shared by the GEMM and microbenchmark programs (pasted
+ * into both texts at compile time, so each program source stays one string). */
+#define VECTOR_MACROS                                                                              \
+  "#define CAT_(a, b) a##b\n"                                                                      \
+  "#define CAT(a, b) CAT_(a, b)\n"                                                                 \
+  "#if VW == 1\n"                                                                                  \
+  "#define VLD(p) (*(p))\n"                                                                        \
+  "#define VTOARR(v, arr) ((arr)[0] = (v))\n"                                                      \
+  "#else\n"                                                                                        \
+  "#define VLD(p) CAT(vload, VW)(0, (p))\n"                                                        \
+  "#define VTOARR(v, arr) CAT(vstore, VW)((v), 0, (arr))\n"                                        \
+  "#endif\n"
+
 /* GEMM: C[M x N] = op(A)[M x K] * op(B)[K x N], row-major, alpha = 1, beta = 0.
  * trans_a / trans_b (kernel arguments): operand stored transposed (kernel.h); a run-time
  * branch outside the inner loop, so the four combinations share one compiled program.
@@ -41,17 +54,7 @@ const char ocl_src_gemm[] =
     "typedef char IN_T; typedef int OUT_T;\n"
     "#define LD(p, i) ((int)(p)[i])\n"
     "#define ST1(p, i, v) ((p)[i] = (v))\n"
-    "#endif\n"
-    "#define CAT_(a, b) a##b\n"
-    "#define CAT(a, b) CAT_(a, b)\n"
-    "#if VW == 1\n"
-    "#define VLD(p) (*(p))\n"
-    "#define VTOARR(v, arr) ((arr)[0] = (v))\n"
-    "#else\n"
-    "#define VLD(p) CAT(vload, VW)(0, (p))\n"
-    "#define VTOARR(v, arr) CAT(vstore, VW)((v), 0, (arr))\n"
-    "#endif\n"
-    "#if DT == 2 && VW > 1\n"
+    "#endif\n" VECTOR_MACROS "#if DT == 2 && VW > 1\n"
     "#define VST(v, p) CAT(vstore_half, VW)((v), 0, (p))\n"
     "#elif DT == 2\n"
     "#define VST(v, p) vstore_half((v), 0, (p))\n"
@@ -160,17 +163,7 @@ const char ocl_src_micro[] =
     "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
     "#elif DT == 2\n"
     "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n"
-    "#endif\n"
-    "#define CAT_(a, b) a##b\n"
-    "#define CAT(a, b) CAT_(a, b)\n"
-    "#if VW == 1\n"
-    "#define VLD(p) (*(p))\n"
-    "#define VTOARR(v, arr) ((arr)[0] = (v))\n"
-    "#else\n"
-    "#define VLD(p) CAT(vload, VW)(0, (p))\n"
-    "#define VTOARR(v, arr) CAT(vstore, VW)((v), 0, (arr))\n"
-    "#endif\n"
-    "#define STEP(x) x = x * va + vb\n"
+    "#endif\n" VECTOR_MACROS "#define STEP(x) x = x * va + vb\n"
     "__kernel void ab_peak(__global OT *out, const long items, const int q, const int r,\n"
     "                      const float af, const float bf) {\n"
     "  const long base = (long)get_global_id(0) * VW;\n"
