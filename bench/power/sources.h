@@ -43,6 +43,21 @@ ab_status ab_power_pread_u64(int fd, const char *path, uint64_t *value, char *ms
 /* Read an unsigned integer from a file by path (open, read, close). */
 ab_status ab_power_read_u64(const char *path, uint64_t *value, char *msg);
 
+/* A channel that is one sysfs file of integers (RAPL energy_uj, hwmon power*_input ...):
+ * its facts, the file kept open (-1: not open), and the factor to watts or joules. The
+ * RAPL and hwmon sources keep tables of these and share their close/info/read slots. */
+typedef struct ab_sysfs_channel {
+  ab_power_channel_info info;
+  int fd;
+  double scale;
+} ab_sysfs_channel;
+
+void ab_sysfs_channels_close(ab_sysfs_channel *ch, uint32_t *n);
+/* channel_info for channel i of n; `source` names the source in the out-of-range message. */
+ab_status ab_sysfs_channel_info(const char *source, const ab_sysfs_channel *ch, uint32_t n,
+                                uint32_t i, ab_power_channel_info *info, char *msg);
+ab_status ab_sysfs_channel_read(const ab_sysfs_channel *c, double *value, char *msg);
+
 /* Run argv[0] (searched in PATH when it has no '/') with argv, no shell; capture stdout
  * (up to len-1 bytes, NUL-terminated). Fails on spawn error, non-zero exit, a signal, or
  * when it runs past timeout_s (the child is killed); stderr's first line goes into msg. */

@@ -19,15 +19,9 @@
 #define HWMON_MAX_CHANNELS 64
 #define HWMON_DIR          "/sys/class/hwmon"
 
-typedef struct hwmon_channel {
-  ab_power_channel_info info;
-  int fd;
-  double scale; /* raw units to watts or joules */
-} hwmon_channel;
-
 typedef struct hwmon_state {
   uint32_t n;
-  hwmon_channel ch[HWMON_MAX_CHANNELS];
+  ab_sysfs_channel ch[HWMON_MAX_CHANNELS];
 } hwmon_state;
 
 static ab_status hwmon_probe(const ab_option *o, size_t n, char *msg) {
@@ -106,7 +100,7 @@ static double interval_s(const char *dev, ab_power_kind kind, unsigned idx) {
 
 static void add_channel(hwmon_state *s, const char *dev, const char *hw, const char *driver,
                         const char *attr, ab_power_kind kind, unsigned idx) {
-  hwmon_channel *c = &s->ch[s->n++];
+  ab_sysfs_channel *c = &s->ch[s->n++];
   ab_power_channel_info *ci = &c->info;
   char path[700], label[96] = "", msg[AB_MSG_LEN];
   c->fd = -1;
@@ -189,10 +183,7 @@ static ab_status hwmon_open(void *state, const ab_option *o, size_t n, char *msg
 
 static void hwmon_close(void *state) {
   hwmon_state *s = state;
-  for (uint32_t i = 0; i < s->n; i++)
-    if (s->ch[i].fd >= 0)
-      close(s->ch[i].fd);
-  s->n = 0;
+  ab_sysfs_channels_close(s->ch, &s->n);
 }
 
 static ab_status hwmon_count(void *state, uint32_t *count, char *msg) {
@@ -203,23 +194,11 @@ static ab_status hwmon_count(void *state, uint32_t *count, char *msg) {
 
 static ab_status hwmon_info(void *state, uint32_t i, ab_power_channel_info *info, char *msg) {
   hwmon_state *s = state;
-  if (i >= s->n) {
-    ab_pfmt(msg, AB_MSG_LEN, "hwmon: channel %u out of range (%u channels)", i, s->n);
-    return AB_E_INVALID;
-  }
-  uint32_t size = info->struct_size;
-  *info = s->ch[i].info;
-  info->struct_size = size;
-  return AB_OK;
+  return ab_sysfs_channel_info("hwmon", s->ch, s->n, i, info, msg);
 }
 
 static ab_status hwmon_read(void *state, uint32_t i, double *value, char *msg) {
-  hwmon_state *s = state;
-  uint64_t raw = 0;
-  ab_status st = ab_power_pread_u64(s->ch[i].fd, s->ch[i].info.path, &raw, msg);
-  if (st == AB_OK)
-    *value = (double)raw * s->ch[i].scale;
-  return st;
+  return ab_sysfs_channel_read(&((hwmon_state *)state)->ch[i], value, msg);
 }
 
 const ab_power_source ab_power_source_hwmon = {

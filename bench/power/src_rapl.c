@@ -20,14 +20,9 @@
 #define RAPL_MAX_ZONES 32
 #define POWERCAP_DIR   "/sys/class/powercap"
 
-typedef struct rapl_zone {
-  ab_power_channel_info info;
-  int fd;
-} rapl_zone;
-
 typedef struct rapl_state {
   uint32_t n;
-  rapl_zone zones[RAPL_MAX_ZONES];
+  ab_sysfs_channel zones[RAPL_MAX_ZONES];
 } rapl_state;
 
 static int is_rapl_zone(const char *d) {
@@ -83,10 +78,11 @@ static void zone_name(const char *dir, const char *zone, char *out, size_t len, 
     ab_pfmt(out, len, "%s", own);
 }
 
-static void fill_zone(rapl_zone *z, const char *dir, const char *zone) {
+static void fill_zone(ab_sysfs_channel *z, const char *dir, const char *zone) {
   ab_power_channel_info *ci = &z->info;
   char path[640], msg[AB_MSG_LEN];
   z->fd = -1;
+  z->scale = 1e-6; /* energy_uj: microjoules */
   zone_name(dir, zone, ci->name, sizeof ci->name, msg);
   ab_pfmt(ci->label, sizeof ci->label, "RAPL %s (%s)", ci->name, zone);
   ci->kind = AB_POWER_KIND_ENERGY_COUNTER;
@@ -153,10 +149,7 @@ static ab_status rapl_open(void *state, const ab_option *o, size_t n, char *msg)
 
 static void rapl_close(void *state) {
   rapl_state *s = state;
-  for (uint32_t i = 0; i < s->n; i++)
-    if (s->zones[i].fd >= 0)
-      close(s->zones[i].fd);
-  s->n = 0;
+  ab_sysfs_channels_close(s->zones, &s->n);
 }
 
 static ab_status rapl_count(void *state, uint32_t *count, char *msg) {
@@ -167,23 +160,11 @@ static ab_status rapl_count(void *state, uint32_t *count, char *msg) {
 
 static ab_status rapl_info(void *state, uint32_t i, ab_power_channel_info *info, char *msg) {
   rapl_state *s = state;
-  if (i >= s->n) {
-    ab_pfmt(msg, AB_MSG_LEN, "rapl: channel %u out of range (%u channels)", i, s->n);
-    return AB_E_INVALID;
-  }
-  uint32_t size = info->struct_size;
-  *info = s->zones[i].info;
-  info->struct_size = size;
-  return AB_OK;
+  return ab_sysfs_channel_info("rapl", s->zones, s->n, i, info, msg);
 }
 
 static ab_status rapl_read(void *state, uint32_t i, double *value, char *msg) {
-  rapl_state *s = state;
-  uint64_t uj = 0;
-  ab_status st = ab_power_pread_u64(s->zones[i].fd, s->zones[i].info.path, &uj, msg);
-  if (st == AB_OK)
-    *value = (double)uj * 1e-6;
-  return st;
+  return ab_sysfs_channel_read(&((rapl_state *)state)->zones[i], value, msg);
 }
 
 const ab_power_source ab_power_source_rapl = {

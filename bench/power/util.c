@@ -118,6 +118,33 @@ static ab_status parse_u64(const char *buf, const char *path, uint64_t *value, c
   return AB_OK;
 }
 
+void ab_sysfs_channels_close(ab_sysfs_channel *ch, uint32_t *n) {
+  for (uint32_t i = 0; i < *n; i++)
+    if (ch[i].fd >= 0)
+      close(ch[i].fd);
+  *n = 0;
+}
+
+ab_status ab_sysfs_channel_info(const char *source, const ab_sysfs_channel *ch, uint32_t n,
+                                uint32_t i, ab_power_channel_info *info, char *msg) {
+  if (i >= n) {
+    ab_pfmt(msg, AB_MSG_LEN, "%s: channel %u out of range (%u channels)", source, i, n);
+    return AB_E_INVALID;
+  }
+  uint32_t size = info->struct_size; /* the caller's size, not ours */
+  *info = ch[i].info;
+  info->struct_size = size;
+  return AB_OK;
+}
+
+ab_status ab_sysfs_channel_read(const ab_sysfs_channel *c, double *value, char *msg) {
+  uint64_t raw = 0;
+  ab_status st = ab_power_pread_u64(c->fd, c->info.path, &raw, msg);
+  if (st == AB_OK)
+    *value = (double)raw * c->scale;
+  return st;
+}
+
 ab_status ab_power_pread_u64(int fd, const char *path, uint64_t *value, char *msg) {
   char buf[64];
   /* sysfs regenerates an attribute's text on every read at offset 0, so one pread on a
