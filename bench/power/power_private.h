@@ -11,6 +11,7 @@ typedef struct reg_source {
   void *state;
   bool open;    /* open() succeeded: close() is owed */
   bool enabled; /* probe and open succeeded and at least one channel is usable */
+  bool slow;    /* polled on a thread of its own (AB_POWER_SOURCE_SLOW_READ, or a 1.0 table) */
   char reason[AB_MSG_LEN];
   size_t first_channel, n_channels;
 } reg_source;

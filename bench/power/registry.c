@@ -143,6 +143,9 @@ ab_status ab_power_registry_add(ab_power_registry *reg, const ab_power_source *s
   memcpy(&rs->table, src,
          src->struct_size < sizeof rs->table ? src->struct_size : sizeof rs->table);
   rs->table.struct_size = sizeof rs->table;
+  /* A table from before `flags` cannot say its reads are fast: give it its own thread. */
+  bool has_flags = src->struct_size >= offsetof(ab_power_source, flags) + sizeof src->flags;
+  rs->slow = !has_flags || (rs->table.flags & AB_POWER_SOURCE_SLOW_READ);
   char why[AB_MSG_LEN] = "";
   if (rs->table.probe(options, n_options, why) != AB_OK) {
     ab_pfmt(rs->reason, sizeof rs->reason, "%s", why[0] ? why : "probe failed (no reason)");

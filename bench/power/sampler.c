@@ -1,10 +1,12 @@
-/* accelbench — the power sampler: one thread per source polls its channels on absolute
- * deadlines while a case runs; the runner's thread reads every channel at the window's
- * edges. Counters give energy by differences (wraps and resets handled on every read);
- * power channels are integrated with the trapezoid rule. */
+/* accelbench — the power sampler: while a case runs, poller threads read the channels on
+ * absolute deadlines (one thread shared by every fast source, one of its own for each slow
+ * source); the runner's thread reads every channel at the window's edges. Counters give energy by
+ * differences (wraps and resets handled on every read); power channels are integrated with the
+ * trapezoid rule. */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ typedef struct sample {
 typedef struct chan_run {
   size_t ch; /* registry channel */
   const reg_channel *rc;
+  reg_source *rs; /* its source */
   bool counter;
   double interval;
   double next;
@@ -33,21 +36,22 @@ typedef struct chan_run {
   char edge_error[240];
 } chan_run;
 
-typedef struct src_run {
+/* One sampler thread and the channels it polls. */
+typedef struct poller {
   struct ab_power_sampler *owner;
-  reg_source *rs;
+  const char *name; /* for messages: the slow source's name, or "shared" */
   chan_run **chs;
   size_t n_chs;
   pthread_t th;
   bool started;
-} src_run;
+} poller;
 
 struct ab_power_sampler {
   ab_power_registry *reg;
   chan_run *ch;
   size_t n_ch;
-  src_run *src;
-  size_t n_src;
+  poller *pol;
+  size_t n_pol;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   bool stop;
@@ -110,10 +114,10 @@ static int push(chan_run *c, double t, double v) {
 }
 
 /* Read one channel and record it. Returns the status; msg gets the read error. */
-static ab_status take(src_run *sr, chan_run *c, char *msg) {
+static ab_status take(chan_run *c, char *msg) {
   double v = 0;
   double t0 = now_s();
-  ab_status st = sr->rs->table.read(sr->rs->state, c->rc->index, &v, msg);
+  ab_status st = c->rs->table.read(c->rs->state, c->rc->index, &v, msg);
   double t = 0.5 * (t0 + now_s());
   if (st == AB_OK && !isfinite(v)) {
     ab_pfmt(msg, AB_MSG_LEN, "%s: read gave a non-finite value", c->rc->id);
@@ -158,15 +162,15 @@ static struct timespec to_ts(double s) {
 /* The thread waits on absolute CLOCK_MONOTONIC deadlines (no drift from the time a read
  * takes) with pthread_cond_timedwait rather than clock_nanosleep, so stop() wakes it at
  * once instead of waiting out a poll interval of up to a second. */
-static void *run_source(void *arg) {
-  src_run *sr = arg;
-  ab_power_sampler *s = sr->owner;
+static void *run_poller(void *arg) {
+  poller *pl = arg;
+  ab_power_sampler *s = pl->owner;
   char msg[AB_MSG_LEN];
   pthread_mutex_lock(&s->mu);
   while (!s->stop) {
     double next = INFINITY;
-    for (size_t i = 0; i < sr->n_chs; i++)
-      next = fmin(next, sr->chs[i]->next);
+    for (size_t i = 0; i < pl->n_chs; i++)
+      next = fmin(next, pl->chs[i]->next);
     double now = now_s();
     if (now < next) {
       struct timespec ts = to_ts(next);
@@ -174,11 +178,11 @@ static void *run_source(void *arg) {
       continue;
     }
     pthread_mutex_unlock(&s->mu);
-    for (size_t i = 0; i < sr->n_chs; i++) {
-      chan_run *c = sr->chs[i];
+    for (size_t i = 0; i < pl->n_chs; i++) {
+      chan_run *c = pl->chs[i];
       if (c->next > now)
         continue;
-      take(sr, c, msg);
+      take(c, msg);
       c->next += c->interval;
       if (c->next < now) /* a slow read: skip the missed deadlines rather than burst */
         c->next = now + c->interval;
@@ -207,10 +211,10 @@ static void sampler_free(ab_power_sampler *s) {
     return;
   for (size_t i = 0; i < s->n_ch; i++)
     free(s->ch[i].s);
-  for (size_t i = 0; i < s->n_src; i++)
-    free(s->src[i].chs);
+  for (size_t i = 0; i < s->n_pol; i++)
+    free(s->pol[i].chs);
   free(s->ch);
-  free(s->src);
+  free(s->pol);
   pthread_cond_destroy(&s->cv);
   pthread_mutex_destroy(&s->mu);
   free(s);
@@ -233,15 +237,40 @@ static ab_status init_sync(ab_power_sampler *s, char *msg) {
   return AB_OK;
 }
 
-/* Group enabled channels by source. */
+static ab_status oom(char *msg) {
+  ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
+  return AB_E_NOMEM;
+}
+
+/* A poller over the enabled channels of source `k`, or of every fast source when k is
+ * SIZE_MAX. Adds nothing when it would have no channel. */
+static ab_status add_poller(ab_power_sampler *s, size_t k, char *msg) {
+  poller *pl = &s->pol[s->n_pol];
+  pl->owner = s;
+  pl->name = k == SIZE_MAX ? "shared" : s->reg->sources[k].table.name;
+  pl->chs = calloc(s->n_ch ? s->n_ch : 1, sizeof *pl->chs);
+  if (!pl->chs)
+    return oom(msg);
+  for (size_t i = 0; i < s->n_ch; i++) {
+    bool mine = k == SIZE_MAX ? !s->ch[i].rs->slow : s->ch[i].rc->source == k;
+    if (mine)
+      pl->chs[pl->n_chs++] = &s->ch[i];
+  }
+  if (pl->n_chs > 0)
+    s->n_pol++;
+  else
+    free(pl->chs), pl->chs = NULL;
+  return AB_OK;
+}
+
+/* Enabled channels, then their pollers: one shared by the fast sources (one wake-up per
+ * tick for all of them), one for each slow source. */
 static ab_status build(ab_power_sampler *s, double rate_hz, char *msg) {
   ab_power_registry *reg = s->reg;
   s->ch = calloc(reg->n_channels ? reg->n_channels : 1, sizeof *s->ch);
-  s->src = calloc(reg->n_sources ? reg->n_sources : 1, sizeof *s->src);
-  if (!s->ch || !s->src) {
-    ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
-    return AB_E_NOMEM;
-  }
+  s->pol = calloc(reg->n_sources + 1, sizeof *s->pol);
+  if (!s->ch || !s->pol)
+    return oom(msg);
   for (size_t i = 0; i < reg->n_channels; i++) {
     const reg_channel *rc = &reg->channels[i];
     if (!rc->enabled)
@@ -249,50 +278,33 @@ static ab_status build(ab_power_sampler *s, double rate_hz, char *msg) {
     chan_run *c = &s->ch[s->n_ch++];
     c->ch = i;
     c->rc = rc;
+    c->rs = &reg->sources[rc->source];
     c->counter = rc->info.kind == AB_POWER_KIND_ENERGY_COUNTER;
     c->interval = poll_interval(rc, rate_hz);
     /* Room for ~100 s at 10 Hz allocated here, so the sampler thread does not allocate
      * (and create a malloc arena) in the common case. */
     c->s = malloc(1024 * sizeof *c->s);
-    if (!c->s) {
-      ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
-      return AB_E_NOMEM;
-    }
+    if (!c->s)
+      return oom(msg);
     c->cap = 1024;
   }
-  for (size_t k = 0; k < reg->n_sources; k++) {
-    src_run *sr = &s->src[s->n_src];
-    sr->owner = s;
-    sr->rs = &reg->sources[k];
-    sr->chs = calloc(s->n_ch ? s->n_ch : 1, sizeof *sr->chs);
-    if (!sr->chs) {
-      ab_pfmt(msg, AB_MSG_LEN, "power sampler: out of memory");
-      return AB_E_NOMEM;
-    }
-    for (size_t i = 0; i < s->n_ch; i++)
-      if (s->ch[i].rc->source == k)
-        sr->chs[sr->n_chs++] = &s->ch[i];
-    if (sr->n_chs > 0)
-      s->n_src++;
-    else
-      free(sr->chs), sr->chs = NULL;
-  }
-  return AB_OK;
+  ab_status st = add_poller(s, SIZE_MAX, msg);
+  for (size_t k = 0; st == AB_OK && k < reg->n_sources; k++)
+    if (reg->sources[k].slow)
+      st = add_poller(s, k, msg);
+  return st;
 }
 
-/* Read every channel at an edge of the window, from the caller's thread. Sources are read
- * in registry order at the right edge and in reverse at the left edge: the slow ones
+/* Read every channel at an edge of the window, from the caller's thread. Channels are read
+ * in registry order at the right edge and in reverse at the left edge: the slow sources
  * (subprocesses) come last in the registry, so the fast counters sit closest to the timed
  * region on both sides. */
 static void edge(ab_power_sampler *s, const char *which, bool reverse) {
   char msg[AB_MSG_LEN];
-  for (size_t j = 0; j < s->n_src; j++) {
-    src_run *sr = &s->src[reverse ? s->n_src - 1 - j : j];
-    for (size_t i = 0; i < sr->n_chs; i++) {
-      chan_run *c = sr->chs[i];
-      if (take(sr, c, msg) != AB_OK && !c->edge_error[0])
-        ab_pfmt(c->edge_error, sizeof c->edge_error, "%s edge read failed: %.200s", which, msg);
-    }
+  for (size_t j = 0; j < s->n_ch; j++) {
+    chan_run *c = &s->ch[reverse ? s->n_ch - 1 - j : j];
+    if (take(c, msg) != AB_OK && !c->edge_error[0])
+      ab_pfmt(c->edge_error, sizeof c->edge_error, "%s edge read failed: %.200s", which, msg);
   }
 }
 
@@ -321,11 +333,11 @@ ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_powe
   double t0 = now_s();
   for (size_t i = 0; i < s->n_ch; i++)
     s->ch[i].next = t0 + s->ch[i].interval;
-  for (size_t k = 0; k < s->n_src; k++) {
-    int rc = pthread_create(&s->src[k].th, NULL, run_source, &s->src[k]);
+  for (size_t k = 0; k < s->n_pol; k++) {
+    int rc = pthread_create(&s->pol[k].th, NULL, run_poller, &s->pol[k]);
     if (rc != 0) {
-      ab_pfmt(msg, AB_MSG_LEN, "power sampler: cannot start a thread for %s: %s",
-              s->src[k].rs->table.name, strerror(rc));
+      ab_pfmt(msg, AB_MSG_LEN, "power sampler: cannot start its %s polling thread: %s",
+              s->pol[k].name, strerror(rc));
       ab_energy_window *w = NULL;
       size_t n = 0;
       char ignored[AB_MSG_LEN];
@@ -333,7 +345,7 @@ ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_powe
       ab_power_windows_free(w, n);
       return AB_E_INTERNAL;
     }
-    s->src[k].started = true;
+    s->pol[k].started = true;
   }
   *out = s;
   return AB_OK;
@@ -341,10 +353,10 @@ ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_powe
 
 double ab_power_sampler_cpu_s(const ab_power_sampler *s) {
   double total = 0;
-  for (size_t k = 0; s && k < s->n_src; k++) {
+  for (size_t k = 0; s && k < s->n_pol; k++) {
     clockid_t cid;
     struct timespec ts;
-    if (s->src[k].started && pthread_getcpuclockid(s->src[k].th, &cid) == 0 &&
+    if (s->pol[k].started && pthread_getcpuclockid(s->pol[k].th, &cid) == 0 &&
         clock_gettime(cid, &ts) == 0)
       total += (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
   }
@@ -496,9 +508,9 @@ ab_status ab_power_sampler_stop(ab_power_sampler *s, ab_energy_window **windows,
   s->stop = true;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
-  for (size_t k = 0; k < s->n_src; k++)
-    if (s->src[k].started)
-      pthread_join(s->src[k].th, NULL);
+  for (size_t k = 0; k < s->n_pol; k++)
+    if (s->pol[k].started)
+      pthread_join(s->pol[k].th, NULL);
   edge(s, "right", false);
   ab_status st = AB_OK;
   if (s->n_ch > 0) {

@@ -2,6 +2,7 @@
  * (lab power meters, PDUs) and a file a meter keeps writing. Each has one channel. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,12 @@ struct ext_state {
   int energy; /* the values are joules (counter), not watts */
   /* command and file meters: how one reading is taken (set by meter_start) */
   ab_status (*call)(ext_state *s, double *value, int *energy, char *msg);
+  char where[300]; /* what a parse error names, made once at open, not on every read */
+  /* file meter: the descriptor kept between reads and the file it is open on */
+  bool fd_open;
+  int fd;
+  dev_t dev;
+  ino_t ino;
 };
 
 static ab_status ext_count(void *state, uint32_t *count, char *msg) {
@@ -44,7 +51,10 @@ static ab_status ext_info(void *state, uint32_t i, ab_power_channel_info *info, 
 }
 
 static void ext_close(void *state) {
-  (void)state; /* nothing held between reads */
+  ext_state *s = state;
+  if (s->fd_open)
+    close(s->fd);
+  s->fd_open = false;
 }
 
 /* ---- IPMI DCMI ---- */
@@ -128,6 +138,7 @@ const ab_power_source ab_power_source_ipmi = {
     .channel_count = ext_count,
     .channel_info = ext_info,
     .read = ipmi_read,
+    .flags = AB_POWER_SOURCE_SLOW_READ, /* runs ipmitool for each read */
 };
 
 /* ---- command and file: shared option handling ---- */
@@ -154,6 +165,10 @@ static ab_status meter_open(ext_state *s, const ab_option *o, size_t n, const ch
   ab_pfmt(ci->covers, sizeof ci->covers, "%s", covers ? covers : ab_power_scope_name(ci->scope));
   ab_pfmt(ci->name, sizeof ci->name, "%s", pfx);
   ab_pfmt(ci->path, sizeof ci->path, "%s", s->exe);
+  if (strcmp(pfx, "file") == 0)
+    ab_pfmt(s->where, sizeof s->where, "%.250s, last line", s->exe);
+  else
+    ab_pfmt(s->where, sizeof s->where, "command \"%.200s\" output", s->exe);
   return st;
 }
 
@@ -197,6 +212,8 @@ static ab_status meter_start(ext_state *s, const ab_option *o, size_t n, const c
     st = call(s, &v, &energy, msg);
   if (st == AB_OK)
     meter_kind(s, energy, key);
+  else
+    ext_close(s); /* a failed open() releases what it took: close() is not called */
   return st;
 }
 
@@ -214,9 +231,7 @@ static ab_status cmd_call(ext_state *s, double *value, int *energy, char *msg) {
   ab_status st = ab_power_run(argv, s->timeout_s, out, sizeof out, msg);
   if (st != AB_OK)
     return st;
-  char where[300];
-  ab_pfmt(where, sizeof where, "command \"%.200s\" output", s->exe);
-  return ab_power_parse_value(out, s->unit, where, value, energy, msg);
+  return ab_power_parse_value(out, s->unit, s->where, value, energy, msg);
 }
 
 static ab_status cmd_probe(const ab_option *o, size_t n, char *msg) {
@@ -240,31 +255,55 @@ const ab_power_source ab_power_source_command = {
     .channel_count = ext_count,
     .channel_info = ext_info,
     .read = meter_read,
+    .flags = AB_POWER_SOURCE_SLOW_READ, /* runs the user's command for each read */
 };
 
 /* ---- file ---- */
 
+static ab_status file_error(const ext_state *s, const char *what, int err, char *msg) {
+  ab_pfmt(msg, AB_MSG_LEN, "%s: %s%s", s->exe, what, strerror(err));
+  return err == ENOENT ? AB_E_NOT_FOUND : AB_E_IO;
+}
+
+/* The descriptor to read and the file's size now. The descriptor is kept between reads and
+ * reopened only when the path names another file (a meter that rewrites the file by rename
+ * leaves a kept descriptor on the old one): one stat and one pread per poll instead of
+ * open, fstat, pread and close, because on a fully loaded machine every system call the
+ * sampler makes is time taken from the work being measured (docs/power.md, "Overhead"). */
+static ab_status file_fd(ext_state *s, off_t *size, char *msg) {
+  struct stat sb;
+  if (stat(s->exe, &sb) != 0)
+    return file_error(s, "", errno, msg);
+  if (!s->fd_open || sb.st_ino != s->ino || sb.st_dev != s->dev) {
+    ext_close(s);
+    int fd = open(s->exe, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return file_error(s, "", errno, msg);
+    if (fstat(fd, &sb) != 0) { /* what was opened, if it was renamed since the stat */
+      int err = errno;
+      close(fd);
+      return file_error(s, "fstat: ", err, msg);
+    }
+    s->fd = fd;
+    s->fd_open = true;
+    s->dev = sb.st_dev;
+    s->ino = sb.st_ino;
+  }
+  *size = sb.st_size;
+  return AB_OK;
+}
+
 /* The last non-empty line of the file's last 4 KiB (meters append or rewrite). */
 static ab_status file_call(ext_state *s, double *value, int *energy, char *msg) {
   char buf[OUT_MAX];
-  /* Reopened on each read: a meter that rewrites the file by rename leaves a kept
-   * descriptor on the old file. */
-  int fd = open(s->exe, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    ab_pfmt(msg, AB_MSG_LEN, "%s: %s", s->exe, strerror(errno));
-    return errno == ENOENT ? AB_E_NOT_FOUND : AB_E_IO;
-  }
-  struct stat sb;
-  off_t off = 0;
-  if (fstat(fd, &sb) == 0 && sb.st_size > (off_t)(sizeof buf - 1))
-    off = sb.st_size - (off_t)(sizeof buf - 1);
-  ssize_t got = pread(fd, buf, sizeof buf - 1, off);
-  int err = errno;
-  close(fd);
-  if (got < 0) {
-    ab_pfmt(msg, AB_MSG_LEN, "%s: %s", s->exe, strerror(err));
-    return AB_E_IO;
-  }
+  off_t size = 0;
+  ab_status st = file_fd(s, &size, msg);
+  if (st != AB_OK)
+    return st;
+  off_t off = size > (off_t)(sizeof buf - 1) ? size - (off_t)(sizeof buf - 1) : 0;
+  ssize_t got = pread(s->fd, buf, sizeof buf - 1, off);
+  if (got < 0)
+    return file_error(s, "", errno, msg);
   buf[got] = '\0';
   while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r' || buf[got - 1] == ' '))
     buf[--got] = '\0';
@@ -274,9 +313,7 @@ static ab_status file_call(ext_state *s, double *value, int *energy, char *msg) 
   }
   char *line = strrchr(buf, '\n');
   line = line ? line + 1 : buf;
-  char where[300];
-  ab_pfmt(where, sizeof where, "%.250s, last line", s->exe);
-  return ab_power_parse_value(line, s->unit, where, value, energy, msg);
+  return ab_power_parse_value(line, s->unit, s->where, value, energy, msg);
 }
 
 static ab_status file_probe(const ab_option *o, size_t n, char *msg) {

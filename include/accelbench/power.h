@@ -49,7 +49,7 @@ extern "C" {
 #endif
 
 #define AB_POWER_ABI_MAJOR    1
-#define AB_POWER_ABI_MINOR    0
+#define AB_POWER_ABI_MINOR    1
 #define AB_POWER_ENTRY_SYMBOL "accelbench_power_entry"
 
 /* What part of the machine a channel measures. Figures of different scopes are never
@@ -130,7 +130,19 @@ typedef struct ab_power_source {
    * descriptor kept open, no allocation). Must not block for long; a source that runs a
    * subprocess bounds it with a timeout. */
   ab_status (*read)(void *state, uint32_t index, double *value, char *msg);
+
+  /* ---- appended in 1.1 ---- */
+
+  /* AB_POWER_SOURCE_* flags, 0 for none. */
+  uint32_t flags;
 } ab_power_source;
+
+/* A read may take milliseconds or block (a subprocess, a BMC, a network meter). Such a
+ * source is polled on a thread of its own so it cannot delay the others; every other
+ * source shares one sampler thread, so a poll tick costs one wake-up however many sources
+ * there are (on a fully loaded machine each wake-up preempts the measured work; see
+ * docs/power.md, "Overhead"). A table older than 1.1 has no flags and is treated as slow. */
+#define AB_POWER_SOURCE_SLOW_READ 0x1u
 
 /* The one symbol a loadable power module exports. */
 typedef const ab_power_source *(*ab_power_entry_fn)(uint32_t harness_abi_major);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,138 @@ Test(power_sampler, stop_is_prompt_with_slow_sources) {
   cr_assert_lt(now_s() - t0, 0.5, "the thread is woken, not waited out");
   ab_power_windows_free(w, n);
   ab_power_registry_free(reg);
+}
+
+/* ---- poller threads ---- */
+
+/* Test sources: one instant-power channel each; read() records the calling thread in the
+ * record its "slot" option names and, with a "sleep" option, sleeps like a
+ * subprocess-backed meter. */
+typedef struct probe_rec {
+  pthread_t last_reader;
+} probe_rec;
+
+static probe_rec g_probe[3];
+
+typedef struct probe_src {
+  double sleep_s;
+  probe_rec *rec;
+} probe_src;
+
+static ab_status ps_probe(const ab_option *o, size_t n, char *msg) {
+  (void)o, (void)n, (void)msg;
+  return AB_OK;
+}
+static ab_status ps_open(void *st, const ab_option *o, size_t n, char *msg) {
+  (void)msg;
+  probe_src *p = st;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(o[i].key, "sleep") == 0)
+      p->sleep_s = atof(o[i].value);
+    else if (strcmp(o[i].key, "slot") == 0)
+      p->rec = &g_probe[atoi(o[i].value)];
+  }
+  return p->rec ? AB_OK : AB_E_INVALID;
+}
+static void ps_close(void *st) {
+  (void)st;
+}
+static ab_status ps_count(void *st, uint32_t *n, char *msg) {
+  (void)st, (void)msg;
+  *n = 1;
+  return AB_OK;
+}
+static ab_status ps_info(void *st, uint32_t i, ab_power_channel_info *ci, char *msg) {
+  (void)st, (void)i, (void)msg;
+  snprintf(ci->name, sizeof ci->name, "w");
+  ci->scope = AB_POWER_SCOPE_NODE;
+  ci->kind = AB_POWER_KIND_INSTANT_POWER;
+  return AB_OK;
+}
+static ab_status ps_read(void *st, uint32_t i, double *v, char *msg) {
+  (void)i, (void)msg;
+  probe_src *p = st;
+  p->rec->last_reader = pthread_self();
+  if (p->sleep_s > 0)
+    sleep_s(p->sleep_s);
+  *v = 100.0;
+  return AB_OK;
+}
+
+static ab_power_source probe_table(const char *name, uint32_t flags) {
+  return (ab_power_source){.abi_major = AB_POWER_ABI_MAJOR,
+                           .abi_minor = AB_POWER_ABI_MINOR,
+                           .struct_size = sizeof(ab_power_source),
+                           .name = name,
+                           .description = "test",
+                           .state_size = sizeof(probe_src),
+                           .probe = ps_probe,
+                           .open = ps_open,
+                           .close = ps_close,
+                           .channel_count = ps_count,
+                           .channel_info = ps_info,
+                           .read = ps_read,
+                           .flags = flags};
+}
+
+/* Samples each channel took in a 0.5 s window at 100 Hz, with the slow source's table
+ * as given. */
+static void sample_with(const ab_power_source *slow, uint32_t *fast_n, uint32_t *slow_n,
+                        bool *fast_share_thread, bool *slow_has_own_thread) {
+  ab_option none[] = {{"rapl", "off"}, {"hwmon", "off"}, {"ipmi", "off"}};
+  ab_option o1[] = {{"slot", "0"}}, os[] = {{"slot", "1"}, {"sleep", "0.08"}},
+            o2[] = {{"slot", "2"}};
+  ab_power_registry *reg = NULL;
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_power_registry_create(none, 3, &reg, msg), AB_OK, "%s", msg);
+  ab_power_source f1 = probe_table("fast1", 0), f2 = probe_table("fast2", 0);
+  cr_assert_eq(ab_power_registry_add(reg, &f1, o1, 1, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, slow, os, 2, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &f2, o2, 1, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_enabled(reg), 3, "%s", ab_power_registry_none_reason(reg));
+  probe_rec *p1 = &g_probe[0], *ps = &g_probe[1], *p2 = &g_probe[2];
+  ab_power_sampler *s = NULL;
+  ab_energy_window *w = NULL;
+  size_t n = 0;
+  cr_assert_eq(ab_power_sampler_start(reg, 100.0, &s, msg), AB_OK, "%s", msg);
+  sleep_s(0.5);
+  /* Read while the pollers still run: the edge reads at stop come from this thread. */
+  *fast_share_thread = pthread_equal(p1->last_reader, p2->last_reader);
+  *slow_has_own_thread = !pthread_equal(ps->last_reader, p1->last_reader);
+  cr_assert_eq(ab_power_sampler_stop(s, &w, &n, msg), AB_OK, "%s", msg);
+  cr_assert_eq(n, 3);
+  *fast_n = w[0].n_samples;
+  *slow_n = w[1].n_samples;
+  cr_assert_eq(w[2].n_samples, w[0].n_samples, "both fast sources are read on each tick");
+  ab_power_windows_free(w, n);
+  ab_power_registry_free(reg);
+}
+
+Test(power_sampler, fast_sources_share_one_thread_slow_ones_do_not_delay_them) {
+  uint32_t fast_n = 0, slow_n = 0;
+  bool shared = false, own = false;
+  ab_power_source slow = probe_table("slow", AB_POWER_SOURCE_SLOW_READ);
+  sample_with(&slow, &fast_n, &slow_n, &shared, &own);
+  cr_assert(shared, "fast sources are polled by one thread (one wake-up per tick)");
+  cr_assert(own, "the slow source has a thread of its own");
+  /* 0.5 s at 100 Hz is ~50 reads; behind an 80 ms read it would be ~7. */
+  cr_assert_gt(fast_n, 30, "fast channel got %u samples", fast_n);
+  cr_assert_lt(slow_n, 12, "slow channel got %u samples", slow_n);
+
+  /* A 1.0 table (no flags field) cannot vouch for its reads: it gets its own thread. */
+  ab_power_source old = probe_table("old", 0);
+  old.abi_minor = 0;
+  old.struct_size = (uint32_t)offsetof(ab_power_source, flags);
+  sample_with(&old, &fast_n, &slow_n, &shared, &own);
+  cr_assert(own, "a 1.0 source is polled on its own thread");
+  cr_assert_gt(fast_n, 30, "fast channel got %u samples", fast_n);
+
+  /* The control: a slow reader that claims to be fast shares the thread and delays the
+   * others, which is what the flag is for (and shows the checks above can fail). */
+  ab_power_source liar = probe_table("liar", 0);
+  sample_with(&liar, &fast_n, &slow_n, &shared, &own);
+  cr_assert(!own, "an unflagged 1.1 source shares the thread");
+  cr_assert_lt(fast_n, 15, "fast channel got %u samples behind the slow read", fast_n);
 }
 
 /* ---- clocks and temperatures ---- */

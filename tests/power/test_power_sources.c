@@ -443,6 +443,24 @@ Test(power_sources, file_source_last_line) {
   fake_write(g_root, "meter.log", "");
   cr_assert_eq(t->read(state, 0, &v, msg), AB_E_INVALID);
   cr_assert(strstr(msg, "empty"), "%s", msg);
+  /* A meter that writes a new file and renames it over the old one: the kept descriptor
+   * must follow the path, not the replaced file. */
+  char tmp[600];
+  snprintf(tmp, sizeof tmp, "%s/meter.log.new", g_root);
+  for (int k = 0; k < 3; k++) {
+    char text[32];
+    snprintf(text, sizeof text, "%d W\n", 200 + k);
+    fake_write(g_root, "meter.log.new", text);
+    cr_assert_eq(rename(tmp, path), 0);
+    cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
+    cr_assert_float_eq(v, 200.0 + k, 0, "the renamed-in file is read");
+  }
+  cr_assert_eq(unlink(path), 0);
+  cr_assert_eq(t->read(state, 0, &v, msg), AB_E_NOT_FOUND, "a removed file is not read");
+  cr_assert(strstr(msg, "meter.log: No such file"), "%s", msg);
+  fake_write(g_root, "meter.log", "7 W\n");
+  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
+  cr_assert_float_eq(v, 7.0, 0, "a recreated file is read again");
   t->close(state);
   free(state);
 

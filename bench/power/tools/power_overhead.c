@@ -7,10 +7,12 @@
  *    clock of the sampler threads divided by wall time, in percent of one core.
  *
  * RAPL and hwmon are not readable on the VMs this runs on, so the sampler reads a fake
- * powercap tree (one package zone) and a meter file built in a temporary directory: the
- * same code path (pread on a kept descriptor; open/read/close for the file) a real source
- * takes. OpenBLAS is loaded with dlopen so the benchmark needs no link-time BLAS;
- * OPENBLAS_CORETYPE=SkylakeX is set before loading, as the CPU backend does on these VMs.
+ * powercap tree built in a temporary directory, shaped like a one-socket server's (package-0
+ * and its DRAM subzone: what a CPU SGEMM run is measured with), and with SOURCES
+ * "rapl+file" also a meter file: the same code path (pread on a kept descriptor; stat and
+ * pread for the file) a real source takes. OpenBLAS is loaded with dlopen so the benchmark needs no
+ * link-time BLAS; OPENBLAS_CORETYPE=SkylakeX is set before loading, as the CPU backend does on
+ * these VMs.
  */
 #include <dlfcn.h>
 #include <math.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "sampler.h"
+#include "stats.h"
 
 typedef void (*sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c,
@@ -66,9 +69,15 @@ static int make_fakes(const char *dir) {
   mkdir(p, 0755);
   snprintf(p, sizeof p, "%s/sys/class/powercap/intel-rapl:0", dir);
   mkdir(p, 0755);
+  /* The kernel lists every zone, sub-zones too, flat in /sys/class/powercap. */
+  snprintf(p, sizeof p, "%s/sys/class/powercap/intel-rapl:0:0", dir);
+  mkdir(p, 0755);
   if (write_file(dir, "sys/class/powercap/intel-rapl:0/name", "package-0\n") ||
       write_file(dir, "sys/class/powercap/intel-rapl:0/energy_uj", "123456789\n") ||
       write_file(dir, "sys/class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n") ||
+      write_file(dir, "sys/class/powercap/intel-rapl:0:0/name", "dram\n") ||
+      write_file(dir, "sys/class/powercap/intel-rapl:0:0/energy_uj", "4567890\n") ||
+      write_file(dir, "sys/class/powercap/intel-rapl:0:0/max_energy_range_uj", "65712999613\n") ||
       write_file(dir, "meter.txt", "215.5 W\n"))
     return -1;
   return 0;
@@ -139,8 +148,12 @@ int main(int argc, char **argv) {
   int pairs = argc > 1 ? atoi(argv[1]) : 10;
   int calls = argc > 2 ? atoi(argv[2]) : 4;
   double idle_s = argc > 3 ? atof(argv[3]) : 10.0;
-  if (pairs < 1 || calls < 1 || !(idle_s > 0)) {
-    fprintf(stderr, "usage: %s [pairs=10] [calls_per_run=4] [idle_seconds=10]\n", argv[0]);
+  const char *sources = argc > 4 ? argv[4] : "rapl";
+  bool with_file = strcmp(sources, "rapl+file") == 0;
+  if (pairs < 1 || calls < 1 || !(idle_s > 0) || (!with_file && strcmp(sources, "rapl") != 0)) {
+    fprintf(stderr,
+            "usage: %s [pairs=10] [calls_per_run=4] [idle_seconds=10] [sources=rapl|rapl+file]\n",
+            argv[0]);
     return 2;
   }
   setenv("OPENBLAS_CORETYPE", "SkylakeX", 1); /* before dlopen: OpenBLAS reads it once */
@@ -167,12 +180,12 @@ int main(int argc, char **argv) {
   }
   char meter[600];
   snprintf(meter, sizeof meter, "%s/meter.txt", dir);
-  ab_option opts[] = {{"rapl.root", dir}, {"hwmon", "off"},          {"ipmi", "off"},
-                      {"file", meter},    {"file.period_s", "0.01"}, {"rate_hz", "100"}};
+  ab_option opts[] = {{"rapl.root", dir}, {"hwmon", "off"}, {"ipmi", "off"},
+                      {"rate_hz", "100"}, {"file", meter},  {"file.period_s", "0.01"}};
+  size_t n_opts = with_file ? 6 : 4;
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN];
-  if (!g.a || !g.b || !g.c ||
-      ab_power_registry_create(opts, sizeof opts / sizeof opts[0], &reg, msg) != AB_OK) {
+  if (!g.a || !g.b || !g.c || ab_power_registry_create(opts, n_opts, &reg, msg) != AB_OK) {
     fprintf(stderr, "registry: %s\n", msg);
     return 1;
   }
@@ -190,14 +203,20 @@ int main(int argc, char **argv) {
     printf("pair %2d: off %.1f GFLOP/s, on(100 Hz) %.1f GFLOP/s\n", p + 1, off[p], on[p]);
   }
   /* Per-pair change first (both runs of a pair see the same machine state), then its
-   * median: less sensitive to neighbours' load than comparing two medians. */
+   * median with the harness's distribution-free 95% interval (bench/stats.c): less
+   * sensitive to neighbours' load than comparing two medians, and the interval says
+   * whether the pairs can tell a 1% change from noise at all. */
   double *ratio = calloc((size_t)pairs, sizeof *ratio);
+  ab_stats rs = {0};
   for (int p = 0; p < pairs && ratio; p++)
     ratio[p] = (on[p] - off[p]) / off[p] * 100.0;
-  double pair_median = ratio ? median(ratio, pairs) : NAN;
+  if (ratio)
+    ab_stats_compute(ratio, (size_t)pairs, &rs);
   free(ratio);
+  double pair_median = ratio ? rs.median : NAN;
   double mo = median(off, pairs), mn = median(on, pairs);
-  printf("median of per-pair changes: %+.2f%%\n", pair_median);
+  printf("median of per-pair changes: %+.2f%% (95%% CI %+.2f%% .. %+.2f%%, %d pairs)\n",
+         pair_median, rs.median_ci95_lo, rs.median_ci95_hi, pairs);
   printf("SGEMM 2048^3, %d pairs x %d calls: median off %.2f GFLOP/s, on %.2f GFLOP/s, "
          "change %+.2f%%\n",
          pairs, calls, mo, mn, (mn - mo) / mo * 100.0);
@@ -210,9 +229,11 @@ int main(int argc, char **argv) {
   printf("sampler CPU, idle machine, %.0f s: 10 Hz %.4f%% of one core (%u reads), "
          "100 Hz %.4f%% (%u reads)\n",
          idle_s, pct10, s10, pct100, s100);
-  printf("RESULT coretype=%s sgemm_off_gflops=%.3f sgemm_on_gflops=%.3f change_pct=%.3f "
-         "pair_change_median_pct=%.3f sampler_cpu_pct_10hz=%.4f sampler_cpu_pct_100hz=%.4f\n",
-         getenv("OPENBLAS_CORETYPE"), mo, mn, (mn - mo) / mo * 100.0, pair_median, pct10, pct100);
+  printf("RESULT sources=%s coretype=%s sgemm_off_gflops=%.3f sgemm_on_gflops=%.3f change_pct=%.3f "
+         "pair_change_median_pct=%.3f pair_change_ci95=%.3f,%.3f sampler_cpu_pct_10hz=%.4f "
+         "sampler_cpu_pct_100hz=%.4f\n",
+         sources, getenv("OPENBLAS_CORETYPE"), mo, mn, (mn - mo) / mo * 100.0, pair_median,
+         rs.median_ci95_lo, rs.median_ci95_hi, pct10, pct100);
   ab_power_registry_free(reg);
   free(off);
   free(on);
