@@ -85,6 +85,12 @@ double ab_kernel_bytes(const ab_kernel_desc *d) {
   }
 }
 
+double ab_kernel_tokens(const ab_kernel_desc *d) {
+  switch (d->kind) {
+  default: return 0.0; /* no kind processes tokens yet (see kernel.h) */
+  }
+}
+
 size_t ab_kernel_operand_count(const ab_kernel_desc *d) {
   switch (d->kind) {
   case AB_KERNEL_GEMM: return 3;

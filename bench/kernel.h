@@ -17,6 +17,12 @@ double ab_kernel_flops(const ab_kernel_desc *d);
  * the output once): the denominator of arithmetic intensity for the roofline. */
 double ab_kernel_bytes(const ab_kernel_desc *d);
 
+/* Tokens one call processes, the denominator of energy per token (J/token): batch x
+ * positions for a decoder layer. 0 for a kernel that is not a model step, which is every
+ * kind so far; the decoder-layer kind of the inference suite adds its case here, and the
+ * power figures (bench/power/figures.c) and reports then show J/token for it. */
+double ab_kernel_tokens(const ab_kernel_desc *d);
+
 /* Operand buffers of a kernel: count and size of each (A, B, C for GEMM). */
 size_t ab_kernel_operand_count(const ab_kernel_desc *d);
 size_t ab_kernel_operand_bytes(const ab_kernel_desc *d, size_t operand);

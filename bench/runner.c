@@ -294,7 +294,9 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   } else if (!ps && ab_power_registry_enabled(reg) > 0) {
     c->res->power = json_pack("{s:s}", "not_measured", why);
   } else {
-    c->res->power = ab_power_case_json(reg, w, n, c->res->flops * calls, c->res->bytes * calls);
+    ab_window_work work = {c->res->flops * calls, c->res->bytes * calls,
+                           ab_kernel_tokens(&c->res->desc) * calls};
+    c->res->power = ab_power_case_json(reg, w, n, &work);
     if (ps && c->res->power)
       json_object_set_new(c->res->power, "window", json_string(why));
   }

@@ -56,6 +56,8 @@ static const char *const columns[] = {
     "net_pj_per_flop",
     "gbytes_per_s_per_w",
     "pj_per_byte",
+    "j_per_token",
+    "net_j_per_token",
     "power_not_measured",
     "clock_fell",
 };
@@ -127,7 +129,8 @@ static void power(const ab_report_row *r, FILE *out) {
   const double v[] = {
       p->avg_w,       p->peak_w,          p->energy_j,           p->idle_w,
       p->net_avg_w,   p->net_energy_j,    p->gflops_per_w,       p->net_gflops_per_w,
-      p->pj_per_flop, p->net_pj_per_flop, p->gbytes_per_s_per_w, p->pj_per_byte};
+      p->pj_per_flop, p->net_pj_per_flop, p->gbytes_per_s_per_w, p->pj_per_byte,
+      p->j_per_token, p->net_j_per_token};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
     num(out, v[i]);
   text(out, p->measured ? "" : p->not_measured);

@@ -171,10 +171,10 @@ static void power_invalid_reason(const json_t *sources, char *dst, size_t cap) {
 
 static void power_figures(const json_t *power, ab_report_power *f) {
   memset(f, 0, sizeof *f);
-  double *nums[] = {
-      &f->avg_w,        &f->peak_w,           &f->energy_j,    &f->idle_w,
-      &f->net_avg_w,    &f->net_energy_j,     &f->pj_per_flop, &f->net_pj_per_flop,
-      &f->gflops_per_w, &f->net_gflops_per_w, &f->pj_per_byte, &f->gbytes_per_s_per_w};
+  double *nums[] = {&f->avg_w,        &f->peak_w,           &f->energy_j,    &f->idle_w,
+                    &f->net_avg_w,    &f->net_energy_j,     &f->pj_per_flop, &f->net_pj_per_flop,
+                    &f->gflops_per_w, &f->net_gflops_per_w, &f->pj_per_byte, &f->gbytes_per_s_per_w,
+                    &f->j_per_token,  &f->net_j_per_token};
   for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
     *nums[i] = NAN;
   const json_t *sources = json_object_get(power, "sources");
@@ -197,7 +197,8 @@ static void power_figures(const json_t *power, ab_report_power *f) {
   static const char *const keys[] = {
       "avg_w",        "peak_w",           "energy_j",    "idle_w",
       "net_avg_w",    "net_energy_j",     "pj_per_flop", "net_pj_per_flop",
-      "gflops_per_w", "net_gflops_per_w", "pj_per_byte", "gbytes_per_s_per_w"};
+      "gflops_per_w", "net_gflops_per_w", "pj_per_byte", "gbytes_per_s_per_w",
+      "j_per_token",  "net_j_per_token"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     *nums[i] = obj_num(s, keys[i]);
   const json_t *tl = json_object_get(s, "timeline");

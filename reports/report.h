@@ -70,6 +70,7 @@ typedef struct ab_report_power {
   double avg_w, peak_w, energy_j, idle_w, net_avg_w, net_energy_j;
   double pj_per_flop, net_pj_per_flop, gflops_per_w, net_gflops_per_w;
   double pj_per_byte, gbytes_per_s_per_w; /* NAN where not applicable / not measured */
+  double j_per_token, net_j_per_token;    /* only for kernels that process tokens */
   const json_t *timeline;                 /* {"t_s": [...], "w": [...]} of the run file, or NULL */
   size_t n_sources; /* sources in the case record (others are in the JSON report) */
 } ab_report_power;

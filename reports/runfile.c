@@ -1284,9 +1284,9 @@ static ab_status check_power_timeline(const json_t *src, const char *pre, char *
 
 static ab_status check_power_source(const json_t *src, const char *pre, char *msg) {
   static const char *const figures[] = {
-      "energy_j",    "avg_w",        "peak_w",      "idle_w",
-      "pj_per_flop", "gflops_per_w", "pj_per_byte", "gbytes_per_s_per_w",
-      "duration_s"};
+      "energy_j",    "avg_w",           "peak_w",      "idle_w",
+      "pj_per_flop", "gflops_per_w",    "pj_per_byte", "gbytes_per_s_per_w",
+      "j_per_token", "net_j_per_token", "duration_s"};
   if (!json_is_object(src))
     return fail(msg, pre, "", "expected an object, got %s", kind_of(src));
   int scope = 0;

@@ -5,8 +5,9 @@
 
 #include "power_private.h"
 
-void ab_power_figures(const ab_energy_window *w, double idle_watts, double flops, double bytes,
+void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
                       ab_energy_figures *f) {
+  double flops = work->flops, bytes = work->bytes, tokens = work->tokens;
   memset(f, 0, sizeof *f);
   f->gross_j = w->joules;
   f->avg_w = w->avg_watts;
@@ -24,6 +25,10 @@ void ab_power_figures(const ab_energy_window *w, double idle_watts, double flops
   bool by = bytes > 0 && w->joules > 0;
   f->pj_per_byte = by ? w->joules / bytes * 1e12 : NAN;
   f->gbytes_per_s_per_w = by ? bytes / w->joules * 1e-9 : NAN;
+  /* Energy per token: what a decoder layer (or a whole model step) costs per token. */
+  bool tk = tokens > 0 && w->joules > 0;
+  f->j_per_token = tk ? w->joules / tokens : NAN;
+  f->net_j_per_token = tk && f->has_idle && f->net_j > 0 ? f->net_j / tokens : NAN;
 }
 
 static void set_num(json_t *j, const char *key, double v) {
@@ -78,18 +83,20 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
   set_num(j, "net_gflops_per_w", f->net_gflops_per_w);
   set_num(j, "pj_per_byte", f->pj_per_byte);
   set_num(j, "gbytes_per_s_per_w", f->gbytes_per_s_per_w);
+  set_num(j, "j_per_token", f->j_per_token);
+  set_num(j, "net_j_per_token", f->net_j_per_token);
   json_object_set_new(j, "timeline", timeline_json(w));
   return j;
 }
 
 json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window *w, size_t n,
-                           double flops, double bytes) {
+                           const ab_window_work *work) {
   if (n == 0)
     return json_pack("{s:s}", "not_measured", ab_power_registry_none_reason(reg));
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) {
     ab_energy_figures f;
-    ab_power_figures(&w[i], ab_power_idle_watts(reg, w[i].channel), flops, bytes, &f);
+    ab_power_figures(&w[i], ab_power_idle_watts(reg, w[i].channel), work, &f);
     json_array_append_new(arr, ab_power_window_json(&w[i], &f));
   }
   return json_pack("{s:o}", "sources", arr);

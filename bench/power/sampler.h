@@ -152,19 +152,24 @@ typedef struct ab_energy_figures {
   double pj_per_flop, net_pj_per_flop;    /* NaN when flops <= 0 */
   double gflops_per_w, net_gflops_per_w;  /* NaN when flops <= 0 */
   double pj_per_byte, gbytes_per_s_per_w; /* NaN when bytes <= 0 */
+  double j_per_token, net_j_per_token;    /* NaN when tokens <= 0 */
   bool has_idle;
 } ab_energy_figures;
 
-/* `flops` and `bytes` are the work done inside the window (per call x calls). idle_watts
- * < 0 means no baseline: the net figures are NaN. */
-void ab_power_figures(const ab_energy_window *w, double idle_watts, double flops, double bytes,
+/* The work done inside a window (per call x calls; bench/kernel.h says what each is). */
+typedef struct ab_window_work {
+  double flops, bytes, tokens;
+} ab_window_work;
+
+/* idle_watts < 0 means no baseline: the net figures are NaN. */
+void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
                       ab_energy_figures *out);
 
 /* The "power" object of one case record: per channel source, scope, method, validity,
- * gross/net energy and watts, pJ/FLOP, GFLOP/s per W, timeline. With n == 0:
+ * gross/net energy and watts, pJ/FLOP, GFLOP/s per W, J/token, timeline. With n == 0:
  * {"not_measured": <registry's reason>}. */
 json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window *w, size_t n,
-                           double flops, double bytes);
+                           const ab_window_work *work);
 
 /* One window alone (the idle baseline record, tests). */
 json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures *f);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compare.h"
 #include "report.h"
@@ -56,6 +57,7 @@ static char *finish_render(FILE *f, char *const *text, ab_status st) {
   }
 RENDER_FN(render_cmp, ab_comparison)
 RENDER_FN(render_gate, ab_gate)
+RENDER_FN(render_rep, ab_report)
 
 static size_t count_of(const char *hay, const char *needle) {
   size_t n = 0;
@@ -730,4 +732,57 @@ Test(gate_runs, markdown_path_is_escaped_text) {
   cr_assert(strstr(md, "- baseline: /runs/a\\`b\\|c\\_d.json (started 2026-11-23T08:00:00Z"), "%s",
             md);
   free(md);
+}
+
+/* ---- energy per token ------------------------------------------------------------------ */
+
+/* lab-gpu.json with J/token figures put on its first measured case, as the harness writes
+ * them for a kernel that processes tokens (bench/power/figures.c); written to `out`. */
+static void gpu_run_with_tokens(const char *out, double j_per_token) {
+  json_error_t err;
+  json_t *run = json_load_file(RUNS "lab-gpu.json", 0, &err);
+  cr_assert_not_null(run, "%s", err.text);
+  json_t *cases = json_object_get(run, "cases"), *src = NULL;
+  for (size_t i = 0; !src && i < json_array_size(cases); i++)
+    src = json_array_get(
+        json_object_get(json_object_get(json_array_get(cases, i), "power"), "sources"), 0);
+  cr_assert_not_null(src, "lab-gpu.json has a measured case");
+  json_object_set_new(src, "j_per_token", json_real(j_per_token));
+  json_object_set_new(src, "net_j_per_token", json_real(0.375));
+  cr_assert_eq(json_dump_file(run, out, 0), 0);
+  json_decref(run);
+}
+
+Test(tokens, energy_per_token_reaches_every_format, .fini = unload) {
+  char path[] = "/tmp/ab-tokens-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  gpu_run_with_tokens(path, 0.625);
+  const char *paths[] = {path};
+  ab_report_opts opts = {.no_default_catalog = true};
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_report_build(&rep, paths, 1, &opts, msg), AB_OK, "%s", msg);
+  size_t with = 0;
+  for (size_t i = 0; i < rep.n_rows; i++)
+    if (isfinite(rep.rows[i].power.j_per_token)) {
+      with++;
+      cr_assert_float_eq(rep.rows[i].power.j_per_token, 0.625, 1e-12);
+      cr_assert_float_eq(rep.rows[i].power.net_j_per_token, 0.375, 1e-12);
+    }
+  cr_assert_eq(with, 1, "only the case that has the figure shows it");
+  char *md = render_rep(ab_report_write_md, &rep), *csv = render_rep(ab_report_write_csv, &rep);
+  cr_assert_eq(count_of(md, "J/token"), 2, "the best-GEMM table and the case table: %s", md);
+  cr_assert(strstr(md, "; 0.625 J/token |"), "%s", md);
+  cr_assert(strstr(csv, ",j_per_token,net_j_per_token,"), "the CSV has the columns");
+  cr_assert(strstr(csv, ",0.625,0.375,"), "and the values");
+  free(md);
+  free(csv);
+  ab_report_free(&rep);
+  memset(&rep, 0, sizeof rep);
+
+  gpu_run_with_tokens(path, -1.0); /* the reader refuses what no harness writes */
+  cr_assert_neq(ab_report_build(&rep, paths, 1, &opts, msg), AB_OK);
+  cr_assert(strstr(msg, "power.sources[0].j_per_token: expected a value >= 0"), "%s", msg);
+  unlink(path);
 }

@@ -84,7 +84,7 @@ Test(power_sampler, counter_steps) {
 Test(power_sampler, figures_one_place) {
   ab_energy_window w = {.joules = 100, .avg_watts = 50, .duration_s = 2, .valid = true};
   ab_energy_figures f;
-  ab_power_figures(&w, 20, 1e12, 4e9, &f);
+  ab_power_figures(&w, 20, &(ab_window_work){1e12, 4e9, 0}, &f);
   cr_assert_float_eq(f.net_j, 60, 1e-12);
   cr_assert_float_eq(f.net_avg_w, 30, 1e-12);
   cr_assert_float_eq(f.pj_per_flop, 100, 1e-9);
@@ -92,8 +92,23 @@ Test(power_sampler, figures_one_place) {
   cr_assert_float_eq(f.gflops_per_w, 10, 1e-12); /* 500 GFLOP/s at 50 W */
   cr_assert_float_eq(f.pj_per_byte, 25000, 1e-6);
   cr_assert_float_eq(f.gbytes_per_s_per_w, 0.04, 1e-12);
-  ab_power_figures(&w, -1, 0, 0, &f);
+  cr_assert(isnan(f.j_per_token) && isnan(f.net_j_per_token), "no tokens, no J/token");
+  /* A model step: 100 J gross, 60 J net over 400 tokens. */
+  ab_power_figures(&w, 20, &(ab_window_work){1e12, 4e9, 400}, &f);
+  cr_assert_float_eq(f.j_per_token, 0.25, 1e-12);
+  cr_assert_float_eq(f.net_j_per_token, 0.15, 1e-12);
+  json_t *j = ab_power_window_json(&w, &f);
+  cr_assert_float_eq(json_real_value(json_object_get(j, "j_per_token")), 0.25, 1e-12);
+  cr_assert_float_eq(json_real_value(json_object_get(j, "net_j_per_token")), 0.15, 1e-12);
+  json_decref(j);
+  ab_power_figures(&w, -1, &(ab_window_work){0, 0, 0}, &f);
   cr_assert(isnan(f.net_j) && isnan(f.pj_per_flop) && isnan(f.gflops_per_w) && !f.has_idle);
+  ab_power_figures(&w, -1, &(ab_window_work){0, 0, 400}, &f);
+  cr_assert_float_eq(f.j_per_token, 0.25, 1e-12);
+  cr_assert(isnan(f.net_j_per_token), "no baseline, no net figure");
+  j = ab_power_window_json(&w, &f);
+  cr_assert_null(json_object_get(j, "net_j_per_token"), "absent, never a made-up number");
+  json_decref(j);
 }
 
 /* ---- fake RAPL counter advanced by a thread ---- */
@@ -269,7 +284,7 @@ Test(power_sampler, file_source_trapezoid_on_known_curve) {
                w[0].joules, known);
   cr_assert_gt(w[0].peak_watts, 140, "peak %.1f W", w[0].peak_watts);
 
-  json_t *j = ab_power_case_json(reg, w, n, 2e12, 0);
+  json_t *j = ab_power_case_json(reg, w, n, &(ab_window_work){2e12, 0, 0});
   json_t *src = json_array_get(json_object_get(j, "sources"), 0);
   cr_assert_str_eq(json_string_value(json_object_get(src, "source")), "file:file");
   cr_assert_str_eq(json_string_value(json_object_get(src, "scope")), "node");
@@ -308,7 +323,7 @@ Test(power_sampler, short_window_is_invalid_and_has_no_number) {
   cr_assert(strstr(w[0].invalid_reason, "shorter than 10 x the source's update period"), "%s",
             w[0].invalid_reason);
   ab_energy_figures f;
-  ab_power_figures(&w[0], -1, 1e9, 0, &f);
+  ab_power_figures(&w[0], -1, &(ab_window_work){1e9, 0, 0}, &f);
   json_t *j = ab_power_window_json(&w[0], &f);
   cr_assert_null(json_object_get(j, "energy_j"), "no number for an invalid window");
   cr_assert_null(json_object_get(j, "avg_w"));
@@ -370,7 +385,7 @@ Test(power_sampler, idle_baseline_and_net_figures) {
   sleep_s(0.6);
   cr_assert_eq(ab_power_sampler_stop(s, &w, &n, msg), AB_OK, "%s", msg);
   cr_assert(w[0].valid, "%s", w[0].invalid_reason);
-  json_t *j = ab_power_case_json(reg, w, n, 1e12, 0);
+  json_t *j = ab_power_case_json(reg, w, n, &(ab_window_work){1e12, 0, 0});
   json_t *src = json_array_get(json_object_get(j, "sources"), 0);
   cr_assert_float_eq(json_real_value(json_object_get(src, "avg_w")), 100.0, 1e-9);
   cr_assert_float_eq(json_real_value(json_object_get(src, "idle_w")), 40.0, 1e-9);

@@ -494,7 +494,7 @@ Test(power_sources, no_source_says_not_measured) {
   cr_assert_eq(ab_power_sampler_start(reg, 0, &s, msg), AB_OK, "%s", msg);
   cr_assert_eq(ab_power_sampler_stop(s, &w, &n, msg), AB_OK, "%s", msg);
   cr_assert_eq(n, 0);
-  json_t *j = ab_power_case_json(reg, w, n, 1e12, 0);
+  json_t *j = ab_power_case_json(reg, w, n, &(ab_window_work){1e12, 0, 0});
   cr_assert_eq(json_object_size(j), 1, "only the reason, no number");
   cr_assert_str_eq(json_string_value(json_object_get(j, "not_measured")), why);
   json_decref(j);
