@@ -303,20 +303,6 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   ab_power_windows_free(w, n);
 }
 
-/* A case that is not ok keeps its watts and joules (what the device drew) but no
- * work-per-energy figure: a wrong answer's speed is never ranked, per watt neither. */
-static void strip_efficiency(json_t *power) {
-  static const char *const keys[] = {
-      "gflops_per_w", "net_gflops_per_w", "pj_per_flop",        "net_pj_per_flop",
-      "pj_per_byte",  "net_pj_per_byte",  "gbytes_per_s_per_w", "net_gbytes_per_s_per_w"};
-  json_t *sources = json_object_get(power, "sources"), *src;
-  size_t i;
-  json_array_foreach(sources, i, src) {
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-      json_object_del(src, keys[k]);
-  }
-}
-
 static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   size_t cap = m->max_samples ? m->max_samples : 1;
@@ -558,7 +544,7 @@ out:
    * fresh upload rather than inherit the damage. */
   if (res->status != AB_CASE_OK) {
     drop_device_inputs(dev);
-    strip_efficiency(res->power);
+    ab_power_strip_efficiency(res->power); /* watts and joules stay, per-work figures go */
   }
 }
 

@@ -118,6 +118,8 @@ static void power_cells(const ab_report_row *r, FILE *out) {
   fprintf(out, " %s pJ/%s", NUM(bytes ? p->pj_per_byte : p->pj_per_flop), op);
   if (isfinite(p->j_per_token)) /* a model step: what a token costs is the figure to quote */
     fprintf(out, "; %s J/token", NUM(p->j_per_token));
+  if (isfinite(p->j_per_token) && isfinite(p->net_j_per_token))
+    fprintf(out, " (net %s)", NUM(p->net_j_per_token));
   fputs(" |", out);
 }
 

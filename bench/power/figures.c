@@ -89,6 +89,21 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
   return j;
 }
 
+void ab_power_strip_efficiency(json_t *power) {
+  /* Every figure per unit of work; energy and watts stay (they were measured). A new
+   * per-work figure in ab_power_window_json belongs in this list too. */
+  static const char *const keys[] = {
+      "gflops_per_w", "net_gflops_per_w", "pj_per_flop",        "net_pj_per_flop",
+      "pj_per_byte",  "net_pj_per_byte",  "gbytes_per_s_per_w", "net_gbytes_per_s_per_w",
+      "j_per_token",  "net_j_per_token"};
+  json_t *sources = json_object_get(power, "sources"), *src;
+  size_t i;
+  json_array_foreach(sources, i, src) {
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+      json_object_del(src, keys[k]);
+  }
+}
+
 json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window *w, size_t n,
                            const ab_window_work *work) {
   if (n == 0)

@@ -295,16 +295,22 @@ static ab_status build(ab_power_sampler *s, double rate_hz, char *msg) {
   return st;
 }
 
-/* Read every channel at an edge of the window, from the caller's thread. Channels are read
- * in registry order at the right edge and in reverse at the left edge: the slow sources
- * (subprocesses) come last in the registry, so the fast counters sit closest to the timed
- * region on both sides. */
-static void edge(ab_power_sampler *s, const char *which, bool reverse) {
+/* Read every channel at an edge of the window, from the caller's thread: the fast sources
+ * closest to the timed region on both sides (last at the left edge, first at the right),
+ * the slow ones (a subprocess each) outside them. Otherwise a fast channel's window would
+ * take in the slow reads' seconds of idle time around the work, and its energy per
+ * operation with them. */
+static void edge(ab_power_sampler *s, const char *which, bool left) {
   char msg[AB_MSG_LEN];
-  for (size_t j = 0; j < s->n_ch; j++) {
-    chan_run *c = &s->ch[reverse ? s->n_ch - 1 - j : j];
-    if (take(c, msg) != AB_OK && !c->edge_error[0])
-      ab_pfmt(c->edge_error, sizeof c->edge_error, "%s edge read failed: %.200s", which, msg);
+  for (int pass = 0; pass < 2; pass++) {
+    bool slow_pass = left ? pass == 0 : pass == 1;
+    for (size_t j = 0; j < s->n_ch; j++) {
+      chan_run *c = &s->ch[j];
+      if (c->rs->slow != slow_pass)
+        continue;
+      if (take(c, msg) != AB_OK && !c->edge_error[0])
+        ab_pfmt(c->edge_error, sizeof c->edge_error, "%s edge read failed: %.200s", which, msg);
+    }
   }
 }
 
@@ -511,7 +517,7 @@ ab_status ab_power_sampler_stop(ab_power_sampler *s, ab_energy_window **windows,
   for (size_t k = 0; k < s->n_pol; k++)
     if (s->pol[k].started)
       pthread_join(s->pol[k].th, NULL);
-  edge(s, "right", false);
+  edge(s, "right", false); /* false: the right edge */
   ab_status st = AB_OK;
   if (s->n_ch > 0) {
     *windows = calloc(s->n_ch, sizeof **windows);

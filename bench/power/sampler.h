@@ -111,10 +111,11 @@ typedef struct ab_energy_window {
 
 typedef struct ab_power_sampler ab_power_sampler;
 
-/* Read every enabled channel now (the window's left edge) and start one sampler thread
- * per source. rate_hz <= 0 uses the registry's rate. Power channels are polled no faster
- * than their update period; counters at the rate, or faster when a wrap could otherwise
- * be missed. With no enabled channel this succeeds and measures nothing. */
+/* Read every enabled channel now (the window's left edge) and start the sampler threads:
+ * one shared by the fast sources, one for each slow source. rate_hz <= 0 uses the registry's rate.
+ * Power channels are polled no faster than their update period; counters at the rate, or faster
+ * when a wrap could otherwise be missed. With no enabled channel this succeeds and measures
+ * nothing. */
 ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_power_sampler **out,
                                  char *msg);
 
@@ -170,6 +171,11 @@ void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_win
  * {"not_measured": <registry's reason>}. */
 json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window *w, size_t n,
                            const ab_window_work *work);
+
+/* Remove the per-work figures (per FLOP, per byte, per token, per watt) from a "power"
+ * object, for a case that did not end ok: a wrong answer's speed is never ranked, and
+ * neither is its energy per operation. Energy and watts stay. */
+void ab_power_strip_efficiency(json_t *power);
 
 /* One window alone (the idle baseline record, tests). */
 json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures *f);

@@ -274,15 +274,27 @@ static ab_status file_fd(ext_state *s, off_t *size, char *msg) {
   struct stat sb;
   if (stat(s->exe, &sb) != 0)
     return file_error(s, "", errno, msg);
+  /* Opening a FIFO with no writer would block the shared sampler thread, and a device
+   * file is no meter log. O_NONBLOCK as well, for a path swapped after the stat. */
+  if (!S_ISREG(sb.st_mode)) {
+    ab_pfmt(msg, AB_MSG_LEN, "%s: not a regular file (a meter file is re-read from its end)",
+            s->exe);
+    return AB_E_INVALID;
+  }
   if (!s->fd_open || sb.st_ino != s->ino || sb.st_dev != s->dev) {
     ext_close(s);
-    int fd = open(s->exe, O_RDONLY | O_CLOEXEC);
+    int fd = open(s->exe, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
       return file_error(s, "", errno, msg);
     if (fstat(fd, &sb) != 0) { /* what was opened, if it was renamed since the stat */
       int err = errno;
       close(fd);
       return file_error(s, "fstat: ", err, msg);
+    }
+    if (!S_ISREG(sb.st_mode)) {
+      close(fd);
+      ab_pfmt(msg, AB_MSG_LEN, "%s: not a regular file (replaced while being opened)", s->exe);
+      return AB_E_INVALID;
     }
     s->fd = fd;
     s->fd_open = true;
@@ -305,6 +317,11 @@ static ab_status file_call(ext_state *s, double *value, int *energy, char *msg) 
   if (got < 0)
     return file_error(s, "", errno, msg);
   buf[got] = '\0';
+  /* A meter appending lines may be caught mid-write ("21" of "215.5 W"): a last line
+   * without its newline is read only when it is the only line. */
+  char *nl = got > 0 && buf[got - 1] != '\n' ? strrchr(buf, '\n') : NULL;
+  if (nl)
+    got = nl - buf, buf[got] = '\0';
   while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r' || buf[got - 1] == ' '))
     buf[--got] = '\0';
   if (got == 0) {

@@ -26,8 +26,10 @@
  * integrates power with the trapezoid rule, and decides validity; a source only reads.
  *
  * Threads: probe() may be called from any thread before open(). After open(), the harness
- * calls every slot of one opened instance from one thread at a time (the sampler thread
- * during a case, the runner thread at window edges), never concurrently. A source keeps
+ * calls every slot of one opened instance from one thread at a time (a sampler thread
+ * during a case, the runner thread at window edges), never concurrently. The reads of
+ * sources without AB_POWER_SOURCE_SLOW_READ run one after another on one shared sampler
+ * thread; a slow source has a thread of its own. A source keeps
  * no globals; its state lives in the `state_size` bytes the harness allocates (zeroed).
  *
  * Errors: every fallible slot returns ab_status and writes a human-readable message into
@@ -128,13 +130,17 @@ typedef struct ab_power_source {
   /* Mandatory. Read channel `index` now: joules for a counter (raw, before wrap handling),
    * watts otherwise. Called often (up to a few hundred Hz): keep it cheap (pread on a file
    * descriptor kept open, no allocation). Must not block for long; a source that runs a
-   * subprocess bounds it with a timeout. */
+   * subprocess bounds it with a timeout. A source whose reads can take milliseconds sets
+   * AB_POWER_SOURCE_SLOW_READ in `flags`: unflagged sources share one sampler thread, so
+   * one slow read would delay all the others. */
   ab_status (*read)(void *state, uint32_t index, double *value, char *msg);
 
   /* ---- appended in 1.1 ---- */
 
-  /* AB_POWER_SOURCE_* flags, 0 for none. */
-  uint32_t flags;
+  /* AB_POWER_SOURCE_* flags, 0 for none. 64 bits so that the table has no tail padding:
+   * a field appended later always grows struct_size, so an older table can never seem to
+   * have it. */
+  uint64_t flags;
 } ab_power_source;
 
 /* A read may take milliseconds or block (a subprocess, a BMC, a network meter). Such a
@@ -142,7 +148,7 @@ typedef struct ab_power_source {
  * source shares one sampler thread, so a poll tick costs one wake-up however many sources
  * there are (on a fully loaded machine each wake-up preempts the measured work; see
  * docs/power.md, "Overhead"). A table older than 1.1 has no flags and is treated as slow. */
-#define AB_POWER_SOURCE_SLOW_READ 0x1u
+#define AB_POWER_SOURCE_SLOW_READ 0x1ull
 
 /* The one symbol a loadable power module exports. */
 typedef const ab_power_source *(*ab_power_entry_fn)(uint32_t harness_abi_major);

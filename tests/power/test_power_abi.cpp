@@ -8,6 +8,13 @@ static_assert(offsetof(ab_power_source, abi_major) == 0, "abi_major first");
 static_assert(offsetof(ab_power_source, abi_minor) == 2, "abi_minor second");
 static_assert(offsetof(ab_power_source, struct_size) == 4, "struct_size third");
 static_assert(offsetof(ab_power_channel_info, struct_size) == 0, "struct_size first");
+// 1.1's flags follow read() at once and end the table with no tail padding: a field
+// appended later always grows struct_size (bench/power/registry.c tells a 1.0 table from
+// a 1.1 one by struct_size alone).
+static_assert(offsetof(ab_power_source, flags) == offsetof(ab_power_source, read) + sizeof(void *),
+              "flags right after read");
+static_assert(sizeof(ab_power_source) == offsetof(ab_power_source, flags) + 8,
+              "no tail padding after flags");
 
 extern "C" size_t ab_test_cxx_sizeof_source(void) {
   return sizeof(ab_power_source);

@@ -9,6 +9,11 @@ _Static_assert(offsetof(ab_power_source, abi_minor) == 2, "abi_minor second");
 _Static_assert(offsetof(ab_power_source, struct_size) == 4, "struct_size third");
 _Static_assert(offsetof(ab_power_source, name) == 8, "identity after the header");
 _Static_assert(offsetof(ab_power_channel_info, struct_size) == 0, "struct_size first");
+_Static_assert(offsetof(ab_power_source, flags) ==
+                   offsetof(ab_power_source, read) + sizeof(ab_status(*)(void)),
+               "flags right after read");
+_Static_assert(sizeof(ab_power_source) == offsetof(ab_power_source, flags) + 8,
+               "no tail padding after flags: a later field always grows struct_size");
 
 size_t ab_test_cxx_sizeof_source(void);
 size_t ab_test_cxx_sizeof_channel(void);

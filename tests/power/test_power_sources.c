@@ -461,6 +461,18 @@ Test(power_sources, file_source_last_line) {
   fake_write(g_root, "meter.log", "7 W\n");
   cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
   cr_assert_float_eq(v, 7.0, 0, "a recreated file is read again");
+  /* A meter caught appending: the half-written last line is not read as a value. */
+  fake_write(g_root, "meter.log", "100 W\n21");
+  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
+  cr_assert_float_eq(v, 100.0, 0, "the last complete line");
+  fake_write(g_root, "meter.log", "42 W");
+  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
+  cr_assert_float_eq(v, 42.0, 0, "a file rewritten without a newline: its only line");
+  /* A FIFO with no writer would block open(): refused, at once. */
+  cr_assert_eq(unlink(path), 0);
+  cr_assert_eq(mkfifo(path, 0600), 0);
+  cr_assert_eq(t->read(state, 0, &v, msg), AB_E_INVALID);
+  cr_assert(strstr(msg, "not a regular file"), "%s", msg);
   t->close(state);
   free(state);
 

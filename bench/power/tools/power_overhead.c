@@ -152,7 +152,8 @@ int main(int argc, char **argv) {
   bool with_file = strcmp(sources, "rapl+file") == 0;
   if (pairs < 1 || calls < 1 || !(idle_s > 0) || (!with_file && strcmp(sources, "rapl") != 0)) {
     fprintf(stderr,
-            "usage: %s [pairs=10] [calls_per_run=4] [idle_seconds=10] [sources=rapl|rapl+file]\n",
+            "usage: %s [pairs=10] [calls_per_run=4] [idle_seconds=10] [sources=rapl|rapl+file]\n"
+            "(scripts/bench-power-overhead.sh passes 160 pairs of 2 calls)\n",
             argv[0]);
     return 2;
   }
@@ -182,7 +183,7 @@ int main(int argc, char **argv) {
   snprintf(meter, sizeof meter, "%s/meter.txt", dir);
   ab_option opts[] = {{"rapl.root", dir}, {"hwmon", "off"}, {"ipmi", "off"},
                       {"rate_hz", "100"}, {"file", meter},  {"file.period_s", "0.01"}};
-  size_t n_opts = with_file ? 6 : 4;
+  size_t n_opts = with_file ? 6 : 4; /* the meter file's two options come last */
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN];
   if (!g.a || !g.b || !g.c || ab_power_registry_create(opts, n_opts, &reg, msg) != AB_OK) {
@@ -207,13 +208,13 @@ int main(int argc, char **argv) {
    * sensitive to neighbours' load than comparing two medians, and the interval says
    * whether the pairs can tell a 1% change from noise at all. */
   double *ratio = calloc((size_t)pairs, sizeof *ratio);
-  ab_stats rs = {0};
+  ab_stats rs = {.median = NAN, .median_ci95_lo = NAN, .median_ci95_hi = NAN};
   for (int p = 0; p < pairs && ratio; p++)
     ratio[p] = (on[p] - off[p]) / off[p] * 100.0;
   if (ratio)
     ab_stats_compute(ratio, (size_t)pairs, &rs);
   free(ratio);
-  double pair_median = ratio ? rs.median : NAN;
+  double pair_median = rs.median;
   double mo = median(off, pairs), mn = median(on, pairs);
   printf("median of per-pair changes: %+.2f%% (95%% CI %+.2f%% .. %+.2f%%, %d pairs)\n",
          pair_median, rs.median_ci95_lo, rs.median_ci95_hi, pairs);
