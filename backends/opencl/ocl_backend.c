@@ -166,6 +166,7 @@ static void fill_caps(cl_device_id dev, ocl_caps *c) {
   clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof c->max_wg, &c->max_wg, NULL);
   clGetDeviceInfo(dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof c->local_mem, &c->local_mem, NULL);
   clGetDeviceInfo(dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof c->max_alloc, &c->max_alloc, NULL);
+  clGetDeviceInfo(dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof c->global_mem, &c->global_mem, NULL);
   clGetDeviceInfo(dev, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, sizeof c->vec_float, &c->vec_float,
                   NULL);
   clGetDeviceInfo(dev, CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE, sizeof c->vec_double,
@@ -252,8 +253,11 @@ static void ocl_close(void *state) {
   ocl_state *st = state;
   ocl_release_programs(st);
   ocl_clblast_release(st);
+  if (st->queue)
+    clFinish(st->queue); /* nothing may still use a kept buffer or a mapped host buffer */
+  ocl_xfer_host_release(st);
+  ocl_pool_release(st);
   if (st->queue) {
-    clFinish(st->queue);
     clReleaseCommandQueue(st->queue);
   }
   if (st->context)
@@ -293,36 +297,17 @@ static ab_status ocl_open(uint32_t index, void *state, const ab_option *options,
 static ab_status ocl_buffer_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
   ocl_state *st = state;
   *out = NULL;
-  ab_buffer *b = calloc(1, sizeof *b);
-  if (!b) {
-    snprintf(msg, AB_MSG_LEN, "out of host memory for a buffer handle");
-    return AB_E_NOMEM;
-  }
   if (bytes > st->caps.max_alloc && st->caps.max_alloc) {
     snprintf(msg, AB_MSG_LEN,
              "buffer of %zu bytes exceeds CL_DEVICE_MAX_MEM_ALLOC_SIZE (%llu) of %s", bytes,
              (unsigned long long)st->caps.max_alloc, st->caps.name);
-    free(b);
     return AB_E_NOMEM;
   }
-  cl_int err;
-  /* OpenCL refuses zero-sized buffers; keep one byte so a zero-sized operand still works. */
-  b->mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes ? bytes : 1, NULL, &err);
-  if (err != CL_SUCCESS) {
-    free(b);
-    return ocl_fail(msg, "clCreateBuffer", err);
-  }
-  b->bytes = bytes;
-  *out = b;
-  return AB_OK;
+  return ocl_pool_alloc(st, bytes, out, msg);
 }
 
 static void ocl_buffer_free(void *state, ab_buffer *buf) {
-  (void)state;
-  if (!buf)
-    return;
-  clReleaseMemObject(buf->mem);
-  free(buf);
+  ocl_pool_free(state, buf);
 }
 
 static ab_status check_range(const ab_buffer *b, size_t offset, size_t bytes, char *msg) {
@@ -362,11 +347,9 @@ static void ocl_case_release(void *state, void *case_state) {
   ocl_case *c = case_state;
   if (!c)
     return;
-  if (c->pinned_buf && c->host)
-    clEnqueueUnmapMemObject(st->queue, c->pinned_buf, c->host, 0, NULL, NULL);
   if (st->queue)
     clFinish(st->queue);
-  ocl_micro_release(c);
+  ocl_micro_release(st, c);
   if (c->kernel)
     clReleaseKernel(c->kernel);
   free(c);

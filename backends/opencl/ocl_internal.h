@@ -25,6 +25,7 @@ typedef struct ocl_caps {
   size_t max_wg;         /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
   cl_ulong local_mem;    /* CL_DEVICE_LOCAL_MEM_SIZE */
   cl_ulong max_alloc;    /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
+  cl_ulong global_mem;   /* CL_DEVICE_GLOBAL_MEM_SIZE */
   cl_uint vec_float;     /* CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT */
   cl_uint vec_double;    /* ..._DOUBLE */
   cl_uint vec_int;       /* ..._INT */
@@ -40,6 +41,24 @@ typedef struct ocl_prog {
   struct ocl_prog *next;
 } ocl_prog;
 
+/* A device allocation that outlived the buffer it was made for, kept for the next
+ * buffer_alloc (ocl_pool.c). */
+typedef struct ocl_pooled {
+  cl_mem mem;
+  size_t bytes;
+  struct ocl_pooled *next; /* most recently freed first */
+} ocl_pooled;
+
+/* Host side of the transfer microbenchmarks, kept from one transfer case to the next
+ * (ocl_micro.c): allocating and touching 32 MiB per case cost ~0.1 s each in a VM. */
+typedef struct ocl_xfer_host {
+  void *pageable; /* malloc */
+  size_t pageable_bytes;
+  cl_mem pinned_buf; /* CL_MEM_ALLOC_HOST_PTR, mapped once at `pinned` */
+  void *pinned;
+  size_t pinned_bytes;
+} ocl_xfer_host;
+
 /* Per-device state; the harness allocates it zeroed (no globals in this module). */
 typedef struct ocl_state {
   cl_platform_id platform;
@@ -49,11 +68,18 @@ typedef struct ocl_state {
   ocl_caps caps;
   ocl_prog *programs; /* compiled-program cache for this context */
   int clblast_used;   /* CLBlast keeps its own per-device kernel cache; cleared at close */
+  ocl_pooled *pool;   /* freed device allocations for reuse (ocl_pool.c) */
+  size_t pool_bytes;  /* sum of their sizes, at most ocl_pool_cap() */
+  ocl_xfer_host xfer; /* transfer host buffers (ocl_micro.c) */
 } ocl_state;
 
+/* `mem` is what kernels see: `root` itself, or a sub-buffer [0, bytes) of it when the
+ * allocation was reused from a larger freed one. `root` goes back to the pool on free. */
 struct ab_buffer {
   cl_mem mem;
   size_t bytes;
+  cl_mem root;
+  size_t root_bytes;
 };
 
 /* Which provider a case uses (chosen by name in ocl_case_prepare). */
@@ -74,10 +100,8 @@ typedef struct ocl_case {
   ab_gemm_params gemm;
   cl_mem a, b, c;
   /* transfers */
-  cl_mem dev;        /* operand 0 */
-  cl_mem pinned_buf; /* CL_MEM_ALLOC_HOST_PTR buffer whose mapping is `host` */
-  void *host;        /* host side of the transfer */
-  int host_malloced; /* `host` came from malloc (pageable) */
+  cl_mem dev; /* operand 0 */
+  void *host; /* host side of the transfer (owned by ocl_state.xfer) */
   size_t bytes;
 } ocl_case;
 
@@ -94,6 +118,13 @@ ab_status ocl_get_program(ocl_state *st, const char *family, const char *source,
                           const char *options, cl_program *out, double *compile_s, char *msg);
 void ocl_release_programs(ocl_state *st);
 
+/* ---- ocl_pool.c ---- */
+/* A device buffer of `bytes`, reusing a freed allocation when one fits (AB_E_NOMEM or
+ * AB_E_DEVICE with msg on failure). */
+ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg);
+void ocl_pool_free(ocl_state *st, ab_buffer *buf);
+void ocl_pool_release(ocl_state *st); /* at close: release every kept allocation */
+
 /* ---- ocl_gemm.c ---- */
 ab_status ocl_gemm_prepare(ocl_state *st, const ab_kernel_desc *d, int provider,
                            ab_buffer *const *ops, ocl_case *c, ab_case_info *info, char *msg);
@@ -106,7 +137,8 @@ ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *c
                             size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
 ab_status ocl_transfer_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t,
                            char *msg);
-void ocl_micro_release(ocl_case *c);
+void ocl_micro_release(ocl_state *st, ocl_case *c);
+void ocl_xfer_host_release(ocl_state *st); /* at close */
 
 /* Enqueue c->kernel `iterations` times; device time = first START .. last END. */
 ab_status ocl_kernel_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t, char *msg);

@@ -142,11 +142,98 @@ static ab_status membw_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer
   return AB_OK;
 }
 
-/* H2D / D2H. The backend owns the host side: pageable = malloc; pinned = a
- * CL_MEM_ALLOC_HOST_PTR buffer mapped once (the usual OpenCL way to get page-locked memory,
- * as clpeak and vendor guides do). H2D fills the host side with byte i = (i * 131 + 7) & 0xff
- * in case_prepare, so after case_run operand 0 holds that pattern; D2H copies operand 0
- * into the host side and leaves operand 0 unchanged. */
+/* Transfer host buffers larger than this are released with their case rather than kept
+ * for the next transfer case, so a huge transfer does not pin memory for the rest of the
+ * run. */
+#define OCL_XFER_KEEP_MAX ((size_t)256 << 20)
+
+static void release_pinned(ocl_state *st) {
+  ocl_xfer_host *x = &st->xfer;
+  if (x->pinned && st->queue)
+    clEnqueueUnmapMemObject(st->queue, x->pinned_buf, x->pinned, 0, NULL, NULL);
+  if (st->queue)
+    clFinish(st->queue);
+  if (x->pinned_buf)
+    clReleaseMemObject(x->pinned_buf);
+  x->pinned_buf = NULL;
+  x->pinned = NULL;
+  x->pinned_bytes = 0;
+}
+
+static void release_pageable(ocl_state *st) {
+  free(st->xfer.pageable);
+  st->xfer.pageable = NULL;
+  st->xfer.pageable_bytes = 0;
+}
+
+void ocl_xfer_host_release(ocl_state *st) {
+  release_pinned(st);
+  release_pageable(st);
+}
+
+/* A pinned host buffer of at least `bytes`: the kept one, or a new CL_MEM_ALLOC_HOST_PTR
+ * buffer mapped once (the usual OpenCL way to get page-locked memory, as clpeak and
+ * vendor guides do). */
+static ab_status pinned_host(ocl_state *st, size_t bytes, void **host, char *msg) {
+  ocl_xfer_host *x = &st->xfer;
+  if (x->pinned_bytes < bytes) {
+    release_pinned(st);
+    cl_int err;
+    x->pinned_buf =
+        clCreateBuffer(st->context, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE, bytes, NULL, &err);
+    if (err != CL_SUCCESS) {
+      x->pinned_buf = NULL;
+      return ocl_fail(msg, "clCreateBuffer(CL_MEM_ALLOC_HOST_PTR)", err);
+    }
+    x->pinned = clEnqueueMapBuffer(st->queue, x->pinned_buf, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0,
+                                   bytes, 0, NULL, NULL, &err);
+    if (err != CL_SUCCESS) {
+      x->pinned = NULL;
+      release_pinned(st);
+      return ocl_fail(msg, "clEnqueueMapBuffer(pinned host buffer)", err);
+    }
+    x->pinned_bytes = bytes;
+  }
+  *host = x->pinned;
+  return AB_OK;
+}
+
+/* A pageable (plain malloc) host buffer of at least `bytes`: the kept one or a new one. */
+static ab_status pageable_host(ocl_state *st, size_t bytes, void **host, char *msg) {
+  ocl_xfer_host *x = &st->xfer;
+  if (x->pageable_bytes < bytes) {
+    release_pageable(st);
+    x->pageable = malloc(bytes);
+    if (!x->pageable) {
+      snprintf(msg, AB_MSG_LEN, "out of host memory for a %zu-byte transfer buffer", bytes);
+      return AB_E_NOMEM;
+    }
+    x->pageable_bytes = bytes;
+  }
+  *host = x->pageable;
+  return AB_OK;
+}
+
+/* Byte i = (i * 131 + 7) & 0xff. The pattern repeats every 256 bytes, so the first 256
+ * are computed and the rest copied in doubling blocks (a byte loop over 32 MiB was a
+ * visible part of setup_seconds). Writing every byte also touches every page, keeping
+ * first-touch faults out of the timed copies. */
+static void fill_h2d_pattern(unsigned char *h, size_t bytes) {
+  size_t done = bytes < 256 ? bytes : 256;
+  for (size_t i = 0; i < done; i++)
+    h[i] = (unsigned char)((i * 131u + 7u) & 0xffu);
+  while (done < bytes) {
+    size_t n = done <= bytes - done ? done : bytes - done;
+    memcpy(h + done, h, n);
+    done += n;
+  }
+}
+
+/* H2D / D2H. The backend owns the host side, pageable (malloc) or pinned (mapped
+ * CL_MEM_ALLOC_HOST_PTR), kept in st->xfer for the next transfer case of at most its
+ * size. H2D fills the host side with byte i = (i * 131 + 7) & 0xff in case_prepare, so
+ * after case_run operand 0 holds that pattern; D2H copies operand 0 into the host side and
+ * leaves operand 0 unchanged. */
 static ab_status transfer_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
                                   size_t n_ops, ocl_case *c, ab_case_info *info, char *msg) {
   int64_t bytes = d->params.transfer.bytes;
@@ -161,30 +248,11 @@ static ab_status transfer_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buf
   c->bytes = (size_t)bytes;
   c->dev = ops[0]->mem;
   double t0 = ocl_now();
-  if (pinned) {
-    cl_int err;
-    c->pinned_buf = clCreateBuffer(st->context, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE, c->bytes,
-                                   NULL, &err);
-    if (err != CL_SUCCESS)
-      return ocl_fail(msg, "clCreateBuffer(CL_MEM_ALLOC_HOST_PTR)", err);
-    c->host = clEnqueueMapBuffer(st->queue, c->pinned_buf, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0,
-                                 c->bytes, 0, NULL, NULL, &err);
-    if (err != CL_SUCCESS) {
-      c->host = NULL;
-      return ocl_fail(msg, "clEnqueueMapBuffer(pinned host buffer)", err);
-    }
-  } else {
-    c->host = malloc(c->bytes);
-    if (!c->host) {
-      snprintf(msg, AB_MSG_LEN, "out of host memory for a %zu-byte transfer buffer", c->bytes);
-      return AB_E_NOMEM;
-    }
-    c->host_malloced = 1;
-  }
-  /* Touch every page so first-touch faults stay out of the timed copies. */
-  unsigned char *h = c->host;
-  for (size_t i = 0; i < c->bytes; i++)
-    h[i] = (unsigned char)((i * 131u + 7u) & 0xffu);
+  ab_status s = pinned ? pinned_host(st, c->bytes, &c->host, msg)
+                       : pageable_host(st, c->bytes, &c->host, msg);
+  if (s != AB_OK)
+    return s;
+  fill_h2d_pattern(c->host, c->bytes);
   info->setup_seconds = ocl_now() - t0;
   snprintf(info->implementation, sizeof info->implementation, "%s (%s host memory)",
            d->kind == AB_KERNEL_COPY_H2D ? "clEnqueueWriteBuffer" : "clEnqueueReadBuffer",
@@ -247,13 +315,11 @@ ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *c
   }
 }
 
-void ocl_micro_release(ocl_case *c) {
-  if (c->pinned_buf) {
-    /* Unmapping needs a queue; the owner (ocl_backend.c) unmaps before calling this. */
-    clReleaseMemObject(c->pinned_buf);
-  }
-  if (c->host_malloced)
-    free(c->host);
+void ocl_micro_release(ocl_state *st, ocl_case *c) {
+  /* The host side belongs to st->xfer; only a very large one goes with its case. */
+  if (st->xfer.pinned_bytes > OCL_XFER_KEEP_MAX)
+    release_pinned(st);
+  if (st->xfer.pageable_bytes > OCL_XFER_KEEP_MAX)
+    release_pageable(st);
   c->host = NULL;
-  c->pinned_buf = NULL;
 }

@@ -423,8 +423,7 @@ Test(opencl_micro, membw_copies, .init = open_device, .fini = close_device) {
     g_be->buffer_free(g_state, ops[i]);
 }
 
-static void check_transfer(ab_kernel_kind kind, int pinned) {
-  const size_t bytes = 4u << 20;
+static void check_transfer(ab_kernel_kind kind, int pinned, size_t bytes) {
   ab_kernel_desc d;
   memset(&d, 0, sizeof d);
   d.struct_size = sizeof d;
@@ -449,10 +448,64 @@ static void check_transfer(ab_kernel_kind kind, int pinned) {
 }
 
 Test(opencl_micro, transfers, .init = open_device, .fini = close_device) {
-  check_transfer(AB_KERNEL_COPY_H2D, 0);
-  check_transfer(AB_KERNEL_COPY_H2D, 1);
-  check_transfer(AB_KERNEL_COPY_D2H, 0);
-  check_transfer(AB_KERNEL_COPY_D2H, 1);
+  /* The host side is kept from one transfer case to the next (ocl_micro.c): the same
+   * size reuses it, a smaller one uses part of it, a larger one replaces it. */
+  for (int pinned = 0; pinned < 2; pinned++) {
+    check_transfer(AB_KERNEL_COPY_H2D, pinned, 4u << 20);
+    check_transfer(AB_KERNEL_COPY_D2H, pinned, 4u << 20);
+    check_transfer(AB_KERNEL_COPY_H2D, pinned, 3u << 20);
+    check_transfer(AB_KERNEL_COPY_D2H, pinned, 6u << 20);
+    check_transfer(AB_KERNEL_COPY_H2D, pinned, 6u << 20);
+  }
+}
+
+/* Fills `bytes` of a device buffer with byte `v` and checks every byte reads back. */
+static void fill_and_check(ab_buffer *b, size_t bytes, unsigned char v) {
+  unsigned char *h = malloc(bytes);
+  cr_assert_not_null(h);
+  memset(h, v, bytes);
+  cr_assert_eq(g_be->copy_to_device(g_state, b, 0, h, bytes, g_msg), AB_OK, "%s", g_msg);
+  memset(h, 0, bytes);
+  cr_assert_eq(g_be->copy_to_host(g_state, h, b, 0, bytes, g_msg), AB_OK, "%s", g_msg);
+  for (size_t i = 0; i < bytes; i++)
+    cr_assert_eq(h[i], v, "byte %zu", i);
+  free(h);
+}
+
+/* Freed buffers are kept and reused (ocl_pool.c): a reused buffer has the requested size
+ * (copies past it are refused), live buffers never share memory, and kernels run on a
+ * reused (sub-)buffer. */
+Test(opencl_pool, reuse, .init = open_device, .fini = close_device, .timeout = 120) {
+  const size_t big = 4u << 20, part = 3u << 20;
+  ab_buffer *a, *b, *c;
+  cr_assert_eq(g_be->buffer_alloc(g_state, big, &a, g_msg), AB_OK, "%s", g_msg);
+  fill_and_check(a, big, 0x11);
+  g_be->buffer_free(g_state, a);
+  cr_assert_eq(g_be->buffer_alloc(g_state, part, &b, g_msg), AB_OK, "%s", g_msg); /* reuse */
+  fill_and_check(b, part, 0x22);
+  unsigned char *h = malloc(big);
+  cr_assert_not_null(h);
+  cr_assert_eq(g_be->copy_to_device(g_state, b, 0, h, big, g_msg), AB_E_INVALID,
+               "a reused buffer must keep its requested size");
+  cr_assert_eq(g_be->buffer_alloc(g_state, part, &c, g_msg), AB_OK, "%s", g_msg); /* fresh */
+  fill_and_check(c, part, 0x33);
+  cr_assert_eq(g_be->copy_to_host(g_state, h, b, 0, part, g_msg), AB_OK, "%s", g_msg);
+  for (size_t i = 0; i < part; i++)
+    cr_assert_eq(h[i], 0x22, "byte %zu of a live buffer changed", i);
+  ab_kernel_desc d = {.struct_size = sizeof d, .kind = AB_KERNEL_MEMBW};
+  d.params.transfer.bytes = (int64_t)part;
+  ab_buffer *ops[2] = {b, c};
+  cr_assert_eq(run_case(&d, ops, 2, 2), AB_OK, "%s", g_msg);
+  cr_assert_eq(g_be->copy_to_host(g_state, h, c, 0, part, g_msg), AB_OK, "%s", g_msg);
+  for (size_t i = 0; i < part; i++)
+    cr_assert_eq(h[i], 0x22, "byte %zu of the copy", i);
+  free(h);
+  g_be->buffer_free(g_state, b);
+  g_be->buffer_free(g_state, c);
+  /* Much smaller than anything kept: a buffer of its own, still correct. */
+  cr_assert_eq(g_be->buffer_alloc(g_state, 100, &a, g_msg), AB_OK, "%s", g_msg);
+  fill_and_check(a, 100, 0x44);
+  g_be->buffer_free(g_state, a);
 }
 
 Test(opencl_micro, launch_latency, .init = open_device, .fini = close_device) {

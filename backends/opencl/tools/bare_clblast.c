@@ -1,6 +1,7 @@
 /* ab-bare-clblast — CLBlastSgemm in a bare loop, as a user calling CLBlast directly would
  * (plain in-order queue, no events, clFinish at the end). The reference for "the backend's
- * CLBlast path costs nothing on top of CLBlast itself" (scripts/bench-opencl.sh).
+ * CLBlast path costs nothing on top of CLBlast itself", standalone; scripts/bench-opencl.sh
+ * now uses ab-ocl-clblast-pair, which runs both in one process (docs/opencl.md).
  * Usage: ab-bare-clblast M N K [ITERS [REPS [DEVICE]]]  (DEVICE flattened over platforms) */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,146 @@
+/* accelbench OpenCL backend — reuse of device allocations across cases.
+ *
+ * A worker process runs all of a device's cases on one open device (docs/reliability.md),
+ * and the harness frees each case's output and each shape's inputs when it moves on, so
+ * the next case would allocate afresh. On a CPU device such as POCL a fresh buffer is
+ * fresh host memory: its pages are faulted in by the first write (POCL allocates buffer
+ * storage lazily; clCreateBuffer of 128 MiB returns at once and the first
+ * clEnqueueWriteBuffer takes the faults). In the 2-core VM this backend is developed on,
+ * that first write of 128 MiB took 0.38-0.46 s against 0.02-0.06 s for a second write
+ * into the same buffer (a standalone clCreateBuffer/clEnqueueWriteBuffer loop on POCL 3.1;
+ * docs/opencl.md). A freed allocation is therefore kept and handed to a later
+ * buffer_alloc of the same or a somewhat smaller size, as a sub-buffer when smaller
+ * (clCreateSubBuffer, OpenCL 1.1; origin 0 is aligned for every device). Reused memory
+ * is what a real application that allocates once and reuses would have; every operand is
+ * still written by the harness (inputs uploaded, outputs poisoned) before a case uses it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ocl_internal.h"
+
+/* Buffers below this are allocated and released directly: their page faults cost
+ * little, and keeping them would let small buffers pin down large allocations. */
+#define OCL_POOL_MIN_BYTES ((size_t)1 << 20)
+/* A kept allocation serves a request of at least 1/OCL_POOL_MAX_SLACK of its size, so a
+ * small buffer does not occupy a large allocation a later large request could use. */
+#define OCL_POOL_MAX_SLACK 4
+/* Kept (free) bytes are capped at a quarter of the device's global memory, and 1 GiB. */
+#define OCL_POOL_MAX_BYTES ((size_t)1 << 30)
+
+static size_t pool_cap(const ocl_state *st) {
+  size_t quarter = (size_t)(st->caps.global_mem / 4);
+  return quarter && quarter < OCL_POOL_MAX_BYTES ? quarter : OCL_POOL_MAX_BYTES;
+}
+
+/* Unlinks and returns the smallest kept allocation that fits `bytes`, or NULL. */
+static ocl_pooled *take_best_fit(ocl_state *st, size_t bytes) {
+  ocl_pooled **best = NULL;
+  for (ocl_pooled **p = &st->pool; *p; p = &(*p)->next) {
+    size_t have = (*p)->bytes;
+    if (have >= bytes && have / OCL_POOL_MAX_SLACK <= bytes && (!best || have < (*best)->bytes))
+      best = p;
+  }
+  if (!best)
+    return NULL;
+  ocl_pooled *e = *best;
+  *best = e->next;
+  st->pool_bytes -= e->bytes;
+  return e;
+}
+
+/* Drops the least recently freed allocations until `room` more bytes fit under the cap. */
+static void make_room(ocl_state *st, size_t room) {
+  while (st->pool && st->pool_bytes + room > pool_cap(st)) {
+    ocl_pooled **last = &st->pool;
+    while ((*last)->next)
+      last = &(*last)->next;
+    st->pool_bytes -= (*last)->bytes;
+    clReleaseMemObject((*last)->mem);
+    free(*last);
+    *last = NULL;
+  }
+}
+
+/* Keeps `mem` for reuse, or releases it when it is too small or cannot fit the cap. */
+static void keep(ocl_state *st, cl_mem mem, size_t bytes) {
+  ocl_pooled *e = NULL;
+  if (bytes >= OCL_POOL_MIN_BYTES && bytes <= pool_cap(st))
+    e = malloc(sizeof *e);
+  if (!e) {
+    clReleaseMemObject(mem);
+    return;
+  }
+  make_room(st, bytes);
+  *e = (ocl_pooled){.mem = mem, .bytes = bytes, .next = st->pool};
+  st->pool = e;
+  st->pool_bytes += bytes;
+}
+
+/* `b` on a kept allocation: the allocation itself when the size matches, otherwise a
+ * sub-buffer of its first `bytes`. Returns 0 when the driver refuses the sub-buffer. */
+static int reuse(ocl_state *st, ocl_pooled *e, size_t bytes, ab_buffer *b) {
+  b->root = e->mem;
+  b->root_bytes = e->bytes;
+  if (e->bytes == bytes) {
+    b->mem = e->mem;
+    return 1;
+  }
+  cl_buffer_region region = {.origin = 0, .size = bytes};
+  cl_int err;
+  b->mem =
+      clCreateSubBuffer(e->mem, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &region, &err);
+  if (err == CL_SUCCESS)
+    return 1;
+  b->mem = b->root = NULL;
+  keep(st, e->mem, e->bytes);
+  return 0;
+}
+
+ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg) {
+  *out = NULL;
+  ab_buffer *b = calloc(1, sizeof *b);
+  if (!b) {
+    snprintf(msg, AB_MSG_LEN, "out of host memory for a buffer handle");
+    return AB_E_NOMEM;
+  }
+  /* OpenCL refuses zero-sized buffers; keep one byte so a zero-sized operand still works. */
+  size_t want = bytes ? bytes : 1;
+  b->bytes = bytes;
+  ocl_pooled *e = want >= OCL_POOL_MIN_BYTES ? take_best_fit(st, want) : NULL;
+  int reused = e && reuse(st, e, want, b);
+  free(e);
+  if (reused) {
+    *out = b;
+    return AB_OK;
+  }
+  cl_int err;
+  b->mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, want, NULL, &err);
+  if (err != CL_SUCCESS) {
+    free(b);
+    return ocl_fail(msg, "clCreateBuffer", err);
+  }
+  b->root = b->mem;
+  b->root_bytes = want;
+  *out = b;
+  return AB_OK;
+}
+
+void ocl_pool_free(ocl_state *st, ab_buffer *buf) {
+  if (!buf)
+    return;
+  if (buf->mem != buf->root)
+    clReleaseMemObject(buf->mem); /* the sub-buffer; its root is kept below */
+  keep(st, buf->root, buf->root_bytes);
+  free(buf);
+}
+
+void ocl_pool_release(ocl_state *st) {
+  while (st->pool) {
+    ocl_pooled *next = st->pool->next;
+    clReleaseMemObject(st->pool->mem);
+    free(st->pool);
+    st->pool = next;
+  }
+  st->pool_bytes = 0;
+}
