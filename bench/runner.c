@@ -23,6 +23,17 @@
 #define AB_MAX_ITERS_PER_SAMPLE 1000000u
 /* Iterations per sample are sized to last at least this many timer ticks. */
 #define AB_MIN_TICKS_PER_SAMPLE 1000.0
+/* Outputs are poisoned, and byte-exact outputs read back and checked, in chunks of this
+ * size through one host buffer reused by every case of the device, rather than through
+ * host buffers the size of the operand allocated per case: in a VM, first-touch page
+ * faults on fresh host memory ran at ~350 MB/s (a 128 MiB read-back into a fresh buffer
+ * took 0.6 s; docs/opencl.md), against GB/s into memory the process already touched. */
+#define AB_XFER_CHUNK ((size_t)4 << 20)
+/* The H2D pattern (byte i = (i*131+7) & 0xff) repeats every 256 bytes, so a chunk that
+ * starts at a multiple of 256 is checked with the same rule as a whole buffer. */
+_Static_assert(AB_XFER_CHUNK % 256 == 0, "chunks must keep the H2D pattern's phase");
+/* Read-back buffers up to this size stay with the device for the next case. */
+#define AB_READBACK_KEEP ((size_t)64 << 20)
 
 typedef struct case_ctx {
   ab_open_device *dev;
@@ -158,7 +169,8 @@ static int device_inputs(case_ctx *c, char *msg) {
 static int make_output(case_ctx *c, char *msg);
 
 /* Inputs get seeded data; the output is poisoned with 0xff bytes (NaN for floats, -1 for
- * integers) so that a kernel that leaves it untouched fails validation. */
+ * integers) so that a kernel that leaves it untouched fails validation. The poisoning is
+ * the backend's time (uploads), like the inputs' upload. */
 static int make_operands(case_ctx *c, char *msg) {
   c->n_ops = ab_kernel_operand_count(&c->res->desc);
   double t0 = ab_now_s();
@@ -171,7 +183,42 @@ static int make_operands(case_ctx *c, char *msg) {
   return ok;
 }
 
-/* The output: host buffer poisoned, uploaded to a fresh device buffer. */
+/* A host buffer of at least `bytes`: the device's kept one (grown up to
+ * AB_READBACK_KEEP), or a one-off larger one the caller must free (`*owned`); NULL with
+ * msg when allocation fails. */
+static void *scratch(ab_open_device *dev, size_t bytes, bool *owned, char *msg) {
+  *owned = false;
+  if (dev->scratch_bytes >= bytes)
+    return dev->scratch;
+  void *p = ab_alloc_large(bytes);
+  if (!p) {
+    ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", bytes);
+    return NULL;
+  }
+  if (bytes > AB_READBACK_KEEP) {
+    *owned = true;
+    return p;
+  }
+  free(dev->scratch);
+  dev->scratch = p;
+  dev->scratch_bytes = bytes;
+  return p;
+}
+
+/* One chunk of 0xff bytes, made once per device. */
+static const void *poison_chunk(ab_open_device *dev, char *msg) {
+  if (!dev->poison) {
+    dev->poison = malloc(AB_XFER_CHUNK);
+    if (!dev->poison) {
+      ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", AB_XFER_CHUNK);
+      return NULL;
+    }
+    memset(dev->poison, 0xff, AB_XFER_CHUNK);
+  }
+  return dev->poison;
+}
+
+/* The output: a device buffer filled with 0xff bytes, uploaded chunk by chunk. */
 static int make_output(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
   const ab_backend *t = &c->dev->backend->table;
@@ -179,15 +226,15 @@ static int make_output(case_ctx *c, char *msg) {
   if (out < 0)
     return 1;
   size_t out_bytes = ab_kernel_operand_bytes(d, (size_t)out);
-  c->host[out] = ab_alloc_large(out_bytes);
-  if (!c->host[out]) {
-    ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", out_bytes);
+  const void *chunk = poison_chunk(c->dev, msg);
+  if (!chunk || t->buffer_alloc(c->dev->state, out_bytes, &c->dbuf[out], msg) != AB_OK)
     return 0;
+  for (size_t off = 0; off < out_bytes; off += AB_XFER_CHUNK) {
+    size_t n = out_bytes - off < AB_XFER_CHUNK ? out_bytes - off : AB_XFER_CHUNK;
+    if (t->copy_to_device(c->dev->state, c->dbuf[out], off, chunk, n, msg) != AB_OK)
+      return 0;
   }
-  memset(c->host[out], 0xff, out_bytes);
-  if (t->buffer_alloc(c->dev->state, out_bytes, &c->dbuf[out], msg) != AB_OK)
-    return 0;
-  return t->copy_to_device(c->dev->state, c->dbuf[out], 0, c->host[out], out_bytes, msg) == AB_OK;
+  return 1;
 }
 
 static void free_operands(case_ctx *c) {
@@ -199,7 +246,6 @@ static void free_operands(case_ctx *c) {
     return; /* inputs belong to the device's cache; only the output is this case's */
   if (c->dbuf[out])
     t->buffer_free(c->dev->state, c->dbuf[out]);
-  free(c->host[out]);
 }
 
 /* ---- timing ------------------------------------------------------------------------- */
@@ -367,23 +413,61 @@ out:
 
 /* ---- validation --------------------------------------------------------------------- */
 
-/* Read back the operand the kernel wrote (for D2H: the one it must leave alone). */
-static void *read_back(case_ctx *c, size_t op, char *msg) {
-  size_t bytes = ab_kernel_operand_bytes(&c->res->desc, op);
-  void *buf = ab_alloc_large(bytes);
-  if (!buf) {
-    ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", bytes);
-    return NULL;
-  }
+/* Copies `bytes` of operand `op` from `off` into `dst`; the backend's time. `dst` is a
+ * reused buffer, so it is poisoned first (the harness's time): a backend that reports a
+ * copy it did not make must fail validation, not pass on the previous case's bytes. */
+static ab_status copy_back(case_ctx *c, void *dst, size_t op, size_t off, size_t bytes, char *msg) {
+  memset(dst, 0xff, bytes);
   double t0 = ab_now_s();
   ab_status st =
-      c->dev->backend->table.copy_to_host(c->dev->state, buf, c->dbuf[op], 0, bytes, msg);
+      c->dev->backend->table.copy_to_host(c->dev->state, dst, c->dbuf[op], off, bytes, msg);
   c->res->backend_overhead_s += ab_now_s() - t0;
-  if (st != AB_OK) {
-    free(buf);
+  return st;
+}
+
+/* Read back the whole operand the kernel wrote, for the checks that need all of it. */
+static void *read_back(case_ctx *c, size_t op, bool *owned, char *msg) {
+  size_t bytes = ab_kernel_operand_bytes(&c->res->desc, op);
+  void *buf = scratch(c->dev, bytes, owned, msg);
+  if (buf && copy_back(c, buf, op, 0, bytes, msg) != AB_OK) {
+    if (*owned)
+      free(buf);
     return NULL;
   }
   return buf;
+}
+
+/* Byte-exact check of operand `op` against `want` (NULL: the H2D pattern), read back and
+ * compared chunk by chunk. Every byte is compared, as in one piece; the per-chunk counts
+ * are summed into v. */
+static ab_status check_bytes(case_ctx *c, size_t op, const unsigned char *want, char *msg) {
+  size_t bytes = (size_t)c->res->desc.params.transfer.bytes;
+  bool owned;
+  unsigned char *buf = scratch(c->dev, bytes < AB_XFER_CHUNK ? bytes : AB_XFER_CHUNK, &owned, msg);
+  if (!buf)
+    return AB_E_NOMEM;
+  ab_validation *v = &c->res->validation;
+  ab_status st = AB_OK;
+  for (size_t off = 0; off < bytes && st == AB_OK; off += AB_XFER_CHUNK) {
+    size_t n = bytes - off < AB_XFER_CHUNK ? bytes - off : AB_XFER_CHUNK;
+    ab_validation part = {0};
+    st = copy_back(c, buf, op, off, n, msg);
+    if (st != AB_OK)
+      break;
+    if (want)
+      ab_validate_bytes(buf, want + off, n, &part);
+    else
+      ab_validate_h2d_pattern(buf, n, &part);
+    v->checked = true;
+    v->elements_total += part.elements_total;
+    v->elements_checked += part.elements_checked;
+    v->mismatches += part.mismatches;
+    v->max_error_ratio = v->mismatches ? INFINITY : 0.0;
+    memcpy(v->rule, part.rule, sizeof v->rule);
+  }
+  if (owned)
+    free(buf);
+  return st == AB_OK ? AB_OK : AB_E_DEVICE;
 }
 
 static ab_status check_output(case_ctx *c, char *msg);
@@ -399,31 +483,20 @@ static ab_status validate(case_ctx *c, char *msg) {
 static ab_status check_output(case_ctx *c, char *msg) {
   const ab_kernel_desc *d = &c->res->desc;
   ab_validation *v = &c->res->validation;
+  bool owned = false;
   void *got;
   switch (d->kind) {
   case AB_KERNEL_GEMM:
-    if (!(got = read_back(c, 2, msg)))
+    if (!(got = read_back(c, 2, &owned, msg)))
       return AB_E_DEVICE;
     ab_validate_gemm(d, c->accumulate, c->host[0], c->host[1], got, c->suite->validate_max_elements,
                      c->suite->seed ^ UINT64_C(0x5eed), v);
     break;
-  case AB_KERNEL_MEMBW:
-    if (!(got = read_back(c, 1, msg)))
-      return AB_E_DEVICE;
-    ab_validate_bytes(got, c->host[0], (size_t)d->params.transfer.bytes, v);
-    break;
-  case AB_KERNEL_COPY_D2H:
-    if (!(got = read_back(c, 0, msg)))
-      return AB_E_DEVICE;
-    ab_validate_bytes(got, c->host[0], (size_t)d->params.transfer.bytes, v);
-    break;
-  case AB_KERNEL_COPY_H2D:
-    if (!(got = read_back(c, 0, msg)))
-      return AB_E_DEVICE;
-    ab_validate_h2d_pattern(got, (size_t)d->params.transfer.bytes, v);
-    break;
+  case AB_KERNEL_MEMBW: return check_bytes(c, 1, c->host[0], msg);
+  case AB_KERNEL_COPY_D2H: return check_bytes(c, 0, c->host[0], msg);
+  case AB_KERNEL_COPY_H2D: return check_bytes(c, 0, NULL, msg);
   case AB_KERNEL_PEAK:
-    if (!(got = read_back(c, 0, msg)))
+    if (!(got = read_back(c, 0, &owned, msg)))
       return AB_E_DEVICE;
     ab_validate_peak(d, got, v);
     break;
@@ -431,7 +504,8 @@ static ab_status check_output(case_ctx *c, char *msg) {
     snprintf(v->rule, sizeof v->rule, "no output: an empty kernel");
     return AB_OK;
   }
-  free(got);
+  if (owned)
+    free(got);
   return AB_OK;
 }
 
@@ -582,6 +656,10 @@ ab_status ab_device_open(ab_open_device *dev, const ab_loaded_backend *backend, 
 
 void ab_device_close(ab_open_device *dev) {
   drop_cached_inputs(dev);
+  free(dev->scratch);
+  free(dev->poison);
+  dev->scratch = dev->poison = NULL;
+  dev->scratch_bytes = 0;
   if (dev->open)
     dev->backend->table.close(dev->state);
   free(dev->state);

@@ -23,6 +23,12 @@ typedef struct ab_open_device {
   ab_kernel_desc cached_desc;
   void *cached_inputs[2];
   ab_buffer *cached_device_inputs[2]; /* the same inputs on the device (read-only to kernels) */
+  /* Host buffers reused by every case (runner.c): outputs read back for validation, and
+   * one chunk of 0xff bytes to poison outputs with. Fresh host memory per case cost
+   * first-touch page faults that dominated the time outside the kernels. */
+  void *scratch;
+  size_t scratch_bytes;
+  void *poison;
   /* Power sources to sample around each timed window (not owned; NULL: no power record).
    * With enabled sources the timed window is stretched to their minimum length. */
   ab_power_registry *power;

@@ -115,3 +115,38 @@ Test(runner, invalid_shape_is_failed_not_crash) {
   cr_assert_eq(r.status, AB_CASE_FAILED);
   cr_assert(strstr(r.reason, "invalid case"), "%s", r.reason);
 }
+
+/* The read-back buffer is reused across cases: a device that claims to have copied and
+ * did not must not pass on the previous case's bytes. */
+Test(runner, read_back_never_sees_a_previous_case) {
+  ab_case_result r = run("exact", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  r = run("blind", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_WRONG_RESULT, "%s", r.reason);
+  cr_assert_eq(r.validation.mismatches, 480);
+}
+
+static ab_case_result run_membw(const char *provider, int64_t bytes) {
+  ab_case_spec s = {.set = "test"};
+  s.desc = (ab_kernel_desc){.struct_size = sizeof s.desc,
+                            .kind = AB_KERNEL_MEMBW,
+                            .dtype = AB_DTYPE_I8,
+                            .out_dtype = AB_DTYPE_I8};
+  s.desc.params.transfer.bytes = bytes;
+  ab_case_result r;
+  ab_run_case(&dev, &s, provider, &suite, &r);
+  return r;
+}
+
+/* Byte-exact outputs are read back in chunks: every byte is still compared, the last
+ * chunk's included, and a size that is not a multiple of the chunk is whole. */
+Test(runner, byte_exact_check_covers_every_chunk) {
+  const int64_t bytes = (9 << 20) + 77;
+  ab_case_result r = run_membw("exact", bytes);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  cr_assert_eq(r.validation.elements_checked, (uint64_t)bytes);
+  cr_assert_eq(r.validation.elements_total, (uint64_t)bytes);
+  r = run_membw("wrong", bytes);
+  cr_assert_eq(r.status, AB_CASE_WRONG_RESULT, "%s", r.reason);
+  cr_assert_eq(r.validation.mismatches, 1, "the corrupted last byte");
+}

@@ -4,7 +4,13 @@
  *   wrong        correct except one element (-> wrong_result)
  *   lazy         never writes the output (-> wrong_result, thanks to the poisoned output)
  *   failing      case_run returns a device error (-> failed)
- *   unsupported  case_prepare says no (-> unsupported) */
+ *   unsupported  case_prepare says no (-> unsupported)
+ *   blind        computes correctly, but while its case exists copy_to_host reports
+ *                success and copies nothing (-> wrong_result: the runner must not read
+ *                back a previous case's bytes)
+ * GEMM (f32, f64) for every provider; MEMBW (a byte copy) for exact and wrong, where
+ * wrong corrupts the last byte (the last chunk the runner reads back). */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +20,14 @@
 typedef struct fake_case {
   ab_kernel_desc desc;
   ab_buffer *a, *b, *c;
-  int mode; /* 0 exact, 1 wrong, 2 lazy, 3 failing */
+  int mode;   /* 0 exact, 1 wrong, 2 lazy, 3 failing, 5 blind */
+  int *blind; /* the device's flag, set while a blind case exists */
 } fake_case;
 
-static const char *const providers[] = {"exact", "wrong", "lazy", "failing", "unsupported", NULL};
+enum { MODE_WRONG = 1, MODE_LAZY = 2, MODE_FAILING = 3, MODE_UNSUPPORTED = 4, MODE_BLIND = 5 };
+
+static const char *const providers[] = {"exact",       "wrong", "lazy", "failing",
+                                        "unsupported", "blind", NULL};
 
 static ab_status fk_probe(char *msg) {
   (void)msg;
@@ -53,20 +63,27 @@ static void fk_close(void *state) {
 static ab_status fk_prepare(void *state, const ab_kernel_desc *d, const char *provider,
                             ab_buffer *const *ops, size_t n_ops, void **cs, ab_case_info *info,
                             char *msg) {
-  (void)state;
   int mode = -1;
   for (int i = 0; providers[i]; i++)
     if (strcmp(providers[i], provider) == 0)
       mode = i;
-  if (mode < 0 || mode == 4 || d->kind != AB_KERNEL_GEMM || n_ops != 3 ||
-      (d->dtype != AB_DTYPE_F32 && d->dtype != AB_DTYPE_F64)) {
+  bool gemm_ok = d->kind == AB_KERNEL_GEMM && n_ops == 3 &&
+                 (d->dtype == AB_DTYPE_F32 || d->dtype == AB_DTYPE_F64);
+  bool membw_ok = d->kind == AB_KERNEL_MEMBW && n_ops == 2 && mode <= MODE_WRONG;
+  if (mode < 0 || mode == MODE_UNSUPPORTED || !(gemm_ok || membw_ok)) {
     strcpy(msg, "fake backend: not offered");
     return AB_E_UNSUPPORTED;
   }
   fake_case *c = calloc(1, sizeof *c);
   if (!c)
     return AB_E_NOMEM;
-  *c = (fake_case){.desc = *d, .a = ops[0], .b = ops[1], .c = ops[2], .mode = mode};
+  *c = (fake_case){.desc = *d,
+                   .a = ops[0],
+                   .b = ops[1],
+                   .c = n_ops > 2 ? ops[2] : NULL,
+                   .mode = mode,
+                   .blind = state};
+  *c->blind = mode == MODE_BLIND;
   *cs = c;
   strcpy(info->implementation, "fake naive loop");
   return AB_OK;
@@ -93,22 +110,41 @@ static void gemm(const fake_case *c) {
     }
 }
 
+static void copy_bytes(const fake_case *c) {
+  size_t n = (size_t)c->desc.params.transfer.bytes;
+  memcpy(c->b->data, c->a->data, n);
+  if (c->mode == MODE_WRONG)
+    c->b->data[n - 1] ^= 0x5a;
+}
+
 static ab_status fk_run(void *state, void *cs, uint32_t iters, ab_timing *t, char *msg) {
   (void)state;
   fake_case *c = cs;
-  if (c->mode == 3) {
+  if (c->mode == MODE_FAILING) {
     strcpy(msg, "fakeLaunch: FAKE_ERROR_ILLEGAL_ADDRESS (700)");
     return AB_E_DEVICE;
   }
-  for (uint32_t i = 0; i < iters && c->mode != 2; i++)
-    gemm(c);
+  for (uint32_t i = 0; i < iters && c->mode != MODE_LAZY; i++) {
+    if (c->desc.kind == AB_KERNEL_MEMBW)
+      copy_bytes(c);
+    else
+      gemm(c);
+  }
   t->device_seconds = -1.0;
   return AB_OK;
 }
 
 static void fk_release(void *state, void *cs) {
-  (void)state;
+  *(int *)state = 0;
   free(cs);
+}
+
+/* copy_to_host, but a "blind" case's device claims success and copies nothing. */
+static ab_status fk_to_host(void *s, void *dst, const ab_buffer *src, size_t off, size_t n,
+                            char *m) {
+  if (*(int *)s)
+    return AB_OK;
+  return hb_to_host(s, dst, src, off, n, m);
 }
 
 static const ab_backend table = {
@@ -127,7 +163,7 @@ static const ab_backend table = {
     .buffer_alloc = hb_alloc,
     .buffer_free = hb_free,
     .copy_to_device = hb_to_dev,
-    .copy_to_host = hb_to_host,
+    .copy_to_host = fk_to_host,
     .case_prepare = fk_prepare,
     .case_run = fk_run,
     .case_release = fk_release,
