@@ -716,13 +716,16 @@ static ab_status parse_root(cfg_ctx *c, const yaml_node_t *root) {
     return st;
   if ((v = ab_yaml_lookup(&c->y, root, "options")) && (st = parse_options(c, v, s)))
     return st;
-  if (!(v = ab_yaml_lookup(&c->y, root, "gemm")))
+  /* A suite of microbenchmarks alone is valid (device ceilings, set beside clpeak); a
+   * suite with neither GEMMs nor microbenchmarks would measure nothing. */
+  const yaml_node_t *micro = ab_yaml_lookup(&c->y, root, "micro");
+  if (!(v = ab_yaml_lookup(&c->y, root, "gemm")) && !micro)
     return ab_yaml_fail_at(&c->y, root->start_mark, "gemm",
-                           "expected a sequence of gemm sets, got no such key");
-  if ((st = parse_gemm(c, v)))
+                           "expected a sequence of gemm sets (or a micro section), got neither");
+  if (v && (st = parse_gemm(c, v)))
     return st;
-  if ((v = ab_yaml_lookup(&c->y, root, "micro")))
-    st = parse_micro(c, v);
+  if (micro)
+    st = parse_micro(c, micro);
   return st;
 }
 

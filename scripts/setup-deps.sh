@@ -14,6 +14,7 @@ packages=(
   ocl-icd-opencl-dev opencl-c-headers  # OpenCL through the ICD loader
   libclblast-dev         # tuned OpenCL GEMM
   pocl-opencl-icd clinfo # a real OpenCL CPU device for tests on machines without a GPU
+  clpeak                 # the established OpenCL peak tool beside our microbenchmarks (scripts/bench-clpeak.sh)
   libcriterion-dev       # unit tests
   python3 python3-jsonschema  # run-file schema check in the end-to-end tests
   time                   # /usr/bin/time for scripts/bench-*.sh memory figures
