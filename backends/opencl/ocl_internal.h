@@ -57,6 +57,9 @@ typedef struct ocl_xfer_host {
   cl_mem pinned_buf; /* CL_MEM_ALLOC_HOST_PTR, mapped once at `pinned` */
   void *pinned;
   size_t pinned_bytes;
+  /* A prepared case holds the buffer until case_release: a second transfer case prepared
+   * meanwhile would overwrite its data or free it under it, so it is refused. */
+  int pageable_held, pinned_held;
 } ocl_xfer_host;
 
 /* Per-device state; the harness allocates it zeroed (no globals in this module). */
@@ -70,6 +73,7 @@ typedef struct ocl_state {
   int clblast_used;   /* CLBlast keeps its own per-device kernel cache; cleared at close */
   ocl_pooled *pool;   /* freed device allocations for reuse (ocl_pool.c) */
   size_t pool_bytes;  /* sum of their sizes, at most ocl_pool_cap() */
+  size_t live_bytes;  /* allocations handed out and not yet freed (roots' sizes) */
   ocl_xfer_host xfer; /* transfer host buffers (ocl_micro.c) */
 } ocl_state;
 
@@ -103,6 +107,7 @@ typedef struct ocl_case {
   cl_mem dev; /* operand 0 */
   void *host; /* host side of the transfer (owned by ocl_state.xfer) */
   size_t bytes;
+  int holds_pageable, holds_pinned; /* which kept host buffer this case holds */
 } ocl_case;
 
 /* ---- ocl_util.c ---- */

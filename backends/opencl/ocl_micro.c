@@ -247,11 +247,22 @@ static ab_status transfer_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buf
   }
   c->bytes = (size_t)bytes;
   c->dev = ops[0]->mem;
+  int *held = pinned ? &st->xfer.pinned_held : &st->xfer.pageable_held;
+  if (*held) {
+    snprintf(msg, AB_MSG_LEN,
+             "another %s transfer case of this device is still prepared; the OpenCL backend "
+             "keeps one host buffer per kind and runs one transfer case of a kind at a time",
+             pinned ? "pinned" : "pageable");
+    return AB_E_INVALID;
+  }
   double t0 = ocl_now();
   ab_status s = pinned ? pinned_host(st, c->bytes, &c->host, msg)
                        : pageable_host(st, c->bytes, &c->host, msg);
   if (s != AB_OK)
     return s;
+  *held = 1;
+  c->holds_pinned = pinned;
+  c->holds_pageable = !pinned;
   fill_h2d_pattern(c->host, c->bytes);
   info->setup_seconds = ocl_now() - t0;
   snprintf(info->implementation, sizeof info->implementation, "%s (%s host memory)",
@@ -317,9 +328,16 @@ ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *c
 
 void ocl_micro_release(ocl_state *st, ocl_case *c) {
   /* The host side belongs to st->xfer; only a very large one goes with its case. */
-  if (st->xfer.pinned_bytes > OCL_XFER_KEEP_MAX)
-    release_pinned(st);
-  if (st->xfer.pageable_bytes > OCL_XFER_KEEP_MAX)
-    release_pageable(st);
+  if (c->holds_pinned) {
+    st->xfer.pinned_held = 0;
+    if (st->xfer.pinned_bytes > OCL_XFER_KEEP_MAX)
+      release_pinned(st);
+  }
+  if (c->holds_pageable) {
+    st->xfer.pageable_held = 0;
+    if (st->xfer.pageable_bytes > OCL_XFER_KEEP_MAX)
+      release_pageable(st);
+  }
+  c->holds_pinned = c->holds_pageable = 0;
   c->host = NULL;
 }

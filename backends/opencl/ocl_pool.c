@@ -49,16 +49,31 @@ static ocl_pooled *take_best_fit(ocl_state *st, size_t bytes) {
   return e;
 }
 
+/* Releases the least recently freed kept allocation (the list's tail). */
+static void drop_oldest(ocl_state *st) {
+  ocl_pooled **last = &st->pool;
+  while ((*last)->next)
+    last = &(*last)->next;
+  st->pool_bytes -= (*last)->bytes;
+  clReleaseMemObject((*last)->mem);
+  free(*last);
+  *last = NULL;
+}
+
 /* Drops the least recently freed allocations until `room` more bytes fit under the cap. */
 static void make_room(ocl_state *st, size_t room) {
-  while (st->pool && st->pool_bytes + room > pool_cap(st)) {
-    ocl_pooled **last = &st->pool;
-    while ((*last)->next)
-      last = &(*last)->next;
-    st->pool_bytes -= (*last)->bytes;
-    clReleaseMemObject((*last)->mem);
-    free(*last);
-    *last = NULL;
+  while (st->pool && st->pool_bytes + room > pool_cap(st))
+    drop_oldest(st);
+}
+
+/* Drops the least recently freed allocations until what is handed out, what is kept and
+ * `want` more fit in 90% of the device's memory (the share the runner lets one case use,
+ * bench/runner.c fits_device), so that kept memory never makes a case that fits fail. */
+static void leave_room_on_device(ocl_state *st, size_t want) {
+  double limit = 0.9 * (double)st->caps.global_mem;
+  while (st->pool && st->caps.global_mem &&
+         (double)st->live_bytes + (double)st->pool_bytes + (double)want > limit) {
+    drop_oldest(st);
   }
 }
 
@@ -111,17 +126,25 @@ ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg
   int reused = e && reuse(st, e, want, b);
   free(e);
   if (reused) {
+    st->live_bytes += b->root_bytes;
     *out = b;
     return AB_OK;
   }
+  leave_room_on_device(st, want);
   cl_int err;
   b->mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, want, NULL, &err);
+  if (err != CL_SUCCESS && st->pool) {
+    /* Kept memory is a convenience: give all of it back before failing a case. */
+    ocl_pool_release(st);
+    b->mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, want, NULL, &err);
+  }
   if (err != CL_SUCCESS) {
     free(b);
     return ocl_fail(msg, "clCreateBuffer", err);
   }
   b->root = b->mem;
   b->root_bytes = want;
+  st->live_bytes += want;
   *out = b;
   return AB_OK;
 }
@@ -131,6 +154,7 @@ void ocl_pool_free(ocl_state *st, ab_buffer *buf) {
     return;
   if (buf->mem != buf->root)
     clReleaseMemObject(buf->mem); /* the sub-buffer; its root is kept below */
+  st->live_bytes -= buf->root_bytes <= st->live_bytes ? buf->root_bytes : st->live_bytes;
   keep(st, buf->root, buf->root_bytes);
   free(buf);
 }

@@ -459,6 +459,38 @@ Test(opencl_micro, transfers, .init = open_device, .fini = close_device) {
   }
 }
 
+/* Two transfer cases of one kind prepared at once would share the kept host buffer (one
+ * overwriting or freeing the other's): the second is refused until the first is released;
+ * the other kind is independent. */
+Test(opencl_micro, one_transfer_case_per_kind_at_a_time, .init = open_device,
+     .fini = close_device) {
+  ab_kernel_desc d = {.struct_size = sizeof d, .kind = AB_KERNEL_COPY_H2D};
+  d.params.transfer.bytes = 1 << 20;
+  ab_buffer *buf;
+  cr_assert_eq(g_be->buffer_alloc(g_state, 2u << 20, &buf, g_msg), AB_OK, "%s", g_msg);
+  ab_case_info info = {.struct_size = sizeof info};
+  void *first = NULL, *second = NULL, *pinned = NULL;
+  cr_assert_eq(g_be->case_prepare(g_state, &d, "portable", &buf, 1, &first, &info, g_msg), AB_OK,
+               "%s", g_msg);
+  d.params.transfer.bytes = 2 << 20; /* larger: would have freed the first one's buffer */
+  cr_assert_eq(g_be->case_prepare(g_state, &d, "portable", &buf, 1, &second, &info, g_msg),
+               AB_E_INVALID);
+  cr_assert(strstr(g_msg, "another pageable transfer case of this device is still prepared"), "%s",
+            g_msg);
+  d.params.transfer.pinned = 1;
+  cr_assert_eq(g_be->case_prepare(g_state, &d, "portable", &buf, 1, &pinned, &info, g_msg), AB_OK,
+               "%s", g_msg);
+  g_be->case_release(g_state, first);
+  d.params.transfer.pinned = 0;
+  cr_assert_eq(g_be->case_prepare(g_state, &d, "portable", &buf, 1, &second, &info, g_msg), AB_OK,
+               "after release: %s", g_msg);
+  ab_timing tm = {.struct_size = sizeof tm};
+  cr_assert_eq(g_be->case_run(g_state, second, 1, &tm, g_msg), AB_OK, "%s", g_msg);
+  g_be->case_release(g_state, second);
+  g_be->case_release(g_state, pinned);
+  g_be->buffer_free(g_state, buf);
+}
+
 /* Fills `bytes` of a device buffer with byte `v` and checks every byte reads back. */
 static void fill_and_check(ab_buffer *b, size_t bytes, unsigned char v) {
   unsigned char *h = malloc(bytes);
