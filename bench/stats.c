@@ -11,6 +11,10 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+void ab_sort_doubles(double *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_double);
+}
+
 double ab_percentile_sorted(const double *sorted, size_t n, double p) {
   if (n == 0)
     return 0.0;
@@ -70,7 +74,7 @@ void ab_stats_compute(const double *samples, size_t n, ab_stats *out) {
   if (!s)
     return;
   memcpy(s, samples, n * sizeof *s);
-  qsort(s, n, sizeof *s, cmp_double);
+  ab_sort_doubles(s, n);
   out->n = (uint32_t)n;
   out->min = s[0];
   out->max = s[n - 1];

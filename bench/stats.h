@@ -9,6 +9,9 @@
 /* Fill `out` from `n` samples (the array is not modified). With n == 0 every field is 0. */
 void ab_stats_compute(const double *samples, size_t n, ab_stats *out);
 
+/* Sort ascending in place (for ab_percentile_sorted). */
+void ab_sort_doubles(double *v, size_t n);
+
 /* Percentile p in [0, 100] of sorted data, with linear interpolation between ranks. */
 double ab_percentile_sorted(const double *sorted, size_t n, double p);
 

@@ -23,12 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <CL/cl.h>
 #include <clblast_c.h>
 
 #include "accelbench/backend.h"
+#include "stats.h"
+#include "util.h"
 
 #ifndef AB_OCL_BACKEND_DIR
 #define AB_OCL_BACKEND_DIR "."
@@ -52,17 +53,6 @@ typedef struct bare_side {
   cl_command_queue q;
   cl_mem a, b, c;
 } bare_side;
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
 
 static int usage(void) {
   fprintf(stderr, "usage: ab-ocl-clblast-pair [--device I] [--rounds R] [--iters N] "
@@ -208,21 +198,21 @@ static int bare_open(const opts *o, float *const host[3], bare_side *s) {
 static double time_backend(backend_side *s, unsigned iters) {
   char msg[AB_MSG_LEN];
   ab_timing t = {.struct_size = sizeof t};
-  double t0 = now();
+  double t0 = ab_now_s();
   if (s->be->case_run(s->state, s->cs, iters, &t, msg) != AB_OK) {
     fprintf(stderr, "ab-ocl-clblast-pair: case_run: %s\n", msg);
     return -1.0;
   }
-  return now() - t0;
+  return ab_now_s() - t0;
 }
 
 static double time_bare(const opts *o, bare_side *s, unsigned iters) {
-  double t0 = now();
+  double t0 = ab_now_s();
   for (unsigned i = 0; i < iters; i++)
     if (bare_call(o, s) != CLBlastSuccess)
       return -1.0;
   clFinish(s->q);
-  return now() - t0;
+  return ab_now_s() - t0;
 }
 
 /* The "backend" side: the backend, or in a --control run the second bare loop. */
@@ -230,10 +220,13 @@ static double time_a(const opts *o, backend_side *be, bare_side *bare2, unsigned
   return o->control ? time_bare(o, bare2, iters) : time_backend(be, iters);
 }
 
+/* Median, quartiles and range with the harness's own percentile rule (bench/stats.c:
+ * interpolated, so an even number of rounds gives the middle pair's mean). */
 static void print_spread(const char *what, double *v, unsigned n, const char *fmt_unit) {
-  qsort(v, n, sizeof *v, cmp_double);
-  printf("%s: median %.3f, quartiles %.3f-%.3f, range %.3f-%.3f%s\n", what, v[n / 2], v[n / 4],
-         v[(3 * n) / 4], v[0], v[n - 1], fmt_unit);
+  ab_sort_doubles(v, n);
+  printf("%s: median %.3f, quartiles %.3f-%.3f, range %.3f-%.3f%s\n", what,
+         ab_percentile_sorted(v, n, 50), ab_percentile_sorted(v, n, 25),
+         ab_percentile_sorted(v, n, 75), v[0], v[n - 1], fmt_unit);
 }
 
 static int run_rounds(const opts *o, backend_side *be, bare_side *bare, bare_side *bare2) {

@@ -25,28 +25,13 @@
 
 #include "sampler.h"
 #include "stats.h"
+#include "util.h"
 
 typedef void (*sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c,
                          int ldc);
 
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111 };
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_d);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static int write_file(const char *dir, const char *rel, const char *text) {
   char path[512];
@@ -90,11 +75,11 @@ typedef struct bench {
 } bench;
 
 static double run_gemm(const bench *g) {
-  double t0 = now_s();
+  double t0 = ab_now_s();
   for (int i = 0; i < g->calls; i++)
     g->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, g->n, g->n, g->n, 1.0f, g->a, g->n,
              g->b, g->n, 0.0f, g->c, g->n);
-  double dt = now_s() - t0;
+  double dt = ab_now_s() - t0;
   return 2.0 * g->n * (double)g->n * g->n * g->calls / dt * 1e-9;
 }
 
@@ -109,10 +94,10 @@ static int run_on(const bench *g, ab_power_registry *reg, double *gflops, double
     fprintf(stderr, "sampler: %s\n", msg);
     return -1;
   }
-  double t0 = now_s();
+  double t0 = ab_now_s();
   *gflops = run_gemm(g);
   *cpu += ab_power_sampler_cpu_s(s);
-  *wall += now_s() - t0;
+  *wall += ab_now_s() - t0;
   if (ab_power_sampler_stop(s, &w, &nw, msg) != AB_OK) {
     fprintf(stderr, "sampler: %s\n", msg);
     return -1;
@@ -129,11 +114,11 @@ static int idle_cost(ab_power_registry *reg, double hz, double seconds, double *
   size_t nw = 0;
   if (ab_power_sampler_start(reg, hz, &s, msg) != AB_OK)
     return -1;
-  double t0 = now_s();
+  double t0 = ab_now_s();
   struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
   nanosleep(&ts, NULL);
   double cpu = ab_power_sampler_cpu_s(s);
-  double wall = now_s() - t0;
+  double wall = ab_now_s() - t0;
   if (ab_power_sampler_stop(s, &w, &nw, msg) != AB_OK)
     return -1;
   *samples = 0;
@@ -215,7 +200,10 @@ int main(int argc, char **argv) {
     ab_stats_compute(ratio, (size_t)pairs, &rs);
   free(ratio);
   double pair_median = rs.median;
-  double mo = median(off, pairs), mn = median(on, pairs);
+  ab_stats st_off, st_on;
+  ab_stats_compute(off, (size_t)pairs, &st_off);
+  ab_stats_compute(on, (size_t)pairs, &st_on);
+  double mo = st_off.median, mn = st_on.median;
   printf("median of per-pair changes: %+.2f%% (95%% CI %+.2f%% .. %+.2f%%, %d pairs)\n",
          pair_median, rs.median_ci95_lo, rs.median_ci95_hi, pairs);
   printf("SGEMM 2048^3, %d pairs x %d calls: median off %.2f GFLOP/s, on %.2f GFLOP/s, "
