@@ -422,6 +422,16 @@ Test(power_sources, command_failures) {
   }
 }
 
+/* The file meter reads `want` after the meter wrote `text` (in place). */
+static void reads_as(const ab_power_source *t, void *state, const char *text, double want,
+                     const char *why) {
+  char msg[AB_MSG_LEN] = "";
+  double v = 0;
+  fake_write(g_root, "meter.log", text);
+  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s: %s", why, msg);
+  cr_assert_float_eq(v, want, 0, "%s", why);
+}
+
 Test(power_sources, file_source_last_line) {
   char path[512];
   snprintf(path, sizeof path, "%s/meter.log", g_root);
@@ -432,11 +442,8 @@ Test(power_sources, file_source_last_line) {
   void *state = calloc(1, t->state_size);
   cr_assert_eq(t->open(state, o, 2, msg), AB_OK, "%s", msg);
   double v = 0;
-  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
-  cr_assert_float_eq(v, 101.0, 0, "the last non-empty line");
-  fake_write(g_root, "meter.log", "100 W\n101 W\n99.5\n");
-  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
-  cr_assert_float_eq(v, 99.5, 0, "the configured unit applies");
+  reads_as(t, state, "100 W\n101 W\n\n", 101.0, "the last non-empty line");
+  reads_as(t, state, "100 W\n101 W\n99.5\n", 99.5, "the configured unit applies");
   fake_write(g_root, "meter.log", "100 W\n12 J\n");
   cr_assert_eq(t->read(state, 0, &v, msg), AB_E_INVALID);
   cr_assert(strstr(msg, "meter.log, last line") && strstr(msg, "disagrees"), "%s", msg);
@@ -458,16 +465,10 @@ Test(power_sources, file_source_last_line) {
   cr_assert_eq(unlink(path), 0);
   cr_assert_eq(t->read(state, 0, &v, msg), AB_E_NOT_FOUND, "a removed file is not read");
   cr_assert(strstr(msg, "meter.log: No such file"), "%s", msg);
-  fake_write(g_root, "meter.log", "7 W\n");
-  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
-  cr_assert_float_eq(v, 7.0, 0, "a recreated file is read again");
+  reads_as(t, state, "7 W\n", 7.0, "a recreated file is read again");
   /* A meter caught appending: the half-written last line is not read as a value. */
-  fake_write(g_root, "meter.log", "100 W\n21");
-  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
-  cr_assert_float_eq(v, 100.0, 0, "the last complete line");
-  fake_write(g_root, "meter.log", "42 W");
-  cr_assert_eq(t->read(state, 0, &v, msg), AB_OK, "%s", msg);
-  cr_assert_float_eq(v, 42.0, 0, "a file rewritten without a newline: its only line");
+  reads_as(t, state, "100 W\n21", 100.0, "the last complete line");
+  reads_as(t, state, "42 W", 42.0, "a file rewritten without a newline: its only line");
   /* A FIFO with no writer would block open(): refused, at once. */
   cr_assert_eq(unlink(path), 0);
   cr_assert_eq(mkfifo(path, 0600), 0);
