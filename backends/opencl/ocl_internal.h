@@ -107,7 +107,7 @@ typedef struct ocl_case {
   cl_mem dev; /* operand 0 */
   void *host; /* host side of the transfer (owned by ocl_state.xfer) */
   size_t bytes;
-  int holds_pageable, holds_pinned; /* which kept host buffer this case holds */
+  int *held; /* the st->xfer flag of the kept host buffer this case holds, or NULL */
 } ocl_case;
 
 /* ---- ocl_util.c ---- */

@@ -261,8 +261,7 @@ static ab_status transfer_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buf
   if (s != AB_OK)
     return s;
   *held = 1;
-  c->holds_pinned = pinned;
-  c->holds_pageable = !pinned;
+  c->held = held;
   fill_h2d_pattern(c->host, c->bytes);
   info->setup_seconds = ocl_now() - t0;
   snprintf(info->implementation, sizeof info->implementation, "%s (%s host memory)",
@@ -328,16 +327,12 @@ ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *c
 
 void ocl_micro_release(ocl_state *st, ocl_case *c) {
   /* The host side belongs to st->xfer; only a very large one goes with its case. */
-  if (c->holds_pinned) {
-    st->xfer.pinned_held = 0;
-    if (st->xfer.pinned_bytes > OCL_XFER_KEEP_MAX)
-      release_pinned(st);
-  }
-  if (c->holds_pageable) {
-    st->xfer.pageable_held = 0;
-    if (st->xfer.pageable_bytes > OCL_XFER_KEEP_MAX)
-      release_pageable(st);
-  }
-  c->holds_pinned = c->holds_pageable = 0;
+  if (c->held == &st->xfer.pinned_held && st->xfer.pinned_bytes > OCL_XFER_KEEP_MAX)
+    release_pinned(st);
+  if (c->held == &st->xfer.pageable_held && st->xfer.pageable_bytes > OCL_XFER_KEEP_MAX)
+    release_pageable(st);
+  if (c->held)
+    *c->held = 0;
+  c->held = NULL;
   c->host = NULL;
 }
