@@ -192,6 +192,9 @@ static ab_status pinned_host(ocl_state *st, size_t bytes, void **host, char *msg
       release_pinned(st);
       return ocl_fail(msg, "clEnqueueMapBuffer(pinned host buffer)", err);
     }
+    /* Page-locked memory is resident already (madvise then refuses or does nothing); a
+     * CPU driver's is ordinary memory still to be faulted in. */
+    ocl_prefault(x->pinned, bytes);
     x->pinned_bytes = bytes;
   }
   *host = x->pinned;
@@ -208,6 +211,7 @@ static ab_status pageable_host(ocl_state *st, size_t bytes, void **host, char *m
       snprintf(msg, AB_MSG_LEN, "out of host memory for a %zu-byte transfer buffer", bytes);
       return AB_E_NOMEM;
     }
+    ocl_prefault(x->pageable, bytes);
     x->pageable_bytes = bytes;
   }
   *host = x->pageable;

@@ -14,8 +14,10 @@
  * is what a real application that allocates once and reuses would have; every operand is
  * still written by the harness (inputs uploaded, outputs poisoned) before a case uses it.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "ocl_internal.h"
 
@@ -112,6 +114,58 @@ static int reuse(ocl_state *st, ocl_pooled *e, size_t bytes, ab_buffer *b) {
   return 0;
 }
 
+/* Host memory that backs a CPU device's buffer, unmapped when the buffer is destroyed. */
+typedef struct host_backing {
+  void *ptr;
+  size_t len;
+} host_backing;
+
+static void CL_CALLBACK unmap_backing(cl_mem mem, void *user) {
+  (void)mem;
+  host_backing *h = user;
+  munmap(h->ptr, h->len);
+  free(h);
+}
+
+/* On a CPU device a buffer's storage is host memory whatever the flags, and the driver
+ * faults it in page by page on first use (see the top of this file). Here the memory is
+ * mapped by this module and faulted in at once (ocl_prefault) before the driver gets it as
+ * CL_MEM_USE_HOST_PTR, which the OpenCL spec lets a driver use as the buffer's storage
+ * (page-aligned, as CPU drivers want for zero-copy). It is the same kind of memory the
+ * driver would allocate: anonymous, the system's page size and transparent-huge-page
+ * policy (no page-size advice here). Returns NULL (the caller lets the driver allocate)
+ * for GPUs and accelerators, whose buffers live in device memory, or when mapping fails. */
+static cl_mem create_host_backed(ocl_state *st, size_t bytes, cl_int *err) {
+  if (!(st->caps.type & CL_DEVICE_TYPE_CPU))
+    return NULL;
+  host_backing *h = malloc(sizeof *h);
+  if (!h)
+    return NULL;
+  h->len = bytes;
+  h->ptr = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (h->ptr == MAP_FAILED) {
+    free(h);
+    return NULL;
+  }
+  ocl_prefault(h->ptr, bytes);
+  cl_mem mem =
+      clCreateBuffer(st->context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, bytes, h->ptr, err);
+  if (*err == CL_SUCCESS && clSetMemObjectDestructorCallback(mem, unmap_backing, h) == CL_SUCCESS)
+    return mem;
+  if (*err == CL_SUCCESS)
+    clReleaseMemObject(mem); /* no callback: the mapping could not be returned safely */
+  munmap(h->ptr, h->len);
+  free(h);
+  return NULL;
+}
+
+static cl_mem create_buffer(ocl_state *st, size_t bytes, cl_int *err) {
+  cl_mem mem = create_host_backed(st, bytes, err);
+  if (mem)
+    return mem;
+  return clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, err);
+}
+
 ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg) {
   *out = NULL;
   ab_buffer *b = calloc(1, sizeof *b);
@@ -132,11 +186,11 @@ ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg
   }
   leave_room_on_device(st, want);
   cl_int err;
-  b->mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, want, NULL, &err);
+  b->mem = create_buffer(st, want, &err);
   if (err != CL_SUCCESS && st->pool) {
     /* Kept memory is a convenience: give all of it back before failing a case. */
     ocl_pool_release(st);
-    b->mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, want, NULL, &err);
+    b->mem = create_buffer(st, want, &err);
   }
   if (err != CL_SUCCESS) {
     free(b);
