@@ -45,6 +45,8 @@ typedef struct case_ctx {
   void *case_state;
   bool prepared;
   ab_dtype accumulate; /* declared by case_prepare (ABI 1.1), or AB_DTYPE_INVALID */
+  uint64_t warm_calls; /* kernel calls case_prepare made (ABI 1.2), counted as warm-up */
+  double warm_s;       /* their seconds, at most case_prepare's own wall time */
 } case_ctx;
 
 static void set_status(ab_case_result *res, ab_case_status st, const char *fmt,
@@ -280,10 +282,12 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
 }
 
 /* Warm up; returns the fastest host time of one call, the estimate used to calibrate. */
+/* Calls case_prepare already made (ABI 1.2 warm_calls) count toward both minimums; at
+ * least one call is made here, since its time calibrates the samples. */
 static ab_status warm_up(case_ctx *c, double *t_call, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   double start = ab_now_s(), best = INFINITY;
-  uint32_t calls = 0;
+  uint64_t calls = c->warm_calls;
   do {
     double dev, host;
     ab_status st = timed_call(c, 1, &dev, &host, msg);
@@ -291,8 +295,8 @@ static ab_status warm_up(case_ctx *c, double *t_call, char *msg) {
       return st;
     best = host < best ? host : best;
     calls++;
-  } while (calls < m->warmup_min_calls || ab_now_s() - start < m->warmup_s);
-  c->res->warmup_s = ab_now_s() - start;
+  } while (calls < m->warmup_min_calls || c->warm_s + ab_now_s() - start < m->warmup_s);
+  c->res->warmup_s = c->warm_s + ab_now_s() - start;
   *t_call = best;
   return AB_OK;
 }
@@ -568,6 +572,18 @@ failed:
   set_status(c->res, AB_CASE_FAILED, "%s", msg);
 }
 
+/* The kernel calls case_prepare made (ABI 1.2): their seconds are the kernel's own time,
+ * counted as warm-up rather than backend overhead. A figure beyond case_prepare's own
+ * wall time cannot be true and is cut to it, so no second is counted twice. */
+static void take_warm_calls(case_ctx *c, const ab_case_info *info, ab_status st, double prepare_s) {
+  c->warm_calls = 0;
+  c->warm_s = 0.0;
+  if (st != AB_OK || info->warm_calls == 0 || !(info->warm_seconds > 0.0))
+    return;
+  c->warm_calls = info->warm_calls;
+  c->warm_s = info->warm_seconds < prepare_s ? info->warm_seconds : prepare_s;
+}
+
 void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
                  const ab_suite *suite, ab_case_result *res) {
   char msg[AB_MSG_LEN] = "";
@@ -596,8 +612,10 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
   double t0 = ab_now_s();
   ab_status st = dev->backend->table.case_prepare(dev->state, &spec->desc, provider, c.dbuf,
                                                   c.n_ops, &c.case_state, &info, msg);
-  res->backend_overhead_s += ab_now_s() - t0;
-  res->setup_s = info.setup_seconds > 0.0 ? info.setup_seconds : ab_now_s() - t0;
+  double prepare_s = ab_now_s() - t0;
+  take_warm_calls(&c, &info, st, prepare_s);
+  res->backend_overhead_s += prepare_s - c.warm_s;
+  res->setup_s = info.setup_seconds > 0.0 ? info.setup_seconds : prepare_s - c.warm_s;
   if (st == AB_E_UNSUPPORTED) {
     set_status(res, AB_CASE_UNSUPPORTED, "%s", msg[0] ? msg : "unsupported (no reason given)");
     goto out;

@@ -44,8 +44,9 @@
 extern "C" {
 #endif
 
-#define AB_BACKEND_ABI_MAJOR    1
-#define AB_BACKEND_ABI_MINOR    1 /* 1.1 added ab_case_info.accumulate_dtype */
+#define AB_BACKEND_ABI_MAJOR 1
+#define AB_BACKEND_ABI_MINOR 2 /* 1.1 ab_case_info.accumulate_dtype; 1.2 warm_seconds, warm_calls  \
+                                */
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own
@@ -105,6 +106,16 @@ typedef struct ab_case_info {
    * tolerance follows it; AB_DTYPE_INVALID (not said) means f32 for half-precision inputs,
    * the accuracy a user expects. Write it only when AB_HAS_FIELD says the harness has it. */
   ab_dtype accumulate_dtype;
+  /* ABI 1.2: calls of the case's own kernel that case_prepare made on the case's operands
+   * and shape, because the library compiles or plans on its first call (CLBlast does) and
+   * only a real call gets that done before the timed loop; and the device seconds those
+   * calls ran (the host clock's where the device has no timer). The harness counts them
+   * as warm-up: their seconds are warm-up time, not backend overhead, and the warm-up loop
+   * makes that many fewer calls (at least one: it calibrates). setup_seconds must then
+   * leave them out. Write both only when AB_HAS_FIELD says the harness has them; 64-bit
+   * count so no tail padding follows it for a later field to hide in. */
+  double warm_seconds;
+  uint64_t warm_calls;
 } ab_case_info;
 
 /* True when a struct the harness passed (with its struct_size first) has `field`: a

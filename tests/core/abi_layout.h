@@ -15,8 +15,11 @@
 #endif
 
 AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
-AB_SA(AB_BACKEND_ABI_MINOR == 1, "backend ABI minor changed: add the new fields' offsets here");
+AB_SA(AB_BACKEND_ABI_MINOR == 2, "backend ABI minor changed: add the new fields' offsets here");
 AB_SA(offsetof(ab_case_info, accumulate_dtype) == 144, "case_info accumulate_dtype (1.1)");
+AB_SA(offsetof(ab_case_info, warm_seconds) == 152, "case_info warm_seconds (1.2)");
+AB_SA(offsetof(ab_case_info, warm_calls) == 160, "case_info warm_calls (1.2)");
+AB_SA(sizeof(ab_case_info) == 168, "case_info 1.2 size: no tail padding");
 AB_SA(offsetof(ab_backend, abi_major) == 0, "abi_major first");
 AB_SA(offsetof(ab_backend, abi_minor) == 2, "abi_minor second");
 AB_SA(offsetof(ab_backend, struct_size) == 4, "struct_size third");

@@ -150,3 +150,27 @@ Test(runner, byte_exact_check_covers_every_chunk) {
   cr_assert_eq(r.status, AB_CASE_WRONG_RESULT, "%s", r.reason);
   cr_assert_eq(r.validation.mismatches, 1, "the corrupted last byte");
 }
+
+/* ABI 1.2: kernel calls case_prepare had to make (a library that compiles on its first
+ * call) are warm-up, not backend overhead or setup; the fake's "warm" provider sleeps
+ * 2 x 0.03 s in them. Bounds are loose: only whether 0.06 s is on the right side counts. */
+Test(runner, warm_calls_in_prepare_count_as_warm_up) {
+  ab_case_result r = run("warm", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  cr_assert_geq(r.warmup_s, 0.06, "warm-up %g s leaves out the prepare's warm calls", r.warmup_s);
+  cr_assert_lt(r.backend_overhead_s, 0.03, "backend overhead %g s counts the warm calls",
+               r.backend_overhead_s);
+  cr_assert_lt(r.setup_s, 0.03, "setup %g s counts the warm calls", r.setup_s);
+  ab_case_result plain = run("exact", AB_DTYPE_F32);
+  cr_assert_lt(plain.warmup_s, 0.06, "a provider with no warm calls gets none counted");
+}
+
+/* A backend that claims more warm-call seconds than case_prepare took gets them cut to
+ * its wall time: nothing counted twice, no negative overhead. */
+Test(runner, warm_seconds_beyond_prepare_are_cut) {
+  ab_case_result r = run("overclaim", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  cr_assert_lt(r.warmup_s, 5.0, "claimed 100 s counted as warm-up: %g", r.warmup_s);
+  cr_assert_geq(r.backend_overhead_s, 0.0);
+  cr_assert_geq(r.setup_s, 0.0);
+}

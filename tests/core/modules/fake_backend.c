@@ -8,11 +8,15 @@
  *   blind        computes correctly, but while its case exists copy_to_host reports
  *                success and copies nothing (-> wrong_result: the runner must not read
  *                back a previous case's bytes)
+ *   warm         exact, and case_prepare spends FK_WARM_CALLS x FK_WARM_CALL_S in "warm
+ *                calls" (sleeps) that it reports in ab_case_info.warm_calls/warm_seconds
+ *   overclaim    exact, and case_prepare reports 100 s of warm calls it never made
  * GEMM (f32, f64) for every provider; MEMBW (a byte copy) for exact and wrong, where
  * wrong corrupts the last byte (the last chunk the runner reads back). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "accelbench/backend.h"
 #include "host_buffers.h"
@@ -24,10 +28,45 @@ typedef struct fake_case {
   int *blind; /* the device's flag, set while a blind case exists */
 } fake_case;
 
-enum { MODE_WRONG = 1, MODE_LAZY = 2, MODE_FAILING = 3, MODE_UNSUPPORTED = 4, MODE_BLIND = 5 };
+enum {
+  MODE_WRONG = 1,
+  MODE_LAZY = 2,
+  MODE_FAILING = 3,
+  MODE_UNSUPPORTED = 4,
+  MODE_BLIND = 5,
+  MODE_WARM = 6,
+  MODE_OVERCLAIM = 7
+};
 
-static const char *const providers[] = {"exact",       "wrong", "lazy", "failing",
-                                        "unsupported", "blind", NULL};
+static const char *const providers[] = {"exact", "wrong", "lazy",      "failing", "unsupported",
+                                        "blind", "warm",  "overclaim", NULL};
+
+#define FK_WARM_CALLS  2
+#define FK_WARM_CALL_S 0.03
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* What a library that compiles on its first call makes case_prepare do: real calls,
+ * reported so the harness counts them as warm-up (sleeps stand in for the calls). */
+static void report_warm_calls(int mode, ab_case_info *info) {
+  if (mode == MODE_OVERCLAIM) {
+    info->warm_calls = 1;
+    info->warm_seconds = 100.0;
+    return;
+  }
+  double t0 = now_s();
+  for (int i = 0; i < FK_WARM_CALLS; i++) {
+    struct timespec ts = {0, (long)(FK_WARM_CALL_S * 1e9)};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+  }
+  info->warm_calls = FK_WARM_CALLS;
+  info->warm_seconds = now_s() - t0;
+}
 
 static ab_status fk_probe(char *msg) {
   (void)msg;
@@ -86,6 +125,8 @@ static ab_status fk_prepare(void *state, const ab_kernel_desc *d, const char *pr
   *c->blind = mode == MODE_BLIND;
   *cs = c;
   strcpy(info->implementation, "fake naive loop");
+  if (mode == MODE_WARM || mode == MODE_OVERCLAIM)
+    report_warm_calls(mode, info);
   return AB_OK;
 }
 
