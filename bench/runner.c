@@ -45,8 +45,8 @@ typedef struct case_ctx {
   void *case_state;
   bool prepared;
   ab_dtype accumulate; /* declared by case_prepare (ABI 1.1), or AB_DTYPE_INVALID */
-  uint64_t warm_calls; /* kernel calls case_prepare made (ABI 1.2), counted as warm-up */
-  double warm_s;       /* their seconds, at most case_prepare's own wall time */
+  double warm_s;       /* seconds of kernel calls case_prepare made (ABI 1.2), at most its own
+                        * wall time: warm-up, not backend overhead */
 } case_ctx;
 
 static void set_status(ab_case_result *res, ab_case_status st, const char *fmt,
@@ -282,12 +282,15 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
 }
 
 /* Warm up; returns the fastest host time of one call, the estimate used to calibrate. */
-/* Calls case_prepare already made (ABI 1.2 warm_calls) count toward both minimums; at
- * least one call is made here, since its time calibrates the samples. */
+/* The seconds of calls case_prepare already made (ABI 1.2 warm calls) count toward
+ * warmup_s, but not toward warmup_min_calls: the harness's own calls calibrate the
+ * samples, and a first call's extra cost must not be the only one they see. warmup_s
+ * holds those seconds even when a call here fails, so they are never lost. */
 static ab_status warm_up(case_ctx *c, double *t_call, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   double start = ab_now_s(), best = INFINITY;
-  uint64_t calls = c->warm_calls;
+  uint32_t calls = 0;
+  c->res->warmup_s = c->warm_s;
   do {
     double dev, host;
     ab_status st = timed_call(c, 1, &dev, &host, msg);
@@ -576,11 +579,9 @@ failed:
  * counted as warm-up rather than backend overhead. A figure beyond case_prepare's own
  * wall time cannot be true and is cut to it, so no second is counted twice. */
 static void take_warm_calls(case_ctx *c, const ab_case_info *info, ab_status st, double prepare_s) {
-  c->warm_calls = 0;
   c->warm_s = 0.0;
   if (st != AB_OK || info->warm_calls == 0 || !(info->warm_seconds > 0.0))
     return;
-  c->warm_calls = info->warm_calls;
   c->warm_s = info->warm_seconds < prepare_s ? info->warm_seconds : prepare_s;
 }
 
@@ -615,7 +616,11 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
   double prepare_s = ab_now_s() - t0;
   take_warm_calls(&c, &info, st, prepare_s);
   res->backend_overhead_s += prepare_s - c.warm_s;
-  res->setup_s = info.setup_seconds > 0.0 ? info.setup_seconds : prepare_s - c.warm_s;
+  /* Never more than prepare's own time less the warm calls: a backend that forgets to
+   * leave them out of setup_seconds would otherwise count them twice. */
+  res->setup_s = info.setup_seconds > 0.0 && info.setup_seconds < prepare_s - c.warm_s
+                     ? info.setup_seconds
+                     : prepare_s - c.warm_s;
   if (st == AB_E_UNSUPPORTED) {
     set_status(res, AB_CASE_UNSUPPORTED, "%s", msg[0] ? msg : "unsupported (no reason given)");
     goto out;

@@ -65,8 +65,13 @@ double ocl_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Linux's value (5.14); C libraries before glibc 2.35 lack the name. A kernel that does
+ * not know it answers EINVAL. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 void ocl_prefault(void *p, size_t bytes) {
-#ifdef MADV_POPULATE_WRITE
   long page = sysconf(_SC_PAGESIZE);
   if (page <= 0 || !p)
     return;
@@ -75,9 +80,6 @@ void ocl_prefault(void *p, size_t bytes) {
   /* Kernels before 5.14 answer EINVAL: the pages are then faulted in on first use. */
   if (hi > lo)
     (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-#else
-  (void)p, (void)bytes;
-#endif
 }
 
 ab_status ocl_event_span(cl_event first, cl_event last, double *seconds, char *msg) {

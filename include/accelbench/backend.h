@@ -44,9 +44,10 @@
 extern "C" {
 #endif
 
-#define AB_BACKEND_ABI_MAJOR 1
-#define AB_BACKEND_ABI_MINOR 2 /* 1.1 ab_case_info.accumulate_dtype; 1.2 warm_seconds, warm_calls  \
-                                */
+/* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
+ * and warm_calls. */
+#define AB_BACKEND_ABI_MAJOR    1
+#define AB_BACKEND_ABI_MINOR    2
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own
@@ -109,11 +110,12 @@ typedef struct ab_case_info {
   /* ABI 1.2: calls of the case's own kernel that case_prepare made on the case's operands
    * and shape, because the library compiles or plans on its first call (CLBlast does) and
    * only a real call gets that done before the timed loop; and the device seconds those
-   * calls ran (the host clock's where the device has no timer). The harness counts them
-   * as warm-up: their seconds are warm-up time, not backend overhead, and the warm-up loop
-   * makes that many fewer calls (at least one: it calibrates). setup_seconds must then
-   * leave them out. Write both only when AB_HAS_FIELD says the harness has them; 64-bit
-   * count so no tail padding follows it for a later field to hide in. */
+   * calls ran (the host clock's where the device has no timer), never a compile. The
+   * harness counts those seconds as warm-up time, not backend overhead (its own warm-up
+   * calls are still all made: they calibrate the samples), and cuts them to case_prepare's
+   * wall time; setup_seconds must leave them out. Write both only when AB_HAS_FIELD says
+   * the harness has warm_calls; 64-bit count so no tail padding follows it for a later
+   * field to hide in. */
   double warm_seconds;
   uint64_t warm_calls;
 } ab_case_info;

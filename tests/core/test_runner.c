@@ -165,6 +165,16 @@ Test(runner, warm_calls_in_prepare_count_as_warm_up) {
   cr_assert_lt(plain.warmup_s, 0.06, "a provider with no warm calls gets none counted");
 }
 
+/* A case whose first timed call fails after warm calls in prepare still shows their
+ * seconds (as warm-up): no second of the case's time disappears from the run file. */
+Test(runner, warm_calls_are_kept_when_the_case_then_fails) {
+  ab_case_result r = run("warm-failing", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_FAILED, "%s", r.reason);
+  cr_assert_geq(r.warmup_s + r.backend_overhead_s, 0.06,
+                "the warm calls' 0.06 s vanished: warm-up %g s, backend %g s", r.warmup_s,
+                r.backend_overhead_s);
+}
+
 /* A backend that claims more warm-call seconds than case_prepare took gets them cut to
  * its wall time: nothing counted twice, no negative overhead. */
 Test(runner, warm_seconds_beyond_prepare_are_cut) {

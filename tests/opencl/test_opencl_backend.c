@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "accelbench/backend.h"
+#include "ocl_internal.h" /* the pool test looks at a buffer's cl_mem */
 
 static void *g_module;
 static const ab_backend *g_be;
@@ -546,6 +547,59 @@ Test(opencl_pool, reuse, .init = open_device, .fini = close_device, .timeout = 1
   cr_assert_eq(g_be->buffer_alloc(g_state, 100, &a, g_msg), AB_OK, "%s", g_msg);
   fill_and_check(a, 100, 0x44);
   g_be->buffer_free(g_state, a);
+}
+
+/* On a CPU device the pool backs buffers with its own pre-faulted memory
+ * (CL_MEM_USE_HOST_PTR); a silent fall-back to the driver's lazily faulted memory would
+ * bring the page faults back into the cases. */
+Test(opencl_pool, cpu_device_buffers_use_own_memory, .init = open_device, .fini = close_device) {
+  ab_device_info info = {.struct_size = sizeof info};
+  cr_assert_eq(g_be->device_info(0, &info, g_msg), AB_OK, "%s", g_msg);
+  if (info.type != AB_DEVICE_CPU)
+    cr_skip_test("device 0 is not a CPU device: its buffers are the driver's");
+  ab_buffer *b;
+  cr_assert_eq(g_be->buffer_alloc(g_state, 2u << 20, &b, g_msg), AB_OK, "%s", g_msg);
+  cl_mem_flags flags = 0;
+  void *host = NULL;
+  cr_assert_eq(clGetMemObjectInfo(b->root, CL_MEM_FLAGS, sizeof flags, &flags, NULL), CL_SUCCESS);
+  cr_assert_eq(clGetMemObjectInfo(b->root, CL_MEM_HOST_PTR, sizeof host, &host, NULL), CL_SUCCESS);
+  cr_assert(flags & CL_MEM_USE_HOST_PTR, "CPU device buffer is not CL_MEM_USE_HOST_PTR");
+  cr_assert_not_null(host);
+  fill_and_check(b, 2u << 20, 0x5a);
+  cr_assert_eq(((unsigned char *)host)[(1u << 20) + 3], 0x5a,
+               "the buffer's storage is not the memory the pool mapped");
+  g_be->buffer_free(g_state, b);
+}
+
+/* A harness built before ABI 1.2 passes a shorter ab_case_info: the backend must write
+ * nothing past its struct_size (a canary fills the rest). */
+Test(opencl_gemm, clblast_writes_nothing_past_an_older_case_info, .init = open_device,
+     .fini = close_device) {
+  ab_kernel_desc d;
+  memset(&d, 0, sizeof d);
+  d.struct_size = sizeof d;
+  d.kind = AB_KERNEL_GEMM;
+  d.dtype = d.out_dtype = AB_DTYPE_F32;
+  d.params.gemm = (ab_gemm_params){.m = 64, .n = 64, .k = 64};
+  ab_buffer *ops[3];
+  for (int i = 0; i < 3; i++)
+    cr_assert_eq(g_be->buffer_alloc(g_state, 64 * 64 * 4, &ops[i], g_msg), AB_OK, "%s", g_msg);
+  ab_case_info info;
+  memset(&info, 0xab, sizeof info);
+  info.struct_size = (uint32_t)offsetof(ab_case_info, warm_seconds); /* ABI 1.1's size */
+  info.implementation[0] = '\0';
+  void *cs = NULL;
+  ab_status s = g_be->case_prepare(g_state, &d, "clblast", ops, 3, &cs, &info, g_msg);
+  if (s == AB_E_UNSUPPORTED)
+    cr_skip_test("no CLBlast in this build: %s", g_msg);
+  cr_assert_eq(s, AB_OK, "%s", g_msg);
+  const unsigned char *tail = (const unsigned char *)&info + offsetof(ab_case_info, warm_seconds);
+  for (size_t i = 0; i < sizeof info - offsetof(ab_case_info, warm_seconds); i++)
+    cr_assert_eq(tail[i], 0xab, "byte %zu past a 1.1 ab_case_info was written", i);
+  cr_assert_gt(info.setup_seconds, 0.0, "without warm_calls the whole warm call is setup");
+  g_be->case_release(g_state, cs);
+  for (int i = 0; i < 3; i++)
+    g_be->buffer_free(g_state, ops[i]);
 }
 
 Test(opencl_micro, launch_latency, .init = open_device, .fini = close_device) {

@@ -11,6 +11,7 @@
  *   warm         exact, and case_prepare spends FK_WARM_CALLS x FK_WARM_CALL_S in "warm
  *                calls" (sleeps) that it reports in ab_case_info.warm_calls/warm_seconds
  *   overclaim    exact, and case_prepare reports 100 s of warm calls it never made
+ *   warm-failing as warm, then case_run fails (the warm calls' seconds must not vanish)
  * GEMM (f32, f64) for every provider; MEMBW (a byte copy) for exact and wrong, where
  * wrong corrupts the last byte (the last chunk the runner reads back). */
 #include <stdbool.h>
@@ -35,11 +36,13 @@ enum {
   MODE_UNSUPPORTED = 4,
   MODE_BLIND = 5,
   MODE_WARM = 6,
-  MODE_OVERCLAIM = 7
+  MODE_OVERCLAIM = 7,
+  MODE_WARM_FAILING = 8
 };
 
-static const char *const providers[] = {"exact", "wrong", "lazy",      "failing", "unsupported",
-                                        "blind", "warm",  "overclaim", NULL};
+static const char *const providers[] = {"exact",        "wrong", "lazy", "failing",
+                                        "unsupported",  "blind", "warm", "overclaim",
+                                        "warm-failing", NULL};
 
 #define FK_WARM_CALLS  2
 #define FK_WARM_CALL_S 0.03
@@ -53,6 +56,8 @@ static double now_s(void) {
 /* What a library that compiles on its first call makes case_prepare do: real calls,
  * reported so the harness counts them as warm-up (sleeps stand in for the calls). */
 static void report_warm_calls(int mode, ab_case_info *info) {
+  if (!AB_HAS_FIELD(info, ab_case_info, warm_calls))
+    return; /* a harness before ABI 1.2: it would count the calls as setup anyway */
   if (mode == MODE_OVERCLAIM) {
     info->warm_calls = 1;
     info->warm_seconds = 100.0;
@@ -125,7 +130,7 @@ static ab_status fk_prepare(void *state, const ab_kernel_desc *d, const char *pr
   *c->blind = mode == MODE_BLIND;
   *cs = c;
   strcpy(info->implementation, "fake naive loop");
-  if (mode == MODE_WARM || mode == MODE_OVERCLAIM)
+  if (mode == MODE_WARM || mode == MODE_OVERCLAIM || mode == MODE_WARM_FAILING)
     report_warm_calls(mode, info);
   return AB_OK;
 }
@@ -161,7 +166,7 @@ static void copy_bytes(const fake_case *c) {
 static ab_status fk_run(void *state, void *cs, uint32_t iters, ab_timing *t, char *msg) {
   (void)state;
   fake_case *c = cs;
-  if (c->mode == MODE_FAILING) {
+  if (c->mode == MODE_FAILING || c->mode == MODE_WARM_FAILING) {
     strcpy(msg, "fakeLaunch: FAKE_ERROR_ILLEGAL_ADDRESS (700)");
     return AB_E_DEVICE;
   }
