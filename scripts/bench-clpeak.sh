@@ -7,10 +7,21 @@
 # same quantity (where they do not, the row says how they differ). The two tools run in
 # turn ROUNDS times (default 3) and each figure is the median over its rounds, so the
 # machine's drift between one tool's run and the other's does not decide a ratio.
-# Usage: scripts/bench-clpeak.sh [BUILD_DIR] [DEVICE] [ROUNDS] [OUT_DIR]
+# Usage: scripts/bench-clpeak.sh [--transfers] [BUILD_DIR] [DEVICE] [ROUNDS] [OUT_DIR]
 #   BUILD_DIR  default ./build; DEVICE: index as 'accelbench list' prints it (default 0)
+#   --transfers  only the transfer rows (scripts/suites/opencl-transfers.yaml against
+#                `clpeak --transfer-bandwidth`): short rounds, so use many (e.g. 10)
+# The order alternates (ours first in odd rounds, clpeak first in even ones), and the
+# comparison also gives the median of the per-round ratios of each like-for-like row.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
+suite="$here/scripts/suites/opencl-micro.yaml"
+clpeak_tests=""
+if [ "${1:-}" = "--transfers" ]; then
+  suite="$here/scripts/suites/opencl-transfers.yaml"
+  clpeak_tests="--transfer-bandwidth"
+  shift
+fi
 build=${1:-"$here/build"}
 device=${2:-0}
 rounds=${3:-3}
@@ -32,18 +43,30 @@ fi
 mkdir -p "$out"
 uid="" files=""
 r=1
-while [ "$r" -le "$rounds" ]; do
-  "$build/accelbench" run -s "$here/scripts/suites/opencl-micro.yaml" -d "opencl:$device" \
-    -o "$out/run$r" -q || [ $? -eq 1 ] # a failed case still leaves a run file to compare
+ours() {
+  "$build/accelbench" run -s "$suite" -d "opencl:$device" -o "$out/run$1" -q ||
+    [ $? -eq 1 ] # a failed case still leaves a run file to compare
   if [ -z "$uid" ]; then
     uid=$(python3 -c 'import json,sys
 r = json.load(open(sys.argv[1]))
 print(next(d["uid"] for d in r["devices"] if d["backend"] == "opencl" and d["index"] == int(sys.argv[2])))' \
-      "$out/run$r/run.json" "$device")
+      "$out/run$1/run.json" "$device")
   fi
+}
+theirs() {
   # The backend's uid is opencl:<platform>:<device>, the indices clpeak takes.
-  clpeak -p "$(echo "$uid" | cut -d: -f2)" -d "$(echo "$uid" | cut -d: -f3)" \
-    --enable-xml-dump -f "$out/clpeak$r.xml" >"$out/clpeak$r.txt"
+  # shellcheck disable=SC2086 # clpeak_tests is one flag or nothing
+  clpeak -p "$(echo "$uid" | cut -d: -f2)" -d "$(echo "$uid" | cut -d: -f3)" $clpeak_tests \
+    --enable-xml-dump -f "$out/clpeak$1.xml" >"$out/clpeak$1.txt"
+}
+while [ "$r" -le "$rounds" ]; do
+  if [ $((r % 2)) -eq 1 ] || [ -z "$uid" ]; then # the first run finds the device's uid
+    ours "$r"
+    theirs "$r"
+  else
+    theirs "$r"
+    ours "$r"
+  fi
   files="$files $out/run$r/run.json $out/clpeak$r.xml"
   r=$((r + 1))
 done

@@ -6,7 +6,10 @@
 Each FILE is an accelbench run file (.json) with the `micro` cases
 (scripts/suites/opencl-micro.yaml) or a clpeak XML dump (.xml, `clpeak --enable-xml-dump
 -f FILE`) of the same device; with several of each (runs alternated by
-scripts/bench-clpeak.sh), every figure is the median over them. Prints one row per
+scripts/bench-clpeak.sh, given round by round: run1.json clpeak1.xml run2.json ...),
+every figure is the median over them, and each like-for-like row also gets the median
+of its per-round ratios (round i's run file against round i's dump, taken seconds apart,
+so the machine's drift between rounds cancels). Prints one row per
 figure: ours, clpeak's, the ratio, and whether the two measure the same thing. Issue 3 asks
 for agreement within 5%; where the definitions differ the row says how, so a ratio is not
 read as an error of either tool. clpeak's methods, read in its sources (github.com/
@@ -134,6 +137,29 @@ def merged(dicts):
     return out
 
 
+def quartiles(values):
+    """(q1, median, q3) by statistics.quantiles' inclusive method; a single value is all
+    three."""
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def paired_rows(runs, xmls, uid):
+    """Per like-for-like row: the per-round ratios ours / clpeak's, rounds paired in the
+    order the files were given."""
+    rounds = list(zip([our_figures(r, uid) for r in runs], [clpeak_figures(x) for x in xmls]))
+    out = []
+    for ok, ck, label, same, _ in ROWS:
+        if not same:
+            continue
+        ratios = [o[ok][0] / t[ck] for o, t in rounds if o.get(ok) and o[ok][0] and t.get(ck)]
+        if ratios:
+            out.append((label, sorted(ratios)))
+    return out
+
+
 def fmt(v):
     return "—" if v is None else ("%.3g" % v if v < 100 else "%.0f" % v)
 
@@ -167,6 +193,18 @@ def main():
             "—" if ratio is None else ("yes" if within else "no"),
             "yes" if same else "no: " + note))
     print("RESULT same_quantity_rows=%d within_5pct=%d" % (compared, agree))
+    paired = paired_rows(runs, xmls, uid)
+    if paired and min(len(runs), len(xmls)) > 1:
+        print("paired per-round ratios (ours / clpeak), like-for-like rows:")
+        agree = 0
+        for label, ratios in paired:
+            q1, med, q3 = quartiles(ratios)
+            within = abs(med - 1) <= TOLERANCE
+            agree += within
+            print("  %-28s median %.3f, quartiles %.3f-%.3f, range %.3f-%.3f, %d rounds: %s" %
+                  (label, med, q1, q3, ratios[0], ratios[-1], len(ratios),
+                   "within 5%" if within else "not within 5%"))
+        print("RESULT paired_rows=%d paired_within_5pct=%d" % (len(paired), agree))
 
 
 if __name__ == "__main__":
