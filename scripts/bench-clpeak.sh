@@ -7,21 +7,34 @@
 # same quantity (where they do not, the row says how they differ). The two tools run in
 # turn ROUNDS times (default 3) and each figure is the median over its rounds, so the
 # machine's drift between one tool's run and the other's does not decide a ratio.
-# Usage: scripts/bench-clpeak.sh [--transfers] [BUILD_DIR] [DEVICE] [ROUNDS] [OUT_DIR]
+# Usage: scripts/bench-clpeak.sh [--transfers] [--driver-buffers] [BUILD_DIR] [DEVICE] [ROUNDS]
+#                                [OUT_DIR]
 #   BUILD_DIR  default ./build; DEVICE: index as 'accelbench list' prints it (default 0)
 #   --transfers  only the transfer rows (scripts/suites/opencl-transfers.yaml against
 #                `clpeak --transfer-bandwidth`): short rounds, so use many (e.g. 10)
+#   --driver-buffers  run ours with -O ocl_buffers=driver: on a CPU device the driver
+#                allocates the buffers, as it does clpeak's (page offsets matter there)
 # The order alternates (ours first in odd rounds, clpeak first in even ones), and the
 # comparison also gives the median of the per-round ratios of each like-for-like row.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 suite="$here/scripts/suites/opencl-micro.yaml"
 clpeak_tests=""
-if [ "${1:-}" = "--transfers" ]; then
-  suite="$here/scripts/suites/opencl-transfers.yaml"
-  clpeak_tests="--transfer-bandwidth"
-  shift
-fi
+ours_opts=""
+while :; do
+  case ${1:-} in
+  --transfers)
+    suite="$here/scripts/suites/opencl-transfers.yaml"
+    clpeak_tests="--transfer-bandwidth"
+    shift
+    ;;
+  --driver-buffers) # the driver's own allocation, as clpeak's buffers are (docs/opencl.md)
+    ours_opts="-O ocl_buffers=driver"
+    shift
+    ;;
+  *) break ;;
+  esac
+done
 build=${1:-"$here/build"}
 device=${2:-0}
 rounds=${3:-3}
@@ -44,7 +57,8 @@ mkdir -p "$out"
 uid="" files=""
 r=1
 ours() {
-  "$build/accelbench" run -s "$suite" -d "opencl:$device" -o "$out/run$1" -q ||
+  # shellcheck disable=SC2086 # ours_opts is one option pair or nothing
+  "$build/accelbench" run -s "$suite" -d "opencl:$device" -o "$out/run$1" -q $ours_opts ||
     [ $? -eq 1 ] # a failed case still leaves a run file to compare
   if [ -z "$uid" ]; then
     uid=$(python3 -c 'import json,sys

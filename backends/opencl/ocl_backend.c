@@ -265,12 +265,33 @@ static void ocl_close(void *state) {
   memset(st, 0, sizeof *st);
 }
 
+/* Option ocl_buffers: "own" (default) backs a CPU device's buffers with memory this module
+ * maps and faults in at once (ocl_pool.c); "driver" leaves every allocation to the driver,
+ * as an application that calls clCreateBuffer plainly gets (page offsets and faulting as
+ * the driver does them: docs/opencl.md shows why transfer rates can differ). */
+static ab_status apply_options(ocl_state *st, const ab_option *options, size_t n_options,
+                               char *msg) {
+  for (size_t i = 0; i < n_options; i++) {
+    if (!options[i].key || strcmp(options[i].key, "ocl_buffers") != 0)
+      continue;
+    const char *v = options[i].value ? options[i].value : "";
+    if (strcmp(v, "own") != 0 && strcmp(v, "driver") != 0) {
+      snprintf(msg, AB_MSG_LEN, "opencl: option ocl_buffers=\"%.64s\": expected own or driver", v);
+      return AB_E_INVALID;
+    }
+    st->driver_buffers = strcmp(v, "driver") == 0;
+  }
+  return AB_OK;
+}
+
 static ab_status ocl_open(uint32_t index, void *state, const ab_option *options, size_t n_options,
                           char *msg) {
-  (void)options, (void)n_options; /* no options yet */
   ocl_state *st = state;
+  ab_status s = apply_options(st, options, n_options, msg);
+  if (s != AB_OK)
+    return s;
   ocl_devref ref;
-  ab_status s = get_ref(index, &ref, msg);
+  s = get_ref(index, &ref, msg);
   if (s != AB_OK)
     return s;
   st->platform = ref.platform;

@@ -138,9 +138,10 @@ static void CL_CALLBACK unmap_backing(cl_mem mem, void *user) {
  * (page-aligned, as CPU drivers want for zero-copy). It is the same kind of memory the
  * driver would allocate: anonymous, the system's page size and transparent-huge-page
  * policy (no page-size advice here). Returns NULL (the caller lets the driver allocate)
- * for GPUs and accelerators, whose buffers live in device memory, or when mapping fails. */
+ * for GPUs and accelerators, whose buffers live in device memory, when the option
+ * ocl_buffers=driver asks for the driver's memory, or when mapping fails. */
 static cl_mem create_host_backed(ocl_state *st, size_t bytes, cl_int *err) {
-  if (!(st->caps.type & CL_DEVICE_TYPE_CPU))
+  if (!(st->caps.type & CL_DEVICE_TYPE_CPU) || st->driver_buffers)
     return NULL;
   host_backing *h = malloc(sizeof *h);
   if (!h)

@@ -571,6 +571,25 @@ Test(opencl_pool, cpu_device_buffers_use_own_memory, .init = open_device, .fini 
   g_be->buffer_free(g_state, b);
 }
 
+/* ocl_buffers=driver leaves allocation to the driver; a value it does not know is refused
+ * at open with the option named. */
+Test(opencl_pool, option_driver_buffers, .init = load_module, .fini = close_device) {
+  g_state = calloc(1, g_be->device_state_size);
+  cr_assert_not_null(g_state);
+  ab_option bad = {"ocl_buffers", "mine"};
+  cr_assert_eq(g_be->open(0, g_state, &bad, 1, g_msg), AB_E_INVALID);
+  cr_assert(strstr(g_msg, "ocl_buffers") && strstr(g_msg, "mine"), "message: %s", g_msg);
+  ab_option driver = {"ocl_buffers", "driver"};
+  cr_assert_eq(g_be->open(0, g_state, &driver, 1, g_msg), AB_OK, "open: %s", g_msg);
+  ab_buffer *b;
+  cr_assert_eq(g_be->buffer_alloc(g_state, 2u << 20, &b, g_msg), AB_OK, "%s", g_msg);
+  cl_mem_flags flags = 0;
+  cr_assert_eq(clGetMemObjectInfo(b->root, CL_MEM_FLAGS, sizeof flags, &flags, NULL), CL_SUCCESS);
+  cr_assert_eq(flags & CL_MEM_USE_HOST_PTR, 0, "ocl_buffers=driver still used own memory");
+  fill_and_check(b, 2u << 20, 0x3c);
+  g_be->buffer_free(g_state, b);
+}
+
 /* A harness built before ABI 1.2 passes a shorter ab_case_info: the backend must write
  * nothing past its struct_size (a canary fills the rest). */
 Test(opencl_gemm, clblast_writes_nothing_past_an_older_case_info, .init = open_device,
