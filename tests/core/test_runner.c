@@ -153,16 +153,16 @@ Test(runner, byte_exact_check_covers_every_chunk) {
 
 /* ABI 1.2: kernel calls case_prepare had to make (a library that compiles on its first
  * call) are warm-up, not backend overhead or setup; the fake's "warm" provider sleeps
- * 2 x 0.03 s in them. Bounds are loose: only whether 0.06 s is on the right side counts. */
+ * 2 x 0.1 s in them. Bounds are loose: only whether 0.2 s is on the right side counts. */
 Test(runner, warm_calls_in_prepare_count_as_warm_up) {
   ab_case_result r = run("warm", AB_DTYPE_F32);
   cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
-  cr_assert_geq(r.warmup_s, 0.06, "warm-up %g s leaves out the prepare's warm calls", r.warmup_s);
-  cr_assert_lt(r.backend_overhead_s, 0.03, "backend overhead %g s counts the warm calls",
+  cr_assert_geq(r.warmup_s, 0.2, "warm-up %g s leaves out the prepare's warm calls", r.warmup_s);
+  cr_assert_lt(r.backend_overhead_s, 0.1, "backend overhead %g s counts the warm calls",
                r.backend_overhead_s);
-  cr_assert_lt(r.setup_s, 0.03, "setup %g s counts the warm calls", r.setup_s);
+  cr_assert_lt(r.setup_s, 0.1, "setup %g s counts the warm calls", r.setup_s);
   ab_case_result plain = run("exact", AB_DTYPE_F32);
-  cr_assert_lt(plain.warmup_s, 0.06, "a provider with no warm calls gets none counted");
+  cr_assert_lt(plain.warmup_s, 0.2, "a provider with no warm calls gets none counted");
 }
 
 /* A case whose first timed call fails after warm calls in prepare still shows their
@@ -170,8 +170,8 @@ Test(runner, warm_calls_in_prepare_count_as_warm_up) {
 Test(runner, warm_calls_are_kept_when_the_case_then_fails) {
   ab_case_result r = run("warm-failing", AB_DTYPE_F32);
   cr_assert_eq(r.status, AB_CASE_FAILED, "%s", r.reason);
-  cr_assert_geq(r.warmup_s + r.backend_overhead_s, 0.06,
-                "the warm calls' 0.06 s vanished: warm-up %g s, backend %g s", r.warmup_s,
+  cr_assert_geq(r.warmup_s + r.backend_overhead_s, 0.2,
+                "the warm calls' 0.2 s vanished: warm-up %g s, backend %g s", r.warmup_s,
                 r.backend_overhead_s);
 }
 

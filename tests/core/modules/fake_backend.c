@@ -45,7 +45,7 @@ static const char *const providers[] = {"exact",        "wrong", "lazy", "failin
                                         "warm-failing", NULL};
 
 #define FK_WARM_CALLS  2
-#define FK_WARM_CALL_S 0.03
+#define FK_WARM_CALL_S 0.1
 
 static double now_s(void) {
   struct timespec ts;
