@@ -4,7 +4,7 @@
     clpeak-compare.py DEVICE_UID FILE...
 
 Each FILE is an accelbench run file (.json) with the `micro` cases
-(scripts/suites/opencl-micro.yaml) or a clpeak XML dump (.xml, `clpeak --enable-xml-dump
+(scripts/suites/opencl-micro.yaml, or opencl-transfers.yaml) or a clpeak XML dump (.xml, `clpeak --enable-xml-dump
 -f FILE`) of the same device; with several of each (runs alternated by
 scripts/bench-clpeak.sh, given round by round: run1.json clpeak1.xml run2.json ...),
 every figure is the median over them, and each like-for-like row also gets the median
@@ -193,8 +193,12 @@ def main():
             "—" if ratio is None else ("yes" if within else "no"),
             "yes" if same else "no: " + note))
     print("RESULT same_quantity_rows=%d within_5pct=%d" % (compared, agree))
+    if len(runs) != len(xmls):
+        print("no paired ratios: %d run files but %d clpeak dumps (rounds pair one of each)" %
+              (len(runs), len(xmls)))
+        return
     paired = paired_rows(runs, xmls, uid)
-    if paired and min(len(runs), len(xmls)) > 1:
+    if paired and len(runs) > 1:
         print("paired per-round ratios (ours / clpeak), like-for-like rows:")
         agree = 0
         for label, ratios in paired:

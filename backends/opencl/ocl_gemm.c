@@ -183,11 +183,11 @@ static ab_status clblast_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buff
    * its helper kernels). Not a marker before the call, as case_run uses: CLBlast compiles
    * between the marker and its first kernel, and that would count the compile as the
    * kernel's time. CLBlast caches the compiled program for later cases. */
+  double t0 = ocl_now(); /* setup_seconds includes the scratch C's allocation */
   ab_buffer *scratch = NULL;
   ab_status s = scratch_c(st, d, &scratch, msg);
   if (s != AB_OK)
     return s;
-  double t0 = ocl_now();
   cl_event ev = NULL;
   CLBlastStatusCode cs = clblast_call(c, &st->queue, scratch->mem, &ev);
   if (cs == CLBlastSuccess) {

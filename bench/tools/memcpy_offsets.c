@@ -6,7 +6,7 @@
  * and where each buffer starts within its page depends on the allocator: malloc and
  * new[] of a large block return page start + 16 (glibc), a 128-byte-aligned allocation
  * page start + 128, mmap page start + 0. This tool copies MiB between two resident
- * buffers at those offset pairs, interleaved, and prints the best of `reps` copies in
+ * buffers at those offset pairs in turn, and prints the best of `reps` copies in
  * GB/s per pair. It is how the gap between our pageable transfers and clpeak's on POCL
  * was traced (docs/opencl.md): no benchmark's method, only its buffers' offsets.
  */

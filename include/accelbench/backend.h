@@ -111,9 +111,10 @@ typedef struct ab_case_info {
    * and shape, because the library compiles or plans on its first call (CLBlast does) and
    * only a real call gets that done before the timed loop; and the device seconds those
    * calls ran (the host clock's where the device has no timer), never a compile. The
-   * harness counts those seconds as warm-up time, not backend overhead (its own warm-up
-   * calls are still all made: they calibrate the samples), and cuts them to case_prepare's
-   * wall time; setup_seconds must leave them out. Write both only when AB_HAS_FIELD says
+   * harness counts those seconds toward the warm-up time (warmup_s), not backend
+   * overhead, but not toward warmup_min_calls (the harness's own calls calibrate the
+   * samples); it cuts them to case_prepare's wall time. setup_seconds must leave them
+   * out. Write both only when AB_HAS_FIELD says
    * the harness has warm_calls; 64-bit count so no tail padding follows it for a later
    * field to hide in. */
   double warm_seconds;
