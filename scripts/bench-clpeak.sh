@@ -1,26 +1,22 @@
 #!/bin/sh
 # bench-clpeak.sh — accelbench's OpenCL microbenchmarks beside clpeak on the same device
 # (issue 3: "figures should agree within 5% with what established OpenCL peak tools
-# report"). Runs scripts/suites/opencl-micro.yaml on OpenCL device DEVICE, then clpeak
+# report"). Runs scripts/suites/opencl-micro.yaml on OpenCL device DEVICE and clpeak
 # (Debian package clpeak) on the same platform/device, and prints the comparison table
 # of scripts/clpeak-compare.py: ratio per figure, and whether the two tools measure the
 # same quantity (where they do not, the row says how they differ). The two tools run in
 # turn ROUNDS times (default 3) and each figure is the median over its rounds, so the
 # machine's drift between one tool's run and the other's does not decide a ratio.
-# Usage: scripts/bench-clpeak.sh [--transfers] [--driver-buffers] [BUILD_DIR] [DEVICE] [ROUNDS]
-#                                [OUT_DIR]
+# Usage: scripts/bench-clpeak.sh [--transfers] [BUILD_DIR] [DEVICE] [ROUNDS] [OUT_DIR]
 #   BUILD_DIR  default ./build; DEVICE: index as 'accelbench list' prints it (default 0)
 #   --transfers  only the transfer rows (scripts/suites/opencl-transfers.yaml against
 #                `clpeak --transfer-bandwidth`): short rounds, so use many (e.g. 10)
-#   --driver-buffers  run ours with -O ocl_buffers=driver: on a CPU device the driver
-#                allocates the buffers, as it does clpeak's (page offsets matter there)
 # The order alternates (ours first in odd rounds, clpeak first in even ones), and the
 # comparison also gives the median of the per-round ratios of each like-for-like row.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 suite="$here/scripts/suites/opencl-micro.yaml"
 clpeak_tests=""
-ours_opts=""
 while :; do
   case ${1:-} in
   --transfers)
@@ -28,11 +24,23 @@ while :; do
     clpeak_tests="--transfer-bandwidth"
     shift
     ;;
-  --driver-buffers) # the driver's own allocation, as clpeak's buffers are (docs/opencl.md)
-    ours_opts="-O ocl_buffers=driver"
-    shift
+  -h | --help)
+    sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+  -*)
+    echo "bench-clpeak: unknown option '$1' (options come before BUILD_DIR; see --help)" >&2
+    exit 2
     ;;
   *) break ;;
+  esac
+done
+for arg in "$@"; do
+  case $arg in
+  -*)
+    echo "bench-clpeak: option '$arg' after BUILD_DIR: options come first (see --help)" >&2
+    exit 2
+    ;;
   esac
 done
 build=${1:-"$here/build"}
@@ -57,8 +65,7 @@ mkdir -p "$out"
 uid="" files=""
 r=1
 ours() {
-  # shellcheck disable=SC2086 # ours_opts is one option pair or nothing
-  "$build/accelbench" run -s "$suite" -d "opencl:$device" -o "$out/run$1" -q $ours_opts ||
+  "$build/accelbench" run -s "$suite" -d "opencl:$device" -o "$out/run$1" -q ||
     [ $? -eq 1 ] # a failed case still leaves a run file to compare
   if [ -z "$uid" ]; then
     uid=$(python3 -c 'import json,sys

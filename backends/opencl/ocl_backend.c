@@ -265,21 +265,20 @@ static void ocl_close(void *state) {
   memset(st, 0, sizeof *st);
 }
 
-/* Option ocl_buffers: "own" (default) backs a CPU device's buffers with memory this module
- * maps and faults in at once (ocl_pool.c); "driver" leaves every allocation to the driver,
- * as an application that calls clCreateBuffer plainly gets (page offsets and faulting as
- * the driver does them: docs/opencl.md shows why transfer rates can differ). */
+/* Option ocl_prefault: "on" (default) faults a CPU device's new buffers and transfer host
+ * buffers in at once (ocl_pool.c, ocl_micro.c); "off" leaves that to the first use, as an
+ * application that never thinks about it gets. */
 static ab_status apply_options(ocl_state *st, const ab_option *options, size_t n_options,
                                char *msg) {
   for (size_t i = 0; i < n_options; i++) {
-    if (!options[i].key || strcmp(options[i].key, "ocl_buffers") != 0)
+    if (!options[i].key || strcmp(options[i].key, "ocl_prefault") != 0)
       continue;
     const char *v = options[i].value ? options[i].value : "";
-    if (strcmp(v, "own") != 0 && strcmp(v, "driver") != 0) {
-      snprintf(msg, AB_MSG_LEN, "opencl: option ocl_buffers=\"%.64s\": expected own or driver", v);
+    if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+      snprintf(msg, AB_MSG_LEN, "opencl: option ocl_prefault=\"%.64s\": expected on or off", v);
       return AB_E_INVALID;
     }
-    st->driver_buffers = strcmp(v, "driver") == 0;
+    st->no_prefault = strcmp(v, "off") == 0;
   }
   return AB_OK;
 }

@@ -75,7 +75,7 @@ typedef struct ocl_state {
   size_t pool_bytes;  /* sum of their sizes, at most ocl_pool_cap() */
   size_t live_bytes;  /* allocations handed out and not yet freed (roots' sizes) */
   ocl_xfer_host xfer; /* transfer host buffers (ocl_micro.c) */
-  int driver_buffers; /* option ocl_buffers=driver: no own memory for CPU devices (ocl_pool.c) */
+  int no_prefault;    /* option ocl_prefault=off: leave page faulting to the driver (ocl_pool.c) */
 } ocl_state;
 
 /* `mem` is what kernels see: `root` itself, or a sub-buffer [0, bytes) of it when the

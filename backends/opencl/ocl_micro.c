@@ -193,8 +193,10 @@ static ab_status pinned_host(ocl_state *st, size_t bytes, void **host, char *msg
       return ocl_fail(msg, "clEnqueueMapBuffer(pinned host buffer)", err);
     }
     /* Page-locked memory is resident already (madvise then refuses or does nothing); a
-     * CPU driver's is ordinary memory still to be faulted in. */
-    ocl_prefault(x->pinned, bytes);
+     * CPU driver's is ordinary memory still to be faulted in. Not under
+     * ocl_prefault=off, which leaves faulting to the driver and the C library. */
+    if (!st->no_prefault)
+      ocl_prefault(x->pinned, bytes);
     x->pinned_bytes = bytes;
   }
   *host = x->pinned;
@@ -211,7 +213,8 @@ static ab_status pageable_host(ocl_state *st, size_t bytes, void **host, char *m
       snprintf(msg, AB_MSG_LEN, "out of host memory for a %zu-byte transfer buffer", bytes);
       return AB_E_NOMEM;
     }
-    ocl_prefault(x->pageable, bytes);
+    if (!st->no_prefault)
+      ocl_prefault(x->pageable, bytes);
     x->pageable_bytes = bytes;
   }
   *host = x->pageable;

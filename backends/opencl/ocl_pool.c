@@ -13,13 +13,11 @@
  * (clCreateSubBuffer, OpenCL 1.1; origin 0 is aligned for every device). Reused memory
  * is what a real application that allocates once and reuses would have; every operand is
  * still written by the harness (inputs uploaded, outputs poisoned) before a case uses it.
- * On a CPU device a new allocation is this module's own memory, faulted in at once
- * (create_host_backed below), so even the first use of a buffer takes no page faults.
+ * On a CPU device a new allocation is faulted in at once (prefault_new_buffer below), so
+ * even the first use of a buffer takes no page faults.
  */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "ocl_internal.h"
 
@@ -116,59 +114,54 @@ static int reuse(ocl_state *st, ocl_pooled *e, size_t bytes, ab_buffer *b) {
   return 0;
 }
 
-/* Host memory that backs a CPU device's buffer, unmapped when the buffer is destroyed. */
-typedef struct host_backing {
-  void *ptr;
-  size_t len;
-} host_backing;
-
-/* Touches nothing but its own record: a driver may run it on a thread of its own after
- * the device is closed (POCL 6 does; the module is linked -z nodelete so the code stays). */
-static void CL_CALLBACK unmap_backing(cl_mem mem, void *user) {
-  (void)mem;
-  host_backing *h = user;
-  munmap(h->ptr, h->len);
-  free(h);
+/* On a CPU device a buffer's storage is host memory that the driver faults in page by
+ * page on first use (see the top of this file). A map of the new buffer reaches that
+ * storage on CPU drivers (zero-copy: POCL returns the buffer's own memory), so it is
+ * mapped with CL_MAP_WRITE_INVALIDATE_REGION (no copy: the contents are undefined until
+ * the harness writes them, as they are for any new buffer), faulted in by one madvise
+ * call (ocl_prefault) and unmapped. The buffer stays the driver's own allocation: same
+ * pages, same placement as any application gets. On the 2-core dev VM a new 128 MiB
+ * buffer then took 0.016-0.029 s to map and fault in plus 0.07 s for its first write,
+ * against 0.39-0.42 s for a first write page by page (docs/opencl.md). GPUs and
+ * accelerators are left alone (their buffers are device memory), and so is everything
+ * under the option ocl_prefault=off. A driver whose map is not zero-copy gets its
+ * staging memory faulted in instead: wasted, never wrong (nothing has been written to
+ * the buffer yet, and the map and unmap are finished before buffer_alloc returns). */
+static int is_allocation_failure(cl_int err) {
+  return err == CL_MEM_OBJECT_ALLOCATION_FAILURE || err == CL_OUT_OF_RESOURCES ||
+         err == CL_OUT_OF_HOST_MEMORY;
 }
 
-/* On a CPU device a buffer's storage is host memory whatever the flags, and the driver
- * faults it in page by page on first use (see the top of this file). Here the memory is
- * mapped by this module and faulted in at once (ocl_prefault) before the driver gets it as
- * CL_MEM_USE_HOST_PTR, which the OpenCL spec lets a driver use as the buffer's storage
- * (page-aligned, as CPU drivers want for zero-copy). It is the same kind of memory the
- * driver would allocate: anonymous, the system's page size and transparent-huge-page
- * policy (no page-size advice here). Returns NULL (the caller lets the driver allocate)
- * for GPUs and accelerators, whose buffers live in device memory, when the option
- * ocl_buffers=driver asks for the driver's memory, or when mapping fails. */
-static cl_mem create_host_backed(ocl_state *st, size_t bytes, cl_int *err) {
-  if (!(st->caps.type & CL_DEVICE_TYPE_CPU) || st->driver_buffers)
+/* Returns CL_SUCCESS, or the error that makes the new buffer unusable: an allocation
+ * failure the driver only noticed at the map (POCL reserves lazily; the caller then
+ * releases kept memory and retries), or a failed unmap (the buffer would stay mapped). */
+static cl_int prefault_new_buffer(ocl_state *st, cl_mem mem, size_t bytes) {
+  if (!(st->caps.type & CL_DEVICE_TYPE_CPU) || st->no_prefault || bytes < OCL_POOL_MIN_BYTES)
+    return CL_SUCCESS; /* small buffers' faults cost little */
+  cl_int err;
+  void *p = clEnqueueMapBuffer(st->queue, mem, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, 0, bytes, 0,
+                               NULL, NULL, &err);
+  if (err == CL_INVALID_VALUE) /* an OpenCL 1.1 driver does not know the 1.2 flag */
+    p = clEnqueueMapBuffer(st->queue, mem, CL_TRUE, CL_MAP_WRITE, 0, bytes, 0, NULL, NULL, &err);
+  if (err != CL_SUCCESS)
+    return is_allocation_failure(err) ? err : CL_SUCCESS; /* else: a saving missed, no more */
+  ocl_prefault(p, bytes);
+  err = clEnqueueUnmapMemObject(st->queue, mem, p, 0, NULL, NULL);
+  return err == CL_SUCCESS ? clFinish(st->queue) : err;
+}
+
+/* `*what` names the call that failed, for the message. */
+static cl_mem create_buffer(ocl_state *st, size_t bytes, cl_int *err, const char **what) {
+  *what = "clCreateBuffer";
+  cl_mem mem = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, err);
+  if (*err != CL_SUCCESS)
     return NULL;
-  host_backing *h = malloc(sizeof *h);
-  if (!h)
-    return NULL;
-  h->len = bytes;
-  h->ptr = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (h->ptr == MAP_FAILED) {
-    free(h);
-    return NULL;
-  }
-  ocl_prefault(h->ptr, bytes);
-  cl_mem mem =
-      clCreateBuffer(st->context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, bytes, h->ptr, err);
-  if (*err == CL_SUCCESS && clSetMemObjectDestructorCallback(mem, unmap_backing, h) == CL_SUCCESS)
-    return mem;
+  *what = "map/unmap of a new buffer to fault it in (ocl_prefault=off skips it)";
+  *err = prefault_new_buffer(st, mem, bytes);
   if (*err == CL_SUCCESS)
-    clReleaseMemObject(mem); /* no callback to unmap later: nothing has used it, unmap now */
-  munmap(h->ptr, h->len);
-  free(h);
-  return NULL;
-}
-
-static cl_mem create_buffer(ocl_state *st, size_t bytes, cl_int *err) {
-  cl_mem mem = create_host_backed(st, bytes, err);
-  if (mem)
     return mem;
-  return clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, err);
+  clReleaseMemObject(mem);
+  return NULL;
 }
 
 ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg) {
@@ -191,15 +184,16 @@ ab_status ocl_pool_alloc(ocl_state *st, size_t bytes, ab_buffer **out, char *msg
   }
   leave_room_on_device(st, want);
   cl_int err;
-  b->mem = create_buffer(st, want, &err);
+  const char *what;
+  b->mem = create_buffer(st, want, &err, &what);
   if (err != CL_SUCCESS && st->pool) {
     /* Kept memory is a convenience: give all of it back before failing a case. */
     ocl_pool_release(st);
-    b->mem = create_buffer(st, want, &err);
+    b->mem = create_buffer(st, want, &err, &what);
   }
   if (err != CL_SUCCESS) {
     free(b);
-    return ocl_fail(msg, "clCreateBuffer", err);
+    return ocl_fail(msg, what, err);
   }
   b->root = b->mem;
   b->root_bytes = want;
