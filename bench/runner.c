@@ -281,8 +281,8 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
   return AB_OK;
 }
 
-/* Warm up; returns the fastest host time of one call, the estimate used to calibrate. */
-/* The seconds of calls case_prepare already made (ABI 1.2 warm calls) count toward
+/* Warm up; returns the fastest host time of one call, the estimate used to calibrate.
+ * The seconds of calls case_prepare already made (ABI 1.2 warm calls) count toward
  * warmup_s, but not toward warmup_min_calls: the harness's own calls calibrate the
  * samples, and a first call's extra cost must not be the only one they see. warmup_s
  * holds those seconds even when a call here fails, so they are never lost. */

@@ -114,6 +114,11 @@ static int reuse(ocl_state *st, ocl_pooled *e, size_t bytes, ab_buffer *b) {
   return 0;
 }
 
+static int is_allocation_failure(cl_int err) {
+  return err == CL_MEM_OBJECT_ALLOCATION_FAILURE || err == CL_OUT_OF_RESOURCES ||
+         err == CL_OUT_OF_HOST_MEMORY;
+}
+
 /* On a CPU device a buffer's storage is host memory that the driver faults in page by
  * page on first use (see the top of this file). A map of the new buffer reaches that
  * storage on CPU drivers (zero-copy: POCL returns the buffer's own memory), so it is
@@ -126,13 +131,9 @@ static int reuse(ocl_state *st, ocl_pooled *e, size_t bytes, ab_buffer *b) {
  * accelerators are left alone (their buffers are device memory), and so is everything
  * under the option ocl_prefault=off. A driver whose map is not zero-copy gets its
  * staging memory faulted in instead: wasted, never wrong (nothing has been written to
- * the buffer yet, and the map and unmap are finished before buffer_alloc returns). */
-static int is_allocation_failure(cl_int err) {
-  return err == CL_MEM_OBJECT_ALLOCATION_FAILURE || err == CL_OUT_OF_RESOURCES ||
-         err == CL_OUT_OF_HOST_MEMORY;
-}
-
-/* Returns CL_SUCCESS, or the error that makes the new buffer unusable: an allocation
+ * the buffer yet, and the map and unmap are finished before buffer_alloc returns).
+ *
+ * Returns CL_SUCCESS, or the error that makes the new buffer unusable: an allocation
  * failure the driver only noticed at the map (POCL reserves lazily; the caller then
  * releases kept memory and retries), or a failed unmap (the buffer would stay mapped). */
 static cl_int prefault_new_buffer(ocl_state *st, cl_mem mem, size_t bytes) {

@@ -10,6 +10,8 @@
 #include <CL/cl.h>
 #include <clblast_c.h>
 
+#include "find_device.h"
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -34,19 +36,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "M, N, K, ITERS must be positive and REPS in 1..1000\n");
     return 2;
   }
-  cl_platform_id plats[16];
-  cl_uint np = 0, seen = 0;
-  cl_device_id dev = NULL;
-  clGetPlatformIDs(16, plats, &np);
-  for (cl_uint p = 0; p < np && p < 16 && !dev; p++) {
-    cl_device_id devs[64];
-    cl_uint nd = 0;
-    if (clGetDeviceIDs(plats[p], CL_DEVICE_TYPE_ALL, 64, devs, &nd) != CL_SUCCESS)
-      continue;
-    for (cl_uint d = 0; d < nd && d < 64; d++, seen++)
-      if (seen == want)
-        dev = devs[d];
-  }
+  cl_device_id dev = tool_find_device(want);
   if (!dev) {
     fprintf(stderr, "no OpenCL device %u\n", want);
     return 1;

@@ -28,6 +28,7 @@
 #include <clblast_c.h>
 
 #include "accelbench/backend.h"
+#include "find_device.h"
 #include "stats.h"
 #include "util.h"
 
@@ -145,29 +146,13 @@ static int backend_open(const opts *o, float *const host[3], backend_side *s) {
   return 1;
 }
 
-static cl_device_id find_device(unsigned want) {
-  cl_platform_id plats[16];
-  cl_uint np = 0, seen = 0;
-  clGetPlatformIDs(16, plats, &np);
-  for (cl_uint p = 0; p < np && p < 16; p++) {
-    cl_device_id devs[64];
-    cl_uint nd = 0;
-    if (clGetDeviceIDs(plats[p], CL_DEVICE_TYPE_ALL, 64, devs, &nd) != CL_SUCCESS)
-      continue;
-    for (cl_uint d = 0; d < nd && d < 64; d++, seen++)
-      if (seen == want)
-        return devs[d];
-  }
-  return NULL;
-}
-
 static CLBlastStatusCode bare_call(const opts *o, bare_side *s) {
   return CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, o->m, o->n,
                       o->k, 1.0f, s->a, 0, o->k, s->b, 0, o->n, 0.0f, s->c, 0, o->n, &s->q, NULL);
 }
 
 static int bare_open(const opts *o, float *const host[3], bare_side *s) {
-  cl_device_id dev = find_device(o->device);
+  cl_device_id dev = tool_find_device(o->device);
   cl_int err = CL_DEVICE_NOT_FOUND;
   if (dev)
     s->ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
