@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/yaml_doc.h"
 #include "suite.h"
-#include "yaml_doc.h"
 
 /* Limits. Configs are hand-written and a few KiB long; the bounds only stop hostile or
  * broken input from costing unbounded memory or quadratic time (the file size bound is

@@ -13,10 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "cli_common.h"
-#include "runfile.h"
-#include "util.h"
+#include "model/runfile.h"
+#include "model/util.h"
 
 volatile sig_atomic_t ab_interrupted = 0;
 

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runfile.h"
-#include "util.h"
+#include "model/runfile.h"
+#include "model/util.h"
 
 ab_status ab_journal_open(ab_journal *j, const char *dir, bool append, char *msg) {
   snprintf(j->path, sizeof j->path, "%s/%s", dir, AB_JOURNAL_FILE);

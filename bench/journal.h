@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "accelbench/result.h"
 #include "accelbench/status.h"
+#include "model/record.h"
 
 #define AB_JOURNAL_FILE "journal.jsonl"
 

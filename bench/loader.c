@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "model/util.h"
 
 #define MODULE_PREFIX "accelbench-backend-"
 #define MODULE_SUFFIX ".so"

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "util.h"
+#include "model/kernel.h"
+#include "model/util.h"
 
 static bool in_list(const char *const *list, size_t n, const char *s) {
   if (n == 0)

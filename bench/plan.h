@@ -3,7 +3,7 @@
 #define AB_PLAN_H
 
 #include "loader.h"
-#include "runfile.h"
+#include "model/runfile.h"
 #include "suite.h"
 
 /* Filters from the command line; empty lists select everything. */

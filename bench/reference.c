@@ -20,7 +20,7 @@
 #include <stdlib.h>
 
 #include "inputs.h"
-#include "util.h"
+#include "model/util.h"
 
 static double unit_roundoff(ab_dtype t) {
   switch (t) {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "accelbench/kernel.h"
-#include "accelbench/result.h"
+#include "model/record.h"
 
 /* Reference value of GEMM output element (i, j), in float64, and the sum of |a*b| terms
  * (the scale of the rounding error an accumulation can make). */

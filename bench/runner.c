@@ -14,10 +14,10 @@
 #include <string.h>
 
 #include "inputs.h"
-#include "kernel.h"
+#include "model/kernel.h"
+#include "model/util.h"
 #include "reference.h"
 #include "stats.h"
-#include "util.h"
 
 /* A calibrated sample never runs more than this many iterations in one call. */
 #define AB_MAX_ITERS_PER_SAMPLE 1000000u

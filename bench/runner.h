@@ -5,8 +5,8 @@
 #ifndef AB_RUNNER_H
 #define AB_RUNNER_H
 
-#include "accelbench/result.h"
 #include "loader.h"
+#include "model/record.h"
 #include "power/sampler.h"
 #include "suite.h"
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "accelbench/result.h"
+#include "model/record.h"
 
 /* Fill `out` from `n` samples (the array is not modified). With n == 0 every field is 0. */
 void ab_stats_compute(const double *samples, size_t n, ab_stats *out);

@@ -8,6 +8,7 @@
 
 #include "accelbench/kernel.h"
 #include "accelbench/status.h"
+#include "model/names.h"
 
 /* How every case of the suite is measured (docs/measurement.md). */
 typedef struct ab_measure_opts {
@@ -62,10 +63,5 @@ ab_status ab_suite_load_string(const char *name, const char *yaml, size_t len, a
                                char *msg);
 
 void ab_suite_free(ab_suite *suite);
-
-/* Parse a dtype name ("f64", "f32", "f16", "bf16", "int8") into the GEMM input type and
- * its default output type (int8 -> i32, the others keep their type). */
-ab_status ab_dtype_parse(const char *name, ab_dtype *in, ab_dtype *out);
-const char *ab_dtype_name(ab_dtype t); /* "f32", ...; "invalid" for unknown */
 
 #endif

@@ -30,7 +30,7 @@
 #define AB_X86 0
 #endif
 
-#include "util.h"
+#include "model/util.h"
 
 /* Two 512-bit (or 256-bit) FMA pipes per core: Zen 4/5, Skylake-SP Gold/Platinum and later
  * server cores. Recorded as an assumption in the run file, beside the measured figure that

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 
 #include "catalog.h"
-#include "suite.h"
-#include "util.h"
-#include "yaml_doc.h"
+#include "model/names.h"
+#include "model/util.h"
+#include "model/yaml_doc.h"
 
 /* Bounds that only stop broken input from costing unbounded memory. */
 #define CAT_MAX_ENTRIES 1024 /* entries per load */
@@ -23,7 +23,6 @@
 #define CAT_MAX_FILES   256  /* *.yaml files in a catalogue directory */
 #define CAT_WHAT        "device catalogue"
 
-static const char *const type_names[] = {"other", "cpu", "gpu", "npu"}; /* by ab_device_type */
 static const char *const list_values[] = {"listed", "not_listed", "unknown"};
 static const char *const dtype_keys[] = {"f64", "f32", "f16", "bf16", "int8"};
 
@@ -154,7 +153,8 @@ static ab_status parse_match(const ab_yaml_doc *d, const yaml_node_t *n, const c
     st = get_opt_text(d, n, path, "vendor", e->match_vendor, sizeof e->match_vendor);
   if (!st && (v = ab_yaml_lookup(d, n, "type")) && !ab_yaml_is_null(v)) {
     ab_yaml_join(kpath, path, "type");
-    st = get_word(d, v, kpath, type_names, N_OF(type_names), e->match_type, sizeof e->match_type);
+    st = get_word(d, v, kpath, ab_device_type_names.names, ab_device_type_names.n, e->match_type,
+                  sizeof e->match_type);
   }
   if (!st)
     st = ab_yaml_require(d, n, path, "names", "a non-empty sequence of device name patterns", &v);
@@ -184,7 +184,8 @@ static ab_status parse_identity(const ab_yaml_doc *d, const yaml_node_t *n, cons
   }
   if (!st && !(st = ab_yaml_require(d, n, path, "type", "gpu, npu, cpu or other", &v))) {
     ab_yaml_join(kpath, path, "type");
-    st = get_word(d, v, kpath, type_names, N_OF(type_names), e->device_type, sizeof e->device_type);
+    st = get_word(d, v, kpath, ab_device_type_names.names, ab_device_type_names.n, e->device_type,
+                  sizeof e->device_type);
   }
   if (!st &&
       !(st = ab_yaml_require(d, n, path, "procurement_list",
@@ -516,10 +517,6 @@ static bool ci_contains(const char *hay, const char *needle) {
   return n == 0;
 }
 
-static const char *device_type_name(ab_device_type t) {
-  return (size_t)t < N_OF(type_names) ? type_names[t] : "invalid";
-}
-
 /* The longest name pattern of `e` found in the device's name; NULL when none is. */
 static const char *best_pattern(const ab_catalog_entry *e, const ab_device_record *dev) {
   const char *best = NULL;
@@ -537,7 +534,7 @@ static const char *failed_filter(const ab_catalog_entry *e, const ab_device_reco
     snprintf(buf, len, "backend '%s'", e->match_backend);
   else if (e->match_vendor[0] && !ci_contains(dev->info.vendor, e->match_vendor))
     snprintf(buf, len, "vendor '%s'", e->match_vendor);
-  else if (e->match_type[0] && strcmp(e->match_type, device_type_name(dev->info.type)) != 0)
+  else if (e->match_type[0] && strcmp(e->match_type, ab_device_type_name(dev->info.type)) != 0)
     snprintf(buf, len, "type %s", e->match_type);
   else
     return NULL;
@@ -585,7 +582,7 @@ static void explain(const cat_pick *p, const ab_catalog *cat, const ab_device_re
                      "no catalogue entry matches %s device '%s' (vendor '%s', type %s) among "
                      "%zu entries",
                      dev->backend, dev->info.name, dev->info.vendor,
-                     device_type_name(dev->info.type), cat ? cat->n_entries : 0);
+                     ab_device_type_name(dev->info.type), cat ? cat->n_entries : 0);
     if (p->near && o >= 0 && (size_t)o < len)
       snprintf(why + o, len - (size_t)o, "; %s (%s:%d) matches the name but wants %s", p->near->id,
                p->near->file, p->near->line, p->near_filter);

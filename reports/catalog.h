@@ -10,7 +10,7 @@
 
 #include "accelbench/kernel.h"
 #include "accelbench/status.h"
-#include "runfile.h"
+#include "model/runfile.h"
 
 typedef struct ab_catalog_entry {
   char id[64];               /* unique key, e.g. "nvidia-h100-sxm5-80gb" */

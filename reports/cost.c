@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "yaml_doc.h"
+#include "model/yaml_doc.h"
 
 #define COST_HOURS_PER_YEAR 8760.0 /* 365 days; leap days are below the inputs' precision */
 #define COST_MAX_PRICES     4096

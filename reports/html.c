@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "escape.h"
-#include "kernel.h" /* bench/kernel.h: kernel kind names */
-#include "suite.h"  /* bench/suite.h: dtype names */
+#include "model/kernel.h"
+#include "model/names.h"
 #include "svg.h"
 
 /* Power timelines drawn per subject: enough to see a run's shape (ramp-up, throttling)
@@ -100,12 +100,7 @@ static void trunc_text(const char *s, size_t max, char *buf, size_t len) {
 static const char *device_type_name(const ab_report_subject *s) {
   if (!s->device)
     return "unknown";
-  switch (s->device->info.type) {
-  case AB_DEVICE_CPU: return "cpu";
-  case AB_DEVICE_GPU: return "gpu";
-  case AB_DEVICE_NPU: return "npu";
-  default: return "other";
-  }
+  return ab_device_type_name(s->device->info.type);
 }
 
 static const char *status_name(ab_case_status s) {

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "escape.h"
-#include "kernel.h" /* bench/kernel.h: kind names, shape text */
+#include "model/kernel.h"
+#include "model/names.h"
 #include "report.h"
-#include "suite.h" /* bench/suite.h: dtype names */
 
 static const char *const columns[] = {
     "run_file",

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kernel.h" /* bench/kernel.h: kind names */
+#include "model/kernel.h"
+#include "model/names.h"
 #include "report.h"
-#include "suite.h" /* bench/suite.h: dtype names */
 
 #define AB_REPORT_JSON_VERSION 1
 

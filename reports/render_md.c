@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "escape.h"
-#include "kernel.h" /* bench/kernel.h: shape text */
+#include "model/kernel.h"
+#include "model/names.h"
 #include "report.h"
-#include "suite.h" /* bench/suite.h: dtype names */
 
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
 #define PCT(v) ab_report_fmt_pct((v), (char[32]){0}, 32)

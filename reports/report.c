@@ -11,8 +11,8 @@
 #include <strings.h>
 
 #include "escape.h"
-#include "kernel.h" /* bench/kernel.h: kind names, shape text */
-#include "suite.h"  /* bench/suite.h: dtype names */
+#include "model/kernel.h"
+#include "model/names.h"
 
 /* ---------------------------------------------------------------------------------------
  * Keys and rates

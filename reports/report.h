@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "catalog.h"
-#include "runfile.h"
+#include "model/runfile.h"
 
 /* One run file as read. */
 typedef struct ab_report_input {

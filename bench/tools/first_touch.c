@@ -26,8 +26,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "model/util.h"
 #include "stats.h"
-#include "util.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; glibc before 2.35 lacks the name */

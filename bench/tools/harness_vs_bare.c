@@ -17,9 +17,9 @@
 
 #include "inputs.h"
 #include "loader.h"
+#include "model/util.h"
 #include "runner.h"
 #include "stats.h"
-#include "util.h"
 
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *,
                          int, float, float *, int);

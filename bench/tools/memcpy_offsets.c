@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "util.h"
+#include "model/util.h"
 
 #define SLACK 8192 /* room for the offsets */
 

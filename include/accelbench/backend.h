@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "kernel.h"
+#include "option.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -82,13 +83,6 @@ typedef struct ab_device_info {
   uint32_t n_attrs;
   ab_attr attrs[AB_MAX_ATTRS];
 } ab_device_info;
-
-/* A key/value option from the suite config or the command line, passed to open()
- * ("threads" = "2", "pin" = "cores"). A backend ignores keys it does not know. */
-typedef struct ab_option {
-  const char *key;
-  const char *value;
-} ab_option;
 
 /* Opaque device buffer; each backend defines struct ab_buffer for itself. */
 typedef struct ab_buffer ab_buffer;

@@ -3,7 +3,7 @@
  * A descriptor names an operation at the level of its mathematics (GEMM with dtypes,
  * transposes and shape; later conv2d, attention, norms, ...). It says nothing about how a
  * backend computes it. FLOPs and bytes moved are functions of the descriptor, computed in
- * one place inside the harness (bench/kernel.c), never by a backend.
+ * one place inside the harness (bench/model/kernel.c), never by a backend.
  *
  * Layout rules a backend can rely on:
  *  - All matrices are dense, row-major, with the tightest leading dimension

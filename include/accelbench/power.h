@@ -43,7 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend.h" /* ab_option */
+#include "option.h"
 #include "status.h"
 
 #ifdef __cplusplus

@@ -24,6 +24,25 @@ typedef enum ab_status {
   AB_E_INTERNAL = -9     /* a bug in accelbench itself */
 } ab_status;
 
+/* The status in words, for messages: "unsupported", "invalid argument", ... Never NULL;
+ * "unknown status" for a value outside the enum. Inline so a module uses it without
+ * linking anything of the harness. */
+static inline const char *ab_status_text(ab_status s) {
+  switch (s) {
+  case AB_OK: return "ok";
+  case AB_E_UNSUPPORTED: return "unsupported";
+  case AB_E_INVALID: return "invalid argument";
+  case AB_E_NOMEM: return "out of memory";
+  case AB_E_DEVICE: return "device or runtime error";
+  case AB_E_IO: return "input/output error";
+  case AB_E_NOT_FOUND: return "not found";
+  case AB_E_ABI: return "unknown ABI version";
+  case AB_E_TIMEOUT: return "timed out";
+  case AB_E_INTERNAL: return "internal error";
+  }
+  return "unknown status";
+}
+
 /* Size of every message buffer the harness passes to a backend or power source. */
 #define AB_MSG_LEN 512
 

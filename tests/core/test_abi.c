@@ -22,3 +22,12 @@ Test(abi, half_conversions_round_trip) {
   cr_assert_eq(ab_f32_to_bf16(1.0f), 0x3f80);
   cr_assert_float_eq(ab_bf16_to_f32(ab_f32_to_bf16(3.140625f)), 3.140625f, 0.0f);
 }
+
+Test(abi, every_status_has_words) {
+  for (int s = AB_E_INTERNAL; s <= AB_OK; s++) {
+    const char *t = ab_status_text((ab_status)s);
+    cr_assert(t && *t && strcmp(t, "unknown status") != 0, "status %d has no text", s);
+  }
+  cr_assert_str_eq(ab_status_text(AB_E_UNSUPPORTED), "unsupported");
+  cr_assert_str_eq(ab_status_text((ab_status)-100), "unknown status");
+}

@@ -1,7 +1,7 @@
 /* Kernel descriptors: work per call, names, shape checks. */
 #include <criterion/criterion.h>
 
-#include "kernel.h"
+#include "model/kernel.h"
 #include "suite.h"
 
 static ab_kernel_desc gemm(int64_t m, int64_t n, int64_t k, ab_dtype in, ab_dtype out) {

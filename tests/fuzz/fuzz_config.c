@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kernel.h"
+#include "model/kernel.h"
 #include "suite.h"
 
 /* The name the loader puts in front of every message ("NAME:LINE:COL: ..."). */

@@ -1,4 +1,4 @@
-/* libFuzzer target for the run-file reader (reports/runfile.c) and the journal reader
+/* libFuzzer target for the run-file reader (bench/model/runfile.c) and the journal reader
  * (bench/journal.c), the two places that parse JSON a previous run (or a damaged disk) left
  * behind. Each input is used twice:
  *   1. as one case record: json_loadb + ab_case_from_json; a record that reads back must
@@ -19,7 +19,7 @@
 #include <jansson.h>
 
 #include "journal.h"
-#include "runfile.h"
+#include "model/runfile.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
   do {                                                                                             \

@@ -1,4 +1,4 @@
-/* Tests of the run file (reports/runfile.c): names, case round trip for every status, the
+/* Tests of the run file (bench/model/runfile.c): names, case round trip for every status, the
  * strict reader, rates, the atomic writer, and a whole run checked against the JSON Schema
  * by tests/runfile/validate_runfile.py (the test that proves writer and schema agree). */
 #include <criterion/criterion.h>
@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runfile.h"
+#include "model/runfile.h"
 #include "sysinfo.h"
 
 #define VALIDATOR AB_TEST_SOURCE_DIR "/tests/runfile/validate_runfile.py"

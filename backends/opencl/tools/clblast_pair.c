@@ -29,8 +29,8 @@
 
 #include "accelbench/backend.h"
 #include "find_device.h"
+#include "model/util.h"
 #include "stats.h"
-#include "util.h"
 
 #ifndef AB_OCL_BACKEND_DIR
 #define AB_OCL_BACKEND_DIR "."

@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/util.h"
 #include "sampler.h"
 #include "stats.h"
-#include "util.h"
 
 typedef void (*sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c,

@@ -2,7 +2,7 @@
  * strict reader of a case, and the atomic writer. The layout is documented field by field
  * in docs/run-file.md and checked by reports/schema/run-file.schema.json; change all three
  * together. */
-#include "runfile.h"
+#include "model/runfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,72 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel.h" /* bench/kernel.h: kind names, shape text */
-#include "suite.h"  /* bench/suite.h: dtype names */
+#include "model/kernel.h"
+#include "model/names.h"
 
 #define RUNFILE_SCHEMA_NAME "accelbench-run"
 
-/* ---------------------------------------------------------------------------------------
- * Names
- * ------------------------------------------------------------------------------------- */
-
-static const char *const case_status_names[AB_CASE_STATUS_COUNT] = {
-    [AB_CASE_OK] = "ok",           [AB_CASE_UNSUPPORTED] = "unsupported",
-    [AB_CASE_FAILED] = "failed",   [AB_CASE_WRONG_RESULT] = "wrong_result",
-    [AB_CASE_CRASHED] = "crashed", [AB_CASE_TIMEOUT] = "timeout",
-    [AB_CASE_SKIPPED] = "skipped",
-};
-
-static const char *const timer_names[] = {[AB_TIMER_HOST] = "host", [AB_TIMER_DEVICE] = "device"};
-
-static const char *const stop_names[] = {
-    [AB_STOP_NONE] = "none",
-    [AB_STOP_CV] = "cv",
-    [AB_STOP_TIME_CAP] = "time_cap",
-    [AB_STOP_MAX_SAMPLES] = "max_samples",
-};
-
-static const char *const device_type_names[] = {
-    [AB_DEVICE_OTHER] = "other",
-    [AB_DEVICE_CPU] = "cpu",
-    [AB_DEVICE_GPU] = "gpu",
-    [AB_DEVICE_NPU] = "npu",
-};
-
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *name_of(const char *const *names, size_t n, int v) {
-  if (v < 0 || (size_t)v >= n || !names[v])
-    return "invalid";
-  return names[v];
-}
-
-const char *ab_case_status_name(ab_case_status s) {
-  return name_of(case_status_names, N_OF(case_status_names), (int)s);
-}
-
-const char *ab_timer_source_name(ab_timer_source t) {
-  return name_of(timer_names, N_OF(timer_names), (int)t);
-}
-
-const char *ab_stop_reason_name(ab_stop_reason r) {
-  return name_of(stop_names, N_OF(stop_names), (int)r);
-}
-
-static int index_of(const char *const *names, size_t n, const char *name) {
-  for (size_t i = 0; i < n; i++)
-    if (names[i] && strcmp(names[i], name) == 0)
-      return (int)i;
-  return -1;
-}
-
-ab_status ab_case_status_parse(const char *name, ab_case_status *out) {
-  int i = name ? index_of(case_status_names, N_OF(case_status_names), name) : -1;
-  if (i < 0)
-    return AB_E_INVALID;
-  *out = (ab_case_status)i;
-  return AB_OK;
-}
 
 /* ---------------------------------------------------------------------------------------
  * Writing: small builders. json_object_set_new steals (and on failure releases) the value,
@@ -219,40 +159,7 @@ static json_t *timing_json(const ab_case_result *c) {
   return built(o, ok);
 }
 
-/* work / time in units of 1e9 per second; NAN where the work or the time is undefined. */
-static double rate_g(double work, double time_s) {
-  if (!(work > 0.0) || !(time_s > 0.0) || !isfinite(work) || !isfinite(time_s))
-    return NAN;
-  return work / time_s / 1e9;
-}
-
-static bool case_has_rates(const ab_case_result *c);
-
-/* The one place rates are derived (STYLE.md, "Kernels as data"): work per call from the
- * descriptor divided by the median per-call time. A rate falls as time rises, so the rate's
- * 95% interval comes from the median time's interval with its ends swapped. */
-void ab_case_rates_compute(const ab_case_result *c, ab_case_rates *out) {
-  const ab_stats *t = &c->time_s;
-  *out = (ab_case_rates){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-  if (!case_has_rates(c))
-    return;
-  out->gflops_median = rate_g(c->flops, t->median);
-  out->gflops_ci95_lo = rate_g(c->flops, t->median_ci95_hi);
-  out->gflops_ci95_hi = rate_g(c->flops, t->median_ci95_lo);
-  out->gbytes_per_s_median = rate_g(c->bytes, t->median);
-  out->gbytes_per_s_ci95_lo = rate_g(c->bytes, t->median_ci95_hi);
-  out->gbytes_per_s_ci95_hi = rate_g(c->bytes, t->median_ci95_lo);
-  if (c->flops > 0.0 && c->bytes > 0.0 && isfinite(c->flops) && isfinite(c->bytes))
-    out->arithmetic_intensity = c->flops / c->bytes;
-}
-
-/* Whether a case has rates at all. Only a validated, timed case is ranked: a wrong result
- * or a failed case keeps its timing for diagnosis but never gets a speed (DESIGN.md). A
- * rate that cannot be computed (no work of that kind, zero median) is null. */
-static bool case_has_rates(const ab_case_result *c) {
-  return c->status == AB_CASE_OK && c->time_s.n > 0;
-}
-
+/* Only a validated, timed case is ranked (ab_case_has_rates). */
 /* A derived rate in the file: NAN means "not defined" (ab_case_rates), written as null. */
 static json_t *rate_json(double v) {
   return isfinite(v) ? num(v) : json_null();
@@ -310,7 +217,7 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   ok &= put(work, "bytes", num(c->bytes));
   ok &= put(o, "work", work);
   ok &= put(o, "timing", timing_json(c));
-  if (case_has_rates(c))
+  if (ab_case_has_rates(c))
     ok &= put(o, "rates", rates_from(c));
   ok &= put(o, "validation", validation_json(&c->validation));
   /* Power and clocks are objects of the power library (bench/power, docs/power.md); the
@@ -355,8 +262,7 @@ json_t *ab_device_to_json(const ab_device_record *d) {
   ok &= put(o, "index", json_integer(d->index));
   ok &= put(o, "uid", STR_OR_NULL(i->uid));
   ok &= put(o, "name", STR(i->name));
-  ok &= put(o, "type",
-            json_string(name_of(device_type_names, N_OF(device_type_names), (int)i->type)));
+  ok &= put(o, "type", json_string(ab_device_type_name(i->type)));
   ok &= put(o, "vendor", STR_OR_NULL(i->vendor));
   ok &= put(o, "driver_version", STR_OR_NULL(i->driver_version));
   ok &= put(o, "runtime_version", STR_OR_NULL(i->runtime_version));
@@ -584,30 +490,23 @@ static ab_status rd_num(const json_t *o, const char *pre, const char *key, bool 
 }
 
 static ab_status rd_enum(const json_t *o, const char *pre, const char *key,
-                         const char *const *names, size_t n, int *out, char *msg) {
+                         const ab_name_table *names, int *out, char *msg) {
   const json_t *v;
   ab_status st = member(o, pre, key, &v, msg);
   if (st != AB_OK)
     return st;
   if (!json_is_string(v))
     return fail(msg, pre, key, "expected a string, got %s", kind_of(v));
-  int i = index_of(names, n, json_string_value(v));
+  int i = ab_name_index(names, json_string_value(v));
   if (i < 0) {
-    char list[256] = "";
-    for (size_t k = 0; k < n; k++) {
-      if (!names[k])
-        continue;
-      size_t used = strlen(list);
-      snprintf(list + used, sizeof list - used, "%s\"%s\"", used ? ", " : "", names[k]);
-    }
+    char list[256];
+    ab_name_list(names, list, sizeof list);
     return fail(msg, pre, key, "expected one of %s, got \"%.64s\"", list, json_string_value(v));
   }
   *out = i;
   return AB_OK;
 }
 
-/* dtype and kind names come from bench/kernel.c; their tables are built from its functions
- * so a name added there is accepted here without a second list. */
 static ab_status rd_dtype(const json_t *o, const char *pre, const char *key, ab_dtype *out,
                           char *msg) {
   const json_t *v = json_object_get(o, key);
@@ -615,11 +514,8 @@ static ab_status rd_dtype(const json_t *o, const char *pre, const char *key, ab_
     *out = AB_DTYPE_INVALID; /* the kernel has no element type */
     return AB_OK;
   }
-  const char *names[AB_DTYPE_COUNT] = {NULL};
-  for (int t = 1; t < AB_DTYPE_COUNT; t++)
-    names[t] = ab_dtype_name((ab_dtype)t);
   int i = 0;
-  ab_status st = rd_enum(o, pre, key, names, AB_DTYPE_COUNT, &i, msg);
+  ab_status st = rd_enum(o, pre, key, &ab_dtype_names, &i, msg);
   if (st == AB_OK)
     *out = (ab_dtype)i;
   return st;
@@ -627,11 +523,8 @@ static ab_status rd_dtype(const json_t *o, const char *pre, const char *key, ab_
 
 static ab_status rd_kind(const json_t *o, const char *pre, const char *key, ab_kernel_kind *out,
                          char *msg) {
-  const char *names[AB_KERNEL_KIND_COUNT] = {NULL};
-  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++)
-    names[k] = ab_kernel_kind_name((ab_kernel_kind)k);
   int i = 0;
-  ab_status st = rd_enum(o, pre, key, names, AB_KERNEL_KIND_COUNT, &i, msg);
+  ab_status st = rd_enum(o, pre, key, &ab_kernel_kind_names, &i, msg);
   if (st == AB_OK)
     *out = (ab_kernel_kind)i;
   return st;
@@ -757,7 +650,7 @@ static ab_status rd_work(const json_t *w, const char *key, double *out, char *ms
 
 static ab_status rd_outcome(const json_t *j, ab_case_result *c, char *msg) {
   int s = 0;
-  ab_status st = rd_enum(j, "", "status", case_status_names, N_OF(case_status_names), &s, msg);
+  ab_status st = rd_enum(j, "", "status", &ab_case_status_names, &s, msg);
   c->status = (ab_case_status)s;
   if (st == AB_OK)
     st = rd_str(j, "", "reason", c->reason, sizeof c->reason, msg);
@@ -783,7 +676,7 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
   int src = 0, stop = 0;
   ab_status st = rd_obj(j, "", "timing", &t, msg);
   if (st == AB_OK)
-    st = rd_enum(t, "timing", "source", timer_names, N_OF(timer_names), &src, msg);
+    st = rd_enum(t, "timing", "source", &ab_timer_source_names, &src, msg);
   if (st == AB_OK)
     st = rd_stats(t, "timing", "time_s", &c->time_s, msg);
   if (st == AB_OK)
@@ -799,7 +692,7 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
   if (st == AB_OK)
     st = rd_num(t, "timing", "measured_s", true, &c->measured_s, msg);
   if (st == AB_OK)
-    st = rd_enum(t, "timing", "stop_reason", stop_names, N_OF(stop_names), &stop, msg);
+    st = rd_enum(t, "timing", "stop_reason", &ab_stop_reason_names, &stop, msg);
   /* Added without a schema_version bump: optional for readers of older files. */
   if (st == AB_OK && json_object_get(t, "backend_overhead_s"))
     st = rd_num(t, "timing", "backend_overhead_s", true, &c->backend_overhead_s, msg);
@@ -908,121 +801,6 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     ab_case_result_clear(out);
     memset(out, 0, sizeof *out); /* never hand back a half-filled record */
   }
-  return st;
-}
-
-/* ---------------------------------------------------------------------------------------
- * Atomic write: temporary file in the target's directory (so rename cannot cross file
- * systems), write, fsync the file, rename over the target, fsync the directory so the
- * rename itself survives a power cut. A reader sees the old file or the new one, never a
- * torn one.
- * ------------------------------------------------------------------------------------- */
-
-static ab_status io_fail(char *msg, const char *what, const char *path, int err) {
-  if (msg)
-    snprintf(msg, AB_MSG_LEN, "%s %s: %s", what, path, strerror(err));
-  return AB_E_IO;
-}
-
-static bool write_all(int fd, const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t w = write(fd, buf, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    buf += w;
-    len -= (size_t)w;
-  }
-  return true;
-}
-
-/* Splits "a/b/c.json" into the directory ("a/b", or "." for a bare name). */
-static char *dir_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  if (!slash)
-    return strdup(".");
-  if (slash == path)
-    return strdup("/");
-  return strndup(path, (size_t)(slash - path));
-}
-
-static ab_status fsync_dir(const char *dir, char *msg) {
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (dfd < 0)
-    return io_fail(msg, "cannot open directory", dir, errno);
-  /* Some file systems cannot fsync a directory (EINVAL); the rename is done either way. */
-  int rc = fsync(dfd);
-  int err = errno;
-  close(dfd);
-  if (rc != 0 && err != EINVAL)
-    return io_fail(msg, "cannot fsync directory", dir, err);
-  return AB_OK;
-}
-
-/* Writes text to a new temporary file next to `path` and renames it into place. */
-ab_status ab_text_write_atomic(const char *text, const char *path, char *msg) {
-  size_t plen = strlen(path);
-  if (plen == 0 || path[plen - 1] == '/') {
-    if (msg)
-      snprintf(msg, AB_MSG_LEN, "output path \"%s\": expected a file name", path);
-    return AB_E_INVALID;
-  }
-  char *dir = dir_of(path);
-  char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
-  if (!dir || !tmp) {
-    free(dir);
-    free(tmp);
-    if (msg)
-      snprintf(msg, AB_MSG_LEN, "%s: out of memory", path);
-    return AB_E_NOMEM;
-  }
-  snprintf(tmp, plen + sizeof ".tmp.XXXXXX", "%s.tmp.XXXXXX", path);
-  ab_status st = AB_OK;
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    st = io_fail(msg, "cannot create temporary file for", path, errno);
-    goto out;
-  }
-  /* mkstemp creates 0600; a run file is meant to be read by others, as any new file. */
-  size_t len = strlen(text);
-  bool newline = len == 0 || text[len - 1] != '\n'; /* text files end with one newline */
-  if (!write_all(fd, text, len) || (newline && !write_all(fd, "\n", 1)))
-    st = io_fail(msg, "cannot write", tmp, errno);
-  else if (fchmod(fd, 0644) != 0)
-    st = io_fail(msg, "cannot set permissions of", tmp, errno);
-  else if (fsync(fd) != 0)
-    st = io_fail(msg, "cannot fsync", tmp, errno);
-  if (close(fd) != 0 && st == AB_OK)
-    st = io_fail(msg, "cannot close", tmp, errno);
-  if (st == AB_OK && rename(tmp, path) != 0)
-    st = io_fail(msg, "cannot rename temporary file onto", path, errno);
-  if (st != AB_OK) {
-    unlink(tmp);
-    goto out;
-  }
-  st = fsync_dir(dir, msg);
-out:
-  free(dir);
-  free(tmp);
-  return st;
-}
-
-ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg) {
-  if (!j || !path) {
-    if (msg)
-      snprintf(msg, AB_MSG_LEN, "ab_json_write_atomic: %s is NULL", j ? "path" : "JSON value");
-    return AB_E_INVALID;
-  }
-  /* Default real precision (17 significant digits): every double reads back exactly. */
-  char *text = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
-  if (!text) {
-    if (msg)
-      snprintf(msg, AB_MSG_LEN, "%s: cannot encode the JSON value (out of memory?)", path);
-    return AB_E_NOMEM;
-  }
-  ab_status st = ab_text_write_atomic(text, path, msg);
-  free(text);
   return st;
 }
 
@@ -1243,7 +1021,7 @@ static ab_status rd_device(const json_t *d, const char *pre, ab_device_record *o
   if (st == AB_OK)
     st = rd_str(d, pre, "name", i->name, sizeof i->name, msg);
   if (st == AB_OK)
-    st = rd_enum(d, pre, "type", device_type_names, N_OF(device_type_names), &type, msg);
+    st = rd_enum(d, pre, "type", &ab_device_type_names, &type, msg);
   i->type = (ab_device_type)type;
   if (st == AB_OK)
     st = rd_str_or_null(d, pre, "vendor", i->vendor, sizeof i->vendor, msg);
@@ -1264,6 +1042,7 @@ static ab_status rd_device(const json_t *d, const char *pre, ab_device_record *o
  * a known scope, and for a valid window non-negative figures (net-of-idle figures may be
  * negative: a device can draw less than the idle baseline) and a consistent timeline. */
 static const char *const power_scopes[] = {"unknown", "chip", "board", "node"};
+static const ab_name_table power_scope_names = {power_scopes, N_OF(power_scopes)};
 
 static ab_status check_power_timeline(const json_t *src, const char *pre, char *msg) {
   const json_t *tl = json_object_get(src, "timeline");
@@ -1291,7 +1070,7 @@ static ab_status check_power_source(const json_t *src, const char *pre, char *ms
     return fail(msg, pre, "", "expected an object, got %s", kind_of(src));
   int scope = 0;
   bool valid = false;
-  ab_status st = rd_enum(src, pre, "scope", power_scopes, N_OF(power_scopes), &scope, msg);
+  ab_status st = rd_enum(src, pre, "scope", &power_scope_names, &scope, msg);
   if (st == AB_OK)
     st = rd_bool(src, pre, "valid", &valid, msg);
   double v = 0;
@@ -1489,8 +1268,11 @@ ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg) {
   if (!j) {
     int e = errno;
     bool io = err.line < 1 && access(path, R_OK) != 0;
-    if (io)
-      return io_fail(msg, "cannot read run file", path, e);
+    if (io) {
+      if (msg)
+        snprintf(msg, AB_MSG_LEN, "cannot read run file %s: %s", path, strerror(e));
+      return AB_E_IO;
+    }
     if (msg)
       snprintf(msg, AB_MSG_LEN, "%s:%d:%d: not valid JSON: %s", path, err.line, err.column,
                err.text);

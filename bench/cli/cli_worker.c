@@ -13,8 +13,8 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "isolate.h"
-#include "runfile.h"
-#include "util.h"
+#include "model/runfile.h"
+#include "model/util.h"
 
 typedef struct worker_args {
   const char *suite;

@@ -4,14 +4,14 @@
  * (clpeak's rule: results never vanish). The run file (docs/run-file.md) is the JSON form
  * of these records; reports are rendered only from run files.
  */
-#ifndef ACCELBENCH_RESULT_H
-#define ACCELBENCH_RESULT_H
+#ifndef AB_MODEL_RECORD_H
+#define AB_MODEL_RECORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel.h"
+#include "accelbench/kernel.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,4 +1,4 @@
-/* accelbench — entry point. The CLI lives in the core library (bench/cli_*.c) so tests
+/* accelbench — entry point. The CLI lives in the core library (bench/cli/cli_*.c) so tests
  * can drive it in-process too. */
 #include "cli.h"
 

@@ -6,9 +6,7 @@
 
 #include "accelbench/kernel.h"
 #include "accelbench/status.h"
-
-const char *ab_kernel_kind_name(ab_kernel_kind k);
-ab_kernel_kind ab_kernel_kind_parse(const char *name);
+#include "model/names.h" /* kind and dtype names */
 
 /* Floating-point (or integer) operations one call performs: 2*m*n*k for GEMM. */
 double ab_kernel_flops(const ab_kernel_desc *d);

@@ -7,7 +7,10 @@
 #include <stdbool.h>
 
 #include "accelbench/backend.h"
-#include "accelbench/result.h"
+#include "model/atomic.h"
+#include "model/names.h"
+#include "model/rates.h"
+#include "model/record.h"
 
 /* Bump on any change a reader must know about; documented in docs/run-file.md. */
 #define AB_RUNFILE_SCHEMA_VERSION 1
@@ -54,17 +57,6 @@ typedef struct ab_run {
   size_t n_cases;
 } ab_run;
 
-/* Rates of a case, derived in this one place from its work (flops, bytes) and its median
- * time and CI (never inside a backend). NAN when undefined: a case that is not ok (only a
- * validated, timed case has a speed), no work of that kind, or no time. */
-typedef struct ab_case_rates {
-  double gflops_median, gflops_ci95_lo, gflops_ci95_hi;
-  double gbytes_per_s_median, gbytes_per_s_ci95_lo, gbytes_per_s_ci95_hi;
-  double arithmetic_intensity; /* flops per byte */
-} ab_case_rates;
-
-void ab_case_rates_compute(const ab_case_result *c, ab_case_rates *out);
-
 /* JSON form of one case / device / backend record, and back. The *_from_json functions
  * validate types and write "FIELD: expected ..." into msg (AB_MSG_LEN) on error. */
 json_t *ab_case_to_json(const ab_case_result *c);
@@ -89,22 +81,9 @@ ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char 
 /* Write the run file atomically (temporary file in the same directory, fsync, rename). */
 ab_status ab_run_write(const ab_run *run, const char *path, char *msg);
 
-/* Write text atomically (temporary file in the same directory, fsync, rename), ending it
- * with a newline if it does not end with one. */
-ab_status ab_text_write_atomic(const char *text, const char *path, char *msg);
-
-/* Write any JSON value atomically, indented. */
-ab_status ab_json_write_atomic(const json_t *j, const char *path, char *msg);
-
 /* Free what a case record owns (its power and thermal objects). */
 void ab_case_result_clear(ab_case_result *c);
 
 void ab_run_free(ab_run *run);
-
-/* Names used in run files: "ok", "unsupported", ...; "invalid" for out-of-range input. */
-const char *ab_case_status_name(ab_case_status s);
-ab_status ab_case_status_parse(const char *name, ab_case_status *out);
-const char *ab_timer_source_name(ab_timer_source t);
-const char *ab_stop_reason_name(ab_stop_reason r);
 
 #endif

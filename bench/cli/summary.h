@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "runfile.h"
+#include "model/runfile.h"
 
 /* One row per case: status, device, provider, kernel, shape, median time, rate with its
  * 95% CI, and the implementation or the reason. `markdown` selects a Markdown table. */

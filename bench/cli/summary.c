@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "escape.h"
-#include "kernel.h"
+#include "model/kernel.h"
+#include "model/util.h"
 #include "suite.h"
-#include "util.h"
 
 /* GFLOP/s for compute kernels, GB/s for data movement; launch latency has only a time. */
 static void rate_text(const ab_case_result *c, char *buf, size_t len) {
@@ -13,7 +13,7 @@ static void rate_text(const ab_case_result *c, char *buf, size_t len) {
     snprintf(buf, len, "-");
     return;
   }
-  /* Rates come from the run file's one derivation (reports/runfile.c). */
+  /* Rates come from the run file's one derivation (bench/model/runfile.c). */
   ab_case_rates r;
   ab_case_rates_compute(c, &r);
   if (c->flops > 0.0)

@@ -6,8 +6,8 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "loader.h"
+#include "model/util.h"
 #include "power/sampler.h"
-#include "util.h"
 
 static void list_usage(FILE *out) {
   fprintf(out, "usage: accelbench list [-P KEY=VALUE]... [--help]\n"

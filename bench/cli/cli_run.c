@@ -15,16 +15,16 @@
 #include "cli_common.h"
 #include "isolate.h"
 #include "journal.h"
-#include "kernel.h"
 #include "loader.h"
+#include "model/kernel.h"
+#include "model/runfile.h"
+#include "model/util.h"
 #include "plan.h"
 #include "power/sampler.h"
 #include "report.h"
-#include "runfile.h"
 #include "runner.h"
 #include "summary.h"
 #include "sysinfo.h"
-#include "util.h"
 
 typedef struct run_args {
   const char *suite;

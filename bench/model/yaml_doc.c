@@ -1,7 +1,7 @@
 /* accelbench — typed reads from a YAML document, with messages that say where (see
  * yaml_doc.h). Extracted from the suite loader so that the suite, the device catalogue and
  * the cost file share one implementation and one message style. */
-#include "yaml_doc.h"
+#include "model/yaml_doc.h"
 
 #include <errno.h>
 #include <math.h>

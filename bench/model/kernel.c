@@ -1,62 +1,13 @@
-/* Work per kernel call and the names used in configs and run files. Rates are derived
- * from these numbers in one place (reports/runfile.c), never inside a backend. */
-#include "kernel.h"
+/* Work per kernel call, from the descriptor. Rates are derived
+ * from these numbers in one place (bench/model/rates.c), never inside a backend. */
+#include "model/kernel.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "suite.h"
-#include "util.h"
-
-static const struct {
-  ab_dtype type;
-  const char *name;
-} dtype_names[] = {
-    {AB_DTYPE_F64, "f64"},   {AB_DTYPE_F32, "f32"}, {AB_DTYPE_F16, "f16"},
-    {AB_DTYPE_BF16, "bf16"}, {AB_DTYPE_I8, "int8"}, {AB_DTYPE_I32, "int32"},
-};
-
-const char *ab_dtype_name(ab_dtype t) {
-  for (size_t i = 0; i < sizeof dtype_names / sizeof dtype_names[0]; i++)
-    if (dtype_names[i].type == t)
-      return dtype_names[i].name;
-  return "invalid";
-}
-
-ab_status ab_dtype_parse(const char *name, ab_dtype *in, ab_dtype *out) {
-  for (size_t i = 0; i < sizeof dtype_names / sizeof dtype_names[0]; i++) {
-    if (strcmp(dtype_names[i].name, name) != 0 || dtype_names[i].type == AB_DTYPE_I32)
-      continue;
-    *in = dtype_names[i].type;
-    /* int8 GEMM accumulates and stores int32; floating types keep their own type. */
-    *out = *in == AB_DTYPE_I8 ? AB_DTYPE_I32 : *in;
-    return AB_OK;
-  }
-  return AB_E_INVALID;
-}
-
-static const char *const kind_names[AB_KERNEL_KIND_COUNT] = {
-    [AB_KERNEL_GEMM] = "gemm",           [AB_KERNEL_CONV2D] = "conv2d",
-    [AB_KERNEL_ATTENTION] = "attention", [AB_KERNEL_NORM] = "norm",
-    [AB_KERNEL_SOFTMAX] = "softmax",     [AB_KERNEL_ACTIVATION] = "activation",
-    [AB_KERNEL_MEMBW] = "membw",         [AB_KERNEL_COPY_H2D] = "copy_h2d",
-    [AB_KERNEL_COPY_D2H] = "copy_d2h",   [AB_KERNEL_PEAK] = "peak",
-    [AB_KERNEL_LAUNCH] = "launch",
-};
-
-const char *ab_kernel_kind_name(ab_kernel_kind k) {
-  if ((int)k <= 0 || k >= AB_KERNEL_KIND_COUNT || !kind_names[k])
-    return "invalid";
-  return kind_names[k];
-}
-
-ab_kernel_kind ab_kernel_kind_parse(const char *name) {
-  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++)
-    if (kind_names[k] && strcmp(kind_names[k], name) == 0)
-      return (ab_kernel_kind)k;
-  return AB_KERNEL_INVALID;
-}
+#include "model/names.h"
+#include "model/util.h"
 
 double ab_kernel_flops(const ab_kernel_desc *d) {
   switch (d->kind) {
