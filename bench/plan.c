@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/util.h"
 
 static bool in_list(const char *const *list, size_t n, const char *s) {
@@ -144,8 +145,10 @@ ab_status ab_plan_build(const ab_suite *suite, const ab_backend_set *set, const 
     if (!plan->device_selected[d])
       continue;
     for (size_t s = 0; st == AB_OK && s < suite->n_cases; s++) {
-      /* Microbenchmarks measure the device, not a library: one row, default provider. */
-      bool once = suite->cases[s].desc.kind != AB_KERNEL_GEMM;
+      /* A device ceiling measures the device, not a library: one row, default provider.
+       * Every other kind runs once per provider (bench/model/kinds/), so no row vanishes. */
+      const ab_kind_def *kind = ab_kind_def_of(suite->cases[s].desc.kind);
+      bool once = kind && kind->once_per_device;
       for (const char *const *p = lb->table.providers;
            st == AB_OK && *p && !(once && p != lb->table.providers); p++) {
         if (!in_list(f->providers, f->n_providers, *p) ||

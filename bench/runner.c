@@ -13,25 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inputs.h"
+#include "model/inputs.h"
 #include "model/kernel.h"
+#include "model/reference.h"
 #include "model/util.h"
-#include "reference.h"
 #include "stats.h"
 
 /* A calibrated sample never runs more than this many iterations in one call. */
 #define AB_MAX_ITERS_PER_SAMPLE 1000000u
 /* Iterations per sample are sized to last at least this many timer ticks. */
 #define AB_MIN_TICKS_PER_SAMPLE 1000.0
-/* Outputs are poisoned, and byte-exact outputs read back and checked, in chunks of this
- * size through one host buffer reused by every case of the device, rather than through
- * host buffers the size of the operand allocated per case: in a VM, first-touch page
- * faults on fresh host memory ran at ~350 MB/s (a 128 MiB read-back into a fresh buffer
- * took 0.6 s; docs/opencl.md), against GB/s into memory the process already touched. */
-#define AB_XFER_CHUNK ((size_t)4 << 20)
-/* The H2D pattern (byte i = (i*131+7) & 0xff) repeats every 256 bytes, so a chunk that
- * starts at a multiple of 256 is checked with the same rule as a whole buffer. */
-_Static_assert(AB_XFER_CHUNK % 256 == 0, "chunks must keep the H2D pattern's phase");
+/* Outputs are poisoned, and byte-exact outputs read back and checked, in chunks of
+ * AB_CHECK_CHUNK bytes through one host buffer reused by every case of the device, rather
+ * than through host buffers the size of the operand allocated per case: in a VM,
+ * first-touch page faults on fresh host memory ran at ~350 MB/s (a 128 MiB read-back into a
+ * fresh buffer took 0.6 s; docs/opencl.md), against GB/s into memory the process already
+ * touched. */
 /* Read-back buffers up to this size stay with the device for the next case. */
 #define AB_READBACK_KEEP ((size_t)64 << 20)
 
@@ -40,8 +37,9 @@ typedef struct case_ctx {
   const ab_suite *suite;
   ab_case_result *res;
   size_t n_ops;
-  void *host[8];
-  ab_buffer *dbuf[8];
+  ab_operand_def ops[AB_MAX_OPERANDS];
+  void *host[AB_MAX_OPERANDS];
+  ab_buffer *dbuf[AB_MAX_OPERANDS];
   void *case_state;
   bool prepared;
   ab_dtype accumulate; /* declared by case_prepare (ABI 1.1), or AB_DTYPE_INVALID */
@@ -84,13 +82,23 @@ static size_t device_bytes_needed(const ab_kernel_desc *d) {
   return total;
 }
 
+static size_t output_bytes(const ab_kernel_desc *d) {
+  size_t total = 0;
+  for (size_t i = 0; i < ab_kernel_operand_count(d); i++) {
+    ab_operand_def op;
+    ab_kernel_operand(d, i, &op);
+    total += op.role == AB_OPERAND_OUTPUT ? op.bytes : 0;
+  }
+  return total;
+}
+
 static bool same_inputs(const ab_kernel_desc *a, const ab_kernel_desc *b) {
   return a->kind == b->kind && a->dtype == b->dtype &&
          memcmp(&a->params, &b->params, sizeof a->params) == 0;
 }
 
 static void drop_device_inputs(ab_open_device *dev) {
-  for (size_t i = 0; i < 2; i++) {
+  for (size_t i = 0; i < AB_MAX_OPERANDS; i++) {
     if (dev->cached_device_inputs[i])
       dev->backend->table.buffer_free(dev->state, dev->cached_device_inputs[i]);
     dev->cached_device_inputs[i] = NULL;
@@ -99,27 +107,17 @@ static void drop_device_inputs(ab_open_device *dev) {
 
 static void drop_cached_inputs(ab_open_device *dev) {
   drop_device_inputs(dev);
-  for (size_t i = 0; i < 2; i++) {
+  for (size_t i = 0; i < AB_MAX_OPERANDS; i++) {
     free(dev->cached_inputs[i]);
     dev->cached_inputs[i] = NULL;
   }
   memset(&dev->cached_desc, 0, sizeof dev->cached_desc);
 }
 
-/* The operand a kernel writes (poisoned before the case, checked after), or -1 when it
- * writes none. Every other operand is an input, generated from the seed. */
-static int output_operand(const ab_kernel_desc *d) {
-  switch (d->kind) {
-  case AB_KERNEL_GEMM: return 2;
-  case AB_KERNEL_MEMBW: return 1;
-  case AB_KERNEL_COPY_H2D:
-  case AB_KERNEL_PEAK: return 0;
-  default: return -1; /* COPY_D2H only reads; LAUNCH has no operands */
-  }
-}
-
+/* Every operand the kind does not write is an input, generated from the seed; outputs
+ * are poisoned before the case and checked after (bench/model/kinds/). */
 static bool is_input(const case_ctx *c, size_t i) {
-  return (int)i != output_operand(&c->res->desc);
+  return c->ops[i].role == AB_OPERAND_INPUT;
 }
 
 /* Seeded inputs for the case, from the device's cache when the previous case had the same
@@ -129,22 +127,23 @@ static int host_inputs(case_ctx *c, char *msg) {
   ab_open_device *dev = c->dev;
   if (!same_inputs(&dev->cached_desc, d)) {
     drop_cached_inputs(dev);
-    for (size_t i = 0; i < c->n_ops && i < 2; i++) {
+    for (size_t i = 0; i < c->n_ops; i++) {
       if (!is_input(c, i))
         continue;
-      size_t bytes = ab_kernel_operand_bytes(d, i);
+      size_t bytes = c->ops[i].bytes;
       dev->cached_inputs[i] = ab_alloc_large(bytes);
       if (!dev->cached_inputs[i]) {
         ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", bytes);
         drop_cached_inputs(dev);
         return 0;
       }
-      ab_fill_random(dev->cached_inputs[i], d->dtype, bytes / ab_dtype_size(d->dtype),
-                     ab_operand_seed(c->suite->seed, i));
+      if (c->ops[i].dist == AB_DIST_UNIFORM)
+        ab_fill_random(dev->cached_inputs[i], c->ops[i].dtype,
+                       bytes / ab_dtype_size(c->ops[i].dtype), ab_operand_seed(c->suite->seed, i));
     }
     dev->cached_desc = *d;
   }
-  for (size_t i = 0; i < c->n_ops && i < 2; i++)
+  for (size_t i = 0; i < c->n_ops; i++)
     if (is_input(c, i))
       c->host[i] = dev->cached_inputs[i];
   return 1;
@@ -153,13 +152,12 @@ static int host_inputs(case_ctx *c, char *msg) {
 /* Inputs on the device, uploaded once per descriptor: kernels only read them, so the next
  * provider of the same shape reuses them. */
 static int device_inputs(case_ctx *c, char *msg) {
-  const ab_kernel_desc *d = &c->res->desc;
   const ab_backend *t = &c->dev->backend->table;
-  for (size_t i = 0; i < c->n_ops && i < 2; i++) {
+  for (size_t i = 0; i < c->n_ops; i++) {
     if (!is_input(c, i))
       continue;
     ab_buffer **slot = &c->dev->cached_device_inputs[i];
-    size_t bytes = ab_kernel_operand_bytes(d, i);
+    size_t bytes = c->ops[i].bytes;
     if (!*slot && (t->buffer_alloc(c->dev->state, bytes, slot, msg) != AB_OK ||
                    t->copy_to_device(c->dev->state, *slot, 0, c->host[i], bytes, msg) != AB_OK))
       return 0;
@@ -175,6 +173,13 @@ static int make_output(case_ctx *c, char *msg);
  * the backend's time (uploads), like the inputs' upload. */
 static int make_operands(case_ctx *c, char *msg) {
   c->n_ops = ab_kernel_operand_count(&c->res->desc);
+  if (c->n_ops > AB_MAX_OPERANDS) {
+    ab_msgf(msg, AB_MSG_LEN, "%zu operands, the harness handles at most %d", c->n_ops,
+            AB_MAX_OPERANDS);
+    return 0;
+  }
+  for (size_t i = 0; i < c->n_ops; i++)
+    ab_kernel_operand(&c->res->desc, i, &c->ops[i]);
   double t0 = ab_now_s();
   if (!host_inputs(c, msg))
     return 0;
@@ -210,32 +215,35 @@ static void *scratch(ab_open_device *dev, size_t bytes, bool *owned, char *msg) 
 /* One chunk of 0xff bytes, made once per device. */
 static const void *poison_chunk(ab_open_device *dev, char *msg) {
   if (!dev->poison) {
-    dev->poison = malloc(AB_XFER_CHUNK);
+    dev->poison = malloc(AB_CHECK_CHUNK);
     if (!dev->poison) {
-      ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", AB_XFER_CHUNK);
+      ab_msgf(msg, AB_MSG_LEN, "host allocation of %zu bytes failed", AB_CHECK_CHUNK);
       return NULL;
     }
-    memset(dev->poison, 0xff, AB_XFER_CHUNK);
+    memset(dev->poison, 0xff, AB_CHECK_CHUNK);
   }
   return dev->poison;
 }
 
-/* The output: a device buffer filled with 0xff bytes, uploaded chunk by chunk. */
-static int make_output(case_ctx *c, char *msg) {
-  const ab_kernel_desc *d = &c->res->desc;
+/* One output: a device buffer filled with 0xff bytes, uploaded chunk by chunk. */
+static int poisoned_output(case_ctx *c, size_t out, char *msg) {
   const ab_backend *t = &c->dev->backend->table;
-  int out = output_operand(d);
-  if (out < 0)
-    return 1;
-  size_t out_bytes = ab_kernel_operand_bytes(d, (size_t)out);
+  size_t out_bytes = c->ops[out].bytes;
   const void *chunk = poison_chunk(c->dev, msg);
   if (!chunk || t->buffer_alloc(c->dev->state, out_bytes, &c->dbuf[out], msg) != AB_OK)
     return 0;
-  for (size_t off = 0; off < out_bytes; off += AB_XFER_CHUNK) {
-    size_t n = out_bytes - off < AB_XFER_CHUNK ? out_bytes - off : AB_XFER_CHUNK;
+  for (size_t off = 0; off < out_bytes; off += AB_CHECK_CHUNK) {
+    size_t n = out_bytes - off < AB_CHECK_CHUNK ? out_bytes - off : AB_CHECK_CHUNK;
     if (t->copy_to_device(c->dev->state, c->dbuf[out], off, chunk, n, msg) != AB_OK)
       return 0;
   }
+  return 1;
+}
+
+static int make_output(case_ctx *c, char *msg) {
+  for (size_t i = 0; i < c->n_ops; i++)
+    if (!is_input(c, i) && !poisoned_output(c, i, msg))
+      return 0;
   return 1;
 }
 
@@ -243,11 +251,10 @@ static void free_operands(case_ctx *c) {
   const ab_backend *t = &c->dev->backend->table;
   if (c->prepared && t->case_release)
     t->case_release(c->dev->state, c->case_state);
-  int out = output_operand(&c->res->desc);
-  if (out < 0 || (size_t)out >= c->n_ops)
-    return; /* inputs belong to the device's cache; only the output is this case's */
-  if (c->dbuf[out])
-    t->buffer_free(c->dev->state, c->dbuf[out]);
+  /* inputs belong to the device's cache; only the outputs are this case's */
+  for (size_t i = 0; i < c->n_ops; i++)
+    if (!is_input(c, i) && c->dbuf[i])
+      t->buffer_free(c->dev->state, c->dbuf[i]);
 }
 
 /* ---- timing ------------------------------------------------------------------------- */
@@ -432,52 +439,56 @@ static ab_status copy_back(case_ctx *c, void *dst, size_t op, size_t off, size_t
   return st;
 }
 
-/* Read back the whole operand the kernel wrote, for the checks that need all of it. */
-static void *read_back(case_ctx *c, size_t op, bool *owned, char *msg) {
-  size_t bytes = ab_kernel_operand_bytes(&c->res->desc, op);
-  void *buf = scratch(c->dev, bytes, owned, msg);
-  if (buf && copy_back(c, buf, op, 0, bytes, msg) != AB_OK) {
-    if (*owned)
-      free(buf);
-    return NULL;
-  }
-  return buf;
+/* The host buffer the last read-back went into, freed on the next read or at the end. */
+typedef struct check_reads {
+  case_ctx *c;
+  void *owned;
+} check_reads;
+
+static void drop_read(check_reads *r) {
+  free(r->owned);
+  r->owned = NULL;
 }
 
-/* Byte-exact check of operand `op` against `want` (NULL: the H2D pattern), read back and
- * compared chunk by chunk. Every byte is compared, as in one piece; the per-chunk counts
- * are summed into v. */
-static ab_status check_bytes(case_ctx *c, size_t op, const unsigned char *want, char *msg) {
-  size_t bytes = (size_t)c->res->desc.params.transfer.bytes;
+/* `bytes` of operand `op` from `off`, read back into the device's reused buffer (or a
+ * one-off larger one). */
+static const void *read_range(check_reads *r, size_t op, size_t off, size_t bytes, char *msg) {
   bool owned;
-  unsigned char *buf = scratch(c->dev, bytes < AB_XFER_CHUNK ? bytes : AB_XFER_CHUNK, &owned, msg);
+  drop_read(r);
+  void *buf = scratch(r->c->dev, bytes, &owned, msg);
   if (!buf)
-    return AB_E_NOMEM;
-  ab_validation *v = &c->res->validation;
-  ab_status st = AB_OK;
-  for (size_t off = 0; off < bytes && st == AB_OK; off += AB_XFER_CHUNK) {
-    size_t n = bytes - off < AB_XFER_CHUNK ? bytes - off : AB_XFER_CHUNK;
-    ab_validation part = {0};
-    st = copy_back(c, buf, op, off, n, msg);
-    if (st != AB_OK)
-      break;
-    if (want)
-      ab_validate_bytes(buf, want + off, n, &part);
-    else
-      ab_validate_h2d_pattern(buf, n, &part);
-    v->checked = true;
-    v->elements_total += part.elements_total;
-    v->elements_checked += part.elements_checked;
-    v->mismatches += part.mismatches;
-    v->max_error_ratio = v->mismatches ? INFINITY : 0.0;
-    memcpy(v->rule, part.rule, sizeof v->rule);
-  }
+    return NULL;
   if (owned)
-    free(buf);
+    r->owned = buf;
+  return copy_back(r->c, buf, op, off, bytes, msg) == AB_OK ? buf : NULL;
+}
+
+static const void *read_all(void *ctx, size_t op, char *msg) {
+  check_reads *r = ctx;
+  return read_range(r, op, 0, r->c->ops[op].bytes, msg);
+}
+
+static const void *read_part(void *ctx, size_t op, size_t off, size_t bytes, char *msg) {
+  return read_range(ctx, op, off, bytes, msg);
+}
+
+/* The kind's own check (bench/model/kinds/), reading outputs back through the harness. */
+static ab_status check_output(case_ctx *c, char *msg) {
+  check_reads reads = {.c = c};
+  ab_check_io io = {
+      .desc = &c->res->desc,
+      .host = (const void *const *)c->host,
+      .accumulate = c->accumulate,
+      .max_elements = c->suite->validate_max_elements,
+      .seed = c->suite->seed ^ UINT64_C(0x5eed),
+      .ctx = &reads,
+      .read_all = read_all,
+      .read_part = read_part,
+  };
+  ab_status st = ab_kind_def_of(c->res->desc.kind)->validate(&io, &c->res->validation, msg);
+  drop_read(&reads);
   return st == AB_OK ? AB_OK : AB_E_DEVICE;
 }
-
-static ab_status check_output(case_ctx *c, char *msg);
 
 /* Validation time is the harness's, less the read-back (the backend's, counted there). */
 static ab_status validate(case_ctx *c, char *msg) {
@@ -485,35 +496,6 @@ static ab_status validate(case_ctx *c, char *msg) {
   ab_status st = check_output(c, msg);
   c->res->harness_overhead_s += ab_now_s() - t0 - (c->res->backend_overhead_s - before);
   return st;
-}
-
-static ab_status check_output(case_ctx *c, char *msg) {
-  const ab_kernel_desc *d = &c->res->desc;
-  ab_validation *v = &c->res->validation;
-  bool owned = false;
-  void *got;
-  switch (d->kind) {
-  case AB_KERNEL_GEMM:
-    if (!(got = read_back(c, 2, &owned, msg)))
-      return AB_E_DEVICE;
-    ab_validate_gemm(d, c->accumulate, c->host[0], c->host[1], got, c->suite->validate_max_elements,
-                     c->suite->seed ^ UINT64_C(0x5eed), v);
-    break;
-  case AB_KERNEL_MEMBW: return check_bytes(c, 1, c->host[0], msg);
-  case AB_KERNEL_COPY_D2H: return check_bytes(c, 0, c->host[0], msg);
-  case AB_KERNEL_COPY_H2D: return check_bytes(c, 0, NULL, msg);
-  case AB_KERNEL_PEAK:
-    if (!(got = read_back(c, 0, &owned, msg)))
-      return AB_E_DEVICE;
-    ab_validate_peak(d, got, v);
-    break;
-  default: /* LAUNCH: an empty kernel writes nothing; there is nothing to compare */
-    snprintf(v->rule, sizeof v->rule, "no output: an empty kernel");
-    return AB_OK;
-  }
-  if (owned)
-    free(got);
-  return AB_OK;
 }
 
 static void finish_validated(ab_case_result *res) {
@@ -536,9 +518,8 @@ static void finish_validated(ab_case_result *res) {
  * that would be OOM-killed is skipped with the reason instead of dying as "crashed". */
 static bool fits_device(const ab_open_device *dev, const ab_kernel_desc *d, ab_case_result *res) {
   uint64_t need = device_bytes_needed(d), have = dev->info.memory_bytes;
-  size_t n = ab_kernel_operand_count(d);
-  if (dev->info.type == AB_DEVICE_CPU && n)
-    need = 2 * need + ab_kernel_operand_bytes(d, n - 1);
+  if (dev->info.type == AB_DEVICE_CPU)
+    need = 2 * need + output_bytes(d); /* host copies of every operand, outputs read back */
   if (have == 0 || need <= have / 10 * 9)
     return true;
   char detail[200];
@@ -589,16 +570,17 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
                  const ab_suite *suite, ab_case_result *res) {
   char msg[AB_MSG_LEN] = "";
   ab_case_identity(res, dev, spec, provider);
-  if (ab_kernel_check(&spec->desc, msg, sizeof msg) != AB_OK) {
+  ab_status checked = ab_kernel_check(&spec->desc, msg, sizeof msg);
+  if (checked == AB_E_UNSUPPORTED) {
+    set_status(res, AB_CASE_UNSUPPORTED, "%s", msg);
+    return;
+  }
+  if (checked != AB_OK) {
     set_status(res, AB_CASE_FAILED, "invalid case: %s", msg);
     return;
   }
   if (!dev->open) {
     set_status(res, AB_CASE_FAILED, "device did not open: %.400s", dev->open_error);
-    return;
-  }
-  if (spec->desc.kind > AB_KERNEL_GEMM && spec->desc.kind < AB_KERNEL_MEMBW) {
-    set_status(res, AB_CASE_UNSUPPORTED, "%s", "no float64 reference for this kernel kind yet");
     return;
   }
   if (!fits_device(dev, &spec->desc, res))

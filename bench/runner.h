@@ -6,6 +6,7 @@
 #define AB_RUNNER_H
 
 #include "loader.h"
+#include "model/kind.h"
 #include "model/record.h"
 #include "power/sampler.h"
 #include "suite.h"
@@ -21,8 +22,9 @@ typedef struct ab_open_device {
    * same shape runs once per provider): generating 100+ MB of seeded data per row would
    * otherwise dominate the suite's time outside the kernels. */
   ab_kernel_desc cached_desc;
-  void *cached_inputs[2];
-  ab_buffer *cached_device_inputs[2]; /* the same inputs on the device (read-only to kernels) */
+  void *cached_inputs[AB_MAX_OPERANDS];
+  ab_buffer *cached_device_inputs[AB_MAX_OPERANDS]; /* the same inputs on the device
+                                                     * (read-only to kernels) */
   /* Host buffers reused by every case (runner.c): outputs read back for validation, and
    * one chunk of 0xff bytes to poison outputs with. Fresh host memory per case cost
    * first-touch page faults that dominated the time outside the kernels. */

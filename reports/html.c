@@ -15,6 +15,7 @@
 
 #include "escape.h"
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/names.h"
 #include "svg.h"
 
@@ -450,8 +451,10 @@ typedef struct perfw_bar {
   double gross, net;
 } perfw_bar;
 
+/* Work per watt needs work: latency kinds (and kinds without a table) have none. */
 static bool perfw_kind(ab_kernel_kind k) {
-  return k != AB_KERNEL_LAUNCH && k != AB_KERNEL_INVALID;
+  const ab_kind_def *def = ab_kind_def_of(k);
+  return def && def->metric != AB_METRIC_LATENCY;
 }
 
 /* Fills one bar per subject that has ok cases of (kind, dt); returns how many. */

@@ -12,6 +12,7 @@
 
 #include "escape.h"
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/names.h"
 
 /* ---------------------------------------------------------------------------------------
@@ -37,9 +38,25 @@ void ab_report_case_key(const ab_case_result *c, char *buf, size_t len) {
     snprintf(buf, len, "%s/#%u/%s/%s", c->backend, c->device_index, c->provider, kernel);
 }
 
+/* How a kind is reported, from its table (bench/model/kinds/); FLOP/s for a kind this
+ * reader has no table for and that carries FLOPs. */
+static ab_metric metric_of(ab_kernel_kind k) {
+  const ab_kind_def *def = ab_kind_def_of(k);
+  return def ? def->metric : AB_METRIC_FLOPS;
+}
+
+static ab_bound bound_of(ab_kernel_kind k) {
+  const ab_kind_def *def = ab_kind_def_of(k);
+  return def ? def->bound : AB_BOUND_NONE;
+}
+
+static bool measures_ceiling(ab_kernel_kind k, ab_bound b) {
+  const ab_kind_def *def = ab_kind_def_of(k);
+  return def && def->measures_ceiling && def->bound == b;
+}
+
 static bool counts_flops(ab_kernel_kind k) {
-  return k != AB_KERNEL_MEMBW && k != AB_KERNEL_COPY_H2D && k != AB_KERNEL_COPY_D2H &&
-         k != AB_KERNEL_LAUNCH;
+  return metric_of(k) == AB_METRIC_FLOPS;
 }
 
 /* Integer kernels count operations, not floating-point ones: their rate is GOP/s. */
@@ -48,7 +65,7 @@ static bool integer_ops(const ab_case_result *c) {
 }
 
 static const char *rate_unit(const ab_case_result *c) {
-  if (c->desc.kind == AB_KERNEL_LAUNCH)
+  if (metric_of(c->desc.kind) == AB_METRIC_LATENCY)
     return "calls/s";
   if (!counts_flops(c->desc.kind) || !(c->flops > 0))
     return "GB/s";
@@ -73,7 +90,7 @@ const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, d
   if (c->status != AB_CASE_OK)
     return unit;
   const ab_case_rates *x = &r->rates;
-  if (c->desc.kind == AB_KERNEL_LAUNCH) {
+  if (metric_of(c->desc.kind) == AB_METRIC_LATENCY) {
     /* A rate falls as time rises: the interval's ends swap. */
     *median = per_call(c->time_s.median);
     *lo = per_call(c->time_s.median_ci95_hi);
@@ -327,17 +344,17 @@ static void ceilings_from_cases(ab_report_subject *s, const ab_run *run) {
     ab_case_rates_compute(c, &r);
     ab_dtype t = c->desc.dtype;
     /* !(x <= best): best is NAN until a first figure; an undefined rate never counts */
-    if (c->desc.kind == AB_KERNEL_PEAK && t > 0 && t < AB_DTYPE_COUNT &&
+    if (measures_ceiling(c->desc.kind, AB_BOUND_COMPUTE) && t > 0 && t < AB_DTYPE_COUNT &&
         isfinite(r.gflops_median) && !(r.gflops_median <= s->measured_peak_gflops[t])) {
       s->measured_peak_gflops[t] = r.gflops_median;
-      snprintf(s->measured_peak_source[t], sizeof s->measured_peak_source[t], "peak case (%s)",
-               c->provider);
+      snprintf(s->measured_peak_source[t], sizeof s->measured_peak_source[t], "%s case (%s)",
+               ab_kernel_kind_name(c->desc.kind), c->provider);
     }
-    if (c->desc.kind == AB_KERNEL_MEMBW && isfinite(r.gbytes_per_s_median) &&
+    if (measures_ceiling(c->desc.kind, AB_BOUND_MEMORY) && isfinite(r.gbytes_per_s_median) &&
         !(r.gbytes_per_s_median <= s->measured_membw_gbs)) {
       s->measured_membw_gbs = r.gbytes_per_s_median;
-      snprintf(s->measured_membw_source, sizeof s->measured_membw_source, "membw case (%s)",
-               c->provider);
+      snprintf(s->measured_membw_source, sizeof s->measured_membw_source, "%s case (%s)",
+               ab_kernel_kind_name(c->desc.kind), c->provider);
     }
   }
 }
@@ -372,13 +389,12 @@ static void efficiencies(ab_report_row *r, const ab_report_subject *s) {
   if (c->status != AB_CASE_OK)
     return;
   ab_dtype t = c->desc.dtype;
-  bool compute = (c->desc.kind == AB_KERNEL_GEMM || c->desc.kind == AB_KERNEL_PEAK) && t > 0 &&
-                 t < AB_DTYPE_COUNT;
-  if (compute) {
+  ab_bound bound = bound_of(c->desc.kind);
+  if (bound == AB_BOUND_COMPUTE && t > 0 && t < AB_DTYPE_COUNT) {
     r->eff_measured = fraction(r->rates.gflops_median, s->measured_peak_gflops[t]);
     if (s->catalog)
       r->eff_spec = fraction(r->rates.gflops_median, s->catalog->peak_tflops[t] * 1e3);
-  } else if (c->desc.kind == AB_KERNEL_MEMBW) {
+  } else if (bound == AB_BOUND_MEMORY) {
     r->eff_measured = fraction(r->rates.gbytes_per_s_median, s->measured_membw_gbs);
     if (s->catalog)
       r->eff_spec = fraction(r->rates.gbytes_per_s_median, s->catalog->memory_bw_gbs);

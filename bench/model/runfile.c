@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/names.h"
 
 #define RUNFILE_SCHEMA_NAME "accelbench-run"
@@ -100,29 +101,22 @@ static json_t *stats_json(const ab_stats *s) {
   return built(o, ok);
 }
 
+static json_t *param_json(const ab_kernel_desc *d, const ab_param_field *f) {
+  int64_t v = ab_param_get(d, f);
+  if (f->type == AB_PARAM_BOOL)
+    return json_boolean(v);
+  if (f->type == AB_PARAM_ENUM)
+    return json_string(v >= 0 && (size_t)v < f->n_names ? f->names[v] : "invalid");
+  return json_integer(v);
+}
+
+/* kernel.shape: the kind's parameters by name (bench/model/kinds/). */
 static json_t *shape_json(const ab_kernel_desc *d) {
   json_t *o = json_object();
   bool ok = o != NULL;
-  switch (d->kind) {
-  case AB_KERNEL_GEMM:
-    ok &= put(o, "m", json_integer(d->params.gemm.m));
-    ok &= put(o, "n", json_integer(d->params.gemm.n));
-    ok &= put(o, "k", json_integer(d->params.gemm.k));
-    ok &= put(o, "trans_a", json_boolean(d->params.gemm.trans_a));
-    ok &= put(o, "trans_b", json_boolean(d->params.gemm.trans_b));
-    break;
-  case AB_KERNEL_MEMBW:
-  case AB_KERNEL_COPY_H2D:
-  case AB_KERNEL_COPY_D2H:
-    ok &= put(o, "bytes", json_integer(d->params.transfer.bytes));
-    ok &= put(o, "pinned", json_boolean(d->params.transfer.pinned));
-    break;
-  case AB_KERNEL_PEAK:
-    ok &= put(o, "items", json_integer(d->params.peak.items));
-    ok &= put(o, "fma_per_item", json_integer(d->params.peak.fma_per_item));
-    break;
-  default: break; /* launch and the reserved kinds have no parameters yet */
-  }
+  const ab_kind_def *k = ab_kind_def_of(d->kind);
+  for (size_t i = 0; ok && k && i < k->n_fields; i++)
+    ok &= put(o, k->fields[i].name, param_json(d, &k->fields[i]));
   return built(o, ok);
 }
 
@@ -564,6 +558,28 @@ static ab_status rd_stats(const json_t *o, const char *pre, const char *key, ab_
   return st;
 }
 
+static ab_status rd_param(const json_t *s, const char *p, const ab_param_field *f,
+                          ab_kernel_desc *d, char *msg) {
+  int64_t v = 0;
+  ab_status st;
+  if (f->type == AB_PARAM_BOOL) {
+    bool b = false;
+    st = rd_bool(s, p, f->name, &b, msg);
+    v = b;
+  } else if (f->type == AB_PARAM_ENUM) {
+    int i = 0;
+    ab_name_table names = {f->names, f->n_names};
+    st = rd_enum(s, p, f->name, &names, &i, msg);
+    v = i;
+  } else {
+    st = rd_int(s, p, f->name, f->min, f->max, &v, msg);
+  }
+  if (st == AB_OK)
+    ab_param_set(d, f, v);
+  return st;
+}
+
+/* kernel.shape: every parameter of the kind, typed and in range (bench/model/kinds/). */
 static ab_status rd_shape(const json_t *k, const char *pre, ab_kernel_desc *d, char *msg) {
   const json_t *s;
   ab_status st = rd_obj(k, pre, "shape", &s, msg);
@@ -571,36 +587,9 @@ static ab_status rd_shape(const json_t *k, const char *pre, ab_kernel_desc *d, c
     return st;
   char p[64];
   path_join(p, sizeof p, pre, "shape");
-  bool ta = false, tb = false, pinned = false;
-  switch (d->kind) {
-  case AB_KERNEL_GEMM:
-    st = rd_int(s, p, "m", 1, INT64_MAX, &d->params.gemm.m, msg);
-    if (st == AB_OK)
-      st = rd_int(s, p, "n", 1, INT64_MAX, &d->params.gemm.n, msg);
-    if (st == AB_OK)
-      st = rd_int(s, p, "k", 1, INT64_MAX, &d->params.gemm.k, msg);
-    if (st == AB_OK)
-      st = rd_bool(s, p, "trans_a", &ta, msg);
-    if (st == AB_OK)
-      st = rd_bool(s, p, "trans_b", &tb, msg);
-    d->params.gemm.trans_a = ta;
-    d->params.gemm.trans_b = tb;
-    break;
-  case AB_KERNEL_MEMBW:
-  case AB_KERNEL_COPY_H2D:
-  case AB_KERNEL_COPY_D2H:
-    st = rd_int(s, p, "bytes", 1, INT64_MAX, &d->params.transfer.bytes, msg);
-    if (st == AB_OK)
-      st = rd_bool(s, p, "pinned", &pinned, msg);
-    d->params.transfer.pinned = pinned;
-    break;
-  case AB_KERNEL_PEAK:
-    st = rd_int(s, p, "items", 1, INT64_MAX, &d->params.peak.items, msg);
-    if (st == AB_OK)
-      st = rd_int(s, p, "fma_per_item", 1, INT64_MAX, &d->params.peak.fma_per_item, msg);
-    break;
-  default: break;
-  }
+  const ab_kind_def *kind = ab_kind_def_of(d->kind);
+  for (size_t i = 0; st == AB_OK && kind && i < kind->n_fields; i++)
+    st = rd_param(s, p, &kind->fields[i], d, msg);
   return st;
 }
 

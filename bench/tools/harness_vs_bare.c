@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "inputs.h"
 #include "loader.h"
+#include "model/inputs.h"
 #include "model/util.h"
 #include "runner.h"
 #include "stats.h"

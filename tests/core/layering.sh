@@ -17,7 +17,7 @@ done < <(includes include/accelbench/*.h | awk '$2 ~ /\//')
 
 while read -r where hdr; do
   case $hdr in model/* | accelbench/*) ;; *) refuse "$where" "$hdr" "bench/model/ sits on include/ only" ;; esac
-done < <(includes bench/model/*.[ch])
+done < <(includes bench/model/*.[ch] bench/model/*/*.[ch])
 
 while read -r where hdr; do
   case $hdr in model/* | accelbench/*) continue ;; esac

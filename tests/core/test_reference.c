@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inputs.h"
-#include "reference.h"
+#include "model/inputs.h"
+#include "model/reference.h"
 
 typedef struct gemm_case {
   ab_kernel_desc d;

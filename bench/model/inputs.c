@@ -1,4 +1,4 @@
-#include "inputs.h"
+#include "model/inputs.h"
 
 void ab_rng_seed(ab_rng *r, uint64_t seed) {
   r->state = seed;

@@ -11,7 +11,7 @@
  * HGEMM keeps half partial sums); undeclared means f32 for every input narrower than f64
  * (a half accumulator would loosen the tolerance about 100x, enough to pass a GEMM that
  * dropped terms). int8 -> int32 is exact. */
-#include "reference.h"
+#include "model/reference.h"
 
 #include <float.h>
 #include <math.h>
@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "inputs.h"
+#include "model/inputs.h"
 #include "model/util.h"
 
 static double unit_roundoff(ab_dtype t) {

@@ -1,0 +1,151 @@
+/* accelbench — kernel kinds as data. Each kind is one table (ab_kind_def) in one file under
+ * bench/model/kinds/: its parameters (a field list that the config reader, the run-file
+ * codec and the shape text all walk), the work one call does, its operands (role, dtype,
+ * size, value distribution), how it is reported (primary metric, which ceiling bounds it)
+ * and how its output is checked against a float64 reference. The runner, planner, config
+ * reader, run-file codec and renderers read these tables and hold no per-kind code, so a new
+ * kind is a new file here (plus its registry line in kinds.c) and each backend's
+ * implementation. */
+#ifndef AB_MODEL_KIND_H
+#define AB_MODEL_KIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accelbench/kernel.h"
+#include "accelbench/status.h"
+#include "model/record.h"
+
+/* Most operands any kind has. */
+#define AB_MAX_OPERANDS 8
+
+/* ---- parameters ------------------------------------------------------------------------ */
+
+typedef enum ab_param_type {
+  AB_PARAM_I64 = 1,  /* int64_t, between min and max */
+  AB_PARAM_BOOL = 2, /* int32_t 0/1; true/false in configs and run files */
+  AB_PARAM_ENUM = 3, /* int32_t index into `names` */
+} ab_param_type;
+
+/* One parameter of a kind: a member of its struct in ab_kernel_desc.params. The config
+ * reader reads it by `name` (a missing optional field keeps `dflt`), the run file stores it
+ * under kernel.shape.<name>, and the generic shape text prints "name=value". */
+typedef struct ab_param_field {
+  const char *name;
+  size_t offset; /* offsetof within the kind's params struct (all start at the union's start) */
+  ab_param_type type;
+  int64_t min, max;         /* AB_PARAM_I64 range */
+  bool optional;            /* configs may leave it out */
+  int64_t dflt;             /* value when left out */
+  const char *const *names; /* AB_PARAM_ENUM: names by value */
+  size_t n_names;
+} ab_param_field;
+
+int64_t ab_param_get(const ab_kernel_desc *d, const ab_param_field *f);
+void ab_param_set(ab_kernel_desc *d, const ab_param_field *f, int64_t v);
+
+/* ---- operands --------------------------------------------------------------------------- */
+
+typedef enum ab_operand_role {
+  AB_OPERAND_INPUT = 0,  /* filled from the seed before the case, never written */
+  AB_OPERAND_OUTPUT = 1, /* poisoned before the case, checked after */
+} ab_operand_role;
+
+typedef enum ab_value_dist {
+  AB_DIST_UNIFORM = 0, /* ab_fill_random: floats in [-1, 1), int8 in [-32, 31] */
+  AB_DIST_NONE = 1,    /* the backend fills it itself (host-to-device pattern) */
+} ab_value_dist;
+
+typedef struct ab_operand_def {
+  ab_operand_role role;
+  ab_dtype dtype;
+  size_t bytes;
+  ab_value_dist dist;
+} ab_operand_def;
+
+/* ---- reporting -------------------------------------------------------------------------- */
+
+typedef enum ab_metric {
+  AB_METRIC_FLOPS = 0,   /* GFLOP/s (GOP/s for integer dtypes) */
+  AB_METRIC_BYTES = 1,   /* GB/s */
+  AB_METRIC_LATENCY = 2, /* calls per second, from the time of one call */
+} ab_metric;
+
+/* Which measured ceiling a kind is judged against (efficiency, roofline), and which
+ * ceiling it measures when it is a microbenchmark. */
+typedef enum ab_bound {
+  AB_BOUND_NONE = 0,    /* no device ceiling applies (host transfers, launch latency) */
+  AB_BOUND_COMPUTE = 1, /* peak arithmetic rate of its dtype */
+  AB_BOUND_MEMORY = 2,  /* device memory bandwidth */
+} ab_bound;
+
+/* ---- validation ------------------------------------------------------------------------- */
+
+/* What a kind's check sees: the case, the host copies of its inputs, and read-back of its
+ * outputs through the harness (whose time is the backend's). The random choices of a check
+ * (sampled elements, vectors) come from `seed`. */
+typedef struct ab_check_io {
+  const ab_kernel_desc *desc;
+  const void *const *host; /* host copy of each input operand; NULL for outputs */
+  ab_dtype accumulate;     /* declared by case_prepare, or AB_DTYPE_INVALID */
+  uint64_t max_elements;   /* element budget of a sampled check */
+  uint64_t seed;
+  void *ctx;
+  /* The whole operand `op`, read back from the device into a harness buffer that stays
+   * valid until the next read; NULL with msg when the read fails. */
+  const void *(*read_all)(void *ctx, size_t op, char *msg);
+  /* `bytes` (at most AB_CHECK_CHUNK) of operand `op` from `off`; same lifetime rules. */
+  const void *(*read_part)(void *ctx, size_t op, size_t off, size_t bytes, char *msg);
+} ab_check_io;
+
+/* Byte-exact checks read outputs back in chunks of this size through one reused buffer. */
+#define AB_CHECK_CHUNK ((size_t)4 << 20)
+
+/* ---- the kind --------------------------------------------------------------------------- */
+
+typedef struct ab_kind_def {
+  ab_kernel_kind kind;
+  const ab_param_field *fields;
+  size_t n_fields;
+  ab_metric metric;
+  ab_bound bound;
+  /* A device ceiling (peak, membw, transfers, launch) runs once per device with the
+   * backend's default provider; every other kind runs once per provider, so a second
+   * library's row never vanishes. */
+  bool once_per_device;
+  /* The kind measures the ceiling named by `bound` (peak, membw): its best rate on a device
+   * is that device's measured ceiling in reports. */
+  bool measures_ceiling;
+  /* The suite's dtype sets (in, out) for this kind: dtype_fixed kinds ignore the config's
+   * dtypes and always use `fixed_in`/`fixed_out` (byte-moving microbenchmarks). */
+  bool dtype_fixed;
+  ab_dtype fixed_in, fixed_out;
+
+  double (*flops)(const ab_kernel_desc *d);
+  double (*bytes)(const ab_kernel_desc *d);
+  double (*tokens)(const ab_kernel_desc *d); /* NULL: not a model step, 0 tokens */
+  size_t (*operand_count)(const ab_kernel_desc *d);
+  void (*operand)(const ab_kernel_desc *d, size_t i, ab_operand_def *out);
+  /* Shape checks beyond the fields' ranges (operand size overflow, consistency); NULL: none. */
+  ab_status (*check)(const ab_kernel_desc *d, char *msg, size_t len);
+  /* Shape text for case ids and tables; NULL: "name=value ..." from the fields. */
+  void (*shape_str)(const ab_kernel_desc *d, char *buf, size_t len);
+  /* Check the output against the float64 reference; fills v. AB_OK when the check ran
+   * (whatever it found); an error when reading back failed. */
+  ab_status (*validate)(const ab_check_io *io, ab_validation *v, char *msg);
+  const char *tolerance_source; /* where the tolerance rule comes from, for docs and reports */
+} ab_kind_def;
+
+/* The table of a kind; NULL for AB_KERNEL_INVALID and kinds nobody has defined yet. */
+const ab_kind_def *ab_kind_def_of(ab_kernel_kind k);
+
+/* Shared by kinds: byte-exact check of output `op` against `want` (NULL: the host-to-device
+ * pattern of kernel.h), chunk by chunk. */
+ab_status ab_check_bytes(const ab_check_io *io, size_t op, size_t bytes, const unsigned char *want,
+                         ab_validation *v, char *msg);
+
+/* Generic shape text from the fields: "name=value name=value". */
+void ab_kind_fields_str(const ab_kind_def *k, const ab_kernel_desc *d, char *buf, size_t len);
+
+#endif
