@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kernel.h"
+#include "model/kind.h"
 #include "model/yaml_doc.h"
 #include "suite.h"
 
@@ -441,6 +443,31 @@ static ab_status append_case(cfg_ctx *c, const char *set, const cfg_shape *sh, a
   return AB_OK;
 }
 
+/* The `set` key of a set mapping: a name no earlier set of any section used (case ids
+ * include the set, so a repeat would make two cases one). */
+static ab_status read_set_name(cfg_ctx *c, const yaml_node_t *n, const char *path,
+                               char set[sizeof c->out->cases[0].set]) {
+  char kpath[AB_YAML_PATH_LEN];
+  const yaml_node_t *v = ab_yaml_lookup(&c->y, n, "set");
+  ab_yaml_join(kpath, path, "set");
+  if (!v)
+    return ab_yaml_fail_at(&c->y, n->start_mark, kpath, "expected a set name, got no such key");
+  ab_status st = ab_yaml_get_name(&c->y, v, kpath, set, sizeof c->out->cases[0].set);
+  if (st)
+    return st;
+  for (size_t i = 0; i < c->n_sets; i++)
+    if (ab_yaml_scalar_is(c->set_nodes[i], set))
+      return ab_yaml_fail_at(
+          &c->y, v->start_mark, kpath,
+          "expected a set name not used before, got '%s' again (first at line %zu)", set,
+          c->set_nodes[i]->start_mark.line + 1);
+  if (c->n_sets == CFG_MAX_SETS)
+    return ab_yaml_fail_at(&c->y, v->start_mark, kpath, "expected at most %d sets in a suite",
+                           CFG_MAX_SETS);
+  c->set_nodes[c->n_sets++] = v;
+  return AB_OK;
+}
+
 static ab_status parse_gemm_set(cfg_ctx *c, const yaml_node_t *n, const char *path,
                                 cfg_shape *shapes) {
   static const char *const keys[] = {"set", "dtypes", "sizes", "shapes", "llm", "trans"};
@@ -452,19 +479,9 @@ static ab_status parse_gemm_set(cfg_ctx *c, const yaml_node_t *n, const char *pa
   if (st)
     return st;
   char kpath[AB_YAML_PATH_LEN], set[sizeof c->out->cases[0].set];
-  const yaml_node_t *v = ab_yaml_lookup(&c->y, n, "set");
-  ab_yaml_join(kpath, path, "set");
-  if (!v)
-    return ab_yaml_fail_at(&c->y, n->start_mark, kpath, "expected a set name, got no such key");
-  if ((st = ab_yaml_get_name(&c->y, v, kpath, set, sizeof set)))
+  const yaml_node_t *v;
+  if ((st = read_set_name(c, n, path, set)))
     return st;
-  for (size_t i = 0; i < c->n_sets; i++)
-    if (ab_yaml_scalar_is(c->set_nodes[i], set))
-      return ab_yaml_fail_at(
-          &c->y, v->start_mark, kpath,
-          "expected a set name not used before, got '%s' again (first at line %zu)", set,
-          c->set_nodes[i]->start_mark.line + 1);
-  c->set_nodes[c->n_sets++] = v;
 
   ab_dtype in[AB_DTYPE_COUNT], out[AB_DTYPE_COUNT];
   size_t n_dtypes = 0;
@@ -676,9 +693,227 @@ static ab_status parse_micro(cfg_ctx *c, const yaml_node_t *n) {
   return st;
 }
 
+/* ---- kernels: any kind, from its table (bench/model/kinds/) -------------------------- */
+
+/* The values one field takes in one shape: a scalar, or a sequence to sweep. */
+typedef struct cfg_values {
+  int64_t *v;
+  size_t n;
+} cfg_values;
+
+static ab_status read_field_value(const cfg_ctx *c, const yaml_node_t *n, const char *path,
+                                  const ab_param_field *f, int64_t *out) {
+  char got[AB_YAML_GOT_LEN];
+  if (f->type == AB_PARAM_BOOL) {
+    if (!ab_yaml_scalar_is(n, "true") && !ab_yaml_scalar_is(n, "false"))
+      return ab_yaml_fail_at(&c->y, n->start_mark, path, "expected true or false, got %s",
+                             ab_yaml_describe(n, got, sizeof got));
+    *out = ab_yaml_scalar_is(n, "true");
+    return AB_OK;
+  }
+  if (f->type == AB_PARAM_ENUM) {
+    for (size_t i = 0; i < f->n_names; i++)
+      if (ab_yaml_scalar_is(n, f->names[i])) {
+        *out = (int64_t)i;
+        return AB_OK;
+      }
+    ab_name_table names = {f->names, f->n_names};
+    char list[256];
+    ab_name_list(&names, list, sizeof list);
+    return ab_yaml_fail_at(&c->y, n->start_mark, path, "expected one of %s, got %s", list,
+                           ab_yaml_describe(n, got, sizeof got));
+  }
+  uint64_t v;
+  ab_status st =
+      ab_yaml_get_uint(&c->y, n, path, (uint64_t)(f->min > 0 ? f->min : 0), (uint64_t)f->max, &v);
+  *out = (int64_t)v;
+  return st;
+}
+
+/* One field of a shape: its value, the values of a sweep, or its default. */
+static ab_status read_field(const cfg_ctx *c, const yaml_node_t *shape, const char *path,
+                            const ab_param_field *f, cfg_values *out) {
+  char fpath[AB_YAML_PATH_LEN];
+  ab_yaml_join(fpath, path, f->name);
+  const yaml_node_t *v = ab_yaml_lookup(&c->y, shape, f->name);
+  size_t n = v && v->type == YAML_SEQUENCE_NODE ? ab_yaml_seq_len(v) : 1;
+  if (!v && !f->optional)
+    return ab_yaml_fail_at(&c->y, shape->start_mark, fpath, "expected a value, got no such key");
+  if (n == 0 || n > CFG_MAX_SHAPES)
+    return ab_yaml_fail_at(&c->y, v->start_mark, fpath, "expected 1 to %d values to sweep, got %zu",
+                           CFG_MAX_SHAPES, n);
+  out->v = malloc(n * sizeof *out->v);
+  if (!out->v)
+    return ab_yaml_fail_nomem(&c->y);
+  out->n = n;
+  if (!v) {
+    out->v[0] = f->dflt;
+    return AB_OK;
+  }
+  if (v->type != YAML_SEQUENCE_NODE)
+    return read_field_value(c, v, fpath, f, &out->v[0]);
+  ab_status st = AB_OK;
+  for (size_t i = 0; !st && i < n; i++) {
+    char ipath[AB_YAML_PATH_LEN];
+    ab_yaml_index_path(ipath, fpath, i);
+    st = read_field_value(c, ab_yaml_seq_item(&c->y, v, i), ipath, f, &out->v[i]);
+  }
+  return st;
+}
+
+/* Every combination of the fields' values (the last field varies fastest), crossed with
+ * the set's dtypes, becomes one case, checked as the runner will check it. */
+static ab_status expand_shape(cfg_ctx *c, const yaml_node_t *shape, const char *path,
+                              const char *set, const ab_kind_def *k, const cfg_values *vals,
+                              const ab_dtype *in, const ab_dtype *out, size_t n_dtypes) {
+  size_t combos = 1;
+  for (size_t f = 0; f < k->n_fields; f++)
+    combos = combos > CFG_MAX_CASES / vals[f].n ? (size_t)CFG_MAX_CASES + 1 : combos * vals[f].n;
+  if (c->out->n_cases + combos * n_dtypes > CFG_MAX_CASES)
+    return ab_yaml_fail_at(&c->y, shape->start_mark, path,
+                           "expected at most %d cases in a suite, this shape adds %zu",
+                           CFG_MAX_CASES, combos * n_dtypes);
+  const yaml_node_t *label = ab_yaml_lookup(&c->y, shape, "label");
+  char lpath[AB_YAML_PATH_LEN], text[sizeof c->out->cases[0].label] = "";
+  ab_yaml_join(lpath, path, "label");
+  ab_status st = label ? ab_yaml_get_name(&c->y, label, lpath, text, sizeof text) : AB_OK;
+  for (size_t d = 0; !st && d < n_dtypes; d++)
+    for (size_t i = 0; !st && i < combos; i++) {
+      ab_case_spec *cs = new_case(c, set);
+      if (!cs)
+        return AB_E_NOMEM;
+      snprintf(cs->label, sizeof cs->label, "%s", text);
+      cs->desc.kind = k->kind;
+      cs->desc.dtype = in[d];
+      cs->desc.out_dtype = out[d];
+      for (size_t f = k->n_fields, rest = i; f-- > 0; rest /= vals[f].n)
+        ab_param_set(&cs->desc, &k->fields[f], vals[f].v[rest % vals[f].n]);
+      char why[AB_MSG_LEN];
+      if (ab_kernel_check(&cs->desc, why, sizeof why) != AB_OK)
+        st = ab_yaml_fail_at(&c->y, shape->start_mark, path, "expected a valid %s case, got %s",
+                             ab_kernel_kind_name(k->kind), why);
+    }
+  return st;
+}
+
+static ab_status parse_kernel_shape(cfg_ctx *c, const yaml_node_t *shape, const char *path,
+                                    const char *set, const ab_kind_def *k, const ab_dtype *in,
+                                    const ab_dtype *out, size_t n_dtypes) {
+  const char *keys[32];
+  size_t n_keys = 0;
+  for (size_t f = 0; f < k->n_fields && n_keys < 31; f++)
+    keys[n_keys++] = k->fields[f].name;
+  keys[n_keys++] = "label";
+  ab_status st = ab_yaml_expect_type(&c->y, shape, path, YAML_MAPPING_NODE,
+                                     "a mapping of the kind's parameters");
+  if (!st)
+    st = ab_yaml_check_keys(&c->y, shape, path, keys, n_keys);
+  cfg_values vals[32] = {{0}};
+  for (size_t f = 0; !st && f < k->n_fields && f < 31; f++)
+    st = read_field(c, shape, path, &k->fields[f], &vals[f]);
+  if (!st)
+    st = expand_shape(c, shape, path, set, k, vals, in, out, n_dtypes);
+  for (size_t f = 0; f < 31; f++)
+    free(vals[f].v);
+  return st;
+}
+
+/* The kind of a set: a name with a table in this accelbench. */
+static ab_status read_kind(const cfg_ctx *c, const yaml_node_t *n, const char *path,
+                           const ab_kind_def **out) {
+  char kpath[AB_YAML_PATH_LEN], got[AB_YAML_GOT_LEN], list[256] = "";
+  ab_yaml_join(kpath, path, "kind");
+  const yaml_node_t *v = ab_yaml_lookup(&c->y, n, "kind");
+  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++)
+    if (ab_kind_def_of((ab_kernel_kind)k)) {
+      size_t used = strlen(list);
+      snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+               ab_kernel_kind_name((ab_kernel_kind)k));
+    }
+  if (!v)
+    return ab_yaml_fail_at(&c->y, n->start_mark, kpath, "expected one of %s, got no such key",
+                           list);
+  for (int k = 1; k < AB_KERNEL_KIND_COUNT; k++)
+    if (ab_kind_def_of((ab_kernel_kind)k) &&
+        ab_yaml_scalar_is(v, ab_kernel_kind_name((ab_kernel_kind)k))) {
+      *out = ab_kind_def_of((ab_kernel_kind)k);
+      return AB_OK;
+    }
+  return ab_yaml_fail_at(&c->y, v->start_mark, kpath, "expected one of %s, got %s", list,
+                         ab_yaml_describe(v, got, sizeof got));
+}
+
+/* The dtypes of a set; a kind that moves bytes has its own and takes none. */
+static ab_status read_kernel_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char *path,
+                                    const ab_kind_def *k, ab_dtype *in, ab_dtype *out,
+                                    size_t *count) {
+  char dpath[AB_YAML_PATH_LEN];
+  ab_yaml_join(dpath, path, "dtypes");
+  const yaml_node_t *v = ab_yaml_lookup(&c->y, n, "dtypes");
+  if (k->dtype_fixed) {
+    if (v)
+      return ab_yaml_fail_at(&c->y, v->start_mark, dpath,
+                             "expected no dtypes: %s has its own element type",
+                             ab_kernel_kind_name(k->kind));
+    in[0] = k->fixed_in;
+    out[0] = k->fixed_out;
+    *count = 1;
+    return AB_OK;
+  }
+  if (!v)
+    return ab_yaml_fail_at(&c->y, n->start_mark, dpath,
+                           "expected a sequence of dtypes, got no such key");
+  return read_dtypes(c, v, dpath, in, out, count);
+}
+
+static ab_status parse_kernel_set(cfg_ctx *c, const yaml_node_t *n, const char *path) {
+  static const char *const keys[] = {"set", "kind", "dtypes", "shapes"};
+  ab_status st = ab_yaml_expect_type(&c->y, n, path, YAML_MAPPING_NODE,
+                                     "a mapping {set, kind, dtypes, shapes}");
+  if (!st)
+    st = ab_yaml_check_keys(&c->y, n, path, keys, sizeof keys / sizeof keys[0]);
+  char set[sizeof c->out->cases[0].set], spath[AB_YAML_PATH_LEN];
+  const ab_kind_def *k = NULL;
+  ab_dtype in[AB_DTYPE_COUNT], out[AB_DTYPE_COUNT];
+  size_t n_dtypes = 0;
+  if (!st)
+    st = read_set_name(c, n, path, set);
+  if (!st)
+    st = read_kind(c, n, path, &k);
+  if (!st)
+    st = read_kernel_dtypes(c, n, path, k, in, out, &n_dtypes);
+  if (st)
+    return st;
+  ab_yaml_join(spath, path, "shapes");
+  const yaml_node_t *shapes = ab_yaml_lookup(&c->y, n, "shapes");
+  if (!shapes)
+    return ab_yaml_fail_at(&c->y, n->start_mark, spath,
+                           "expected a sequence of shapes, got no such key");
+  if ((st = nonempty_seq(c, shapes, spath, "a non-empty sequence of shapes")))
+    return st;
+  for (size_t i = 0; !st && i < ab_yaml_seq_len(shapes); i++) {
+    char ipath[AB_YAML_PATH_LEN];
+    ab_yaml_index_path(ipath, spath, i);
+    st =
+        parse_kernel_shape(c, ab_yaml_seq_item(&c->y, shapes, i), ipath, set, k, in, out, n_dtypes);
+  }
+  return st;
+}
+
+static ab_status parse_kernels(cfg_ctx *c, const yaml_node_t *n) {
+  ab_status st = nonempty_seq(c, n, "kernels", "a non-empty sequence of kernel sets");
+  for (size_t i = 0; !st && i < ab_yaml_seq_len(n); i++) {
+    char path[AB_YAML_PATH_LEN];
+    ab_yaml_index_path(path, "kernels", i);
+    st = parse_kernel_set(c, ab_yaml_seq_item(&c->y, n, i), path);
+  }
+  return st;
+}
+
 static ab_status parse_root(cfg_ctx *c, const yaml_node_t *root) {
-  static const char *const keys[] = {"suite",    "description", "seed",    "measure", "validate",
-                                     "backends", "providers",   "options", "gemm",    "micro"};
+  static const char *const keys[] = {"suite",    "description", "seed",      "measure",
+                                     "validate", "backends",    "providers", "options",
+                                     "gemm",     "micro",       "kernels"};
   ab_suite *s = c->out;
   yaml_mark_t start = {0, 0, 0};
   if (!root)
@@ -716,16 +951,20 @@ static ab_status parse_root(cfg_ctx *c, const yaml_node_t *root) {
     return st;
   if ((v = ab_yaml_lookup(&c->y, root, "options")) && (st = parse_options(c, v, s)))
     return st;
-  /* A suite of microbenchmarks alone is valid (device ceilings, set beside clpeak); a
-   * suite with neither GEMMs nor microbenchmarks would measure nothing. */
+  /* Any one of the kernel sections makes a suite (microbenchmarks alone measure device
+   * ceilings, set beside clpeak); a suite with none would measure nothing. */
   const yaml_node_t *micro = ab_yaml_lookup(&c->y, root, "micro");
-  if (!(v = ab_yaml_lookup(&c->y, root, "gemm")) && !micro)
+  const yaml_node_t *kernels = ab_yaml_lookup(&c->y, root, "kernels");
+  if (!(v = ab_yaml_lookup(&c->y, root, "gemm")) && !micro && !kernels)
     return ab_yaml_fail_at(&c->y, root->start_mark, "gemm",
-                           "expected a sequence of gemm sets (or a micro section), got neither");
+                           "expected a sequence of gemm sets (or a micro or kernels section), "
+                           "got none");
   if (v && (st = parse_gemm(c, v)))
     return st;
-  if (micro)
-    st = parse_micro(c, micro);
+  if (micro && (st = parse_micro(c, micro)))
+    return st;
+  if (kernels)
+    st = parse_kernels(c, kernels);
   return st;
 }
 

@@ -409,3 +409,36 @@ Test(config, mutated_configs) {
   free(buf);
   free(orig);
 }
+
+/* kernels: any kind by its table; a sequence sweeps a field (the last field fastest),
+ * crossed with the dtypes; an optional field left out takes its default. */
+Test(config, kernels_section_sweeps_fields) {
+  ab_suite s = load_str_ok("suite: k\n"
+                           "kernels:\n"
+                           "  - set: sweep\n"
+                           "    kind: gemm\n"
+                           "    dtypes: [f32, int8]\n"
+                           "    shapes:\n"
+                           "      - {m: [1, 8, 64], n: 128, k: [32, 16], label: qkv}\n"
+                           "  - set: bw\n"
+                           "    kind: membw\n"
+                           "    shapes: [{bytes: 4096}]\n");
+  cr_assert_eq(s.n_cases, 2 * 3 * 2 + 1);
+  const ab_case_spec *c = &s.cases[0];
+  cr_assert_eq(c->desc.kind, AB_KERNEL_GEMM);
+  cr_assert_eq(c->desc.dtype, AB_DTYPE_F32);
+  cr_assert_eq(c->desc.params.gemm.m, 1);
+  cr_assert_eq(c->desc.params.gemm.k, 32);
+  cr_assert_eq(s.cases[1].desc.params.gemm.k, 16, "the last field varies fastest");
+  cr_assert_eq(s.cases[2].desc.params.gemm.m, 8);
+  cr_assert_eq(c->desc.params.gemm.trans_a, 0, "optional field takes its default");
+  cr_assert_str_eq(c->label, "qkv");
+  cr_assert_eq(s.cases[6].desc.dtype, AB_DTYPE_I8);
+  cr_assert_eq(s.cases[6].desc.out_dtype, AB_DTYPE_I32);
+  const ab_case_spec *bw = &s.cases[12];
+  cr_assert_eq(bw->desc.kind, AB_KERNEL_MEMBW);
+  cr_assert_str_eq(bw->set, "bw");
+  cr_assert_eq(bw->desc.dtype, AB_DTYPE_I8, "a byte-moving kind has its own dtype");
+  cr_assert_eq(bw->desc.params.transfer.bytes, 4096);
+  ab_suite_free(&s);
+}
