@@ -730,6 +730,17 @@ static ab_status read_field_value(const cfg_ctx *c, const yaml_node_t *n, const 
   return st;
 }
 
+/* What a kernels: set gives every case of its shapes. */
+typedef struct cfg_kset {
+  char name[sizeof((ab_case_spec *)0)->set];
+  const ab_kind_def *kind;
+  ab_dtype in[AB_DTYPE_COUNT], out[AB_DTYPE_COUNT];
+  size_t n_dtypes;
+  ab_dtype operand_dtypes[AB_KERNEL_MAX_OPERANDS];
+  int32_t layouts[AB_LAYOUT_COUNT];
+  size_t n_layouts;
+} cfg_kset;
+
 /* One field of a shape: its value, the values of a sweep, or its default. */
 static ab_status read_field(const cfg_ctx *c, const yaml_node_t *shape, const char *path,
                             const ab_param_field *f, cfg_values *out) {
@@ -762,43 +773,46 @@ static ab_status read_field(const cfg_ctx *c, const yaml_node_t *shape, const ch
 }
 
 /* Every combination of the fields' values (the last field varies fastest), crossed with
- * the set's dtypes, becomes one case, checked as the runner will check it. */
+ * the set's dtypes and layouts, becomes one case, checked as the runner will check it. */
 static ab_status expand_shape(cfg_ctx *c, const yaml_node_t *shape, const char *path,
-                              const char *set, const ab_kind_def *k, const cfg_values *vals,
-                              const ab_dtype *in, const ab_dtype *out, size_t n_dtypes) {
-  size_t combos = 1;
+                              const cfg_kset *ks, const cfg_values *vals) {
+  const ab_kind_def *k = ks->kind;
+  size_t combos = 1, per_combo = ks->n_dtypes * ks->n_layouts;
   for (size_t f = 0; f < k->n_fields; f++)
     combos = combos > CFG_MAX_CASES / vals[f].n ? (size_t)CFG_MAX_CASES + 1 : combos * vals[f].n;
-  if (c->out->n_cases + combos * n_dtypes > CFG_MAX_CASES)
+  if (combos > CFG_MAX_CASES || c->out->n_cases + combos * per_combo > CFG_MAX_CASES)
     return ab_yaml_fail_at(&c->y, shape->start_mark, path,
                            "expected at most %d cases in a suite, this shape adds %zu",
-                           CFG_MAX_CASES, combos * n_dtypes);
+                           CFG_MAX_CASES, combos * per_combo);
   const yaml_node_t *label = ab_yaml_lookup(&c->y, shape, "label");
   char lpath[AB_YAML_PATH_LEN], text[sizeof c->out->cases[0].label] = "";
   ab_yaml_join(lpath, path, "label");
   ab_status st = label ? ab_yaml_get_name(&c->y, label, lpath, text, sizeof text) : AB_OK;
-  for (size_t d = 0; !st && d < n_dtypes; d++)
-    for (size_t i = 0; !st && i < combos; i++) {
-      ab_case_spec *cs = new_case(c, set);
-      if (!cs)
-        return AB_E_NOMEM;
-      snprintf(cs->label, sizeof cs->label, "%s", text);
-      cs->desc.kind = k->kind;
-      cs->desc.dtype = in[d];
-      cs->desc.out_dtype = out[d];
-      for (size_t f = k->n_fields, rest = i; f-- > 0; rest /= vals[f].n)
-        ab_param_set(&cs->desc, &k->fields[f], vals[f].v[rest % vals[f].n]);
-      char why[AB_MSG_LEN];
-      if (ab_kernel_check(&cs->desc, why, sizeof why) != AB_OK)
-        st = ab_yaml_fail_at(&c->y, shape->start_mark, path, "expected a valid %s case, got %s",
-                             ab_kernel_kind_name(k->kind), why);
-    }
+  for (size_t d = 0; !st && d < ks->n_dtypes; d++)
+    for (size_t l = 0; !st && l < ks->n_layouts; l++)
+      for (size_t i = 0; !st && i < combos; i++) {
+        ab_case_spec *cs = new_case(c, ks->name);
+        if (!cs)
+          return AB_E_NOMEM;
+        snprintf(cs->label, sizeof cs->label, "%s", text);
+        cs->desc.kind = k->kind;
+        cs->desc.dtype = ks->in[d];
+        cs->desc.out_dtype = ks->out[d];
+        cs->desc.layout = ks->layouts[l];
+        memcpy(cs->desc.operand_dtypes, ks->operand_dtypes, sizeof cs->desc.operand_dtypes);
+        for (size_t f = k->n_fields, rest = i; f-- > 0; rest /= vals[f].n)
+          ab_param_set(&cs->desc, &k->fields[f], vals[f].v[rest % vals[f].n]);
+        char why[AB_MSG_LEN];
+        if (ab_kernel_check(&cs->desc, why, sizeof why) != AB_OK)
+          st = ab_yaml_fail_at(&c->y, shape->start_mark, path, "expected a valid %s case, got %s",
+                               ab_kernel_kind_name(k->kind), why);
+      }
   return st;
 }
 
 static ab_status parse_kernel_shape(cfg_ctx *c, const yaml_node_t *shape, const char *path,
-                                    const char *set, const ab_kind_def *k, const ab_dtype *in,
-                                    const ab_dtype *out, size_t n_dtypes) {
+                                    const cfg_kset *ks) {
+  const ab_kind_def *k = ks->kind;
   const char *keys[32];
   size_t n_keys = 0;
   for (size_t f = 0; f < k->n_fields && n_keys < 31; f++)
@@ -812,7 +826,7 @@ static ab_status parse_kernel_shape(cfg_ctx *c, const yaml_node_t *shape, const 
   for (size_t f = 0; !st && f < k->n_fields && f < 31; f++)
     st = read_field(c, shape, path, &k->fields[f], &vals[f]);
   if (!st)
-    st = expand_shape(c, shape, path, set, k, vals, in, out, n_dtypes);
+    st = expand_shape(c, shape, path, ks, vals);
   for (size_t f = 0; f < 31; f++)
     free(vals[f].v);
   return st;
@@ -866,22 +880,82 @@ static ab_status read_kernel_dtypes(const cfg_ctx *c, const yaml_node_t *n, cons
   return read_dtypes(c, v, dpath, in, out, count);
 }
 
+/* operand_dtypes: one dtype name (or null: the kind's default) per operand, in order. */
+static ab_status read_operand_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char *path,
+                                     ab_dtype *out) {
+  char got[AB_YAML_GOT_LEN];
+  ab_status st = ab_yaml_expect_type(&c->y, n, path, YAML_SEQUENCE_NODE,
+                                     "a sequence of dtypes (null: the kind's default)");
+  if (!st && ab_yaml_seq_len(n) > AB_KERNEL_MAX_OPERANDS)
+    st = ab_yaml_fail_at(&c->y, n->start_mark, path, "expected at most %d operands, got %zu",
+                         AB_KERNEL_MAX_OPERANDS, ab_yaml_seq_len(n));
+  char list[128];
+  ab_name_list(&ab_dtype_names, list, sizeof list);
+  for (size_t i = 0; !st && i < ab_yaml_seq_len(n); i++) {
+    const yaml_node_t *item = ab_yaml_seq_item(&c->y, n, i);
+    char ipath[AB_YAML_PATH_LEN];
+    ab_yaml_index_path(ipath, path, i);
+    if (ab_yaml_is_null(item))
+      continue;
+    for (int t = 1; t < AB_DTYPE_COUNT && out[i] == AB_DTYPE_INVALID; t++)
+      if (ab_yaml_scalar_is(item, ab_dtype_name((ab_dtype)t)))
+        out[i] = (ab_dtype)t;
+    if (out[i] == AB_DTYPE_INVALID)
+      st = ab_yaml_fail_at(&c->y, item->start_mark, ipath, "expected one of %s or null, got %s",
+                           list, ab_yaml_describe(item, got, sizeof got));
+  }
+  return st;
+}
+
+/* layouts: the layouts to run each shape in (a sweep); default: the kind's own. */
+static ab_status read_layouts(const cfg_ctx *c, const yaml_node_t *n, const char *path,
+                              cfg_kset *ks) {
+  char got[AB_YAML_GOT_LEN], list[128];
+  ab_status st = nonempty_seq(c, n, path, "a non-empty sequence of layouts");
+  ab_name_list(&ab_layout_names, list, sizeof list);
+  for (size_t i = 0; !st && i < ab_yaml_seq_len(n); i++) {
+    const yaml_node_t *item = ab_yaml_seq_item(&c->y, n, i);
+    char ipath[AB_YAML_PATH_LEN];
+    ab_yaml_index_path(ipath, path, i);
+    int l = -1;
+    for (int k = 0; k < AB_LAYOUT_COUNT && l < 0; k++)
+      if (ab_yaml_scalar_is(item, ab_layout_name((ab_layout)k)))
+        l = k;
+    for (size_t j = 0; l >= 0 && j < ks->n_layouts; j++)
+      l = ks->layouts[j] == l ? -1 : l;
+    if (l < 0)
+      return ab_yaml_fail_at(&c->y, item->start_mark, ipath,
+                             "expected one of %s, each once, got %s", list,
+                             ab_yaml_describe(item, got, sizeof got));
+    ks->layouts[ks->n_layouts++] = l;
+  }
+  return st;
+}
+
 static ab_status parse_kernel_set(cfg_ctx *c, const yaml_node_t *n, const char *path) {
-  static const char *const keys[] = {"set", "kind", "dtypes", "shapes"};
+  static const char *const keys[] = {"set",     "kind",  "dtypes", "operand_dtypes",
+                                     "layouts", "shapes"};
   ab_status st = ab_yaml_expect_type(&c->y, n, path, YAML_MAPPING_NODE,
                                      "a mapping {set, kind, dtypes, shapes}");
   if (!st)
     st = ab_yaml_check_keys(&c->y, n, path, keys, sizeof keys / sizeof keys[0]);
-  char set[sizeof c->out->cases[0].set], spath[AB_YAML_PATH_LEN];
-  const ab_kind_def *k = NULL;
-  ab_dtype in[AB_DTYPE_COUNT], out[AB_DTYPE_COUNT];
-  size_t n_dtypes = 0;
+  cfg_kset ks = {.n_layouts = 0};
+  char spath[AB_YAML_PATH_LEN];
+  const yaml_node_t *v;
   if (!st)
-    st = read_set_name(c, n, path, set);
+    st = read_set_name(c, n, path, ks.name);
   if (!st)
-    st = read_kind(c, n, path, &k);
+    st = read_kind(c, n, path, &ks.kind);
   if (!st)
-    st = read_kernel_dtypes(c, n, path, k, in, out, &n_dtypes);
+    st = read_kernel_dtypes(c, n, path, ks.kind, ks.in, ks.out, &ks.n_dtypes);
+  ab_yaml_join(spath, path, "operand_dtypes");
+  if (!st && (v = ab_yaml_lookup(&c->y, n, "operand_dtypes")))
+    st = read_operand_dtypes(c, v, spath, ks.operand_dtypes);
+  ab_yaml_join(spath, path, "layouts");
+  if (!st && (v = ab_yaml_lookup(&c->y, n, "layouts")))
+    st = read_layouts(c, v, spath, &ks);
+  if (ks.n_layouts == 0)
+    ks.layouts[ks.n_layouts++] = AB_LAYOUT_DEFAULT;
   if (st)
     return st;
   ab_yaml_join(spath, path, "shapes");
@@ -894,8 +968,7 @@ static ab_status parse_kernel_set(cfg_ctx *c, const yaml_node_t *n, const char *
   for (size_t i = 0; !st && i < ab_yaml_seq_len(shapes); i++) {
     char ipath[AB_YAML_PATH_LEN];
     ab_yaml_index_path(ipath, spath, i);
-    st =
-        parse_kernel_shape(c, ab_yaml_seq_item(&c->y, shapes, i), ipath, set, k, in, out, n_dtypes);
+    st = parse_kernel_shape(c, ab_yaml_seq_item(&c->y, shapes, i), ipath, &ks);
   }
   return st;
 }

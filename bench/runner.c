@@ -566,6 +566,25 @@ static void take_warm_calls(case_ctx *c, const ab_case_info *info, ab_status st,
   c->warm_s = info->warm_seconds < prepare_s ? info->warm_seconds : prepare_s;
 }
 
+/* ABI 1.3: ask the backend before generating and uploading operands, so an unsupported
+ * case costs nothing. A module without case_query is asked by case_prepare instead. */
+static bool query_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
+                       ab_case_result *res) {
+  if (!dev->backend->table.case_query)
+    return true;
+  char msg[AB_MSG_LEN] = "";
+  double t0 = ab_now_s();
+  ab_status st = dev->backend->table.case_query(dev->state, &spec->desc, provider, msg);
+  res->backend_overhead_s += ab_now_s() - t0;
+  if (st == AB_OK)
+    return true;
+  if (st == AB_E_UNSUPPORTED)
+    set_status(res, AB_CASE_UNSUPPORTED, "%s", msg[0] ? msg : "unsupported (no reason given)");
+  else
+    set_status(res, AB_CASE_FAILED, "query: %s", msg);
+  return false;
+}
+
 void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
                  const ab_suite *suite, ab_case_result *res) {
   char msg[AB_MSG_LEN] = "";
@@ -583,7 +602,7 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
     set_status(res, AB_CASE_FAILED, "device did not open: %.400s", dev->open_error);
     return;
   }
-  if (!fits_device(dev, &spec->desc, res))
+  if (!fits_device(dev, &spec->desc, res) || !query_case(dev, spec, provider, res))
     return;
 
   case_ctx c = {.dev = dev, .suite = suite, .res = res};

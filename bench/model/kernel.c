@@ -2,6 +2,7 @@
  * derived from these numbers in one place (bench/model/rates.c), never inside a backend. */
 #include "model/kernel.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +64,42 @@ static ab_status check_fields(const ab_kind_def *k, const ab_kernel_desc *d, cha
   return AB_OK;
 }
 
+/* Per-operand dtypes (ABI 1.3): only for kinds that honour them, and only known dtypes. */
+static ab_status check_operand_dtypes(const ab_kind_def *k, const ab_kernel_desc *d, char *msg,
+                                      size_t len) {
+  for (size_t i = 0; i < AB_KERNEL_MAX_OPERANDS; i++) {
+    ab_dtype t = ab_operand_dtype(d, i, AB_DTYPE_INVALID);
+    if (t == AB_DTYPE_INVALID)
+      continue;
+    if (!k->mixed_dtypes) {
+      ab_msgf(msg, len, "%s: operand %zu has its own dtype, but this kind takes one dtype",
+              ab_kernel_kind_name(d->kind), i);
+      return AB_E_INVALID;
+    }
+    if (!ab_dtype_size(t) || i >= k->operand_count(d)) {
+      ab_msgf(msg, len, "%s: operand %zu: dtype %d is not valid here", ab_kernel_kind_name(d->kind),
+              i, (int)t);
+      return AB_E_INVALID;
+    }
+  }
+  return AB_OK;
+}
+
+static ab_status check_layout(const ab_kind_def *k, const ab_kernel_desc *d, char *msg,
+                              size_t len) {
+  int32_t l = d->struct_size >= offsetof(ab_kernel_desc, layout) + sizeof d->layout
+                  ? d->layout
+                  : AB_LAYOUT_DEFAULT;
+  if (l == AB_LAYOUT_DEFAULT)
+    return AB_OK;
+  if (l < 0 || l >= AB_LAYOUT_COUNT || !(k->layouts & (1u << l))) {
+    ab_msgf(msg, len, "%s: layout %s is not one this kind takes", ab_kernel_kind_name(d->kind),
+            ab_layout_name((ab_layout)l));
+    return AB_E_INVALID;
+  }
+  return AB_OK;
+}
+
 ab_status ab_kernel_check(const ab_kernel_desc *d, char *msg, size_t msg_len) {
   if (d->kind <= AB_KERNEL_INVALID || d->kind >= AB_KERNEL_KIND_COUNT) {
     ab_msgf(msg, msg_len, "unknown kernel kind %d", (int)d->kind);
@@ -79,6 +116,10 @@ ab_status ab_kernel_check(const ab_kernel_desc *d, char *msg, size_t msg_len) {
     return AB_E_INVALID;
   }
   ab_status st = check_fields(k, d, msg, msg_len);
+  if (st == AB_OK)
+    st = check_operand_dtypes(k, d, msg, msg_len);
+  if (st == AB_OK)
+    st = check_layout(k, d, msg, msg_len);
   if (st == AB_OK && k->check)
     st = k->check(d, msg, msg_len);
   return st;

@@ -18,7 +18,7 @@
 #include "model/record.h"
 
 /* Most operands any kind has. */
-#define AB_MAX_OPERANDS 8
+#define AB_MAX_OPERANDS AB_KERNEL_MAX_OPERANDS
 
 /* ---- parameters ------------------------------------------------------------------------ */
 
@@ -121,6 +121,11 @@ typedef struct ab_kind_def {
    * dtypes and always use `fixed_in`/`fixed_out` (byte-moving microbenchmarks). */
   bool dtype_fixed;
   ab_dtype fixed_in, fixed_out;
+  /* The kind honours ab_kernel_desc.operand_dtypes (ABI 1.3); otherwise a descriptor that
+   * sets one is refused. */
+  bool mixed_dtypes;
+  /* Layouts the kind accepts, as a bit mask of 1u << ab_layout; 0: only the default. */
+  uint32_t layouts;
 
   double (*flops)(const ab_kernel_desc *d);
   double (*bytes)(const ab_kernel_desc *d);

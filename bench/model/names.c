@@ -15,12 +15,21 @@ static const char *const dtype_list[AB_DTYPE_COUNT] = {
 };
 
 static const char *const kind_list[AB_KERNEL_KIND_COUNT] = {
-    [AB_KERNEL_GEMM] = "gemm",           [AB_KERNEL_CONV2D] = "conv2d",
-    [AB_KERNEL_ATTENTION] = "attention", [AB_KERNEL_NORM] = "norm",
-    [AB_KERNEL_SOFTMAX] = "softmax",     [AB_KERNEL_ACTIVATION] = "activation",
-    [AB_KERNEL_MEMBW] = "membw",         [AB_KERNEL_COPY_H2D] = "copy_h2d",
-    [AB_KERNEL_COPY_D2H] = "copy_d2h",   [AB_KERNEL_PEAK] = "peak",
+    [AB_KERNEL_GEMM] = "gemm",
+    [AB_KERNEL_CONV2D] = "conv2d",
+    [AB_KERNEL_ATTENTION] = "attention",
+    [AB_KERNEL_NORM] = "norm",
+    [AB_KERNEL_SOFTMAX] = "softmax",
+    [AB_KERNEL_ACTIVATION] = "activation",
+    [AB_KERNEL_MEMBW] = "membw",
+    [AB_KERNEL_COPY_H2D] = "copy_h2d",
+    [AB_KERNEL_COPY_D2H] = "copy_d2h",
+    [AB_KERNEL_PEAK] = "peak",
     [AB_KERNEL_LAUNCH] = "launch",
+    [AB_KERNEL_ROTARY] = "rotary",
+    [AB_KERNEL_ELEMENTWISE] = "elementwise",
+    [AB_KERNEL_STREAM] = "stream",
+    [AB_KERNEL_DECODER_LAYER] = "decoder_layer",
 };
 
 static const char *const case_status_list[AB_CASE_STATUS_COUNT] = {
@@ -46,7 +55,13 @@ static const char *const device_type_list[] = {
     [AB_DEVICE_NPU] = "npu",
 };
 
+static const char *const layout_list[AB_LAYOUT_COUNT] = {
+    [AB_LAYOUT_DEFAULT] = "default", [AB_LAYOUT_NCHW] = "nchw", [AB_LAYOUT_NHWC] = "nhwc",
+    [AB_LAYOUT_BSHD] = "bshd",       [AB_LAYOUT_BHSD] = "bhsd",
+};
+
 const ab_name_table ab_dtype_names = TABLE(dtype_list);
+const ab_name_table ab_layout_names = TABLE(layout_list);
 const ab_name_table ab_kernel_kind_names = TABLE(kind_list);
 const ab_name_table ab_case_status_names = TABLE(case_status_list);
 const ab_name_table ab_timer_source_names = TABLE(timer_list);
@@ -121,6 +136,10 @@ const char *ab_timer_source_name(ab_timer_source t) {
 
 const char *ab_stop_reason_name(ab_stop_reason r) {
   return ab_name_of(&ab_stop_reason_names, (int)r);
+}
+
+const char *ab_layout_name(ab_layout l) {
+  return ab_name_of(&ab_layout_names, (int)l);
 }
 
 const char *ab_device_type_name(ab_device_type t) {

@@ -24,6 +24,7 @@ extern const ab_name_table ab_case_status_names;
 extern const ab_name_table ab_timer_source_names;
 extern const ab_name_table ab_stop_reason_names;
 extern const ab_name_table ab_device_type_names;
+extern const ab_name_table ab_layout_names;
 
 /* The name of `value`; "invalid" for a value out of range or without a name. */
 const char *ab_name_of(const ab_name_table *t, int value);
@@ -46,5 +47,6 @@ ab_status ab_case_status_parse(const char *name, ab_case_status *out);
 const char *ab_timer_source_name(ab_timer_source t);
 const char *ab_stop_reason_name(ab_stop_reason r);
 const char *ab_device_type_name(ab_device_type t);
+const char *ab_layout_name(ab_layout l);
 
 #endif

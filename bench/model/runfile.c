@@ -125,6 +125,26 @@ static json_t *dtype_json(ab_dtype t) {
   return t == AB_DTYPE_INVALID ? json_null() : json_string(ab_dtype_name(t));
 }
 
+/* ABI 1.3 fields are written only when set, so files of cases without them stay as they
+ * were. */
+static bool has_operand_dtypes(const ab_kernel_desc *d) {
+  for (size_t i = 0; i < AB_KERNEL_MAX_OPERANDS; i++)
+    if (d->operand_dtypes[i] != AB_DTYPE_INVALID)
+      return true;
+  return false;
+}
+
+static json_t *operand_dtypes_json(const ab_kernel_desc *d) {
+  json_t *a = json_array();
+  bool ok = a != NULL;
+  size_t n = AB_KERNEL_MAX_OPERANDS;
+  while (n > 0 && d->operand_dtypes[n - 1] == AB_DTYPE_INVALID)
+    n--;
+  for (size_t i = 0; ok && i < n; i++)
+    ok = json_array_append_new(a, dtype_json(d->operand_dtypes[i])) == 0;
+  return built(a, ok);
+}
+
 static json_t *kernel_json(const ab_kernel_desc *d) {
   char shape[128];
   ab_kernel_shape_str(d, shape, sizeof shape);
@@ -134,6 +154,10 @@ static json_t *kernel_json(const ab_kernel_desc *d) {
   ok &= put(o, "out_dtype", dtype_json(d->out_dtype));
   ok &= put(o, "shape", shape_json(d));
   ok &= put(o, "shape_str", STR(shape));
+  if (has_operand_dtypes(d))
+    ok &= put(o, "operand_dtypes", operand_dtypes_json(d));
+  if (d->layout != AB_LAYOUT_DEFAULT)
+    ok &= put(o, "layout", json_string(ab_layout_name((ab_layout)d->layout)));
   return built(o, ok);
 }
 
@@ -593,6 +617,28 @@ static ab_status rd_shape(const json_t *k, const char *pre, ab_kernel_desc *d, c
   return st;
 }
 
+/* kernel.operand_dtypes (ABI 1.3, optional): dtype names or null, at most one per operand. */
+static ab_status rd_operand_dtypes(const json_t *k, ab_kernel_desc *d, char *msg) {
+  const json_t *a = json_object_get(k, "operand_dtypes");
+  if (!a)
+    return AB_OK;
+  if (!json_is_array(a) || json_array_size(a) > AB_KERNEL_MAX_OPERANDS)
+    return fail(msg, "kernel", "operand_dtypes", "expected an array of at most %d dtypes, got %s",
+                AB_KERNEL_MAX_OPERANDS, kind_of(a));
+  for (size_t i = 0; i < json_array_size(a); i++) {
+    const json_t *v = json_array_get(a, i);
+    int t =
+        json_is_null(v) ? AB_DTYPE_INVALID : ab_name_index(&ab_dtype_names, json_string_value(v));
+    if (t < 0) {
+      char key[48];
+      snprintf(key, sizeof key, "operand_dtypes[%u]", (unsigned)i);
+      return fail(msg, "kernel", key, "expected a dtype name or null, got %s", kind_of(v));
+    }
+    d->operand_dtypes[i] = (ab_dtype)t;
+  }
+  return AB_OK;
+}
+
 static ab_status rd_kernel(const json_t *j, ab_kernel_desc *d, char *msg) {
   const json_t *k;
   ab_status st = rd_obj(j, "", "kernel", &k, msg);
@@ -606,6 +652,13 @@ static ab_status rd_kernel(const json_t *j, ab_kernel_desc *d, char *msg) {
     st = rd_dtype(k, "kernel", "out_dtype", &d->out_dtype, msg);
   if (st == AB_OK)
     st = rd_shape(k, "kernel", d, msg);
+  if (st == AB_OK)
+    st = rd_operand_dtypes(k, d, msg);
+  if (st == AB_OK && json_object_get(k, "layout")) {
+    int l = 0;
+    st = rd_enum(k, "kernel", "layout", &ab_layout_names, &l, msg);
+    d->layout = l;
+  }
   return st;
 }
 

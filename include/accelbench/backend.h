@@ -46,9 +46,10 @@ extern "C" {
 #endif
 
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
- * and warm_calls. */
+ * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
+ * the kinds rotary, elementwise, stream and decoder_layer. */
 #define AB_BACKEND_ABI_MAJOR    1
-#define AB_BACKEND_ABI_MINOR    2
+#define AB_BACKEND_ABI_MINOR    3
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own
@@ -204,6 +205,14 @@ typedef struct ab_backend {
 
   /* Optional. Release what case_prepare acquired. */
   void (*case_release)(void *state, void *case_state);
+
+  /* ---- ABI 1.3 ---- */
+
+  /* Optional. Can `provider` run `desc` on this open device? Called before any operand is
+   * allocated or generated, so an unsupported case costs nothing: AB_OK (case_prepare may
+   * still refuse), or AB_E_UNSUPPORTED with the reason. Same thread as case_prepare. NULL:
+   * the harness finds out from case_prepare. */
+  ab_status (*case_query)(void *state, const ab_kernel_desc *desc, const char *provider, char *msg);
 } ab_backend;
 
 /* The one symbol a module exports. `harness_abi_major` lets a module that supports

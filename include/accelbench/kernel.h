@@ -53,6 +53,12 @@ typedef enum ab_kernel_kind {
   AB_KERNEL_COPY_D2H = 9, /* device-to-host transfer */
   AB_KERNEL_PEAK = 10,    /* peak-compute microbenchmark */
   AB_KERNEL_LAUNCH = 11,  /* empty-kernel launch latency */
+  /* ABI 1.3; values fixed now so that run files and backends agree before every kind has
+   * its table (bench/model/kinds/). */
+  AB_KERNEL_ROTARY = 12,        /* rotary position embedding */
+  AB_KERNEL_ELEMENTWISE = 13,   /* element-wise binary operations (residual add) */
+  AB_KERNEL_STREAM = 14,        /* STREAM copy / scale / add / triad, device memory */
+  AB_KERNEL_DECODER_LAYER = 15, /* a Llama-style decoder layer composed from suite kernels */
   AB_KERNEL_KIND_COUNT
 } ab_kernel_kind;
 
@@ -91,6 +97,19 @@ typedef struct ab_peak_params {
   int64_t fma_per_item;
 } ab_peak_params;
 
+/* Most operands a kernel case has (the harness's limit too). */
+#define AB_KERNEL_MAX_OPERANDS 8
+
+/* Memory layout of a kind's tensors, where the kind has a choice. */
+typedef enum ab_layout {
+  AB_LAYOUT_DEFAULT = 0,
+  AB_LAYOUT_NCHW = 1, /* conv2d: batch, channels, height, width */
+  AB_LAYOUT_NHWC = 2, /* conv2d: batch, height, width, channels */
+  AB_LAYOUT_BSHD = 3, /* attention: batch, sequence, heads, head dim */
+  AB_LAYOUT_BHSD = 4, /* attention: batch, heads, sequence, head dim */
+  AB_LAYOUT_COUNT
+} ab_layout;
+
 typedef struct ab_kernel_desc {
   uint32_t struct_size; /* sizeof(ab_kernel_desc) of the writer */
   ab_kernel_kind kind;
@@ -102,7 +121,24 @@ typedef struct ab_kernel_desc {
     ab_peak_params peak;
     int64_t reserved[16]; /* keeps the union's size fixed across versions */
   } params;
+  /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,
+   * in the kind's operand order; AB_DTYPE_INVALID means the kind's default: `dtype` for
+   * inputs, `out_dtype` for outputs. Lets one case mix dtypes: int8 weights with f16
+   * activations, f32 norm weights, a KV cache of its own dtype. */
+  ab_dtype operand_dtypes[AB_KERNEL_MAX_OPERANDS];
+  int32_t layout; /* ab_layout; AB_LAYOUT_DEFAULT: the kind's documented default */
+  int32_t reserved13;
 } ab_kernel_desc;
+
+/* The dtype operand `i` of `d` has: its own entry when the writer set one, else `dflt`
+ * (the kind's default for that operand). Safe on a descriptor from an older writer. */
+static inline ab_dtype ab_operand_dtype(const ab_kernel_desc *d, size_t i, ab_dtype dflt) {
+  size_t end = offsetof(ab_kernel_desc, operand_dtypes) + (i + 1) * sizeof(ab_dtype);
+  if (i >= AB_KERNEL_MAX_OPERANDS || d->struct_size < end ||
+      d->operand_dtypes[i] == AB_DTYPE_INVALID)
+    return dflt;
+  return d->operand_dtypes[i];
+}
 
 /* Bytes of one element; 0 for AB_DTYPE_INVALID. */
 static inline size_t ab_dtype_size(ab_dtype t) {

@@ -15,7 +15,7 @@
 #endif
 
 AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
-AB_SA(AB_BACKEND_ABI_MINOR == 2, "backend ABI minor changed: add the new fields' offsets here");
+AB_SA(AB_BACKEND_ABI_MINOR == 3, "backend ABI minor changed: add the new fields' offsets here");
 AB_SA(offsetof(ab_case_info, accumulate_dtype) == 144, "case_info accumulate_dtype (1.1)");
 AB_SA(offsetof(ab_case_info, warm_seconds) == 152, "case_info warm_seconds (1.2)");
 AB_SA(offsetof(ab_case_info, warm_calls) == 160, "case_info warm_calls (1.2)");
@@ -39,14 +39,19 @@ AB_SA(offsetof(ab_backend, copy_to_host) == 104, "copy_to_host");
 AB_SA(offsetof(ab_backend, case_prepare) == 112, "case_prepare");
 AB_SA(offsetof(ab_backend, case_run) == 120, "case_run");
 AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
-AB_SA(sizeof(ab_backend) == 136, "ab_backend 1.0 size");
+AB_SA(offsetof(ab_backend, case_query) == 136, "case_query (1.3)");
+AB_SA(sizeof(ab_backend) == 144, "ab_backend 1.3 size");
 
 AB_SA(offsetof(ab_kernel_desc, struct_size) == 0, "desc struct_size first");
 AB_SA(offsetof(ab_kernel_desc, kind) == 4, "desc kind");
 AB_SA(offsetof(ab_kernel_desc, dtype) == 8, "desc dtype");
 AB_SA(offsetof(ab_kernel_desc, out_dtype) == 12, "desc out_dtype");
 AB_SA(offsetof(ab_kernel_desc, params) == 16, "desc params");
-AB_SA(sizeof(ab_kernel_desc) == 16 + 16 * 8, "desc params union is fixed at 128 bytes");
+AB_SA(offsetof(ab_kernel_desc, operand_dtypes) == 16 + 16 * 8,
+      "desc params union is fixed at 128 bytes");
+AB_SA(offsetof(ab_kernel_desc, layout) == 144 + 8 * 4, "desc layout (1.3)");
+AB_SA(sizeof(ab_kernel_desc) == 184, "desc 1.3 size");
+AB_SA(AB_KERNEL_ROTARY == 12 && AB_KERNEL_DECODER_LAYER == 15, "kind values (1.3) are ABI");
 AB_SA(sizeof(ab_gemm_params) == 32, "gemm params");
 AB_SA(offsetof(ab_gemm_params, trans_b) == 28, "gemm trans_b");
 

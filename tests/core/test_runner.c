@@ -184,3 +184,12 @@ Test(runner, warm_seconds_beyond_prepare_are_cut) {
   cr_assert_geq(r.backend_overhead_s, 0.0);
   cr_assert_geq(r.setup_s, 0.0);
 }
+
+/* ABI 1.3: a case the backend's case_query refuses is unsupported with its reason, and
+ * never reaches case_prepare (which would accept this provider). */
+Test(runner, case_query_refuses_before_prepare) {
+  ab_case_result r = run("queried", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_UNSUPPORTED, "%s", r.reason);
+  cr_assert(strstr(r.reason, "refused by case_query"), "%s", r.reason);
+  cr_assert_eq(r.implementation[0], '\0', "case_prepare never ran");
+}

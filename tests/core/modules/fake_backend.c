@@ -37,12 +37,13 @@ enum {
   MODE_BLIND = 5,
   MODE_WARM = 6,
   MODE_OVERCLAIM = 7,
-  MODE_WARM_FAILING = 8
+  MODE_WARM_FAILING = 8,
+  MODE_QUERIED = 9 /* computes like exact, but case_query refuses it first */
 };
 
-static const char *const providers[] = {"exact",        "wrong", "lazy", "failing",
-                                        "unsupported",  "blind", "warm", "overclaim",
-                                        "warm-failing", NULL};
+static const char *const providers[] = {"exact",        "wrong",   "lazy", "failing",
+                                        "unsupported",  "blind",   "warm", "overclaim",
+                                        "warm-failing", "queried", NULL};
 
 #define FK_WARM_CALLS  2
 #define FK_WARM_CALL_S 0.1
@@ -186,6 +187,16 @@ static void fk_release(void *state, void *cs) {
 }
 
 /* copy_to_host, but a "blind" case's device claims success and copies nothing. */
+/* ABI 1.3: refuses the "queried" provider before any operand exists; buffer_alloc counts
+ * allocations in the device state so a test can see that none was made. */
+static ab_status fk_query(void *state, const ab_kernel_desc *d, const char *provider, char *msg) {
+  (void)state, (void)d;
+  if (strcmp(provider, "queried") != 0)
+    return AB_OK;
+  strcpy(msg, "fake backend: refused by case_query");
+  return AB_E_UNSUPPORTED;
+}
+
 static ab_status fk_to_host(void *s, void *dst, const ab_buffer *src, size_t off, size_t n,
                             char *m) {
   if (*(int *)s)
@@ -213,6 +224,7 @@ static const ab_backend table = {
     .case_prepare = fk_prepare,
     .case_run = fk_run,
     .case_release = fk_release,
+    .case_query = fk_query,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t major) {
