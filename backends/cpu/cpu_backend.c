@@ -18,34 +18,22 @@
 typedef struct cpu_case {
   int provider; /* index into cpu_providers */
   ab_cpu_gemm gemm;
-  void *impl; /* onednn: primitive and memory objects; openblas: none */
+  void *impl;                   /* onednn: primitive and memory objects; openblas: none */
+  const ab_cpu_kind_impl *kind; /* every kind but GEMM (cpu_kinds.c); NULL for GEMM */
 } cpu_case;
 
-enum { PROV_OPENBLAS = 0, PROV_ONEDNN = 1 };
-
+/* "native" is plain C with OpenMP: the kinds no library here offers. */
 static const char *const cpu_providers[] = {"openblas",
 #ifdef AB_HAVE_ONEDNN
                                             "onednn",
 #endif
-                                            NULL};
+                                            "native", NULL};
 
 /* What the last open() applied to the process (thread count and binding are process-wide),
  * so device_info can report it; device_info gets no device state. */
 static pthread_mutex_t g_applied_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_applied_threads; /* 0: no device open */
 static char g_applied_binding[160];
-
-const char *ab_cpu_dtype_name(ab_dtype t) {
-  switch (t) {
-  case AB_DTYPE_F64: return "f64";
-  case AB_DTYPE_F32: return "f32";
-  case AB_DTYPE_F16: return "f16";
-  case AB_DTYPE_BF16: return "bf16";
-  case AB_DTYPE_I8: return "int8";
-  case AB_DTYPE_I32: return "int32";
-  default: return "invalid";
-  }
-}
 
 /* ---- discovery --------------------------------------------------------------------- */
 
@@ -404,12 +392,27 @@ static ab_status cpu_copy_to_host(void *state, void *dst, const ab_buffer *src, 
 /* ---- kernel cases -------------------------------------------------------------------- */
 
 static int provider_index(const char *provider) {
+  static const char *const by_id[] = {[AB_CPU_PROV_OPENBLAS] = "openblas",
+                                      [AB_CPU_PROV_ONEDNN] = "onednn",
+                                      [AB_CPU_PROV_NATIVE] = "native"};
   if (!provider)
-    return 0; /* the first provider is the default */
+    return AB_CPU_PROV_OPENBLAS; /* the first provider is the default */
   for (int i = 0; cpu_providers[i]; i++)
     if (strcmp(provider, cpu_providers[i]) == 0)
-      return i;
+      for (int id = 0; id < (int)(sizeof by_id / sizeof by_id[0]); id++)
+        if (strcmp(provider, by_id[id]) == 0)
+          return id;
   return -1;
+}
+
+/* "openblas, onednn, native": the providers of this build, for messages. */
+static void provider_list(char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; cpu_providers[i] && used < len; i++) {
+    int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", cpu_providers[i]);
+    used += n > 0 ? (size_t)n : 0;
+  }
 }
 
 /* rows * cols * elem bytes, or 0 on overflow. */
@@ -485,27 +488,34 @@ static ab_status check_desc(const ab_kernel_desc *d, int prov, const char *provi
     return AB_E_INVALID;
   }
   if (d->struct_size < offsetof(ab_kernel_desc, params) + sizeof(ab_gemm_params)) {
-    snprintf(msg, AB_MSG_LEN, "cpu: desc.struct_size = %u: too small for a GEMM descriptor",
+    snprintf(msg, AB_MSG_LEN, "cpu: desc.struct_size = %u: too small for a descriptor",
              (unsigned)d->struct_size);
     return AB_E_INVALID;
   }
   if (prov < 0) {
-    snprintf(msg, AB_MSG_LEN, "cpu: no provider \"%s\" (this build has: openblas%s)", provider,
-             cpu_providers[1] ? ", onednn" : "");
+    char list[64];
+    provider_list(list, sizeof list);
+    snprintf(msg, AB_MSG_LEN, "cpu: no provider \"%s\" (this build has: %s)", provider, list);
     return AB_E_UNSUPPORTED;
   }
-  if (d->kind != AB_KERNEL_GEMM) {
-    static const char *const kinds[AB_KERNEL_KIND_COUNT] = {
-        "invalid",    "gemm",  "conv2d",   "attention", "norm", "softmax",
-        "activation", "membw", "copy_h2d", "copy_d2h",  "peak", "launch"};
-    int known = (int)d->kind >= 0 && (int)d->kind < AB_KERNEL_KIND_COUNT;
+  if (d->kind == AB_KERNEL_GEMM && prov == AB_CPU_PROV_NATIVE) {
     snprintf(msg, AB_MSG_LEN,
-             "cpu: kernel kind %s (%d) is not offered by the cpu backend yet "
-             "(GEMM only)",
-             known ? kinds[d->kind] : "unknown", (int)d->kind);
+             "cpu: GEMM runs through the openblas and onednn providers, "
+             "not native");
+    return AB_E_UNSUPPORTED;
+  }
+  if (d->kind != AB_KERNEL_GEMM && !ab_cpu_kind_find(d->kind, prov)) {
+    ab_cpu_kind_unsupported(d->kind, provider, msg);
     return AB_E_UNSUPPORTED;
   }
   return AB_OK;
+}
+
+/* ABI 1.3: the same answer as case_prepare's first checks, before any operand exists. */
+static ab_status cpu_case_query(void *state, const ab_kernel_desc *desc, const char *provider,
+                                char *msg) {
+  (void)state;
+  return check_desc(desc, provider_index(provider), provider, msg);
 }
 
 static void cpu_case_release(void *state, void *case_state);
@@ -526,11 +536,22 @@ static ab_status cpu_case_prepare(void *state, const ab_kernel_desc *desc, const
   c->provider = prov;
   info->implementation[0] = '\0';
   info->setup_seconds = 0.0;
+  if (desc->kind != AB_KERNEL_GEMM) {
+    c->kind = ab_cpu_kind_find(desc->kind, prov);
+    st = c->kind->prepare(dev, desc, operands, n_operands, &c->impl, info, msg);
+    if (st != AB_OK) {
+      c->kind = NULL; /* nothing to release */
+      cpu_case_release(dev, c);
+      return st;
+    }
+    *case_state = c;
+    return AB_OK;
+  }
   st = check_gemm(desc, operands, n_operands, &c->gemm, msg);
-  if (st == AB_OK && prov == PROV_OPENBLAS)
+  if (st == AB_OK && prov == AB_CPU_PROV_OPENBLAS)
     st = ab_cpu_openblas_prepare(dev, &c->gemm, info, msg);
 #ifdef AB_HAVE_ONEDNN
-  if (st == AB_OK && prov == PROV_ONEDNN)
+  if (st == AB_OK && prov == AB_CPU_PROV_ONEDNN)
     st = ab_cpu_onednn_prepare(dev, &c->gemm, &c->impl, info, msg);
 #endif
   if (st != AB_OK) {
@@ -550,11 +571,13 @@ static ab_status cpu_case_run(void *state, void *case_state, uint32_t iterations
     snprintf(msg, AB_MSG_LEN, "cpu: case_run without a prepared case (case_state is NULL)");
     return AB_E_INVALID;
   }
+  if (c->kind)
+    st = c->kind->run(dev, c->impl, iterations, msg);
 #ifdef AB_HAVE_ONEDNN
-  if (c->provider == PROV_ONEDNN)
+  else if (c->provider == AB_CPU_PROV_ONEDNN)
     st = ab_cpu_onednn_run(dev, c->impl, iterations, msg);
-  else
 #endif
+  else
     st = ab_cpu_openblas_run(dev, &c->gemm, iterations, msg);
   if (timing)
     timing->device_seconds = -1.0; /* no device timer: the harness's host clock counts */
@@ -566,8 +589,12 @@ static void cpu_case_release(void *state, void *case_state) {
   cpu_case *c = case_state;
   if (!c)
     return;
+  if (c->kind) {
+    if (c->kind->release)
+      c->kind->release(c->impl);
+  }
 #ifdef AB_HAVE_ONEDNN
-  if (c->provider == PROV_ONEDNN)
+  else if (c->provider == AB_CPU_PROV_ONEDNN)
     ab_cpu_onednn_release(c->impl);
 #endif
   free(c);
@@ -597,6 +624,7 @@ static const ab_backend cpu_backend = {
     .case_prepare = cpu_case_prepare,
     .case_run = cpu_case_run,
     .case_release = cpu_case_release,
+    .case_query = cpu_case_query,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t harness_abi_major);

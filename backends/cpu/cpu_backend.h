@@ -44,8 +44,26 @@ typedef struct ab_cpu_gemm {
   void *c;
 } ab_cpu_gemm;
 
-/* "f32", "bf16", ... for messages. */
-const char *ab_cpu_dtype_name(ab_dtype t);
+/* Provider ids (cpu_providers in cpu_backend.c lists the names this build has). */
+enum { AB_CPU_PROV_OPENBLAS = 0, AB_CPU_PROV_ONEDNN = 1, AB_CPU_PROV_NATIVE = 2 };
+
+/* One kernel kind other than GEMM on one provider (cpu_kinds.c lists them all). The
+ * harness has checked the descriptor (ab_kernel_check) and allocated the operands in the
+ * kind's order (bench/model/kinds/); prepare checks what it relies on, run does
+ * `iterations` calls back to back and returns when they are done. */
+typedef struct ab_cpu_kind_impl {
+  ab_kernel_kind kind;
+  int provider; /* AB_CPU_PROV_* */
+  ab_status (*prepare)(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                       size_t n_ops, void **impl, ab_case_info *info, char *msg);
+  ab_status (*run)(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg);
+  void (*release)(void *impl); /* NULL: nothing to free */
+} ab_cpu_kind_impl;
+
+/* The implementation of `kind` on provider `prov`, or NULL. */
+const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov);
+/* "cpu: softmax is not offered by provider openblas (it is by: native)" into msg. */
+void ab_cpu_kind_unsupported(ab_kernel_kind kind, const char *provider, char *msg);
 
 ab_status ab_cpu_openblas_prepare(ab_cpu_device *dev, const ab_cpu_gemm *g, ab_case_info *info,
                                   char *msg);

@@ -143,7 +143,7 @@ static dnnl_data_type_t to_dnnl(ab_dtype t, char *msg) {
     return dnnl_data_type_undef;
   }
   default:
-    snprintf(msg, AB_MSG_LEN, "oneDNN: no data type for accelbench dtype %s", ab_cpu_dtype_name(t));
+    snprintf(msg, AB_MSG_LEN, "oneDNN: no data type for accelbench dtype %s", ab_dtype_str(t));
     return dnnl_data_type_undef;
   }
 }
@@ -192,8 +192,7 @@ static ab_status make_primitive(ab_cpu_device *dev, const ab_cpu_gemm *g,
     ab_status st = fail(s, "dnnl_primitive_desc_create", why);
     ab_cpu_onednn_describe(ver, sizeof ver, isa, sizeof isa);
     snprintf(msg, AB_MSG_LEN, "oneDNN %s matmul %s x %s -> %s on cpu isa %s: %.300s", ver,
-             ab_cpu_dtype_name(g->in), ab_cpu_dtype_name(g->in), ab_cpu_dtype_name(g->out), isa,
-             why);
+             ab_dtype_str(g->in), ab_dtype_str(g->in), ab_dtype_str(g->out), isa, why);
     return st;
   }
   const char *impl = NULL;

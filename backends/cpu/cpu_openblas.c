@@ -22,16 +22,16 @@ static const char *pick_routine(const ab_openblas *blas, ab_dtype in, ab_dtype o
     return "sbgemm";
   if (in == AB_DTYPE_BF16) {
     snprintf(msg, AB_MSG_LEN, "OpenBLAS cblas_sbgemm writes an f32 C; this case asks for %s",
-             ab_cpu_dtype_name(out));
+             ab_dtype_str(out));
     return NULL;
   }
   if (in == AB_DTYPE_F16 || in == AB_DTYPE_I8) {
     snprintf(msg, AB_MSG_LEN, "OpenBLAS %s has no %s GEMM (only s/d/c/z gemm and sbgemm)",
-             blas->version, ab_cpu_dtype_name(in));
+             blas->version, ab_dtype_str(in));
     return NULL;
   }
-  snprintf(msg, AB_MSG_LEN, "OpenBLAS has no GEMM with %s inputs and %s output",
-           ab_cpu_dtype_name(in), ab_cpu_dtype_name(out));
+  snprintf(msg, AB_MSG_LEN, "OpenBLAS has no GEMM with %s inputs and %s output", ab_dtype_str(in),
+           ab_dtype_str(out));
   return NULL;
 }
 
@@ -80,7 +80,7 @@ ab_status ab_cpu_openblas_run(ab_cpu_device *dev, const ab_cpu_gemm *g, uint32_t
       b->sbgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, g->a, lda, g->b, ldb, 0.0f, g->c, n);
     else {
       snprintf(msg, AB_MSG_LEN, "openblas: case_run for a %s case that prepare refused",
-               ab_cpu_dtype_name(g->in));
+               ab_dtype_str(g->in));
       return AB_E_INTERNAL;
     }
   }

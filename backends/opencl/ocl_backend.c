@@ -375,6 +375,24 @@ static void ocl_case_release(void *state, void *case_state) {
   free(c);
 }
 
+/* CLBlast offers GEMM; the microbenchmarks are this backend's own kernels whichever
+ * provider is named (they run once per device, under the default provider); every other
+ * kind runs on the portable provider only, so a clblast row says why it is empty. */
+static ab_status ocl_query(const ab_kernel_desc *desc, int prov, char *msg) {
+  if (!ocl_kind_offered(desc->kind)) {
+    snprintf(msg, AB_MSG_LEN, "%s is not offered by the OpenCL backend",
+             ab_kernel_kind_str(desc->kind));
+    return AB_E_UNSUPPORTED;
+  }
+  if (prov == OCL_PROVIDER_CLBLAST && desc->kind != AB_KERNEL_GEMM &&
+      !ocl_kind_is_micro(desc->kind)) {
+    snprintf(msg, AB_MSG_LEN, "CLBlast offers GEMM only; %s runs on the portable provider",
+             ab_kernel_kind_str(desc->kind));
+    return AB_E_UNSUPPORTED;
+  }
+  return AB_OK;
+}
+
 static ab_status ocl_case_prepare(void *state, const ab_kernel_desc *desc, const char *provider,
                                   ab_buffer *const *operands, size_t n_operands, void **case_state,
                                   ab_case_info *info, char *msg) {
@@ -388,6 +406,9 @@ static ab_status ocl_case_prepare(void *state, const ab_kernel_desc *desc, const
              provider);
     return AB_E_INVALID;
   }
+  ab_status q = ocl_query(desc, prov, msg);
+  if (q != AB_OK)
+    return q;
   ocl_case *c = calloc(1, sizeof *c);
   if (!c) {
     snprintf(msg, AB_MSG_LEN, "out of host memory for a case");
@@ -415,6 +436,21 @@ static ab_status ocl_case_prepare(void *state, const ab_kernel_desc *desc, const
   }
   *case_state = c;
   return AB_OK;
+}
+
+/* ABI 1.3: what the backend can run, before any operand exists. */
+static ab_status ocl_case_query(void *state, const ab_kernel_desc *desc, const char *provider,
+                                char *msg) {
+  (void)state;
+  if (provider && strcmp(provider, "clblast") != 0 && strcmp(provider, "portable") != 0) {
+    snprintf(msg, AB_MSG_LEN, "provider \"%s\": the OpenCL backend offers clblast, portable",
+             provider);
+    return AB_E_INVALID;
+  }
+  return ocl_query(desc,
+                   provider && strcmp(provider, "clblast") == 0 ? OCL_PROVIDER_CLBLAST
+                                                                : OCL_PROVIDER_PORTABLE,
+                   msg);
 }
 
 static ab_status ocl_case_run(void *state, void *case_state, uint32_t iterations, ab_timing *timing,
@@ -454,6 +490,7 @@ static const ab_backend ocl_backend = {
     .case_prepare = ocl_case_prepare,
     .case_run = ocl_case_run,
     .case_release = ocl_case_release,
+    .case_query = ocl_case_query,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t harness_abi_major);

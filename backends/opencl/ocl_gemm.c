@@ -22,18 +22,6 @@ int ocl_have_clblast(void) {
 #endif
 }
 
-static const char *dtype_name(ab_dtype t) {
-  switch (t) {
-  case AB_DTYPE_F64: return "f64";
-  case AB_DTYPE_F32: return "f32";
-  case AB_DTYPE_F16: return "f16";
-  case AB_DTYPE_BF16: return "bf16";
-  case AB_DTYPE_I8: return "int8";
-  case AB_DTYPE_I32: return "i32";
-  default: return "invalid";
-  }
-}
-
 /* Checks the dtype pair and the operand sizes shared by both providers. */
 static ab_status gemm_check(const ab_kernel_desc *d, ab_buffer *const *ops, char *msg) {
   const ab_gemm_params *g = &d->params.gemm;
@@ -47,12 +35,12 @@ static ab_status gemm_check(const ab_kernel_desc *d, ab_buffer *const *ops, char
   if (d->dtype != AB_DTYPE_F32 && d->dtype != AB_DTYPE_F64 && d->dtype != AB_DTYPE_F16 &&
       d->dtype != AB_DTYPE_I8) {
     snprintf(msg, AB_MSG_LEN, "desc.dtype: %s is not a GEMM input type (f32, f64, f16, int8)",
-             dtype_name(d->dtype));
+             ab_dtype_str(d->dtype));
     return AB_E_UNSUPPORTED;
   }
   if (d->out_dtype != want_out) {
-    snprintf(msg, AB_MSG_LEN, "desc.out_dtype: %s GEMM writes %s, got %s", dtype_name(d->dtype),
-             dtype_name(want_out), dtype_name(d->out_dtype));
+    snprintf(msg, AB_MSG_LEN, "desc.out_dtype: %s GEMM writes %s, got %s", ab_dtype_str(d->dtype),
+             ab_dtype_str(want_out), ab_dtype_str(d->out_dtype));
     return AB_E_UNSUPPORTED;
   }
   if (g->m <= 0 || g->n <= 0 || g->k <= 0 || g->m > INT_MAX || g->n > INT_MAX || g->k > INT_MAX) {
@@ -435,7 +423,7 @@ static ab_status portable_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buf
                                                        : d->dtype;
   snprintf(info->implementation, sizeof info->implementation,
            "portable ab_gemm %s (OpenCL C; VW=%d block %dx%d WG %dx%d TSK=%d; %s%s)",
-           dtype_name(d->dtype), cfg.vw, cfg.wptm, cfg.wptn * cfg.vw, cfg.wgm, cfg.wgn, cfg.tsk,
+           ab_dtype_str(d->dtype), cfg.vw, cfg.wptm, cfg.wptn * cfg.vw, cfg.wgm, cfg.wgn, cfg.tsk,
            g->trans_a ? "t" : "n", g->trans_b ? "t" : "n");
   return AB_OK;
 }

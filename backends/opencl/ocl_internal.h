@@ -149,6 +149,19 @@ ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *c
 ab_status ocl_transfer_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t,
                            char *msg);
 void ocl_micro_release(ocl_state *st, ocl_case *c);
+
+/* The portable kernels of every other kind (ocl_kinds.c lists them, one file each): a
+ * prepare that builds c->kernel, its arguments and work sizes, run by the shared
+ * event-timed launcher like the microbenchmarks. */
+typedef ab_status (*ocl_kind_prepare_fn)(ocl_state *st, const ab_kernel_desc *d,
+                                         ab_buffer *const *ops, size_t n_ops, ocl_case *c,
+                                         ab_case_info *info, char *msg);
+ab_status ocl_kind_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
+                           size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
+/* Whether the backend has a kernel for `kind` at all (GEMM, microbenchmarks or the list). */
+int ocl_kind_offered(ab_kernel_kind kind);
+/* The microbenchmarks of ocl_micro.c: the device's own kernels under either provider. */
+int ocl_kind_is_micro(ab_kernel_kind kind);
 void ocl_xfer_host_release(ocl_state *st); /* at close */
 
 /* Enqueue c->kernel `iterations` times; device time = first START .. last END. */

@@ -326,9 +326,7 @@ ab_status ocl_micro_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *c
              "portable ab_empty (one work-item)");
     return AB_OK;
   }
-  default:
-    snprintf(msg, AB_MSG_LEN, "kernel kind %d is not offered by the OpenCL backend", (int)d->kind);
-    return AB_E_UNSUPPORTED;
+  default: return ocl_kind_prepare(st, d, ops, n_ops, c, info, msg);
   }
 }
 

@@ -9,28 +9,10 @@
 #define TABLE(arr)                                                                                 \
   { (arr), N_OF(arr) }
 
-static const char *const dtype_list[AB_DTYPE_COUNT] = {
-    [AB_DTYPE_F64] = "f64",   [AB_DTYPE_F32] = "f32", [AB_DTYPE_F16] = "f16",
-    [AB_DTYPE_BF16] = "bf16", [AB_DTYPE_I8] = "int8", [AB_DTYPE_I32] = "int32",
-};
-
-static const char *const kind_list[AB_KERNEL_KIND_COUNT] = {
-    [AB_KERNEL_GEMM] = "gemm",
-    [AB_KERNEL_CONV2D] = "conv2d",
-    [AB_KERNEL_ATTENTION] = "attention",
-    [AB_KERNEL_NORM] = "norm",
-    [AB_KERNEL_SOFTMAX] = "softmax",
-    [AB_KERNEL_ACTIVATION] = "activation",
-    [AB_KERNEL_MEMBW] = "membw",
-    [AB_KERNEL_COPY_H2D] = "copy_h2d",
-    [AB_KERNEL_COPY_D2H] = "copy_d2h",
-    [AB_KERNEL_PEAK] = "peak",
-    [AB_KERNEL_LAUNCH] = "launch",
-    [AB_KERNEL_ROTARY] = "rotary",
-    [AB_KERNEL_ELEMENTWISE] = "elementwise",
-    [AB_KERNEL_STREAM] = "stream",
-    [AB_KERNEL_DECODER_LAYER] = "decoder_layer",
-};
+/* Dtype and kind names come from the public header's one list (accelbench/kernel.h). */
+#define NAME_ENTRY(value, name) [value] = name,
+static const char *const dtype_list[AB_DTYPE_COUNT] = {AB_DTYPE_NAME_LIST(NAME_ENTRY)};
+static const char *const kind_list[AB_KERNEL_KIND_COUNT] = {AB_KERNEL_KIND_NAME_LIST(NAME_ENTRY)};
 
 static const char *const case_status_list[AB_CASE_STATUS_COUNT] = {
     [AB_CASE_OK] = "ok",           [AB_CASE_UNSUPPORTED] = "unsupported",

@@ -140,6 +140,52 @@ static inline ab_dtype ab_operand_dtype(const ab_kernel_desc *d, size_t i, ab_dt
   return d->operand_dtypes[i];
 }
 
+/* The names of dtypes and kinds, as configs, run files and messages spell them: one list,
+ * used by the harness's name tables and by modules through the functions below. */
+#define AB_DTYPE_NAME_LIST(X)                                                                      \
+  X(AB_DTYPE_F64, "f64")                                                                           \
+  X(AB_DTYPE_F32, "f32")                                                                           \
+  X(AB_DTYPE_F16, "f16")                                                                           \
+  X(AB_DTYPE_BF16, "bf16")                                                                         \
+  X(AB_DTYPE_I8, "int8")                                                                           \
+  X(AB_DTYPE_I32, "int32")
+
+#define AB_KERNEL_KIND_NAME_LIST(X)                                                                \
+  X(AB_KERNEL_GEMM, "gemm")                                                                        \
+  X(AB_KERNEL_CONV2D, "conv2d")                                                                    \
+  X(AB_KERNEL_ATTENTION, "attention")                                                              \
+  X(AB_KERNEL_NORM, "norm")                                                                        \
+  X(AB_KERNEL_SOFTMAX, "softmax")                                                                  \
+  X(AB_KERNEL_ACTIVATION, "activation")                                                            \
+  X(AB_KERNEL_MEMBW, "membw")                                                                      \
+  X(AB_KERNEL_COPY_H2D, "copy_h2d")                                                                \
+  X(AB_KERNEL_COPY_D2H, "copy_d2h")                                                                \
+  X(AB_KERNEL_PEAK, "peak")                                                                        \
+  X(AB_KERNEL_LAUNCH, "launch")                                                                    \
+  X(AB_KERNEL_ROTARY, "rotary")                                                                    \
+  X(AB_KERNEL_ELEMENTWISE, "elementwise")                                                          \
+  X(AB_KERNEL_STREAM, "stream")                                                                    \
+  X(AB_KERNEL_DECODER_LAYER, "decoder_layer")
+
+#define AB_NAME_CASE_(value, name)                                                                 \
+  case value: return name;
+
+/* "f32", "int8", ...; "invalid" for a value without a name. */
+static inline const char *ab_dtype_str(ab_dtype t) {
+  switch (t) {
+    AB_DTYPE_NAME_LIST(AB_NAME_CASE_)
+  default: return "invalid";
+  }
+}
+
+/* "gemm", "softmax", ...; "invalid" for a value without a name. */
+static inline const char *ab_kernel_kind_str(ab_kernel_kind k) {
+  switch (k) {
+    AB_KERNEL_KIND_NAME_LIST(AB_NAME_CASE_)
+  default: return "invalid";
+  }
+}
+
 /* Bytes of one element; 0 for AB_DTYPE_INVALID. */
 static inline size_t ab_dtype_size(ab_dtype t) {
   switch (t) {
