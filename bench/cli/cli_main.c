@@ -23,7 +23,8 @@ static void usage(FILE *out) {
                "\n"
                "exit codes:\n"
                "  0  every case ran; none failed, crashed, timed out or returned wrong results\n"
-               "  1  at least one case failed, crashed, timed out or returned wrong results\n"
+               "  1  at least one case failed, crashed, timed out, returned wrong results or was\n"
+               "     implausible (its timing cannot be true)\n"
                "  2  bad usage or a config that does not load\n"
                "  3  no usable device, or output that cannot be written\n"
                "  4  interrupted: a partial run file marked incomplete was written\n");

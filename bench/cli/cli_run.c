@@ -509,7 +509,7 @@ static int exit_code_for(const ab_run *run) {
   for (size_t i = 0; i < run->n_cases; i++) {
     ab_case_status s = run->cases[i].status;
     if (s == AB_CASE_FAILED || s == AB_CASE_WRONG_RESULT || s == AB_CASE_CRASHED ||
-        s == AB_CASE_TIMEOUT)
+        s == AB_CASE_TIMEOUT || s == AB_CASE_IMPLAUSIBLE)
       return AB_EXIT_CASES_FAILED;
   }
   return AB_EXIT_OK;

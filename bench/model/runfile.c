@@ -174,6 +174,8 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
   ok &= put(o, "backend_overhead_s", num(c->backend_overhead_s));
   ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
+  if (c->device_timer_rejected_s > 0.0)
+    ok &= put(o, "device_timer_rejected_median_s", num(c->device_timer_rejected_s));
   return built(o, ok);
 }
 
@@ -206,6 +208,12 @@ static json_t *validation_json(const ab_validation *v) {
   ok &= put(o, "max_abs_error", num(v->max_abs_error)); /* NaN output: null */
   ok &= put(o, "max_error_ratio", num(v->max_error_ratio));
   ok &= put(o, "rule", STR(v->rule));
+  if (v->full_checked)
+    ok &= put(o, "full_check",
+              json_pack("{s:I,s:I,s:s}", "failed", (json_int_t)v->full_failed, "first_failed",
+                        (json_int_t)v->full_first_failed, "rule", v->full_rule));
+  if (v->checked)
+    ok &= put(o, "seed", json_integer((json_int_t)v->seed));
   return built(o, ok);
 }
 
@@ -238,6 +246,11 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   if (ab_case_has_rates(c))
     ok &= put(o, "rates", rates_from(c));
   ok &= put(o, "validation", validation_json(&c->validation));
+  if (c->audit.done)
+    ok &= put(o, "audit",
+              json_pack("{s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
+                        (int)c->audit.rounds, "control_s", num(c->audit.control_s), "audit_s",
+                        num(c->audit.audit_s), "mismatches", (json_int_t)c->audit.mismatches));
   /* Power and clocks are objects of the power library (bench/power, docs/power.md); the
    * run file carries them as they are. */
   if (c->power)
@@ -740,6 +753,9 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_num(t, "timing", "backend_overhead_s", true, &c->backend_overhead_s, msg);
   if (st == AB_OK && json_object_get(t, "harness_overhead_s"))
     st = rd_num(t, "timing", "harness_overhead_s", true, &c->harness_overhead_s, msg);
+  if (st == AB_OK && json_object_get(t, "device_timer_rejected_median_s"))
+    st = rd_num(t, "timing", "device_timer_rejected_median_s", false, &c->device_timer_rejected_s,
+                msg);
   c->timer = (ab_timer_source)src;
   c->stop_reason = (ab_stop_reason)stop;
   return st;
@@ -786,6 +802,44 @@ static ab_status check_timing(const ab_case_result *c, char *msg) {
   return st;
 }
 
+/* validation.full_check (optional: kinds with an every-element check, files since it). */
+static ab_status rd_full_check(const json_t *o, ab_validation *v, char *msg) {
+  const json_t *f = json_object_get(o, "full_check");
+  v->full_first_failed = -1;
+  if (!f)
+    return AB_OK;
+  const char *p = "validation.full_check";
+  if (!json_is_object(f))
+    return fail(msg, "validation", "full_check", "expected an object, got %s", kind_of(f));
+  v->full_checked = true;
+  ab_status st = rd_u64(f, p, "failed", &v->full_failed, msg);
+  if (st == AB_OK)
+    st = rd_int(f, p, "first_failed", -1, INT64_MAX, &v->full_first_failed, msg);
+  if (st == AB_OK)
+    st = rd_str(f, p, "rule", v->full_rule, sizeof v->full_rule, msg);
+  return st;
+}
+
+/* The case's audited call (optional: cases that ran one, files since it). */
+static ab_status rd_audit(const json_t *j, ab_case_result *c, char *msg) {
+  const json_t *a = json_object_get(j, "audit");
+  if (!a)
+    return AB_OK;
+  if (!json_is_object(a))
+    return fail(msg, "", "audit", "expected an object, got %s", kind_of(a));
+  c->audit.done = true;
+  ab_status st = rd_u32(a, "audit", "sample", &c->audit.sample, msg);
+  if (st == AB_OK)
+    st = rd_u32(a, "audit", "rounds", &c->audit.rounds, msg);
+  if (st == AB_OK)
+    st = rd_num(a, "audit", "control_s", true, &c->audit.control_s, msg);
+  if (st == AB_OK)
+    st = rd_num(a, "audit", "audit_s", true, &c->audit.audit_s, msg);
+  if (st == AB_OK)
+    st = rd_u64(a, "audit", "mismatches", &c->audit.mismatches, msg);
+  return st;
+}
+
 static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
   const json_t *o;
   const char *p = "validation";
@@ -804,6 +858,10 @@ static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
     st = rd_num(o, p, "max_error_ratio", true, &v->max_error_ratio, msg);
   if (st == AB_OK)
     st = rd_str(o, p, "rule", v->rule, sizeof v->rule, msg);
+  if (st == AB_OK)
+    st = rd_full_check(o, v, msg);
+  if (st == AB_OK && json_object_get(o, "seed"))
+    st = rd_u64(o, p, "seed", &v->seed, msg);
   return st;
 }
 
@@ -835,6 +893,8 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     st = check_timing(out, msg);
   if (st == AB_OK)
     st = rd_validation(j, &out->validation, msg);
+  if (st == AB_OK)
+    st = rd_audit(j, out, msg);
   if (st == AB_OK)
     st = rd_opt_object(j, "power", &out->power, msg);
   if (st == AB_OK)

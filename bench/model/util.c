@@ -1,5 +1,8 @@
 #include "model/util.h"
 
+#include <sys/random.h>
+#include <sys/types.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,4 +80,16 @@ int ab_exe_relative(const char *rel, char *out, size_t len) {
     return 0;
   *slash = '\0'; /* the bin directory */
   return snprintf(out, len, "%s/../%s", exe, rel) < (int)len;
+}
+
+uint64_t ab_runtime_seed(void) {
+  uint64_t v = 0;
+  if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v) {
+    /* No random source (very old kernel): the clock's low bits and the address space. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    v = ((uint64_t)ts.tv_nsec << 32) ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)&v;
+    v *= UINT64_C(0x9e3779b97f4a7c15);
+  }
+  return v & ((UINT64_C(1) << 62) - 1);
 }
