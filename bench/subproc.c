@@ -144,6 +144,19 @@ void ab_subproc_describe_end(int status, char *buf, size_t len) {
     snprintf(buf, len, "worker process ended (wait status %d)", status);
 }
 
+bool ab_worker_send(const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(AB_WORKER_FD, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return false;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return true;
+}
+
 int ab_self_exe(char *buf, size_t len) {
   if (len == 0)
     return 0;

@@ -60,6 +60,9 @@ void ab_subproc_finish(ab_subproc *p, double grace_s);
 /* "worker process died with signal 11 (Segmentation fault)", "... exited with status 3". */
 void ab_subproc_describe_end(int status, char *buf, size_t len);
 
+/* The worker side: write all of `buf` to AB_WORKER_FD; false when the pipe is gone. */
+bool ab_worker_send(const char *buf, size_t len);
+
 /* The running accelbench binary (for workers to exec); 0 if it cannot be found. */
 int ab_self_exe(char *buf, size_t len);
 
