@@ -145,16 +145,7 @@ void ab_subproc_describe_end(int status, char *buf, size_t len) {
 }
 
 bool ab_worker_send(const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t w = write(AB_WORKER_FD, buf, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    buf += w;
-    len -= (size_t)w;
-  }
-  return true;
+  return ab_write_all(AB_WORKER_FD, buf, len);
 }
 
 int ab_self_exe(char *buf, size_t len) {

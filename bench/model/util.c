@@ -1,5 +1,6 @@
 #include "model/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,4 +78,17 @@ int ab_exe_relative(const char *rel, char *out, size_t len) {
     return 0;
   *slash = '\0'; /* the bin directory */
   return snprintf(out, len, "%s/../%s", exe, rel) < (int)len;
+}
+
+int ab_write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return 0;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return 1;
 }

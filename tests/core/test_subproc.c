@@ -47,12 +47,16 @@ static bool gone_soon(pid_t pid) {
   return !alive(pid);
 }
 
-/* Run `script` in sh as a worker until it ends (its helper keeps the pipe: no EOF). */
-static void run_worker(const char *script, ab_subproc *p, seen *s) {
+static void start_sh(const char *script, ab_subproc *p, seen *s) {
   char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
   char msg[AB_MSG_LEN] = "";
   memset(s, 0, sizeof *s);
   cr_assert_eq(ab_subproc_start(p, argv, msg), AB_OK, "%s", msg);
+}
+
+/* Run `script` in sh as a worker until it ends (its helper keeps the pipe: no EOF). */
+static void run_worker(const char *script, ab_subproc *p, seen *s) {
+  start_sh(script, p, s);
   double until = ab_now_s() + 10.0;
   while (ab_now_s() < until) {
     struct pollfd q = {.fd = p->fd, .events = POLLIN};
@@ -89,11 +93,9 @@ Test(subproc, a_worker_that_exits_cleanly_leaves_no_helper_either) {
 }
 
 Test(subproc, a_hung_worker_is_killed_with_its_group) {
-  char *argv[] = {"/bin/sh", "-c", "sleep 300 & echo \"S $!\" >&3; sleep 300", NULL};
   ab_subproc p;
-  seen s = {0};
-  char msg[AB_MSG_LEN] = "";
-  cr_assert_eq(ab_subproc_start(&p, argv, msg), AB_OK, "%s", msg);
+  seen s;
+  start_sh("sleep 300 & echo \"S $!\" >&3; sleep 300", &p, &s);
   while (s.lines == 0) {
     struct pollfd q = {.fd = p.fd, .events = POLLIN};
     cr_assert_gt(poll(&q, 1, 10000), 0, "no line from the worker");
@@ -109,11 +111,9 @@ Test(subproc, a_hung_worker_is_killed_with_its_group) {
 }
 
 Test(subproc, lines_split_across_reads_arrive_whole) {
-  char *argv[] = {"/bin/sh", "-c", "printf 'S 1' >&3; sleep 0.1; printf '23\\nR x\\n' >&3", NULL};
   ab_subproc p;
-  seen s = {0};
-  char msg[AB_MSG_LEN] = "";
-  cr_assert_eq(ab_subproc_start(&p, argv, msg), AB_OK, "%s", msg);
+  seen s;
+  start_sh("printf 'S 1' >&3; sleep 0.1; printf '23\\nR x\\n' >&3", &p, &s);
   for (struct pollfd q = {.fd = p.fd, .events = POLLIN};
        poll(&q, 1, 10000) > 0 && ab_subproc_read(&p, on_line, &s);)
     ;

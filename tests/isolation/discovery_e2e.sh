@@ -19,18 +19,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export CRASHY_HELPER_PIDFILE=$tmp/helpers
 limit=2 # --probe-timeout for every command here
-pass=0 fail=0
 
-check() { # check NAME EXPECTED_RC ACTUAL_RC [OUTPUT-FILE-TO-SHOW]
-  if [ "$3" -ne "$2" ]; then
-    echo "FAIL $1: exit $3, expected $2"
-    [ $# -ge 4 ] && sed 's/^/    /' "$4" | tail -20
-    fail=$((fail + 1))
-    return
-  fi
-  echo "ok   $1"
-  pass=$((pass + 1))
-}
+source "$src/tests/isolation/e2e_lib.sh"
 
 # Every worker's command line names a module under $tmp, and a helper forked from a worker
 # keeps that command line: nothing of this test may still run after each command.
@@ -101,14 +91,7 @@ unset ACCELBENCH_BACKEND_PATH
 # 2. The helper the probefork module forked before crashing went with the worker's group
 # (one per discovery: list and run). A killed helper may linger as a zombie until init
 # reaps it: only a live one counts.
-alive() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)" != Z ]; }
-helpers_left() {
-  local n=0 pid
-  while read -r pid; do alive "$pid" && n=$((n + 1)); done <"$tmp/helpers"
-  echo "$n live of $(wc -l <"$tmp/helpers") helpers: $(tr '\n' ' ' <"$tmp/helpers")"
-  [ "$n" -eq 0 ] && [ "$(wc -l <"$tmp/helpers")" -eq 2 ]
-}
-helpers_left >"$tmp/h" 2>&1
+helpers_gone "$tmp/helpers" 2 >"$tmp/h" 2>&1
 check "helpers forked during probing are gone" 0 $? "$tmp/h"
 
 # 3. All of them at once: every one refused, cpu enabled, and the hang costs one limit
@@ -145,8 +128,10 @@ check "list --no-isolation refuses the truncated and non-ELF files (exit $rc)" 0
 
 # 5. Isolated and in-process discovery list the same backends and devices.
 export ACCELBENCH_BACKEND_PATH=$crashy_modules
-"$ab" list >"$tmp/iso-list" 2>&1 && "$ab" list --no-isolation >"$tmp/inproc-list" 2>&1 &&
-  diff "$tmp/iso-list" "$tmp/inproc-list" >"$tmp/list-diff" 2>&1
+# (stdout only: a sanitizer build's exit report on stderr comes from other processes)
+"$ab" list >"$tmp/iso-list" 2>"$tmp/list-diff" &&
+  "$ab" list --no-isolation >"$tmp/inproc-list" 2>>"$tmp/list-diff" &&
+  diff "$tmp/iso-list" "$tmp/inproc-list" >>"$tmp/list-diff" 2>&1
 check "list and list --no-isolation print the same" 0 $? "$tmp/list-diff"
 unset ACCELBENCH_BACKEND_PATH
 

@@ -13,18 +13,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ACCELBENCH_BACKEND_PATH=$modules
 export CRASHY_HELPER_PIDFILE=$tmp/helpers
-pass=0 fail=0
 
-check() { # check NAME EXPECTED_RC ACTUAL_RC [OUTPUT-FILE-TO-SHOW]
-  if [ "$3" -ne "$2" ]; then
-    echo "FAIL $1: exit $3, expected $2"
-    [ $# -ge 4 ] && sed 's/^/    /' "$4" | tail -20
-    fail=$((fail + 1))
-    return
-  fi
-  echo "ok   $1"
-  pass=$((pass + 1))
-}
+source "$src/tests/isolation/e2e_lib.sh"
 
 # A private copy of the suite: its path is in every worker's command line, so pgrep can
 # tell whether any worker of this test outlived the run.
@@ -92,14 +82,7 @@ check "no worker process outlives the run" 1 $? "$tmp/orphans"
 # The forkcrash cases each forked a sleeping helper into the worker's process group before
 # the worker crashed; killing the group must have taken the helpers too. A killed helper
 # may linger as a zombie until init reaps it: only a live one counts.
-alive() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)" != Z ]; }
-helpers_left() {
-  local n=0 pid
-  while read -r pid; do alive "$pid" && n=$((n + 1)); done <"$tmp/helpers"
-  echo "$n live of $(wc -l <"$tmp/helpers") helpers: $(tr '\n' ' ' <"$tmp/helpers")"
-  [ "$n" -eq 0 ] && [ "$(wc -l <"$tmp/helpers")" -eq 2 ]
-}
-helpers_left >"$tmp/h1" 2>&1
+helpers_gone "$tmp/helpers" 2 >"$tmp/h1" 2>&1
 check "helpers forked by crashing cases are gone after the run" 0 $? "$tmp/h1"
 grep -q "crashed" "$tmp/iso.err"
 check "summary line on stderr counts crashed cases" 0 $? "$tmp/iso.err"
