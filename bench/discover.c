@@ -223,6 +223,9 @@ static void on_line(void *ctx, char *line) {
   if (line[0] != 'R' || line[1] != ' ' || w->reported)
     return;
   w->reported = true;
+  /* Its work is done: a module that hangs while the worker exits costs 2 s, not the limit. */
+  if (w->deadline > ab_now_s() + 2.0)
+    w->deadline = ab_now_s() + 2.0;
   char msg[AB_MSG_LEN] = "";
   ab_loaded_backend got;
   memset(&got, 0, sizeof got);
@@ -313,6 +316,18 @@ static void on_signal(int sig) {
   discovery_signal = sig;
 }
 
+/* Catch `sig` for the time of discovery, unless it is ignored (nohup): then it stays so. */
+static void catch_signal(int sig, struct sigaction *old) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sigaction(sig, NULL, old);
+  if (old->sa_handler == SIG_IGN)
+    return;
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
 typedef struct pool {
   probe_worker slot[AB_DISCOVERY_PARALLEL];
   bool busy[AB_DISCOVERY_PARALLEL];
@@ -354,13 +369,10 @@ void ab_discover_isolated(char *const *paths, size_t n, const ab_discovery *how,
   pool pl;
   size_t next = 0;
   memset(&pl, 0, sizeof pl);
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
+  struct sigaction old_int, old_term;
   discovery_signal = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  catch_signal(SIGINT, &old_int);
+  catch_signal(SIGTERM, &old_term);
   bool polling = true;
   while (polling && (next < n || pl.running > 0) && !discovery_signal) {
     fill(&pl, paths, n, &next, how, out);

@@ -16,7 +16,8 @@
  *
  * The same source, built with CRASHY_NAME and CRASHY_PROBE defined, gives the modules of
  * the discovery test (tests/discovery-modules): one whose probe() segfaults, one whose
- * probe() hangs, and one whose probe() forks a helper before device_info() segfaults.
+ * probe() forks a helper and hangs, and one whose probe() forks a helper before
+ * device_info() segfaults.
  * Terminating the process is the point here; no library code may do it. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -36,7 +37,7 @@
 /* Where a discovery variant misbehaves while it is probed. */
 #define PROBE_FINE      0
 #define PROBE_SEGV      1 /* probe() raises SIGSEGV */
-#define PROBE_HANG      2 /* probe() never returns */
+#define PROBE_HANG      2 /* probe() forks a sleeping helper and never returns */
 #define PROBE_FORK_SEGV 3 /* probe() forks a sleeping helper; device_info(0) raises SIGSEGV */
 #ifndef CRASHY_PROBE
 #define CRASHY_PROBE PROBE_FINE
@@ -90,10 +91,10 @@ static ab_status cr_probe(char *msg) {
   (void)msg;
   if (CRASHY_PROBE == PROBE_SEGV)
     raise(SIGSEGV);
+  if (CRASHY_PROBE == PROBE_HANG || CRASHY_PROBE == PROBE_FORK_SEGV)
+    fork_sleeping_helper();
   if (CRASHY_PROBE == PROBE_HANG)
     hang_forever();
-  if (CRASHY_PROBE == PROBE_FORK_SEGV)
-    fork_sleeping_helper();
   return AB_OK;
 }
 

@@ -17,7 +17,6 @@ schema=$src/reports/schema/run-file.schema.json
 validate="python3 $src/tests/runfile/validate_runfile.py"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export CRASHY_HELPER_PIDFILE=$tmp/helpers
 limit=2 # --probe-timeout for every command here
 
 source "$src/tests/isolation/e2e_lib.sh"
@@ -67,7 +66,7 @@ for m in probesegv probehang probefork truncated notelf; do
   want=want_$m
   mkdir -p "$tmp/only-$m"
   cp "$tmp/all/accelbench-backend-$m.so" "$tmp/only-$m/"
-  export ACCELBENCH_BACKEND_PATH=$tmp/only-$m
+  export ACCELBENCH_BACKEND_PATH=$tmp/only-$m CRASHY_HELPER_PIDFILE=$tmp/helpers-$m
   "$ab" list --probe-timeout $limit >"$tmp/list-$m" 2>&1
   check "list with $m exits 0" 0 $? "$tmp/list-$m"
   grep -E "^  $m +refused +$tmp/only-$m/accelbench-backend-$m.so: " "$tmp/list-$m" |
@@ -85,14 +84,37 @@ for m in probesegv probehang probefork truncated notelf; do
   check "run file with $m refused validates" 0 $? "$tmp/v-$m"
   no_leftovers
   check "no worker or helper of the $m commands is left" 0 $? "$tmp/left"
+  # probehang and probefork fork a helper while probed (list, then run): it went with the
+  # worker's process group when the worker was killed at the limit or crashed.
+  case $m in probehang | probefork)
+    helpers_gone "$tmp/helpers-$m" 2 >"$tmp/h-$m" 2>&1
+    check "the helpers $m forked while probed are gone" 0 $? "$tmp/h-$m"
+    ;;
+  esac
 done
-unset ACCELBENCH_BACKEND_PATH
+unset ACCELBENCH_BACKEND_PATH CRASHY_HELPER_PIDFILE
 
-# 2. The helper the probefork module forked before crashing went with the worker's group
-# (one per discovery: list and run). A killed helper may linger as a zombie until init
-# reaps it: only a live one counts.
-helpers_gone "$tmp/helpers" 2 >"$tmp/h" 2>&1
-check "helpers forked during probing are gone" 0 $? "$tmp/h"
+# 2. SIGTERM during discovery (a scheduler ending the job): the command ends at once with
+# the signal, and kills the discovery workers' groups first, helpers included.
+export CRASHY_HELPER_PIDFILE=$tmp/helpers-term
+: >"$CRASHY_HELPER_PIDFILE"
+ACCELBENCH_BACKEND_PATH=$tmp/only-probehang "$ab" list --probe-timeout 60 >"$tmp/term.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -s "$CRASHY_HELPER_PIDFILE" ] && break; sleep 0.1; done
+t0=$(date +%s.%N)
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+t1=$(date +%s.%N)
+check "SIGTERM during discovery ends list with the signal" 143 $rc "$tmp/term.out"
+python3 -c "import sys; w = $t1 - $t0; print(f'{w:.1f} s'); sys.exit(0 if w < 5 else 1)" \
+  >"$tmp/term-wall" 2>&1
+check "... at once ($(cat "$tmp/term-wall")), not after the probe limit" 0 $? "$tmp/term-wall"
+helpers_gone "$CRASHY_HELPER_PIDFILE" 1 >"$tmp/h-term" 2>&1
+check "... and the helper of the interrupted probe is gone" 0 $? "$tmp/h-term"
+no_leftovers
+check "... and no worker is left" 0 $? "$tmp/left"
+unset CRASHY_HELPER_PIDFILE
 
 # 3. All of them at once: every one refused, cpu enabled, and the hang costs one limit
 # (workers run side by side), not one per module.
