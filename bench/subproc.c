@@ -113,10 +113,14 @@ bool ab_subproc_exited(ab_subproc *p) {
 void ab_subproc_finish(ab_subproc *p, double grace_s) {
   if (p->finished)
     return;
+  /* After end of file a worker is usually gone within a millisecond: look again soon at
+   * first, then every 10 ms. */
   double until = ab_now_s() + grace_s;
+  long wait_ns = 100 * 1000;
   while (!ab_subproc_exited(p) && ab_now_s() < until) {
-    struct timespec ts = {0, 10 * 1000 * 1000};
+    struct timespec ts = {0, wait_ns};
     nanosleep(&ts, NULL);
+    wait_ns = wait_ns < 5 * 1000 * 1000 ? wait_ns * 2 : 10 * 1000 * 1000;
   }
   /* Helpers the backend forked are in the group; they go too, however the worker ended. */
   kill(-p->pid, SIGKILL);
