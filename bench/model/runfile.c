@@ -1252,6 +1252,17 @@ static ab_status rd_records(const json_t *j, const char *key, size_t size, recor
   return AB_OK;
 }
 
+ab_status ab_backend_from_json(const json_t *j, const char *pre, ab_backend_record *out,
+                               char *msg) {
+  memset(out, 0, sizeof *out);
+  return rd_backend(j, pre, out, msg);
+}
+
+ab_status ab_device_from_json(const json_t *j, const char *pre, ab_device_record *out, char *msg) {
+  memset(out, 0, sizeof *out);
+  return rd_device(j, pre, out, msg);
+}
+
 static ab_status rd_backend_v(const json_t *j, const char *pre, void *out, char *msg) {
   return rd_backend(j, pre, out, msg);
 }
