@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interference.h"
 #include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/reference.h"
@@ -497,6 +498,8 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   char why[AB_MSG_LEN] = "";
   ab_power_sampler *ps = NULL;
   double min_window = power_begin(c, &ps, why, sizeof why);
+  ab_cpu_snapshot before, after;
+  ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &before);
   dev = malloc(cap * sizeof *dev);
   host = malloc(cap * sizeof *host);
   if (!dev || !host) {
@@ -548,6 +551,8 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
       (st = audit_call(c, (uint32_t)n, msg)) != AB_OK)
     goto out;
   c->res->measured_s = ab_now_s() - start;
+  ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &after);
+  ab_interference_between(&before, &after, &c->res->interference);
   ab_stats_compute(dev, n, &c->res->time_s);
   ab_stats_compute(host, n, &c->res->host_time_s);
   check_device_timer(c->res);
