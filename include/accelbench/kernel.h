@@ -97,6 +97,52 @@ typedef struct ab_peak_params {
   int64_t fma_per_item;
 } ab_peak_params;
 
+/* AB_KERNEL_CONV2D: 2-D convolution, forward, cross-correlation as deep-learning
+ * frameworks define it (no filter flip), no bias, no activation.
+ * Operands, in order: 0 input (read), 1 filter (read), 2 output (written); input and filter
+ * are in `dtype`, the output in `out_dtype` (int8 inputs write int32). Shapes and layouts
+ * (desc.layout; AB_LAYOUT_DEFAULT means NCHW):
+ *             NCHW (default)              NHWC
+ *   input     n x c x h x w               n x h x w x c
+ *   filter    k x c/groups x r x s (KCRS) k x r x s x c/groups (KRSC)
+ *   output    n x k x p x q               n x p x q x k
+ * all dense, row-major as written, with p = (h + 2*pad_h - dil_h*(r-1) - 1) / stride_h + 1
+ * and q likewise over w (ab_conv2d_out_h/_w below; both must be >= 1). Padding is
+ * symmetric and reads as zero. Channels form `groups` groups (c and k divisible by it):
+ * output channel ko belongs to group g = ko / (k/groups) and reads input channels
+ * g*(c/groups) .. (g+1)*(c/groups)-1; groups = c = k is a depthwise convolution. Filter
+ * row ko holds the weights of output channel ko over its group's c/groups channels.
+ *   out[n][ko][y][x] = sum over ci < c/groups, i < r, j < s of
+ *     in[n][g*(c/groups) + ci][y*stride_h - pad_h + i*dil_h][x*stride_w - pad_w + j*dil_w]
+ *     * filter[ko][ci][i][j]     (indices shown in NCHW/KCRS order; NHWC/KRSC permute them)
+ * dil = 1 is an ordinary (undilated) convolution. Every field is >= 1 except pad (>= 0). */
+typedef struct ab_conv2d_params {
+  int64_t n, c, h, w;         /* batch, input channels, input height, width */
+  int64_t k, r, s;            /* output channels, filter height, width */
+  int64_t stride_h, stride_w; /* step between output positions, in input pixels */
+  int64_t pad_h, pad_w;       /* zero rows (columns) added above and below (left and right) */
+  int64_t dil_h, dil_w;       /* step between filter taps, in input pixels */
+  int64_t groups;
+} ab_conv2d_params;
+
+/* Output extent of one spatial axis: input `in`, filter taps `taps`; 0 when the dilated
+ * filter is wider than the padded input (or stride < 1). Values within the ranges above
+ * and below 2^31 cannot overflow. */
+static inline int64_t ab_conv2d_out_extent(int64_t in, int64_t taps, int64_t stride, int64_t pad,
+                                           int64_t dil) {
+  int64_t span = in + 2 * pad - dil * (taps - 1) - 1;
+  return stride < 1 || span < 0 ? 0 : span / stride + 1;
+}
+
+/* p and q of a convolution (the output height and width). */
+static inline int64_t ab_conv2d_out_h(const ab_conv2d_params *p) {
+  return ab_conv2d_out_extent(p->h, p->r, p->stride_h, p->pad_h, p->dil_h);
+}
+
+static inline int64_t ab_conv2d_out_w(const ab_conv2d_params *p) {
+  return ab_conv2d_out_extent(p->w, p->s, p->stride_w, p->pad_w, p->dil_w);
+}
+
 /* Most operands a kernel case has (the harness's limit too). */
 #define AB_KERNEL_MAX_OPERANDS 8
 
@@ -119,6 +165,7 @@ typedef struct ab_kernel_desc {
     ab_gemm_params gemm;
     ab_transfer_params transfer;
     ab_peak_params peak;
+    ab_conv2d_params conv2d;
     int64_t reserved[16]; /* keeps the union's size fixed across versions */
   } params;
   /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,
