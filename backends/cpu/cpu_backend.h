@@ -60,6 +60,12 @@ typedef struct ab_cpu_kind_impl {
   void (*release)(void *impl); /* NULL: nothing to free */
 } ab_cpu_kind_impl;
 
+/* Implementations, one per (kind, provider): cpu_<kind>.c. */
+extern const ab_cpu_kind_impl ab_cpu_conv2d_native;
+#ifdef AB_HAVE_ONEDNN
+extern const ab_cpu_kind_impl ab_cpu_conv2d_onednn;
+#endif
+
 /* The implementation of `kind` on provider `prov`, or NULL. */
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov);
 /* "cpu: softmax is not offered by provider openblas (it is by: native)" into msg. */
@@ -81,6 +87,13 @@ ab_status ab_cpu_onednn_run(ab_cpu_device *dev, void *impl, uint32_t iterations,
 void ab_cpu_onednn_release(void *impl);
 /* "2.6.3 (cpu runtime OpenMP)" and "avx512_core_bf16" for device_info. */
 void ab_cpu_onednn_describe(char *version, size_t vn, char *isa, size_t in);
+/* For every oneDNN provider: refuse to run in a child forked after the parent ran oneDNN
+ * (GNU OpenMP would hang); a oneDNN status as an ab_status with "call: text (status N)" in
+ * msg (unimplemented -> AB_E_UNSUPPORTED); the oneDNN data type of a dtype, or
+ * dnnl_data_type_undef with the reason in msg. */
+ab_status ab_cpu_onednn_check_fork(char *msg);
+ab_status ab_cpu_onednn_fail(dnnl_status_t s, const char *call, char *msg);
+dnnl_data_type_t ab_cpu_onednn_dtype(ab_dtype t, char *msg);
 #endif
 
 #endif

@@ -6,6 +6,10 @@
 
 /* Append new implementations here (and their source to CMakeLists.txt). */
 static const ab_cpu_kind_impl *const impls[] = {
+    &ab_cpu_conv2d_native,
+#ifdef AB_HAVE_ONEDNN
+    &ab_cpu_conv2d_onednn,
+#endif
     NULL,
 };
 

@@ -280,3 +280,17 @@ void ab_cpu_onednn_release(void *impl) {
     dnnl_memory_destroy(oc->c);
   free(oc);
 }
+
+/* For the other kinds' oneDNN providers (cpu_<kind>.c): the same fork guard, status
+ * mapping and data types as the GEMM provider. */
+ab_status ab_cpu_onednn_check_fork(char *msg) {
+  return check_fork(msg);
+}
+
+ab_status ab_cpu_onednn_fail(dnnl_status_t s, const char *call, char *msg) {
+  return fail(s, call, msg);
+}
+
+dnnl_data_type_t ab_cpu_onednn_dtype(ab_dtype t, char *msg) {
+  return to_dnnl(t, msg);
+}
