@@ -229,7 +229,8 @@ static ab_status native_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
       return AB_E_NOMEM;
     }
   }
-  info->accumulate_dtype = acc;
+  if (AB_HAS_FIELD(info, ab_case_info, accumulate_dtype))
+    info->accumulate_dtype = acc;
   snprintf(info->implementation, sizeof info->implementation,
            "native direct conv2d %s, %s accumulation%s, OpenMP %d threads",
            g.nhwc ? "nhwc (dot over channels)" : "nchw (row per filter tap)", ab_dtype_str(acc),

@@ -158,6 +158,9 @@ typedef ab_status (*ocl_kind_prepare_fn)(ocl_state *st, const ab_kernel_desc *d,
                                          ab_case_info *info, char *msg);
 ab_status ocl_kind_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
                            size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
+/* The kinds' prepares (ocl_<kind>.c). */
+ab_status ocl_conv2d_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
+                             size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
 /* Whether the backend has a kernel for `kind` at all (GEMM, microbenchmarks or the list). */
 int ocl_kind_offered(ab_kernel_kind kind);
 /* The microbenchmarks of ocl_micro.c: the device's own kernels under either provider. */

@@ -9,6 +9,7 @@ static const struct {
   ab_kernel_kind kind;
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
+    {AB_KERNEL_CONV2D, ocl_conv2d_prepare},
     {AB_KERNEL_INVALID, NULL},
 };
 
