@@ -102,8 +102,14 @@ typedef struct native_case {
   const void *in, *filter;
   void *out;
   float *in32, *filter32, *out32; /* f16/bf16: f32 copies made inside every call */
-  int threads;
+  int threads;                    /* dev->threads, or 1 for a small case (NATIVE_PARALLEL_MACS) */
 } native_case;
+
+/* Below this many multiply-adds a call runs on one thread: forking and joining OpenMP
+ * threads costs more than it saves there, and on a loaded host a join waits for a thread
+ * the OS has descheduled (measured on the 2-core dev VM under load: tens of ms per call
+ * for a 300k multiply-add case on 2 threads, 0.05 ms on one). */
+#define NATIVE_PARALLEL_MACS (INT64_C(1) << 20)
 
 /* Output columns x in [*lo, *hi) whose input column x*stride - pad + tap lies in [0, w). */
 static void valid_range(int64_t q, int64_t w, int64_t stride, int64_t offset, int64_t *lo,
@@ -218,6 +224,8 @@ static ab_status native_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
                       .filter = ops[1]->data,
                       .out = ops[2]->data,
                       .threads = dev->threads > 0 ? dev->threads : 1};
+  if ((double)out_elems(&g) * (double)(g.cg * g.r * g.s) < (double)NATIVE_PARALLEL_MACS)
+    nc->threads = 1;
   if (d->dtype == AB_DTYPE_F16 || d->dtype == AB_DTYPE_BF16) {
     nc->in32 = malloc(in_elems(&g) * sizeof(float));
     nc->filter32 = malloc(filter_elems(&g) * sizeof(float));
@@ -232,9 +240,10 @@ static ab_status native_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
   if (AB_HAS_FIELD(info, ab_case_info, accumulate_dtype))
     info->accumulate_dtype = acc;
   snprintf(info->implementation, sizeof info->implementation,
-           "native direct conv2d %s, %s accumulation%s, OpenMP %d threads",
+           "native direct conv2d %s, %s accumulation%s, %d OpenMP thread%s",
            g.nhwc ? "nhwc (dot over channels)" : "nchw (row per filter tap)", ab_dtype_str(acc),
-           nc->in32 ? " of f32 copies made per call" : "", nc->threads);
+           nc->in32 ? " of f32 copies made per call" : "", nc->threads,
+           nc->threads == 1 ? "" : "s");
   *impl = nc;
   return AB_OK;
 }
