@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kernel.h"
 #include "suite.h"
 
 #define SRC(p) AB_TEST_SOURCE_DIR "/" p
@@ -55,9 +56,13 @@ static void check_cases(const ab_suite *s) {
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
     cr_assert_neq(c->set[0], '\0');
-    if (c->desc.kind != AB_KERNEL_GEMM) { /* microbenchmarks: the "micro" set */
-      cr_assert_str_eq(c->set, "micro");
-      cr_assert(c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH);
+    if (c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH) {
+      cr_assert_str_eq(c->set, "micro"); /* microbenchmarks: the "micro" set */
+      continue;
+    }
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* kernels: sets: valid as the runner checks */
+      char msg[AB_MSG_LEN];
+      cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
     cr_assert(c->desc.dtype > AB_DTYPE_INVALID && c->desc.dtype < AB_DTYPE_COUNT);
@@ -77,7 +82,10 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 37);
+  /* conv2d: one shape per layout */
+  cr_assert_eq(count_set(&s, "conv-nchw"), 1);
+  cr_assert_eq(count_set(&s, "conv-nhwc"), 1);
+  cr_assert_eq(s.n_cases, 39);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -139,7 +147,13 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 595);
+  /* conv2d per layout: 23 ResNet-50 and 10 MobileNet-v2 depthwise shapes x 3 batches x 4
+   * dtypes */
+  cr_assert_eq(count_set(&s, "resnet50-nchw"), 23 * 3 * 4);
+  cr_assert_eq(count_set(&s, "resnet50-nhwc"), 23 * 3 * 4);
+  cr_assert_eq(count_set(&s, "mobilenetv2-dw-nchw"), 10 * 3 * 4);
+  cr_assert_eq(count_set(&s, "mobilenetv2-dw-nhwc"), 10 * 3 * 4);
+  cr_assert_eq(s.n_cases, 595 + 2 * (23 + 10) * 3 * 4);
   ab_suite_free(&s);
 }
 
