@@ -26,17 +26,24 @@ check() { # check NAME EXPECTED_RC ACTUAL_RC [OUTPUT-FILE-TO-SHOW]
 }
 
 # run BACKEND: the suite on one backend, its run file validated against the schema.
+# Exit 1 is accepted only for rows implausible for their device timer alone (rows() checks
+# each row; why such rows pass: tests/fixtures/conv2d_runner.h).
 run() {
   "$ab" run --suite "$src/tests/e2e/conv2d.yaml" -b "$1" -o "$tmp/$1" --no-clock -q \
     >"$tmp/$1.out" 2>"$tmp/$1.err"
-  check "$1: conv2d suite exits 0" 0 $? "$tmp/$1.err"
+  local rc=$?
+  if [ $rc -eq 1 ] && grep -q "implausible" "$tmp/$1.err" &&
+    ! grep -q "wrong_result\|failed\|crashed\|timeout" "$tmp/$1.err"; then
+    rc=0
+  fi
+  check "$1: conv2d suite exits 0 (or 1 for timer-implausible rows only)" 0 $rc "$tmp/$1.err"
   $validate "$tmp/$1/run.json" "$schema" >"$tmp/$1.v" 2>&1
   check "$1: run file validates against the schema" 0 $? "$tmp/$1.v"
 }
 
-# rows RUNFILE PROVIDER:DTYPE...: every row ok or unsupported with a reason, the ok ones
-# checked over every element; each PROVIDER:DTYPE given must be ok in both layouts for
-# all three shapes.
+# rows RUNFILE PROVIDER:DTYPE...: every row ok (or implausible for its device timer alone)
+# or unsupported with a reason, the others validated over every element; each
+# PROVIDER:DTYPE given must have passed in both layouts for all three shapes.
 rows() {
   python3 - "$@" <<'PY'
 import json, sys
@@ -45,14 +52,15 @@ ok = {}
 for c in run["cases"]:
     k = c["kernel"]
     assert k["kind"] == "conv2d", c["id"]
-    assert c["status"] in ("ok", "unsupported"), (c["id"], c["status"], c.get("reason"))
+    timer_only = c["status"] == "implausible" and c["reason"].startswith("device timer:")
+    assert c["status"] in ("ok", "unsupported") or timer_only, (c["id"], c["status"], c.get("reason"))
     if c["status"] == "unsupported":
         assert c["reason"], c["id"]
         continue
     v = c["validation"]
     assert v["checked"] and v["mismatches"] == 0, (c["id"], v)
     assert v["elements_checked"] == v["elements_total"] > 0, (c["id"], v)
-    assert c["rates"]["gflops_median"] > 0, c["id"]
+    assert timer_only or c["rates"]["gflops_median"] > 0, c["id"]
     layout = k.get("layout", "nchw")
     assert layout in c["id"] and layout in k["shape_str"], c["id"]
     key = (c["provider"], k["dtype"])

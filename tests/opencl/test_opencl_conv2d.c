@@ -49,7 +49,8 @@ Test(opencl_conv2d, large_layer_is_checked_by_projection) {
   ab_case_result r =
       conv_run("portable", conv_plain(1, 64, 56, 96, 3), AB_LAYOUT_DEFAULT, AB_DTYPE_F32, 0);
   conv_expect_ok(&r, "portable ab_conv2d");
-  cr_expect(strstr(r.validation.rule, "k-projection"), "%s", r.validation.rule);
+  cr_expect(r.validation.full_checked, "%s", r.validation.rule);
+  cr_expect(strstr(r.validation.full_rule, "k-projection"), "%s", r.validation.full_rule);
 }
 
 Test(opencl_conv2d, clblast_answers_unsupported) {
