@@ -92,6 +92,11 @@ void ab_cpu_onednn_describe(char *version, size_t vn, char *isa, size_t in);
  * msg (unimplemented -> AB_E_UNSUPPORTED); the oneDNN data type of a dtype, or
  * dnnl_data_type_undef with the reason in msg. */
 ab_status ab_cpu_onednn_check_fork(char *msg);
+/* Execute `prim` `iterations` times on the device's stream and wait for it (with the fork
+ * guard and the device's thread count); `call` names the execute in an error. */
+ab_status ab_cpu_onednn_execute(ab_cpu_device *dev, dnnl_primitive_t prim, int nargs,
+                                const dnnl_exec_arg_t *args, uint32_t iterations, const char *call,
+                                char *msg);
 ab_status ab_cpu_onednn_fail(dnnl_status_t s, const char *call, char *msg);
 dnnl_data_type_t ab_cpu_onednn_dtype(ab_dtype t, char *msg);
 #endif

@@ -450,17 +450,8 @@ static ab_status onednn_run(ab_cpu_device *dev, void *impl, uint32_t iterations,
   dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, oc->src},
                              {DNNL_ARG_WEIGHTS, oc->weights ? oc->weights : oc->user_weights},
                              {DNNL_ARG_DST, oc->dst}};
-  ab_status st = ab_cpu_onednn_check_fork(msg);
-  if (st != AB_OK)
-    return st;
-  ab_cpu_onednn_set_threads(dev->threads);
-  for (uint32_t i = 0; i < iterations; i++) {
-    dnnl_status_t s = dnnl_primitive_execute(oc->prim, dev->stream, 3, args);
-    if (s != dnnl_success)
-      return ab_cpu_onednn_fail(s, "dnnl_primitive_execute(convolution)", msg);
-  }
-  dnnl_status_t s = dnnl_stream_wait(dev->stream);
-  return s == dnnl_success ? AB_OK : ab_cpu_onednn_fail(s, "dnnl_stream_wait", msg);
+  return ab_cpu_onednn_execute(dev, oc->prim, 3, args, iterations,
+                               "dnnl_primitive_execute(convolution)", msg);
 }
 
 const ab_cpu_kind_impl ab_cpu_conv2d_onednn = {

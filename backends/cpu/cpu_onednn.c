@@ -249,21 +249,28 @@ ab_status ab_cpu_onednn_prepare(ab_cpu_device *dev, const ab_cpu_gemm *g, void *
   return AB_OK;
 }
 
-ab_status ab_cpu_onednn_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg) {
-  onednn_case *oc = impl;
-  dnnl_exec_arg_t args[3] = {
-      {DNNL_ARG_SRC, oc->a}, {DNNL_ARG_WEIGHTS, oc->b}, {DNNL_ARG_DST, oc->c}};
+ab_status ab_cpu_onednn_execute(ab_cpu_device *dev, dnnl_primitive_t prim, int nargs,
+                                const dnnl_exec_arg_t *args, uint32_t iterations, const char *call,
+                                char *msg) {
   ab_status st = check_fork(msg);
   if (st != AB_OK)
     return st;
   ab_cpu_onednn_set_threads(dev->threads);
   for (uint32_t i = 0; i < iterations; i++) {
-    dnnl_status_t s = dnnl_primitive_execute(oc->prim, dev->stream, 3, args);
+    dnnl_status_t s = dnnl_primitive_execute(prim, dev->stream, nargs, args);
     if (s != dnnl_success)
-      return fail(s, "dnnl_primitive_execute(matmul)", msg);
+      return fail(s, call, msg);
   }
   dnnl_status_t s = dnnl_stream_wait(dev->stream);
   return s == dnnl_success ? AB_OK : fail(s, "dnnl_stream_wait", msg);
+}
+
+ab_status ab_cpu_onednn_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg) {
+  onednn_case *oc = impl;
+  dnnl_exec_arg_t args[3] = {
+      {DNNL_ARG_SRC, oc->a}, {DNNL_ARG_WEIGHTS, oc->b}, {DNNL_ARG_DST, oc->c}};
+  return ab_cpu_onednn_execute(dev, oc->prim, 3, args, iterations, "dnnl_primitive_execute(matmul)",
+                               msg);
 }
 
 void ab_cpu_onednn_release(void *impl) {
