@@ -7,26 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attention_desc.h"
 #include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/kind.h"
-
-static ab_kernel_desc att_desc(int64_t b, int64_t hq, int64_t hkv, int64_t d, int64_t lq,
-                               int64_t lkv, int causal, ab_dtype t) {
-  ab_kernel_desc desc = {.struct_size = sizeof desc,
-                         .kind = AB_KERNEL_ATTENTION,
-                         .dtype = t,
-                         .out_dtype = t,
-                         .layout = AB_LAYOUT_DEFAULT};
-  desc.params.attention = (ab_attention_params){.batch = b,
-                                                .q_heads = hq,
-                                                .kv_heads = hkv,
-                                                .head_dim = d,
-                                                .q_len = lq,
-                                                .kv_len = lkv,
-                                                .causal = causal};
-  return desc;
-}
 
 /* ---- an independent reference: the definition in kernel.h, written out plainly ---- */
 
