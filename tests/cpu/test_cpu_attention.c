@@ -52,3 +52,13 @@ Test(cpu_attention, library_providers_say_why_not) {
   d = att_desc(1, 4, 2, 64, 8, 8, 1, AB_DTYPE_F64);
   rk_expect_unsupported(&cpu, &d, "native", "computes in f32");
 }
+
+/* Two cases that differ only in the KV cache's dtype need inputs of their own: the runner
+ * must not reuse the first case's (smaller) K and V for the second. */
+Test(cpu_attention, kv_dtype_change_gets_fresh_inputs) {
+  ab_kernel_desc d = att_desc(1, 4, 2, 32, 1, 300, 1, AB_DTYPE_F32);
+  ab_kernel_desc half_kv = att_bhsd_kv(d, AB_DTYPE_BF16);
+  half_kv.layout = AB_LAYOUT_DEFAULT;
+  rk_expect_ok_all_checked(&cpu, &half_kv, "native");
+  rk_expect_ok_all_checked(&cpu, &d, "native");
+}
