@@ -17,7 +17,7 @@ enum { Q = 0, K = 1, V = 2, O = 3, N_OPS = 4 };
 
 /* Multiply-adds (rows x keys x head_dim, an upper bound) below which a call runs on one
  * thread. */
-#define ATT_SERIAL_WORK (INT64_C(1) << 18)
+#define ATT_SERIAL_WORK 262144.0
 
 typedef struct cpu_attention {
   ab_attention_params p;
@@ -123,7 +123,7 @@ static ab_status attention_run(ab_cpu_device *dev, void *impl, uint32_t iteratio
   const ab_attention_params *p = &a->p;
   int64_t rows = p->batch * p->q_heads * p->q_len;
   /* Below this much work per call, waking the thread team costs more than it saves. */
-  int parallel = rows * (p->kv_len + 1) * p->head_dim > ATT_SERIAL_WORK;
+  int parallel = (double)rows * (double)(p->kv_len + 1) * (double)p->head_dim > ATT_SERIAL_WORK;
   for (uint32_t it = 0; it < iterations; it++) {
     if (a->wide)
       widen_kv(a, parallel);

@@ -83,32 +83,26 @@ enum { Q = 0, K = 1, V = 2, O = 3, N_OPS = 4 };
 /* The kernel keeps one query row and its accumulator in private memory. */
 #define OCL_ATT_MAX_HEAD_DIM 256
 
-/* The kernel's type code of `t`, or -1 with the reason when this device cannot take it. */
+/* The kernel's type code of `t`, or -1 with the reason when this device cannot take it:
+ * f16 needs cl_khr_fp16 and f64 cl_khr_fp64. */
 static int type_code(const ocl_state *st, ab_dtype t, const char *operand, char *msg) {
-  switch (t) {
-  case AB_DTYPE_F32: return 0;
-  case AB_DTYPE_BF16: return 2;
-  case AB_DTYPE_F16:
-    if (st->caps.has_fp16)
-      return 1;
-    snprintf(msg, AB_MSG_LEN,
-             "attention operand %s is f16, which needs cl_khr_fp16; %s does not "
-             "report it",
-             operand, st->caps.name);
-    return -1;
-  case AB_DTYPE_F64:
-    if (st->caps.has_fp64)
-      return 3;
-    snprintf(msg, AB_MSG_LEN,
-             "attention operand %s is f64, which needs cl_khr_fp64; %s does not "
-             "report it",
-             operand, st->caps.name);
-    return -1;
-  default:
+  int code = t == AB_DTYPE_F32    ? 0
+             : t == AB_DTYPE_F16  ? 1
+             : t == AB_DTYPE_BF16 ? 2
+             : t == AB_DTYPE_F64  ? 3
+                                  : -1;
+  if (code < 0) {
     snprintf(msg, AB_MSG_LEN, "attention operand %s: %s is not a floating-point dtype", operand,
              ab_dtype_str(t));
     return -1;
   }
+  int has = code == 1 ? st->caps.has_fp16 : code == 3 ? st->caps.has_fp64 : 1;
+  if (!has) {
+    snprintf(msg, AB_MSG_LEN, "attention operand %s is %s, which needs %s; %s does not report it",
+             operand, ab_dtype_str(t), code == 1 ? "cl_khr_fp16" : "cl_khr_fp64", st->caps.name);
+    return -1;
+  }
+  return code;
 }
 
 static ab_status check_shape(const ab_attention_params *p, const ab_dtype *t, ab_buffer *const *ops,

@@ -16,6 +16,7 @@
 #include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 enum { ATT_Q = 0, ATT_K = 1, ATT_V = 2, ATT_O = 3, ATT_OPERANDS = 4 };
@@ -190,16 +191,6 @@ static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
 
 /* ---- the check ---------------------------------------------------------------------- */
 
-static double unit_roundoff(ab_dtype t) {
-  switch (t) {
-  case AB_DTYPE_F64: return 0x1.0p-53;
-  case AB_DTYPE_F32: return 0x1.0p-24;
-  case AB_DTYPE_F16: return 0x1.0p-11;
-  case AB_DTYPE_BF16: return 0x1.0p-8;
-  default: return 0.0;
-  }
-}
-
 /* What one check works with: the shape, the operands, the tolerance's unit roundoffs, the
  * float64 copies of one (batch, KV head)'s keys and values, and the hull of those values
  * over the keys seen so far. */
@@ -359,8 +350,8 @@ static void check_head_group(att_check *a, int64_t b, int64_t g, const void *o) 
 }
 
 static double accumulator_roundoff(const att_check *a, ab_dtype declared) {
-  if (declared != AB_DTYPE_INVALID && unit_roundoff(declared) > 0.0)
-    return unit_roundoff(declared);
+  if (declared != AB_DTYPE_INVALID && ab_unit_roundoff(declared) > 0.0)
+    return ab_unit_roundoff(declared);
   bool all_f64 =
       a->t[ATT_Q] == AB_DTYPE_F64 && a->t[ATT_K] == AB_DTYPE_F64 && a->t[ATT_V] == AB_DTYPE_F64;
   return all_f64 ? 0x1.0p-53 : 0x1.0p-24;
@@ -399,8 +390,8 @@ static void setup_check(att_check *a, const ab_check_io *io, ab_validation *v) {
   }
   a->scale = 1.0 / sqrt((double)a->p.head_dim);
   a->u = accumulator_roundoff(a, io->accumulate);
-  a->u_v = unit_roundoff(a->t[ATT_V]) > a->u ? unit_roundoff(a->t[ATT_V]) : 0.0;
-  a->u_o = unit_roundoff(a->t[ATT_O]);
+  a->u_v = ab_unit_roundoff(a->t[ATT_V]) > a->u ? ab_unit_roundoff(a->t[ATT_V]) : 0.0;
+  a->u_o = ab_unit_roundoff(a->t[ATT_O]);
   double work = 2.0 * (double)a->p.head_dim * pairs_per_head(&a->p) * (double)a->p.batch *
                 (double)a->p.q_heads;
   a->p_exact = work <= ATT_EXACT_BUDGET ? 1.0 : ATT_EXACT_BUDGET / work;
