@@ -195,7 +195,6 @@ static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
  * float64 copies of one (batch, KV head)'s keys and values, and the hull of those values
  * over the keys seen so far. */
 typedef struct att_check {
-  const ab_kernel_desc *desc;
   ab_attention_params p;
   bool bhsd;
   ab_dtype t[ATT_OPERANDS];
@@ -381,7 +380,6 @@ static void free_buffers(att_check *a) {
 
 static void setup_check(att_check *a, const ab_check_io *io, ab_validation *v) {
   const ab_kernel_desc *d = io->desc;
-  a->desc = d;
   a->p = d->params.attention;
   a->bhsd = d->layout == AB_LAYOUT_BHSD;
   for (size_t i = 0; i < ATT_OPERANDS; i++) {
