@@ -22,7 +22,7 @@
 #include "model/inputs.h"
 #include "model/util.h"
 
-double ab_unit_roundoff(ab_dtype t) {
+static double unit_roundoff(ab_dtype t) {
   switch (t) {
   case AB_DTYPE_F64: return 0x1.0p-53;
   case AB_DTYPE_F32: return 0x1.0p-24;
@@ -32,11 +32,15 @@ double ab_unit_roundoff(ab_dtype t) {
   }
 }
 
+double ab_unit_roundoff(ab_dtype t) {
+  return unit_roundoff(t);
+}
+
 /* Unit roundoff of the accumulator: what the backend declared (ab_case_info), else f32
  * for every input narrower than f64 (half accumulation is allowed only where declared). */
 static double accumulator_roundoff(ab_dtype in, ab_dtype acc) {
   if (acc == AB_DTYPE_F16 || acc == AB_DTYPE_BF16 || acc == AB_DTYPE_F64)
-    return ab_unit_roundoff(acc);
+    return unit_roundoff(acc);
   if (acc == AB_DTYPE_I32 || in == AB_DTYPE_I8)
     return 0.0; /* integer accumulation is exact */
   return in == AB_DTYPE_F64 ? 0x1.0p-53 : 0x1.0p-24;
@@ -44,7 +48,7 @@ static double accumulator_roundoff(ab_dtype in, ab_dtype acc) {
 
 double ab_gemm_tolerance(const ab_kernel_desc *d, ab_dtype acc, double ref, double abs_sum) {
   return 8.0 * accumulator_roundoff(d->dtype, acc) * abs_sum +
-         2.0 * ab_unit_roundoff(d->out_dtype) * fabs(ref) + DBL_MIN;
+         2.0 * unit_roundoff(d->out_dtype) * fabs(ref) + DBL_MIN;
 }
 
 double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b, int64_t i,
