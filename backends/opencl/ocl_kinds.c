@@ -9,7 +9,7 @@ static const struct {
   ab_kernel_kind kind;
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
-    {AB_KERNEL_INVALID, NULL},
+    {AB_KERNEL_ATTENTION, ocl_attention_prepare},
 };
 
 static ocl_kind_prepare_fn find(ab_kernel_kind kind) {

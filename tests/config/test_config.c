@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kernel.h"
 #include "suite.h"
 
 #define SRC(p) AB_TEST_SOURCE_DIR "/" p
@@ -55,9 +56,13 @@ static void check_cases(const ab_suite *s) {
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
     cr_assert_neq(c->set[0], '\0');
-    if (c->desc.kind != AB_KERNEL_GEMM) { /* microbenchmarks: the "micro" set */
-      cr_assert_str_eq(c->set, "micro");
-      cr_assert(c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH);
+    if (c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH) {
+      cr_assert_str_eq(c->set, "micro"); /* microbenchmarks: the "micro" set */
+      continue;
+    }
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* other kinds: valid by their own table */
+      char msg[AB_MSG_LEN] = "";
+      cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
     cr_assert(c->desc.dtype > AB_DTYPE_INVALID && c->desc.dtype < AB_DTYPE_COUNT);
@@ -77,7 +82,8 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 37);
+  cr_assert_eq(count_set(&s, "attn-1b"), 2); /* one prefill, one decode */
+  cr_assert_eq(s.n_cases, 39);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -139,7 +145,12 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 595);
+  /* attention: 4 models x (4 prefill + 4 decode) x 3 dtypes; the KV-cache set 4 x 2 layouts */
+  const char *attn[] = {"attn-7b-mha", "attn-7b-gqa", "attn-70b", "attn-1b"};
+  for (size_t a = 0; a < 4; a++)
+    cr_assert_eq(count_set(&s, attn[a]), 24, "%s", attn[a]);
+  cr_assert_eq(count_set(&s, "attn-7b-gqa-kvcache"), 8);
+  cr_assert_eq(s.n_cases, 595 + 104);
   ab_suite_free(&s);
 }
 
