@@ -65,6 +65,7 @@ extern const ab_cpu_kind_impl ab_cpu_conv2d_native;
 #ifdef AB_HAVE_ONEDNN
 extern const ab_cpu_kind_impl ab_cpu_conv2d_onednn;
 #endif
+extern const ab_cpu_kind_impl ab_cpu_attention_native;
 
 /* The implementation of `kind` on provider `prov`, or NULL. */
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov);

@@ -60,8 +60,8 @@ static void check_cases(const ab_suite *s) {
       cr_assert_str_eq(c->set, "micro"); /* microbenchmarks: the "micro" set */
       continue;
     }
-    if (c->desc.kind != AB_KERNEL_GEMM) { /* kernels: sets: valid as the runner checks */
-      char msg[AB_MSG_LEN];
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* other kinds: valid by their own table */
+      char msg[AB_MSG_LEN] = "";
       cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
@@ -82,10 +82,11 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
+  cr_assert_eq(count_set(&s, "attn-1b"), 2); /* one prefill, one decode */
   /* conv2d: one shape per layout */
   cr_assert_eq(count_set(&s, "conv-nchw"), 1);
   cr_assert_eq(count_set(&s, "conv-nhwc"), 1);
-  cr_assert_eq(s.n_cases, 39);
+  cr_assert_eq(s.n_cases, 41);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -147,13 +148,18 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
+  /* attention: 4 models x (4 prefill + 4 decode) x 3 dtypes; the KV-cache set 4 x 2 layouts */
+  const char *attn[] = {"attn-7b-mha", "attn-7b-gqa", "attn-70b", "attn-1b"};
+  for (size_t a = 0; a < 4; a++)
+    cr_assert_eq(count_set(&s, attn[a]), 24, "%s", attn[a]);
+  cr_assert_eq(count_set(&s, "attn-7b-gqa-kvcache"), 8);
   /* conv2d per layout: 23 ResNet-50 and 10 MobileNet-v2 depthwise shapes x 3 batches x 4
    * dtypes */
   cr_assert_eq(count_set(&s, "resnet50-nchw"), 23 * 3 * 4);
   cr_assert_eq(count_set(&s, "resnet50-nhwc"), 23 * 3 * 4);
   cr_assert_eq(count_set(&s, "mobilenetv2-dw-nchw"), 10 * 3 * 4);
   cr_assert_eq(count_set(&s, "mobilenetv2-dw-nhwc"), 10 * 3 * 4);
-  cr_assert_eq(s.n_cases, 595 + 2 * (23 + 10) * 3 * 4);
+  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4);
   ab_suite_free(&s);
 }
 
