@@ -12,18 +12,7 @@ schema=$src/reports/schema/run-file.schema.json
 validate="python3 $src/tests/runfile/validate_runfile.py"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() { # check NAME EXPECTED_RC ACTUAL_RC [OUTPUT-FILE-TO-SHOW]
-  if [ "$3" -ne "$2" ]; then
-    echo "FAIL $1: exit $3, expected $2"
-    [ $# -ge 4 ] && sed 's/^/    /' "$4" | tail -20
-    fail=$((fail + 1))
-    return
-  fi
-  echo "ok   $1"
-  pass=$((pass + 1))
-}
+source "$src/tests/isolation/e2e_lib.sh" # check(), pass/fail counts
 
 # run BACKEND: the suite on one backend, its run file validated against the schema.
 # Exit 1 is accepted only for rows implausible for their device timer alone (rows() checks
