@@ -62,6 +62,13 @@ typedef struct ab_cpu_kind_impl {
 
 /* The implementation of `kind` on provider `prov`, or NULL. */
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov);
+/* The implementations (one file per kind: cpu_norm.c, cpu_softmax.c, ...). */
+extern const ab_cpu_kind_impl ab_cpu_norm_native;
+extern const ab_cpu_kind_impl ab_cpu_softmax_native;
+extern const ab_cpu_kind_impl ab_cpu_activation_native;
+extern const ab_cpu_kind_impl ab_cpu_elementwise_native;
+extern const ab_cpu_kind_impl ab_cpu_rotary_native;
+
 /* "cpu: softmax is not offered by provider openblas (it is by: native)" into msg. */
 void ab_cpu_kind_unsupported(ab_kernel_kind kind, const char *provider, char *msg);
 

@@ -6,7 +6,8 @@
 
 /* Append new implementations here (and their source to CMakeLists.txt). */
 static const ab_cpu_kind_impl *const impls[] = {
-    NULL,
+    &ab_cpu_norm_native,        &ab_cpu_softmax_native, &ab_cpu_activation_native,
+    &ab_cpu_elementwise_native, &ab_cpu_rotary_native,  NULL,
 };
 
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov) {

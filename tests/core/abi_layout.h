@@ -54,6 +54,18 @@ AB_SA(sizeof(ab_kernel_desc) == 184, "desc 1.3 size");
 AB_SA(AB_KERNEL_ROTARY == 12 && AB_KERNEL_DECODER_LAYER == 15, "kind values (1.3) are ABI");
 AB_SA(sizeof(ab_gemm_params) == 32, "gemm params");
 AB_SA(offsetof(ab_gemm_params, trans_b) == 28, "gemm trans_b");
+AB_SA(sizeof(ab_norm_params) == 24 && offsetof(ab_norm_params, hidden) == 8 &&
+          offsetof(ab_norm_params, op) == 16,
+      "norm params");
+AB_SA(sizeof(ab_softmax_params) == 16 && offsetof(ab_softmax_params, cols) == 8, "softmax params");
+AB_SA(sizeof(ab_activation_params) == 24 && offsetof(ab_activation_params, cols) == 8 &&
+          offsetof(ab_activation_params, op) == 16,
+      "activation params");
+AB_SA(sizeof(ab_elementwise_params) == 16 && offsetof(ab_elementwise_params, op) == 8,
+      "elementwise params");
+AB_SA(sizeof(ab_rotary_params) == 32 && offsetof(ab_rotary_params, heads) == 8 &&
+          offsetof(ab_rotary_params, head_dim) == 16 && offsetof(ab_rotary_params, theta) == 24,
+      "rotary params");
 
 AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
 AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");
