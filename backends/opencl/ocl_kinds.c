@@ -2,14 +2,18 @@
  * one file per kind, listed here. */
 #include <stdio.h>
 
-#include "ocl_internal.h"
+#include "ocl_float.h"
 
 /* Append new kinds here (and their source to CMakeLists.txt). */
 static const struct {
   ab_kernel_kind kind;
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
-    {AB_KERNEL_INVALID, NULL},
+    {AB_KERNEL_NORM, ocl_norm_prepare},
+    {AB_KERNEL_SOFTMAX, ocl_softmax_prepare},
+    {AB_KERNEL_ACTIVATION, ocl_activation_prepare},
+    {AB_KERNEL_ELEMENTWISE, ocl_elementwise_prepare},
+    {AB_KERNEL_ROTARY, ocl_rotary_prepare},
 };
 
 static ocl_kind_prepare_fn find(ab_kernel_kind kind) {
