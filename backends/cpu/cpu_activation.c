@@ -68,3 +68,61 @@ static ab_status native_run(ab_cpu_device *dev, void *impl, uint32_t iterations,
 
 const ab_cpu_kind_impl ab_cpu_activation_native = {AB_KERNEL_ACTIVATION, AB_CPU_PROV_NATIVE,
                                                    native_prepare, native_run, cpu_fcase_release};
+
+#ifdef AB_HAVE_ONEDNN
+#include "cpu_onednn_prim.h"
+
+/* oneDNN eltwise (forward inference): gelu_tanh, gelu_erf, swish with alpha 1 (= SiLU).
+ * SwiGLU needs two inputs, which no single oneDNN 2.6 eltwise primitive takes; eltwise has
+ * one data type for source and destination. */
+static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                                size_t n_ops, void **impl, ab_case_info *info, char *msg) {
+  static const dnnl_alg_kind_t algs[] = {dnnl_eltwise_gelu_tanh, dnnl_eltwise_gelu_erf,
+                                         dnnl_eltwise_swish};
+  static const char *const names[] = {"eltwise_gelu_tanh", "eltwise_gelu_erf", "eltwise_swish"};
+  int op_kind = d->params.activation.op;
+  if (op_kind < 0 || op_kind >= AB_ACT_SWIGLU) {
+    snprintf(msg, AB_MSG_LEN,
+             "oneDNN 2.6 has no single primitive for swiglu (silu(gate) * up "
+             "takes two inputs); the native provider runs it");
+    return AB_E_UNSUPPORTED;
+  }
+  if (d->dtype != d->out_dtype) {
+    snprintf(msg, AB_MSG_LEN, "oneDNN 2.6 eltwise takes one data type, got %s -> %s",
+             ab_dtype_str(d->dtype), ab_dtype_str(d->out_dtype));
+    return AB_E_UNSUPPORTED;
+  }
+  int64_t dims[2] = {d->params.activation.rows, d->params.activation.cols};
+  size_t n = (size_t)dims[0] * (size_t)dims[1];
+  size_t elements[2] = {n, n};
+  ab_dtype types[2] = {d->dtype, d->out_dtype};
+  dnnl_memory_desc_t data;
+  ab_status st = cpu_check_operands(d, ops, n_ops, 2, elements, types, msg);
+  if (st == AB_OK)
+    st = ab_onednn_md(&data, 2, dims, d->dtype, msg);
+  if (st != AB_OK)
+    return st;
+  dnnl_eltwise_desc_t op;
+  dnnl_status_t s =
+      dnnl_eltwise_forward_desc_init(&op, dnnl_forward_inference, algs[op_kind], &data, 1.0f, 0.0f);
+  if (s != dnnl_success)
+    return ab_cpu_onednn_fail(s, "dnnl_eltwise_forward_desc_init", msg);
+  ab_onednn_prim *p = NULL;
+  st = ab_onednn_prim_new(dev, &op, names[op_kind], info, &p, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SRC, &data, ops[0]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &data, ops[1]->data, msg);
+  if (st == AB_OK) {
+    info->accumulate_dtype = AB_DTYPE_F32;
+    *impl = p;
+  } else if (p) {
+    ab_onednn_prim_release(p);
+  }
+  return st;
+}
+
+const ab_cpu_kind_impl ab_cpu_activation_onednn = {AB_KERNEL_ACTIVATION, AB_CPU_PROV_ONEDNN,
+                                                   onednn_prepare, ab_onednn_prim_run,
+                                                   ab_onednn_prim_release};
+#endif

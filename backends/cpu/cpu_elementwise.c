@@ -55,3 +55,50 @@ static ab_status native_run(ab_cpu_device *dev, void *impl, uint32_t iterations,
 
 const ab_cpu_kind_impl ab_cpu_elementwise_native = {AB_KERNEL_ELEMENTWISE, AB_CPU_PROV_NATIVE,
                                                     native_prepare, native_run, cpu_fcase_release};
+
+#ifdef AB_HAVE_ONEDNN
+#include "cpu_onednn_prim.h"
+
+/* oneDNN binary add: c = a + b over one dimension of `elements`. */
+static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                                size_t n_ops, void **impl, ab_case_info *info, char *msg) {
+  int64_t n = d->params.elementwise.elements;
+  size_t elements[3] = {(size_t)n, (size_t)n, (size_t)n};
+  ab_dtype types[3] = {d->dtype, d->dtype, d->out_dtype};
+  dnnl_memory_desc_t src, dst;
+  if (d->params.elementwise.op != AB_ELEMENTWISE_ADD) {
+    snprintf(msg, AB_MSG_LEN, "cpu: elementwise op %d: only add", (int)d->params.elementwise.op);
+    return AB_E_UNSUPPORTED;
+  }
+  ab_status st = cpu_check_operands(d, ops, n_ops, 3, elements, types, msg);
+  if (st == AB_OK)
+    st = ab_onednn_md(&src, 1, &n, d->dtype, msg);
+  if (st == AB_OK)
+    st = ab_onednn_md(&dst, 1, &n, d->out_dtype, msg);
+  if (st != AB_OK)
+    return st;
+  dnnl_binary_desc_t op;
+  dnnl_status_t s = dnnl_binary_desc_init(&op, dnnl_binary_add, &src, &src, &dst);
+  if (s != dnnl_success)
+    return ab_cpu_onednn_fail(s, "dnnl_binary_desc_init", msg);
+  ab_onednn_prim *p = NULL;
+  st = ab_onednn_prim_new(dev, &op, "binary_add", info, &p, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SRC_0, &src, ops[0]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SRC_1, &src, ops[1]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &dst, ops[2]->data, msg);
+  if (st == AB_OK) {
+    info->accumulate_dtype = AB_DTYPE_F32;
+    *impl = p;
+  } else if (p) {
+    ab_onednn_prim_release(p);
+  }
+  return st;
+}
+
+const ab_cpu_kind_impl ab_cpu_elementwise_onednn = {AB_KERNEL_ELEMENTWISE, AB_CPU_PROV_ONEDNN,
+                                                    onednn_prepare, ab_onednn_prim_run,
+                                                    ab_onednn_prim_release};
+#endif

@@ -8,19 +8,17 @@ static int is_float(ab_dtype t) {
   return t == AB_DTYPE_F64 || t == AB_DTYPE_F32 || t == AB_DTYPE_F16 || t == AB_DTYPE_BF16;
 }
 
-ab_status cpu_fcase_new(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
-                        size_t n_ops, size_t n, const size_t *elements, const ab_dtype *types,
-                        cpu_fcase **out, char *msg) {
+ab_status cpu_check_operands(const ab_kernel_desc *d, ab_buffer *const *ops, size_t n_ops, size_t n,
+                             const size_t *elements, const ab_dtype *types, char *msg) {
   const char *kind = ab_kernel_kind_str(d->kind);
   if (n_ops != n || n > AB_KERNEL_MAX_OPERANDS) {
     snprintf(msg, AB_MSG_LEN, "cpu: %s takes %zu operands, got %zu", kind, n, n_ops);
     return AB_E_INVALID;
   }
-  int wide = 0;
   for (size_t i = 0; i < n; i++) {
     if (!is_float(types[i])) {
-      snprintf(msg, AB_MSG_LEN, "cpu: %s operand %zu: dtype %s: native takes f64, f32, f16, bf16",
-               kind, i, ab_dtype_str(types[i]));
+      snprintf(msg, AB_MSG_LEN, "cpu: %s operand %zu: dtype %s: floating-point dtypes only", kind,
+               i, ab_dtype_str(types[i]));
       return AB_E_UNSUPPORTED;
     }
     if (!ops[i] || ops[i]->bytes / ab_dtype_size(types[i]) < elements[i]) {
@@ -28,8 +26,19 @@ ab_status cpu_fcase_new(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *
                elements[i], ab_dtype_str(types[i]));
       return AB_E_INVALID;
     }
-    wide |= types[i] == AB_DTYPE_F64;
   }
+  return AB_OK;
+}
+
+ab_status cpu_fcase_new(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                        size_t n_ops, size_t n, const size_t *elements, const ab_dtype *types,
+                        cpu_fcase **out, char *msg) {
+  ab_status st = cpu_check_operands(d, ops, n_ops, n, elements, types, msg);
+  if (st != AB_OK)
+    return st;
+  int wide = 0;
+  for (size_t i = 0; i < n; i++)
+    wide |= types[i] == AB_DTYPE_F64;
   cpu_fcase *c = calloc(1, sizeof *c);
   if (!c) {
     snprintf(msg, AB_MSG_LEN, "cpu: out of host memory for the case state");

@@ -41,6 +41,9 @@ typedef struct cpu_fcase {
   int wide; /* compute in f64 (the case has an f64 operand), else in f32 */
 } cpu_fcase;
 
+/* Check `n` operands against their element counts and dtypes (each a float dtype). */
+ab_status cpu_check_operands(const ab_kernel_desc *d, ab_buffer *const *ops, size_t n_ops, size_t n,
+                             const size_t *elements, const ab_dtype *types, char *msg);
 /* Check `n` operands against their element counts and dtypes (each a float dtype) and
  * allocate the case; AB_E_INVALID / AB_E_UNSUPPORTED / AB_E_NOMEM with msg. */
 ab_status cpu_fcase_new(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,

@@ -6,8 +6,18 @@
 
 /* Append new implementations here (and their source to CMakeLists.txt). */
 static const ab_cpu_kind_impl *const impls[] = {
-    &ab_cpu_norm_native,        &ab_cpu_softmax_native, &ab_cpu_activation_native,
-    &ab_cpu_elementwise_native, &ab_cpu_rotary_native,  NULL,
+    &ab_cpu_norm_native,
+    &ab_cpu_softmax_native,
+    &ab_cpu_activation_native,
+    &ab_cpu_elementwise_native,
+    &ab_cpu_rotary_native,
+#ifdef AB_HAVE_ONEDNN
+    &ab_cpu_norm_onednn,
+    &ab_cpu_softmax_onednn,
+    &ab_cpu_activation_onednn,
+    &ab_cpu_elementwise_onednn,
+#endif
+    NULL,
 };
 
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov) {

@@ -82,3 +82,74 @@ static ab_status native_run(ab_cpu_device *dev, void *impl, uint32_t iterations,
 
 const ab_cpu_kind_impl ab_cpu_norm_native = {AB_KERNEL_NORM, AB_CPU_PROV_NATIVE, native_prepare,
                                              native_run, cpu_fcase_release};
+
+#ifdef AB_HAVE_ONEDNN
+#include "cpu_onednn_prim.h"
+
+/* oneDNN layer_normalization (forward inference, scale and shift: gamma and beta). oneDNN
+ * 2.6 has no RMSNorm (its layer norm always subtracts the mean), one data type for source
+ * and destination, and f32 scale and shift only. */
+static ab_status onednn_refuse(const ab_kernel_desc *d, const ab_dtype *types, char *msg) {
+  const char *v = "oneDNN 2.6";
+  if (d->params.norm.op != AB_NORM_LAYERNORM)
+    snprintf(msg, AB_MSG_LEN,
+             "%s has no RMSNorm primitive (layer_normalization always "
+             "subtracts the mean); the native provider runs it",
+             v);
+  else if (d->dtype != d->out_dtype)
+    snprintf(msg, AB_MSG_LEN,
+             "%s layer_normalization takes one data type for x and y, got "
+             "%s -> %s",
+             v, ab_dtype_str(d->dtype), ab_dtype_str(d->out_dtype));
+  else if (types[1] != AB_DTYPE_F32 || types[2] != AB_DTYPE_F32)
+    snprintf(msg, AB_MSG_LEN, "%s layer_normalization takes f32 scale and shift, got %s and %s", v,
+             ab_dtype_str(types[1]), ab_dtype_str(types[2]));
+  else
+    return AB_OK;
+  return AB_E_UNSUPPORTED;
+}
+
+static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                                size_t n_ops, void **impl, ab_case_info *info, char *msg) {
+  size_t elements[4];
+  ab_dtype types[4];
+  operand_shapes(d, elements, types);
+  ab_status st = onednn_refuse(d, types, msg);
+  if (st == AB_OK)
+    st = cpu_check_operands(d, ops, n_ops, 4, elements, types, msg);
+  int64_t dims[2] = {d->params.norm.rows, d->params.norm.hidden};
+  dnnl_memory_desc_t data, weight;
+  if (st == AB_OK)
+    st = ab_onednn_md(&data, 2, dims, d->dtype, msg);
+  if (st == AB_OK)
+    st = ab_onednn_md(&weight, 1, &dims[1], AB_DTYPE_F32, msg);
+  if (st != AB_OK)
+    return st;
+  dnnl_layer_normalization_desc_t op;
+  dnnl_status_t s = dnnl_layer_normalization_forward_desc_init(&op, dnnl_forward_inference, &data,
+                                                               NULL, (float)AB_NORM_EPS,
+                                                               dnnl_use_scale | dnnl_use_shift);
+  if (s != dnnl_success)
+    return ab_cpu_onednn_fail(s, "dnnl_layer_normalization_forward_desc_init", msg);
+  ab_onednn_prim *p = NULL;
+  st = ab_onednn_prim_new(dev, &op, "layer_normalization", info, &p, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SRC, &data, ops[0]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SCALE, &weight, ops[1]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SHIFT, &weight, ops[2]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &data, ops[3]->data, msg);
+  if (st == AB_OK) {
+    info->accumulate_dtype = AB_DTYPE_F32;
+    *impl = p;
+  } else if (p) {
+    ab_onednn_prim_release(p);
+  }
+  return st;
+}
+
+const ab_cpu_kind_impl ab_cpu_norm_onednn = {AB_KERNEL_NORM, AB_CPU_PROV_ONEDNN, onednn_prepare,
+                                             ab_onednn_prim_run, ab_onednn_prim_release};
+#endif

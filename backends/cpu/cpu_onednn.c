@@ -280,3 +280,12 @@ void ab_cpu_onednn_release(void *impl) {
     dnnl_memory_destroy(oc->c);
   free(oc);
 }
+
+/* For the oneDNN providers of the other kinds (cpu_onednn_prim.c). */
+ab_status ab_cpu_onednn_check_fork(char *msg) {
+  return check_fork(msg);
+}
+
+ab_status ab_cpu_onednn_fail(dnnl_status_t s, const char *call, char *msg) {
+  return fail(s, call, msg);
+}

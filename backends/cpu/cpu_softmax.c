@@ -57,3 +57,47 @@ static ab_status native_run(ab_cpu_device *dev, void *impl, uint32_t iterations,
 
 const ab_cpu_kind_impl ab_cpu_softmax_native = {AB_KERNEL_SOFTMAX, AB_CPU_PROV_NATIVE,
                                                 native_prepare, native_run, cpu_fcase_release};
+
+#ifdef AB_HAVE_ONEDNN
+#include "cpu_onednn_prim.h"
+
+/* oneDNN softmax_v2 (accurate: max-subtracted) over axis 1 of [rows x cols]; it takes
+ * different source and destination types. */
+static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                                size_t n_ops, void **impl, ab_case_info *info, char *msg) {
+  int64_t dims[2] = {d->params.softmax.rows, d->params.softmax.cols};
+  size_t n = (size_t)dims[0] * (size_t)dims[1];
+  size_t elements[2] = {n, n};
+  ab_dtype types[2] = {d->dtype, d->out_dtype};
+  dnnl_memory_desc_t src, dst;
+  ab_status st = cpu_check_operands(d, ops, n_ops, 2, elements, types, msg);
+  if (st == AB_OK)
+    st = ab_onednn_md(&src, 2, dims, d->dtype, msg);
+  if (st == AB_OK)
+    st = ab_onednn_md(&dst, 2, dims, d->out_dtype, msg);
+  if (st != AB_OK)
+    return st;
+  dnnl_softmax_v2_desc_t op;
+  dnnl_status_t s = dnnl_softmax_v2_forward_desc_init(&op, dnnl_forward_inference,
+                                                      dnnl_softmax_accurate, &src, &dst, 1);
+  if (s != dnnl_success)
+    return ab_cpu_onednn_fail(s, "dnnl_softmax_v2_forward_desc_init", msg);
+  ab_onednn_prim *p = NULL;
+  st = ab_onednn_prim_new(dev, &op, "softmax", info, &p, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_SRC, &src, ops[0]->data, msg);
+  if (st == AB_OK)
+    st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &dst, ops[1]->data, msg);
+  if (st == AB_OK) {
+    info->accumulate_dtype = AB_DTYPE_F32;
+    *impl = p;
+  } else if (p) {
+    ab_onednn_prim_release(p);
+  }
+  return st;
+}
+
+const ab_cpu_kind_impl ab_cpu_softmax_onednn = {AB_KERNEL_SOFTMAX, AB_CPU_PROV_ONEDNN,
+                                                onednn_prepare, ab_onednn_prim_run,
+                                                ab_onednn_prim_release};
+#endif

@@ -63,10 +63,12 @@ static ab_status check(const ab_kernel_desc *d, char *msg, size_t len) {
  * error; exp itself is within 3 ulp in OpenCL C (OpenCL 1.2 sec. 7.4, table 7.1), allowed as
  * 8u; the sum of cols positive terms is off by gamma_cols relatively (Higham, Lemma 3.1),
  * whatever the order; 1/sum is within 2.5 ulp (5u, the same table) and the product with
- * it adds u. The store rounds to the output dtype. */
+ * it adds u. The output dtype's rounding is allowed twice: oneDNN 2.6 keeps exp(x - m) in a
+ * bf16 destination and scales it there (measured: 1.75 times a one-rounding bound), a
+ * common way to save a buffer that loses at most one more u_out. */
 static double tolerance(double ref, double arg_err, double n, double u, ab_dtype out) {
   double rel = ab_kind_gamma(n, u) + 2.0 * (8.0 * u) + arg_err + 6.0 * u;
-  return rel * fabs(ref) + ab_kind_roundoff(out) * fabs(ref) + ab_kind_floor(out);
+  return rel * fabs(ref) + 2.0 * ab_kind_roundoff(out) * fabs(ref) + 2.0 * ab_kind_floor(out);
 }
 
 static void check_row(const ab_check_io *io, const void *y, size_t base, double u,
@@ -98,7 +100,7 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
     return AB_E_DEVICE;
   double u = ab_kind_compute_roundoff(io);
   ab_cmp_begin(v, (uint64_t)elements(io->desc),
-               "|err| <= (gamma_cols + 22u + u|x-m|) |ref| + u_out|ref|, every element");
+               "|err| <= (gamma_cols + 22u + u|x-m|) |ref| + 2u_out|ref|, every element");
   for (int64_t r = 0; r < p->rows; r++)
     check_row(io, y, (size_t)r * (size_t)p->cols, u, v);
   return AB_OK;
