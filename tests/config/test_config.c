@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kernel.h"
 #include "suite.h"
 
 #define SRC(p) AB_TEST_SOURCE_DIR "/" p
@@ -55,9 +56,13 @@ static void check_cases(const ab_suite *s) {
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
     cr_assert_neq(c->set[0], '\0');
-    if (c->desc.kind != AB_KERNEL_GEMM) { /* microbenchmarks: the "micro" set */
-      cr_assert_str_eq(c->set, "micro");
+    if (c->desc.kind != AB_KERNEL_GEMM && strcmp(c->set, "micro") == 0) {
       cr_assert(c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH);
+      continue;
+    }
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* a kernels: set, checked by its kind's table */
+      char msg[256] = "";
+      cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
     cr_assert(c->desc.dtype > AB_DTYPE_INVALID && c->desc.dtype < AB_DTYPE_COUNT);
@@ -77,7 +82,10 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 37);
+  /* kernels: norm 2 ops x 2 dtypes; softmax, residual, rope 1 each; activation 4 ops */
+  cr_assert_eq(count_set(&s, "tinyllama-norm"), 4);
+  cr_assert_eq(count_set(&s, "tinyllama-activation"), 4);
+  cr_assert_eq(s.n_cases, 48);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -139,7 +147,14 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 595);
+  /* kernels, 3 dtypes each: norm 2 ops x 3 token counts x 2 widths; softmax 3 + 2 shapes;
+   * activation 4 ops x 3 x 2; residual 4 sizes; rope 2 x 2 (7b) + 2 (70b) */
+  cr_assert_eq(count_set(&s, "llm-norm"), 36);
+  cr_assert_eq(count_set(&s, "llm-softmax"), 15);
+  cr_assert_eq(count_set(&s, "llm-activation"), 72);
+  cr_assert_eq(count_set(&s, "llm-residual"), 12);
+  cr_assert_eq(count_set(&s, "llm-rope"), 18);
+  cr_assert_eq(s.n_cases, 748);
   ab_suite_free(&s);
 }
 
