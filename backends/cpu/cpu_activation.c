@@ -113,13 +113,7 @@ static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
     st = ab_onednn_prim_bind(p, DNNL_ARG_SRC, &data, ops[0]->data, msg);
   if (st == AB_OK)
     st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &data, ops[1]->data, msg);
-  if (st == AB_OK) {
-    info->accumulate_dtype = AB_DTYPE_F32;
-    *impl = p;
-  } else if (p) {
-    ab_onednn_prim_release(p);
-  }
-  return st;
+  return ab_onednn_prim_done(st, p, impl, info);
 }
 
 const ab_cpu_kind_impl ab_cpu_activation_onednn = {AB_KERNEL_ACTIVATION, AB_CPU_PROV_ONEDNN,

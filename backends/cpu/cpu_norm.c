@@ -141,13 +141,7 @@ static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
     st = ab_onednn_prim_bind(p, DNNL_ARG_SHIFT, &weight, ops[2]->data, msg);
   if (st == AB_OK)
     st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &data, ops[3]->data, msg);
-  if (st == AB_OK) {
-    info->accumulate_dtype = AB_DTYPE_F32;
-    *impl = p;
-  } else if (p) {
-    ab_onednn_prim_release(p);
-  }
-  return st;
+  return ab_onednn_prim_done(st, p, impl, info);
 }
 
 const ab_cpu_kind_impl ab_cpu_norm_onednn = {AB_KERNEL_NORM, AB_CPU_PROV_ONEDNN, onednn_prepare,

@@ -115,3 +115,13 @@ void ab_onednn_prim_release(void *impl) {
     dnnl_memory_destroy(p->args[i].memory);
   free(p);
 }
+
+ab_status ab_onednn_prim_done(ab_status st, ab_onednn_prim *p, void **impl, ab_case_info *info) {
+  if (st != AB_OK) {
+    ab_onednn_prim_release(p);
+    return st;
+  }
+  info->accumulate_dtype = AB_DTYPE_F32; /* oneDNN computes these primitives in f32 */
+  *impl = p;
+  return AB_OK;
+}

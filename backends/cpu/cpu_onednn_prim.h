@@ -27,6 +27,9 @@ ab_status ab_onednn_prim_new(ab_cpu_device *dev, const_dnnl_op_desc_t op, const 
 /* Wrap `ptr` (the operand's memory) as argument `arg` (DNNL_ARG_SRC, ...). */
 ab_status ab_onednn_prim_bind(ab_onednn_prim *p, int arg, const dnnl_memory_desc_t *md, void *ptr,
                               char *msg);
+/* The end of a prepare: on AB_OK hand p over as the case and declare f32 arithmetic;
+ * otherwise release p (NULL is fine). Returns st. */
+ab_status ab_onednn_prim_done(ab_status st, ab_onednn_prim *p, void **impl, ab_case_info *info);
 /* ab_cpu_kind_impl run and release. */
 ab_status ab_onednn_prim_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg);
 void ab_onednn_prim_release(void *impl);

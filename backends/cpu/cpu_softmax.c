@@ -88,13 +88,7 @@ static ab_status onednn_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
     st = ab_onednn_prim_bind(p, DNNL_ARG_SRC, &src, ops[0]->data, msg);
   if (st == AB_OK)
     st = ab_onednn_prim_bind(p, DNNL_ARG_DST, &dst, ops[1]->data, msg);
-  if (st == AB_OK) {
-    info->accumulate_dtype = AB_DTYPE_F32;
-    *impl = p;
-  } else if (p) {
-    ab_onednn_prim_release(p);
-  }
-  return st;
+  return ab_onednn_prim_done(st, p, impl, info);
 }
 
 const ab_cpu_kind_impl ab_cpu_softmax_onednn = {AB_KERNEL_SOFTMAX, AB_CPU_PROV_ONEDNN,

@@ -148,3 +148,19 @@ size_t ocl_float_group(const ocl_state *st, size_t cap) {
     g *= 2;
   return g;
 }
+
+ab_status ocl_float_rows(ocl_state *st, ocl_case *c, cl_uint arg, int64_t rows, int64_t n,
+                         const ab_case_info *info, size_t *group, char *msg) {
+  *group = ocl_float_group(st, 256);
+  size_t real = info->accumulate_dtype == AB_DTYPE_F64 ? sizeof(cl_double) : sizeof(cl_float);
+  cl_long len = n;
+  cl_int err = clSetKernelArg(c->kernel, arg, sizeof len, &len);
+  err |= clSetKernelArg(c->kernel, arg + 1, *group * real, NULL);
+  if (err != CL_SUCCESS)
+    return ocl_fail(msg, "clSetKernelArg(row length, local scratch)", err);
+  c->work_dim = 1;
+  c->gws[0] = (size_t)rows * *group;
+  c->lws[0] = *group;
+  c->use_lws = 1;
+  return AB_OK;
+}

@@ -29,6 +29,11 @@ ab_status ocl_float_prepare(ocl_state *st, const ocl_float_kernel *k, ab_buffer 
  * work-group size. */
 size_t ocl_float_group(const ocl_state *st, size_t cap);
 
+/* A row kernel (norm, softmax): one work-group of *group items per row; sets argument
+ * `arg` to the row length n and `arg` + 1 to the work-group's local scratch of REALs. */
+ab_status ocl_float_rows(ocl_state *st, ocl_case *c, cl_uint arg, int64_t rows, int64_t n,
+                         const ab_case_info *info, size_t *group, char *msg);
+
 /* The kinds' prepares (ocl_kinds.c lists them): one file each. */
 ab_status ocl_norm_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
                            size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);

@@ -60,17 +60,10 @@ ab_status ocl_norm_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *co
   ab_status s = ocl_float_prepare(st, &k, ops, n_ops, c, info, msg);
   if (s != AB_OK)
     return s;
-  size_t group = ocl_float_group(st, 256);
-  size_t real = info->accumulate_dtype == AB_DTYPE_F64 ? sizeof(cl_double) : sizeof(cl_float);
-  cl_long n = p->hidden;
-  cl_int err = clSetKernelArg(c->kernel, (cl_uint)k.n, sizeof n, &n);
-  err |= clSetKernelArg(c->kernel, (cl_uint)k.n + 1, group * real, NULL);
-  if (err != CL_SUCCESS)
-    return ocl_fail(msg, "clSetKernelArg(ab_norm)", err);
-  c->work_dim = 1;
-  c->gws[0] = (size_t)p->rows * group;
-  c->lws[0] = group;
-  c->use_lws = 1;
+  size_t group;
+  s = ocl_float_rows(st, c, (cl_uint)k.n, p->rows, p->hidden, info, &group, msg);
+  if (s != AB_OK)
+    return s;
   snprintf(info->implementation, sizeof info->implementation,
            "portable ab_norm %s (a work-group of %zu per row)", layer ? "layernorm" : "rmsnorm",
            group);

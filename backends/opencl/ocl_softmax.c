@@ -34,17 +34,10 @@ ab_status ocl_softmax_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer 
   ab_status s = ocl_float_prepare(st, &k, ops, n_ops, c, info, msg);
   if (s != AB_OK)
     return s;
-  size_t group = ocl_float_group(st, 256);
-  size_t real = info->accumulate_dtype == AB_DTYPE_F64 ? sizeof(cl_double) : sizeof(cl_float);
-  cl_long cols = p->cols;
-  cl_int err = clSetKernelArg(c->kernel, 2, sizeof cols, &cols);
-  err |= clSetKernelArg(c->kernel, 3, group * real, NULL);
-  if (err != CL_SUCCESS)
-    return ocl_fail(msg, "clSetKernelArg(ab_softmax)", err);
-  c->work_dim = 1;
-  c->gws[0] = (size_t)p->rows * group;
-  c->lws[0] = group;
-  c->use_lws = 1;
+  size_t group;
+  s = ocl_float_rows(st, c, 2, p->rows, p->cols, info, &group, msg);
+  if (s != AB_OK)
+    return s;
   snprintf(info->implementation, sizeof info->implementation,
            "portable ab_softmax (a work-group of %zu per row)", group);
   return AB_OK;

@@ -87,3 +87,14 @@ bool ab_kind_elems_overflow(int64_t a, int64_t b, int64_t c, size_t elem) {
     return true;
   return ab_product_overflows(a * b, c, elem);
 }
+
+void ab_kind_unary_operand(const ab_kernel_desc *d, size_t i, size_t elements,
+                           ab_operand_def *out) {
+  ab_dtype t = i == 0 ? d->dtype : d->out_dtype;
+  *out = (ab_operand_def){i == 0 ? AB_OPERAND_INPUT : AB_OPERAND_OUTPUT, t,
+                          elements * ab_dtype_size(t), AB_DIST_UNIFORM};
+}
+
+double ab_kind_unary_bytes(const ab_kernel_desc *d, size_t elements) {
+  return (double)elements * (double)(ab_dtype_size(d->dtype) + ab_dtype_size(d->out_dtype));
+}

@@ -41,6 +41,10 @@ double ab_kind_floor(ab_dtype t);
 double ab_kind_gamma(double n, double u);
 /* dtype, out_dtype and the first n_ops operands' dtypes are all floating point. */
 ab_status ab_kind_check_float(const ab_kernel_desc *d, size_t n_ops, char *msg, size_t len);
+/* Kinds of one input x and one output y of `elements` each (softmax, rotary): operand 0 is
+ * x in the input dtype, 1 is y in the output dtype; bytes read x and write y once. */
+void ab_kind_unary_operand(const ab_kernel_desc *d, size_t i, size_t elements, ab_operand_def *out);
+double ab_kind_unary_bytes(const ab_kernel_desc *d, size_t elements);
 /* Start a full comparison of `total` elements under `rule`, then compare each element. */
 void ab_cmp_begin(ab_validation *v, uint64_t total, const char *rule);
 void ab_cmp_element(ab_validation *v, double got, double ref, double tol);

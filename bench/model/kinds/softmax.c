@@ -31,9 +31,7 @@ static size_t two(const ab_kernel_desc *d) {
 }
 
 static void operand(const ab_kernel_desc *d, size_t i, ab_operand_def *out) {
-  ab_dtype t = i == 0 ? d->dtype : d->out_dtype;
-  *out = (ab_operand_def){i == 0 ? AB_OPERAND_INPUT : AB_OPERAND_OUTPUT, t,
-                          elements(d) * ab_dtype_size(t), AB_DIST_UNIFORM};
+  ab_kind_unary_operand(d, i, elements(d), out);
 }
 
 /* Per element: compare for the max, subtract, exp, add to the sum, divide (counting exp as
@@ -43,7 +41,7 @@ static double flops(const ab_kernel_desc *d) {
 }
 
 static double bytes(const ab_kernel_desc *d) {
-  return (double)elements(d) * (double)(ab_dtype_size(d->dtype) + ab_dtype_size(d->out_dtype));
+  return ab_kind_unary_bytes(d, elements(d));
 }
 
 static ab_status check(const ab_kernel_desc *d, char *msg, size_t len) {
