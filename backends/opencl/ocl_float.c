@@ -151,7 +151,12 @@ size_t ocl_float_group(const ocl_state *st, size_t cap) {
 
 ab_status ocl_float_rows(ocl_state *st, ocl_case *c, cl_uint arg, int64_t rows, int64_t n,
                          const ab_case_info *info, size_t *group, char *msg) {
-  *group = ocl_float_group(st, 256);
+  /* At most 256 work-items, and no more than the row has elements (rounded up to a power
+   * of two): a 32-element softmax row must not wake 256. */
+  size_t cap = 1;
+  while (cap < 256 && (int64_t)cap < n)
+    cap *= 2;
+  *group = ocl_float_group(st, cap);
   size_t real = info->accumulate_dtype == AB_DTYPE_F64 ? sizeof(cl_double) : sizeof(cl_float);
   cl_long len = n;
   cl_int err = clSetKernelArg(c->kernel, arg, sizeof len, &len);
