@@ -37,7 +37,7 @@ static ab_status enumerate(const ab_backend_set *set, ab_plan *plan, char *msg) 
       ab_strlcpy(d->backend, lb->name, sizeof d->backend);
       d->index = i;
       d->info.struct_size = sizeof d->info;
-      if (lb->table.device_info(i, &d->info, err) != AB_OK)
+      if (ab_backend_device_info(lb, i, &d->info, err) != AB_OK)
         snprintf(d->info.name, sizeof d->info.name, "(device_info failed: %.90s)", err);
       plan->device_backend[plan->n_devices++] = lb;
     }

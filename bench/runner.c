@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interference.h"
 #include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/reference.h"
@@ -93,9 +94,12 @@ static size_t output_bytes(const ab_kernel_desc *d) {
   return total;
 }
 
+/* Equal inputs need equal operand dtypes too (ABI 1.3): a KV cache of another dtype has
+ * other bytes, and another size. */
 static bool same_inputs(const ab_kernel_desc *a, const ab_kernel_desc *b) {
   return a->kind == b->kind && a->dtype == b->dtype &&
-         memcmp(&a->params, &b->params, sizeof a->params) == 0;
+         memcmp(&a->params, &b->params, sizeof a->params) == 0 &&
+         memcmp(a->operand_dtypes, b->operand_dtypes, sizeof a->operand_dtypes) == 0;
 }
 
 static void drop_device_inputs(ab_open_device *dev) {
@@ -497,6 +501,8 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   char why[AB_MSG_LEN] = "";
   ab_power_sampler *ps = NULL;
   double min_window = power_begin(c, &ps, why, sizeof why);
+  ab_cpu_snapshot before, after;
+  ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &before);
   dev = malloc(cap * sizeof *dev);
   host = malloc(cap * sizeof *host);
   if (!dev || !host) {
@@ -548,6 +554,8 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
       (st = audit_call(c, (uint32_t)n, msg)) != AB_OK)
     goto out;
   c->res->measured_s = ab_now_s() - start;
+  ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &after);
+  ab_interference_between(&before, &after, &c->res->interference);
   ab_stats_compute(dev, n, &c->res->time_s);
   ab_stats_compute(host, n, &c->res->host_time_s);
   check_device_timer(c->res);

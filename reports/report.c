@@ -456,7 +456,7 @@ static ab_status build_rows(ab_report *rep) {
     return AB_E_NOMEM;
   /* Grouped by subject, each in its run file's case order. */
   for (size_t s = 0; s < rep->n_subjects; s++) {
-    size_t in = rep->subjects[s].input;
+    size_t in = rep->subjects[s].input, disturbed = 0;
     const ab_run *run = &rep->inputs[in].run;
     for (size_t i = 0; i < run->n_cases; i++) {
       if (!same_subject(&rep->subjects[s], in, &run->cases[i]))
@@ -465,8 +465,14 @@ static ab_status build_rows(ab_report *rep) {
       rep->subjects[s].n_status[run->cases[i].status]++;
       if (check_plausible(rep, &rep->rows[rep->n_rows]) != AB_OK)
         return AB_E_NOMEM;
+      disturbed += run->cases[i].interference.disturbed;
       note_best(rep, rep->n_rows++);
     }
+    if (disturbed && warn(rep,
+                          "%s: %zu cases ran while other processes or a hypervisor took the "
+                          "machine (interference.disturbed): their times are not comparable",
+                          rep->subjects[s].label, disturbed) != AB_OK)
+      return AB_E_NOMEM;
   }
   return AB_OK;
 }

@@ -9,6 +9,7 @@ static const struct {
   ab_kernel_kind kind;
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
+    {AB_KERNEL_ATTENTION, ocl_attention_prepare},
     {AB_KERNEL_NORM, ocl_norm_prepare},
     {AB_KERNEL_SOFTMAX, ocl_softmax_prepare},
     {AB_KERNEL_ACTIVATION, ocl_activation_prepare},

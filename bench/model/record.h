@@ -67,6 +67,15 @@ typedef struct ab_validation {
   uint64_t seed;
 } ab_validation;
 
+/* What else the machine did during the timed window (bench/interference.h). */
+typedef struct ab_interference {
+  bool measured;
+  double window_s;
+  double other_cpu_s; /* CPU seconds other processes used (machine-wide, all cores) */
+  double steal_s;     /* seconds a hypervisor stole */
+  bool disturbed;     /* over the thresholds of docs/measurement.md */
+} ab_interference;
+
 struct json_t; /* jansson's type; the harness owns these objects */
 
 typedef struct ab_case_result {
@@ -87,6 +96,7 @@ typedef struct ab_case_result {
   /* timing */
   ab_timer_source timer;
   ab_stats time_s; /* per-iteration time, from `timer` */
+  ab_interference interference;
   /* The device timer's median when it disagreed with the host clock and was not believed
    * (time_s is then the host's); 0 when it was believed or there was none. */
   double device_timer_rejected_s;

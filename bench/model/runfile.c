@@ -246,6 +246,11 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   if (ab_case_has_rates(c))
     ok &= put(o, "rates", rates_from(c));
   ok &= put(o, "validation", validation_json(&c->validation));
+  if (c->interference.measured)
+    ok &= put(o, "interference",
+              json_pack("{s:o,s:o,s:o,s:b}", "window_s", num(c->interference.window_s),
+                        "other_cpu_s", num(c->interference.other_cpu_s), "steal_s",
+                        num(c->interference.steal_s), "disturbed", c->interference.disturbed));
   if (c->audit.done)
     ok &= put(o, "audit",
               json_pack("{s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
@@ -820,6 +825,25 @@ static ab_status rd_full_check(const json_t *o, ab_validation *v, char *msg) {
   return st;
 }
 
+/* What else the machine did in the window (optional: files since it). */
+static ab_status rd_interference(const json_t *j, ab_interference *x, char *msg) {
+  const json_t *o = json_object_get(j, "interference");
+  const char *p = "interference";
+  if (!o)
+    return AB_OK;
+  if (!json_is_object(o))
+    return fail(msg, "", p, "expected an object, got %s", kind_of(o));
+  x->measured = true;
+  ab_status st = rd_num(o, p, "window_s", false, &x->window_s, msg);
+  if (st == AB_OK)
+    st = rd_num(o, p, "other_cpu_s", false, &x->other_cpu_s, msg);
+  if (st == AB_OK)
+    st = rd_num(o, p, "steal_s", false, &x->steal_s, msg);
+  if (st == AB_OK)
+    st = rd_bool(o, p, "disturbed", &x->disturbed, msg);
+  return st;
+}
+
 /* The case's audited call (optional: cases that ran one, files since it). */
 static ab_status rd_audit(const json_t *j, ab_case_result *c, char *msg) {
   const json_t *a = json_object_get(j, "audit");
@@ -895,6 +919,8 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     st = rd_validation(j, &out->validation, msg);
   if (st == AB_OK)
     st = rd_audit(j, out, msg);
+  if (st == AB_OK)
+    st = rd_interference(j, &out->interference, msg);
   if (st == AB_OK)
     st = rd_opt_object(j, "power", &out->power, msg);
   if (st == AB_OK)
@@ -1250,6 +1276,17 @@ static ab_status rd_records(const json_t *j, const char *key, size_t size, recor
     *n = i + 1;
   }
   return AB_OK;
+}
+
+ab_status ab_backend_from_json(const json_t *j, const char *pre, ab_backend_record *out,
+                               char *msg) {
+  memset(out, 0, sizeof *out);
+  return rd_backend(j, pre, out, msg);
+}
+
+ab_status ab_device_from_json(const json_t *j, const char *pre, ab_device_record *out, char *msg) {
+  memset(out, 0, sizeof *out);
+  return rd_device(j, pre, out, msg);
 }
 
 static ab_status rd_backend_v(const json_t *j, const char *pre, void *out, char *msg) {

@@ -1,12 +1,12 @@
 #include "model/util.h"
 
-#include <sys/random.h>
-#include <sys/types.h>
-
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,4 +92,17 @@ uint64_t ab_runtime_seed(void) {
     v *= UINT64_C(0x9e3779b97f4a7c15);
   }
   return v & ((UINT64_C(1) << 62) - 1);
+}
+
+int ab_write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return 0;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return 1;
 }

@@ -56,8 +56,13 @@ static void check_cases(const ab_suite *s) {
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
     cr_assert_neq(c->set[0], '\0');
-    if (c->desc.kind != AB_KERNEL_GEMM && strcmp(c->set, "micro") == 0) {
-      cr_assert(c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH);
+    if (c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH) {
+      cr_assert_str_eq(c->set, "micro"); /* microbenchmarks: the "micro" set */
+      continue;
+    }
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* other kinds: valid by their own table */
+      char msg[AB_MSG_LEN] = "";
+      cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
     if (c->desc.kind != AB_KERNEL_GEMM) { /* a kernels: set, checked by its kind's table */
@@ -82,10 +87,11 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
-  /* kernels, f32: norm and activation 2 ops each; softmax, residual, rope 1 each */
+  cr_assert_eq(count_set(&s, "attn-1b"), 2); /* one prefill, one decode */
+  /* memory-bound kernels, f32: norm and activation 2 ops each; softmax, residual, rope 1 */
   cr_assert_eq(count_set(&s, "tinyllama-norm"), 2);
   cr_assert_eq(count_set(&s, "tinyllama-activation"), 2);
-  cr_assert_eq(s.n_cases, 44);
+  cr_assert_eq(s.n_cases, 39 + 7);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -147,6 +153,11 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
+  /* attention: 4 models x (4 prefill + 4 decode) x 3 dtypes; the KV-cache set 4 x 2 layouts */
+  const char *attn[] = {"attn-7b-mha", "attn-7b-gqa", "attn-70b", "attn-1b"};
+  for (size_t a = 0; a < 4; a++)
+    cr_assert_eq(count_set(&s, attn[a]), 24, "%s", attn[a]);
+  cr_assert_eq(count_set(&s, "attn-7b-gqa-kvcache"), 8);
   /* kernels, 3 dtypes each: norm 2 ops x 3 token counts x 2 widths; softmax 3 + 2 shapes;
    * activation 4 ops x 3 x 2; residual 4 sizes; rope 2 x 2 (7b) + 2 (70b) */
   cr_assert_eq(count_set(&s, "llm-norm"), 36);
@@ -154,7 +165,7 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-activation"), 72);
   cr_assert_eq(count_set(&s, "llm-residual"), 12);
   cr_assert_eq(count_set(&s, "llm-rope"), 18);
-  cr_assert_eq(s.n_cases, 748);
+  cr_assert_eq(s.n_cases, 595 + 104 + 153);
   ab_suite_free(&s);
 }
 

@@ -54,6 +54,10 @@ AB_SA(sizeof(ab_kernel_desc) == 184, "desc 1.3 size");
 AB_SA(AB_KERNEL_ROTARY == 12 && AB_KERNEL_DECODER_LAYER == 15, "kind values (1.3) are ABI");
 AB_SA(sizeof(ab_gemm_params) == 32, "gemm params");
 AB_SA(offsetof(ab_gemm_params, trans_b) == 28, "gemm trans_b");
+AB_SA(sizeof(ab_attention_params) == 56, "attention params");
+AB_SA(offsetof(ab_attention_params, head_dim) == 24, "attention head_dim");
+AB_SA(offsetof(ab_attention_params, kv_len) == 40, "attention kv_len");
+AB_SA(offsetof(ab_attention_params, causal) == 48, "attention causal");
 AB_SA(sizeof(ab_norm_params) == 24 && offsetof(ab_norm_params, hidden) == 8 &&
           offsetof(ab_norm_params, op) == 16,
       "norm params");

@@ -6,6 +6,7 @@
 #include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 /* sqrt(2 / pi), which C11 has no name for. */
@@ -107,7 +108,7 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
   const void *y = io->read_all(io->ctx, yi, msg);
   if (!y)
     return AB_E_DEVICE;
-  double ku = allowance(op) * ab_kind_compute_roundoff(io), u_out = ab_kind_roundoff(d->out_dtype);
+  double ku = allowance(op) * ab_kind_compute_roundoff(io), u_out = ab_unit_roundoff(d->out_dtype);
   char rule[96];
   snprintf(rule, sizeof rule, "|err| <= %gu (|x| + |ref|) + u_out|ref|, every element",
            allowance(op));

@@ -5,25 +5,16 @@
 #include <stdio.h>
 
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 bool ab_kind_is_float(ab_dtype t) {
   return t == AB_DTYPE_F64 || t == AB_DTYPE_F32 || t == AB_DTYPE_F16 || t == AB_DTYPE_BF16;
 }
 
-double ab_kind_roundoff(ab_dtype t) {
-  switch (t) {
-  case AB_DTYPE_F64: return 0x1.0p-53;
-  case AB_DTYPE_F32: return 0x1.0p-24;
-  case AB_DTYPE_F16: return 0x1.0p-11;
-  case AB_DTYPE_BF16: return 0x1.0p-8;
-  default: return 0.0;
-  }
-}
-
 double ab_kind_compute_roundoff(const ab_check_io *io) {
   if (ab_kind_is_float(io->accumulate))
-    return ab_kind_roundoff(io->accumulate);
+    return ab_unit_roundoff(io->accumulate);
   /* Undeclared: f64 cases compute in f64, every narrower dtype at least in f32. */
   return io->desc->dtype == AB_DTYPE_F64 ? 0x1.0p-53 : 0x1.0p-24;
 }

@@ -6,6 +6,7 @@
 #include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 static const char *const op_names[] = {"add"};
@@ -65,7 +66,7 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
   const void *c = io->read_all(io->ctx, 2, msg);
   if (!c)
     return AB_E_DEVICE;
-  double u = ab_kind_compute_roundoff(io), u_out = ab_kind_roundoff(d->out_dtype);
+  double u = ab_kind_compute_roundoff(io), u_out = ab_unit_roundoff(d->out_dtype);
   ab_cmp_begin(v, (uint64_t)elements(d), "|err| <= (u + u_out)|ref|, every element");
   for (size_t i = 0; i < elements(d); i++) {
     double ref =

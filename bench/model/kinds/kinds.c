@@ -16,6 +16,7 @@ static const ab_kind_def *const registry[AB_KERNEL_KIND_COUNT] = {
     [AB_KERNEL_COPY_D2H] = &ab_kind_copy_d2h,
     [AB_KERNEL_PEAK] = &ab_kind_peak,
     [AB_KERNEL_LAUNCH] = &ab_kind_launch,
+    [AB_KERNEL_ATTENTION] = &ab_kind_attention,
     [AB_KERNEL_NORM] = &ab_kind_norm,
     [AB_KERNEL_SOFTMAX] = &ab_kind_softmax,
     [AB_KERNEL_ACTIVATION] = &ab_kind_activation,

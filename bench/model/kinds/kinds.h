@@ -14,6 +14,7 @@ extern const ab_kind_def ab_kind_copy_h2d;
 extern const ab_kind_def ab_kind_copy_d2h;
 extern const ab_kind_def ab_kind_peak;
 extern const ab_kind_def ab_kind_launch;
+extern const ab_kind_def ab_kind_attention;
 extern const ab_kind_def ab_kind_norm;
 extern const ab_kind_def ab_kind_softmax;
 extern const ab_kind_def ab_kind_activation;
@@ -29,8 +30,6 @@ bool ab_kind_elems_overflow(int64_t a, int64_t b, int64_t c, size_t elem);
 /* ---- the floating-point kinds (checks.c) ---- */
 
 bool ab_kind_is_float(ab_dtype t);
-/* Unit roundoff u of a float dtype (2^-24 for f32); 0 for others. */
-double ab_kind_roundoff(ab_dtype t);
 /* u of the arithmetic: the dtype the backend declared, else f64 for f64 cases and f32 for
  * every narrower dtype. */
 double ab_kind_compute_roundoff(const ab_check_io *io);

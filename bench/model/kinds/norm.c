@@ -6,6 +6,7 @@
 #include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 static const char *const op_names[] = {"rmsnorm", "layernorm"};
@@ -127,7 +128,7 @@ static row_stats stats_of(const ab_kernel_desc *d, const void *x, size_t base) {
  * the output dtype (u_out |ref|, and the subnormal floor). */
 static double tolerance(const ab_kernel_desc *d, const row_stats *s, double xi, double g, double b,
                         double ref, double u) {
-  double n = (double)d->params.norm.hidden, u_out = ab_kind_roundoff(d->out_dtype);
+  double n = (double)d->params.norm.hidden, u_out = ab_unit_roundoff(d->out_dtype);
   double centred = fabs(xi - s->mean);
   double rel_var = 2.0 * ab_kind_gamma(n + 2.0, u) * (1.0 + s->mean * s->mean / (s->var + 1e-300));
   double rel_rstd = 0.5 * rel_var + 5.0 * u;

@@ -6,6 +6,7 @@
 #include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 static const ab_param_field fields[] = {
@@ -85,7 +86,7 @@ static double tolerance(double angle, double theta, double xa, double xb, double
                         ab_dtype out) {
   double angle_err = (48.0 + 2.0 * log(theta)) * u * angle;
   return (fabs(xa) + fabs(xb)) * (angle_err + 8.0 * u + 3.0 * u) +
-         ab_kind_roundoff(out) * fabs(ref) + ab_kind_floor(out);
+         ab_unit_roundoff(out) * fabs(ref) + ab_kind_floor(out);
 }
 
 static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {

@@ -6,6 +6,7 @@
 #include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
+#include "model/reference.h"
 #include "model/util.h"
 
 static const ab_param_field fields[] = {
@@ -66,7 +67,7 @@ static ab_status check(const ab_kernel_desc *d, char *msg, size_t len) {
  * common way to save a buffer that loses at most one more u_out. */
 static double tolerance(double ref, double arg_err, double n, double u, ab_dtype out) {
   double rel = ab_kind_gamma(n, u) + 2.0 * (8.0 * u) + arg_err + 6.0 * u;
-  return rel * fabs(ref) + 2.0 * ab_kind_roundoff(out) * fabs(ref) + 2.0 * ab_kind_floor(out);
+  return rel * fabs(ref) + 2.0 * ab_unit_roundoff(out) * fabs(ref) + 2.0 * ab_kind_floor(out);
 }
 
 static void check_row(const ab_check_io *io, const void *y, size_t base, double u,
