@@ -2,32 +2,16 @@
  * CPU backend, through the real runner (ab_run_case): each provider that offers a kind
  * must run it to status ok with every output element checked against the float64
  * reference, and a provider that lacks one must say why. */
-#include <criterion/criterion.h>
-#include <string.h>
+#include "run_kind.h"
 
-#include "model/kernel.h"
-#include "model/runfile.h"
-#include "runner.h"
-
-static ab_loaded_backend cpu;
-static ab_open_device dev;
-static ab_suite suite;
+static rk_device cpu;
 
 static void setup(void) {
-  char msg[AB_MSG_LEN] = "";
-  cr_assert_eq(ab_backend_load_file(AB_TEST_BACKEND_DIR "/accelbench-backend-cpu.so", &cpu, msg),
-               AB_OK, "%s", msg);
-  suite.seed = 42;
-  suite.measure = ab_measure_defaults();
-  suite.measure.warmup_s = 0.01;
-  suite.measure.time_cap_s = 0.05;
-  suite.measure.sample_min_s = 0.001;
-  suite.validate_max_elements = 4096;
-  cr_assert_eq(ab_device_open(&dev, &cpu, 0, &suite, msg), AB_OK, "%s", msg);
+  rk_open(&cpu, "cpu");
 }
 
 static void teardown(void) {
-  ab_device_close(&dev);
+  rk_close(&cpu);
 }
 
 TestSuite(cpu_kinds, .init = setup, .fini = teardown, .timeout = 120);
@@ -39,23 +23,11 @@ static ab_case_spec spec(ab_kernel_kind kind, ab_dtype t) {
 }
 
 static void expect_ok(ab_case_spec *s, const char *provider) {
-  ab_case_result r;
-  ab_run_case(&dev, s, provider, &suite, &r);
-  cr_assert_eq(r.status, AB_CASE_OK, "%s %s %s: %s", provider, ab_kernel_kind_name(s->desc.kind),
-               ab_dtype_str(s->desc.dtype), r.reason);
-  cr_assert(r.validation.checked);
-  cr_assert_eq(r.validation.elements_checked, r.validation.elements_total);
-  cr_assert_eq(r.validation.mismatches, 0);
-  cr_assert_gt(r.bytes, 0.0);
-  ab_case_result_clear(&r);
+  rk_expect_ok_all_checked(&cpu, &s->desc, provider);
 }
 
 static void expect_unsupported(ab_case_spec *s, const char *provider, const char *why) {
-  ab_case_result r;
-  ab_run_case(&dev, s, provider, &suite, &r);
-  cr_assert_eq(r.status, AB_CASE_UNSUPPORTED, "%s: %s", provider, r.reason);
-  cr_assert(strstr(r.reason, why), "%s", r.reason);
-  ab_case_result_clear(&r);
+  rk_expect_unsupported(&cpu, &s->desc, provider, why);
 }
 
 static const ab_dtype float_dtypes[] = {AB_DTYPE_F32, AB_DTYPE_F16, AB_DTYPE_BF16, AB_DTYPE_F64};

