@@ -127,15 +127,22 @@ static ab_status push_case(ab_plan *plan, size_t *cap, ab_planned_case pc) {
   return AB_OK;
 }
 
+/* Two descriptors that would run the same case: kind, dtypes (per operand too), parameters
+ * and layout all equal. */
+static bool same_case(const ab_kernel_desc *a, const ab_kernel_desc *b) {
+  return a->kind == b->kind && a->dtype == b->dtype && a->out_dtype == b->out_dtype &&
+         a->layout == b->layout &&
+         memcmp(a->operand_dtypes, b->operand_dtypes, sizeof a->operand_dtypes) == 0 &&
+         memcmp(&a->params, &b->params, sizeof a->params) == 0;
+}
+
 /* Case ids must be unique within a run (journal, resume, comparisons): the same shape
  * and dtype listed twice in one set is a config mistake. */
 static ab_status check_repeats(const ab_suite *suite, char *msg) {
   for (size_t i = 0; i < suite->n_cases; i++)
     for (size_t j = i + 1; j < suite->n_cases; j++) {
       const ab_case_spec *a = &suite->cases[i], *b = &suite->cases[j];
-      if (strcmp(a->set, b->set) == 0 && a->desc.kind == b->desc.kind &&
-          a->desc.dtype == b->desc.dtype && a->desc.out_dtype == b->desc.out_dtype &&
-          memcmp(&a->desc.params, &b->desc.params, sizeof a->desc.params) == 0) {
+      if (strcmp(a->set, b->set) == 0 && same_case(&a->desc, &b->desc)) {
         char shape[96];
         ab_kernel_shape_str(&a->desc, shape, sizeof shape);
         ab_msgf(msg, AB_MSG_LEN, "%s: set '%s' lists %s %s twice (cases %zu and %zu)", suite->path,

@@ -69,6 +69,19 @@ extern const ab_cpu_kind_impl ab_cpu_attention_native;
 
 /* The implementation of `kind` on provider `prov`, or NULL. */
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov);
+/* The implementations (one file per kind: cpu_norm.c, cpu_softmax.c, ...). */
+extern const ab_cpu_kind_impl ab_cpu_norm_native;
+extern const ab_cpu_kind_impl ab_cpu_softmax_native;
+extern const ab_cpu_kind_impl ab_cpu_activation_native;
+extern const ab_cpu_kind_impl ab_cpu_elementwise_native;
+extern const ab_cpu_kind_impl ab_cpu_rotary_native;
+#ifdef AB_HAVE_ONEDNN
+extern const ab_cpu_kind_impl ab_cpu_norm_onednn;
+extern const ab_cpu_kind_impl ab_cpu_softmax_onednn;
+extern const ab_cpu_kind_impl ab_cpu_activation_onednn;
+extern const ab_cpu_kind_impl ab_cpu_elementwise_onednn;
+#endif
+
 /* "cpu: softmax is not offered by provider openblas (it is by: native)" into msg. */
 void ab_cpu_kind_unsupported(ab_kernel_kind kind, const char *provider, char *msg);
 
@@ -86,6 +99,16 @@ ab_status ab_cpu_onednn_prepare(ab_cpu_device *dev, const ab_cpu_gemm *g, void *
                                 ab_case_info *info, char *msg);
 ab_status ab_cpu_onednn_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg);
 void ab_cpu_onednn_release(void *impl);
+/* AB_E_DEVICE with the reason when this process was forked after another one ran oneDNN
+ * (GNU OpenMP would hang); AB_OK otherwise. */
+ab_status ab_cpu_onednn_check_fork(char *msg);
+/* "call: oneDNN's words (status N)" into msg; AB_E_UNSUPPORTED for "unimplemented". */
+ab_status ab_cpu_onednn_fail(dnnl_status_t s, const char *call, char *msg);
+/* check_fork and fail of cpu_onednn.c, for cpu_onednn_prim.c: AB_E_DEVICE when this
+ * process was forked after another ran oneDNN (GNU OpenMP would hang); and "call: oneDNN's
+ * words (status N)" into msg, AB_E_UNSUPPORTED for "unimplemented". */
+ab_status ab_cpu_onednn_check_fork(char *msg);
+ab_status ab_cpu_onednn_fail(dnnl_status_t s, const char *call, char *msg);
 /* "2.6.3 (cpu runtime OpenMP)" and "avx512_core_bf16" for device_info. */
 void ab_cpu_onednn_describe(char *version, size_t vn, char *isa, size_t in);
 /* For every oneDNN provider: refuse to run in a child forked after the parent ran oneDNN

@@ -12,6 +12,17 @@ static const ab_cpu_kind_impl *const impls[] = {
     &ab_cpu_conv2d_onednn,
 #endif
     &ab_cpu_attention_native,
+    &ab_cpu_norm_native,
+    &ab_cpu_softmax_native,
+    &ab_cpu_activation_native,
+    &ab_cpu_elementwise_native,
+    &ab_cpu_rotary_native,
+#ifdef AB_HAVE_ONEDNN
+    &ab_cpu_norm_onednn,
+    &ab_cpu_softmax_onednn,
+    &ab_cpu_activation_onednn,
+    &ab_cpu_elementwise_onednn,
+#endif
     NULL,
 };
 

@@ -2,7 +2,7 @@
  * one file per kind, listed here. */
 #include <stdio.h>
 
-#include "ocl_internal.h"
+#include "ocl_float.h"
 
 /* Append new kinds here (and their source to CMakeLists.txt). */
 static const struct {
@@ -11,6 +11,11 @@ static const struct {
 } kinds[] = {
     {AB_KERNEL_CONV2D, ocl_conv2d_prepare},
     {AB_KERNEL_ATTENTION, ocl_attention_prepare},
+    {AB_KERNEL_NORM, ocl_norm_prepare},
+    {AB_KERNEL_SOFTMAX, ocl_softmax_prepare},
+    {AB_KERNEL_ACTIVATION, ocl_activation_prepare},
+    {AB_KERNEL_ELEMENTWISE, ocl_elementwise_prepare},
+    {AB_KERNEL_ROTARY, ocl_rotary_prepare},
 };
 
 static ocl_kind_prepare_fn find(ab_kernel_kind kind) {

@@ -174,6 +174,80 @@ typedef struct ab_attention_params {
   int32_t reserved;
 } ab_attention_params;
 
+/* The memory-bound inference kinds below share these rules. Tensors are dense and row-major
+ * with the tightest strides. Inputs have `dtype` and outputs `out_dtype` (both floating
+ * point: f64, f32, f16 or bf16) unless ab_kernel_desc.operand_dtypes says otherwise where a
+ * kind allows it. A backend may compute in a wider type than the operands (f32 for f16 and
+ * bf16 is expected); it rounds once to the output dtype on the store. */
+
+/* AB_KERNEL_NORM: per row r of x[rows x hidden], with eps = AB_NORM_EPS:
+ *   rmsnorm:   y[r][i] = x[r][i] / sqrt(mean_i(x[r][i]^2) + eps) * gamma[i]
+ *   layernorm: y[r][i] = (x[r][i] - mu_r) / sqrt(var_r + eps) * gamma[i] + beta[i],
+ *              mu_r = mean_i x[r][i], var_r = mean_i (x[r][i] - mu_r)^2 (biased, 1/hidden).
+ * Operands, in order: rmsnorm x, gamma, y; layernorm x, gamma, beta, y. gamma and beta have
+ * `hidden` elements and are f32 unless operand_dtypes names their dtype ("f32 norm weights"
+ * with f16/bf16 activations, as Llama checkpoints run); x has `dtype`, y `out_dtype`. */
+#define AB_NORM_EPS 1e-5
+typedef enum ab_norm_op { AB_NORM_RMSNORM = 0, AB_NORM_LAYERNORM = 1 } ab_norm_op;
+typedef struct ab_norm_params {
+  int64_t rows;
+  int64_t hidden;
+  int32_t op; /* ab_norm_op */
+  int32_t reserved;
+} ab_norm_params;
+
+/* AB_KERNEL_SOFTMAX: per row r of x[rows x cols],
+ *   y[r][j] = exp(x[r][j] - m_r) / sum_k exp(x[r][k] - m_r),  m_r = max_k x[r][k]
+ * (the max subtraction keeps exp from overflowing; it does not change the value).
+ * Operands: x, y. */
+typedef struct ab_softmax_params {
+  int64_t rows;
+  int64_t cols;
+} ab_softmax_params;
+
+/* AB_KERNEL_ACTIVATION: element-wise over rows x cols elements:
+ *   gelu_tanh: y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+ *   gelu_erf:  y = 0.5 x (1 + erf(x / sqrt(2)))
+ *   silu:      y = x / (1 + exp(-x))
+ *   swiglu:    y = silu(gate) * up        (the Llama FFN gate; operands gate, up, y)
+ * Operands: x, y (gelu_*, silu); gate, up, y (swiglu). rows x cols is the shape of each
+ * operand (tokens x FFN width); the operation does not depend on it beyond the count. */
+typedef enum ab_activation_op {
+  AB_ACT_GELU_TANH = 0,
+  AB_ACT_GELU_ERF = 1,
+  AB_ACT_SILU = 2,
+  AB_ACT_SWIGLU = 3
+} ab_activation_op;
+typedef struct ab_activation_params {
+  int64_t rows;
+  int64_t cols;
+  int32_t op; /* ab_activation_op */
+  int32_t reserved;
+} ab_activation_params;
+
+/* AB_KERNEL_ELEMENTWISE: c[i] = a[i] + b[i] for i < elements (op add: the residual add).
+ * Operands: a, b, c. */
+typedef enum ab_elementwise_op { AB_ELEMENTWISE_ADD = 0 } ab_elementwise_op;
+typedef struct ab_elementwise_params {
+  int64_t elements;
+  int32_t op; /* ab_elementwise_op */
+  int32_t reserved;
+} ab_elementwise_params;
+
+/* AB_KERNEL_ROTARY: rotary position embedding (RoPE), rotate-half convention (GPT-NeoX and
+ * Hugging Face Llama). x and y are [tokens x heads x head_dim]; token t has position t.
+ * With h = head_dim / 2 and, for i < h, angle a = t * theta^(-2i / head_dim):
+ *   y[t][n][i]     = x[t][n][i] cos a - x[t][n][i + h] sin a
+ *   y[t][n][i + h] = x[t][n][i + h] cos a + x[t][n][i] sin a
+ * head_dim is even; theta is the base (10000 in Llama-2, 500000 in Llama-3). Operands:
+ * x, y. The backend computes the angles itself (no cos/sin table operand). */
+typedef struct ab_rotary_params {
+  int64_t tokens;
+  int64_t heads;
+  int64_t head_dim;
+  int64_t theta;
+} ab_rotary_params;
+
 /* Most operands a kernel case has (the harness's limit too). */
 #define AB_KERNEL_MAX_OPERANDS 8
 
@@ -198,6 +272,11 @@ typedef struct ab_kernel_desc {
     ab_peak_params peak;
     ab_conv2d_params conv2d;
     ab_attention_params attention;
+    ab_norm_params norm;
+    ab_softmax_params softmax;
+    ab_activation_params activation;
+    ab_elementwise_params elementwise;
+    ab_rotary_params rotary;
     int64_t reserved[16]; /* keeps the union's size fixed across versions */
   } params;
   /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,

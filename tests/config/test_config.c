@@ -65,6 +65,11 @@ static void check_cases(const ab_suite *s) {
       cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* a kernels: set, checked by its kind's table */
+      char msg[256] = "";
+      cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
+      continue;
+    }
     cr_assert(c->desc.dtype > AB_DTYPE_INVALID && c->desc.dtype < AB_DTYPE_COUNT);
     cr_assert_eq(c->desc.out_dtype, c->desc.dtype == AB_DTYPE_I8 ? AB_DTYPE_I32 : c->desc.dtype);
     cr_assert(g->m > 0 && g->n > 0 && g->k > 0, "case %zu has a non-positive dimension", i);
@@ -86,7 +91,10 @@ Test(config, quick_loads) {
   /* conv2d: one shape per layout */
   cr_assert_eq(count_set(&s, "conv-nchw"), 1);
   cr_assert_eq(count_set(&s, "conv-nhwc"), 1);
-  cr_assert_eq(s.n_cases, 41);
+  /* memory-bound kernels, f32: norm and activation 2 ops each; softmax, residual, rope 1 */
+  cr_assert_eq(count_set(&s, "tinyllama-norm"), 2);
+  cr_assert_eq(count_set(&s, "tinyllama-activation"), 2);
+  cr_assert_eq(s.n_cases, 41 + 7);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -159,7 +167,14 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "resnet50-nhwc"), 23 * 3 * 4);
   cr_assert_eq(count_set(&s, "mobilenetv2-dw-nchw"), 10 * 3 * 4);
   cr_assert_eq(count_set(&s, "mobilenetv2-dw-nhwc"), 10 * 3 * 4);
-  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4);
+  /* kernels, 3 dtypes each: norm 2 ops x 3 token counts x 2 widths; softmax 3 + 2 shapes;
+   * activation 4 ops x 3 x 2; residual 4 sizes; rope 2 x 2 (7b) + 2 (70b) */
+  cr_assert_eq(count_set(&s, "llm-norm"), 36);
+  cr_assert_eq(count_set(&s, "llm-softmax"), 15);
+  cr_assert_eq(count_set(&s, "llm-activation"), 72);
+  cr_assert_eq(count_set(&s, "llm-residual"), 12);
+  cr_assert_eq(count_set(&s, "llm-rope"), 18);
+  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4 + 153);
   ab_suite_free(&s);
 }
 

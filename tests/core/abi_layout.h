@@ -58,6 +58,18 @@ AB_SA(sizeof(ab_attention_params) == 56, "attention params");
 AB_SA(offsetof(ab_attention_params, head_dim) == 24, "attention head_dim");
 AB_SA(offsetof(ab_attention_params, kv_len) == 40, "attention kv_len");
 AB_SA(offsetof(ab_attention_params, causal) == 48, "attention causal");
+AB_SA(sizeof(ab_norm_params) == 24 && offsetof(ab_norm_params, hidden) == 8 &&
+          offsetof(ab_norm_params, op) == 16,
+      "norm params");
+AB_SA(sizeof(ab_softmax_params) == 16 && offsetof(ab_softmax_params, cols) == 8, "softmax params");
+AB_SA(sizeof(ab_activation_params) == 24 && offsetof(ab_activation_params, cols) == 8 &&
+          offsetof(ab_activation_params, op) == 16,
+      "activation params");
+AB_SA(sizeof(ab_elementwise_params) == 16 && offsetof(ab_elementwise_params, op) == 8,
+      "elementwise params");
+AB_SA(sizeof(ab_rotary_params) == 32 && offsetof(ab_rotary_params, heads) == 8 &&
+          offsetof(ab_rotary_params, head_dim) == 16 && offsetof(ab_rotary_params, theta) == 24,
+      "rotary params");
 
 AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
 AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");
