@@ -482,7 +482,9 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
 static void check_device_timer(ab_case_result *res) {
   /* The host's fastest sample: a busy host delays some calls, never speeds one up. */
   double d = res->time_s.median, h = res->host_time_s.min;
-  if (res->timer != AB_TIMER_DEVICE || !(d > 0.0) || !(h > 0.0))
+  /* On a disturbed host even the fastest host sample may carry others' load: no verdict
+   * then (the case is flagged disturbed instead). */
+  if (res->timer != AB_TIMER_DEVICE || !(d > 0.0) || !(h > 0.0) || res->interference.disturbed)
     return;
   bool gap = d * AB_TIMER_GAP_FACTOR < h && h - d > AB_TIMER_GAP_S;
   if (!gap && !(d * AB_TIMER_FAR_FACTOR < h))
