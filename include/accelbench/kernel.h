@@ -97,6 +97,33 @@ typedef struct ab_peak_params {
   int64_t fma_per_item;
 } ab_peak_params;
 
+/* AB_KERNEL_STREAM: one STREAM kernel (McCalpin, "Memory Bandwidth and Machine Balance",
+ * and stream.c) over arrays of `elements` elements of `dtype` (f32 or f64; out_dtype equals
+ * dtype). The scalar is s = 3, as in STREAM. Operands are the inputs in STREAM's order, then
+ * the output, every one `elements` elements, dense:
+ *   copy:  operands (a, c),    c[i] = a[i]
+ *   scale: operands (c, b),    b[i] = s * c[i]
+ *   add:   operands (a, b, c), c[i] = a[i] + b[i]
+ *   triad: operands (b, c, a), a[i] = b[i] + s * c[i]  (a fused multiply-add is allowed)
+ * Each result is rounded to the dtype once per operation (IEEE 754 round to nearest); the
+ * harness checks every element. Bytes moved count as STREAM counts them: 2 arrays per element
+ * for copy and scale, 3 for add and triad (write-allocate traffic is not counted). */
+typedef enum ab_stream_op {
+  AB_STREAM_COPY = 0,
+  AB_STREAM_SCALE = 1,
+  AB_STREAM_ADD = 2,
+  AB_STREAM_TRIAD = 3,
+} ab_stream_op;
+
+typedef struct ab_stream_params {
+  int64_t elements;
+  int32_t op; /* ab_stream_op */
+  int32_t reserved;
+} ab_stream_params;
+
+/* The scalar of scale and triad (STREAM's `scalar`). */
+#define AB_STREAM_SCALAR 3.0
+
 /* Most operands a kernel case has (the harness's limit too). */
 #define AB_KERNEL_MAX_OPERANDS 8
 
@@ -119,6 +146,7 @@ typedef struct ab_kernel_desc {
     ab_gemm_params gemm;
     ab_transfer_params transfer;
     ab_peak_params peak;
+    ab_stream_params stream;
     int64_t reserved[16]; /* keeps the union's size fixed across versions */
   } params;
   /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,

@@ -54,6 +54,10 @@ AB_SA(sizeof(ab_kernel_desc) == 184, "desc 1.3 size");
 AB_SA(AB_KERNEL_ROTARY == 12 && AB_KERNEL_DECODER_LAYER == 15, "kind values (1.3) are ABI");
 AB_SA(sizeof(ab_gemm_params) == 32, "gemm params");
 AB_SA(offsetof(ab_gemm_params, trans_b) == 28, "gemm trans_b");
+AB_SA(sizeof(ab_stream_params) == 16, "stream params");
+AB_SA(offsetof(ab_stream_params, elements) == 0, "stream elements");
+AB_SA(offsetof(ab_stream_params, op) == 8, "stream op");
+AB_SA(AB_STREAM_COPY == 0 && AB_STREAM_TRIAD == 3, "stream op values are ABI");
 
 AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
 AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");
