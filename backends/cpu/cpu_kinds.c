@@ -6,6 +6,10 @@
 
 /* Append new implementations here (and their source to CMakeLists.txt). */
 static const ab_cpu_kind_impl *const impls[] = {
+    &ab_cpu_stream_openblas,
+    &ab_cpu_stream_native,
+    &ab_cpu_membw_openblas,
+    &ab_cpu_membw_native,
     NULL,
 };
 

@@ -9,7 +9,7 @@ static const struct {
   ab_kernel_kind kind;
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
-    {AB_KERNEL_INVALID, NULL},
+    {AB_KERNEL_STREAM, ocl_stream_prepare},
 };
 
 static ocl_kind_prepare_fn find(ab_kernel_kind kind) {
@@ -21,7 +21,7 @@ static ocl_kind_prepare_fn find(ab_kernel_kind kind) {
 
 int ocl_kind_is_micro(ab_kernel_kind kind) {
   return kind == AB_KERNEL_PEAK || kind == AB_KERNEL_MEMBW || kind == AB_KERNEL_COPY_H2D ||
-         kind == AB_KERNEL_COPY_D2H || kind == AB_KERNEL_LAUNCH;
+         kind == AB_KERNEL_COPY_D2H || kind == AB_KERNEL_LAUNCH || kind == AB_KERNEL_STREAM;
 }
 
 int ocl_kind_offered(ab_kernel_kind kind) {

@@ -1,0 +1,184 @@
+/* The CPU backend's device ceilings for memory: STREAM copy / scale / add / triad
+ * (AB_KERNEL_STREAM) and the membw byte copy (AB_KERNEL_MEMBW), in plain C with OpenMP.
+ *
+ * Both are device ceilings, which the harness runs once per device under the default
+ * provider (openblas); no library is involved, so they are offered under openblas and
+ * native alike and their implementation string says they are this backend's own loops.
+ * The loops follow stream.c: a static schedule over dev->threads threads (each thread
+ * touches the same slice on every call, as the pinned threads of the harness do), one
+ * parallel region per call, and plain stores; the arrays are the harness's device
+ * buffers, 64-byte aligned. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_backend.h"
+
+typedef struct cpu_stream {
+  ab_stream_op op;
+  ab_dtype dtype;
+  size_t n;              /* elements per array */
+  void *in0, *in1, *out; /* STREAM's order (kernel.h); in1 unused by copy/scale */
+} cpu_stream;
+
+/* ---- the STREAM loops ------------------------------------------------------------------- */
+
+/* One function per op and dtype, so each loop has its own restrict pointers and vectorises
+ * like stream.c's. clang-format would fold the pragmas into the loops' lines. */
+// clang-format off
+#define PARALLEL_FOR _Pragma("omp parallel for simd schedule(static) num_threads(threads)")
+#define STREAM_LOOPS(T, SUFFIX)                                                                    \
+  static void copy_##SUFFIX(T *restrict c, const T *restrict a, size_t n, int threads) {           \
+    PARALLEL_FOR                                                                                   \
+    for (size_t i = 0; i < n; i++)                                                                 \
+      c[i] = a[i];                                                                                 \
+  }                                                                                                \
+  static void scale_##SUFFIX(T *restrict b, const T *restrict c, size_t n, int threads) {          \
+    const T s = (T)AB_STREAM_SCALAR;                                                               \
+    PARALLEL_FOR                                                                                   \
+    for (size_t i = 0; i < n; i++)                                                                 \
+      b[i] = s * c[i];                                                                             \
+  }                                                                                                \
+  static void add_##SUFFIX(T *restrict c, const T *restrict a, const T *restrict b, size_t n,      \
+                           int threads) {                                                          \
+    PARALLEL_FOR                                                                                   \
+    for (size_t i = 0; i < n; i++)                                                                 \
+      c[i] = a[i] + b[i];                                                                          \
+  }                                                                                                \
+  static void triad_##SUFFIX(T *restrict a, const T *restrict b, const T *restrict c, size_t n,    \
+                             int threads) {                                                        \
+    const T s = (T)AB_STREAM_SCALAR;                                                               \
+    PARALLEL_FOR                                                                                   \
+    for (size_t i = 0; i < n; i++)                                                                 \
+      a[i] = b[i] + s * c[i];                                                                      \
+  }                                                                                                \
+  static void stream_##SUFFIX(const cpu_stream *s, int threads) {                                  \
+    switch (s->op) {                                                                               \
+    case AB_STREAM_COPY: copy_##SUFFIX(s->out, s->in0, s->n, threads); break;                      \
+    case AB_STREAM_SCALE: scale_##SUFFIX(s->out, s->in0, s->n, threads); break;                    \
+    case AB_STREAM_ADD: add_##SUFFIX(s->out, s->in0, s->in1, s->n, threads); break;                \
+    case AB_STREAM_TRIAD: triad_##SUFFIX(s->out, s->in0, s->in1, s->n, threads); break;            \
+    }                                                                                              \
+  }
+// clang-format on
+
+STREAM_LOOPS(double, f64)
+STREAM_LOOPS(float, f32)
+
+static ab_status stream_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                                size_t n_ops, void **impl, ab_case_info *info, char *msg) {
+  (void)dev;
+  const ab_stream_params *p = &d->params.stream;
+  size_t n_in = p->op == AB_STREAM_ADD || p->op == AB_STREAM_TRIAD ? 2 : 1;
+  size_t elem = ab_dtype_size(d->dtype);
+  if (d->dtype != AB_DTYPE_F32 && d->dtype != AB_DTYPE_F64) {
+    snprintf(msg, AB_MSG_LEN, "cpu: stream: dtype %s: expected f32 or f64", ab_dtype_str(d->dtype));
+    return AB_E_UNSUPPORTED;
+  }
+  if (p->op < AB_STREAM_COPY || p->op > AB_STREAM_TRIAD || p->elements < 1 || n_ops != n_in + 1) {
+    snprintf(msg, AB_MSG_LEN,
+             "cpu: stream: op=%d elements=%lld with %zu operands: not a STREAM case", (int)p->op,
+             (long long)p->elements, n_ops);
+    return AB_E_INVALID;
+  }
+  for (size_t i = 0; i < n_ops; i++)
+    if (!ops[i] || ops[i]->bytes / elem < (size_t)p->elements) {
+      snprintf(msg, AB_MSG_LEN, "cpu: stream: operand %zu holds fewer than %lld elements", i,
+               (long long)p->elements);
+      return AB_E_INVALID;
+    }
+  cpu_stream *s = malloc(sizeof *s);
+  if (!s) {
+    snprintf(msg, AB_MSG_LEN, "cpu: out of host memory for the case state");
+    return AB_E_NOMEM;
+  }
+  *s = (cpu_stream){(ab_stream_op)p->op,
+                    d->dtype,
+                    (size_t)p->elements,
+                    ops[0]->data,
+                    n_in == 2 ? ops[1]->data : NULL,
+                    ops[n_in]->data};
+  *impl = s;
+  snprintf(info->implementation, sizeof info->implementation,
+           "cpu backend's own OpenMP STREAM %s loop, %s, static schedule, %d threads (no "
+           "library)",
+           p->op == AB_STREAM_COPY    ? "copy"
+           : p->op == AB_STREAM_SCALE ? "scale"
+           : p->op == AB_STREAM_ADD   ? "add"
+                                      : "triad",
+           ab_dtype_str(d->dtype), dev->threads);
+  return AB_OK;
+}
+
+static ab_status stream_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg) {
+  (void)msg;
+  const cpu_stream *s = impl;
+  for (uint32_t it = 0; it < iterations; it++) {
+    if (s->dtype == AB_DTYPE_F64)
+      stream_f64(s, dev->threads);
+    else
+      stream_f32(s, dev->threads);
+  }
+  return AB_OK;
+}
+
+/* ---- membw: a byte copy, one memcpy per thread ----------------------------------------- */
+
+typedef struct cpu_membw {
+  const unsigned char *src;
+  unsigned char *dst;
+  size_t bytes;
+} cpu_membw;
+
+static ab_status membw_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
+                               size_t n_ops, void **impl, ab_case_info *info, char *msg) {
+  int64_t bytes = d->params.transfer.bytes;
+  if (bytes < 1 || n_ops != 2 || !ops[0] || !ops[1] || ops[0]->bytes < (size_t)bytes ||
+      ops[1]->bytes < (size_t)bytes) {
+    snprintf(msg, AB_MSG_LEN,
+             "cpu: membw: bytes=%lld with %zu operands: needs two buffers of at least that size",
+             (long long)bytes, n_ops);
+    return AB_E_INVALID;
+  }
+  cpu_membw *m = malloc(sizeof *m);
+  if (!m) {
+    snprintf(msg, AB_MSG_LEN, "cpu: out of host memory for the case state");
+    return AB_E_NOMEM;
+  }
+  *m = (cpu_membw){ops[0]->data, ops[1]->data, (size_t)bytes};
+  *impl = m;
+  snprintf(info->implementation, sizeof info->implementation,
+           "cpu backend's own copy: memcpy of one contiguous slice per thread, %d OpenMP "
+           "threads (no library)",
+           dev->threads);
+  return AB_OK;
+}
+
+/* Slices are whole cache lines (64 bytes) except the last, so no two threads write one line. */
+static ab_status membw_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg) {
+  (void)msg;
+  const cpu_membw *m = impl;
+  int threads = dev->threads;
+  size_t lines = (m->bytes + 63) / 64;
+  for (uint32_t it = 0; it < iterations; it++) {
+#pragma omp parallel num_threads(threads)
+    {
+      size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+      size_t begin = lines * t / nt * 64, end = lines * (t + 1) / nt * 64;
+      end = end < m->bytes ? end : m->bytes;
+      if (begin < end)
+        memcpy(m->dst + begin, m->src + begin, end - begin);
+    }
+  }
+  return AB_OK;
+}
+
+const ab_cpu_kind_impl ab_cpu_stream_openblas = {AB_KERNEL_STREAM, AB_CPU_PROV_OPENBLAS,
+                                                 stream_prepare, stream_run, free};
+const ab_cpu_kind_impl ab_cpu_stream_native = {AB_KERNEL_STREAM, AB_CPU_PROV_NATIVE, stream_prepare,
+                                               stream_run, free};
+const ab_cpu_kind_impl ab_cpu_membw_openblas = {AB_KERNEL_MEMBW, AB_CPU_PROV_OPENBLAS,
+                                                membw_prepare, membw_run, free};
+const ab_cpu_kind_impl ab_cpu_membw_native = {AB_KERNEL_MEMBW, AB_CPU_PROV_NATIVE, membw_prepare,
+                                              membw_run, free};
