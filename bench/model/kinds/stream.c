@@ -106,11 +106,10 @@ static void check_chunk(const ab_kernel_desc *d, const void *const *host, const 
     double err = fabs(ab_load_as_double(got, d->dtype, j) - ref);
     double tol = gamma2 * terms;
     double ratio = err == 0.0 ? 0.0 : tol > 0.0 ? err / tol : INFINITY;
-    if (!(err <= tol)) { /* NaN (the poison) fails too */
+    if (!(err <= tol)) /* NaN (the poison) fails too */
       v->mismatches++;
-      ratio = INFINITY;
-      err = isnan(err) ? INFINITY : err;
-    }
+    if (isnan(err))
+      err = ratio = INFINITY;
     v->max_abs_error = err > v->max_abs_error ? err : v->max_abs_error;
     v->max_error_ratio = ratio > v->max_error_ratio ? ratio : v->max_error_ratio;
   }

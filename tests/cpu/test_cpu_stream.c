@@ -1,0 +1,65 @@
+/* STREAM and membw on the CPU backend, through the real runner: every op in both dtypes is
+ * ok with every element checked, under the default provider (as the planner runs a device
+ * ceiling) and under native. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "runner_case.h"
+
+#define MODULE_PATH AB_TEST_BACKEND_DIR "/accelbench-backend-cpu.so"
+
+static runner_device g;
+
+static void setup(void) {
+  runner_device_open(&g, MODULE_PATH);
+}
+
+static void teardown(void) {
+  runner_device_close(&g);
+}
+
+TestSuite(cpu_stream, .init = setup, .fini = teardown);
+
+static ab_kernel_desc stream_desc(ab_stream_op op, ab_dtype t, int64_t n) {
+  ab_kernel_desc d = {.kind = AB_KERNEL_STREAM, .dtype = t, .out_dtype = t};
+  d.params.stream.op = op;
+  d.params.stream.elements = n;
+  return d;
+}
+
+/* An odd count, so the threads' slices are uneven and the loop tails are exercised. */
+#define N 100003
+
+Test(cpu_stream, every_op_and_dtype_is_ok_through_the_runner) {
+  const char *providers[] = {"openblas", "native"};
+  const ab_dtype dtypes[] = {AB_DTYPE_F32, AB_DTYPE_F64};
+  for (int op = AB_STREAM_COPY; op <= AB_STREAM_TRIAD; op++)
+    for (size_t t = 0; t < 2; t++)
+      for (size_t p = 0; p < 2; p++) {
+        ab_kernel_desc d = stream_desc((ab_stream_op)op, dtypes[t], N);
+        ab_case_result r = runner_device_run(&g, &d, providers[p]);
+        cr_expect_eq(r.status, AB_CASE_OK, "op %d %s %s: %s", op, ab_dtype_str(dtypes[t]),
+                     providers[p], r.reason);
+        cr_expect(r.validation.checked);
+        cr_expect_eq(r.validation.elements_checked, N);
+        cr_expect_eq(r.validation.mismatches, 0);
+        cr_expect(strstr(r.implementation, "own OpenMP STREAM") != NULL, "%s", r.implementation);
+        cr_expect_gt(r.time_s.median, 0.0);
+      }
+}
+
+Test(cpu_stream, membw_copies_every_byte_through_the_runner) {
+  ab_kernel_desc d = {.kind = AB_KERNEL_MEMBW, .dtype = AB_DTYPE_I8, .out_dtype = AB_DTYPE_I8};
+  d.params.transfer.bytes = 1000003;
+  ab_case_result r = runner_device_run(&g, &d, "openblas");
+  cr_expect_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  cr_expect_eq(r.validation.elements_checked, 1000003);
+  cr_expect(strstr(r.implementation, "memcpy") != NULL, "%s", r.implementation);
+}
+
+Test(cpu_stream, other_dtypes_are_refused_with_a_reason) {
+  ab_kernel_desc d = stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F16, 1000);
+  ab_case_result r = runner_device_run(&g, &d, "openblas");
+  cr_expect_neq(r.status, AB_CASE_OK);
+  cr_expect(strstr(r.reason, "f32 or f64") != NULL, "%s", r.reason);
+}

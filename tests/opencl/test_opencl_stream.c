@@ -1,0 +1,63 @@
+/* STREAM on the OpenCL backend (POCL here), through the real runner: every op in both dtypes
+ * is ok with every element checked, under the default provider and under clblast (a device
+ * ceiling runs under either). f64 on a device without cl_khr_fp64 is unsupported with the
+ * reason. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runner_case.h"
+
+#define MODULE_PATH AB_TEST_BACKEND_DIR "/accelbench-backend-opencl.so"
+#define POCL_ICD    "/etc/OpenCL/vendors/pocl.icd"
+
+static runner_device g;
+
+static void setup(void) {
+  if (access(POCL_ICD, R_OK) != 0)
+    cr_skip_test("no POCL on this machine");
+  runner_device_open(&g, MODULE_PATH);
+}
+
+static void teardown(void) {
+  runner_device_close(&g);
+}
+
+TestSuite(opencl_stream, .init = setup, .fini = teardown);
+
+static ab_kernel_desc stream_desc(ab_stream_op op, ab_dtype t, int64_t n) {
+  ab_kernel_desc d = {.kind = AB_KERNEL_STREAM, .dtype = t, .out_dtype = t};
+  d.params.stream.op = op;
+  d.params.stream.elements = n;
+  return d;
+}
+
+#define N 100003
+
+static void expect_ok(const ab_case_result *r, int op, ab_dtype t, const char *provider) {
+  if (t == AB_DTYPE_F64 && r->status == AB_CASE_UNSUPPORTED) {
+    cr_expect(strstr(r->reason, "cl_khr_fp64") != NULL, "%s", r->reason);
+    return;
+  }
+  cr_expect_eq(r->status, AB_CASE_OK, "op %d %s %s: %s", op, ab_dtype_str(t), provider, r->reason);
+  cr_expect(r->validation.checked);
+  cr_expect_eq(r->validation.elements_checked, N);
+  cr_expect_eq(r->timer, AB_TIMER_DEVICE);
+  cr_expect(strstr(r->implementation, "ab_stream_") != NULL, "%s", r->implementation);
+}
+
+Test(opencl_stream, every_op_and_dtype_is_ok_through_the_runner) {
+  const ab_dtype dtypes[] = {AB_DTYPE_F32, AB_DTYPE_F64};
+  for (int op = AB_STREAM_COPY; op <= AB_STREAM_TRIAD; op++)
+    for (size_t t = 0; t < 2; t++) {
+      ab_kernel_desc d = stream_desc((ab_stream_op)op, dtypes[t], N);
+      ab_case_result r = runner_device_run(&g, &d, "portable");
+      expect_ok(&r, op, dtypes[t], "portable");
+    }
+}
+
+Test(opencl_stream, a_ceiling_runs_under_clblast_too) {
+  ab_kernel_desc d = stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F32, N);
+  ab_case_result r = runner_device_run(&g, &d, "clblast");
+  expect_ok(&r, AB_STREAM_TRIAD, AB_DTYPE_F32, "clblast");
+}
