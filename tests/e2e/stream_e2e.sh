@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end test of the stream kind: `accelbench run -b cpu` and `-b opencl` on a small
+# STREAM suite; every case ok with every element checked, one row per device (a device
+# ceiling runs under the default provider only), GB/s in the summary, schema-valid run file.
+# usage: stream_e2e.sh BUILD_DIR SOURCE_DIR
+set -uo pipefail
+build=$1 src=$2
+ab=$build/accelbench
+schema=$src/reports/schema/run-file.schema.json
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+for backend in cpu opencl; do
+  if [ "$backend" = opencl ] && [ ! -r /etc/OpenCL/vendors/pocl.icd ]; then
+    echo "skip opencl: no POCL"; continue
+  fi
+  "$ab" run --suite "$src/tests/e2e/stream.yaml" -b "$backend" -o "$tmp/$backend" --no-clock \
+    >"$tmp/$backend.out" 2>"$tmp/$backend.err"
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    echo "FAIL $backend run exits $rc"; cat "$tmp/$backend.err"; fail=1; continue
+  fi
+  python3 "$src/tests/runfile/validate_runfile.py" "$tmp/$backend/run.json" "$schema" \
+    >"$tmp/$backend.v" 2>&1 || { echo "FAIL $backend: schema"; cat "$tmp/$backend.v"; fail=1; }
+  python3 - "$tmp/$backend/run.json" "$tmp/$backend.out" <<'PY' || fail=1
+import json, sys
+run = json.load(open(sys.argv[1]))
+cases = run["cases"]
+stream = [c for c in cases if c["kernel"]["kind"] == "stream"]
+assert len(stream) == 8, f"{len(stream)} stream rows, expected 4 ops x 2 dtypes (one provider)"
+assert len({c["provider"] for c in cases}) == 1, "a device ceiling runs under one provider"
+for c in cases:
+    v = c["validation"]
+    assert c["status"] == "ok", (c["id"], c["status"], c.get("reason"))
+    assert v["checked"] and v["elements_checked"] == v["elements_total"] > 0, (c["id"], v)
+ops = sorted(c["kernel"]["shape"]["op"] for c in stream)
+assert ops == sorted(["copy", "scale", "add", "triad"] * 2), ops
+summary = open(sys.argv[2]).read()
+rows = [l for l in summary.splitlines() if " stream " in l]
+assert rows and all("GB/s" in l for l in rows), "stream rows show GB/s:\n" + "\n".join(rows)
+print(f"ok   {len(cases)} cases ok, every element checked")
+PY
+done
+exit $fail
