@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kernel.h"
 #include "suite.h"
 
 #define SRC(p) AB_TEST_SOURCE_DIR "/" p
@@ -55,9 +56,9 @@ static void check_cases(const ab_suite *s) {
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
     cr_assert_neq(c->set[0], '\0');
-    if (c->desc.kind != AB_KERNEL_GEMM) { /* microbenchmarks: the "micro" set */
-      cr_assert_str_eq(c->set, "micro");
-      cr_assert(c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH);
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* every other kind: its own table's checks */
+      char msg[AB_MSG_LEN] = "";
+      cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
     }
     cr_assert(c->desc.dtype > AB_DTYPE_INVALID && c->desc.dtype < AB_DTYPE_COUNT);
@@ -77,7 +78,9 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 37);
+  /* kernels: stream, 4 ops in f64 */
+  cr_assert_eq(count_set(&s, "stream"), 4);
+  cr_assert_eq(s.n_cases, 41);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -139,7 +142,9 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
-  cr_assert_eq(s.n_cases, 595);
+  /* kernels: stream, 4 ops x 2 sizes x 2 dtypes */
+  cr_assert_eq(count_set(&s, "stream"), 16);
+  cr_assert_eq(s.n_cases, 611);
   ab_suite_free(&s);
 }
 
