@@ -5,9 +5,13 @@
  * provider (openblas); no library is involved, so they are offered under openblas and
  * native alike and their implementation string says they are this backend's own loops.
  * The loops follow stream.c: a static schedule over dev->threads threads (each thread
- * touches the same slice on every call, as the pinned threads of the harness do), one
- * parallel region per call, and plain stores; the arrays are the harness's device
- * buffers, 64-byte aligned. */
+ * touches the same slice on every call, as the pinned threads of the harness do) and one
+ * parallel region per call; the arrays are the harness's device buffers, 64-byte aligned.
+ * Arrays larger than the last-level cache are written with non-temporal stores where the
+ * CPU has them (SSE2): a plain store first reads the line it writes (write-allocate), which
+ * STREAM does not count, so streaming stores move a third less traffic for triad and beat
+ * plain stores by a wide margin (docs/measurement.md, ab-stream-triad); arrays that fit in
+ * the cache keep plain stores, which leave the output in the cache. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +19,16 @@
 
 #include "cpu_backend.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define AB_CPU_HAVE_NT 1
+#endif
+
 typedef struct cpu_stream {
   ab_stream_op op;
   ab_dtype dtype;
   size_t n;              /* elements per array */
+  int nontemporal;       /* stores bypass the cache (arrays beyond it) */
   void *in0, *in1, *out; /* STREAM's order (kernel.h); in1 unused by copy/scale */
 } cpu_stream;
 
@@ -66,9 +76,100 @@ typedef struct cpu_stream {
 STREAM_LOOPS(double, f64)
 STREAM_LOOPS(float, f32)
 
+/* ---- the same loops with non-temporal stores ------------------------------------------ */
+
+#ifdef AB_CPU_HAVE_NT
+/* Element j the plain way: the slices' tails. */
+static void one_f64(const cpu_stream *s, size_t j) {
+  double *o = s->out;
+  const double *x = s->in0, *y = s->in1;
+  o[j] = s->op == AB_STREAM_COPY    ? x[j]
+         : s->op == AB_STREAM_SCALE ? AB_STREAM_SCALAR * x[j]
+         : s->op == AB_STREAM_ADD   ? x[j] + y[j]
+                                    : x[j] + AB_STREAM_SCALAR * y[j];
+}
+
+static void one_f32(const cpu_stream *s, size_t j) {
+  float *o = s->out;
+  const float *x = s->in0, *y = s->in1;
+  const float k = (float)AB_STREAM_SCALAR;
+  o[j] = s->op == AB_STREAM_COPY    ? x[j]
+         : s->op == AB_STREAM_SCALE ? k * x[j]
+         : s->op == AB_STREAM_ADD   ? x[j] + y[j]
+                                    : x[j] + k * y[j];
+}
+
+/* Elements [lo, hi), lo 16-byte aligned: two per streaming store. */
+static void nt_slice_f64(const cpu_stream *s, size_t lo, size_t hi) {
+  double *o = s->out;
+  const double *x = s->in0, *y = s->in1;
+  const __m128d k = _mm_set1_pd(AB_STREAM_SCALAR);
+  size_t j = lo;
+  for (; j + 2 <= hi; j += 2) {
+    __m128d v = _mm_load_pd(x + j);
+    if (s->op == AB_STREAM_SCALE)
+      v = _mm_mul_pd(k, v);
+    else if (s->op == AB_STREAM_ADD)
+      v = _mm_add_pd(v, _mm_load_pd(y + j));
+    else if (s->op == AB_STREAM_TRIAD)
+      v = _mm_add_pd(v, _mm_mul_pd(k, _mm_load_pd(y + j)));
+    _mm_stream_pd(o + j, v);
+  }
+  for (; j < hi; j++)
+    one_f64(s, j);
+}
+
+/* Elements [lo, hi), lo 16-byte aligned: four per streaming store. */
+static void nt_slice_f32(const cpu_stream *s, size_t lo, size_t hi) {
+  float *o = s->out;
+  const float *x = s->in0, *y = s->in1;
+  const __m128 k = _mm_set1_ps((float)AB_STREAM_SCALAR);
+  size_t j = lo;
+  for (; j + 4 <= hi; j += 4) {
+    __m128 v = _mm_load_ps(x + j);
+    if (s->op == AB_STREAM_SCALE)
+      v = _mm_mul_ps(k, v);
+    else if (s->op == AB_STREAM_ADD)
+      v = _mm_add_ps(v, _mm_load_ps(y + j));
+    else if (s->op == AB_STREAM_TRIAD)
+      v = _mm_add_ps(v, _mm_mul_ps(k, _mm_load_ps(y + j)));
+    _mm_stream_ps(o + j, v);
+  }
+  for (; j < hi; j++)
+    one_f32(s, j);
+}
+
+/* Each thread a slice of whole 64-byte lines (the op test is loop-invariant, so the
+ * compiler hoists it); the fence orders the weakly-ordered stores before the region ends. */
+static void stream_nt(const cpu_stream *s, int threads) {
+  size_t per_line = 64 / ab_dtype_size(s->dtype), lines = (s->n + per_line - 1) / per_line;
+#pragma omp parallel num_threads(threads)
+  {
+    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+    size_t lo = lines * t / nt * per_line, hi = lines * (t + 1) / nt * per_line;
+    hi = hi < s->n ? hi : s->n;
+    if (s->dtype == AB_DTYPE_F64)
+      nt_slice_f64(s, lo, hi);
+    else
+      nt_slice_f32(s, lo, hi);
+    _mm_sfence();
+  }
+}
+
+/* Bytes of the last-level cache (hwloc), 0 when unknown. */
+static uint64_t llc_bytes(const ab_cpu_device *dev) {
+  static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE};
+  for (size_t i = 0; dev->aff.topo && i < sizeof levels / sizeof levels[0]; i++) {
+    hwloc_obj_t c = hwloc_get_obj_by_type(dev->aff.topo, levels[i], 0);
+    if (c && c->attr)
+      return c->attr->cache.size;
+  }
+  return 0;
+}
+#endif
+
 static ab_status stream_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
                                 size_t n_ops, void **impl, ab_case_info *info, char *msg) {
-  (void)dev;
   const ab_stream_params *p = &d->params.stream;
   size_t n_in = p->op == AB_STREAM_ADD || p->op == AB_STREAM_TRIAD ? 2 : 1;
   size_t elem = ab_dtype_size(d->dtype);
@@ -93,33 +194,46 @@ static ab_status stream_prepare(ab_cpu_device *dev, const ab_kernel_desc *d, ab_
     snprintf(msg, AB_MSG_LEN, "cpu: out of host memory for the case state");
     return AB_E_NOMEM;
   }
-  *s = (cpu_stream){(ab_stream_op)p->op,
-                    d->dtype,
-                    (size_t)p->elements,
-                    ops[0]->data,
-                    n_in == 2 ? ops[1]->data : NULL,
-                    ops[n_in]->data};
+  *s = (cpu_stream){.op = (ab_stream_op)p->op,
+                    .dtype = d->dtype,
+                    .n = (size_t)p->elements,
+                    .in0 = ops[0]->data,
+                    .in1 = n_in == 2 ? ops[1]->data : NULL,
+                    .out = ops[n_in]->data};
+#ifdef AB_CPU_HAVE_NT
+  uint64_t llc = llc_bytes(dev);
+  s->nontemporal = llc > 0 && (uint64_t)p->elements * elem > llc;
+#endif
   *impl = s;
   snprintf(info->implementation, sizeof info->implementation,
-           "cpu backend's own OpenMP STREAM %s loop, %s, static schedule, %d threads (no "
-           "library)",
+           "own OpenMP STREAM %s loop of the cpu backend (no library): %s, %d threads, %s stores",
            p->op == AB_STREAM_COPY    ? "copy"
            : p->op == AB_STREAM_SCALE ? "scale"
            : p->op == AB_STREAM_ADD   ? "add"
                                       : "triad",
-           ab_dtype_str(d->dtype), dev->threads);
+           ab_dtype_str(d->dtype), dev->threads, s->nontemporal ? "non-temporal" : "plain");
   return AB_OK;
+}
+
+/* One call: streaming stores for arrays beyond the cache, else stream.c's loops. */
+static void stream_call(const cpu_stream *s, int threads) {
+#ifdef AB_CPU_HAVE_NT
+  if (s->nontemporal) {
+    stream_nt(s, threads);
+    return;
+  }
+#endif
+  if (s->dtype == AB_DTYPE_F64)
+    stream_f64(s, threads);
+  else
+    stream_f32(s, threads);
 }
 
 static ab_status stream_run(ab_cpu_device *dev, void *impl, uint32_t iterations, char *msg) {
   (void)msg;
   const cpu_stream *s = impl;
-  for (uint32_t it = 0; it < iterations; it++) {
-    if (s->dtype == AB_DTYPE_F64)
-      stream_f64(s, dev->threads);
-    else
-      stream_f32(s, dev->threads);
-  }
+  for (uint32_t it = 0; it < iterations; it++)
+    stream_call(s, dev->threads);
   return AB_OK;
 }
 

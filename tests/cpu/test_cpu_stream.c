@@ -2,6 +2,7 @@
  * ok with every element checked, under the default provider (as the planner runs a device
  * ceiling) and under native. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "runner_case.h"
@@ -46,6 +47,42 @@ Test(cpu_stream, every_op_and_dtype_is_ok_through_the_runner) {
         cr_expect(strstr(r.implementation, "own OpenMP STREAM") != NULL, "%s", r.implementation);
         cr_expect_gt(r.time_s.median, 0.0);
       }
+}
+
+/* The L3 size as the kernel reports it (hwloc, which the backend asks, reads the same
+ * files; glibc's sysconf may report the host's L3 inside a VM); 32 MiB when unknown. */
+static int64_t l3_bytes(void) {
+  FILE *f = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");
+  long kib = 0;
+  if (f && fscanf(f, "%ldK", &kib) != 1)
+    kib = 0;
+  if (f)
+    fclose(f);
+  return kib > 0 ? (int64_t)kib << 10 : (int64_t)32 << 20;
+}
+
+/* Arrays beyond the last-level cache take the non-temporal path (where the CPU has one):
+ * every op in f64 and triad in f32, with an odd count so the slices end in a plain tail. */
+Test(cpu_stream, arrays_beyond_the_cache_are_ok_with_streaming_stores) {
+  int64_t bytes = l3_bytes() * 5 / 4;
+  const struct {
+    ab_stream_op op;
+    ab_dtype t;
+  } cases[] = {{AB_STREAM_COPY, AB_DTYPE_F64},
+               {AB_STREAM_SCALE, AB_DTYPE_F64},
+               {AB_STREAM_ADD, AB_DTYPE_F64},
+               {AB_STREAM_TRIAD, AB_DTYPE_F64},
+               {AB_STREAM_TRIAD, AB_DTYPE_F32}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int64_t n = bytes / (int64_t)ab_dtype_size(cases[i].t) + 3;
+    ab_kernel_desc d = stream_desc(cases[i].op, cases[i].t, n);
+    ab_case_result r = runner_device_run(&g, &d, "openblas");
+    cr_expect_eq(r.status, AB_CASE_OK, "case %zu: %s", i, r.reason);
+    cr_expect_eq(r.validation.elements_checked, (uint64_t)n);
+#if defined(__SSE2__)
+    cr_expect(strstr(r.implementation, "non-temporal") != NULL, "%s", r.implementation);
+#endif
+  }
 }
 
 Test(cpu_stream, membw_copies_every_byte_through_the_runner) {
