@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coldcache.h"
 #include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/reference.h"
@@ -45,6 +46,7 @@ typedef struct case_ctx {
   ab_dtype accumulate; /* declared by case_prepare (ABI 1.1), or AB_DTYPE_INVALID */
   double warm_s;       /* seconds of kernel calls case_prepare made (ABI 1.2), at most its own
                         * wall time: warm-up, not backend overhead */
+  ab_cold_cache *cold; /* copies the calls rotate through (coldcache.h), or NULL */
 } case_ctx;
 
 static void set_status(ab_case_result *res, ab_case_status st, const char *fmt,
@@ -249,6 +251,7 @@ static int make_output(case_ctx *c, char *msg) {
 
 static void free_operands(case_ctx *c) {
   const ab_backend *t = &c->dev->backend->table;
+  ab_cold_cache_free(c->cold);
   if (c->prepared && t->case_release)
     t->case_release(c->dev->state, c->case_state);
   /* inputs belong to the device's cache; only the outputs are this case's */
@@ -264,7 +267,8 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
                             char *msg) {
   ab_timing tm = {.struct_size = sizeof tm, .device_seconds = -1.0};
   double t0 = ab_now_s();
-  ab_status st = c->dev->backend->table.case_run(c->dev->state, c->case_state, iters, &tm, msg);
+  void *state = c->cold ? ab_cold_cache_next(c->cold) : c->case_state;
+  ab_status st = c->dev->backend->table.case_run(c->dev->state, state, iters, &tm, msg);
   double host = ab_now_s() - t0;
   if (st != AB_OK)
     return st;
@@ -539,7 +543,8 @@ static void run_prepared(case_ctx *c, char *msg) {
     ab_thermal_take(c->dev->thermal_root, &before);
   if (warm_up(c, &t_call, msg) != AB_OK)
     goto failed;
-  iters = calibrate_iterations(&c->suite->measure, t_call);
+  /* Cold: one iteration per call, each on the next copy's operands. */
+  iters = c->cold ? 1 : calibrate_iterations(&c->suite->measure, t_call);
   c->res->iterations_per_sample = iters;
   st_loop = sample_loop(c, iters, msg);
   if (c->dev->thermal_root) {
@@ -564,6 +569,23 @@ static void take_warm_calls(case_ctx *c, const ab_case_info *info, ab_status st,
   if (st != AB_OK || info->warm_calls == 0 || !(info->warm_seconds > 0.0))
     return;
   c->warm_s = info->warm_seconds < prepare_s ? info->warm_seconds : prepare_s;
+}
+
+/* Cold cache: copies of a small case's operands to rotate through (coldcache.h); their
+ * uploads and case_prepare calls are the backend's time. */
+static bool cold_copies(case_ctx *c, const char *provider, char *msg) {
+  size_t copies = ab_cold_cache_copies(&c->suite->measure, device_bytes_needed(&c->res->desc));
+  if (copies < 2)
+    return true;
+  ab_cold_source src = {
+      &c->dev->backend->table,      c->dev->state, &c->res->desc, provider, c->ops, c->n_ops,
+      (const void *const *)c->host, c->case_state};
+  double t0 = ab_now_s();
+  ab_status st = ab_cold_cache_make(&src, copies, &c->cold, msg);
+  c->res->backend_overhead_s += ab_now_s() - t0;
+  c->res->cold_cache_copies = (uint32_t)ab_cold_cache_count(c->cold);
+  c->res->cold_cache_bytes = ab_cold_cache_bytes(c->cold);
+  return st == AB_OK;
 }
 
 /* ABI 1.3: ask the backend before generating and uploading operands, so an unsupported
@@ -631,6 +653,10 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
     goto out;
   }
   c.prepared = true;
+  if (!cold_copies(&c, provider, msg)) {
+    set_status(res, AB_CASE_FAILED, "cold cache: %s", msg);
+    goto out;
+  }
   c.accumulate = info.accumulate_dtype;
   ab_strlcpy(res->implementation, info.implementation, sizeof res->implementation);
   run_prepared(&c, msg);

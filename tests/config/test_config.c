@@ -150,6 +150,15 @@ Test(config, poc_full_loads) {
 
 /* ---- defaults and values ------------------------------------------------------------ */
 
+Test(config, cold_cache_is_read_from_measure) {
+  ab_suite s =
+      load_str_ok("suite: c\nmeasure: {cold_cache: true, cold_cache_budget_bytes: 2097152}\n"
+                  "gemm:\n  - {set: sq, dtypes: [f32], sizes: [64]}\n");
+  cr_assert(s.measure.cold_cache);
+  cr_assert_eq(s.measure.cold_cache_budget_bytes, 2097152);
+  ab_suite_free(&s);
+}
+
 Test(config, defaults_applied) {
   ab_suite s = load_str_ok("suite: mini\ngemm:\n  - {set: sq, dtypes: [f32], sizes: [64]}\n");
   ab_measure_opts d = ab_measure_defaults();
@@ -161,6 +170,8 @@ Test(config, defaults_applied) {
   cr_assert_eq(s.measure.max_samples, d.max_samples);
   cr_assert_float_eq(s.measure.target_cv, d.target_cv, 0);
   cr_assert_float_eq(s.measure.time_cap_s, d.time_cap_s, 0);
+  cr_assert(!s.measure.cold_cache);
+  cr_assert_eq(s.measure.cold_cache_budget_bytes, (uint64_t)1 << 30);
   cr_assert_eq(d.min_samples, 10); /* the header's promise: 10 samples, 1% CV, 2 s cap */
   cr_assert_float_eq(d.target_cv, 0.01, 1e-12);
   cr_assert_float_eq(d.time_cap_s, 2.0, 1e-12);
