@@ -21,13 +21,6 @@ static void teardown(void) {
 
 TestSuite(cpu_stream, .init = setup, .fini = teardown);
 
-static ab_kernel_desc stream_desc(ab_stream_op op, ab_dtype t, int64_t n) {
-  ab_kernel_desc d = {.kind = AB_KERNEL_STREAM, .dtype = t, .out_dtype = t};
-  d.params.stream.op = op;
-  d.params.stream.elements = n;
-  return d;
-}
-
 /* An odd count, so the threads' slices are uneven and the loop tails are exercised. */
 #define N 100003
 
@@ -37,7 +30,7 @@ Test(cpu_stream, every_op_and_dtype_is_ok_through_the_runner) {
   for (int op = AB_STREAM_COPY; op <= AB_STREAM_TRIAD; op++)
     for (size_t t = 0; t < 2; t++)
       for (size_t p = 0; p < 2; p++) {
-        ab_kernel_desc d = stream_desc((ab_stream_op)op, dtypes[t], N);
+        ab_kernel_desc d = runner_stream_desc((ab_stream_op)op, dtypes[t], N);
         ab_case_result r = runner_device_run(&g, &d, providers[p]);
         cr_expect_eq(r.status, AB_CASE_OK, "op %d %s %s: %s", op, ab_dtype_str(dtypes[t]),
                      providers[p], r.reason);
@@ -75,7 +68,7 @@ Test(cpu_stream, arrays_beyond_the_cache_are_ok_with_streaming_stores) {
                {AB_STREAM_TRIAD, AB_DTYPE_F32}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int64_t n = bytes / (int64_t)ab_dtype_size(cases[i].t) + 3;
-    ab_kernel_desc d = stream_desc(cases[i].op, cases[i].t, n);
+    ab_kernel_desc d = runner_stream_desc(cases[i].op, cases[i].t, n);
     ab_case_result r = runner_device_run(&g, &d, "openblas");
     cr_expect_eq(r.status, AB_CASE_OK, "case %zu: %s", i, r.reason);
     cr_expect_eq(r.validation.elements_checked, (uint64_t)n);
@@ -95,7 +88,7 @@ Test(cpu_stream, membw_copies_every_byte_through_the_runner) {
 }
 
 Test(cpu_stream, other_dtypes_are_refused_with_a_reason) {
-  ab_kernel_desc d = stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F16, 1000);
+  ab_kernel_desc d = runner_stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F16, 1000);
   ab_case_result r = runner_device_run(&g, &d, "openblas");
   cr_expect_neq(r.status, AB_CASE_OK);
   cr_expect(strstr(r.reason, "f32 or f64") != NULL, "%s", r.reason);

@@ -25,13 +25,6 @@ static void teardown(void) {
 
 TestSuite(opencl_stream, .init = setup, .fini = teardown);
 
-static ab_kernel_desc stream_desc(ab_stream_op op, ab_dtype t, int64_t n) {
-  ab_kernel_desc d = {.kind = AB_KERNEL_STREAM, .dtype = t, .out_dtype = t};
-  d.params.stream.op = op;
-  d.params.stream.elements = n;
-  return d;
-}
-
 #define N 100003
 
 static void expect_ok(const ab_case_result *r, int op, ab_dtype t, const char *provider) {
@@ -50,14 +43,14 @@ Test(opencl_stream, every_op_and_dtype_is_ok_through_the_runner) {
   const ab_dtype dtypes[] = {AB_DTYPE_F32, AB_DTYPE_F64};
   for (int op = AB_STREAM_COPY; op <= AB_STREAM_TRIAD; op++)
     for (size_t t = 0; t < 2; t++) {
-      ab_kernel_desc d = stream_desc((ab_stream_op)op, dtypes[t], N);
+      ab_kernel_desc d = runner_stream_desc((ab_stream_op)op, dtypes[t], N);
       ab_case_result r = runner_device_run(&g, &d, "portable");
       expect_ok(&r, op, dtypes[t], "portable");
     }
 }
 
 Test(opencl_stream, a_ceiling_runs_under_clblast_too) {
-  ab_kernel_desc d = stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F32, N);
+  ab_kernel_desc d = runner_stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F32, N);
   ab_case_result r = runner_device_run(&g, &d, "clblast");
   expect_ok(&r, AB_STREAM_TRIAD, AB_DTYPE_F32, "clblast");
 }
