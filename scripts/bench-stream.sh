@@ -3,11 +3,11 @@
 # runner, validation) against a STREAM-style OpenMP triad built beside it, same process,
 # same array sizes and threads, alternating rounds; the median per-round ratio should be
 # >= 0.95. Then the four STREAM ops through `accelbench run` on the CPU and OpenCL backends.
-# usage: scripts/bench-stream.sh [BUILD_DIR] [ROUNDS]   (defaults: build/, 15)
+# usage: scripts/bench-stream.sh [BUILD_DIR] [ROUNDS]   (defaults: build/, 25)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-rounds=${2:-15}
+rounds=${2:-25}
 threads=$(lscpu -p=CORE 2>/dev/null | grep -v '^#' | sort -u | wc -l)
 llc_kib=$(cat /sys/devices/system/cpu/cpu0/cache/index3/size 2>/dev/null | tr -d K || echo 0)
 # Every array at least 4x the last-level cache (STREAM's rule), and never below 2^25 f64.

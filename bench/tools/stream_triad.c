@@ -26,7 +26,7 @@
 #include "stats.h"
 
 #define MAX_ROUNDS 32
-#define BARE_CALLS 20
+#define BARE_CALLS 7
 
 typedef struct bare_arrays {
   double *a, *b, *c; /* f32 runs use them as float arrays */
@@ -131,7 +131,7 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
-  int f64 = 1, rounds = 7;
+  int f64 = 1, rounds = 15;
   size_t n = (size_t)1 << 25; /* 256 MiB per f64 array: far beyond any last-level cache here */
   const char *threads = "2";
   for (int opt; (opt = getopt(argc, argv, "d:n:t:R:")) != -1;) {
@@ -158,13 +158,15 @@ int main(int argc, char **argv) {
   }
   char *keys[] = {"threads", "pin"}, *values[] = {(char *)threads, "cores"};
   ab_suite suite = {.seed = 42, .option_keys = keys, .option_values = values, .n_options = 2};
-  suite.measure = (ab_measure_opts){.warmup_s = 0.3,
-                                    .warmup_min_calls = 3,
+  /* Short rounds, many of them: on a shared machine the load changes within seconds, and
+   * the two sides must see the same load to be compared. */
+  suite.measure = (ab_measure_opts){.warmup_s = 0.1,
+                                    .warmup_min_calls = 2,
                                     .sample_min_s = 0.05,
-                                    .min_samples = 10,
+                                    .min_samples = 5,
                                     .max_samples = 200,
                                     .target_cv = 0.01,
-                                    .time_cap_s = 2.0};
+                                    .time_cap_s = 0.5};
   ab_case_spec spec = triad_spec(f64, n);
   ab_open_device dev;
   if (ab_device_open(&dev, &cpu, 0, &suite, msg) != AB_OK) {
