@@ -1,17 +1,12 @@
 /* Case isolation and the worker protocol (see isolate.h). */
-#define _GNU_SOURCE /* strsignal */
 #include "isolate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "model/runfile.h"
 #include "model/util.h"
@@ -42,17 +37,24 @@ void ab_run_jobs_inprocess(const ab_loaded_backend *backend, uint32_t index, con
 /* ---- parent side --------------------------------------------------------------------- */
 
 typedef struct worker {
-  pid_t pid;
-  int fd;
-  char *buf; /* partial protocol line */
-  size_t len, cap;
+  ab_subproc proc;
   long current; /* job running now, -1 between jobs */
   double deadline;
   bool *finished;   /* per job: a result arrived or the parent decided its status */
-  bool reaped;      /* waitpid already collected it */
   size_t batch_end; /* jobs [next, batch_end) were given to this worker */
   size_t progress;  /* results received from this worker */
 } worker;
+
+/* What a protocol line needs to reach the job it names. */
+typedef struct line_ctx {
+  worker *w;
+  ab_job *jobs;
+  size_t n;
+  const ab_isolation *iso;
+  ab_job_start_fn start;
+  ab_job_done_fn done;
+  void *ctx;
+} line_ctx;
 
 /* Jobs handed to one worker: its command line stays far below ARG_MAX (E2BIG would fail
  * every case of a big suite); the next worker takes the next batch. */
@@ -92,182 +94,92 @@ static void free_argv(char **argv) {
 }
 
 static int spawn(worker *w, char **argv, char *msg) {
-  int fds[2];
-  if (pipe(fds) != 0) {
-    ab_msgf(msg, AB_MSG_LEN, "pipe: %s", strerror(errno));
+  if (ab_subproc_start(&w->proc, argv, msg) != AB_OK)
     return 0;
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    ab_msgf(msg, AB_MSG_LEN, "fork: %s", strerror(errno));
-    close(fds[0]);
-    close(fds[1]);
-    return 0;
-  }
-  if (pid == 0) {
-    /* The worker dies with the run: a SIGKILLed parent must not leave a hung case running,
-     * and its own process group lets the parent kill helpers a vendor runtime started. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1)
-      _exit(127);
-    setpgid(0, 0);
-    close(fds[0]);
-    if (fds[1] != AB_WORKER_FD) {
-      dup2(fds[1], AB_WORKER_FD);
-      close(fds[1]);
-    }
-    execv(argv[0], argv);
-    _exit(127);
-  }
-  close(fds[1]);
-  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-  w->pid = pid;
-  w->fd = fds[0];
-  w->len = 0;
   w->current = -1;
   return 1;
 }
 
-/* Handle one protocol line; returns 0 on a malformed line. */
-static int handle_line(worker *w, char *line, ab_job *jobs, size_t n, const ab_isolation *iso,
-                       ab_job_start_fn start, ab_job_done_fn done, void *ctx) {
+/* Handle one protocol line; a malformed one is ignored (the case it would have named is
+ * settled when the worker ends). */
+static void handle_line(void *p, char *line) {
+  line_ctx *c = p;
+  worker *w = c->w;
   char *end;
   if (line[0] == 'S' && line[1] == ' ') {
     unsigned long j = strtoul(line + 2, &end, 10);
-    if (j >= n)
-      return 0;
+    if (j >= c->n)
+      return;
     w->current = (long)j;
-    w->deadline = ab_now_s() + iso->case_timeout_s;
-    if (start)
-      start(ctx, &jobs[j]);
-    return 1;
+    w->deadline = ab_now_s() + c->iso->case_timeout_s;
+    if (c->start)
+      c->start(c->ctx, &c->jobs[j]);
+    return;
   }
-  if (line[0] == 'R' && line[1] == ' ') {
-    unsigned long j = strtoul(line + 2, &end, 10);
-    if (j >= n || *end != ' ')
-      return 0;
-    json_error_t jerr;
-    json_t *obj = json_loads(end + 1, 0, &jerr);
-    char msg[AB_MSG_LEN] = "", planned[sizeof jobs[j].res->case_id];
-    ab_case_result got;
-    memcpy(planned, jobs[j].res->case_id, sizeof planned);
-    ab_status st = obj ? ab_case_from_json(obj, &got, msg) : AB_E_INVALID;
-    json_decref(obj);
-    if (st == AB_OK && strcmp(got.case_id, planned) == 0) {
-      ab_case_result_clear(jobs[j].res);
-      *jobs[j].res = got;
-    } else {
-      if (st == AB_OK) /* the suite file changed under the run, or a worker bug */
-        snprintf(msg, sizeof msg, "worker ran case %.200s instead", got.case_id);
-      ab_case_result_clear(&got);
-      jobs[j].res->status = AB_CASE_FAILED;
-      snprintf(jobs[j].res->reason, sizeof jobs[j].res->reason,
-               "worker sent an unusable result: %.300s", obj || st == AB_OK ? msg : jerr.text);
-    }
-    w->current = -1;
-    w->finished[j] = true;
-    w->progress++;
-    if (done)
-      done(ctx, &jobs[j]);
-    return 1;
+  if (line[0] != 'R' || line[1] != ' ')
+    return;
+  unsigned long j = strtoul(line + 2, &end, 10);
+  if (j >= c->n || *end != ' ')
+    return;
+  ab_job *job = &c->jobs[j];
+  json_error_t jerr;
+  json_t *obj = json_loads(end + 1, 0, &jerr);
+  char msg[AB_MSG_LEN] = "", planned[sizeof job->res->case_id];
+  ab_case_result got;
+  memcpy(planned, job->res->case_id, sizeof planned);
+  ab_status st = obj ? ab_case_from_json(obj, &got, msg) : AB_E_INVALID;
+  json_decref(obj);
+  if (st == AB_OK && strcmp(got.case_id, planned) == 0) {
+    ab_case_result_clear(job->res);
+    *job->res = got;
+  } else {
+    if (st == AB_OK) /* the suite file changed under the run, or a worker bug */
+      snprintf(msg, sizeof msg, "worker ran case %.200s instead", got.case_id);
+    ab_case_result_clear(&got);
+    job->res->status = AB_CASE_FAILED;
+    snprintf(job->res->reason, sizeof job->res->reason, "worker sent an unusable result: %.300s",
+             obj || st == AB_OK ? msg : jerr.text);
   }
-  return 0;
-}
-
-static int read_lines(worker *w, ab_job *jobs, size_t n, const ab_isolation *iso,
-                      ab_job_start_fn start, ab_job_done_fn done, void *ctx) {
-  char chunk[65536];
-  ssize_t got = read(w->fd, chunk, sizeof chunk);
-  if (got <= 0)
-    return got == 0 || errno != EINTR ? 0 : 1;
-  if (w->len + (size_t)got + 1 > w->cap) {
-    size_t cap = (w->len + (size_t)got + 1) * 2;
-    char *grown = realloc(w->buf, cap);
-    if (!grown)
-      return 0;
-    w->buf = grown;
-    w->cap = cap;
-  }
-  memcpy(w->buf + w->len, chunk, (size_t)got);
-  w->len += (size_t)got;
-  char *nl;
-  while ((nl = memchr(w->buf, '\n', w->len))) {
-    *nl = '\0';
-    handle_line(w, w->buf, jobs, n, iso, start, done, ctx);
-    size_t used = (size_t)(nl - w->buf) + 1;
-    memmove(w->buf, nl + 1, w->len - used);
-    w->len -= used;
-  }
-  return 1;
+  w->current = -1;
+  w->finished[j] = true;
+  w->progress++;
+  if (c->done)
+    c->done(c->ctx, job);
 }
 
 typedef enum { W_EXITED, W_TIMEOUT, W_INTERRUPTED } worker_end;
 
-static worker_end supervise(worker *w, ab_job *jobs, size_t n, const ab_isolation *iso,
-                            ab_job_start_fn start, ab_job_done_fn done, void *ctx, int *status) {
+static worker_end supervise(line_ctx *c) {
+  worker *w = c->w;
   /* Until the first case starts, device open and start-up get the same limit. */
-  w->deadline = ab_now_s() + iso->case_timeout_s;
+  w->deadline = ab_now_s() + c->iso->case_timeout_s;
   for (;;) {
     if (ab_interrupted)
       return W_INTERRUPTED;
     double left = w->deadline - ab_now_s();
     if (left <= 0)
       return W_TIMEOUT;
-    struct pollfd p = {.fd = w->fd, .events = POLLIN};
+    struct pollfd p = {.fd = w->proc.fd, .events = POLLIN};
     int timeout_ms = left > 0.2 ? 200 : (int)(left * 1000) + 1; /* wake to see signals */
     int r = poll(&p, 1, timeout_ms);
     if (r < 0 && errno != EINTR)
       return W_EXITED;
-    if (r > 0 && !read_lines(w, jobs, n, iso, start, done, ctx))
+    if (r > 0 && !ab_subproc_read(&w->proc, handle_line, c))
       return W_EXITED; /* EOF: the worker closed its end (exited, or is about to) */
-    /* A worker can die while a grandchild still holds the pipe open: do not wait for EOF. */
-    if (r == 0 && waitpid(w->pid, status, WNOHANG) == w->pid) {
-      w->reaped = true;
-      /* Take what it wrote just before dying. */
-      for (struct pollfd q = {.fd = w->fd, .events = POLLIN};
-           poll(&q, 1, 0) > 0 && read_lines(w, jobs, n, iso, start, done, ctx);)
-        ;
+    /* A worker can die while a helper it forked still holds the pipe: do not wait for EOF. */
+    if (r == 0 && ab_subproc_exited(&w->proc)) {
+      ab_subproc_drain(&w->proc, handle_line, c); /* what it wrote just before dying */
       return W_EXITED;
     }
   }
 }
 
-/* Collect the worker. After EOF it normally exits at once; one that lingers (a vendor
- * runtime that closed our pipe) is given 2 s, then killed with its process group. */
-static void reap(worker *w, worker_end how, int *status) {
-  if (w->reaped)
-    return;
-  if (how == W_EXITED) {
-    for (int i = 0; i < 200; i++) {
-      if (waitpid(w->pid, status, WNOHANG) == w->pid)
-        return;
-      struct timespec ts = {0, 10 * 1000 * 1000};
-      nanosleep(&ts, NULL);
-    }
-  }
-  kill(-w->pid, SIGKILL);
-  kill(w->pid, SIGKILL);
-  while (waitpid(w->pid, status, 0) < 0 && errno == EINTR)
-    ;
-}
-
-static void describe_death(int status, char *buf, size_t len) {
-  if (WIFSIGNALED(status))
-    snprintf(buf, len, "worker process died with signal %d (%s)", WTERMSIG(status),
-             strsignal(WTERMSIG(status)));
-  else if (WIFEXITED(status))
-    snprintf(buf, len, "worker process exited with status %d", WEXITSTATUS(status));
-  else
-    snprintf(buf, len, "worker process ended (wait status %d)", status);
-}
-
-static void mark(worker *w, ab_job *jobs, size_t j, ab_case_status st, const char *reason,
-                 ab_job_done_fn done, void *ctx) {
-  jobs[j].res->status = st;
-  ab_strlcpy(jobs[j].res->reason, reason, sizeof jobs[j].res->reason);
-  w->finished[j] = true;
-  if (done)
-    done(ctx, &jobs[j]);
+static void mark(line_ctx *c, size_t j, ab_case_status st, const char *reason) {
+  c->jobs[j].res->status = st;
+  ab_strlcpy(c->jobs[j].res->reason, reason, sizeof c->jobs[j].res->reason);
+  c->w->finished[j] = true;
+  if (c->done)
+    c->done(c->ctx, &c->jobs[j]);
 }
 
 static size_t first_unfinished(const worker *w, size_t from, size_t n) {
@@ -278,11 +190,12 @@ static size_t first_unfinished(const worker *w, size_t from, size_t n) {
 
 /* After a worker ended: settle the case it was running (crashed or timeout), or, if it
  * died between cases without finishing any, blame the next case so the run moves on. */
-static void settle(worker *w, ab_job *jobs, size_t n, size_t next, worker_end how, int status,
-                   const ab_isolation *iso, ab_job_done_fn done, void *ctx) {
+static void settle(line_ctx *c, size_t next, worker_end how) {
+  worker *w = c->w;
+  int status = w->proc.status;
   bool clean_exit = how == W_EXITED && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   long victim = w->current;
-  if (victim < 0 && !clean_exit && w->progress == 0 && next < n)
+  if (victim < 0 && !clean_exit && w->progress == 0 && next < c->n)
     victim = (long)next;
   if (victim < 0 && clean_exit && first_unfinished(w, next, w->batch_end) < w->batch_end)
     victim = (long)first_unfinished(w, next, w->batch_end); /* exited early without a word */
@@ -291,13 +204,12 @@ static void settle(worker *w, ab_job *jobs, size_t n, size_t next, worker_end ho
   char why[AB_MSG_LEN];
   if (how == W_TIMEOUT)
     snprintf(why, sizeof why, "exceeded the case time limit of %.0f s and was killed",
-             iso->case_timeout_s);
+             c->iso->case_timeout_s);
   else if (clean_exit)
     snprintf(why, sizeof why, "worker process exited before reporting this case");
   else
-    describe_death(status, why, sizeof why);
-  mark(w, jobs, (size_t)victim, how == W_TIMEOUT ? AB_CASE_TIMEOUT : AB_CASE_CRASHED, why, done,
-       ctx);
+    ab_subproc_describe_end(status, why, sizeof why);
+  mark(c, (size_t)victim, how == W_TIMEOUT ? AB_CASE_TIMEOUT : AB_CASE_CRASHED, why);
 }
 
 void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, const ab_suite *suite,
@@ -305,6 +217,7 @@ void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, cons
                           ab_job_done_fn done, void *ctx) {
   (void)suite; /* the worker loads the suite itself (iso->suite_args) */
   worker w = {.finished = calloc(n ? n : 1, sizeof(bool))};
+  line_ctx c = {&w, jobs, n, iso, start, done, ctx};
   size_t next = 0;
   if (!w.finished)
     return;
@@ -315,21 +228,19 @@ void ab_run_jobs_isolated(const ab_loaded_backend *backend, uint32_t index, cons
     if (!argv || !spawn(&w, argv, msg)) {
       free_argv(argv);
       for (; next < n; next++)
-        mark(&w, jobs, next, AB_CASE_FAILED, msg[0] ? msg : "cannot start a worker", done, ctx);
+        mark(&c, next, AB_CASE_FAILED, msg[0] ? msg : "cannot start a worker");
       break;
     }
     free_argv(argv);
     w.progress = 0;
-    w.reaped = false;
-    int status = 0;
-    worker_end how = supervise(&w, jobs, n, iso, start, done, ctx, &status);
-    reap(&w, how, &status);
-    close(w.fd);
+    worker_end how = supervise(&c);
+    /* After end of file a worker normally exits at once; one that lingers (a vendor
+     * runtime that closed our pipe) gets 2 s. Its process group goes with it either way. */
+    ab_subproc_finish(&w.proc, how == W_EXITED ? 2.0 : 0.0);
     /* A Ctrl-C reaches the worker too (same terminal): its death is not the case's fault. */
     if (how == W_INTERRUPTED || ab_interrupted)
       break;
-    settle(&w, jobs, n, next, how, status, iso, done, ctx);
+    settle(&c, next, how);
   }
   free(w.finished);
-  free(w.buf);
 }

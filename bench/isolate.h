@@ -15,6 +15,7 @@
 
 #include "loader.h"
 #include "runner.h"
+#include "subproc.h"
 #include "suite.h"
 
 typedef struct ab_job {
@@ -36,9 +37,6 @@ typedef struct ab_isolation {
   const char *const *power_args; /* "--power k=v" / "--power-idle ch=w:s" pairs for workers */
   size_t n_power_args;
 } ab_isolation;
-
-/* The worker's protocol descriptor. */
-#define AB_WORKER_FD 3
 
 /* Set by SIGINT/SIGTERM handlers: stop after killing the worker; unfinished jobs keep the
  * record the caller gave them (identity filled, status skipped, "interrupted"). */

@@ -37,7 +37,7 @@ static ab_status enumerate(const ab_backend_set *set, ab_plan *plan, char *msg) 
       ab_strlcpy(d->backend, lb->name, sizeof d->backend);
       d->index = i;
       d->info.struct_size = sizeof d->info;
-      if (lb->table.device_info(i, &d->info, err) != AB_OK)
+      if (ab_backend_device_info(lb, i, &d->info, err) != AB_OK)
         snprintf(d->info.name, sizeof d->info.name, "(device_info failed: %.90s)", err);
       plan->device_backend[plan->n_devices++] = lb;
     }
@@ -49,6 +49,25 @@ static bool device_matches(const ab_filters *f, const ab_device_record *d) {
   char id[64];
   snprintf(id, sizeof id, "%s:%u", d->backend, d->index);
   return in_list(f->backends, f->n_backends, d->backend) && in_list(f->devices, f->n_devices, id);
+}
+
+/* "cpu: openblas, onednn, native; opencl: portable, clblast" for messages. */
+static void provider_names(const ab_plan *plan, char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t d = 0; d < plan->n_devices && used < len; d++) {
+    const ab_loaded_backend *lb = plan->device_backend[d];
+    if (d > 0 && plan->device_backend[d - 1] == lb)
+      continue; /* one entry per backend, not per device */
+    int n = snprintf(buf + used, len - used, "%s%s:", used ? "; " : "", lb->name);
+    used += n > 0 ? (size_t)n : 0;
+    for (const char *const *p = lb->table.providers; *p && used < len; p++) {
+      n = snprintf(buf + used, len - used, "%s %s", p == lb->table.providers ? "" : ",", *p);
+      used += n > 0 ? (size_t)n : 0;
+    }
+  }
+  if (!buf[0])
+    snprintf(buf, len, "none");
 }
 
 /* A filter entry that selects nothing is a user error, not an empty run. */
@@ -71,10 +90,10 @@ static ab_status check_filters(const ab_filters *f, const ab_plan *plan, char *m
       for (const char *const *p = plan->device_backend[d]->table.providers; *p; p++)
         hit |= strcmp(*p, f->providers[i]) == 0;
     if (!hit) {
-      ab_msgf(msg, AB_MSG_LEN,
-              "--provider %s: no enabled backend offers it (see the providers "
-              "'accelbench list' prints)",
-              f->providers[i]);
+      char offered[256];
+      provider_names(plan, offered, sizeof offered);
+      ab_msgf(msg, AB_MSG_LEN, "--provider %s: no enabled backend offers it (offered here: %s)",
+              f->providers[i], offered);
       return AB_E_INVALID;
     }
   }

@@ -35,6 +35,7 @@ typedef struct ab_open_device {
    * With enabled sources the timed window is stretched to their minimum length. */
   ab_power_registry *power;
   const char *thermal_root; /* "/" or a fake sysfs tree; NULL: no clock/temperature record */
+  const char *proc_root;    /* where proc/stat is read for interference; NULL: "/" */
 } ab_open_device;
 
 /* Fill the identity fields of a result (backend, device, provider, kernel, work). */

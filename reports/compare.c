@@ -170,6 +170,7 @@ const char *ab_cmp_verdict_name(ab_cmp_verdict v) {
   case AB_CMP_FASTER: return "faster";
   case AB_CMP_SLOWER: return "slower";
   case AB_CMP_NOISE: return "within noise";
+  case AB_CMP_DISTURBED: return "disturbed: no verdict";
   default: return "\xe2\x80\x94";
   }
 }
@@ -462,4 +463,31 @@ void ab_compare_free(ab_comparison *cmp) {
 
 const char *ab_cmp_cell_status(const ab_cmp_cell *cell) {
   return cell->row ? ab_case_status_name(cell->row->c->status) : "not run";
+}
+
+static bool disturbed(const ab_cmp_cell *cell) {
+  return cell->row && cell->row->c->interference.disturbed;
+}
+
+ab_status ab_compare_refuse_disturbed(ab_comparison *cmp) {
+  size_t taken = 0;
+  for (size_t k = 0; k < cmp->n_kernels; k++) {
+    const ab_cmp_kernel *kern = &cmp->kernels[k];
+    bool base_disturbed = disturbed(&kern->cells[cmp->baseline]);
+    for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
+      ab_cmp_cell *cell = &kern->cells[s];
+      bool judged = cell->verdict == AB_CMP_FASTER || cell->verdict == AB_CMP_SLOWER;
+      if (judged && (base_disturbed || disturbed(cell))) {
+        cell->verdict = AB_CMP_DISTURBED;
+        taken++;
+      }
+    }
+  }
+  if (!taken)
+    return AB_OK;
+  return ab_cmp_add_note(&cmp->notes, &cmp->n_notes,
+                         "%zu faster/slower verdicts withheld: a side ran while other processes "
+                         "or a hypervisor took the machine (interference; --allow-disturbed "
+                         "gives them)",
+                         taken);
 }

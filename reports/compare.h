@@ -26,11 +26,12 @@ typedef struct ab_ratio {
 } ab_ratio;
 
 typedef enum ab_cmp_verdict {
-  AB_CMP_NA = 0,   /* either side is not ok (or not run): no ratio */
-  AB_CMP_BASELINE, /* the baseline's own cell */
-  AB_CMP_FASTER,   /* the interval lies wholly above 1 */
-  AB_CMP_SLOWER,   /* the interval lies wholly below 1 */
-  AB_CMP_NOISE,    /* the interval contains 1, or there is no interval (n < 6 samples) */
+  AB_CMP_NA = 0,    /* either side is not ok (or not run): no ratio */
+  AB_CMP_BASELINE,  /* the baseline's own cell */
+  AB_CMP_FASTER,    /* the interval lies wholly above 1 */
+  AB_CMP_SLOWER,    /* the interval lies wholly below 1 */
+  AB_CMP_NOISE,     /* the interval contains 1, or there is no interval (n < 6 samples) */
+  AB_CMP_DISTURBED, /* faster or slower, but a side ran beside other load: no verdict */
 } ab_cmp_verdict;
 
 ab_ratio ab_ratio_of(double cur, double cur_lo, double cur_hi, double base, double base_lo,
@@ -85,6 +86,11 @@ typedef struct ab_comparison {
 ab_status ab_compare_select(const ab_report *rep, const char *selector, size_t *subject, char *msg);
 
 ab_status ab_compare_build(ab_comparison *cmp, const ab_report *rep, size_t baseline, char *msg);
+
+/* Take back every faster/slower verdict where either side's case was disturbed (other
+ * processes or a hypervisor took the machine during its window; docs/measurement.md), and
+ * say how many in a note. compare does this unless --allow-disturbed. */
+ab_status ab_compare_refuse_disturbed(ab_comparison *cmp);
 void ab_compare_free(ab_comparison *cmp);
 
 /* "ok", "unsupported", ... or "not run" for a cell without a case; never NULL. */

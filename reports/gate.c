@@ -98,8 +98,8 @@ static ab_gate_outcome rate_outcome(const ab_gate *g, ab_gate_case *gc) {
 
 static ab_gate_outcome pair_outcome(const ab_gate *g, ab_gate_case *gc) {
   ab_case_status b = gc->base->c->status, c = gc->cur->c->status;
-  if (c == AB_CASE_WRONG_RESULT)
-    return b == AB_CASE_WRONG_RESULT ? AB_GATE_NOT_OK : AB_GATE_NEWLY_WRONG;
+  if (c == AB_CASE_WRONG_RESULT || c == AB_CASE_IMPLAUSIBLE) /* an answer or a time not true */
+    return b == c ? AB_GATE_NOT_OK : AB_GATE_NEWLY_WRONG;
   if (is_failure(c))
     return b == AB_CASE_OK ? AB_GATE_NEWLY_FAILED : AB_GATE_NOT_OK;
   if (c != AB_CASE_OK) /* unsupported or skipped: coverage the baseline had is gone */

@@ -419,11 +419,27 @@ static void fill_row(ab_report *rep, ab_report_row *r, size_t subject, const ab_
   efficiencies(r, &rep->subjects[subject]);
 }
 
+/* A rate above what the device can do (spec sheet, or what it measured itself) by more
+ * than the stated margins is flagged and never ranked: the backend's timing lies. */
+static ab_status check_plausible(ab_report *rep, ab_report_row *r) {
+  bool over_spec = isfinite(r->eff_spec) && r->eff_spec > AB_REPORT_SPEC_MARGIN;
+  bool over_measured = isfinite(r->eff_measured) && r->eff_measured > AB_REPORT_MEASURED_MARGIN;
+  if (!over_spec && !over_measured)
+    return AB_OK;
+  r->implausible = true;
+  char key[512];
+  ab_report_case_key(r->c, key, sizeof key);
+  return warn(rep, "%s: implausible, not ranked: %.3g x the %s peak (margin %.2fx)", key,
+              over_spec ? r->eff_spec : r->eff_measured, over_spec ? "spec-sheet" : "measured",
+              over_spec ? AB_REPORT_SPEC_MARGIN : AB_REPORT_MEASURED_MARGIN);
+}
+
 static void note_best(ab_report *rep, size_t row) {
   const ab_report_row *r = &rep->rows[row];
   const ab_case_result *c = r->c;
   ab_dtype t = c->desc.dtype;
-  if (c->status != AB_CASE_OK || c->desc.kind != AB_KERNEL_GEMM || t <= 0 || t >= AB_DTYPE_COUNT)
+  if (c->status != AB_CASE_OK || r->implausible || c->desc.kind != AB_KERNEL_GEMM || t <= 0 ||
+      t >= AB_DTYPE_COUNT)
     return;
   ab_report_subject *s = &rep->subjects[r->subject];
   size_t *best = &s->best_gemm[t];
@@ -440,15 +456,23 @@ static ab_status build_rows(ab_report *rep) {
     return AB_E_NOMEM;
   /* Grouped by subject, each in its run file's case order. */
   for (size_t s = 0; s < rep->n_subjects; s++) {
-    size_t in = rep->subjects[s].input;
+    size_t in = rep->subjects[s].input, disturbed = 0;
     const ab_run *run = &rep->inputs[in].run;
     for (size_t i = 0; i < run->n_cases; i++) {
       if (!same_subject(&rep->subjects[s], in, &run->cases[i]))
         continue;
       fill_row(rep, &rep->rows[rep->n_rows], s, &run->cases[i]);
       rep->subjects[s].n_status[run->cases[i].status]++;
+      if (check_plausible(rep, &rep->rows[rep->n_rows]) != AB_OK)
+        return AB_E_NOMEM;
+      disturbed += run->cases[i].interference.disturbed;
       note_best(rep, rep->n_rows++);
     }
+    if (disturbed && warn(rep,
+                          "%s: %zu cases ran while other processes or a hypervisor took the "
+                          "machine (interference.disturbed): their times are not comparable",
+                          rep->subjects[s].label, disturbed) != AB_OK)
+      return AB_E_NOMEM;
   }
   return AB_OK;
 }

@@ -86,7 +86,16 @@ typedef struct ab_report_row {
   double eff_measured; /* rate / measured peak (GEMM, PEAK) or measured bandwidth (MEMBW) */
   ab_report_power power;
   bool clock_fell; /* thermal.clock_fell in the run file */
+  /* ok in its run file, but faster than the device can be (ab_report_plausibility): a
+   * warning says by how much, and the row is never the best or ranked. */
+  bool implausible;
 } ab_report_row;
+
+/* A rate above the spec-sheet peak by more than this factor cannot be true. */
+#define AB_REPORT_SPEC_MARGIN 1.10
+/* Nor above the measured peak (peak microbenchmark, the host's FMA loop) by more than this:
+ * wider, because a microbenchmark can fall short of what a library reaches. */
+#define AB_REPORT_MEASURED_MARGIN 2.0
 
 /* Cost of ownership of one subject doing GEMM of one dtype at its best measured rate. */
 typedef struct ab_report_cost {

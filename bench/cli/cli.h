@@ -21,6 +21,7 @@ int ab_cli_main(int argc, char **argv);
 int ab_cmd_list(int argc, char **argv);
 int ab_cmd_run(int argc, char **argv);
 int ab_cmd_worker(int argc, char **argv);
+int ab_cmd_discover(int argc, char **argv);
 int ab_cmd_report(int argc, char **argv);
 int ab_cmd_compare(int argc, char **argv);
 

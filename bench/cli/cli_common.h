@@ -2,9 +2,11 @@
 #ifndef AB_CLI_COMMON_H
 #define AB_CLI_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "accelbench/backend.h"
+#include "loader.h"
 #include "suite.h"
 
 /* Resolve a suite argument: a path to a file, or the name of a shipped suite ("quick")
@@ -25,5 +27,16 @@ int ab_list_append_csv(char *arg, const char ***list, size_t *n);
  * parts point into a copy kept in *owned; free *owned and *list when done. 0 when out of
  * memory; an argument that names nothing leaves *n == 0 for the caller to refuse. */
 int ab_list_set_csv(const char *arg, char **owned, const char ***list, size_t *n);
+
+/* Parse seconds for option `opt` of subcommand `cmd`: a number > 0 and at most 1e6. On a
+ * bad value prints "accelbench CMD: OPT 'S': expected ..." and returns 0. */
+int ab_parse_seconds(const char *cmd, const char *opt, const char *s, double *out);
+
+/* Discovery for `list` and `run`: in workers running this binary (written into exe, of
+ * `len` bytes) with a limit of timeout_s per module; *how becomes NULL for in-process
+ * discovery (--no-isolation). Returns 0, with a message printed, when the binary cannot
+ * be found. */
+int ab_discovery_setup(const char *cmd, bool isolate, double timeout_s, ab_discovery *storage,
+                       const ab_discovery **how, char *exe, size_t len);
 
 #endif

@@ -2,6 +2,7 @@
  * against a baseline run (docs/compare.md). Reads run files only. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ static void compare_usage(FILE *out) {
           "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
           "                       compare-junit.xml (created if absent); without it (or\n"
           "                       with -o -) the one format given goes to stdout\n"
+          "      --allow-disturbed  give faster/slower verdicts even where a case ran beside\n"
+          "                       other load (its run file says interference.disturbed)\n"
           "\n"
           "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
           "device uid, provider, kernel). The gate fails when a case\n"
@@ -83,6 +86,7 @@ typedef struct compare_args {
   size_t n_formats;
   const char **runs;
   size_t n_runs;
+  bool allow_disturbed;
 } compare_args;
 
 /* ---------------------------------------------------------------------------------------
@@ -147,6 +151,7 @@ static int parse_args(int argc, char **argv, compare_args *a) {
                                        {"against", required_argument, NULL, 'a'},
                                        {"max-regression", required_argument, NULL, 't'},
                                        {"junit", required_argument, NULL, 'j'},
+                                       {"allow-disturbed", no_argument, NULL, 'D'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   optind = 1;
@@ -161,6 +166,7 @@ static int parse_args(int argc, char **argv, compare_args *a) {
     case 'a': a->against = optarg; break;
     case 't': a->threshold_arg = optarg; break;
     case 'j': a->junit = optarg; break;
+    case 'D': a->allow_disturbed = true; break;
     case 'h': compare_usage(stdout); return -1;
     default: compare_usage(stderr); return AB_EXIT_USAGE;
     }
@@ -268,7 +274,10 @@ static int side_by_side(const compare_args *a) {
     rc = AB_EXIT_USAGE;
   else if (ab_compare_build(&cmp, &rep, baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
-  else {
+  else if (!a->allow_disturbed && ab_compare_refuse_disturbed(&cmp) != AB_OK) {
+    rc = AB_EXIT_ENV;
+    ab_compare_free(&cmp);
+  } else {
     rc = write_comparison(&cmp, a);
     ab_compare_free(&cmp);
   }

@@ -1,4 +1,5 @@
-/* accelbench list — backends (enabled or with the reason they are not) and devices. */
+/* accelbench list — backends (enabled or with the reason they are not), the module files
+ * they shadow, and devices. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,13 +11,20 @@
 #include "power/sampler.h"
 
 static void list_usage(FILE *out) {
-  fprintf(out, "usage: accelbench list [-P KEY=VALUE]... [--help]\n"
-               "\n"
-               "List every backend module found, whether it is enabled (and why not), the\n"
-               "devices of the enabled ones as BACKEND:INDEX (the form --device takes), and\n"
-               "every power source with its scope, kind and update period, or why it is\n"
-               "disabled. -P/--power takes the same power-source options as 'run'.\n"
-               "Modules are searched in $" AB_BACKEND_PATH_ENV " (colon-separated), then:\n");
+  fprintf(out,
+          "usage: accelbench list [-P KEY=VALUE]... [--probe-timeout S] [--no-isolation] [--help]\n"
+          "\n"
+          "List every backend module found, whether it is enabled (and why not), the\n"
+          "devices of the enabled ones as BACKEND:INDEX (the form --device takes), and\n"
+          "every power source with its scope, kind and update period, or why it is\n"
+          "disabled. -P/--power takes the same power-source options as 'run'.\n"
+          "\n"
+          "Each module is loaded and probed in a worker process: one that crashes, hangs\n"
+          "for --probe-timeout seconds (default 60) or is not a valid module is listed as\n"
+          "refused, with the reason. --no-isolation loads them in this process instead.\n"
+          "Modules are searched in $" AB_BACKEND_PATH_ENV " (colon-separated), then the\n"
+          "directories below; the first file of a name is used, and a later file of the\n"
+          "same name, or whose backend has the same name, is listed as shadowed:\n");
   const char *dirs[32];
   size_t n = ab_backend_search_dirs(dirs, 32);
   for (size_t i = 0; i < n; i++)
@@ -33,7 +41,7 @@ static void print_size(uint64_t bytes) {
 static void print_device(const ab_loaded_backend *lb, uint32_t i) {
   ab_device_info info = {.struct_size = sizeof info};
   char msg[AB_MSG_LEN] = "";
-  if (lb->table.device_info(i, &info, msg) != AB_OK) {
+  if (ab_backend_device_info(lb, i, &info, msg) != AB_OK) {
     printf("    %s:%u  device_info failed: %s\n", lb->name, i, msg);
     return;
   }
@@ -50,9 +58,26 @@ static void print_device(const ab_loaded_backend *lb, uint32_t i) {
     printf("           %s: %s\n", info.attrs[a].key, info.attrs[a].value);
 }
 
-static void print_backend(const ab_loaded_backend *lb) {
+/* Module files not used because this backend's file came first. */
+static void print_shadowed(const ab_backend_set *set, size_t used) {
+  for (size_t s = 0; s < set->n_shadowed; s++) {
+    const ab_shadowed_module *m = &set->shadowed[s];
+    if (m->used != used)
+      continue;
+    if (m->same_file)
+      printf("             shadows %s (same file name, later in the search path: not loaded)\n",
+             m->path);
+    else
+      printf("             shadows %s (its backend is also named '%s': probed, not used)\n",
+             m->path, m->name);
+  }
+}
+
+static void print_backend(const ab_backend_set *set, size_t index) {
+  const ab_loaded_backend *lb = &set->items[index];
   if (!lb->loaded) {
     printf("  %-10s refused   %s\n", lb->name, lb->disabled_reason);
+    print_shadowed(set, index);
     return;
   }
   printf("  %-10s %-9s %s\n", lb->name, lb->enabled ? "enabled" : "disabled",
@@ -63,6 +88,7 @@ static void print_backend(const ab_loaded_backend *lb) {
   for (const char *const *p = lb->table.providers; *p; p++)
     printf(" %s", *p);
   printf("\n");
+  print_shadowed(set, index);
   if (!lb->enabled) {
     printf("             disabled: %s\n", lb->disabled_reason);
     return;
@@ -72,16 +98,31 @@ static void print_backend(const ab_loaded_backend *lb) {
 }
 
 int ab_cmd_list(int argc, char **argv) {
-  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                       {"power", required_argument, NULL, 'P'},
-                                       {NULL, 0, NULL, 0}};
+  enum { OPT_NO_ISOLATION = 256, OPT_PROBE_TIMEOUT };
+  static const struct option opts[] = {
+      {"help", no_argument, NULL, 'h'},
+      {"power", required_argument, NULL, 'P'},
+      {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+      {"probe-timeout", required_argument, NULL, OPT_PROBE_TIMEOUT},
+      {NULL, 0, NULL, 0}};
   ab_option power[64];
   size_t n_power = 0;
+  bool isolate = true;
+  double probe_timeout_s = AB_DISCOVERY_TIMEOUT_S;
   optind = 1;
   for (int c; (c = getopt_long(argc, argv, "hP:", opts, NULL)) != -1;) {
     if (c == 'h') {
       list_usage(stdout);
       return AB_EXIT_OK;
+    }
+    if (c == OPT_NO_ISOLATION) {
+      isolate = false;
+      continue;
+    }
+    if (c == OPT_PROBE_TIMEOUT) {
+      if (!ab_parse_seconds("list", "--probe-timeout", optarg, &probe_timeout_s))
+        return AB_EXIT_USAGE;
+      continue;
     }
     if (c == 'P' && n_power < 64 && ab_power_option_split(optarg, &power[n_power])) {
       n_power++;
@@ -98,8 +139,12 @@ int ab_cmd_list(int argc, char **argv) {
     return AB_EXIT_USAGE;
   }
   ab_backend_set set;
-  char msg[AB_MSG_LEN] = "";
-  if (ab_backends_discover(&set, msg) != AB_OK) {
+  ab_discovery discovery;
+  const ab_discovery *how;
+  char msg[AB_MSG_LEN] = "", exe[4096];
+  if (!ab_discovery_setup("list", isolate, probe_timeout_s, &discovery, &how, exe, sizeof exe))
+    return AB_EXIT_ENV;
+  if (ab_backends_discover(&set, how, msg) != AB_OK) {
     fprintf(stderr, "accelbench list: %s\n", msg);
     return AB_EXIT_ENV;
   }
@@ -108,7 +153,7 @@ int ab_cmd_list(int argc, char **argv) {
     printf("  none found (searched $%s and the build and install directories)\n",
            AB_BACKEND_PATH_ENV);
   for (size_t i = 0; i < set.n; i++)
-    print_backend(&set.items[i]);
+    print_backend(&set, i);
   ab_backends_free(&set);
   ab_power_registry *reg = NULL;
   if (ab_power_registry_create(power, n_power, &reg, msg) != AB_OK) {

@@ -23,7 +23,8 @@ static void usage(FILE *out) {
                "\n"
                "exit codes:\n"
                "  0  every case ran; none failed, crashed, timed out or returned wrong results\n"
-               "  1  at least one case failed, crashed, timed out or returned wrong results\n"
+               "  1  at least one case failed, crashed, timed out, returned wrong results or was\n"
+               "     implausible (its timing cannot be true)\n"
                "  2  bad usage or a config that does not load\n"
                "  3  no usable device, or output that cannot be written\n"
                "  4  interrupted: a partial run file marked incomplete was written\n");
@@ -45,6 +46,8 @@ int ab_cli_main(int argc, char **argv) {
     return ab_cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "__worker") == 0) /* internal: started by 'run' (bench/isolate.c) */
     return ab_cmd_worker(argc, argv);
+  if (strcmp(cmd, "__discover") == 0) /* internal: started by discovery (bench/discover.c) */
+    return ab_cmd_discover(argc, argv);
   if (strcmp(cmd, "list") == 0)
     return ab_cmd_list(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0)

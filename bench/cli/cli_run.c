@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "coldcache.h"
+#include "discover.h"
 #include "isolate.h"
 #include "journal.h"
 #include "loader.h"
@@ -39,9 +40,10 @@ typedef struct run_args {
   bool quiet;
   bool measure_clock;
   bool isolate;
-  double case_timeout_s; /* <= 0: derived from the suite */
-  const char *resume;    /* output directory of an interrupted run */
-  const char **power;    /* "key=value" power-source options */
+  double case_timeout_s;  /* <= 0: derived from the suite */
+  double probe_timeout_s; /* per module in discovery workers; <= 0: the default */
+  const char *resume;     /* output directory of an interrupted run */
+  const char **power;     /* "key=value" power-source options */
   size_t n_power;
   double idle_s; /* idle baseline length when power is measured */
 } run_args;
@@ -71,6 +73,8 @@ static void run_usage(FILE *out) {
           "                          driver then ends the whole run)\n"
           "      --case-timeout S    kill a case after S seconds and mark it timeout\n"
           "                          (default: 120 + 10 x (warm-up + time cap))\n"
+          "      --probe-timeout S   refuse a backend module whose load, probe and device\n"
+          "                          listing take longer than S seconds (default 60)\n"
           "      --resume DIR        continue the interrupted run in DIR: finished cases are\n"
           "                          kept, the rest run; the same options are reused\n"
           "  -P, --power KEY=VALUE   power-source option (docs/power.md): rapl=off,\n"
@@ -107,12 +111,12 @@ int ab_list_set_csv(const char *arg, char **owned, const char ***list, size_t *n
   return *owned && ab_list_append_csv(*owned, list, n);
 }
 
-static int parse_double_arg(const char *opt, const char *s, double *out) {
+int ab_parse_seconds(const char *cmd, const char *opt, const char *s, double *out) {
   char *end;
   errno = 0;
   double v = strtod(s, &end);
   if (errno || end == s || *end || !(v > 0.0) || v > 1e6) {
-    fprintf(stderr, "accelbench run: %s '%s': expected a number of seconds > 0\n", opt, s);
+    fprintf(stderr, "accelbench %s: %s '%s': expected a number of seconds > 0\n", cmd, opt, s);
     return 0;
   }
   *out = v;
@@ -131,6 +135,25 @@ static int parse_cold_cache_arg(const char *text, const char **out) {
   return 1;
 }
 
+static int parse_double_arg(const char *opt, const char *s, double *out) {
+  return ab_parse_seconds("run", opt, s, out);
+}
+
+int ab_discovery_setup(const char *cmd, bool isolate, double timeout_s, ab_discovery *storage,
+                       const ab_discovery **how, char *exe, size_t len) {
+  *how = NULL;
+  if (!isolate)
+    return 1;
+  if (!ab_self_exe(exe, len)) {
+    fprintf(stderr,
+            "accelbench %s: cannot find this program to start workers; use --no-isolation\n", cmd);
+    return 0;
+  }
+  *storage = (ab_discovery){.self_exe = exe, .timeout_s = timeout_s};
+  *how = storage;
+  return 1;
+}
+
 static int parse_args(int argc, char **argv, run_args *a) {
   enum {
     OPT_TIME_CAP = 256,
@@ -139,6 +162,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
     OPT_NO_CLOCK,
     OPT_NO_ISOLATION,
     OPT_CASE_TIMEOUT,
+    OPT_PROBE_LIMIT,
     OPT_RESUME,
     OPT_IDLE
   };
@@ -154,6 +178,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
                                        {"no-clock", no_argument, NULL, OPT_NO_CLOCK},
                                        {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
                                        {"case-timeout", required_argument, NULL, OPT_CASE_TIMEOUT},
+                                       {"probe-timeout", required_argument, NULL, OPT_PROBE_LIMIT},
                                        {"resume", required_argument, NULL, OPT_RESUME},
                                        {"power", required_argument, NULL, 'P'},
                                        {"idle-baseline", required_argument, NULL, OPT_IDLE},
@@ -192,6 +217,9 @@ static int parse_args(int argc, char **argv, run_args *a) {
     case OPT_NO_ISOLATION: a->isolate = false; break;
     case OPT_CASE_TIMEOUT:
       ok = parse_double_arg("--case-timeout", optarg, &a->case_timeout_s);
+      break;
+    case OPT_PROBE_LIMIT:
+      ok = parse_double_arg("--probe-timeout", optarg, &a->probe_timeout_s);
       break;
     case OPT_RESUME: a->resume = optarg; break;
     case 'P': {
@@ -439,18 +467,8 @@ static void fill_backends(ab_run *run, const ab_backend_set *set) {
   run->backends = calloc(set->n ? set->n : 1, sizeof *run->backends);
   if (!run->backends)
     return;
-  for (size_t i = 0; i < set->n; i++) {
-    const ab_loaded_backend *lb = &set->items[i];
-    ab_backend_record *b = &run->backends[run->n_backends++];
-    ab_strlcpy(b->name, lb->name, sizeof b->name);
-    ab_strlcpy(b->module_path, lb->path, sizeof b->module_path);
-    if (lb->loaded && lb->table.description)
-      ab_strlcpy(b->description, lb->table.description, sizeof b->description);
-    b->abi_major = lb->table.abi_major;
-    b->abi_minor = lb->table.abi_minor;
-    b->enabled = lb->enabled;
-    ab_strlcpy(b->disabled_reason, lb->disabled_reason, sizeof b->disabled_reason);
-  }
+  for (size_t i = 0; i < set->n; i++)
+    ab_backend_record_of(&set->items[i], &run->backends[run->n_backends++]);
 }
 
 static char *slurp(const char *path) {
@@ -529,7 +547,7 @@ static int exit_code_for(const ab_run *run) {
   for (size_t i = 0; i < run->n_cases; i++) {
     ab_case_status s = run->cases[i].status;
     if (s == AB_CASE_FAILED || s == AB_CASE_WRONG_RESULT || s == AB_CASE_CRASHED ||
-        s == AB_CASE_TIMEOUT)
+        s == AB_CASE_TIMEOUT || s == AB_CASE_IMPLAUSIBLE)
       return AB_EXIT_CASES_FAILED;
   }
   return AB_EXIT_OK;
@@ -602,14 +620,15 @@ static ab_status save_invocation(const run_args *a, const char *suite_path, cons
   char abs_suite[4096];
   if (!realpath(suite_path, abs_suite))
     ab_strlcpy(abs_suite, suite_path, sizeof abs_suite);
-  json_t *j = json_pack(
-      "{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:b, s:b, s:s?}", "suite", abs_suite,
-      "backends", str_array(a->filters.backends, a->filters.n_backends), "devices",
-      str_array(a->filters.devices, a->filters.n_devices), "providers",
-      str_array(a->filters.providers, a->filters.n_providers), "options",
-      str_array(a->options, a->n_options), "power", str_array(a->power, a->n_power), "idle_s",
-      a->idle_s, "time_cap_s", a->time_cap_s, "case_timeout_s", a->case_timeout_s, "isolate",
-      a->isolate, "measure_clock", a->measure_clock, "cold_cache", a->cold_cache);
+  json_t *j =
+      json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:f, s:b, s:b, s:s?}", "suite",
+                abs_suite, "backends", str_array(a->filters.backends, a->filters.n_backends),
+                "devices", str_array(a->filters.devices, a->filters.n_devices), "providers",
+                str_array(a->filters.providers, a->filters.n_providers), "options",
+                str_array(a->options, a->n_options), "power", str_array(a->power, a->n_power),
+                "idle_s", a->idle_s, "time_cap_s", a->time_cap_s, "case_timeout_s",
+                a->case_timeout_s, "probe_timeout_s", a->probe_timeout_s, "isolate", a->isolate,
+                "measure_clock", a->measure_clock, "cold_cache", a->cold_cache);
   ab_status st = j ? ab_json_write_atomic(j, path, msg) : AB_E_NOMEM;
   json_decref(j);
   return st;
@@ -665,6 +684,8 @@ static json_t *load_invocation(run_args *a, char *suite_path, size_t len, char *
   a->case_timeout_s = json_number_value(tmo);
   a->idle_s = json_number_value(json_object_get(inv, "idle_s"));
   a->isolate = json_is_true(json_object_get(inv, "isolate"));
+  /* Absent in runs started before discovery had its own limit: the default. */
+  a->probe_timeout_s = json_number_value(json_object_get(inv, "probe_timeout_s"));
   a->measure_clock = json_is_true(json_object_get(inv, "measure_clock"));
   a->cold_cache = json_string_value(json_object_get(inv, "cold_cache")); /* NULL: absent */
   a->output = a->resume;
@@ -755,7 +776,7 @@ static void setup_power(const run_args *a, ab_power_registry *reg, ab_run *run, 
 }
 
 static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
-  char msg[AB_MSG_LEN] = "", outdir[1024], exe[1024], cap[32], cold[32];
+  char msg[AB_MSG_LEN] = "", outdir[1024], exe[1024] = "", cap[32], cold[32];
   ab_backend_set set;
   ab_plan plan = {0};
   ab_run run = {0};
@@ -766,8 +787,13 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   ab_power_registry *power = NULL;
   int rc = AB_EXIT_ENV;
   double t0 = ab_now_s();
+  ab_discovery discovery;
+  const ab_discovery *how;
 
-  if (ab_backends_discover(&set, msg) != AB_OK) {
+  double probe_s = a->probe_timeout_s > 0.0 ? a->probe_timeout_s : AB_DISCOVERY_TIMEOUT_S;
+  if (!ab_discovery_setup("run", a->isolate, probe_s, &discovery, &how, exe, sizeof exe))
+    return AB_EXIT_ENV;
+  if (ab_backends_discover(&set, how, msg) != AB_OK) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     return AB_EXIT_ENV;
   }
@@ -837,13 +863,10 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
                       .case_timeout_s = a->case_timeout_s,
                       .power_args = pargs,
                       .n_power_args = n_pargs};
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  exe[len > 0 ? len : 0] = '\0';
   wargs = worker_suite_args(suite, a, cap, cold, &iso.n_suite_args);
   iso.suite_args = wargs;
-  if (a->isolate && (len <= 0 || !wargs)) {
-    fprintf(stderr, "accelbench run: cannot find this program to start workers; use "
-                    "--no-isolation\n");
+  if (a->isolate && !wargs) {
+    fprintf(stderr, "accelbench run: out of memory for the workers' arguments\n");
     goto out;
   }
   ctx.show = a->progress && isatty(STDERR_FILENO);

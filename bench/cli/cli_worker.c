@@ -1,6 +1,8 @@
 /* accelbench __worker — internal: runs one device's cases for an isolated run and reports
  * on file descriptor 3 ("S <job>" when a case starts, "R <job> <json>" when it ends).
- * Not for users; `accelbench run` starts it (bench/isolate.c). */
+ * accelbench __discover — internal: loads and probes one module for discovery and reports
+ * on file descriptor 3 (bench/discover.h).
+ * Not for users; `accelbench run` and `list` start them (bench/isolate.c, discover.c). */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "coldcache.h"
+#include "discover.h"
 #include "isolate.h"
 #include "model/runfile.h"
 #include "model/util.h"
@@ -33,19 +36,6 @@ typedef struct worker_args {
   size_t n_idle;
 } worker_args;
 
-static int send_all(const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t w = write(AB_WORKER_FD, buf, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return 0;
-    buf += w;
-    len -= (size_t)w;
-  }
-  return 1;
-}
-
 static int send_result(unsigned long job, const ab_case_result *res) {
   json_t *j = ab_case_to_json(res);
   char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -53,8 +43,8 @@ static int send_result(unsigned long job, const ab_case_result *res) {
   if (!text)
     return 0;
   char head[32];
-  int ok = snprintf(head, sizeof head, "R %lu ", job) > 0 && send_all(head, strlen(head)) &&
-           send_all(text, strlen(text)) && send_all("\n", 1);
+  int ok = snprintf(head, sizeof head, "R %lu ", job) > 0 && ab_worker_send(head, strlen(head)) &&
+           ab_worker_send(text, strlen(text)) && ab_worker_send("\n", 1);
   free(text);
   return ok;
 }
@@ -134,7 +124,7 @@ static int run_jobs(const worker_args *a, const ab_suite *suite, ab_loaded_backe
     ab_strlcpy(provider, end + 1, sizeof provider);
     char head[32];
     snprintf(head, sizeof head, "S %lu\n", job);
-    if (!send_all(head, strlen(head)))
+    if (!ab_worker_send(head, strlen(head)))
       break;
     ab_case_result res;
     ab_run_case(&dev, &suite->cases[spec], provider, suite, &res);
@@ -184,4 +174,16 @@ out:
   free(a.overrides);
   free(a.jobs);
   return rc;
+}
+
+int ab_cmd_discover(int argc, char **argv) {
+  /* As for case workers: the parent decides what an interrupt means. */
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  if (argc != 3 || fcntl(AB_WORKER_FD, F_GETFD) < 0) {
+    fprintf(stderr, "accelbench __discover: internal command, started by 'accelbench list' "
+                    "and 'accelbench run'\n");
+    return AB_EXIT_USAGE;
+  }
+  return ab_discover_worker(argv[2]) == 0 ? AB_EXIT_OK : AB_EXIT_ENV;
 }

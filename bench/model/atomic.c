@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/util.h"
+
 /* ---------------------------------------------------------------------------------------
  * Atomic write: temporary file in the target's directory (so rename cannot cross file
  * systems), write, fsync the file, rename over the target, fsync the directory so the
@@ -20,19 +22,6 @@ static ab_status io_fail(char *msg, const char *what, const char *path, int err)
   if (msg)
     snprintf(msg, AB_MSG_LEN, "%s %s: %s", what, path, strerror(err));
   return AB_E_IO;
-}
-
-static bool write_all(int fd, const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t w = write(fd, buf, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    buf += w;
-    len -= (size_t)w;
-  }
-  return true;
 }
 
 /* Splits "a/b/c.json" into the directory ("a/b", or "." for a bare name). */
@@ -85,7 +74,7 @@ ab_status ab_text_write_atomic(const char *text, const char *path, char *msg) {
   /* mkstemp creates 0600; a run file is meant to be read by others, as any new file. */
   size_t len = strlen(text);
   bool newline = len == 0 || text[len - 1] != '\n'; /* text files end with one newline */
-  if (!write_all(fd, text, len) || (newline && !write_all(fd, "\n", 1)))
+  if (!ab_write_all(fd, text, len) || (newline && !ab_write_all(fd, "\n", 1)))
     st = io_fail(msg, "cannot write", tmp, errno);
   else if (fchmod(fd, 0644) != 0)
     st = io_fail(msg, "cannot set permissions of", tmp, errno);

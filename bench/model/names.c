@@ -18,7 +18,7 @@ static const char *const case_status_list[AB_CASE_STATUS_COUNT] = {
     [AB_CASE_OK] = "ok",           [AB_CASE_UNSUPPORTED] = "unsupported",
     [AB_CASE_FAILED] = "failed",   [AB_CASE_WRONG_RESULT] = "wrong_result",
     [AB_CASE_CRASHED] = "crashed", [AB_CASE_TIMEOUT] = "timeout",
-    [AB_CASE_SKIPPED] = "skipped",
+    [AB_CASE_SKIPPED] = "skipped", [AB_CASE_IMPLAUSIBLE] = "implausible",
 };
 
 static const char *const timer_list[] = {[AB_TIMER_HOST] = "host", [AB_TIMER_DEVICE] = "device"};

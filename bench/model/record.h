@@ -25,6 +25,7 @@ typedef enum ab_case_status {
   AB_CASE_CRASHED = 4,      /* the process running it died (signal in the reason) */
   AB_CASE_TIMEOUT = 5,      /* exceeded its time limit and was stopped */
   AB_CASE_SKIPPED = 6,      /* not attempted (filtered out, device absent, too large) */
+  AB_CASE_IMPLAUSIBLE = 7,  /* ran and validated, but its timing cannot be true (audit) */
   AB_CASE_STATUS_COUNT
 } ab_case_status;
 
@@ -55,7 +56,25 @@ typedef struct ab_validation {
   double max_abs_error;
   double max_error_ratio; /* max over elements of |error| / tolerance; <= 1 passes */
   char rule[96];          /* the tolerance rule, in words */
+  /* A check covering every output element (GEMM: a Freivalds row test), where the kind
+   * has one: units (rows) outside its bound, the first of them (-1: none), its rule. */
+  bool full_checked;
+  uint64_t full_failed;
+  int64_t full_first_failed;
+  char full_rule[160];
+  /* The seed of the check's random choices (sampled elements, vectors), drawn at run time
+   * and recorded after the run: a backend cannot know in advance what will be checked. */
+  uint64_t seed;
 } ab_validation;
+
+/* What else the machine did during the timed window (bench/interference.h). */
+typedef struct ab_interference {
+  bool measured;
+  double window_s;
+  double other_cpu_s; /* CPU seconds other processes used (machine-wide, all cores) */
+  double steal_s;     /* seconds a hypervisor stole */
+  bool disturbed;     /* over the thresholds of docs/measurement.md */
+} ab_interference;
 
 struct json_t; /* jansson's type; the harness owns these objects */
 
@@ -76,7 +95,11 @@ typedef struct ab_case_result {
 
   /* timing */
   ab_timer_source timer;
-  ab_stats time_s;      /* per-iteration time, from `timer` */
+  ab_stats time_s; /* per-iteration time, from `timer` */
+  ab_interference interference;
+  /* The device timer's median when it disagreed with the host clock and was not believed
+   * (time_s is then the host's); 0 when it was believed or there was none. */
+  double device_timer_rejected_s;
   ab_stats host_time_s; /* per-iteration host time, always measured (launch overhead) */
   uint32_t iterations_per_sample;
   uint64_t iterations_total;
@@ -100,6 +123,16 @@ typedef struct ab_case_result {
   double bytes;
 
   ab_validation validation;
+  /* The audited call (docs/measurement.md): at a position drawn at run time the output is
+   * reset, one call is timed against the same call just before, and its output checked. */
+  struct {
+    bool done;
+    uint32_t sample;     /* the sample it preceded */
+    uint32_t rounds;     /* reset-and-call rounds (repeated while the call looked slow) */
+    double control_s;    /* median host time of one call before the reset */
+    double audit_s;      /* host time of the one call after it */
+    uint64_t mismatches; /* wrong elements in the audited output (sampled + full check) */
+  } audit;
 
   /* Power and energy over the timed window, and clocks/temperatures before and after
    * (docs/power.md); NULL when the record has none. Owned: ab_case_result_clear(). */

@@ -129,6 +129,9 @@ static uint64_t sample_budget(const ab_gemm_params *g, uint64_t max_elements) {
   return n < 64 ? 64 : n;
 }
 
+static void validate_gemm_full(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                               const void *c, uint64_t seed, ab_validation *v);
+
 int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
                      const void *c, uint64_t max_elements, uint64_t seed, ab_validation *v) {
   const ab_gemm_params *g = &d->params.gemm;
@@ -177,7 +180,106 @@ int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const
   free(cols);
   free(arows);
   free(bcol);
-  return v->mismatches == 0;
+  v->seed = seed;
+  validate_gemm_full(d, acc, a, b, c, seed, v);
+  return v->mismatches == 0 && v->full_failed == 0;
+}
+
+/* ---- GEMM: every element, through a Freivalds row test ------------------------------- */
+
+/* Element (i, j) of op(A) / op(B) as float64. */
+static double op_a(const ab_kernel_desc *d, const void *a, int64_t i, int64_t p) {
+  const ab_gemm_params *g = &d->params.gemm;
+  return ab_load_as_double(a, d->dtype, (size_t)(g->trans_a ? p * g->m + i : i * g->k + p));
+}
+
+static double op_b(const ab_kernel_desc *d, const void *b, int64_t p, int64_t j) {
+  const ab_gemm_params *g = &d->params.gemm;
+  return ab_load_as_double(b, d->dtype, (size_t)(g->trans_b ? j * g->k + p : p * g->n + j));
+}
+
+/* Scratch of the row test: r (n), B*r (k), squared column norms of B summed (1 value). */
+typedef struct freivalds {
+  double *r, *br;
+  double bnorm2; /* sum over j of ||op(B) column j||^2 */
+} freivalds;
+
+/* r_j = +-1 from the run-time seed; B*r and the column norms in one pass over B. */
+static void freivalds_prepare(const ab_kernel_desc *d, const void *b, uint64_t seed, freivalds *f) {
+  const ab_gemm_params *g = &d->params.gemm;
+  ab_rng rng;
+  ab_rng_seed(&rng, seed ^ UINT64_C(0xf4e1a5d5));
+  for (int64_t j = 0; j < g->n; j++)
+    f->r[j] = (ab_rng_next(&rng) >> 63) ? 1.0 : -1.0;
+  f->bnorm2 = 0.0;
+  for (int64_t p = 0; p < g->k; p++) {
+    double acc = 0.0;
+    for (int64_t j = 0; j < g->n; j++) {
+      double x = op_b(d, b, p, j);
+      acc += x * f->r[j];
+      f->bnorm2 += x * x;
+    }
+    f->br[p] = acc;
+  }
+}
+
+/* Row i: |(C r)_i - (A (B r))_i| against the bound of the docs (docs/measurement.md). Every
+ * element of C takes part, so one element wrong by more than twice the bound fails its row
+ * whatever the sample saw. */
+static bool freivalds_row(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *c,
+                          const freivalds *f, int64_t i) {
+  const ab_gemm_params *g = &d->params.gemm;
+  double abr = 0.0, anorm2 = 0.0, cr = 0.0, c2 = 0.0, float64_err = 0.0;
+  for (int64_t p = 0; p < g->k; p++) {
+    double x = op_a(d, a, i, p);
+    abr += x * f->br[p];
+    anorm2 += x * x;
+    float64_err += fabs(x * f->br[p]);
+  }
+  for (int64_t j = 0; j < g->n; j++) {
+    double y = ab_load_as_double(c, d->out_dtype, (size_t)(i * g->n + j));
+    cr += y * f->r[j];
+    c2 += y * y;
+    float64_err += fabs(y);
+  }
+  /* Each honest element error is at most tau_ij = 8 u_acc sum|ab| + 2 u_out |c_ij|
+   * (the element rule), and sum|ab| <= ||a_i|| ||b_j|| (Cauchy-Schwarz), so
+   * sum_j tau_ij^2 <= 2 (64 u_acc^2 ||a_i||^2 sum_j ||b_j||^2 + 4 u_out^2 sum_j c_ij^2).
+   * With r_j = +-1 independent of the errors, Hoeffding's inequality bounds
+   * |sum_j r_j e_ij| by sqrt(2 ln(2/delta) sum_j tau_ij^2) with probability 1 - delta;
+   * delta = 1e-12 per row gives the factor 7.43. float64 rounding of the two sides adds
+   * at most (k + n) * 2^-52 * their magnitudes. */
+  double u_acc = accumulator_roundoff(d->dtype, acc), u_out = unit_roundoff(d->out_dtype);
+  double tau2 = 2.0 * (64.0 * u_acc * u_acc * anorm2 * f->bnorm2 + 4.0 * u_out * u_out * c2);
+  double bound = 7.43 * sqrt(tau2) + (double)(g->k + g->n) * 0x1.0p-52 * float64_err + DBL_MIN;
+  double err = fabs(cr - abr);
+  return err <= bound; /* NaN fails */
+}
+
+/* Every row; the sampled element check above stays beside it (tight per element). */
+static void validate_gemm_full(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                               const void *c, uint64_t seed, ab_validation *v) {
+  const ab_gemm_params *g = &d->params.gemm;
+  freivalds f = {malloc((size_t)g->n * sizeof(double)), malloc((size_t)g->k * sizeof(double)), 0};
+  v->full_first_failed = -1;
+  if (!f.r || !f.br) {
+    snprintf(v->full_rule, sizeof v->full_rule, "not checked: out of memory");
+    v->full_checked = true;
+    v->full_failed = 1; /* unvalidated is never ok */
+  } else {
+    freivalds_prepare(d, b, seed, &f);
+    v->full_checked = true;
+    snprintf(v->full_rule, sizeof v->full_rule,
+             "every row: |C r - A (B r)| within the element rule's Hoeffding bound "
+             "(r = +-1, delta 1e-12 per row)");
+    for (int64_t i = 0; i < g->m; i++)
+      if (!freivalds_row(d, acc, a, c, &f, i)) {
+        if (v->full_failed++ == 0)
+          v->full_first_failed = i;
+      }
+  }
+  free(f.r);
+  free(f.br);
 }
 
 /* ---- microbenchmarks: exact checks --------------------------------------------------- */

@@ -174,6 +174,8 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
   ok &= put(o, "backend_overhead_s", num(c->backend_overhead_s));
   ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
+  if (c->device_timer_rejected_s > 0.0)
+    ok &= put(o, "device_timer_rejected_median_s", num(c->device_timer_rejected_s));
   if (c->cold_cache_copies)
     ok &= put(o, "cold_cache",
               json_pack("{s:I, s:I}", "copies", (json_int_t)c->cold_cache_copies, "bytes",
@@ -210,6 +212,12 @@ static json_t *validation_json(const ab_validation *v) {
   ok &= put(o, "max_abs_error", num(v->max_abs_error)); /* NaN output: null */
   ok &= put(o, "max_error_ratio", num(v->max_error_ratio));
   ok &= put(o, "rule", STR(v->rule));
+  if (v->full_checked)
+    ok &= put(o, "full_check",
+              json_pack("{s:I,s:I,s:s}", "failed", (json_int_t)v->full_failed, "first_failed",
+                        (json_int_t)v->full_first_failed, "rule", v->full_rule));
+  if (v->checked)
+    ok &= put(o, "seed", json_integer((json_int_t)v->seed));
   return built(o, ok);
 }
 
@@ -242,6 +250,16 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   if (ab_case_has_rates(c))
     ok &= put(o, "rates", rates_from(c));
   ok &= put(o, "validation", validation_json(&c->validation));
+  if (c->interference.measured)
+    ok &= put(o, "interference",
+              json_pack("{s:o,s:o,s:o,s:b}", "window_s", num(c->interference.window_s),
+                        "other_cpu_s", num(c->interference.other_cpu_s), "steal_s",
+                        num(c->interference.steal_s), "disturbed", c->interference.disturbed));
+  if (c->audit.done)
+    ok &= put(o, "audit",
+              json_pack("{s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
+                        (int)c->audit.rounds, "control_s", num(c->audit.control_s), "audit_s",
+                        num(c->audit.audit_s), "mismatches", (json_int_t)c->audit.mismatches));
   /* Power and clocks are objects of the power library (bench/power, docs/power.md); the
    * run file carries them as they are. */
   if (c->power)
@@ -744,6 +762,9 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_num(t, "timing", "backend_overhead_s", true, &c->backend_overhead_s, msg);
   if (st == AB_OK && json_object_get(t, "harness_overhead_s"))
     st = rd_num(t, "timing", "harness_overhead_s", true, &c->harness_overhead_s, msg);
+  if (st == AB_OK && json_object_get(t, "device_timer_rejected_median_s"))
+    st = rd_num(t, "timing", "device_timer_rejected_median_s", false, &c->device_timer_rejected_s,
+                msg);
   const json_t *cold = NULL;
   if (st == AB_OK && json_object_get(t, "cold_cache"))
     st = rd_obj(t, "timing", "cold_cache", &cold, msg);
@@ -797,6 +818,63 @@ static ab_status check_timing(const ab_case_result *c, char *msg) {
   return st;
 }
 
+/* validation.full_check (optional: kinds with an every-element check, files since it). */
+static ab_status rd_full_check(const json_t *o, ab_validation *v, char *msg) {
+  const json_t *f = json_object_get(o, "full_check");
+  v->full_first_failed = -1;
+  if (!f)
+    return AB_OK;
+  const char *p = "validation.full_check";
+  if (!json_is_object(f))
+    return fail(msg, "validation", "full_check", "expected an object, got %s", kind_of(f));
+  v->full_checked = true;
+  ab_status st = rd_u64(f, p, "failed", &v->full_failed, msg);
+  if (st == AB_OK)
+    st = rd_int(f, p, "first_failed", -1, INT64_MAX, &v->full_first_failed, msg);
+  if (st == AB_OK)
+    st = rd_str(f, p, "rule", v->full_rule, sizeof v->full_rule, msg);
+  return st;
+}
+
+/* What else the machine did in the window (optional: files since it). */
+static ab_status rd_interference(const json_t *j, ab_interference *x, char *msg) {
+  const json_t *o = json_object_get(j, "interference");
+  const char *p = "interference";
+  if (!o)
+    return AB_OK;
+  if (!json_is_object(o))
+    return fail(msg, "", p, "expected an object, got %s", kind_of(o));
+  x->measured = true;
+  ab_status st = rd_num(o, p, "window_s", false, &x->window_s, msg);
+  if (st == AB_OK)
+    st = rd_num(o, p, "other_cpu_s", false, &x->other_cpu_s, msg);
+  if (st == AB_OK)
+    st = rd_num(o, p, "steal_s", false, &x->steal_s, msg);
+  if (st == AB_OK)
+    st = rd_bool(o, p, "disturbed", &x->disturbed, msg);
+  return st;
+}
+
+/* The case's audited call (optional: cases that ran one, files since it). */
+static ab_status rd_audit(const json_t *j, ab_case_result *c, char *msg) {
+  const json_t *a = json_object_get(j, "audit");
+  if (!a)
+    return AB_OK;
+  if (!json_is_object(a))
+    return fail(msg, "", "audit", "expected an object, got %s", kind_of(a));
+  c->audit.done = true;
+  ab_status st = rd_u32(a, "audit", "sample", &c->audit.sample, msg);
+  if (st == AB_OK)
+    st = rd_u32(a, "audit", "rounds", &c->audit.rounds, msg);
+  if (st == AB_OK)
+    st = rd_num(a, "audit", "control_s", true, &c->audit.control_s, msg);
+  if (st == AB_OK)
+    st = rd_num(a, "audit", "audit_s", true, &c->audit.audit_s, msg);
+  if (st == AB_OK)
+    st = rd_u64(a, "audit", "mismatches", &c->audit.mismatches, msg);
+  return st;
+}
+
 static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
   const json_t *o;
   const char *p = "validation";
@@ -815,6 +893,10 @@ static ab_status rd_validation(const json_t *j, ab_validation *v, char *msg) {
     st = rd_num(o, p, "max_error_ratio", true, &v->max_error_ratio, msg);
   if (st == AB_OK)
     st = rd_str(o, p, "rule", v->rule, sizeof v->rule, msg);
+  if (st == AB_OK)
+    st = rd_full_check(o, v, msg);
+  if (st == AB_OK && json_object_get(o, "seed"))
+    st = rd_u64(o, p, "seed", &v->seed, msg);
   return st;
 }
 
@@ -846,6 +928,10 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     st = check_timing(out, msg);
   if (st == AB_OK)
     st = rd_validation(j, &out->validation, msg);
+  if (st == AB_OK)
+    st = rd_audit(j, out, msg);
+  if (st == AB_OK)
+    st = rd_interference(j, &out->interference, msg);
   if (st == AB_OK)
     st = rd_opt_object(j, "power", &out->power, msg);
   if (st == AB_OK)
@@ -1201,6 +1287,17 @@ static ab_status rd_records(const json_t *j, const char *key, size_t size, recor
     *n = i + 1;
   }
   return AB_OK;
+}
+
+ab_status ab_backend_from_json(const json_t *j, const char *pre, ab_backend_record *out,
+                               char *msg) {
+  memset(out, 0, sizeof *out);
+  return rd_backend(j, pre, out, msg);
+}
+
+ab_status ab_device_from_json(const json_t *j, const char *pre, ab_device_record *out, char *msg) {
+  memset(out, 0, sizeof *out);
+  return rd_device(j, pre, out, msg);
 }
 
 static ab_status rd_backend_v(const json_t *j, const char *pre, void *out, char *msg) {

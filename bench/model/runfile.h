@@ -64,6 +64,11 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg);
 json_t *ab_device_to_json(const ab_device_record *d);
 json_t *ab_backend_to_json(const ab_backend_record *b);
 
+/* One backend / device record back from the form above, checked as the whole-file reader
+ * checks it; `pre` names the record in messages ("backends[2]"). */
+ab_status ab_backend_from_json(const json_t *j, const char *pre, ab_backend_record *out, char *msg);
+ab_status ab_device_from_json(const json_t *j, const char *pre, ab_device_record *out, char *msg);
+
 /* The whole run as JSON (new reference). */
 json_t *ab_run_to_json(const ab_run *run);
 

@@ -1,9 +1,12 @@
 #include "model/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,4 +80,29 @@ int ab_exe_relative(const char *rel, char *out, size_t len) {
     return 0;
   *slash = '\0'; /* the bin directory */
   return snprintf(out, len, "%s/../%s", exe, rel) < (int)len;
+}
+
+uint64_t ab_runtime_seed(void) {
+  uint64_t v = 0;
+  if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v) {
+    /* No random source (very old kernel): the clock's low bits and the address space. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    v = ((uint64_t)ts.tv_nsec << 32) ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)&v;
+    v *= UINT64_C(0x9e3779b97f4a7c15);
+  }
+  return v & ((UINT64_C(1) << 62) - 1);
+}
+
+int ab_write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return 0;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return 1;
 }

@@ -28,6 +28,14 @@ void *ab_alloc_large(size_t bytes);
  * moved to another prefix still finds its modules and configs. 0 if unknown. */
 int ab_exe_relative(const char *rel, char *out, size_t len);
 
+/* A seed from the kernel's random source (getrandom), never from the suite: what a check
+ * samples must not be known before the run. Below 2^62 so a run file stores it exactly. */
+uint64_t ab_runtime_seed(void);
+
+/* Write all `len` bytes of `buf` to `fd`, retrying short and interrupted writes; false on
+ * an error (errno says which). */
+int ab_write_all(int fd, const char *buf, size_t len);
+
 /* Current UTC time as ISO 8601 ("2026-11-23T16:50:54Z"). */
 void ab_utc_now(char *buf, size_t len);
 

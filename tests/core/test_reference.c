@@ -176,3 +176,48 @@ Test(inputs, same_seed_same_data_and_ranges) {
   ab_rng_seed(&r, 0);
   cr_assert_eq(ab_rng_next(&r), UINT64_C(0xe220a8397b1dcdaf));
 }
+
+/* The every-element check (Freivalds rows): one element wrong by 1.0 (f32, f64) outside
+ * a 64-element sample is still caught, in its own row, whatever the run-time seed. */
+Test(reference, every_element_check_finds_an_unsampled_element) {
+  const ab_dtype wide[] = {AB_DTYPE_F64, AB_DTYPE_F32};
+  for (size_t t = 0; t < 2; t++)
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+      gemm_case g = make(64, 96, 128, wide[t], wide[t], 0, 1);
+      size_t row = 17 + seed, col = (size_t)(seed * 7) % 96;
+      size_t idx = row * 96 + col;
+      store(g.c, wide[t], idx, ab_load_as_double(g.c, wide[t], idx) + 1.0);
+      ab_validation v = {0};
+      int ok = ab_validate_gemm(&g.d, g.acc, g.a, g.b, g.c, 64, seed, &v);
+      cr_assert_not(ok, "dtype %zu seed %llu: a wrong element passed", t, (unsigned long long)seed);
+      cr_assert(v.full_checked);
+      cr_assert_eq(v.full_failed, 1, "one row fails, got %llu", (unsigned long long)v.full_failed);
+      cr_assert_eq(v.full_first_failed, (int64_t)row);
+      cr_assert_eq(v.seed, seed, "the seed is recorded");
+      drop(&g);
+    }
+}
+
+/* No false alarm from honest rounding: C accumulated in float32 (as a real f32 or
+ * f16-with-f32-accumulation kernel does, in a different order than the reference) passes
+ * the every-element check over a long k. */
+Test(reference, float32_accumulation_passes_every_element_check) {
+  const ab_dtype ins[] = {AB_DTYPE_F32, AB_DTYPE_F16, AB_DTYPE_BF16};
+  for (size_t t = 0; t < 3; t++) {
+    gemm_case g = make(48, 40, 4096, ins[t], ins[t], 0, 0);
+    for (int64_t i = 0; i < 48; i++)
+      for (int64_t j = 0; j < 40; j++) {
+        float acc = 0.0f; /* backwards: another summation order than the reference */
+        for (int64_t p = 4095; p >= 0; p--)
+          acc += (float)ab_load_as_double(g.a, ins[t], (size_t)(i * 4096 + p)) *
+                 (float)ab_load_as_double(g.b, ins[t], (size_t)(p * 40 + j));
+        store(g.c, ins[t], (size_t)(i * 40 + j), acc);
+      }
+    ab_validation v = {0};
+    cr_assert(ab_validate_gemm(&g.d, g.acc, g.a, g.b, g.c, 1u << 20, 3, &v),
+              "dtype %zu: honest float32 accumulation refused (%llu rows, ratio %g)", t,
+              (unsigned long long)v.full_failed, v.max_error_ratio);
+    cr_assert_eq(v.full_failed, 0);
+    drop(&g);
+  }
+}

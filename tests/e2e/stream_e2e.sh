@@ -19,28 +19,36 @@ for backend in cpu opencl; do
   "$ab" run --suite "$src/tests/e2e/stream.yaml" -b "$backend" -o "$tmp/$backend" --no-clock \
     >"$tmp/$backend.out" 2>"$tmp/$backend.err"
   rc=$?
-  if [ $rc -ne 0 ]; then
+  if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
     echo "FAIL $backend run exits $rc"; cat "$tmp/$backend.err"; fail=1; continue
   fi
   python3 "$src/tests/runfile/validate_runfile.py" "$tmp/$backend/run.json" "$schema" \
     >"$tmp/$backend.v" 2>&1 || { echo "FAIL $backend: schema"; cat "$tmp/$backend.v"; fail=1; }
-  python3 - "$tmp/$backend/run.json" "$tmp/$backend.out" <<'PY' || fail=1
+  python3 - "$tmp/$backend/run.json" "$tmp/$backend.out" "$rc" <<'PY' || fail=1
 import json, sys
 run = json.load(open(sys.argv[1]))
 cases = run["cases"]
 stream = [c for c in cases if c["kernel"]["kind"] == "stream"]
 assert len(stream) == 8, f"{len(stream)} stream rows, expected 4 ops x 2 dtypes (one provider)"
 assert len({c["provider"] for c in cases}) == 1, "a device ceiling runs under one provider"
+# On a loaded host the runner may find a short call's device time implausibly far below
+# the host clock around it (docs/measurement.md): such a case still validated, and the run
+# exits 1 for it; anything else must be ok.
+def host_load(c):
+    return c["status"] == "implausible" and "device timer" in c["reason"]
 for c in cases:
     v = c["validation"]
-    assert c["status"] == "ok", (c["id"], c["status"], c.get("reason"))
+    assert c["status"] == "ok" or host_load(c), (c["id"], c["status"], c.get("reason"))
     assert v["checked"] and v["elements_checked"] == v["elements_total"] > 0, (c["id"], v)
+    assert v["mismatches"] == 0, (c["id"], v)
+want_rc = 1 if any(host_load(c) for c in cases) else 0
+assert int(sys.argv[3]) == want_rc, f"exit {sys.argv[3]}, expected {want_rc}"
 ops = sorted(c["kernel"]["shape"]["op"] for c in stream)
 assert ops == sorted(["copy", "scale", "add", "triad"] * 2), ops
 summary = open(sys.argv[2]).read()
-rows = [l for l in summary.splitlines() if " stream " in l]
+rows = [l for l in summary.splitlines() if " stream " in l and l.startswith("ok")]
 assert rows and all("GB/s" in l for l in rows), "stream rows show GB/s:\n" + "\n".join(rows)
-print(f"ok   {len(cases)} cases ok, every element checked")
+print(f"ok   {len(cases)} cases validated on every element")
 PY
 done
 

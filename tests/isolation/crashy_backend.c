@@ -6,13 +6,22 @@
  *   hang   sleeps forever in case_run          -> timeout (killed at --case-timeout)
  *   leak   correct, but leaks memory per call  -> ok (the worker's exit reclaims it)
  *   exit   calls _exit(3) in case_prepare      -> crashed, "exited with status 3"
+ *   forkcrash  forks a helper that sleeps forever (as a vendor runtime's daemon would),
+ *          then raises SIGSEGV in case_run     -> crashed, and the helper is killed too
  * With CRASHY_OPEN=segv or CRASHY_OPEN=hang in the environment, open() itself crashes or
- * hangs, for the worker path where no case has started yet.
+ * hangs, for the worker path where no case has started yet. Helpers append their pid to
+ * $CRASHY_HELPER_PIDFILE when it is set, so a test can check none outlives the run.
  * It is built into tests/isolation-modules, a directory only the isolation tests put on
- * ACCELBENCH_BACKEND_PATH. Terminating the process is the point here; no library code
- * may do it. */
+ * ACCELBENCH_BACKEND_PATH.
+ *
+ * The same source, built with CRASHY_NAME and CRASHY_PROBE defined, gives the modules of
+ * the discovery test (tests/discovery-modules): one whose probe() segfaults, one whose
+ * probe() forks a helper and hangs, and one whose probe() forks a helper before
+ * device_info() segfaults.
+ * Terminating the process is the point here; no library code may do it. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,9 +30,31 @@
 #include "accelbench/backend.h"
 #include "host_buffers.h"
 
-enum crashy_mode { MODE_OK, MODE_SEGV, MODE_ABORT, MODE_HANG, MODE_LEAK, MODE_EXIT };
+#ifndef CRASHY_NAME
+#define CRASHY_NAME "crashy"
+#endif
 
-static const char *const providers[] = {"ok", "segv", "abort", "hang", "leak", "exit", NULL};
+/* Where a discovery variant misbehaves while it is probed. */
+#define PROBE_FINE      0
+#define PROBE_SEGV      1 /* probe() raises SIGSEGV */
+#define PROBE_HANG      2 /* probe() forks a sleeping helper and never returns */
+#define PROBE_FORK_SEGV 3 /* probe() forks a sleeping helper; device_info(0) raises SIGSEGV */
+#ifndef CRASHY_PROBE
+#define CRASHY_PROBE PROBE_FINE
+#endif
+
+enum crashy_mode {
+  MODE_OK,
+  MODE_SEGV,
+  MODE_ABORT,
+  MODE_HANG,
+  MODE_LEAK,
+  MODE_EXIT,
+  MODE_FORKCRASH
+};
+
+static const char *const providers[] = {"ok",   "segv", "abort",     "hang",
+                                        "leak", "exit", "forkcrash", NULL};
 
 /* Bytes leaked by each case_run call of the `leak` provider: enough that a leak across
  * many cases would show in the worker's RSS, small enough to stay harmless. */
@@ -35,8 +66,35 @@ typedef struct crashy_case {
   enum crashy_mode mode;
 } crashy_case;
 
+static void hang_forever(void) {
+  for (;;) {
+    struct timespec ts = {.tv_sec = 3600, .tv_nsec = 0};
+    nanosleep(&ts, NULL);
+  }
+}
+
+/* A helper that sleeps forever and keeps the worker's pipe open, as a vendor runtime's
+ * daemon might; its pid goes to $CRASHY_HELPER_PIDFILE. */
+static void fork_sleeping_helper(void) {
+  pid_t pid = fork();
+  if (pid == 0)
+    hang_forever();
+  const char *file = getenv("CRASHY_HELPER_PIDFILE");
+  FILE *f = pid > 0 && file ? fopen(file, "a") : NULL;
+  if (f) {
+    fprintf(f, "%d\n", (int)pid);
+    fclose(f);
+  }
+}
+
 static ab_status cr_probe(char *msg) {
   (void)msg;
+  if (CRASHY_PROBE == PROBE_SEGV)
+    raise(SIGSEGV);
+  if (CRASHY_PROBE == PROBE_HANG || CRASHY_PROBE == PROBE_FORK_SEGV)
+    fork_sleeping_helper();
+  if (CRASHY_PROBE == PROBE_HANG)
+    hang_forever();
   return AB_OK;
 }
 
@@ -48,6 +106,8 @@ static ab_status cr_count(uint32_t *n, char *msg) {
 
 static ab_status cr_info(uint32_t i, ab_device_info *info, char *msg) {
   (void)msg;
+  if (CRASHY_PROBE == PROBE_FORK_SEGV)
+    raise(SIGSEGV);
   if (i != 0)
     return AB_E_INVALID;
   info->type = AB_DEVICE_OTHER;
@@ -55,13 +115,6 @@ static ab_status cr_info(uint32_t i, ab_device_info *info, char *msg) {
   strcpy(info->vendor, "accelbench tests");
   strcpy(info->uid, "crashy:0");
   return AB_OK;
-}
-
-static void hang_forever(void) {
-  for (;;) {
-    struct timespec ts = {.tv_sec = 3600, .tv_nsec = 0};
-    nanosleep(&ts, NULL);
-  }
 }
 
 static ab_status cr_open(uint32_t i, void *state, const ab_option *o, size_t n, char *msg) {
@@ -140,6 +193,10 @@ static ab_status cr_run(void *state, void *cs, uint32_t iters, ab_timing *t, cha
   case MODE_ABORT: abort();
   case MODE_HANG: hang_forever(); break;
   case MODE_LEAK: leak_some(); break;
+  case MODE_FORKCRASH:
+    fork_sleeping_helper();
+    raise(SIGSEGV);
+    break;
   default: break;
   }
   for (uint32_t i = 0; i < iters; i++)
@@ -157,7 +214,7 @@ static const ab_backend table = {
     .abi_major = AB_BACKEND_ABI_MAJOR,
     .abi_minor = AB_BACKEND_ABI_MINOR,
     .struct_size = sizeof(ab_backend),
-    .name = "crashy",
+    .name = CRASHY_NAME,
     .description = "test-only backend whose providers crash, hang, exit or leak",
     .device_state_size = 16,
     .providers = providers,

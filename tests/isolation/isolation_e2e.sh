@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of case isolation (bench/isolate.c) with the crashy test backend
 # (tests/isolation/crashy_backend.c): a case that segfaults, aborts, hangs or exits ends
-# only itself, gets the right status and reason, and every case after it still runs.
+# only itself, gets the right status and reason, and every case after it still runs; a
+# helper process the backend forked before crashing does not outlive the run.
 # usage: isolation_e2e.sh BUILD_DIR SOURCE_DIR MODULE_DIR
 set -uo pipefail
 build=$1 src=$2 modules=$3
@@ -11,18 +12,9 @@ validate="python3 $src/tests/runfile/validate_runfile.py"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ACCELBENCH_BACKEND_PATH=$modules
-pass=0 fail=0
+export CRASHY_HELPER_PIDFILE=$tmp/helpers
 
-check() { # check NAME EXPECTED_RC ACTUAL_RC [OUTPUT-FILE-TO-SHOW]
-  if [ "$3" -ne "$2" ]; then
-    echo "FAIL $1: exit $3, expected $2"
-    [ $# -ge 4 ] && sed 's/^/    /' "$4" | tail -20
-    fail=$((fail + 1))
-    return
-  fi
-  echo "ok   $1"
-  pass=$((pass + 1))
-}
+source "$src/tests/isolation/e2e_lib.sh"
 
 # A private copy of the suite: its path is in every worker's command line, so pgrep can
 # tell whether any worker of this test outlived the run.
@@ -49,11 +41,12 @@ want = {  # provider -> (status, text the reason must contain)
     "hang": ("timeout", "time limit of 3 s"),
     "leak": ("ok", None),
     "exit": ("crashed", "exited with status 3"),
+    "forkcrash": ("crashed", "signal 11"),
 }
 cases = run["cases"]
 assert run["complete"] is True, "run not marked complete"
 assert run["suite"]["effective"]["isolation"] is True, run["suite"]["effective"]
-assert len(cases) == 12, f"{len(cases)} cases, expected 6 providers x 2 shapes"
+assert len(cases) == 14, f"{len(cases)} cases, expected 7 providers x 2 shapes"
 ids = [c["id"] for c in cases]
 assert len(set(ids)) == len(ids), "duplicate case ids"
 for c in cases:
@@ -67,13 +60,14 @@ for c in cases:
         assert v["checked"] is True and v["mismatches"] == 0, (c["id"], v)
 # No result lost: an ok case that comes after a crash in plan order still ran and has timing.
 order = [c["provider"] for c in cases]
-first_crash = min(i for i, p in enumerate(order) if p in ("segv", "abort", "hang", "exit"))
+first_crash = min(i for i, p in enumerate(order)
+                  if p in ("segv", "abort", "hang", "exit", "forkcrash"))
 after = [c for c in cases[first_crash + 1:] if c["provider"] in ("ok", "leak")]
 assert len(after) == 3 and all(c["status"] == "ok" for c in after), \
     [(c["id"], c["status"]) for c in after]
 # The journal holds each planned case exactly once, and agrees with the run file.
 idx = [l["plan_index"] for l in journal]
-assert sorted(idx) == list(range(12)), f"journal plan indexes {idx}"
+assert sorted(idx) == list(range(14)), f"journal plan indexes {idx}"
 for l in journal:
     assert l["case"]["id"] == cases[l["plan_index"]]["id"], l["plan_index"]
     assert l["case"]["status"] == cases[l["plan_index"]]["status"], l["plan_index"]
@@ -85,6 +79,11 @@ PY
 check "each case has the right status and reason; ok cases after crashes ran" 0 $? "$tmp/c1"
 pgrep -f -- "$tmp/tiny.yaml" >"$tmp/orphans" 2>&1
 check "no worker process outlives the run" 1 $? "$tmp/orphans"
+# The forkcrash cases each forked a sleeping helper into the worker's process group before
+# the worker crashed; killing the group must have taken the helpers too. A killed helper
+# may linger as a zombie until init reaps it: only a live one counts.
+helpers_gone "$tmp/helpers" 2 >"$tmp/h1" 2>&1
+check "helpers forked by crashing cases are gone after the run" 0 $? "$tmp/h1"
 grep -q "crashed" "$tmp/iso.err"
 check "summary line on stderr counts crashed cases" 0 $? "$tmp/iso.err"
 

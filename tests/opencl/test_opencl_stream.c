@@ -3,6 +3,7 @@
  * ceiling runs under either). f64 on a device without cl_khr_fp64 is unsupported with the
  * reason. */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,17 +26,24 @@ static void teardown(void) {
 
 TestSuite(opencl_stream, .init = setup, .fini = teardown);
 
-#define N 100003
+/* Large enough that a call's device time dominates the host's launch overhead. */
+#define N ((1 << 20) + 3)
 
+/* ok; or, on a loaded host, implausible because the host clock around a call ran far longer
+ * than the device timer (the runner's check, docs/measurement.md): the kernel still
+ * validated on every element. */
 static void expect_ok(const ab_case_result *r, int op, ab_dtype t, const char *provider) {
   if (t == AB_DTYPE_F64 && r->status == AB_CASE_UNSUPPORTED) {
     cr_expect(strstr(r->reason, "cl_khr_fp64") != NULL, "%s", r->reason);
     return;
   }
-  cr_expect_eq(r->status, AB_CASE_OK, "op %d %s %s: %s", op, ab_dtype_str(t), provider, r->reason);
+  bool host_load = r->status == AB_CASE_IMPLAUSIBLE && strstr(r->reason, "device timer");
+  cr_expect(r->status == AB_CASE_OK || host_load, "op %d %s %s: %s", op, ab_dtype_str(t), provider,
+            r->reason);
   cr_expect(r->validation.checked);
   cr_expect_eq(r->validation.elements_checked, N);
-  cr_expect_eq(r->timer, AB_TIMER_DEVICE);
+  cr_expect_eq(r->validation.mismatches, 0);
+  cr_expect_eq(r->timer, host_load ? AB_TIMER_HOST : AB_TIMER_DEVICE);
   cr_expect(strstr(r->implementation, "ab_stream_") != NULL, "%s", r->implementation);
 }
 

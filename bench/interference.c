@@ -1,0 +1,71 @@
+/* Interference (interference.h). /proc/stat counts every CPU's busy and steal time in
+ * clock ticks (proc(5)); /proc/self/stat fields 14 and 15 (utime, stime) count this
+ * process's, all threads included (a case runs in its worker process or in-process). */
+#include "interference.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/util.h"
+
+static bool read_proc_stat(const char *root, ab_cpu_snapshot *s) {
+  char path[1100];
+  snprintf(path, sizeof path, "%s/proc/stat", strcmp(root, "/") == 0 ? "" : root);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return false;
+  unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal = 0;
+  int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
+                 &iowait, &irq, &softirq, &steal);
+  fclose(f);
+  if (n < 7)
+    return false;
+  s->busy = user + nice + sys + irq + softirq; /* guest time is inside user already */
+  s->steal = steal;
+  return true;
+}
+
+/* utime and stime: fields 14 and 15, after the command name in parentheses (which may
+ * itself contain spaces and parentheses, so parse from the last ')'). */
+static bool read_self_stat(const char *root, ab_cpu_snapshot *s) {
+  char path[1100], buf[2048];
+  snprintf(path, sizeof path, "%s/proc/self/stat", strcmp(root, "/") == 0 ? "" : root);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return false;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char *p = strrchr(buf, ')');
+  unsigned long long utime, stime;
+  if (!p ||
+      sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+    return false;
+  s->own = utime + stime;
+  return true;
+}
+
+void ab_cpu_snapshot_take(const char *root, ab_cpu_snapshot *s) {
+  memset(s, 0, sizeof *s);
+  s->t = ab_now_s();
+  s->ok = read_proc_stat(root, s) && read_self_stat(root, s);
+}
+
+void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
+                             ab_interference *out) {
+  memset(out, 0, sizeof *out);
+  if (!a->ok || !b->ok || b->busy < a->busy || b->t <= a->t)
+    return;
+  double hz = (double)sysconf(_SC_CLK_TCK);
+  if (!(hz > 0))
+    return;
+  double busy = (double)(b->busy - a->busy) / hz, own = (double)(b->own - a->own) / hz;
+  out->measured = true;
+  out->window_s = b->t - a->t;
+  /* Tick accounting is coarse (1/HZ per CPU): never report less than none. */
+  out->other_cpu_s = busy > own ? busy - own : 0.0;
+  out->steal_s = b->steal >= a->steal ? (double)(b->steal - a->steal) / hz : 0.0;
+  out->disturbed = out->other_cpu_s > AB_DISTURBED_OTHER_CORES * out->window_s ||
+                   out->steal_s > AB_DISTURBED_STEAL_SHARE * out->window_s;
+}

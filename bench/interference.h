@@ -1,0 +1,33 @@
+/* accelbench — what else the machine did during a timed window (docs/measurement.md,
+ * "Interference"): CPU time other processes used, from /proc/stat less this process's
+ * own, and the time a hypervisor stole. A window over the stated threshold is disturbed:
+ * reports and compare say so, and compare gives no faster/slower verdict on it. */
+#ifndef AB_INTERFERENCE_H
+#define AB_INTERFERENCE_H
+
+#include <stdbool.h>
+
+#include "model/record.h"
+
+/* Other processes may use this many cores on average during a window, and a hypervisor
+ * steal this share of it, before the window is disturbed. */
+#define AB_DISTURBED_OTHER_CORES 0.25
+#define AB_DISTURBED_STEAL_SHARE 0.05
+
+typedef struct ab_cpu_snapshot {
+  bool ok;
+  double t;                 /* monotonic seconds */
+  unsigned long long busy;  /* machine-wide busy ticks (user, nice, system, irq, softirq) */
+  unsigned long long steal; /* ticks stolen by the hypervisor */
+  unsigned long long own;   /* this process's ticks (all its threads) */
+} ab_cpu_snapshot;
+
+/* `root` is "/" or a fake tree written in place for tests ("<root>/proc/stat",
+ * "<root>/proc/self/stat"). */
+void ab_cpu_snapshot_take(const char *root, ab_cpu_snapshot *s);
+
+/* Fill `out` from two snapshots of the same root; not measured when either failed. */
+void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
+                             ab_interference *out);
+
+#endif

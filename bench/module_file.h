@@ -1,0 +1,16 @@
+/* accelbench — checking a module file before it is loaded. dlopen() of a file whose
+ * segments run past its end (an interrupted copy) dies of SIGBUS instead of returning an
+ * error, and a file that is not an ELF shared object for this machine gets a dlerror()
+ * that does not say which. The check reads the ELF and program headers only. */
+#ifndef AB_MODULE_FILE_H
+#define AB_MODULE_FILE_H
+
+#include "accelbench/status.h"
+
+/* AB_OK when `path` looks loadable: an ELF shared object of this machine's class, byte
+ * order and architecture whose program headers and loadable segments lie inside the file.
+ * Otherwise AB_E_INVALID and "PATH: not a valid ELF module: why" in msg. A file that
+ * cannot be opened passes: dlopen() then says why. */
+ab_status ab_module_file_check(const char *path, char *msg);
+
+#endif
