@@ -96,9 +96,12 @@ static size_t output_bytes(const ab_kernel_desc *d) {
   return total;
 }
 
+/* Equal inputs need equal operand dtypes too (ABI 1.3): a KV cache of another dtype has
+ * other bytes, and another size. */
 static bool same_inputs(const ab_kernel_desc *a, const ab_kernel_desc *b) {
   return a->kind == b->kind && a->dtype == b->dtype &&
-         memcmp(&a->params, &b->params, sizeof a->params) == 0;
+         memcmp(&a->params, &b->params, sizeof a->params) == 0 &&
+         memcmp(a->operand_dtypes, b->operand_dtypes, sizeof a->operand_dtypes) == 0;
 }
 
 static void drop_device_inputs(ab_open_device *dev) {

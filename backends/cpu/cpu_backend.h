@@ -60,6 +60,8 @@ typedef struct ab_cpu_kind_impl {
   void (*release)(void *impl); /* NULL: nothing to free */
 } ab_cpu_kind_impl;
 
+extern const ab_cpu_kind_impl ab_cpu_attention_native;
+
 /* The implementation of `kind` on provider `prov`, or NULL. */
 const ab_cpu_kind_impl *ab_cpu_kind_find(ab_kernel_kind kind, int prov);
 /* "cpu: softmax is not offered by provider openblas (it is by: native)" into msg. */

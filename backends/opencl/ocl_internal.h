@@ -156,6 +156,8 @@ void ocl_micro_release(ocl_state *st, ocl_case *c);
 typedef ab_status (*ocl_kind_prepare_fn)(ocl_state *st, const ab_kernel_desc *d,
                                          ab_buffer *const *ops, size_t n_ops, ocl_case *c,
                                          ab_case_info *info, char *msg);
+ab_status ocl_attention_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
+                                size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
 ab_status ocl_kind_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
                            size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
 /* Whether the backend has a kernel for `kind` at all (GEMM, microbenchmarks or the list). */

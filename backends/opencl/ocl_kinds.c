@@ -10,6 +10,7 @@ static const struct {
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
     {AB_KERNEL_STREAM, ocl_stream_prepare},
+    {AB_KERNEL_ATTENTION, ocl_attention_prepare},
 };
 
 static ocl_kind_prepare_fn find(ab_kernel_kind kind) {

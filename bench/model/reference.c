@@ -32,6 +32,10 @@ static double unit_roundoff(ab_dtype t) {
   }
 }
 
+double ab_unit_roundoff(ab_dtype t) {
+  return unit_roundoff(t);
+}
+
 /* Unit roundoff of the accumulator: what the backend declared (ab_case_info), else f32
  * for every input narrower than f64 (half accumulation is allowed only where declared). */
 static double accumulator_roundoff(ab_dtype in, ab_dtype acc) {

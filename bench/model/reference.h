@@ -30,6 +30,10 @@ int ab_validate_h2d_pattern(const void *got, size_t bytes, ab_validation *v);
 /* Peak-compute output: the exact value kernel.h defines for each item. */
 int ab_validate_peak(const ab_kernel_desc *d, const void *got, ab_validation *v);
 
+/* Unit roundoff of a float dtype (f64 2^-53, f32 2^-24, f16 2^-11, bf16 2^-8); 0 for
+ * integers, which are exact. */
+double ab_unit_roundoff(ab_dtype t);
+
 /* Tolerance for one output element: accumulation error allowed by the dtype times the
  * sum of |a*b|, plus rounding of the output. Exposed for tests. */
 double ab_gemm_tolerance(const ab_kernel_desc *d, ab_dtype acc, double ref, double abs_sum);

@@ -123,6 +123,36 @@ typedef struct ab_stream_params {
 
 /* The scalar of scale and triad (STREAM's `scalar`). */
 #define AB_STREAM_SCALAR 3.0
+/* AB_KERNEL_ATTENTION: scaled dot-product attention, O = softmax(Q K^T / sqrt(head_dim)) V,
+ * per batch and query head, as in a transformer's attention block (no dropout, no bias).
+ *
+ * Operands, in this order: Q (input), K (input), V (input), O (output). Element types:
+ * Q is `dtype`, K and V are operand_dtypes[1] and [2] when set (a KV cache of its own
+ * dtype), else `dtype`; O is `out_dtype`. Shapes, in the descriptor's layout:
+ *   AB_LAYOUT_BSHD (the default): Q, O [batch][q_len][q_heads][head_dim],
+ *                                 K, V [batch][kv_len][kv_heads][head_dim];
+ *   AB_LAYOUT_BHSD:               Q, O [batch][q_heads][q_len][head_dim],
+ *                                 K, V [batch][kv_heads][kv_len][head_dim];
+ * dense, row-major, head_dim contiguous.
+ * Grouped-query attention: q_heads is a multiple of kv_heads and query head h reads KV head
+ * h / (q_heads / kv_heads) (q_heads == kv_heads: multi-head; kv_heads == 1: multi-query).
+ * Positions: query i (0 <= i < q_len) is at position kv_len - q_len + i, i.e. the queries
+ * are the LAST q_len positions of the sequence the keys cover (prefill: q_len == kv_len;
+ * decode: q_len == 1 against kv_len cached keys). With `causal`, query i attends keys
+ * j <= kv_len - q_len + i (so causal needs q_len <= kv_len); without, it attends all kv_len
+ * keys. For each attended key j: s_j = (q . k_j) / sqrt(head_dim), p = softmax over the
+ * attended keys (subtract the maximum first, as any stable kernel must), O row = sum_j p_j v_j.
+ * Masked keys contribute nothing (not a large negative score). */
+typedef struct ab_attention_params {
+  int64_t batch;
+  int64_t q_heads;
+  int64_t kv_heads;
+  int64_t head_dim;
+  int64_t q_len;
+  int64_t kv_len;
+  int32_t causal; /* 0 or 1 */
+  int32_t reserved;
+} ab_attention_params;
 
 /* Most operands a kernel case has (the harness's limit too). */
 #define AB_KERNEL_MAX_OPERANDS 8
@@ -147,6 +177,7 @@ typedef struct ab_kernel_desc {
     ab_transfer_params transfer;
     ab_peak_params peak;
     ab_stream_params stream;
+    ab_attention_params attention;
     int64_t reserved[16]; /* keeps the union's size fixed across versions */
   } params;
   /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,

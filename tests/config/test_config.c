@@ -56,7 +56,11 @@ static void check_cases(const ab_suite *s) {
     const ab_gemm_params *g = &c->desc.params.gemm;
     cr_assert_eq(c->desc.struct_size, sizeof(ab_kernel_desc));
     cr_assert_neq(c->set[0], '\0');
-    if (c->desc.kind != AB_KERNEL_GEMM) { /* every other kind: its own table's checks */
+    if (c->desc.kind >= AB_KERNEL_MEMBW && c->desc.kind <= AB_KERNEL_LAUNCH) {
+      cr_assert_str_eq(c->set, "micro"); /* microbenchmarks: the "micro" set */
+      continue;
+    }
+    if (c->desc.kind != AB_KERNEL_GEMM) { /* other kinds: valid by their own table */
       char msg[AB_MSG_LEN] = "";
       cr_assert_eq(ab_kernel_check(&c->desc, msg, sizeof msg), AB_OK, "case %zu: %s", i, msg);
       continue;
@@ -78,9 +82,10 @@ Test(config, quick_loads) {
   cr_assert_eq(count_set(&s, "llm-1b"), 12);
   /* micro: peak x 4 dtypes, membw, H2D and D2H pageable + pinned, launch */
   cr_assert_eq(count_set(&s, "micro"), 10);
+  cr_assert_eq(count_set(&s, "attn-1b"), 2); /* one prefill, one decode */
   /* kernels: stream, 4 ops in f64 */
   cr_assert_eq(count_set(&s, "stream"), 4);
-  cr_assert_eq(s.n_cases, 41);
+  cr_assert_eq(s.n_cases, 43);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -142,9 +147,14 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-7b"), 60);
   cr_assert_eq(count_set(&s, "llm-70b"), 60);
   cr_assert_eq(count_set(&s, "micro"), 10);
+  /* attention: 4 models x (4 prefill + 4 decode) x 3 dtypes; the KV-cache set 4 x 2 layouts */
+  const char *attn[] = {"attn-7b-mha", "attn-7b-gqa", "attn-70b", "attn-1b"};
+  for (size_t a = 0; a < 4; a++)
+    cr_assert_eq(count_set(&s, attn[a]), 24, "%s", attn[a]);
+  cr_assert_eq(count_set(&s, "attn-7b-gqa-kvcache"), 8);
   /* kernels: stream, 4 ops x 2 sizes x 2 dtypes */
   cr_assert_eq(count_set(&s, "stream"), 16);
-  cr_assert_eq(s.n_cases, 611);
+  cr_assert_eq(s.n_cases, 595 + 104 + 16);
   ab_suite_free(&s);
 }
 

@@ -58,6 +58,10 @@ AB_SA(sizeof(ab_stream_params) == 16, "stream params");
 AB_SA(offsetof(ab_stream_params, elements) == 0, "stream elements");
 AB_SA(offsetof(ab_stream_params, op) == 8, "stream op");
 AB_SA(AB_STREAM_COPY == 0 && AB_STREAM_TRIAD == 3, "stream op values are ABI");
+AB_SA(sizeof(ab_attention_params) == 56, "attention params");
+AB_SA(offsetof(ab_attention_params, head_dim) == 24, "attention head_dim");
+AB_SA(offsetof(ab_attention_params, kv_len) == 40, "attention kv_len");
+AB_SA(offsetof(ab_attention_params, causal) == 48, "attention causal");
 
 AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
 AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");

@@ -10,10 +10,10 @@
 
 /* One line per kind: the only place a new kind is registered. */
 static const ab_kind_def *const registry[AB_KERNEL_KIND_COUNT] = {
-    [AB_KERNEL_GEMM] = &ab_kind_gemm,         [AB_KERNEL_MEMBW] = &ab_kind_membw,
-    [AB_KERNEL_COPY_H2D] = &ab_kind_copy_h2d, [AB_KERNEL_COPY_D2H] = &ab_kind_copy_d2h,
-    [AB_KERNEL_PEAK] = &ab_kind_peak,         [AB_KERNEL_LAUNCH] = &ab_kind_launch,
-    [AB_KERNEL_STREAM] = &ab_kind_stream,
+    [AB_KERNEL_GEMM] = &ab_kind_gemm,           [AB_KERNEL_MEMBW] = &ab_kind_membw,
+    [AB_KERNEL_COPY_H2D] = &ab_kind_copy_h2d,   [AB_KERNEL_COPY_D2H] = &ab_kind_copy_d2h,
+    [AB_KERNEL_PEAK] = &ab_kind_peak,           [AB_KERNEL_LAUNCH] = &ab_kind_launch,
+    [AB_KERNEL_ATTENTION] = &ab_kind_attention, [AB_KERNEL_STREAM] = &ab_kind_stream,
 };
 
 const ab_kind_def *ab_kind_def_of(ab_kernel_kind k) {

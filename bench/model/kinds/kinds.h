@@ -14,6 +14,7 @@ extern const ab_kind_def ab_kind_copy_d2h;
 extern const ab_kind_def ab_kind_peak;
 extern const ab_kind_def ab_kind_launch;
 extern const ab_kind_def ab_kind_stream;
+extern const ab_kind_def ab_kind_attention;
 
 /* Whether a x b elements of `elem` bytes reach 2^62 bytes (byte counts must fit int64 and
  * size_t); also true for a non-positive a or b. */
