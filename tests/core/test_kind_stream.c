@@ -9,14 +9,7 @@
 #include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/kind.h"
-
-static ab_kernel_desc stream_desc(ab_stream_op op, ab_dtype t, int64_t n) {
-  ab_kernel_desc d = {
-      .struct_size = sizeof d, .kind = AB_KERNEL_STREAM, .dtype = t, .out_dtype = t};
-  d.params.stream.op = op;
-  d.params.stream.elements = n;
-  return d;
-}
+#include "tests/fixtures/stream_desc.h"
 
 /* Inputs from the seed and the output a backend computes, in the dtype. */
 typedef struct stream_case {

@@ -5,18 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner_case.h"
+#include "run_kind.h"
+#include "stream_desc.h"
 
-#define MODULE_PATH AB_TEST_BACKEND_DIR "/accelbench-backend-cpu.so"
-
-static runner_device g;
+static rk_device g;
 
 static void setup(void) {
-  runner_device_open(&g, MODULE_PATH);
+  rk_open(&g, "cpu");
 }
 
 static void teardown(void) {
-  runner_device_close(&g);
+  rk_close(&g);
 }
 
 TestSuite(cpu_stream, .init = setup, .fini = teardown);
@@ -30,8 +29,8 @@ Test(cpu_stream, every_op_and_dtype_is_ok_through_the_runner) {
   for (int op = AB_STREAM_COPY; op <= AB_STREAM_TRIAD; op++)
     for (size_t t = 0; t < 2; t++)
       for (size_t p = 0; p < 2; p++) {
-        ab_kernel_desc d = runner_stream_desc((ab_stream_op)op, dtypes[t], N);
-        ab_case_result r = runner_device_run(&g, &d, providers[p]);
+        ab_kernel_desc d = stream_desc((ab_stream_op)op, dtypes[t], N);
+        ab_case_result r = rk_run(&g, &d, providers[p]);
         cr_expect_eq(r.status, AB_CASE_OK, "op %d %s %s: %s", op, ab_dtype_str(dtypes[t]),
                      providers[p], r.reason);
         cr_expect(r.validation.checked);
@@ -68,8 +67,8 @@ Test(cpu_stream, arrays_beyond_the_cache_are_ok_with_streaming_stores) {
                {AB_STREAM_TRIAD, AB_DTYPE_F32}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int64_t n = bytes / (int64_t)ab_dtype_size(cases[i].t) + 3;
-    ab_kernel_desc d = runner_stream_desc(cases[i].op, cases[i].t, n);
-    ab_case_result r = runner_device_run(&g, &d, "openblas");
+    ab_kernel_desc d = stream_desc(cases[i].op, cases[i].t, n);
+    ab_case_result r = rk_run(&g, &d, "openblas");
     cr_expect_eq(r.status, AB_CASE_OK, "case %zu: %s", i, r.reason);
     cr_expect_eq(r.validation.elements_checked, (uint64_t)n);
 #if defined(__SSE2__)
@@ -79,17 +78,20 @@ Test(cpu_stream, arrays_beyond_the_cache_are_ok_with_streaming_stores) {
 }
 
 Test(cpu_stream, membw_copies_every_byte_through_the_runner) {
-  ab_kernel_desc d = {.kind = AB_KERNEL_MEMBW, .dtype = AB_DTYPE_I8, .out_dtype = AB_DTYPE_I8};
+  ab_kernel_desc d = {.struct_size = sizeof d,
+                      .kind = AB_KERNEL_MEMBW,
+                      .dtype = AB_DTYPE_I8,
+                      .out_dtype = AB_DTYPE_I8};
   d.params.transfer.bytes = 1000003;
-  ab_case_result r = runner_device_run(&g, &d, "openblas");
+  ab_case_result r = rk_run(&g, &d, "openblas");
   cr_expect_eq(r.status, AB_CASE_OK, "%s", r.reason);
   cr_expect_eq(r.validation.elements_checked, 1000003);
   cr_expect(strstr(r.implementation, "memcpy") != NULL, "%s", r.implementation);
 }
 
 Test(cpu_stream, other_dtypes_are_refused_with_a_reason) {
-  ab_kernel_desc d = runner_stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F16, 1000);
-  ab_case_result r = runner_device_run(&g, &d, "openblas");
+  ab_kernel_desc d = stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F16, 1000);
+  ab_case_result r = rk_run(&g, &d, "openblas");
   cr_expect_neq(r.status, AB_CASE_OK);
   cr_expect(strstr(r.reason, "f32 or f64") != NULL, "%s", r.reason);
 }

@@ -7,21 +7,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner_case.h"
+#include "run_kind.h"
+#include "stream_desc.h"
 
-#define MODULE_PATH AB_TEST_BACKEND_DIR "/accelbench-backend-opencl.so"
-#define POCL_ICD    "/etc/OpenCL/vendors/pocl.icd"
+#define POCL_ICD "/etc/OpenCL/vendors/pocl.icd"
 
-static runner_device g;
+static rk_device g;
 
 static void setup(void) {
   if (access(POCL_ICD, R_OK) != 0)
     cr_skip_test("no POCL on this machine");
-  runner_device_open(&g, MODULE_PATH);
+  rk_open(&g, "opencl");
 }
 
 static void teardown(void) {
-  runner_device_close(&g);
+  rk_close(&g);
 }
 
 TestSuite(opencl_stream, .init = setup, .fini = teardown);
@@ -51,14 +51,14 @@ Test(opencl_stream, every_op_and_dtype_is_ok_through_the_runner) {
   const ab_dtype dtypes[] = {AB_DTYPE_F32, AB_DTYPE_F64};
   for (int op = AB_STREAM_COPY; op <= AB_STREAM_TRIAD; op++)
     for (size_t t = 0; t < 2; t++) {
-      ab_kernel_desc d = runner_stream_desc((ab_stream_op)op, dtypes[t], N);
-      ab_case_result r = runner_device_run(&g, &d, "portable");
+      ab_kernel_desc d = stream_desc((ab_stream_op)op, dtypes[t], N);
+      ab_case_result r = rk_run(&g, &d, "portable");
       expect_ok(&r, op, dtypes[t], "portable");
     }
 }
 
 Test(opencl_stream, a_ceiling_runs_under_clblast_too) {
-  ab_kernel_desc d = runner_stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F32, N);
-  ab_case_result r = runner_device_run(&g, &d, "clblast");
+  ab_kernel_desc d = stream_desc(AB_STREAM_TRIAD, AB_DTYPE_F32, N);
+  ab_case_result r = rk_run(&g, &d, "clblast");
   expect_ok(&r, AB_STREAM_TRIAD, AB_DTYPE_F32, "clblast");
 }
