@@ -50,7 +50,8 @@ ab_measure_opts ab_measure_defaults(void) {
                        .min_samples = 10,
                        .max_samples = 1000,
                        .target_cv = 0.01,
-                       .time_cap_s = 2.0};
+                       .time_cap_s = 2.0,
+                       .cold_cache_budget_bytes = AB_COLD_CACHE_BUDGET_DEFAULT};
   return m;
 }
 
@@ -64,10 +65,25 @@ static char *dup_str(const char *s) {
 
 /* ---- top-level sections ------------------------------------------------------------ */
 
+/* cold_cache: true/false, cold_cache_budget_bytes: 1 MiB .. 1 TiB. */
+static ab_status parse_cold_cache(const cfg_ctx *c, const yaml_node_t *n, ab_measure_opts *m) {
+  char got[AB_YAML_GOT_LEN];
+  const yaml_node_t *v = ab_yaml_lookup(&c->y, n, "cold_cache");
+  if (v && !ab_yaml_scalar_is(v, "true") && !ab_yaml_scalar_is(v, "false"))
+    return ab_yaml_fail_at(&c->y, v->start_mark, "measure.cold_cache",
+                           "expected true or false, got %s", ab_yaml_describe(v, got, sizeof got));
+  if (v)
+    m->cold_cache = ab_yaml_scalar_is(v, "true");
+  v = ab_yaml_lookup(&c->y, n, "cold_cache_budget_bytes");
+  return v ? ab_yaml_get_uint(&c->y, v, "measure.cold_cache_budget_bytes", (uint64_t)1 << 20,
+                              (uint64_t)1 << 40, &m->cold_cache_budget_bytes)
+           : AB_OK;
+}
+
 static ab_status parse_measure(const cfg_ctx *c, const yaml_node_t *n, ab_measure_opts *m) {
   static const char *const keys[] = {"warmup_s",    "warmup_min_calls", "sample_min_s",
                                      "min_samples", "max_samples",      "target_cv",
-                                     "time_cap_s"};
+                                     "time_cap_s",  "cold_cache",       "cold_cache_budget_bytes"};
   ab_status st =
       ab_yaml_expect_type(&c->y, n, "measure", YAML_MAPPING_NODE, "a mapping of measure settings");
   if (!st)
@@ -102,7 +118,7 @@ static ab_status parse_measure(const cfg_ctx *c, const yaml_node_t *n, ab_measur
     st = ab_yaml_get_double(&c->y, v, "measure.target_cv", 0, 0, 1, 1, &m->target_cv);
   if (!st && (v = ab_yaml_lookup(&c->y, n, "time_cap_s")))
     st = ab_yaml_get_double(&c->y, v, "measure.time_cap_s", 0, 1, 86400, 0, &m->time_cap_s);
-  return st;
+  return st ? st : parse_cold_cache(c, n, m);
 }
 
 static ab_status parse_validate(const cfg_ctx *c, const yaml_node_t *n, ab_suite *s) {

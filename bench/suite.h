@@ -3,6 +3,7 @@
 #ifndef AB_SUITE_H
 #define AB_SUITE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,13 @@ typedef struct ab_measure_opts {
   uint32_t max_samples;      /* stop after this many samples */
   double target_cv;          /* stop once stdev/mean of the samples is below this */
   double time_cap_s;         /* stop once the timed loop has run this long */
+  /* Cold cache (bench/coldcache.c): a case whose operands hold fewer bytes than the budget
+   * runs on copies of them that together hold the budget, one call per copy in turn. */
+  bool cold_cache;
+  uint64_t cold_cache_budget_bytes; /* 0: AB_COLD_CACHE_BUDGET_DEFAULT */
 } ab_measure_opts;
+
+#define AB_COLD_CACHE_BUDGET_DEFAULT ((uint64_t)1 << 30)
 
 /* Defaults used when a config omits a field: 10 samples minimum, 1% CV, 2 s cap. */
 ab_measure_opts ab_measure_defaults(void);

@@ -85,6 +85,10 @@ extern const ab_cpu_kind_impl ab_cpu_elementwise_onednn;
 /* "cpu: softmax is not offered by provider openblas (it is by: native)" into msg. */
 void ab_cpu_kind_unsupported(ab_kernel_kind kind, const char *provider, char *msg);
 
+/* cpu_stream.c: STREAM and membw, the backend's own loops under openblas and native. */
+extern const ab_cpu_kind_impl ab_cpu_stream_openblas, ab_cpu_stream_native;
+extern const ab_cpu_kind_impl ab_cpu_membw_openblas, ab_cpu_membw_native;
+
 ab_status ab_cpu_openblas_prepare(ab_cpu_device *dev, const ab_cpu_gemm *g, ab_case_info *info,
                                   char *msg);
 ab_status ab_cpu_openblas_run(ab_cpu_device *dev, const ab_cpu_gemm *g, uint32_t iterations,

@@ -165,9 +165,14 @@ ab_status ocl_conv2d_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *
                              size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
 /* Whether the backend has a kernel for `kind` at all (GEMM, microbenchmarks or the list). */
 int ocl_kind_offered(ab_kernel_kind kind);
-/* The microbenchmarks of ocl_micro.c: the device's own kernels under either provider. */
+/* The device ceilings (ocl_micro.c, and STREAM): the device's own kernels under either
+ * provider. */
 int ocl_kind_is_micro(ab_kernel_kind kind);
 void ocl_xfer_host_release(ocl_state *st); /* at close */
+
+/* ocl_stream.c: STREAM copy / scale / add / triad. */
+ab_status ocl_stream_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *const *ops,
+                             size_t n_ops, ocl_case *c, ab_case_info *info, char *msg);
 
 /* Enqueue c->kernel `iterations` times; device time = first START .. last END. */
 ab_status ocl_kernel_run(ocl_state *st, ocl_case *c, uint32_t iterations, ab_timing *t, char *msg);

@@ -10,6 +10,7 @@ static const struct {
   ocl_kind_prepare_fn prepare;
 } kinds[] = {
     {AB_KERNEL_CONV2D, ocl_conv2d_prepare},
+    {AB_KERNEL_STREAM, ocl_stream_prepare},
     {AB_KERNEL_ATTENTION, ocl_attention_prepare},
     {AB_KERNEL_NORM, ocl_norm_prepare},
     {AB_KERNEL_SOFTMAX, ocl_softmax_prepare},
@@ -27,7 +28,7 @@ static ocl_kind_prepare_fn find(ab_kernel_kind kind) {
 
 int ocl_kind_is_micro(ab_kernel_kind kind) {
   return kind == AB_KERNEL_PEAK || kind == AB_KERNEL_MEMBW || kind == AB_KERNEL_COPY_H2D ||
-         kind == AB_KERNEL_COPY_D2H || kind == AB_KERNEL_LAUNCH;
+         kind == AB_KERNEL_COPY_D2H || kind == AB_KERNEL_LAUNCH || kind == AB_KERNEL_STREAM;
 }
 
 int ocl_kind_offered(ab_kernel_kind kind) {

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "coldcache.h"
 #include "discover.h"
 #include "isolate.h"
 #include "journal.h"
@@ -33,7 +34,8 @@ typedef struct run_args {
   ab_filters filters;
   const char **options; /* "key=value" */
   size_t n_options;
-  double time_cap_s; /* <= 0: the suite's */
+  double time_cap_s;      /* <= 0: the suite's */
+  const char *cold_cache; /* --cold-cache: on, off or a budget in bytes; NULL: the suite's */
   bool progress;
   bool quiet;
   bool measure_clock;
@@ -64,6 +66,9 @@ static void run_usage(FILE *out) {
           "  -p, --provider NAME     only these providers (openblas, onednn, clblast, ...)\n"
           "  -O, --option KEY=VALUE  backend option, overriding the suite's (threads=2)\n"
           "      --time-cap S        per-case cap on the timed loop, overriding the suite's\n"
+          "      --cold-cache on|off|BYTES\n"
+          "                          rotate copies of small cases' operands over a budget\n"
+          "                          (default 1 GiB), overriding measure.cold_cache\n"
           "      --no-isolation      run cases in this process (for debugging; a crashing\n"
           "                          driver then ends the whole run)\n"
           "      --case-timeout S    kill a case after S seconds and mark it timeout\n"
@@ -118,6 +123,18 @@ int ab_parse_seconds(const char *cmd, const char *opt, const char *s, double *ou
   return 1;
 }
 
+/* Checked here, applied to the suite once it is loaded (ab_cmd_run). */
+static int parse_cold_cache_arg(const char *text, const char **out) {
+  ab_measure_opts probe = {0};
+  char msg[AB_MSG_LEN];
+  if (!ab_cold_cache_parse(text, &probe, msg)) {
+    fprintf(stderr, "accelbench run: %s\n", msg);
+    return 0;
+  }
+  *out = text;
+  return 1;
+}
+
 static int parse_double_arg(const char *opt, const char *s, double *out) {
   return ab_parse_seconds("run", opt, s, out);
 }
@@ -140,6 +157,7 @@ int ab_discovery_setup(const char *cmd, bool isolate, double timeout_s, ab_disco
 static int parse_args(int argc, char **argv, run_args *a) {
   enum {
     OPT_TIME_CAP = 256,
+    OPT_COLD_CACHE,
     OPT_NO_PROGRESS,
     OPT_NO_CLOCK,
     OPT_NO_ISOLATION,
@@ -155,6 +173,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
                                        {"provider", required_argument, NULL, 'p'},
                                        {"option", required_argument, NULL, 'O'},
                                        {"time-cap", required_argument, NULL, OPT_TIME_CAP},
+                                       {"cold-cache", required_argument, NULL, OPT_COLD_CACHE},
                                        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
                                        {"no-clock", no_argument, NULL, OPT_NO_CLOCK},
                                        {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
@@ -192,6 +211,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
       }
       break;
     case OPT_TIME_CAP: ok = parse_double_arg("--time-cap", optarg, &a->time_cap_s); break;
+    case OPT_COLD_CACHE: ok = parse_cold_cache_arg(optarg, &a->cold_cache); break;
     case OPT_NO_PROGRESS: a->progress = false; break;
     case OPT_NO_CLOCK: a->measure_clock = false; break;
     case OPT_NO_ISOLATION: a->isolate = false; break;
@@ -601,14 +621,14 @@ static ab_status save_invocation(const run_args *a, const char *suite_path, cons
   if (!realpath(suite_path, abs_suite))
     ab_strlcpy(abs_suite, suite_path, sizeof abs_suite);
   json_t *j =
-      json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:f, s:b, s:b}", "suite", abs_suite,
-                "backends", str_array(a->filters.backends, a->filters.n_backends), "devices",
-                str_array(a->filters.devices, a->filters.n_devices), "providers",
+      json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:f, s:b, s:b, s:s?}", "suite",
+                abs_suite, "backends", str_array(a->filters.backends, a->filters.n_backends),
+                "devices", str_array(a->filters.devices, a->filters.n_devices), "providers",
                 str_array(a->filters.providers, a->filters.n_providers), "options",
                 str_array(a->options, a->n_options), "power", str_array(a->power, a->n_power),
                 "idle_s", a->idle_s, "time_cap_s", a->time_cap_s, "case_timeout_s",
                 a->case_timeout_s, "probe_timeout_s", a->probe_timeout_s, "isolate", a->isolate,
-                "measure_clock", a->measure_clock);
+                "measure_clock", a->measure_clock, "cold_cache", a->cold_cache);
   ab_status st = j ? ab_json_write_atomic(j, path, msg) : AB_E_NOMEM;
   json_decref(j);
   return st;
@@ -667,6 +687,7 @@ static json_t *load_invocation(run_args *a, char *suite_path, size_t len, char *
   /* Absent in runs started before discovery had its own limit: the default. */
   a->probe_timeout_s = json_number_value(json_object_get(inv, "probe_timeout_s"));
   a->measure_clock = json_is_true(json_object_get(inv, "measure_clock"));
+  a->cold_cache = json_string_value(json_object_get(inv, "cold_cache")); /* NULL: absent */
   a->output = a->resume;
   return inv;
 }
@@ -689,8 +710,8 @@ static void install_signals(void) {
 
 /* Worker arguments that make it load the same suite with the same overrides. */
 static const char **worker_suite_args(const ab_suite *suite, const run_args *a, char *cap,
-                                      size_t *n) {
-  const char **args = calloc(4 + 2 * a->n_options, sizeof *args);
+                                      char *cold, size_t *n) {
+  const char **args = calloc(6 + 2 * a->n_options, sizeof *args);
   *n = 0;
   if (!args)
     return NULL;
@@ -703,6 +724,12 @@ static const char **worker_suite_args(const ab_suite *suite, const run_args *a, 
   snprintf(cap, 32, "%.17g", suite->measure.time_cap_s);
   args[(*n)++] = "--time-cap";
   args[(*n)++] = cap;
+  if (suite->measure.cold_cache)
+    snprintf(cold, 32, "%llu", (unsigned long long)suite->measure.cold_cache_budget_bytes);
+  else
+    snprintf(cold, 32, "off");
+  args[(*n)++] = "--cold-cache";
+  args[(*n)++] = cold;
   return args;
 }
 
@@ -749,7 +776,7 @@ static void setup_power(const run_args *a, ab_power_registry *reg, ab_run *run, 
 }
 
 static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
-  char msg[AB_MSG_LEN] = "", outdir[1024], exe[1024] = "", cap[32];
+  char msg[AB_MSG_LEN] = "", outdir[1024], exe[1024] = "", cap[32], cold[32];
   ab_backend_set set;
   ab_plan plan = {0};
   ab_run run = {0};
@@ -836,7 +863,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
                       .case_timeout_s = a->case_timeout_s,
                       .power_args = pargs,
                       .n_power_args = n_pargs};
-  wargs = worker_suite_args(suite, a, cap, &iso.n_suite_args);
+  wargs = worker_suite_args(suite, a, cap, cold, &iso.n_suite_args);
   iso.suite_args = wargs;
   if (a->isolate && !wargs) {
     fprintf(stderr, "accelbench run: out of memory for the workers' arguments\n");
@@ -905,6 +932,10 @@ int ab_cmd_run(int argc, char **argv) {
   }
   if (!ab_suite_apply_overrides(&suite, a.options, a.n_options, a.time_cap_s)) {
     fprintf(stderr, "accelbench run: out of memory\n");
+    goto out;
+  }
+  if (a.cold_cache && !ab_cold_cache_parse(a.cold_cache, &suite.measure, msg)) {
+    fprintf(stderr, "accelbench run: %s\n", msg);
     goto out;
   }
   rc = execute(&a, &suite, argc, argv);

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "coldcache.h"
 #include "discover.h"
 #include "isolate.h"
 #include "model/runfile.h"
@@ -24,6 +25,7 @@ typedef struct worker_args {
   const char **overrides;
   size_t n_overrides;
   double time_cap_s;
+  const char *cold_cache; /* --cold-cache: "off" or the budget the parent's suite has */
   const char *module;
   unsigned device;
   char **jobs; /* "job:spec:provider" */
@@ -62,6 +64,8 @@ static int parse(int argc, char **argv, worker_args *a) {
       a->overrides[a->n_overrides++] = val;
     } else if (strcmp(opt, "--time-cap") == 0)
       a->time_cap_s = strtod(val, NULL);
+    else if (strcmp(opt, "--cold-cache") == 0)
+      a->cold_cache = val;
     else if (strcmp(opt, "--worker-module") == 0)
       a->module = val;
     else if (strcmp(opt, "--power") == 0 || strcmp(opt, "--power-idle") == 0) {
@@ -149,7 +153,8 @@ int ab_cmd_worker(int argc, char **argv) {
     goto out;
   }
   if (ab_suite_load(a.suite, &suite, msg) != AB_OK ||
-      !ab_suite_apply_overrides(&suite, a.overrides, a.n_overrides, a.time_cap_s)) {
+      !ab_suite_apply_overrides(&suite, a.overrides, a.n_overrides, a.time_cap_s) ||
+      (a.cold_cache && !ab_cold_cache_parse(a.cold_cache, &suite.measure, msg))) {
     fprintf(stderr, "accelbench __worker: %s\n", msg);
     goto out;
   }

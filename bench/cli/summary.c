@@ -4,10 +4,12 @@
 
 #include "escape.h"
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/util.h"
 #include "suite.h"
 
-/* GFLOP/s for compute kernels, GB/s for data movement; launch latency has only a time. */
+/* The kind's metric (bench/model/kinds/): GFLOP/s for compute kernels, GB/s for data
+ * movement (also for memory-bound kinds that do some FLOPs); launch latency has only a time. */
 static void rate_text(const ab_case_result *c, char *buf, size_t len) {
   if (c->status != AB_CASE_OK || c->time_s.median <= 0.0 || (c->flops <= 0.0 && c->bytes <= 0.0)) {
     snprintf(buf, len, "-");
@@ -16,7 +18,8 @@ static void rate_text(const ab_case_result *c, char *buf, size_t len) {
   /* Rates come from the run file's one derivation (bench/model/runfile.c). */
   ab_case_rates r;
   ab_case_rates_compute(c, &r);
-  if (c->flops > 0.0)
+  const ab_kind_def *kind = ab_kind_def_of(c->desc.kind);
+  if (c->flops > 0.0 && (!kind || kind->metric == AB_METRIC_FLOPS))
     snprintf(buf, len, "%.1f [%.1f, %.1f]", r.gflops_median, r.gflops_ci95_lo, r.gflops_ci95_hi);
   else
     snprintf(buf, len, "%.1f GB/s", r.gbytes_per_s_median);

@@ -113,6 +113,10 @@ typedef struct ab_case_result {
    * suite's wall time beyond its kernels. */
   double backend_overhead_s;
   double harness_overhead_s;
+  /* Cold cache (measure.cold_cache): copies of the operands the timed calls rotated through,
+   * the case itself included, and their bytes; 0 when the case ran warm. */
+  uint32_t cold_cache_copies;
+  uint64_t cold_cache_bytes;
 
   /* work per call, from the descriptor */
   double flops;

@@ -176,6 +176,10 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
   if (c->device_timer_rejected_s > 0.0)
     ok &= put(o, "device_timer_rejected_median_s", num(c->device_timer_rejected_s));
+  if (c->cold_cache_copies)
+    ok &= put(o, "cold_cache",
+              json_pack("{s:I, s:I}", "copies", (json_int_t)c->cold_cache_copies, "bytes",
+                        (json_int_t)c->cold_cache_bytes));
   return built(o, ok);
 }
 
@@ -761,6 +765,13 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
   if (st == AB_OK && json_object_get(t, "device_timer_rejected_median_s"))
     st = rd_num(t, "timing", "device_timer_rejected_median_s", false, &c->device_timer_rejected_s,
                 msg);
+  const json_t *cold = NULL;
+  if (st == AB_OK && json_object_get(t, "cold_cache"))
+    st = rd_obj(t, "timing", "cold_cache", &cold, msg);
+  if (st == AB_OK && cold)
+    st = rd_u32(cold, "timing.cold_cache", "copies", &c->cold_cache_copies, msg);
+  if (st == AB_OK && cold)
+    st = rd_u64(cold, "timing.cold_cache", "bytes", &c->cold_cache_bytes, msg);
   c->timer = (ab_timer_source)src;
   c->stop_reason = (ab_stop_reason)stop;
   return st;

@@ -143,6 +143,32 @@ static inline int64_t ab_conv2d_out_w(const ab_conv2d_params *p) {
   return ab_conv2d_out_extent(p->w, p->s, p->stride_w, p->pad_w, p->dil_w);
 }
 
+/* AB_KERNEL_STREAM: one STREAM kernel (McCalpin, "Memory Bandwidth and Machine Balance",
+ * and stream.c) over arrays of `elements` elements of `dtype` (f32 or f64; out_dtype equals
+ * dtype). The scalar is s = 3, as in STREAM. Operands are the inputs in STREAM's order, then
+ * the output, every one `elements` elements, dense:
+ *   copy:  operands (a, c),    c[i] = a[i]
+ *   scale: operands (c, b),    b[i] = s * c[i]
+ *   add:   operands (a, b, c), c[i] = a[i] + b[i]
+ *   triad: operands (b, c, a), a[i] = b[i] + s * c[i]  (a fused multiply-add is allowed)
+ * Each result is rounded to the dtype once per operation (IEEE 754 round to nearest); the
+ * harness checks every element. Bytes moved count as STREAM counts them: 2 arrays per element
+ * for copy and scale, 3 for add and triad (write-allocate traffic is not counted). */
+typedef enum ab_stream_op {
+  AB_STREAM_COPY = 0,
+  AB_STREAM_SCALE = 1,
+  AB_STREAM_ADD = 2,
+  AB_STREAM_TRIAD = 3,
+} ab_stream_op;
+
+typedef struct ab_stream_params {
+  int64_t elements;
+  int32_t op; /* ab_stream_op */
+  int32_t reserved;
+} ab_stream_params;
+
+/* The scalar of scale and triad (STREAM's `scalar`). */
+#define AB_STREAM_SCALAR 3.0
 /* AB_KERNEL_ATTENTION: scaled dot-product attention, O = softmax(Q K^T / sqrt(head_dim)) V,
  * per batch and query head, as in a transformer's attention block (no dropout, no bias).
  *
@@ -271,6 +297,7 @@ typedef struct ab_kernel_desc {
     ab_transfer_params transfer;
     ab_peak_params peak;
     ab_conv2d_params conv2d;
+    ab_stream_params stream;
     ab_attention_params attention;
     ab_norm_params norm;
     ab_softmax_params softmax;

@@ -94,7 +94,10 @@ Test(config, quick_loads) {
   /* memory-bound kernels, f32: norm and activation 2 ops each; softmax, residual, rope 1 */
   cr_assert_eq(count_set(&s, "tinyllama-norm"), 2);
   cr_assert_eq(count_set(&s, "tinyllama-activation"), 2);
-  cr_assert_eq(s.n_cases, 41 + 7);
+
+  /* kernels: stream, 4 ops in f64 */
+  cr_assert_eq(count_set(&s, "stream"), 4);
+  cr_assert_eq(s.n_cases, 41 + 7 + 4);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -174,11 +177,22 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-activation"), 72);
   cr_assert_eq(count_set(&s, "llm-residual"), 12);
   cr_assert_eq(count_set(&s, "llm-rope"), 18);
-  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4 + 153);
+  /* kernels: stream, 4 ops x 2 sizes x 2 dtypes */
+  cr_assert_eq(count_set(&s, "stream"), 16);
+  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4 + 153 + 16);
   ab_suite_free(&s);
 }
 
 /* ---- defaults and values ------------------------------------------------------------ */
+
+Test(config, cold_cache_is_read_from_measure) {
+  ab_suite s =
+      load_str_ok("suite: c\nmeasure: {cold_cache: true, cold_cache_budget_bytes: 2097152}\n"
+                  "gemm:\n  - {set: sq, dtypes: [f32], sizes: [64]}\n");
+  cr_assert(s.measure.cold_cache);
+  cr_assert_eq(s.measure.cold_cache_budget_bytes, 2097152);
+  ab_suite_free(&s);
+}
 
 Test(config, defaults_applied) {
   ab_suite s = load_str_ok("suite: mini\ngemm:\n  - {set: sq, dtypes: [f32], sizes: [64]}\n");
@@ -191,6 +205,8 @@ Test(config, defaults_applied) {
   cr_assert_eq(s.measure.max_samples, d.max_samples);
   cr_assert_float_eq(s.measure.target_cv, d.target_cv, 0);
   cr_assert_float_eq(s.measure.time_cap_s, d.time_cap_s, 0);
+  cr_assert(!s.measure.cold_cache);
+  cr_assert_eq(s.measure.cold_cache_budget_bytes, (uint64_t)1 << 30);
   cr_assert_eq(d.min_samples, 10); /* the header's promise: 10 samples, 1% CV, 2 s cap */
   cr_assert_float_eq(d.target_cv, 0.01, 1e-12);
   cr_assert_float_eq(d.time_cap_s, 2.0, 1e-12);

@@ -22,8 +22,18 @@ want = {  # provider -> (status, words the reason must contain)
     "predictable": ("wrong_result", "checked elements outside tolerance"),
 }
 bad = 0
+def neutralised(c):
+    # On a busy host (interference.disturbed) a device timer below the host clock convicts
+    # nobody, but the host figure replaces it: the lie gains nothing (docs/measurement.md).
+    t = c["timing"]
+    return (c["provider"] == "timer-div100" and c["status"] == "ok" and
+            c.get("interference", {}).get("disturbed") and t["source"] == "host" and
+            t.get("device_timer_rejected_median_s", 0) > 0)
 for c in cases:
     status, words = want[c["provider"]]
+    if neutralised(c):
+        print(f"note {c['id']}: disturbed window, host figure kept instead of a verdict")
+        continue
     if c["status"] != status or words not in c.get("reason", ""):
         bad += 1
         print(f"FAIL {c['id']}: {c['status']} ({c.get('reason', '')}), expected {status} ({words})")

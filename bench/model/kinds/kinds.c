@@ -23,6 +23,7 @@ static const ab_kind_def *const registry[AB_KERNEL_KIND_COUNT] = {
     [AB_KERNEL_ACTIVATION] = &ab_kind_activation,
     [AB_KERNEL_ELEMENTWISE] = &ab_kind_elementwise,
     [AB_KERNEL_ROTARY] = &ab_kind_rotary,
+    [AB_KERNEL_STREAM] = &ab_kind_stream,
 };
 
 const ab_kind_def *ab_kind_def_of(ab_kernel_kind k) {

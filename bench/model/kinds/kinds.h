@@ -15,6 +15,7 @@ extern const ab_kind_def ab_kind_copy_d2h;
 extern const ab_kind_def ab_kind_peak;
 extern const ab_kind_def ab_kind_launch;
 extern const ab_kind_def ab_kind_conv2d;
+extern const ab_kind_def ab_kind_stream;
 extern const ab_kind_def ab_kind_attention;
 extern const ab_kind_def ab_kind_norm;
 extern const ab_kind_def ab_kind_softmax;
