@@ -62,6 +62,11 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
     json_object_set_new(j, "wraps", json_integer(w->wraps));
     json_object_set_new(j, "resets", json_integer(w->resets));
   }
+  if (w->wrap_power_from) { /* what the reads were checked against (docs/power.md) */
+    json_object_set_new(j, "wrap_safe_period_s", json_real(w->wrap_safe_s));
+    json_object_set_new(j, "wrap_power_w", json_real(w->wrap_power_w));
+    json_object_set_new(j, "wrap_power_from", json_string(w->wrap_power_from));
+  }
   if (!w->valid) {
     /* No number for an invalid window: a reader must not rank what was not measured. */
     json_object_set_new(j, "invalid_reason", json_string(w->invalid_reason));

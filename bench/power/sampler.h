@@ -98,9 +98,17 @@ typedef struct ab_energy_window {
   double avg_watts;   /* joules / duration_s */
   double peak_watts;  /* largest sample (power) or interval rate (counter) */
   double duration_s;  /* between the first and last read */
+  double avg_se_w;    /* standard error of avg_watts (ab_power_weighted_se); NaN: < 2 values */
   const char *method; /* "counter" or "trapezoid" */
   double poll_interval_s;
   double max_gap_s; /* largest time between successive good reads */
+  /* A counter that wraps: the power its reads were guarded against (the channel's stated
+   * maximum, or AB_WRAP_OBSERVED_MARGIN x the highest power seen), where that figure came
+   * from, and the wrap-safe period it gives (ab_power_wrap_safe_s). 0 / NULL / 0 for power
+   * channels, counters that do not wrap, and a counter that never moved. */
+  double wrap_power_w;
+  const char *wrap_power_from;
+  double wrap_safe_s;
   uint32_t n_samples;
   uint32_t read_errors;
   uint32_t wraps;
@@ -184,6 +192,25 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
 
 /* Trapezoid integral of watts over time (seconds); n < 2 gives 0. */
 double ab_power_trapezoid(const double *t_s, const double *watts, size_t n);
+
+/* Wrap safety (docs/power.md, "Counter wrap-around"). Between two reads at most
+ * 1/AB_WRAP_SAFETY of the counter's range may pass at the power the channel can reach:
+ * then at most one wrap fits in the gap, and its wrapped difference stays under half the
+ * range, which ab_power_counter_delta() counts as a wrap. With no stated maximum the power
+ * is AB_WRAP_OBSERVED_MARGIN x the highest power seen between two reads of the window. */
+#define AB_WRAP_SAFETY          2.0
+#define AB_WRAP_OBSERVED_MARGIN 2.0
+
+/* The longest gap between counter reads that cannot hide a wrap: wrap_j / (AB_WRAP_SAFETY x
+ * power_w). INFINITY when nothing limits it (wrap_j <= 0: the counter does not wrap;
+ * power_w <= 0: no power known). */
+double ab_power_wrap_safe_s(double wrap_j, double power_w);
+
+/* Standard error of the weighted mean of v[0..n) with weights wt (seconds each value
+ * stands for): sqrt(sum wt (v - m)^2 / sum wt / (n_eff - 1)), n_eff = (sum wt)^2 / sum wt^2
+ * (Kish's effective sample size); equal weights give the textbook s / sqrt(n). NaN when
+ * n_eff <= 1 (one value tells nothing about the spread). */
+double ab_power_weighted_se(const double *v, const double *wt, size_t n);
 
 /* Energy between two raw counter reads: handles a wrap at wrap_j (when > 0) and a reset
  * (the counter went back to about zero: counts `cur`, the energy since the reset). A

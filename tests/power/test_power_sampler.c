@@ -159,65 +159,312 @@ static void *advance(void *arg) {
   return NULL;
 }
 
-Test(power_sampler, rapl_counter_known_rate_with_wraps_and_reset) {
-  const double watts = 20.0, range_j = 10.0;
+/* A fake powercap zone intel-rapl:0 ("package-0") that wraps at range_j, with the
+ * constraint attributes in `limits` (name, microwatts, ..., NULL). */
+static void rapl_tree(double range_j, const char *const *limits) {
+  char text[64];
   fake_write(g_root, "sys/class/powercap/intel-rapl:0/name", "package-0\n");
-  fake_write(g_root, "sys/class/powercap/intel-rapl:0/max_energy_range_uj", "10000000\n");
+  snprintf(text, sizeof text, "%.0f\n", range_j * 1e6);
+  fake_write(g_root, "sys/class/powercap/intel-rapl:0/max_energy_range_uj", text);
   fake_write(g_root, "sys/class/powercap/intel-rapl:0/energy_uj", "00000000000000000000\n");
+  for (size_t i = 0; limits && limits[i]; i += 2) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "sys/class/powercap/intel-rapl:0/%s", limits[i]);
+    fake_write(g_root, rel, limits[i + 1]);
+  }
+}
+
+/* What the sampler measured on the zone of rapl_tree() while `c` advanced it for `seconds`
+ * at poll rate `rate_hz`. [*lo, *hi] brackets the true energy between the edge reads: the
+ * writer's published truth just before and after start() and stop(). */
+static ab_energy_window measure_rapl(counter_writer *c, const char *rate_hz, double seconds,
+                                     double *lo, double *hi, double *max_w) {
   char path[512];
   snprintf(path, sizeof path, "%s/sys/class/powercap/intel-rapl:0/energy_uj", g_root);
-  counter_writer c = {.watts = watts, .range_j = range_j, .reset_after_s = 1.0};
-  c.fd = open(path, O_WRONLY);
-  cr_assert_geq(c.fd, 0);
-  c.t0 = now_s();
-  cr_assert_eq(pthread_create(&c.th, NULL, advance, &c), 0);
+  c->fd = open(path, O_WRONLY);
+  cr_assert_geq(c->fd, 0);
+  c->t0 = now_s();
+  cr_assert_eq(pthread_create(&c->th, NULL, advance, c), 0);
   sleep_s(0.05);
-
-  ab_option o[] = {{"rapl.root", g_root}, {"hwmon", "off"}, {"ipmi", "off"}, {"rate_hz", "200"}};
+  ab_option o[] = {{"rapl.root", g_root}, {"hwmon", "off"}, {"ipmi", "off"}, {"rate_hz", rate_hz}};
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN] = "";
   cr_assert_eq(ab_power_registry_create(o, 4, &reg, msg), AB_OK, "%s", msg);
   cr_assert_eq(ab_power_registry_enabled(reg), 1);
+  json_t *list = ab_power_registry_to_json(reg);
+  json_t *ch = json_array_get(
+      json_object_get(json_array_get(json_object_get(list, "sources"), 0), "channels"), 0);
+  *max_w = json_is_number(json_object_get(ch, "max_w"))
+               ? json_number_value(json_object_get(ch, "max_w"))
+               : 0;
+  json_decref(list);
   ab_power_sampler *s = NULL;
   ab_energy_window *w = NULL;
   size_t n = 0;
-  /* The edge reads happen inside start() and stop(); what the counter showed then lies
-   * between the writer's published truth just before and just after each call. */
-  double a1 = atomic_load(&c.written_uj) * 1e-6;
+  double a1 = atomic_load(&c->written_uj) * 1e-6;
   cr_assert_eq(ab_power_sampler_start(reg, 0, &s, msg), AB_OK, "%s", msg);
-  double a2 = atomic_load(&c.written_uj) * 1e-6;
-  sleep_s(3.0);
-  double b1 = atomic_load(&c.written_uj) * 1e-6;
+  double a2 = atomic_load(&c->written_uj) * 1e-6;
+  sleep_s(seconds);
+  double b1 = atomic_load(&c->written_uj) * 1e-6;
   cr_assert_eq(ab_power_sampler_stop(s, &w, &n, msg), AB_OK, "%s", msg);
-  double b2 = atomic_load(&c.written_uj) * 1e-6;
-  atomic_store(&c.stop, true);
-  pthread_join(c.th, NULL);
-  close(c.fd);
-
+  double b2 = atomic_load(&c->written_uj) * 1e-6;
+  atomic_store(&c->stop, true);
+  pthread_join(c->th, NULL);
+  close(c->fd);
   cr_assert_eq(n, 1);
-  cr_assert(w[0].valid, "%s", w[0].invalid_reason);
-  cr_assert_str_eq(w[0].method, "counter");
-  cr_assert_eq(atomic_load(&c.resets), 1, "the writer reset the counter once");
-  cr_assert_eq(w[0].resets, 1, "the sampler saw the reset as a reset");
-  /* 3 s at 20 W over a 10 J range: about 6 wraps. A range this size still tells a wrap
-   * from a reset when a loaded machine delays a thread by up to 250 ms. */
-  cr_assert_geq(w[0].wraps, 4, "wraps seen: %u", w[0].wraps);
-  /* Known joules: between b1 - a2 and b2 - a1 (a tight bracket unless the writer was
-   * stalled); the measurement must be within 1% of it. */
-  double lo = b1 - a2, hi = b2 - a1, known = 0.5 * (lo + hi);
-  cr_assert_gt(w[0].joules, lo - 0.01 * known, "measured %.4f J, known %.4f..%.4f J", w[0].joules,
-               lo, hi);
-  cr_assert_lt(w[0].joules, hi + 0.01 * known, "measured %.4f J, known %.4f..%.4f J", w[0].joules,
-               lo, hi);
-  cr_assert_lt(hi - lo, 0.01 * known, "bracket %.4f..%.4f J too wide (writer stalled)", lo, hi);
-  cr_assert_gt(w[0].n_points, 100);
-  cr_assert_leq(w[0].n_points, AB_POWER_TIMELINE_MAX);
-  double tl = 0;
-  for (uint32_t i = 0; i < w[0].n_points; i++)
-    tl += w[0].timeline[i].watts * w[0].duration_s / w[0].n_points;
-  cr_assert_lt(fabs(tl - w[0].joules) / w[0].joules, 1e-6, "timeline integrates to the energy");
+  ab_energy_window out = w[0];
   ab_power_windows_free(w, n);
   ab_power_registry_free(reg);
+  *lo = b1 - a2;
+  *hi = b2 - a1;
+  return out;
+}
+
+/* The measurement lies within 1% of the bracket, and the bracket is tight (the writer was
+ * not stalled). */
+static void assert_energy_within(const ab_energy_window *w, double lo, double hi) {
+  double known = 0.5 * (lo + hi);
+  cr_assert_gt(w->joules, lo - 0.01 * known, "measured %.4f J, known %.4f..%.4f J", w->joules, lo,
+               hi);
+  cr_assert_lt(w->joules, hi + 0.01 * known, "measured %.4f J, known %.4f..%.4f J", w->joules, lo,
+               hi);
+  cr_assert_lt(hi - lo, 0.01 * known, "bracket %.4f..%.4f J too wide (writer stalled)", lo, hi);
+}
+
+Test(power_sampler, rapl_counter_known_rate_with_wraps_and_reset) {
+  /* A stated maximum, as package zones have: with none, the sampler would bound the power
+   * by what it sees, and this writer thread, stalled by a loaded machine and then catching
+   * up, shows spikes a real counter does not have. 100 W over 20 J is wrap-safe for 0.1 s
+   * (a loaded machine may stall the sampler that long), and a catch-up at a wrap must look
+   * faster than 1.5 x 100 W, 7.5 x the true rate, before it is taken for a reset. */
+  static const char *const limits[] = {"constraint_0_max_power_uw", "100000000\n", NULL};
+  rapl_tree(20.0, limits);
+  counter_writer c = {.watts = 20.0, .range_j = 20.0, .reset_after_s = 1.0};
+  double lo, hi, max_w;
+  ab_energy_window w = measure_rapl(&c, "200", 3.0, &lo, &hi, &max_w);
+  cr_assert(w.valid, "%s", w.invalid_reason);
+  cr_assert_str_eq(w.method, "counter");
+  cr_assert_eq(atomic_load(&c.resets), 1, "the writer reset the counter once");
+  cr_assert_eq(w.resets, 1, "the sampler saw the reset as a reset");
+  /* 3 s at 20 W over a 20 J range: about 3 wraps. */
+  cr_assert_geq(w.wraps, 2, "wraps seen: %u", w.wraps);
+  assert_energy_within(&w, lo, hi);
+  cr_assert_gt(w.n_points, 100);
+  cr_assert_leq(w.n_points, AB_POWER_TIMELINE_MAX);
+  double tl = 0;
+  for (uint32_t i = 0; i < w.n_points; i++)
+    tl += w.timeline[i].watts * w.duration_s / w.n_points;
+  cr_assert_lt(fabs(tl - w.joules) / w.joules, 1e-6, "timeline integrates to the energy");
+}
+
+/* ---- wrap safety (docs/power.md, "Counter wrap-around") ---- */
+
+Test(power_sampler, wrap_safe_period_rule) {
+  /* 10 J at 20 W: half the range passes in 0.25 s. */
+  cr_assert_float_eq(ab_power_wrap_safe_s(10, 20), 0.25, 1e-12);
+  cr_assert(isinf(ab_power_wrap_safe_s(0, 20)), "a counter that does not wrap has no limit");
+  cr_assert(isinf(ab_power_wrap_safe_s(10, 0)), "nothing known, nothing to limit by");
+}
+
+/* What the reporter saw: `rate_hz=1` on a counter wrapping every second gave energy far
+ * too low, marked valid. The zone states its limits; the largest (20 W, the short-term
+ * limit) bounds the power, so the sampler polls every 10 J / (2 x 20 W) / 2 = 0.125 s. */
+Test(power_sampler, slow_poll_small_range_polls_faster_at_max_power) {
+  static const char *const limits[] = {"constraint_0_max_power_uw",
+                                       "12000000\n",
+                                       "constraint_0_power_limit_uw",
+                                       "8000000\n",
+                                       "constraint_1_power_limit_uw",
+                                       "20000000\n",
+                                       NULL};
+  rapl_tree(10.0, limits);
+  counter_writer c = {.watts = 10.0, .range_j = 10.0, .reset_after_s = 1e9};
+  double lo, hi, max_w;
+  ab_energy_window w = measure_rapl(&c, "1", 3.0, &lo, &hi, &max_w);
+  cr_assert_float_eq(max_w, 20.0, 1e-9, "the largest constraint bounds the power");
+  cr_assert(w.valid, "%s", w.invalid_reason);
+  cr_assert_float_eq(w.poll_interval_s, 0.125, 1e-12);
+  cr_assert_float_eq(w.wrap_safe_s, 0.25, 1e-12);
+  cr_assert_float_eq(w.wrap_power_w, 20.0, 1e-12);
+  cr_assert_geq(w.wraps, 2, "wraps seen: %u", w.wraps);
+  assert_energy_within(&w, lo, hi);
+  ab_energy_figures f;
+  ab_power_figures(&w, -1, &(ab_window_work){1e9, 0, 0}, &f);
+  json_t *j = ab_power_window_json(&w, &f);
+  cr_assert_float_eq(json_real_value(json_object_get(j, "wrap_safe_period_s")), 0.25, 1e-12);
+  cr_assert_float_eq(json_real_value(json_object_get(j, "wrap_power_w")), 20.0, 1e-12);
+  cr_assert_str_eq(json_string_value(json_object_get(j, "wrap_power_from")), "max power");
+  json_decref(j);
+}
+
+/* No stated maximum: whatever the machine's scheduling does, the figure is either right or
+ * invalid with the reason, never wrong and valid. */
+Test(power_sampler, slow_poll_small_range_no_max_power_right_or_invalid) {
+  rapl_tree(10.0, NULL);
+  counter_writer c = {.watts = 10.0, .range_j = 10.0, .reset_after_s = 1e9};
+  double lo, hi, max_w;
+  ab_energy_window w = measure_rapl(&c, "1", 3.0, &lo, &hi, &max_w);
+  cr_assert_eq(max_w, 0, "the zone states no maximum");
+  cr_assert_lt(w.poll_interval_s, 0.5, "polled faster than 1 Hz: %.3g s", w.poll_interval_s);
+  if (w.valid) {
+    assert_energy_within(&w, lo, hi);
+    cr_assert_not_null(w.wrap_power_from, "the bound it was checked against is recorded");
+    cr_assert(strstr(w.wrap_power_from, "highest power seen"), "%s", w.wrap_power_from);
+  } else {
+    cr_assert(strstr(w.invalid_reason, "wrap-safe period"), "%s", w.invalid_reason);
+  }
+}
+
+/* A range the sampler cannot poll fast enough for (1 mJ at 10 W: 50 us) is invalid with the
+ * reason, not counted short. */
+Test(power_sampler, range_too_small_to_poll_is_invalid_with_the_reason) {
+  static const char *const limits[] = {"constraint_0_max_power_uw", "10000000\n", NULL};
+  rapl_tree(0.001, limits);
+  counter_writer c = {.watts = 10.0, .range_j = 0.001, .reset_after_s = 1e9};
+  double lo, hi, max_w;
+  ab_energy_window w = measure_rapl(&c, "10", 0.5, &lo, &hi, &max_w);
+  cr_assert_not(w.valid, "%.6f J measured, %.4f J known", w.joules, lo);
+  cr_assert(strstr(w.invalid_reason, "counter read gap") &&
+                strstr(w.invalid_reason, "exceeds the 5e-05 s wrap-safe period at max power 10 W"),
+            "%s", w.invalid_reason);
+  ab_energy_figures f;
+  ab_power_figures(&w, -1, &(ab_window_work){1e9, 0, 0}, &f);
+  json_t *j = ab_power_window_json(&w, &f);
+  cr_assert_null(json_object_get(j, "energy_j"), "no number for an invalid window");
+  json_decref(j);
+}
+
+/* A counter source computed at read time, for exact figures: it has run at `watts` since
+ * open() and wraps at `range`; `max` is its stated maximum (0: none). Its read number
+ * `stall_at` sleeps `stall_s` first: on the shared sampler thread that holds up every other
+ * fast channel's next read, as a scheduler stall would. */
+typedef struct saw_src {
+  double watts, range, max, t0, stall_s;
+  int stall_at, reads;
+} saw_src;
+
+static double opt_num(const ab_option *o, size_t n, const char *key) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(o[i].key, key) == 0)
+      return atof(o[i].value);
+  return 0;
+}
+
+static ab_status saw_probe(const ab_option *o, size_t n, char *msg) {
+  (void)o, (void)n, (void)msg;
+  return AB_OK;
+}
+static ab_status saw_open(void *st, const ab_option *o, size_t n, char *msg) {
+  (void)msg;
+  saw_src *p = st;
+  *p = (saw_src){.watts = opt_num(o, n, "watts"),
+                 .range = opt_num(o, n, "range"),
+                 .max = opt_num(o, n, "max"),
+                 .stall_s = opt_num(o, n, "stall_s"),
+                 .stall_at = (int)opt_num(o, n, "stall_at"),
+                 .t0 = now_s()};
+  return AB_OK;
+}
+static void saw_close(void *st) {
+  (void)st;
+}
+static ab_status saw_count(void *st, uint32_t *n, char *msg) {
+  (void)st, (void)msg;
+  *n = 1;
+  return AB_OK;
+}
+static ab_status saw_info(void *st, uint32_t i, ab_power_channel_info *ci, char *msg) {
+  (void)i, (void)msg;
+  saw_src *p = st;
+  snprintf(ci->name, sizeof ci->name, "saw");
+  ci->scope = AB_POWER_SCOPE_CHIP;
+  ci->kind = AB_POWER_KIND_ENERGY_COUNTER;
+  ci->update_period_s = 1e-3;
+  ci->wrap_joules = p->range;
+  ci->max_watts = p->max;
+  return AB_OK;
+}
+static ab_status saw_read(void *st, uint32_t i, double *v, char *msg) {
+  (void)i, (void)msg;
+  saw_src *p = st;
+  if (++p->reads == p->stall_at)
+    sleep_s(p->stall_s);
+  *v = fmod(p->watts * (now_s() - p->t0), p->range);
+  return AB_OK;
+}
+
+static const ab_power_source k_saw = {.abi_major = AB_POWER_ABI_MAJOR,
+                                      .abi_minor = AB_POWER_ABI_MINOR,
+                                      .struct_size = sizeof(ab_power_source),
+                                      .name = "saw",
+                                      .description = "test counter",
+                                      .state_size = sizeof(saw_src),
+                                      .probe = saw_probe,
+                                      .open = saw_open,
+                                      .close = saw_close,
+                                      .channel_count = saw_count,
+                                      .channel_info = saw_info,
+                                      .read = saw_read};
+
+/* The window of a saw counter (10 W, 10 J range) polled at rate_hz for `seconds`, sharing
+ * its thread with a second saw that stalls it for 0.4 s at that one's read `stall_at`. */
+static ab_energy_window measure_saw(const char *max, const char *stall_at, double rate_hz,
+                                    double seconds) {
+  ab_option none[] = {{"rapl", "off"}, {"hwmon", "off"}, {"ipmi", "off"}};
+  ab_option o[] = {{"watts", "10"}, {"range", "10"}, {"max", max}};
+  ab_option staller[] = {
+      {"watts", "1"}, {"range", "1000"}, {"stall_at", stall_at}, {"stall_s", "0.4"}};
+  ab_power_registry *reg = NULL;
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_power_registry_create(none, 3, &reg, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &k_saw, o, 3, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &k_saw, staller, 4, msg), AB_OK, "%s", msg);
+  ab_power_sampler *s = NULL;
+  ab_energy_window *w = NULL;
+  size_t n = 0;
+  cr_assert_eq(ab_power_sampler_start(reg, rate_hz, &s, msg), AB_OK, "%s", msg);
+  sleep_s(seconds);
+  cr_assert_eq(ab_power_sampler_stop(s, &w, &n, msg), AB_OK, "%s", msg);
+  cr_assert_eq(n, 2);
+  ab_energy_window out = w[0];
+  ab_power_windows_free(w, n);
+  ab_power_registry_free(reg);
+  return out;
+}
+
+/* No stated maximum and 1 Hz asked for: the sampler starts at 2 ms and lengthens its gaps
+ * only as far as the power it has seen allows (10 J / (2 x 2 x 10 W) / 2 = 0.125 s). */
+Test(power_sampler, slow_poll_without_max_power_adapts_and_is_exact) {
+  ab_energy_window w = measure_saw("0", "0", 1.0, 2.5);
+  cr_assert(w.valid, "%s", w.invalid_reason);
+  cr_assert_float_eq(w.wrap_power_w, 20.0, 0.2, "2 x the 10 W seen: %g", w.wrap_power_w);
+  cr_assert_float_eq(w.poll_interval_s, 0.125, 0.002);
+  cr_assert_geq(w.wraps, 2);
+  cr_assert_lt(fabs(w.joules - 10.0 * w.duration_s), 1e-3 * w.joules, "%.5f J in %.5f s", w.joules,
+               w.duration_s);
+}
+
+/* A sampler stalled for 0.4 s: at the stated 40 W a wrap could hide in it. */
+Test(power_sampler, stalled_counter_read_at_max_power_is_invalid) {
+  ab_energy_window w = measure_saw("40", "10", 50.0, 1.0);
+  cr_assert_not(w.valid);
+  cr_assert(strstr(w.invalid_reason, "counter read gap 0.4") &&
+                strstr(w.invalid_reason, "exceeds the 0.125 s wrap-safe period at max power 40 W"),
+            "%s", w.invalid_reason);
+}
+
+/* The same stall with no stated maximum: judged at 2 x the 10 W seen. The control without
+ * the stall is valid. */
+Test(power_sampler, stalled_counter_read_without_max_power_is_invalid) {
+  ab_energy_window w = measure_saw("0", "10", 50.0, 1.0);
+  cr_assert_not(w.valid);
+  cr_assert(strstr(w.invalid_reason, "wrap-safe period at 2 x the highest power seen (no stated "
+                                     "maximum), "),
+            "%s", w.invalid_reason);
+  cr_assert_float_eq(w.wrap_power_w, 20.0, 0.2, "2 x the 10 W seen: %g", w.wrap_power_w);
+  cr_assert_float_eq(w.wrap_safe_s, 0.25, 0.003);
+  w = measure_saw("0", "0", 50.0, 1.0);
+  cr_assert(w.valid, "%s", w.invalid_reason);
 }
 
 /* ---- file source following a known power curve ---- */
@@ -333,6 +580,13 @@ Test(power_sampler, short_window_is_invalid_and_has_no_number) {
   ab_power_registry_free(reg);
 }
 
+static int rename_in(const char *root, const char *from, const char *to) {
+  char a[512], b[512];
+  snprintf(a, sizeof a, "%s/%s", root, from);
+  snprintf(b, sizeof b, "%s/%s", root, to);
+  return rename(a, b);
+}
+
 Test(power_sampler, read_errors_make_a_gap) {
   fake_write(g_root, "meter", "80 W\n");
   char path[512];
@@ -350,9 +604,12 @@ Test(power_sampler, read_errors_make_a_gap) {
   size_t n = 0;
   cr_assert_eq(ab_power_sampler_start(reg, 50, &s, msg), AB_OK, "%s", msg);
   sleep_s(0.2);
-  fake_write(g_root, "meter", "meter lost its link\n");
+  /* Replaced by rename, as a meter does: a truncating write could be read empty first. */
+  fake_write(g_root, "meter.tmp", "meter lost its link\n");
+  cr_assert_eq(rename_in(g_root, "meter.tmp", "meter"), 0);
   sleep_s(0.6);
-  fake_write(g_root, "meter", "80 W\n");
+  fake_write(g_root, "meter.tmp", "80 W\n");
+  cr_assert_eq(rename_in(g_root, "meter.tmp", "meter"), 0);
   sleep_s(0.2);
   cr_assert_eq(ab_power_sampler_stop(s, &w, &n, msg), AB_OK, "%s", msg);
   cr_assert_not(w[0].valid);
