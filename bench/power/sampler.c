@@ -688,6 +688,7 @@ ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *m
     c->idle_measured = true;
     c->idle_valid = w[i].valid;
     c->idle_w = w[i].avg_watts;
+    c->idle_se_w = w[i].avg_se_w;
     c->idle_s = w[i].duration_s;
     ab_pfmt(c->idle_reason, sizeof c->idle_reason, "idle window invalid: %.220s",
             w[i].invalid_reason);

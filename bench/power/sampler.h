@@ -143,8 +143,9 @@ void ab_power_windows_free(ab_energy_window *windows, size_t n);
 ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *msg);
 
 /* Install an idle baseline measured elsewhere (the parent process measures it once before
- * the suite; the worker processes that run the cases get it this way). */
-ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts,
+ * the suite; the worker processes that run the cases get it this way). se_w is the standard
+ * error of `watts` (NaN when unknown: then no net figure is measurable). */
+ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts, double se_w,
                                   double seconds);
 
 /* Channels in the registry, enabled or not (indices are stable for the same options). */
@@ -153,11 +154,28 @@ size_t ab_power_channel_count(const ab_power_registry *reg);
 /* Idle watts of channel `channel`, or a negative value when not measured/invalid. */
 double ab_power_idle_watts(const ab_power_registry *reg, size_t channel);
 
+/* The idle baseline of a channel: its mean and the standard error of that mean. */
+typedef struct ab_idle_power {
+  double watts; /* < 0: no valid baseline */
+  double se_w;  /* standard error of `watts` (ab_power_weighted_se); NaN: unknown */
+} ab_idle_power;
+
+ab_idle_power ab_power_idle(const ab_power_registry *reg, size_t channel);
+
 /* ---- figures (computed here and only here) ------------------------------------------- */
 
+/* Net of idle (docs/power.md, "Net of idle"): net power = avg_w - idle_w, published only
+ * when it exceeds its uncertainty AB_NET_SIGMAS x sqrt(se(avg_w)^2 + se(idle_w)^2). */
+#define AB_NET_SIGMAS 2.0
+
 typedef struct ab_energy_figures {
-  double gross_j, net_j; /* net = gross - idle_watts x duration */
+  double gross_j, net_j; /* net = gross - idle_watts x duration; NaN unless net_measurable */
   double avg_w, net_avg_w;
+  double idle_w;              /* NaN without a baseline */
+  double avg_se_w, idle_se_w; /* standard errors of avg_w and idle_w; NaN when unknown */
+  double net_u_w;             /* uncertainty of avg_w - idle_w (see AB_NET_SIGMAS); NaN: unknown */
+  bool net_measurable;        /* a baseline, a known uncertainty, and net power above it */
+  char net_why[160];          /* why not, when has_idle and !net_measurable */
   double pj_per_flop, net_pj_per_flop;    /* NaN when flops <= 0 */
   double gflops_per_w, net_gflops_per_w;  /* NaN when flops <= 0 */
   double pj_per_byte, gbytes_per_s_per_w; /* NaN when bytes <= 0 */
@@ -170,9 +188,10 @@ typedef struct ab_window_work {
   double flops, bytes, tokens;
 } ab_window_work;
 
-/* idle_watts < 0 means no baseline: the net figures are NaN. */
-void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
-                      ab_energy_figures *out);
+/* idle->watts < 0 (or idle NULL) means no baseline. The net figures are NaN unless net
+ * power exceeds its uncertainty. */
+void ab_power_figures(const ab_energy_window *w, const ab_idle_power *idle,
+                      const ab_window_work *work, ab_energy_figures *out);
 
 /* The "power" object of one case record: per channel source, scope, method, validity,
  * gross/net energy and watts, pJ/FLOP, GFLOP/s per W, J/token, timeline. With n == 0:
