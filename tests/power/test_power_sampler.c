@@ -43,6 +43,46 @@ static void sleep_s(double s) {
   nanosleep(&ts, NULL);
 }
 
+/* ---- test power sources: one channel each, slots shared where they do nothing ---- */
+
+static ab_status stub_probe(const ab_option *o, size_t n, char *msg) {
+  (void)o, (void)n, (void)msg;
+  return AB_OK;
+}
+static ab_status stub_open(void *st, const ab_option *o, size_t n, char *msg) {
+  (void)st, (void)o, (void)n, (void)msg;
+  return AB_OK;
+}
+static void stub_close(void *st) {
+  (void)st;
+}
+static ab_status one_channel(void *st, uint32_t *n, char *msg) {
+  (void)st, (void)msg;
+  *n = 1;
+  return AB_OK;
+}
+
+typedef ab_status (*open_slot)(void *, const ab_option *, size_t, char *);
+typedef ab_status (*info_slot)(void *, uint32_t, ab_power_channel_info *, char *);
+typedef ab_status (*read_slot)(void *, uint32_t, double *, char *);
+
+static ab_power_source test_source(const char *name, size_t state_size, open_slot open,
+                                   info_slot info, read_slot read, uint64_t flags) {
+  return (ab_power_source){.abi_major = AB_POWER_ABI_MAJOR,
+                           .abi_minor = AB_POWER_ABI_MINOR,
+                           .struct_size = sizeof(ab_power_source),
+                           .name = name,
+                           .description = "test",
+                           .state_size = state_size,
+                           .probe = stub_probe,
+                           .open = open,
+                           .close = stub_close,
+                           .channel_count = one_channel,
+                           .channel_info = info,
+                           .read = read,
+                           .flags = flags};
+}
+
 /* ---- arithmetic ---- */
 
 Test(power_sampler, trapezoid_known_curves) {
@@ -168,7 +208,7 @@ Test(power_sampler, net_figures_only_above_their_uncertainty) {
   json_decref(j);
 
   /* Below idle is not a net figure either. */
-  window_json_with_idle(&w, (ab_idle_power){70, 0}, &f);
+  json_decref(window_json_with_idle(&w, (ab_idle_power){70, 0}, &f));
   cr_assert_not(f.net_measurable);
   /* No spread known for the baseline: no uncertainty, no net figure. */
   j = window_json_with_idle(&w, (ab_idle_power){20, NAN}, &f);
@@ -182,22 +222,6 @@ Test(power_sampler, net_figures_only_above_their_uncertainty) {
 /* An instant-power test source reading g_wobble_base W, 4 W above and below it in turn. */
 static double g_wobble_base;
 
-static ab_status wob_probe(const ab_option *o, size_t n, char *msg) {
-  (void)o, (void)n, (void)msg;
-  return AB_OK;
-}
-static ab_status wob_open(void *st, const ab_option *o, size_t n, char *msg) {
-  (void)st, (void)o, (void)n, (void)msg;
-  return AB_OK;
-}
-static void wob_close(void *st) {
-  (void)st;
-}
-static ab_status wob_count(void *st, uint32_t *n, char *msg) {
-  (void)st, (void)msg;
-  *n = 1;
-  return AB_OK;
-}
 static ab_status wob_info(void *st, uint32_t i, ab_power_channel_info *ci, char *msg) {
   (void)st, (void)i, (void)msg;
   snprintf(ci->name, sizeof ci->name, "wobble");
@@ -211,19 +235,6 @@ static ab_status wob_read(void *st, uint32_t i, double *v, char *msg) {
   *v = g_wobble_base + ((*reads)++ % 2 ? 4.0 : -4.0);
   return AB_OK;
 }
-
-static const ab_power_source k_wobble = {.abi_major = AB_POWER_ABI_MAJOR,
-                                         .abi_minor = AB_POWER_ABI_MINOR,
-                                         .struct_size = sizeof(ab_power_source),
-                                         .name = "wobble",
-                                         .description = "test power",
-                                         .state_size = sizeof(int),
-                                         .probe = wob_probe,
-                                         .open = wob_open,
-                                         .close = wob_close,
-                                         .channel_count = wob_count,
-                                         .channel_info = wob_info,
-                                         .read = wob_read};
 
 /* The "power" source object of a 0.5 s case window at g_wobble_base W. */
 static json_t *wobble_case(ab_power_registry *reg) {
@@ -246,10 +257,11 @@ static json_t *wobble_case(ab_power_registry *reg) {
  * and decides, with the window's own, whether a case has a net figure. */
 Test(power_sampler, idle_spread_decides_net_figures) {
   ab_option none[] = {{"rapl", "off"}, {"hwmon", "off"}, {"ipmi", "off"}, {"rate_hz", "50"}};
+  ab_power_source wobble = test_source("wobble", sizeof(int), stub_open, wob_info, wob_read, 0);
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN] = "";
   cr_assert_eq(ab_power_registry_create(none, 4, &reg, msg), AB_OK, "%s", msg);
-  cr_assert_eq(ab_power_registry_add(reg, &k_wobble, NULL, 0, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &wobble, NULL, 0, msg), AB_OK, "%s", msg);
   g_wobble_base = 40;
   cr_assert_eq(ab_power_idle_baseline(reg, 0.5, msg), AB_OK, "%s", msg);
   ab_idle_power idle = ab_power_idle(reg, 0);
@@ -259,7 +271,7 @@ Test(power_sampler, idle_spread_decides_net_figures) {
 
   ab_power_registry *worker = NULL;
   cr_assert_eq(ab_power_registry_create(none, 4, &worker, msg), AB_OK, "%s", msg);
-  cr_assert_eq(ab_power_registry_add(worker, &k_wobble, NULL, 0, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(worker, &wobble, NULL, 0, msg), AB_OK, "%s", msg);
   cr_assert_eq(ab_power_set_idle_watts(worker, 0, idle.watts, idle.se_w, 0.5), AB_OK);
   cr_assert_eq(ab_power_set_idle_watts(worker, 0, idle.watts, -1, 0.5), AB_E_INVALID);
 
@@ -538,10 +550,6 @@ static double opt_num(const ab_option *o, size_t n, const char *key) {
   return 0;
 }
 
-static ab_status saw_probe(const ab_option *o, size_t n, char *msg) {
-  (void)o, (void)n, (void)msg;
-  return AB_OK;
-}
 static ab_status saw_open(void *st, const ab_option *o, size_t n, char *msg) {
   (void)msg;
   saw_src *p = st;
@@ -551,14 +559,6 @@ static ab_status saw_open(void *st, const ab_option *o, size_t n, char *msg) {
                  .stall_s = opt_num(o, n, "stall_s"),
                  .stall_at = (int)opt_num(o, n, "stall_at"),
                  .t0 = now_s()};
-  return AB_OK;
-}
-static void saw_close(void *st) {
-  (void)st;
-}
-static ab_status saw_count(void *st, uint32_t *n, char *msg) {
-  (void)st, (void)msg;
-  *n = 1;
   return AB_OK;
 }
 static ab_status saw_info(void *st, uint32_t i, ab_power_channel_info *ci, char *msg) {
@@ -581,19 +581,6 @@ static ab_status saw_read(void *st, uint32_t i, double *v, char *msg) {
   return AB_OK;
 }
 
-static const ab_power_source k_saw = {.abi_major = AB_POWER_ABI_MAJOR,
-                                      .abi_minor = AB_POWER_ABI_MINOR,
-                                      .struct_size = sizeof(ab_power_source),
-                                      .name = "saw",
-                                      .description = "test counter",
-                                      .state_size = sizeof(saw_src),
-                                      .probe = saw_probe,
-                                      .open = saw_open,
-                                      .close = saw_close,
-                                      .channel_count = saw_count,
-                                      .channel_info = saw_info,
-                                      .read = saw_read};
-
 /* The window of a saw counter (10 W, 10 J range) polled at rate_hz for `seconds`, sharing
  * its thread with a second saw that stalls it for 0.4 s at that one's read `stall_at`. */
 static ab_energy_window measure_saw(const char *max, const char *stall_at, double rate_hz,
@@ -602,11 +589,12 @@ static ab_energy_window measure_saw(const char *max, const char *stall_at, doubl
   ab_option o[] = {{"watts", "10"}, {"range", "10"}, {"max", max}};
   ab_option staller[] = {
       {"watts", "1"}, {"range", "1000"}, {"stall_at", stall_at}, {"stall_s", "0.4"}};
+  ab_power_source saw = test_source("saw", sizeof(saw_src), saw_open, saw_info, saw_read, 0);
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN] = "";
   cr_assert_eq(ab_power_registry_create(none, 3, &reg, msg), AB_OK, "%s", msg);
-  cr_assert_eq(ab_power_registry_add(reg, &k_saw, o, 3, msg), AB_OK, "%s", msg);
-  cr_assert_eq(ab_power_registry_add(reg, &k_saw, staller, 4, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &saw, o, 3, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &saw, staller, 4, msg), AB_OK, "%s", msg);
   ab_power_sampler *s = NULL;
   ab_energy_window *w = NULL;
   size_t n = 0;
@@ -895,10 +883,6 @@ typedef struct probe_src {
   probe_rec *rec;
 } probe_src;
 
-static ab_status ps_probe(const ab_option *o, size_t n, char *msg) {
-  (void)o, (void)n, (void)msg;
-  return AB_OK;
-}
 static ab_status ps_open(void *st, const ab_option *o, size_t n, char *msg) {
   (void)msg;
   probe_src *p = st;
@@ -909,14 +893,6 @@ static ab_status ps_open(void *st, const ab_option *o, size_t n, char *msg) {
       p->rec = &g_probe[atoi(o[i].value)];
   }
   return p->rec ? AB_OK : AB_E_INVALID;
-}
-static void ps_close(void *st) {
-  (void)st;
-}
-static ab_status ps_count(void *st, uint32_t *n, char *msg) {
-  (void)st, (void)msg;
-  *n = 1;
-  return AB_OK;
 }
 static ab_status ps_info(void *st, uint32_t i, ab_power_channel_info *ci, char *msg) {
   (void)st, (void)i, (void)msg;
@@ -938,19 +914,7 @@ static ab_status ps_read(void *st, uint32_t i, double *v, char *msg) {
 }
 
 static ab_power_source probe_table(const char *name, uint32_t flags) {
-  return (ab_power_source){.abi_major = AB_POWER_ABI_MAJOR,
-                           .abi_minor = AB_POWER_ABI_MINOR,
-                           .struct_size = sizeof(ab_power_source),
-                           .name = name,
-                           .description = "test",
-                           .state_size = sizeof(probe_src),
-                           .probe = ps_probe,
-                           .open = ps_open,
-                           .close = ps_close,
-                           .channel_count = ps_count,
-                           .channel_info = ps_info,
-                           .read = ps_read,
-                           .flags = flags};
+  return test_source(name, sizeof(probe_src), ps_open, ps_info, ps_read, flags);
 }
 
 /* Samples each channel took in a 0.5 s window at 100 Hz, with the slow source's table
