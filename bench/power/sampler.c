@@ -29,7 +29,8 @@ typedef struct chan_run {
   double base_interval; /* from rate_hz, before wrap safety shortens it */
   double interval;
   double next;
-  double peak_rate; /* counter: highest power between two successive reads (not resets) */
+  double peak_rate; /* counter: highest power over a span of reads (count_step) */
+  size_t peak_from; /* the read that span starts at */
   bool have_raw;
   double last_raw, cum_j;
   sample *s;
@@ -166,20 +167,30 @@ static double guarded_interval(const chan_run *c) {
   return fmax(iv, POLL_FLOOR_S);
 }
 
-/* A counter read after the first: add the energy since the last one (wraps and resets
- * handled), and keep the poll interval wrap-safe for the highest power seen so far. */
-static void count_step(chan_run *c, double raw, double dt) {
+/* The power seen up to read time t (cumulative energy cum_j then): over the span back to the
+ * latest earlier read at least 4 update periods away. A shorter span can hold one update
+ * more or less than its length is worth and would show spikes that are not there; from 4
+ * periods on that error is at most 25 %, well inside the margin. A reset inside the span
+ * only lowers it (the energy before the reset is lost), never raises it. */
+static void see_power(chan_run *c, double t) {
+  double span = 4.0 * c->rc->info.update_period_s;
+  while (c->peak_from + 1 < c->n && t - c->s[c->peak_from + 1].t >= span)
+    c->peak_from++;
+  double dt = c->n ? t - c->s[c->peak_from].t : 0;
+  if (dt > 0 && dt >= span)
+    c->peak_rate = fmax(c->peak_rate, (c->cum_j - c->s[c->peak_from].v) / dt);
+}
+
+/* A counter read after the first, at time t: add the energy since the last one (wraps and
+ * resets handled), and keep the poll interval wrap-safe for the highest power seen so far. */
+static void count_step(chan_run *c, double raw, double t) {
   ab_counter_step step;
-  double d = ab_power_counter_delta(c->last_raw, raw, c->rc->info.wrap_joules,
-                                    c->rc->info.max_watts, dt, &step);
-  c->cum_j += d;
+  double dt = c->n ? t - c->s[c->n - 1].t : 0;
+  c->cum_j += ab_power_counter_delta(c->last_raw, raw, c->rc->info.wrap_joules,
+                                     c->rc->info.max_watts, dt, &step);
   c->wraps += step == AB_STEP_WRAP;
   c->resets += step == AB_STEP_RESET;
-  /* A reset step's rate means nothing. A gap of a few update periods can hold one update
-   * more or less than its length is worth: from 4 periods on that is at most 25 %, well
-   * inside the margin, while shorter gaps would report spikes that are not there. */
-  if (step != AB_STEP_RESET && dt > 0 && dt >= 4.0 * c->rc->info.update_period_s)
-    c->peak_rate = fmax(c->peak_rate, d / dt);
+  see_power(c, t);
   if (c->wraps_guarded)
     c->interval = guarded_interval(c);
 }
@@ -201,7 +212,7 @@ static ab_status take(chan_run *c, char *msg) {
   }
   if (c->counter) {
     if (c->have_raw)
-      count_step(c, v, c->n ? t - c->s[c->n - 1].t : 0);
+      count_step(c, v, t);
     c->have_raw = true;
     c->last_raw = v;
     v = c->cum_j;

@@ -216,7 +216,8 @@ double ab_power_trapezoid(const double *t_s, const double *watts, size_t n);
  * 1/AB_WRAP_SAFETY of the counter's range may pass at the power the channel can reach:
  * then at most one wrap fits in the gap, and its wrapped difference stays under half the
  * range, which ab_power_counter_delta() counts as a wrap. With no stated maximum the power
- * is AB_WRAP_OBSERVED_MARGIN x the highest power seen between two reads of the window. */
+ * is AB_WRAP_OBSERVED_MARGIN x the highest power seen in the window (over spans of at least
+ * 4 update periods). */
 #define AB_WRAP_SAFETY          2.0
 #define AB_WRAP_OBSERVED_MARGIN 2.0
 

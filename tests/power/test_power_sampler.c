@@ -539,7 +539,7 @@ Test(power_sampler, range_too_small_to_poll_is_invalid_with_the_reason) {
  * `stall_at` sleeps `stall_s` first: on the shared sampler thread that holds up every other
  * fast channel's next read, as a scheduler stall would. */
 typedef struct saw_src {
-  double watts, range, max, t0, stall_s;
+  double watts, range, max, t0, stall_s, update_s;
   int stall_at, reads;
 } saw_src;
 
@@ -558,6 +558,7 @@ static ab_status saw_open(void *st, const ab_option *o, size_t n, char *msg) {
                  .max = opt_num(o, n, "max"),
                  .stall_s = opt_num(o, n, "stall_s"),
                  .stall_at = (int)opt_num(o, n, "stall_at"),
+                 .update_s = opt_num(o, n, "update_s"),
                  .t0 = now_s()};
   return AB_OK;
 }
@@ -567,7 +568,7 @@ static ab_status saw_info(void *st, uint32_t i, ab_power_channel_info *ci, char 
   snprintf(ci->name, sizeof ci->name, "saw");
   ci->scope = AB_POWER_SCOPE_CHIP;
   ci->kind = AB_POWER_KIND_ENERGY_COUNTER;
-  ci->update_period_s = 1e-3;
+  ci->update_period_s = p->update_s > 0 ? p->update_s : 1e-3;
   ci->wrap_joules = p->range;
   ci->max_watts = p->max;
   return AB_OK;
@@ -577,23 +578,28 @@ static ab_status saw_read(void *st, uint32_t i, double *v, char *msg) {
   saw_src *p = st;
   if (++p->reads == p->stall_at)
     sleep_s(p->stall_s);
-  *v = fmod(p->watts * (now_s() - p->t0), p->range);
+  double t = now_s() - p->t0;
+  if (p->update_s > 0) /* the counter moves once per update period */
+    t = floor(t / p->update_s) * p->update_s;
+  *v = fmod(p->watts * t, p->range);
   return AB_OK;
 }
 
-/* The window of a saw counter (10 W, 10 J range) polled at rate_hz for `seconds`, sharing
- * its thread with a second saw that stalls it for 0.4 s at that one's read `stall_at`. */
-static ab_energy_window measure_saw(const char *max, const char *stall_at, double rate_hz,
-                                    double seconds) {
+/* The window of a saw counter (10 W, 10 J range, updated every update_s, 0: continuously
+ * with a stated 1 ms update period) polled at rate_hz
+ * for `seconds`, sharing its thread with a second saw that stalls it for 1.2 s at that
+ * one's read `stall_at`: 12 J pass meanwhile, more than the range. */
+static ab_energy_window measure_saw(const char *max, const char *update_s, const char *stall_at,
+                                    double rate_hz, double seconds) {
   ab_option none[] = {{"rapl", "off"}, {"hwmon", "off"}, {"ipmi", "off"}};
-  ab_option o[] = {{"watts", "10"}, {"range", "10"}, {"max", max}};
+  ab_option o[] = {{"watts", "10"}, {"range", "10"}, {"max", max}, {"update_s", update_s}};
   ab_option staller[] = {
-      {"watts", "1"}, {"range", "1000"}, {"stall_at", stall_at}, {"stall_s", "0.4"}};
+      {"watts", "1"}, {"range", "1000"}, {"stall_at", stall_at}, {"stall_s", "1.2"}};
   ab_power_source saw = test_source("saw", sizeof(saw_src), saw_open, saw_info, saw_read, 0);
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN] = "";
   cr_assert_eq(ab_power_registry_create(none, 3, &reg, msg), AB_OK, "%s", msg);
-  cr_assert_eq(ab_power_registry_add(reg, &saw, o, 3, msg), AB_OK, "%s", msg);
+  cr_assert_eq(ab_power_registry_add(reg, &saw, o, 4, msg), AB_OK, "%s", msg);
   cr_assert_eq(ab_power_registry_add(reg, &saw, staller, 4, msg), AB_OK, "%s", msg);
   ab_power_sampler *s = NULL;
   ab_energy_window *w = NULL;
@@ -611,7 +617,7 @@ static ab_energy_window measure_saw(const char *max, const char *stall_at, doubl
 /* No stated maximum and 1 Hz asked for: the sampler starts at 2 ms and lengthens its gaps
  * only as far as the power it has seen allows (10 J / (2 x 2 x 10 W) / 2 = 0.125 s). */
 Test(power_sampler, slow_poll_without_max_power_adapts_and_is_exact) {
-  ab_energy_window w = measure_saw("0", "0", 1.0, 2.5);
+  ab_energy_window w = measure_saw("0", "0", "0", 1.0, 2.5);
   cr_assert(w.valid, "%s", w.invalid_reason);
   cr_assert_float_eq(w.wrap_power_w, 20.0, 0.2, "2 x the 10 W seen: %g", w.wrap_power_w);
   cr_assert_float_eq(w.poll_interval_s, 0.125, 0.002);
@@ -620,11 +626,11 @@ Test(power_sampler, slow_poll_without_max_power_adapts_and_is_exact) {
                w.duration_s);
 }
 
-/* A sampler stalled for 0.4 s: at the stated 40 W a wrap could hide in it. */
+/* A sampler stalled for 1.2 s: at the stated 40 W a wrap could hide in it (one did). */
 Test(power_sampler, stalled_counter_read_at_max_power_is_invalid) {
-  ab_energy_window w = measure_saw("40", "10", 50.0, 1.0);
+  ab_energy_window w = measure_saw("40", "0", "10", 50.0, 1.5);
   cr_assert_not(w.valid);
-  cr_assert(strstr(w.invalid_reason, "counter read gap 0.4") &&
+  cr_assert(strstr(w.invalid_reason, "counter read gap 1.2") &&
                 strstr(w.invalid_reason, "exceeds the 0.125 s wrap-safe period at max power 40 W"),
             "%s", w.invalid_reason);
 }
@@ -632,15 +638,27 @@ Test(power_sampler, stalled_counter_read_at_max_power_is_invalid) {
 /* The same stall with no stated maximum: judged at 2 x the 10 W seen. The control without
  * the stall is valid. */
 Test(power_sampler, stalled_counter_read_without_max_power_is_invalid) {
-  ab_energy_window w = measure_saw("0", "10", 50.0, 1.0);
+  ab_energy_window w = measure_saw("0", "0", "10", 50.0, 1.5);
   cr_assert_not(w.valid);
   cr_assert(strstr(w.invalid_reason, "wrap-safe period at 2 x the highest power seen (no stated "
                                      "maximum), "),
             "%s", w.invalid_reason);
   cr_assert_float_eq(w.wrap_power_w, 20.0, 0.2, "2 x the 10 W seen: %g", w.wrap_power_w);
   cr_assert_float_eq(w.wrap_safe_s, 0.25, 0.003);
-  w = measure_saw("0", "0", 50.0, 1.0);
+  w = measure_saw("0", "0", "0", 50.0, 1.0);
   cr_assert(w.valid, "%s", w.invalid_reason);
+}
+
+/* A counter that moves only every 50 ms, polled every 20 ms: the power is seen over spans
+ * of 4 updates (one update more or less in a single 20 ms gap is no power reading), and the
+ * same stall is judged against it. Its own gap, wrapped over, shows 2 J in 1.2 s: judged
+ * by that, the stall would pass as safe. */
+Test(power_sampler, stalled_slow_updating_counter_is_invalid) {
+  ab_energy_window w = measure_saw("0", "0.05", "10", 50.0, 2.0);
+  cr_assert_not(w.valid, "%.4f J in %.4f s", w.joules, w.duration_s);
+  cr_assert(strstr(w.invalid_reason, "wrap-safe period at 2 x the highest power seen"), "%s",
+            w.invalid_reason);
+  cr_assert(w.wrap_power_w > 15 && w.wrap_power_w < 30, "2 x ~10 W: %g", w.wrap_power_w);
 }
 
 /* ---- file source following a known power curve ---- */
