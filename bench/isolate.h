@@ -34,7 +34,7 @@ typedef struct ab_isolation {
   const char *const *suite_args; /* arguments that make the worker load the same suite */
   size_t n_suite_args;
   double case_timeout_s;         /* a case (prepare + warm-up + timing + validation) limit */
-  const char *const *power_args; /* "--power k=v" / "--power-idle ch=w:s" pairs for workers */
+  const char *const *power_args; /* "--power k=v" / "--power-idle ch=w:s:se" pairs for workers */
   size_t n_power_args;
 } ab_isolation;
 

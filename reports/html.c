@@ -372,6 +372,15 @@ static const ab_report_row *best_gemm(const ab_report *rep, size_t s, ab_dtype d
   return i < rep->n_rows ? &rep->rows[i] : NULL;
 }
 
+/* No net figure because net power was within its noise: say so, the details on hover. */
+static void td_net_noise(FILE *out, const ab_report_power *p) {
+  fputs("<td class=\"na\" title=\"", out);
+  esc(out, p->net_not_measurable);
+  fputs("\">", out);
+  esc(out, p->net_cell);
+  fputs("</td>", out);
+}
+
 static void write_power_cells(FILE *out, const ab_report_row *r) {
   double gross = NAN, net = NAN;
   if (!row_perfw(r, &gross, &net)) {
@@ -383,8 +392,11 @@ static void write_power_cells(FILE *out, const ab_report_row *r) {
     return;
   }
   td_num(out, gross, "");
-  td_num(out, net,
-         r->c->flops > 0 ? "no valid idle baseline" : "no net figure for bandwidth kernels");
+  if (r->c->flops > 0 && r->power.net_cell[0])
+    td_net_noise(out, &r->power);
+  else
+    td_num(out, net,
+           r->c->flops > 0 ? "no valid idle baseline" : "no net figure for bandwidth kernels");
   td_power_ref(out, &r->power.ref, true);
 }
 
@@ -508,9 +520,12 @@ static void perfw_bar_draw(FILE *out, const ab_svg_scale *x, const perfw_bar *b,
   ab_svg_rect(out, x->p0, y + 4, ab_svg_pos(x, b->gross) - x->p0, 15, "bar", t);
   ab_svg_text(out, ab_svg_pos(x, b->gross) + 4, y + 16, "start", NULL, v);
   if (!isfinite(b->net)) {
-    ab_svg_text(out, x->p0 + 2, y + 31, "start", "small",
-                b->row->c->flops > 0 ? "net of idle: not measured (no valid idle baseline)"
-                                     : "net of idle: no figure for bandwidth kernels");
+    const ab_report_power *p = &b->row->power;
+    snprintf(t, sizeof t, "net of idle: %s",
+             b->row->c->flops <= 0 ? "no figure for bandwidth kernels"
+             : p->net_cell[0]      ? p->net_cell
+                                   : "not measured (no valid idle baseline)");
+    ab_svg_text(out, x->p0 + 2, y + 31, "start", "small", t);
     return;
   }
   fmt(b->net, v, sizeof v);

@@ -58,6 +58,8 @@ static const char *const columns[] = {
     "pj_per_byte",
     "j_per_token",
     "net_j_per_token",
+    "net_uncertainty_w",
+    "net_not_measurable",
     "power_not_measured",
     "clock_fell",
 };
@@ -130,9 +132,10 @@ static void power(const ab_report_row *r, FILE *out) {
       p->avg_w,       p->peak_w,          p->energy_j,           p->idle_w,
       p->net_avg_w,   p->net_energy_j,    p->gflops_per_w,       p->net_gflops_per_w,
       p->pj_per_flop, p->net_pj_per_flop, p->gbytes_per_s_per_w, p->pj_per_byte,
-      p->j_per_token, p->net_j_per_token};
+      p->j_per_token, p->net_j_per_token, p->net_uncertainty_w};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
     num(out, v[i]);
+  text(out, p->net_not_measurable);
   text(out, p->measured ? "" : p->not_measured);
   text(out, r->clock_fell ? "true" : "false");
 }

@@ -72,16 +72,20 @@ static json_t *power_json(const ab_report_row *r) {
   const ab_report_power *p = &r->power;
   if (!p->measured)
     return json_pack("{s:o}", "not_measured", str(p->not_measured));
-  return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-                   "s:o, s:o}",
-                   "source", str(p->ref.source), "scope", str(p->ref.scope), "covers",
-                   str(p->ref.covers), "avg_w", num(p->avg_w), "peak_w", num(p->peak_w), "energy_j",
-                   num(p->energy_j), "idle_w", num(p->idle_w), "net_avg_w", num(p->net_avg_w),
-                   "net_energy_j", num(p->net_energy_j), "gflops_per_w", num(p->gflops_per_w),
-                   "net_gflops_per_w", num(p->net_gflops_per_w), "pj_per_flop", num(p->pj_per_flop),
-                   "net_pj_per_flop", num(p->net_pj_per_flop), "gbytes_per_s_per_w",
-                   num(p->gbytes_per_s_per_w), "pj_per_byte", num(p->pj_per_byte), "j_per_token",
-                   num(p->j_per_token), "net_j_per_token", num(p->net_j_per_token));
+  json_t *j = json_pack(
+      "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+      "s:o, s:o}",
+      "source", str(p->ref.source), "scope", str(p->ref.scope), "covers", str(p->ref.covers),
+      "avg_w", num(p->avg_w), "peak_w", num(p->peak_w), "energy_j", num(p->energy_j), "idle_w",
+      num(p->idle_w), "net_avg_w", num(p->net_avg_w), "net_energy_j", num(p->net_energy_j),
+      "gflops_per_w", num(p->gflops_per_w), "net_gflops_per_w", num(p->net_gflops_per_w),
+      "pj_per_flop", num(p->pj_per_flop), "net_pj_per_flop", num(p->net_pj_per_flop),
+      "gbytes_per_s_per_w", num(p->gbytes_per_s_per_w), "pj_per_byte", num(p->pj_per_byte),
+      "j_per_token", num(p->j_per_token), "net_j_per_token", num(p->net_j_per_token));
+  json_object_set_new(j, "net_uncertainty_w", num(p->net_uncertainty_w));
+  json_object_set_new(j, "net_not_measurable",
+                      p->net_not_measurable[0] ? str(p->net_not_measurable) : json_null());
+  return j;
 }
 
 static json_t *row_json(const ab_report *rep, const ab_report_row *r) {

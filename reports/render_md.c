@@ -114,7 +114,10 @@ static void power_cells(const ab_report_row *r, FILE *out) {
   fprintf(out, " %s |", NUM(p->avg_w));
   cell(out, p->ref.scope);
   fprintf(out, " %s G%s/s/W |", NUM(bytes ? p->gbytes_per_s_per_w : p->gflops_per_w), op);
-  fprintf(out, " %s |", NUM(bytes ? NAN : p->net_gflops_per_w));
+  if (!bytes && p->net_cell[0]) /* net power was noise: the words, never a number */
+    cell(out, p->net_cell);
+  else
+    fprintf(out, " %s |", NUM(bytes ? NAN : p->net_gflops_per_w));
   fprintf(out, " %s pJ/%s", NUM(bytes ? p->pj_per_byte : p->pj_per_flop), op);
   if (isfinite(p->j_per_token)) /* a model step: what a token costs is the figure to quote */
     fprintf(out, "; %s J/token", NUM(p->j_per_token));

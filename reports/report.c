@@ -186,12 +186,26 @@ static void power_invalid_reason(const json_t *sources, char *dst, size_t cap) {
   snprintf(dst, cap, "no valid power window%s%s", why ? ": " : "", why ? why : "");
 }
 
+/* The run file's reason reads "<what>: <details>" ("net power within noise: 0.4 W net of
+ * idle, ..."); a table cell shows "not measurable: <what>", the details go to the CSV, the
+ * JSON and the HTML tooltip. */
+static void read_net_reason(const json_t *src, ab_report_power *f) {
+  const char *why = json_string_value(json_object_get(src, "net_not_measurable"));
+  if (!why || !*why)
+    return;
+  snprintf(f->net_not_measurable, sizeof f->net_not_measurable, "%s", why);
+  const char *colon = strchr(why, ':');
+  int head = colon ? (int)(colon - why) : (int)strlen(why);
+  snprintf(f->net_cell, sizeof f->net_cell, "not measurable: %.*s", head, why);
+}
+
 static void power_figures(const json_t *power, ab_report_power *f) {
   memset(f, 0, sizeof *f);
-  double *nums[] = {&f->avg_w,        &f->peak_w,           &f->energy_j,    &f->idle_w,
-                    &f->net_avg_w,    &f->net_energy_j,     &f->pj_per_flop, &f->net_pj_per_flop,
-                    &f->gflops_per_w, &f->net_gflops_per_w, &f->pj_per_byte, &f->gbytes_per_s_per_w,
-                    &f->j_per_token,  &f->net_j_per_token};
+  double *nums[] = {
+      &f->avg_w,        &f->peak_w,           &f->energy_j,         &f->idle_w,
+      &f->net_avg_w,    &f->net_energy_j,     &f->pj_per_flop,      &f->net_pj_per_flop,
+      &f->gflops_per_w, &f->net_gflops_per_w, &f->pj_per_byte,      &f->gbytes_per_s_per_w,
+      &f->j_per_token,  &f->net_j_per_token,  &f->net_uncertainty_w};
   for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
     *nums[i] = NAN;
   const json_t *sources = json_object_get(power, "sources");
@@ -212,12 +226,13 @@ static void power_figures(const json_t *power, ab_report_power *f) {
   obj_str(s, "scope", f->ref.scope, sizeof f->ref.scope);
   obj_str(s, "covers", f->ref.covers, sizeof f->ref.covers);
   static const char *const keys[] = {
-      "avg_w",        "peak_w",           "energy_j",    "idle_w",
-      "net_avg_w",    "net_energy_j",     "pj_per_flop", "net_pj_per_flop",
-      "gflops_per_w", "net_gflops_per_w", "pj_per_byte", "gbytes_per_s_per_w",
-      "j_per_token",  "net_j_per_token"};
+      "avg_w",        "peak_w",           "energy_j",         "idle_w",
+      "net_avg_w",    "net_energy_j",     "pj_per_flop",      "net_pj_per_flop",
+      "gflops_per_w", "net_gflops_per_w", "pj_per_byte",      "gbytes_per_s_per_w",
+      "j_per_token",  "net_j_per_token",  "net_uncertainty_w"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     *nums[i] = obj_num(s, keys[i]);
+  read_net_reason(s, f);
   const json_t *tl = json_object_get(s, "timeline");
   f->timeline = json_is_object(tl) ? tl : NULL;
 }

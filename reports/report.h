@@ -71,8 +71,13 @@ typedef struct ab_report_power {
   double pj_per_flop, net_pj_per_flop, gflops_per_w, net_gflops_per_w;
   double pj_per_byte, gbytes_per_s_per_w; /* NAN where not applicable / not measured */
   double j_per_token, net_j_per_token;    /* only for kernels that process tokens */
-  const json_t *timeline;                 /* {"t_s": [...], "w": [...]} of the run file, or NULL */
-  size_t n_sources; /* sources in the case record (others are in the JSON report) */
+  double net_uncertainty_w;               /* of avg_w - idle_w (docs/power.md); NAN: none */
+  /* Why there is no net figure although there is an idle baseline (the run file's
+   * net_not_measurable), and the same as a cell: "not measurable: net power within noise". */
+  char net_not_measurable[256];
+  char net_cell[96];
+  const json_t *timeline; /* {"t_s": [...], "w": [...]} of the run file, or NULL */
+  size_t n_sources;       /* sources in the case record (others are in the JSON report) */
 } ab_report_power;
 
 /* One case and everything derived from it. */

@@ -765,10 +765,10 @@ static void setup_power(const run_args *a, ab_power_registry *reg, ab_run *run, 
     (*args)[k++] = a->power[i];
   }
   for (size_t ch = 0; *args && ch < nch && m < 64; ch++) {
-    double w = ab_power_idle_watts(reg, ch);
-    if (w < 0)
+    ab_idle_power ip = ab_power_idle(reg, ch);
+    if (ip.watts < 0)
       continue;
-    snprintf(idle[m], sizeof idle[m], "%zu=%.17g:%.17g", ch, w, a->idle_s);
+    snprintf(idle[m], sizeof idle[m], "%zu=%.17g:%.17g:%.17g", ch, ip.watts, a->idle_s, ip.se_w);
     (*args)[k++] = "--power-idle";
     (*args)[k++] = idle[m++];
   }

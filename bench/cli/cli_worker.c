@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ typedef struct worker_args {
   size_t n_jobs;
   ab_option power[64]; /* --power key=value */
   size_t n_power;
-  char *idle[64]; /* --power-idle channel=watts:seconds */
+  char *idle[64]; /* --power-idle channel=watts:seconds:standard-error */
   size_t n_idle;
 } worker_args;
 
@@ -100,9 +101,9 @@ static ab_power_registry *worker_power(const worker_args *a) {
     return NULL; /* the parent created the same registry, so this does not happen */
   for (size_t i = 0; i < a->n_idle; i++) {
     unsigned long ch;
-    double w, s;
-    if (sscanf(a->idle[i], "%lu=%lf:%lf", &ch, &w, &s) == 3)
-      ab_power_set_idle_watts(reg, ch, w, s);
+    double w, s, se = NAN; /* "nan" when the parent could not estimate the spread */
+    if (sscanf(a->idle[i], "%lu=%lf:%lf:%lf", &ch, &w, &s, &se) >= 3)
+      ab_power_set_idle_watts(reg, ch, w, se, s);
   }
   return reg;
 }

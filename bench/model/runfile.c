@@ -1204,7 +1204,8 @@ static ab_status check_power_source(const json_t *src, const char *pre, char *ms
   static const char *const figures[] = {
       "energy_j",    "avg_w",           "peak_w",      "idle_w",
       "pj_per_flop", "gflops_per_w",    "pj_per_byte", "gbytes_per_s_per_w",
-      "j_per_token", "net_j_per_token", "duration_s"};
+      "j_per_token", "net_j_per_token", "duration_s",  "net_uncertainty_w",
+      "avg_se_w",    "idle_se_w"};
   if (!json_is_object(src))
     return fail(msg, pre, "", "expected an object, got %s", kind_of(src));
   int scope = 0;

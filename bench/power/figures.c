@@ -4,22 +4,52 @@
 #include <string.h>
 
 #include "power_private.h"
+#include "sources.h"
 
-void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
-                      ab_energy_figures *f) {
+/* Net power is the difference of two means, each known only to within its standard error;
+ * it is a figure only when it stands out of their combined spread (docs/power.md). */
+static void net_of_idle(const ab_energy_window *w, const ab_idle_power *idle,
+                        ab_energy_figures *f) {
+  f->idle_w = f->idle_se_w = f->net_u_w = f->net_j = f->net_avg_w = NAN;
+  f->avg_se_w = w->avg_se_w;
+  f->has_idle = idle && idle->watts >= 0;
+  if (!f->has_idle)
+    return;
+  f->idle_w = idle->watts;
+  f->idle_se_w = idle->se_w;
+  f->net_u_w = AB_NET_SIGMAS * hypot(w->avg_se_w, idle->se_w); /* NaN when either is */
+  double net_w = w->avg_watts - idle->watts;
+  if (isnan(f->net_u_w)) {
+    ab_pfmt(f->net_why, sizeof f->net_why,
+            "net power uncertainty unknown: fewer than 2 power readings in the window or in "
+            "the idle baseline");
+    return;
+  }
+  if (!(net_w > f->net_u_w)) {
+    ab_pfmt(f->net_why, sizeof f->net_why,
+            "net power within noise: %.4g W net of idle, uncertainty %.4g W (%g standard errors "
+            "of the window and idle means combined)",
+            net_w, f->net_u_w, AB_NET_SIGMAS);
+    return;
+  }
+  f->net_measurable = true;
+  f->net_avg_w = net_w;
+  f->net_j = w->joules - idle->watts * w->duration_s;
+}
+
+void ab_power_figures(const ab_energy_window *w, const ab_idle_power *idle,
+                      const ab_window_work *work, ab_energy_figures *f) {
   double flops = work->flops, bytes = work->bytes, tokens = work->tokens;
   memset(f, 0, sizeof *f);
   f->gross_j = w->joules;
   f->avg_w = w->avg_watts;
-  f->has_idle = idle_watts >= 0;
-  f->net_j = f->has_idle ? w->joules - idle_watts * w->duration_s : NAN;
-  f->net_avg_w = f->has_idle ? w->avg_watts - idle_watts : NAN;
+  net_of_idle(w, idle, f);
   /* Energy per operation: joules / operations, in picojoules. Performance per watt:
    * (operations / seconds) / watts = operations / joules, in GFLOP/s per W. */
   bool fl = flops > 0 && w->joules > 0;
   f->pj_per_flop = fl ? w->joules / flops * 1e12 : NAN;
   f->gflops_per_w = fl ? flops / w->joules * 1e-9 : NAN;
-  bool net_ok = fl && f->has_idle && f->net_j > 0;
+  bool net_ok = fl && f->net_measurable && f->net_j > 0;
   f->net_pj_per_flop = net_ok ? f->net_j / flops * 1e12 : NAN;
   f->net_gflops_per_w = net_ok ? flops / f->net_j * 1e-9 : NAN;
   bool by = bytes > 0 && w->joules > 0;
@@ -28,7 +58,7 @@ void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_win
   /* Energy per token: what a decoder layer (or a whole model step) costs per token. */
   bool tk = tokens > 0 && w->joules > 0;
   f->j_per_token = tk ? w->joules / tokens : NAN;
-  f->net_j_per_token = tk && f->has_idle && f->net_j > 0 ? f->net_j / tokens : NAN;
+  f->net_j_per_token = tk && f->net_measurable && f->net_j > 0 ? f->net_j / tokens : NAN;
 }
 
 static void set_num(json_t *j, const char *key, double v) {
@@ -62,6 +92,11 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
     json_object_set_new(j, "wraps", json_integer(w->wraps));
     json_object_set_new(j, "resets", json_integer(w->resets));
   }
+  if (w->wrap_power_from) { /* what the reads were checked against (docs/power.md) */
+    json_object_set_new(j, "wrap_safe_period_s", json_real(w->wrap_safe_s));
+    json_object_set_new(j, "wrap_power_w", json_real(w->wrap_power_w));
+    json_object_set_new(j, "wrap_power_from", json_string(w->wrap_power_from));
+  }
   if (!w->valid) {
     /* No number for an invalid window: a reader must not rank what was not measured. */
     json_object_set_new(j, "invalid_reason", json_string(w->invalid_reason));
@@ -70,10 +105,15 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
   set_num(j, "energy_j", f->gross_j);
   set_num(j, "avg_w", f->avg_w);
   set_num(j, "peak_w", w->peak_watts);
+  set_num(j, "avg_se_w", f->avg_se_w);
   if (f->has_idle) {
-    set_num(j, "idle_w", f->avg_w - f->net_avg_w);
+    set_num(j, "idle_w", f->idle_w);
+    set_num(j, "idle_se_w", f->idle_se_w);
+    set_num(j, "net_uncertainty_w", f->net_u_w);
     set_num(j, "net_energy_j", f->net_j);
     set_num(j, "net_avg_w", f->net_avg_w);
+    if (!f->net_measurable) /* never a net figure out of noise: the reason instead */
+      json_object_set_new(j, "net_not_measurable", json_string(f->net_why));
   } else {
     json_object_set_new(j, "net_not_measured", json_string("no valid idle baseline"));
   }
@@ -111,7 +151,8 @@ json_t *ab_power_case_json(const ab_power_registry *reg, const ab_energy_window 
   json_t *arr = json_array();
   for (size_t i = 0; i < n; i++) {
     ab_energy_figures f;
-    ab_power_figures(&w[i], ab_power_idle_watts(reg, w[i].channel), work, &f);
+    ab_idle_power idle = ab_power_idle(reg, w[i].channel);
+    ab_power_figures(&w[i], &idle, work, &f);
     json_array_append_new(arr, ab_power_window_json(&w[i], &f));
   }
   return json_pack("{s:o}", "sources", arr);

@@ -24,7 +24,7 @@ typedef struct reg_channel {
   bool enabled;
   bool idle_measured;
   bool idle_valid;
-  double idle_w, idle_s;
+  double idle_w, idle_se_w, idle_s;
   char idle_reason[256];
 } reg_channel;
 

@@ -1,5 +1,6 @@
 /* accelbench — the power-source registry: checks tables, probes and opens sources, lists
  * channels with their disabled reasons (`accelbench list`, the run file). */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,14 +271,20 @@ double ab_power_idle_watts(const ab_power_registry *reg, size_t channel) {
   return c->idle_measured && c->idle_valid ? c->idle_w : -1;
 }
 
-ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts,
+ab_idle_power ab_power_idle(const ab_power_registry *reg, size_t channel) {
+  double w = ab_power_idle_watts(reg, channel);
+  return (ab_idle_power){.watts = w, .se_w = w >= 0 ? reg->channels[channel].idle_se_w : NAN};
+}
+
+ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts, double se_w,
                                   double seconds) {
-  if (!reg || channel >= reg->n_channels || !(watts >= 0) || !(seconds > 0))
+  if (!reg || channel >= reg->n_channels || !(watts >= 0) || !(seconds > 0) || se_w < 0)
     return AB_E_INVALID;
   reg_channel *c = &reg->channels[channel];
   c->idle_measured = true;
   c->idle_valid = true;
   c->idle_w = watts;
+  c->idle_se_w = se_w;
   c->idle_s = seconds;
   return AB_OK;
 }
@@ -312,6 +319,8 @@ static json_t *channel_json(const reg_channel *c) {
     json_object_set_new(j, "disabled_reason", json_string(i->disabled_reason));
   if (c->idle_measured && c->idle_valid) {
     json_t *idle = json_pack("{s:f, s:f}", "avg_w", c->idle_w, "duration_s", c->idle_s);
+    if (isfinite(c->idle_se_w))
+      json_object_set_new(idle, "se_w", json_real(c->idle_se_w));
     json_object_set_new(j, "idle", idle);
   } else if (c->enabled) {
     json_object_set_new(j, "idle",

@@ -25,8 +25,12 @@ typedef struct chan_run {
   const reg_channel *rc;
   reg_source *rs; /* its source */
   bool counter;
+  bool wraps_guarded;   /* a counter with a wrap range: its poll interval follows wrap safety */
+  double base_interval; /* from rate_hz, before wrap safety shortens it */
   double interval;
   double next;
+  double peak_rate; /* counter: highest power over a span of reads (count_step) */
+  size_t peak_from; /* the read that span starts at */
   bool have_raw;
   double last_raw, cum_j;
   sample *s;
@@ -63,7 +67,33 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Counters are never polled faster than this: below it the sampler's own wake-ups cost more
+ * than they tell (RAPL updates about once a millisecond). */
+#define POLL_FLOOR_S 1e-3
+
 /* ---- pure arithmetic ---- */
+
+double ab_power_wrap_safe_s(double wrap_j, double power_w) {
+  if (!(wrap_j > 0) || !(power_w > 0))
+    return INFINITY;
+  return wrap_j / (AB_WRAP_SAFETY * power_w);
+}
+
+double ab_power_weighted_se(const double *v, const double *wt, size_t n) {
+  double sw = 0, sw2 = 0, swv = 0;
+  for (size_t i = 0; i < n; i++) {
+    sw += wt[i];
+    sw2 += wt[i] * wt[i];
+    swv += wt[i] * v[i];
+  }
+  double n_eff = sw2 > 0 ? sw * sw / sw2 : 0;
+  if (!(n_eff > 1 + 1e-9))
+    return NAN;
+  double mean = swv / sw, ss = 0;
+  for (size_t i = 0; i < n; i++)
+    ss += wt[i] * (v[i] - mean) * (v[i] - mean);
+  return sqrt(ss / sw / (n_eff - 1));
+}
 
 double ab_power_trapezoid(const double *t_s, const double *watts, size_t n) {
   double j = 0;
@@ -113,6 +143,58 @@ static int push(chan_run *c, double t, double v) {
   return 0;
 }
 
+/* The power a counter's wrap-safe period assumes: the channel's stated maximum, else the
+ * margin over the highest power seen; 0 while nothing is known (the counter has not moved). */
+static double wrap_power(const chan_run *c, const char **from) {
+  if (c->rc->info.max_watts > 0) {
+    *from = "max power";
+    return c->rc->info.max_watts;
+  }
+  *from = "2 x the highest power seen (no stated maximum)";
+  return AB_WRAP_OBSERVED_MARGIN * c->peak_rate;
+}
+
+/* Next poll interval of a counter that wraps: half its wrap-safe period, so one late or
+ * lost poll still stays inside it. Without a stated maximum the interval grows at most
+ * twofold per read from a short start: each longer gap is entered only after a shorter one
+ * measured the power, so an aliased (wrapped-over) gap never sets the pace. */
+static double guarded_interval(const chan_run *c) {
+  const char *from;
+  double safe = ab_power_wrap_safe_s(c->rc->info.wrap_joules, wrap_power(c, &from));
+  double iv = fmin(c->base_interval, 0.5 * safe);
+  if (!(c->rc->info.max_watts > 0))
+    iv = fmin(iv, 2.0 * c->interval);
+  return fmax(iv, POLL_FLOOR_S);
+}
+
+/* The power seen up to read time t (cumulative energy cum_j then): over the span back to the
+ * latest earlier read at least 4 update periods away. A shorter span can hold one update
+ * more or less than its length is worth and would show spikes that are not there; from 4
+ * periods on that error is at most 25 %, well inside the margin. A reset inside the span
+ * only lowers it (the energy before the reset is lost), never raises it. */
+static void see_power(chan_run *c, double t) {
+  double span = 4.0 * c->rc->info.update_period_s;
+  while (c->peak_from + 1 < c->n && t - c->s[c->peak_from + 1].t >= span)
+    c->peak_from++;
+  double dt = c->n ? t - c->s[c->peak_from].t : 0;
+  if (dt > 0 && dt >= span)
+    c->peak_rate = fmax(c->peak_rate, (c->cum_j - c->s[c->peak_from].v) / dt);
+}
+
+/* A counter read after the first, at time t: add the energy since the last one (wraps and
+ * resets handled), and keep the poll interval wrap-safe for the highest power seen so far. */
+static void count_step(chan_run *c, double raw, double t) {
+  ab_counter_step step;
+  double dt = c->n ? t - c->s[c->n - 1].t : 0;
+  c->cum_j += ab_power_counter_delta(c->last_raw, raw, c->rc->info.wrap_joules,
+                                     c->rc->info.max_watts, dt, &step);
+  c->wraps += step == AB_STEP_WRAP;
+  c->resets += step == AB_STEP_RESET;
+  see_power(c, t);
+  if (c->wraps_guarded)
+    c->interval = guarded_interval(c);
+}
+
 /* Read one channel and record it. Returns the status; msg gets the read error. */
 static ab_status take(chan_run *c, char *msg) {
   double v = 0;
@@ -129,14 +211,8 @@ static ab_status take(chan_run *c, char *msg) {
     return st;
   }
   if (c->counter) {
-    if (c->have_raw) {
-      ab_counter_step step;
-      double dt = c->n ? t - c->s[c->n - 1].t : 0;
-      c->cum_j += ab_power_counter_delta(c->last_raw, v, c->rc->info.wrap_joules,
-                                         c->rc->info.max_watts, dt, &step);
-      c->wraps += step == AB_STEP_WRAP;
-      c->resets += step == AB_STEP_RESET;
-    }
+    if (c->have_raw)
+      count_step(c, v, t);
     c->have_raw = true;
     c->last_raw = v;
     v = c->cum_j;
@@ -193,15 +269,18 @@ static void *run_poller(void *arg) {
   return NULL;
 }
 
+/* First poll interval of a channel. A counter that wraps polls at half its wrap-safe period
+ * at the stated maximum power; with no maximum it starts at twice the update period (the
+ * first gaps are then far too short to wrap over) and guarded_interval() takes it from there. */
 static double poll_interval(const reg_channel *rc, double rate_hz) {
   double iv = 1.0 / rate_hz;
   const ab_power_channel_info *i = &rc->info;
   if (i->kind == AB_POWER_KIND_ENERGY_COUNTER) {
-    /* Often enough that the counter moves less than a quarter of its range per poll at
-     * the channel's power limit: every wrap is then seen as a wrap. */
     if (i->wrap_joules > 0 && i->max_watts > 0)
-      iv = fmin(iv, i->wrap_joules / (4.0 * i->max_watts));
-    return fmax(iv, 1e-3);
+      iv = fmin(iv, 0.5 * ab_power_wrap_safe_s(i->wrap_joules, i->max_watts));
+    else if (i->wrap_joules > 0)
+      iv = fmin(iv, 2.0 * i->update_period_s);
+    return fmax(iv, POLL_FLOOR_S);
   }
   return fmax(iv, i->update_period_s); /* polling faster than the source updates adds nothing */
 }
@@ -280,6 +359,8 @@ static ab_status build(ab_power_sampler *s, double rate_hz, char *msg) {
     c->rc = rc;
     c->rs = &reg->sources[rc->source];
     c->counter = rc->info.kind == AB_POWER_KIND_ENERGY_COUNTER;
+    c->wraps_guarded = c->counter && rc->info.wrap_joules > 0;
+    c->base_interval = 1.0 / rate_hz;
     c->interval = poll_interval(rc, rate_hz);
     /* Room for ~100 s at 10 Hz allocated here, so the sampler thread does not allocate
      * (and create a malloc arena) in the common case. */
@@ -371,6 +452,31 @@ double ab_power_sampler_cpu_s(const ab_power_sampler *s) {
 
 /* ---- windows ---- */
 
+/* Standard error of the window's mean power from its polled values: a counter's are the
+ * mean powers of the intervals between reads, each weighted by its length; a power
+ * channel's are its samples, each weighted by the time the trapezoid rule gives it. Either
+ * way the weighted mean is exactly avg_watts. */
+static double window_se(const chan_run *c, const double *e) {
+  size_t n = c->counter ? c->n - 1 : c->n;
+  double *v = malloc(n * sizeof *v), *wt = malloc(n * sizeof *wt), se = NAN;
+  for (size_t i = 0; v && wt && i < n; i++) {
+    if (c->counter) {
+      wt[i] = c->s[i + 1].t - c->s[i].t;
+      v[i] = wt[i] > 0 ? (e[i + 1] - e[i]) / wt[i] : 0;
+    } else {
+      double left = i > 0 ? c->s[i].t - c->s[i - 1].t : 0;
+      double right = i + 1 < c->n ? c->s[i + 1].t - c->s[i].t : 0;
+      wt[i] = 0.5 * (left + right);
+      v[i] = c->s[i].v;
+    }
+  }
+  if (v && wt)
+    se = ab_power_weighted_se(v, wt, n);
+  free(v);
+  free(wt);
+  return se;
+}
+
 /* Cumulative joules at each sample (counters already are; power is integrated). */
 static double *cumulative(const chan_run *c) {
   double *e = malloc((c->n ? c->n : 1) * sizeof *e);
@@ -425,6 +531,32 @@ static void invalidate(ab_energy_window *w, const char *why) {
   }
 }
 
+/* A counter that wraps: a gap between reads longer than the wrap-safe period may hide a
+ * wrap, so the energy may be short by whole ranges, and nothing in the reads can tell. The
+ * sampler polls inside the period; this catches a stalled sampler or a source too slow
+ * for its range. */
+static void check_wrap(const chan_run *c, ab_energy_window *w) {
+  if (!c->wraps_guarded)
+    return;
+  const char *from;
+  double power = wrap_power(c, &from), safe = ab_power_wrap_safe_s(c->rc->info.wrap_joules, power);
+  if (!isfinite(safe))
+    return; /* the counter never moved: the "did not advance" rule speaks for it */
+  w->wrap_power_w = power;
+  w->wrap_power_from = from;
+  w->wrap_safe_s = safe;
+  if (w->max_gap_s <= safe)
+    return;
+  char why[256];
+  ab_pfmt(why, sizeof why,
+          "counter read gap %.3g s exceeds the %.3g s wrap-safe period at %s%s %.4g W (wrap "
+          "range %.6g J); %u read error(s)%s%.100s",
+          w->max_gap_s, safe, from, c->rc->info.max_watts > 0 ? "" : ",", power,
+          c->rc->info.wrap_joules, c->read_errors, c->read_errors ? ", first: " : "",
+          c->first_error);
+  invalidate(w, why);
+}
+
 static void check_validity(const chan_run *c, ab_energy_window *w) {
   char why[256];
   const ab_power_channel_info *i = &c->rc->info;
@@ -455,13 +587,7 @@ static void check_validity(const chan_run *c, ab_energy_window *w) {
             c->first_error);
     invalidate(w, why);
   }
-  if (c->counter && i->wrap_joules > 0 && i->max_watts > 0 &&
-      w->max_gap_s * i->max_watts >= 0.5 * i->wrap_joules) {
-    ab_pfmt(why, sizeof why,
-            "gap of %.3g s between counter reads could hide a wrap (range %.6g J at up to %.6g W)",
-            w->max_gap_s, i->wrap_joules, i->max_watts);
-    invalidate(w, why);
-  }
+  check_wrap(c, w);
   if (c->counter && w->joules <= 0 && w->duration_s >= 0.1) {
     ab_pfmt(why, sizeof why, "the counter did not advance in %.3g s", w->duration_s);
     invalidate(w, why);
@@ -482,6 +608,7 @@ static ab_status make_window(const chan_run *c, ab_energy_window *w, char *msg) 
   w->read_errors = c->read_errors;
   w->wraps = c->wraps;
   w->resets = c->resets;
+  w->avg_se_w = NAN;
   if (c->n >= 2) {
     double *e = cumulative(c);
     if (!e) {
@@ -494,6 +621,7 @@ static ab_status make_window(const chan_run *c, ab_energy_window *w, char *msg) 
     for (size_t i = 1; i < c->n; i++)
       w->max_gap_s = fmax(w->max_gap_s, c->s[i].t - c->s[i - 1].t);
     timeline(c, e, w);
+    w->avg_se_w = window_se(c, e);
     for (size_t i = 0; !c->counter && i < c->n; i++)
       w->peak_watts = fmax(w->peak_watts, c->s[i].v);
     for (uint32_t i = 0; c->counter && i < w->n_points; i++)
@@ -571,6 +699,7 @@ ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *m
     c->idle_measured = true;
     c->idle_valid = w[i].valid;
     c->idle_w = w[i].avg_watts;
+    c->idle_se_w = w[i].avg_se_w;
     c->idle_s = w[i].duration_s;
     ab_pfmt(c->idle_reason, sizeof c->idle_reason, "idle window invalid: %.220s",
             w[i].invalid_reason);

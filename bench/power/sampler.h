@@ -98,9 +98,17 @@ typedef struct ab_energy_window {
   double avg_watts;   /* joules / duration_s */
   double peak_watts;  /* largest sample (power) or interval rate (counter) */
   double duration_s;  /* between the first and last read */
+  double avg_se_w;    /* standard error of avg_watts (ab_power_weighted_se); NaN: < 2 values */
   const char *method; /* "counter" or "trapezoid" */
   double poll_interval_s;
   double max_gap_s; /* largest time between successive good reads */
+  /* A counter that wraps: the power its reads were guarded against (the channel's stated
+   * maximum, or AB_WRAP_OBSERVED_MARGIN x the highest power seen), where that figure came
+   * from, and the wrap-safe period it gives (ab_power_wrap_safe_s). 0 / NULL / 0 for power
+   * channels, counters that do not wrap, and a counter that never moved. */
+  double wrap_power_w;
+  const char *wrap_power_from;
+  double wrap_safe_s;
   uint32_t n_samples;
   uint32_t read_errors;
   uint32_t wraps;
@@ -135,8 +143,9 @@ void ab_power_windows_free(ab_energy_window *windows, size_t n);
 ab_status ab_power_idle_baseline(ab_power_registry *reg, double seconds, char *msg);
 
 /* Install an idle baseline measured elsewhere (the parent process measures it once before
- * the suite; the worker processes that run the cases get it this way). */
-ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts,
+ * the suite; the worker processes that run the cases get it this way). se_w is the standard
+ * error of `watts` (NaN when unknown: then no net figure is measurable). */
+ab_status ab_power_set_idle_watts(ab_power_registry *reg, size_t channel, double watts, double se_w,
                                   double seconds);
 
 /* Channels in the registry, enabled or not (indices are stable for the same options). */
@@ -145,11 +154,28 @@ size_t ab_power_channel_count(const ab_power_registry *reg);
 /* Idle watts of channel `channel`, or a negative value when not measured/invalid. */
 double ab_power_idle_watts(const ab_power_registry *reg, size_t channel);
 
+/* The idle baseline of a channel: its mean and the standard error of that mean. */
+typedef struct ab_idle_power {
+  double watts; /* < 0: no valid baseline */
+  double se_w;  /* standard error of `watts` (ab_power_weighted_se); NaN: unknown */
+} ab_idle_power;
+
+ab_idle_power ab_power_idle(const ab_power_registry *reg, size_t channel);
+
 /* ---- figures (computed here and only here) ------------------------------------------- */
 
+/* Net of idle (docs/power.md, "Net of idle"): net power = avg_w - idle_w, published only
+ * when it exceeds its uncertainty AB_NET_SIGMAS x sqrt(se(avg_w)^2 + se(idle_w)^2). */
+#define AB_NET_SIGMAS 2.0
+
 typedef struct ab_energy_figures {
-  double gross_j, net_j; /* net = gross - idle_watts x duration */
+  double gross_j, net_j; /* net = gross - idle_watts x duration; NaN unless net_measurable */
   double avg_w, net_avg_w;
+  double idle_w;              /* NaN without a baseline */
+  double avg_se_w, idle_se_w; /* standard errors of avg_w and idle_w; NaN when unknown */
+  double net_u_w;             /* uncertainty of avg_w - idle_w (see AB_NET_SIGMAS); NaN: unknown */
+  bool net_measurable;        /* a baseline, a known uncertainty, and net power above it */
+  char net_why[160];          /* why not, when has_idle and !net_measurable */
   double pj_per_flop, net_pj_per_flop;    /* NaN when flops <= 0 */
   double gflops_per_w, net_gflops_per_w;  /* NaN when flops <= 0 */
   double pj_per_byte, gbytes_per_s_per_w; /* NaN when bytes <= 0 */
@@ -162,9 +188,10 @@ typedef struct ab_window_work {
   double flops, bytes, tokens;
 } ab_window_work;
 
-/* idle_watts < 0 means no baseline: the net figures are NaN. */
-void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
-                      ab_energy_figures *out);
+/* idle->watts < 0 (or idle NULL) means no baseline. The net figures are NaN unless net
+ * power exceeds its uncertainty. */
+void ab_power_figures(const ab_energy_window *w, const ab_idle_power *idle,
+                      const ab_window_work *work, ab_energy_figures *out);
 
 /* The "power" object of one case record: per channel source, scope, method, validity,
  * gross/net energy and watts, pJ/FLOP, GFLOP/s per W, J/token, timeline. With n == 0:
@@ -184,6 +211,26 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
 
 /* Trapezoid integral of watts over time (seconds); n < 2 gives 0. */
 double ab_power_trapezoid(const double *t_s, const double *watts, size_t n);
+
+/* Wrap safety (docs/power.md, "Counter wrap-around"). Between two reads at most
+ * 1/AB_WRAP_SAFETY of the counter's range may pass at the power the channel can reach:
+ * then at most one wrap fits in the gap, and its wrapped difference stays under half the
+ * range, which ab_power_counter_delta() counts as a wrap. With no stated maximum the power
+ * is AB_WRAP_OBSERVED_MARGIN x the highest power seen in the window (over spans of at least
+ * 4 update periods). */
+#define AB_WRAP_SAFETY          2.0
+#define AB_WRAP_OBSERVED_MARGIN 2.0
+
+/* The longest gap between counter reads that cannot hide a wrap: wrap_j / (AB_WRAP_SAFETY x
+ * power_w). INFINITY when nothing limits it (wrap_j <= 0: the counter does not wrap;
+ * power_w <= 0: no power known). */
+double ab_power_wrap_safe_s(double wrap_j, double power_w);
+
+/* Standard error of the weighted mean of v[0..n) with weights wt (seconds each value
+ * stands for): sqrt(sum wt (v - m)^2 / sum wt / (n_eff - 1)), n_eff = (sum wt)^2 / sum wt^2
+ * (Kish's effective sample size); equal weights give the textbook s / sqrt(n). NaN when
+ * n_eff <= 1 (one value tells nothing about the spread). */
+double ab_power_weighted_se(const double *v, const double *wt, size_t n);
 
 /* Energy between two raw counter reads: handles a wrap at wrap_j (when > 0) and a reset
  * (the counter went back to about zero: counts `cur`, the energy since the reset). A

@@ -78,6 +78,28 @@ static void zone_name(const char *dir, const char *zone, char *out, size_t len, 
     ab_pfmt(out, len, "%s", own);
 }
 
+/* Constraints a zone may have: long_term, short_term and peak_power on current kernels. */
+#define RAPL_MAX_CONSTRAINTS 8
+
+/* The most power the zone can draw, for wrap safety: the largest of every constraint's
+ * max_power_uw (the ceiling its limit may be set to) and power_limit_uw (the limit in force;
+ * the short-term limit PL2 and the peak limit sit above the long-term one). 0 = the zone
+ * states none (many DRAM zones): the sampler then bounds the power by what it sees. */
+static double zone_max_watts(const char *dir, const char *zone) {
+  static const char *const attrs[] = {"max_power_uw", "power_limit_uw"};
+  char path[700], msg[AB_MSG_LEN];
+  uint64_t most = 0;
+  for (int k = 0; k < RAPL_MAX_CONSTRAINTS; k++) {
+    for (size_t a = 0; a < sizeof attrs / sizeof attrs[0]; a++) {
+      uint64_t uw = 0;
+      ab_pfmt(path, sizeof path, "%s/%s/constraint_%d_%s", dir, zone, k, attrs[a]);
+      if (ab_power_read_u64(path, &uw, msg) == AB_OK && uw > most)
+        most = uw;
+    }
+  }
+  return (double)most * 1e-6;
+}
+
 static void fill_zone(ab_sysfs_channel *z, const char *dir, const char *zone) {
   ab_power_channel_info *ci = &z->info;
   char path[640], msg[AB_MSG_LEN];
@@ -96,7 +118,7 @@ static void fill_zone(ab_sysfs_channel *z, const char *dir, const char *zone) {
   ci->update_period_s = 1e-3;
   ab_pfmt(ci->path, sizeof ci->path, "%s/%s/energy_uj", dir, zone);
 
-  uint64_t range = 0, maxp = 0;
+  uint64_t range = 0;
   ab_pfmt(path, sizeof path, "%s/%s/max_energy_range_uj", dir, zone);
   if (ab_power_read_u64(path, &range, msg) != AB_OK || range == 0) {
     ab_pfmt(ci->disabled_reason, sizeof ci->disabled_reason,
@@ -104,9 +126,7 @@ static void fill_zone(ab_sysfs_channel *z, const char *dir, const char *zone) {
     return;
   }
   ci->wrap_joules = (double)range * 1e-6;
-  ab_pfmt(path, sizeof path, "%s/%s/constraint_0_max_power_uw", dir, zone);
-  if (ab_power_read_u64(path, &maxp, msg) == AB_OK)
-    ci->max_watts = (double)maxp * 1e-6;
+  ci->max_watts = zone_max_watts(dir, zone);
 
   uint64_t v = 0;
   z->fd = open(ci->path, O_RDONLY | O_CLOEXEC);

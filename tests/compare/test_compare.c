@@ -786,3 +786,67 @@ Test(tokens, energy_per_token_reaches_every_format, .fini = unload) {
   cr_assert(strstr(msg, "power.sources[0].j_per_token: expected a value >= 0"), "%s", msg);
   unlink(path);
 }
+
+/* ---- net of idle within noise ------------------------------------------------------------ */
+
+/* lab-cpu.json's openblas llm case ran at 181 W over a 180 W idle: its run file has no net
+ * figure, only the reason (bench/power/figures.c). Every format says so, none shows a net
+ * number for it. */
+Test(net_noise, not_measurable_reaches_every_format, .fini = unload) {
+  static const char *labs[] = {"lab-cpu.json"};
+  load(labs, 1);
+  const ab_report_row *noise = NULL;
+  for (size_t i = 0; i < rep.n_rows; i++)
+    if (rep.rows[i].power.net_cell[0])
+      noise = noise ? noise : &rep.rows[i];
+  cr_assert_not_null(noise, "the fixture has a case with net power within noise");
+  cr_assert_str_eq(noise->power.net_cell, "not measurable: net power within noise");
+  cr_assert(isnan(noise->power.net_gflops_per_w) && isnan(noise->power.net_avg_w));
+  cr_assert(noise->power.net_uncertainty_w > 0);
+  char *md = render_rep(ab_report_write_md, &rep), *csv = render_rep(ab_report_write_csv, &rep),
+       *js = render_rep(ab_report_write_json, &rep);
+  cr_assert_eq(count_of(md, "| not measurable: net power within noise |"), 1, "%s", md);
+  cr_assert(strstr(csv, ",net_uncertainty_w,net_not_measurable,power_not_measured,"));
+  cr_assert_eq(count_of(csv, ",\"net power within noise: 1 W net of idle, uncertainty 2.172 W"), 1);
+  cr_assert_eq(count_of(js, "\"net_not_measurable\": \"net power within noise: 1 W net of idle"), 1,
+               "%s", js);
+  free(md);
+  free(csv);
+  free(js);
+}
+
+/* The HTML shows net figures for the best GEMM of each dtype and in the perf/W chart: put
+ * the noise on lab-cpu's best f32 case (its first) and both must say so. */
+Test(net_noise, html_says_not_measurable, .fini = unload) {
+  json_error_t err;
+  json_t *run = json_load_file(RUNS "lab-cpu.json", 0, &err);
+  cr_assert_not_null(run, "%s", err.text);
+  json_t *src = json_array_get(
+      json_object_get(json_object_get(json_array_get(json_object_get(run, "cases"), 0), "power"),
+                      "sources"),
+      0);
+  static const char *const net[] = {"net_avg_w", "net_energy_j", "net_pj_per_flop",
+                                    "net_gflops_per_w"};
+  for (size_t i = 0; i < sizeof net / sizeof net[0]; i++)
+    cr_assert_eq(json_object_del(src, net[i]), 0, "%s", net[i]);
+  json_object_set_new(src, "net_not_measurable",
+                      json_string("net power within noise: 0.5 W net of idle, uncertainty 4 W"));
+  char path[] = "/tmp/ab-net-noise-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  cr_assert_eq(json_dump_file(run, path, 0), 0);
+  json_decref(run);
+  const char *paths[] = {path};
+  ab_report_opts opts = {.no_default_catalog = true};
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(ab_report_build(&rep, paths, 1, &opts, msg), AB_OK, "%s", msg);
+  unlink(path);
+  char *html = render_rep(ab_report_write_html, &rep);
+  cr_assert(strstr(html, "title=\"net power within noise: 0.5 W net of idle, uncertainty 4 W\">"
+                         "not measurable: net power within noise</td>"),
+            "the best-GEMM table's net cell");
+  cr_assert(strstr(html, ">net of idle: not measurable: net power within noise</text>"),
+            "the perf/W bar");
+  free(html);
+}

@@ -91,7 +91,7 @@ check "run file with every status validates" 0 $?
 
 # 2b. Power: no source -> every case says "not measured" with the reason, never a number;
 #     a meter file (the lab-meter path) -> energy from the timed window, scope named,
-#     idle baseline measured and net figures derived.
+#     idle baseline measured, and no net figure where net power is within its noise.
 python3 - "$tmp/cpu/run.json" >"$tmp/p0" 2>&1 <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
@@ -118,7 +118,12 @@ for c in ok:
     assert abs(s["avg_w"] - 42.5) < 1e-6, s["avg_w"]
     assert s["duration_s"] >= 0.3 and c["timing"]["measured_s"] >= 0.3, "window stretched"
     assert abs(s["idle_w"] - 42.5) < 1e-6, "idle baseline reached the worker"
+    assert s["idle_se_w"] == 0, "and its spread with it"
     assert s["energy_j"] > 0 and s["gflops_per_w"] > 0
+    # The meter reads 42.5 W at idle too: net power is 0, inside its uncertainty.
+    assert s["net_not_measurable"].startswith("net power within noise"), s
+    assert not any(k.startswith("net_") and k != "net_not_measurable" and
+                   k != "net_uncertainty_w" for k in s), s
 print("meter file: measured")
 PY
 check "meter file: energy, scope and idle baseline in every ok case" 0 $?
