@@ -41,7 +41,7 @@ static void expect_ok(ab_kernel_desc d) {
     cr_assert(strstr(r.reason, "cl_khr_fp64"), "%s: %s", name, r.reason);
   } else {
     if (r.status == AB_CASE_IMPLAUSIBLE && strncmp(r.reason, "device timer:", 13) == 0)
-      cr_log_warn("%s: %s", r.case_id, r.reason);
+      fprintf(stderr, "note %s: %s\n", r.case_id, r.reason); /* cr_log_warn exits 1 */
     else
       cr_assert_eq(r.status, AB_CASE_OK, "%s %s: %s", name, ab_dtype_str(d.dtype), r.reason);
     cr_assert(r.validation.checked);
