@@ -5,6 +5,10 @@
 
 #include "power_private.h"
 
+double ab_power_avg_watts(double joules, double duration_s) {
+  return duration_s > 0 ? joules / duration_s : 0;
+}
+
 void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
                       ab_energy_figures *f) {
   double flops = work->flops, bytes = work->bytes, tokens = work->tokens;
@@ -12,6 +16,7 @@ void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_win
   f->gross_j = w->joules;
   f->avg_w = w->avg_watts;
   f->has_idle = idle_watts >= 0;
+  f->idle_w = f->has_idle ? idle_watts : NAN;
   f->net_j = f->has_idle ? w->joules - idle_watts * w->duration_s : NAN;
   f->net_avg_w = f->has_idle ? w->avg_watts - idle_watts : NAN;
   /* Energy per operation: joules / operations, in picojoules. Performance per watt:
@@ -71,7 +76,7 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
   set_num(j, "avg_w", f->avg_w);
   set_num(j, "peak_w", w->peak_watts);
   if (f->has_idle) {
-    set_num(j, "idle_w", f->avg_w - f->net_avg_w);
+    set_num(j, "idle_w", f->idle_w); /* as measured: verify recomputes the net figures */
     set_num(j, "net_energy_j", f->net_j);
     set_num(j, "net_avg_w", f->net_avg_w);
   } else {

@@ -154,6 +154,7 @@ typedef struct ab_energy_figures {
   double gflops_per_w, net_gflops_per_w;  /* NaN when flops <= 0 */
   double pj_per_byte, gbytes_per_s_per_w; /* NaN when bytes <= 0 */
   double j_per_token, net_j_per_token;    /* NaN when tokens <= 0 */
+  double idle_w;                          /* the baseline the net figures use; NaN without */
   bool has_idle;
 } ab_energy_figures;
 
@@ -161,6 +162,9 @@ typedef struct ab_energy_figures {
 typedef struct ab_window_work {
   double flops, bytes, tokens;
 } ab_window_work;
+
+/* Average watts of a window: joules / duration_s, 0 for an empty window. */
+double ab_power_avg_watts(double joules, double duration_s);
 
 /* idle_watts < 0 means no baseline: the net figures are NaN. */
 void ab_power_figures(const ab_energy_window *w, double idle_watts, const ab_window_work *work,
