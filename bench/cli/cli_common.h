@@ -12,6 +12,8 @@
 #include "model/signing.h"
 #include "suite.h"
 
+struct ab_report;
+
 /* Resolve a suite argument: a path to a file, or the name of a shipped suite ("quick")
  * looked up in $ACCELBENCH_CONFIG_DIR, the source tree and the install directory. */
 ab_status ab_resolve_suite(const char *arg, char *path, size_t len, char *msg);
@@ -51,6 +53,10 @@ int ab_cli_add_path(const char *arg, const char ***list, size_t *n);
  * "PROG: --public-key: FILE: ..." and return 0. */
 int ab_cli_load_public_keys(const char *prog, const char *const *paths, size_t n,
                             ab_public_key **keys);
+
+/* Verify the run directory of every input of a report and keep the outcome in its trust,
+ * for the renderers to show. */
+void ab_cli_report_trust(struct ab_report *rep, const ab_public_key *keys, size_t n_keys);
 
 /* Size and SHA-256 of a backend's module file into its record (left empty when the file
  * cannot be read). */

@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "model/manifest.h"
 #include "model/signing.h"
+#include "report.h"
 #include "verify.h"
 
 /* ---- keys on the command line --------------------------------------------------------- */
@@ -39,6 +40,11 @@ int ab_cli_add_path(const char *arg, const char ***list, size_t *n) {
   *list = grown;
   (*list)[(*n)++] = arg;
   return 1;
+}
+
+void ab_cli_report_trust(ab_report *rep, const ab_public_key *keys, size_t n_keys) {
+  for (size_t i = 0; i < rep->n_inputs; i++)
+    ab_run_file_trust(rep->inputs[i].path, keys, n_keys, &rep->inputs[i].trust);
 }
 
 /* ---- verify --------------------------------------------------------------------------- */

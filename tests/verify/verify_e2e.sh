@@ -3,7 +3,8 @@
 # of tampering is caught and named (a median divided by 10, a raw sample changed, a status
 # flipped from wrong_result to ok, a manifest hash changed, a module byte changed, a bundle
 # re-signed with another key, raw samples removed, a trust check's status or timer
-# flipped); bad input is answered with the documented exit code.
+# flipped); report and compare show the outcome and the CI gate can require it; bad
+# input is answered with the documented exit code.
 # usage: verify_e2e.sh BUILD_DIR SOURCE_DIR TEST_MODULE_DIR
 set -uo pipefail
 build=$1 src=$2 test_modules=$3
@@ -210,7 +211,31 @@ c["timing"]["source"] = "device"; del c["timing"]["device_timer_rejected_median_
 check "a rejected device timer passed off as believed fails" 1 $? \
   ".timing.source: file device, recomputed host (device timer rejected)" "$tmp/l3"
 
-# ---- 4. bad input ----------------------------------------------------------------------
+# ---- 4. report and compare show it; the gate can require it ----------------------------
+"$ab" report "$tmp/run/run.json" "$tmp/flip/run.json" -k "$tmp/a.pub" -f md -o - \
+  >"$tmp/r1" 2>/dev/null
+check "report exits 0" 0 $? "verified (ed25519:" "$tmp/r1"
+grep -qF "not verified (cases\\[" "$tmp/r1"
+check "report names the tampered input as not verified, with why" 0 $?
+grep -qE "\| cpu \| yes \| 1\.[0-9]+ \| $tmp/mods/accelbench-backend-cpu.so \| [0-9]+ \| [0-9a-f]{64} \|" "$tmp/r1"
+check "report lists module path, ABI, size and sha256" 0 $?
+"$ab" compare --against "$tmp/run/run.json" "$tmp/run/run.json" --require-verified \
+  -k "$tmp/a.pub" >"$tmp/g1" 2>&1
+check "gate of verified inputs passes with --require-verified" 0 $? "bundle verified" "$tmp/g1"
+"$ab" compare --against "$tmp/run/run.json" "$tmp/flip/run.json" --require-verified \
+  -k "$tmp/a.pub" >"$tmp/g2" 2>&1
+check "gate with a tampered input fails with --require-verified" 1 $? "unverified input" "$tmp/g2"
+"$ab" compare --against "$tmp/run/run.json" "$tmp/run/run.json" --require-verified \
+  >"$tmp/g3" 2>&1
+check "a signature no given key checks does not pass --require-verified" 1 $? \
+  "no --public-key given" "$tmp/g3"
+"$ab" compare "$tmp/run/run.json" "$tmp/power/run.json" -k "$tmp/a.pub" >"$tmp/s1" 2>&1
+check "side-by-side compare shows the bundle column" 0 $? "| bundle (accelbench verify) |" \
+  "$tmp/s1"
+"$ab" compare "$tmp/run/run.json" "$tmp/run/run.json" --require-verified >"$tmp/s2" 2>&1
+check "--require-verified without --against is refused" 2 $? "need --against" "$tmp/s2"
+
+# ---- 5. bad input ----------------------------------------------------------------------
 "$ab" verify >"$tmp/b1" 2>&1
 check "verify without a directory is a usage error" 2 $? "expected one run directory" "$tmp/b1"
 "$ab" verify "$tmp/run" -k "$tmp/a.key" >"$tmp/b2" 2>&1
