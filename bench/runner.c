@@ -19,6 +19,7 @@
 #include "model/kernel.h"
 #include "model/reference.h"
 #include "model/util.h"
+#include "model/verdict.h"
 #include "stats.h"
 
 /* A calibrated sample never runs more than this many iterations in one call. */
@@ -343,15 +344,7 @@ static uint32_t calibrate_iterations(const ab_measure_opts *m, double t_call) {
 
 /* ---- the audited call --------------------------------------------------------------- */
 
-/* Calls of one iteration timed before the reset; the slowest is the control, so that a
- * call preempted on a busy host makes the test milder, never a false verdict. */
-#define AB_AUDIT_CONTROL_CALLS 3
-/* The audited call may take this many times the control, plus AB_AUDIT_SLACK_S, before the
- * round is slow: cache effects of the reset stay well inside it (docs/measurement.md). */
-#define AB_AUDIT_FACTOR  3.0
-#define AB_AUDIT_SLACK_S 50e-6
-/* Rounds before a slow audit is a verdict: every one of them must be slow. */
-#define AB_AUDIT_ROUNDS 5
+/* Its thresholds (AB_AUDIT_*) and verdict are in model/verdict.h: verify applies them too. */
 
 static bool has_output(const case_ctx *c) {
   for (size_t i = 0; i < c->n_ops; i++)
@@ -407,10 +400,6 @@ static ab_status audit_round(case_ctx *c, double *control_s, double *audit_s, ch
   return st;
 }
 
-static bool audit_slow(double control_s, double audit_s) {
-  return audit_s > AB_AUDIT_FACTOR * control_s + AB_AUDIT_SLACK_S;
-}
-
 /* The audit: a round, repeated while it looks slow (at most AB_AUDIT_ROUNDS), so that one
  * preempted call on a busy host is not a verdict; the fastest audited call is kept. The
  * output is validated after the loop as always: a kernel that stopped computing leaves the
@@ -426,7 +415,7 @@ static ab_status audit_call(case_ctx *c, uint32_t sample, char *msg) {
       control_s = ctl;
       audit_s = got;
     }
-    if (!audit_slow(ctl, got))
+    if (!ab_audit_slow(ctl, got))
       break;
   }
   c->res->audit.done = true;
@@ -434,16 +423,6 @@ static ab_status audit_call(case_ctx *c, uint32_t sample, char *msg) {
   c->res->audit.control_s = control_s;
   c->res->audit.audit_s = audit_s;
   return AB_OK;
-}
-
-/* Calls the audit made, for the work the power window covers. */
-static uint64_t audit_calls(const ab_case_result *res) {
-  return (uint64_t)res->audit.rounds * (AB_AUDIT_CONTROL_CALLS + 1);
-}
-
-static bool audit_implausible(const ab_case_result *res) {
-  return res->audit.done && res->audit.rounds == AB_AUDIT_ROUNDS &&
-         audit_slow(res->audit.control_s, res->audit.audit_s);
 }
 
 /* Power sampling brackets exactly the timed loop. Returns the least window length the
@@ -470,7 +449,7 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   size_t n = 0;
   char msg[AB_MSG_LEN] = "";
   ab_status st = ps ? ab_power_sampler_stop(ps, &w, &n, msg) : AB_OK;
-  double calls = (double)(c->res->iterations_total + audit_calls(c->res));
+  double calls = (double)ab_case_window_calls(c->res); /* the samples' and the audit's */
   if (st != AB_OK) {
     c->res->power = json_pack("{s:s}", "not_measured", msg);
   } else if (!ps && ab_power_registry_enabled(reg) > 0) {
@@ -485,21 +464,12 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   ab_power_windows_free(w, n);
 }
 
-/* A device timer far below the host clock around the same synchronous calls, by more than
- * launch overhead can explain, is not believed: the host figure is ranked, and the device
- * median stays in the record (docs/measurement.md). Compared with the host's fastest
- * sample, so that load on the host cannot make an honest timer look wrong. */
-#define AB_TIMER_GAP_FACTOR 2.0    /* device < host / 2 ... */
-#define AB_TIMER_GAP_S      200e-6 /* ... and more than this per call apart, */
-#define AB_TIMER_FAR_FACTOR 20.0   /* or device < host / 20 whatever the gap */
-
+/* A device timer the host clock contradicts (model/verdict.h) is not believed: the host
+ * figure is ranked, and the device median stays in the record (docs/measurement.md). */
 static void check_device_timer(ab_case_result *res) {
   /* The host's fastest sample: a busy host delays some calls, never speeds one up. */
   double d = res->time_s.median, h = res->host_time_s.min;
-  if (res->timer != AB_TIMER_DEVICE || !(d > 0.0) || !(h > 0.0))
-    return;
-  bool gap = d * AB_TIMER_GAP_FACTOR < h && h - d > AB_TIMER_GAP_S;
-  if (!gap && !(d * AB_TIMER_FAR_FACTOR < h))
+  if (res->timer != AB_TIMER_DEVICE || !ab_device_timer_implausible(d, h))
     return;
   res->device_timer_rejected_s = d;
   res->time_s = res->host_time_s;
@@ -573,6 +543,10 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   ab_stats_compute(dev, n, &c->res->time_s);
   ab_stats_compute(host, n, &c->res->host_time_s);
   check_device_timer(c->res);
+  c->res->samples_s = dev; /* the record keeps the raw samples: verify recomputes from them */
+  c->res->host_samples_s = host;
+  c->res->n_samples = (uint32_t)n;
+  dev = host = NULL;
 out:
   power_end(c, ps, why);
   free(dev);
@@ -655,48 +629,8 @@ static ab_status validate(case_ctx *c, char *msg) {
 }
 
 static void finish_validated(ab_case_result *res) {
-  const ab_validation *v = &res->validation;
-  res->audit.mismatches = v->mismatches + v->full_failed;
-  /* On a disturbed host even the fastest host sample may carry others' load, so a device
-   * timer below it convicts nobody: the host figure stands (conservative), the case stays
-   * ok and is flagged disturbed. */
-  if (v->mismatches == 0 && v->full_failed == 0 && res->device_timer_rejected_s > 0.0 &&
-      !res->interference.disturbed) {
-    res->status = AB_CASE_IMPLAUSIBLE;
-    snprintf(res->reason, sizeof res->reason,
-             "device timer: median %.3g s per call against at least %.3g s on the host clock "
-             "around the same synchronous calls, more than launch overhead explains; time_s is "
-             "the host's",
-             res->device_timer_rejected_s, res->host_time_s.min);
-    return;
-  }
-  if (v->mismatches == 0 && v->full_failed == 0 && audit_implausible(res)) {
-    res->status = AB_CASE_IMPLAUSIBLE;
-    snprintf(res->reason, sizeof res->reason,
-             "audited call, %d rounds: at best %.3g s after the output was reset against at "
-             "most %.3g s for the same call before it (over %.0fx + %.0f us): the kernel computes "
-             "only when "
-             "its output changes",
-             AB_AUDIT_ROUNDS, res->audit.audit_s, res->audit.control_s, AB_AUDIT_FACTOR,
-             AB_AUDIT_SLACK_S * 1e6);
-    return;
-  }
-  if (v->mismatches == 0 && v->full_failed == 0) {
-    res->status = AB_CASE_OK;
-    return;
-  }
-  res->status = AB_CASE_WRONG_RESULT;
-  int n = 0;
-  if (v->mismatches)
-    n = snprintf(res->reason, sizeof res->reason,
-                 "%llu of %llu checked elements outside tolerance (max |err| %.3g, %.3g x "
-                 "tolerance)",
-                 (unsigned long long)v->mismatches, (unsigned long long)v->elements_checked,
-                 v->max_abs_error, v->max_error_ratio);
-  if (v->full_failed && n >= 0 && (size_t)n < sizeof res->reason)
-    snprintf(res->reason + n, sizeof res->reason - (size_t)n,
-             "%s%llu rows fail the every-element check, the first row %lld", n ? "; " : "",
-             (unsigned long long)v->full_failed, (long long)v->full_first_failed);
+  res->audit.mismatches = res->validation.mismatches + res->validation.full_failed;
+  res->status = ab_case_verdict(res, res->reason, sizeof res->reason);
 }
 
 /* ---- one case ----------------------------------------------------------------------- */

@@ -128,6 +128,8 @@ typedef enum ab_gate_check {
   AB_GATE_CHECK_COMPLETE, /* the current run has complete: false (cut short) */
   AB_GATE_CHECK_OVERLAP,  /* no baseline case is in the current run (e.g. a backend that
                              loaded nothing), or the baseline has no cases */
+  AB_GATE_CHECK_VERIFIED, /* asked for (ab_gate_require_verified): a run file whose bundle
+                             did not verify with a given key (docs/verify.md) */
   AB_GATE_CHECK_COUNT
 } ab_gate_check;
 
@@ -158,6 +160,9 @@ ab_status ab_threshold_parse(const char *text, double *out, char *msg);
 
 /* Pair the two run files of `rep` (exactly two inputs) case by case. */
 ab_status ab_gate_build(ab_gate *gate, const ab_report *rep, double threshold, char *msg);
+/* Fail the gate unless both run files are verified bundles: signed by a given key, every
+ * hash and recomputed figure matching (ab_report_input.trust, filled in by the CLI). */
+void ab_gate_require_verified(ab_gate *gate);
 void ab_gate_free(ab_gate *gate);
 
 /* At least one failed check, regression, new failure, new wrong result or newly

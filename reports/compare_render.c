@@ -99,13 +99,21 @@ static void md_subject_row(const ab_comparison *cmp, size_t s, FILE *out) {
   ab_write_md_cell(out, in->run.harness_version);
   fputs(" | ", out);
   ab_write_md_cell(out, in->run.suite_name);
+  if (ab_report_trust_checked(cmp->rep)) {
+    char text[320];
+    ab_trust_text(&in->trust, text, sizeof text);
+    fputs(" | ", out);
+    ab_write_md_cell(out, text);
+  }
   fputs(" |\n", out);
 }
 
 static void md_subjects(const ab_comparison *cmp, FILE *out) {
-  fputs("## Subjects\n\n| # | subject | run file | host | accelbench | suite |\n"
-        "| --- | --- | --- | --- | --- | --- |\n",
-        out);
+  bool trust = ab_report_trust_checked(cmp->rep);
+  fprintf(out,
+          "## Subjects\n\n| # | subject | run file | host | accelbench | suite |%s\n"
+          "| --- | --- | --- | --- | --- | --- |%s\n",
+          trust ? " bundle (accelbench verify) |" : "", trust ? " --- |" : "");
   for (size_t s = 0; s < cmp->rep->n_subjects; s++)
     md_subject_row(cmp, s, out);
   fputc('\n', out);
@@ -392,6 +400,11 @@ static json_t *json_subject(const ab_comparison *cmp, size_t s) {
   put(o, "provider", jstr(sub->provider), &ok);
   put(o, "host", jstr(sub->host), &ok);
   put(o, "harness_version", jstr(in->run.harness_version), &ok);
+  if (in->trust.state != AB_TRUST_NOT_CHECKED) {
+    char text[320];
+    ab_trust_text(&in->trust, text, sizeof text);
+    put(o, "bundle", jstr(text), &ok);
+  }
   put(o, "baseline", json_boolean(s == cmp->baseline), &ok);
   put(o, "geomean_ratio", jnum(cmp->geomean[s]), &ok);
   put(o, "own_geomean_ratio", jnum(cmp->own_geomean[s]), &ok);

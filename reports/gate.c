@@ -58,6 +58,7 @@ const char *ab_gate_check_name(ab_gate_check c) {
   switch (c) {
   case AB_GATE_CHECK_COMPLETE: return "incomplete run";
   case AB_GATE_CHECK_OVERLAP: return "nothing compared";
+  case AB_GATE_CHECK_VERIFIED: return "unverified input";
   default: return "invalid";
   }
 }
@@ -252,6 +253,11 @@ ab_status ab_gate_build(ab_gate *g, const ab_report *rep, double threshold, char
   return st;
 }
 
+void ab_gate_require_verified(ab_gate *g) {
+  g->check_failed[AB_GATE_CHECK_VERIFIED] = g->rep->inputs[0].trust.state != AB_TRUST_VERIFIED ||
+                                            g->rep->inputs[1].trust.state != AB_TRUST_VERIFIED;
+}
+
 void ab_gate_free(ab_gate *g) {
   if (!g)
     return;
@@ -312,11 +318,32 @@ void ab_gate_case_describe(const ab_gate *g, const ab_gate_case *gc, char *buf, 
   }
 }
 
+/* "baseline run.json: unsigned; current run.json: not verified (why)" for the inputs that
+ * are not verified. */
+static void describe_unverified(const ab_gate *g, char *buf, size_t len) {
+  static const char *const roles[2] = {"baseline", "current"};
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < 2 && used < len; i++) {
+    const ab_report_input *in = &g->rep->inputs[i];
+    if (in->trust.state == AB_TRUST_VERIFIED)
+      continue;
+    char clean[AB_CMP_UTF8_CAP], text[320];
+    const char *name = ab_utf8_clean_into(ab_cmp_base_name(in->path), clean, sizeof clean);
+    ab_trust_text(&in->trust, text, sizeof text);
+    ab_cmp_printf(buf + used, len - used, "%s%s %.*s: %s", used ? "; " : "", roles[i],
+                  ab_utf8_prefix(name, 200), name, text);
+    used = strlen(buf);
+  }
+}
+
 void ab_gate_check_describe(const ab_gate *g, ab_gate_check c, char *buf, size_t len) {
   const char *cur = ab_cmp_base_name(g->rep->inputs[1].path);
   char clean[AB_CMP_UTF8_CAP];
   cur = ab_utf8_clean_into(cur, clean, sizeof clean);
-  if (c == AB_GATE_CHECK_COMPLETE)
+  if (c == AB_GATE_CHECK_VERIFIED)
+    describe_unverified(g, buf, len);
+  else if (c == AB_GATE_CHECK_COMPLETE)
     ab_cmp_printf(buf, len,
                   "the current run %.*s was cut short (complete: false): cases it did not reach "
                   "are not compared",
@@ -344,6 +371,12 @@ static void gate_md_input(const ab_report_input *in, const char *role, FILE *out
   ab_write_md_cell(out, in->run.harness_version);
   fputs(", suite ", out);
   ab_write_md_cell(out, in->run.suite_name);
+  if (in->trust.state != AB_TRUST_NOT_CHECKED) {
+    char text[320];
+    ab_trust_text(&in->trust, text, sizeof text);
+    fputs("; bundle ", out);
+    ab_write_md_cell(out, text);
+  }
   fputs(")\n", out);
 }
 

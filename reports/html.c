@@ -245,10 +245,23 @@ static const char *json_str(const json_t *obj, const char *key) {
   return s ? s : "";
 }
 
+/* The bundle's verification (docs/verify.md), as `accelbench verify` would say it. */
+static void td_trust(FILE *out, const ab_trust *t) {
+  char text[320];
+  ab_trust_text(t, text, sizeof text);
+  fprintf(out, "<td class=\"%s\">", t->state == AB_TRUST_VERIFIED ? "mono" : "bad");
+  esc(out, text);
+  fputs("</td>", out);
+}
+
 static void write_runs(FILE *out, const ab_report *rep) {
+  bool trust = ab_report_trust_checked(rep);
   fputs("<h3 id=\"runs\">Run files</h3>\n<table>\n<thead><tr><th>#</th>"
         "<th>run file</th><th>host</th><th>started (UTC)</th><th>finished (UTC)</th>"
-        "<th>harness</th><th>suite</th><th>cases</th><th>complete</th></tr></thead>\n<tbody>\n",
+        "<th>harness</th><th>suite</th><th>cases</th><th>complete</th>",
+        out);
+  fputs(trust ? "<th>bundle (accelbench verify)</th></tr></thead>\n<tbody>\n"
+              : "</tr></thead>\n<tbody>\n",
         out);
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
@@ -273,6 +286,8 @@ static void write_runs(FILE *out, const ab_report *rep) {
       fputs("<td>yes</td>", out);
     else
       fputs("<td class=\"bad\">no: cut short; its cases are not all there</td>", out);
+    if (trust)
+      td_trust(out, &in->trust);
     fputs("</tr>\n", out);
   }
   fputs("</tbody></table>\n", out);
@@ -1219,18 +1234,31 @@ static void write_devices(FILE *out, const ab_run *run) {
   fputs("</tbody></table>\n", out);
 }
 
+/* Each backend with its module's provenance: path, ABI, size and SHA-256. */
 static void write_backends(FILE *out, const ab_run *run) {
   fputs("<table>\n<thead><tr><th>backend</th><th>enabled</th><th>why not</th>"
-        "<th>description</th></tr></thead>\n<tbody>\n",
+        "<th>description</th><th>ABI</th><th>module</th><th>size (bytes)</th><th>SHA-256</th>"
+        "</tr></thead>\n<tbody>\n",
         out);
   for (size_t b = 0; b < run->n_backends; b++) {
     const ab_backend_record *be = &run->backends[b];
+    char abi[32] = "";
+    if (be->abi_major || be->abi_minor)
+      snprintf(abi, sizeof abi, "%u.%u", be->abi_major, be->abi_minor);
     fputs("<tr>", out);
     td_text(out, be->name);
     fprintf(out, "<td>%s</td>", be->enabled ? "yes" : "<strong>no</strong>");
     td_text(out, be->enabled ? "" : be->disabled_reason);
     td_text(out, be->description);
-    fputs("</tr>\n", out);
+    td_text(out, abi);
+    td_text(out, be->module_path);
+    if (be->module_sha256[0])
+      td_count(out, be->module_size);
+    else
+      td_text(out, "");
+    fputs("<td class=\"mono small\">", out);
+    esc(out, be->module_sha256[0] ? be->module_sha256 : DASH);
+    fputs("</td></tr>\n", out);
   }
   fputs("</tbody></table>\n", out);
 }

@@ -320,7 +320,8 @@ static void gate_case(const ab_gate *g, const ab_gate_case *gc, jcase *jc) {
 static void check_case(const ab_gate *g, ab_gate_check c, jcase *jc) {
   static const char *const names[AB_GATE_CHECK_COUNT] = {
       [AB_GATE_CHECK_COMPLETE] = "the current run is complete",
-      [AB_GATE_CHECK_OVERLAP] = "the current run has the baseline's cases"};
+      [AB_GATE_CHECK_OVERLAP] = "the current run has the baseline's cases",
+      [AB_GATE_CHECK_VERIFIED] = "both run files are verified bundles"};
   snprintf(jc->classname, sizeof jc->classname, "accelbench.gate.run");
   snprintf(jc->name, sizeof jc->name, "%s", names[c]);
   jc->result = J_FAILURE;

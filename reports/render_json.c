@@ -125,16 +125,40 @@ static json_t *cost_json(const ab_report *rep, const ab_report_cost *c) {
       str(rep->rows[c->row].power.ref.scope));
 }
 
+/* The bundle's verification; null when the CLI did not check it. */
+static json_t *trust_json(const ab_trust *t) {
+  if (t->state == AB_TRUST_NOT_CHECKED)
+    return json_null();
+  return json_pack("{s:s, s:o, s:o}", "state", ab_trust_state_name(t->state), "key",
+                   t->key[0] ? str(t->key) : json_null(), "why",
+                   t->why[0] ? str(t->why) : json_null());
+}
+
+/* Backend modules with their provenance (path, ABI, size, SHA-256), as the run file has
+ * them. */
+static json_t *backends_json(const ab_run *run) {
+  json_t *a = json_array();
+  bool ok = a != NULL;
+  for (size_t b = 0; b < run->n_backends && ok; b++)
+    push(a, ab_backend_to_json(&run->backends[b]), &ok);
+  if (!ok) {
+    json_decref(a);
+    return NULL;
+  }
+  return a;
+}
+
 static json_t *inputs_json(const ab_report *rep) {
   json_t *a = json_array();
   bool ok = a != NULL;
   for (size_t i = 0; i < rep->n_inputs && ok; i++) {
     const ab_run *run = &rep->inputs[i].run;
     push(a,
-         json_pack("{s:o, s:o, s:o, s:o, s:b, s:I}", "path", str(rep->inputs[i].path),
+         json_pack("{s:o, s:o, s:o, s:o, s:b, s:I, s:o, s:o}", "path", str(rep->inputs[i].path),
                    "harness_version", str(run->harness_version), "suite", str(run->suite_name),
                    "started_utc", str(run->started_utc), "complete", run->complete, "cases",
-                   (json_int_t)run->n_cases),
+                   (json_int_t)run->n_cases, "verification", trust_json(&rep->inputs[i].trust),
+                   "backends", backends_json(run)),
          &ok);
   }
   if (!ok) {

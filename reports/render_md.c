@@ -36,8 +36,13 @@ static void header(FILE *out, const char *const *cols, size_t n) {
   } while (0)
 
 static void write_inputs(const ab_report *rep, FILE *out) {
+  bool trust = ab_report_trust_checked(rep);
   fputs("## Run files\n\n", out);
-  HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases");
+  if (trust)
+    HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases",
+           "bundle (accelbench verify)");
+  else
+    HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases");
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
     char host[128] = "";
@@ -50,7 +55,39 @@ static void write_inputs(const ab_report *rep, FILE *out) {
     cell(out, in->run.harness_version);
     cell(out, in->run.suite_name);
     cell(out, in->run.complete ? "yes" : "NO (cut short)");
-    fprintf(out, " %zu |\n", in->run.n_cases);
+    fprintf(out, " %zu |", in->run.n_cases);
+    if (trust) {
+      char text[320];
+      ab_trust_text(&in->trust, text, sizeof text);
+      cell(out, text);
+    }
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
+/* Provenance: which module file, exactly, produced each run's results. */
+static void write_modules(const ab_report *rep, FILE *out) {
+  fputs("## Backend modules\n\n", out);
+  HEADER(out, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
+  for (size_t i = 0; i < rep->n_inputs; i++) {
+    const ab_run *run = &rep->inputs[i].run;
+    for (size_t b = 0; b < run->n_backends; b++) {
+      const ab_backend_record *be = &run->backends[b];
+      char abi[32] = "", size[32] = "";
+      if (be->abi_major || be->abi_minor)
+        snprintf(abi, sizeof abi, "%u.%u", be->abi_major, be->abi_minor);
+      if (be->module_sha256[0])
+        snprintf(size, sizeof size, "%llu", (unsigned long long)be->module_size);
+      fprintf(out, "| %zu |", i + 1);
+      cell(out, be->name);
+      cell(out, be->enabled ? "yes" : "no");
+      cell(out, abi);
+      cell(out, be->module_path);
+      cell(out, size);
+      cell(out, be->module_sha256);
+      fputs("\n", out);
+    }
   }
   fputs("\n", out);
 }
@@ -250,5 +287,6 @@ ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
   write_best(rep, out);
   write_costs(rep, out);
   write_cases(rep, out);
+  write_modules(rep, out);
   return ferror(out) ? AB_E_IO : AB_OK;
 }

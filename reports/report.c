@@ -740,6 +740,13 @@ void ab_report_free(ab_report *rep) {
  * Number formatting shared by the human formats
  * ------------------------------------------------------------------------------------- */
 
+bool ab_report_trust_checked(const ab_report *rep) {
+  for (size_t i = 0; i < rep->n_inputs; i++)
+    if (rep->inputs[i].trust.state != AB_TRUST_NOT_CHECKED)
+      return true;
+  return false;
+}
+
 const char *ab_report_fmt(double v, char *buf, size_t len) {
   if (!isfinite(v))
     snprintf(buf, len, "\xe2\x80\x94"); /* an em dash: not measured / not applicable */

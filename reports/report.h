@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "catalog.h"
+#include "model/manifest.h"
 #include "model/runfile.h"
 
 /* One run file as read. */
@@ -17,6 +18,10 @@ typedef struct ab_report_input {
   char path[1024];
   ab_run run;   /* the strict reader's result (ab_run_load) */
   json_t *root; /* the whole file, for the open objects (system, power); owned */
+  /* Whether its run bundle verified (docs/verify.md). The reporter cannot check it (that
+   * recomputes figures with the harness's code): the CLI fills it in after building the
+   * report; left at AB_TRUST_NOT_CHECKED, nothing is shown. */
+  ab_trust trust;
 } ab_report_input;
 
 /* What a figure's power number came from; every power figure carries one. */
@@ -161,6 +166,10 @@ const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, d
 
 /* The unit of one operation of a case's work: "FLOP", "op" (integer) or "B" (bytes). */
 const char *ab_report_work_unit(const ab_case_result *c);
+
+/* Whether the CLI checked the run bundle of any input (ab_report_input.trust): renderers
+ * show the verification only then. */
+bool ab_report_trust_checked(const ab_report *rep);
 
 /* A number for people: 3 significant digits, whole numbers from 1000 up, "—" for NAN.
  * Machine formats (CSV, JSON) print full precision instead. */

@@ -11,6 +11,7 @@ packages=(
   libcpuid-dev           # CPU identification (cross-checked against /proc/cpuinfo)
   libjansson-dev         # run files (JSON)
   libyaml-dev            # suite configs (YAML)
+  libsodium-dev          # SHA-256 manifests and Ed25519 signatures of run bundles
   ocl-icd-opencl-dev opencl-c-headers  # OpenCL through the ICD loader
   libclblast-dev         # tuned OpenCL GEMM
   pocl-opencl-icd clinfo # a real OpenCL CPU device for tests on machines without a GPU

@@ -24,5 +24,8 @@ int ab_cmd_worker(int argc, char **argv);
 int ab_cmd_discover(int argc, char **argv);
 int ab_cmd_report(int argc, char **argv);
 int ab_cmd_compare(int argc, char **argv);
+int ab_cmd_verify(int argc, char **argv);
+int ab_cmd_keygen(int argc, char **argv);
+int ab_cmd_sign(int argc, char **argv);
 
 #endif

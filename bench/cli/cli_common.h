@@ -7,7 +7,12 @@
 
 #include "accelbench/backend.h"
 #include "loader.h"
+#include "model/manifest.h"
+#include "model/runfile.h"
+#include "model/signing.h"
 #include "suite.h"
+
+struct ab_report;
 
 /* Resolve a suite argument: a path to a file, or the name of a shipped suite ("quick")
  * looked up in $ACCELBENCH_CONFIG_DIR, the source tree and the install directory. */
@@ -38,5 +43,30 @@ int ab_parse_seconds(const char *cmd, const char *opt, const char *s, double *ou
  * be found. */
 int ab_discovery_setup(const char *cmd, bool isolate, double timeout_s, ab_discovery *storage,
                        const ab_discovery **how, char *exe, size_t len);
+
+/* Append one argument to a growing list (a repeatable option); 0 when out of memory. */
+int ab_cli_add_path(const char *arg, const char ***list, size_t *n);
+
+/* ---- run bundles (cli_bundle.c, cli_verify.c; docs/verify.md) ------------------------- */
+
+/* Read the --public-key files into *keys (malloc'ed, n of them); on a bad file print
+ * "PROG: --public-key: FILE: ..." and return 0. */
+int ab_cli_load_public_keys(const char *prog, const char *const *paths, size_t n,
+                            ab_public_key **keys);
+
+/* Verify the run directory of every input of a report and keep the outcome in its trust,
+ * for the renderers to show. */
+void ab_cli_report_trust(struct ab_report *rep, const ab_public_key *keys, size_t n_keys);
+
+/* Size and SHA-256 of a backend's module file into its record (left empty when the file
+ * cannot be read). */
+void ab_backend_provenance(ab_backend_record *b);
+
+/* Seal a run directory: hash its files (run.json, journal, invocation, summary, reports)
+ * and the run's inputs (suite, backend modules, this binary) into DIR/manifest.json, on top
+ * of the inputs `m` holds already (the catalogue files of the run's reports), and sign it
+ * with `key` (NULL: unsigned). */
+ab_status ab_bundle_seal(ab_manifest *m, const char *dir, const ab_run *run,
+                         const ab_secret_key *key, char *msg);
 
 #endif

@@ -60,13 +60,20 @@ static void compare_usage(FILE *out) {
           "  -t, --max-regression T  5%% or 0.05 (default 5%%); 0 <= T < 100%%\n"
           "  -j, --junit FILE     also write JUnit XML (one testcase per case, and one per\n"
           "                       failed check of the current run)\n"
+          "      --require-verified  fail the gate unless both run files are verified run\n"
+          "                       bundles signed by a --public-key (docs/verify.md)\n"
+          "\n"
+          "Both modes verify each run file that is the run.json of a run directory, as\n"
+          "'accelbench verify' does, and show verified (key) / unsigned / not verified (why):\n"
+          "  -k, --public-key FILE  a trusted key (from 'accelbench keygen'); repeatable\n"
           "\n"
           "  -h, --help           this text\n"
           "\n"
           "exit codes:\n"
           "  0  compared (gate: passed)\n"
           "  1  gate only: a case regressed, newly failed, is newly wrong or newly\n"
-          "     unsupported, or the current run is incomplete or has no baseline case\n"
+          "     unsupported, or the current run is incomplete or has no baseline case, or\n"
+          "     (--require-verified) a run file is not a verified bundle\n"
           "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
           "     run file that cannot be read, is malformed or has a newer schema (the\n"
           "     message names the file and the field)\n"
@@ -87,6 +94,9 @@ typedef struct compare_args {
   const char **runs;
   size_t n_runs;
   bool allow_disturbed;
+  const char **keys; /* --public-key files */
+  size_t n_keys;
+  bool require_verified;
 } compare_args;
 
 /* ---------------------------------------------------------------------------------------
@@ -128,9 +138,12 @@ static int check_mode(const compare_args *a) {
       return usage_error("--against BASELINE takes exactly one CURRENT run file%s", "");
     return AB_EXIT_OK;
   }
-  if (a->threshold_arg || a->junit)
-    return usage_error("%s: --max-regression and --junit need --against BASELINE.json",
-                       a->threshold_arg ? "--max-regression" : "--junit");
+  if (a->threshold_arg || a->junit || a->require_verified)
+    return usage_error("%s: --max-regression, --junit and --require-verified need --against "
+                       "BASELINE.json",
+                       a->threshold_arg ? "--max-regression"
+                       : a->junit       ? "--junit"
+                                        : "--require-verified");
   if (a->n_runs == 0)
     return usage_error("no run file given%s", "");
   if (a->n_formats == 0) /* "-f ," */
@@ -152,10 +165,12 @@ static int parse_args(int argc, char **argv, compare_args *a) {
                                        {"max-regression", required_argument, NULL, 't'},
                                        {"junit", required_argument, NULL, 'j'},
                                        {"allow-disturbed", no_argument, NULL, 'D'},
+                                       {"public-key", required_argument, NULL, 'k'},
+                                       {"require-verified", no_argument, NULL, 'V'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   optind = 1;
-  for (int c; (c = getopt_long(argc, argv, "b:f:o:a:t:j:h", opts, NULL)) != -1;) {
+  for (int c; (c = getopt_long(argc, argv, "b:f:o:a:t:j:k:h", opts, NULL)) != -1;) {
     switch (c) {
     case 'b': a->baseline_sel = optarg; break;
     case 'f':
@@ -167,6 +182,11 @@ static int parse_args(int argc, char **argv, compare_args *a) {
     case 't': a->threshold_arg = optarg; break;
     case 'j': a->junit = optarg; break;
     case 'D': a->allow_disturbed = true; break;
+    case 'k':
+      if (!ab_cli_add_path(optarg, &a->keys, &a->n_keys))
+        return AB_EXIT_ENV;
+      break;
+    case 'V': a->require_verified = true; break;
     case 'h': compare_usage(stdout); return -1;
     default: compare_usage(stderr); return AB_EXIT_USAGE;
     }
@@ -250,21 +270,29 @@ static int write_comparison(const ab_comparison *cmp, const compare_args *a) {
  * The two modes
  * ------------------------------------------------------------------------------------- */
 
-static int load(ab_report *rep, const char *const *paths, size_t n) {
+/* The run files, each with its bundle verified against the --public-key files. */
+static int load(ab_report *rep, const char *const *paths, size_t n, const compare_args *a) {
   /* No catalogue: a comparison uses measured figures only, and catalogue notes about
    * unmatched devices would bury the warnings that matter here. */
   ab_report_opts opts = {.no_default_catalog = true};
   char msg[AB_MSG_LEN] = "";
+  ab_public_key *keys = NULL;
+  if (!ab_cli_load_public_keys(PROG, a->keys, a->n_keys, &keys))
+    return AB_EXIT_USAGE;
+  int rc = AB_EXIT_OK;
   if (ab_report_build(rep, paths, n, &opts, msg) != AB_OK) {
     fprintf(stderr, PROG ": %s\n", msg);
-    return AB_EXIT_USAGE;
+    rc = AB_EXIT_USAGE;
+  } else {
+    ab_cli_report_trust(rep, keys, a->n_keys);
   }
-  return AB_EXIT_OK;
+  free(keys);
+  return rc;
 }
 
 static int side_by_side(const compare_args *a) {
   ab_report rep;
-  int rc = load(&rep, a->runs, a->n_runs);
+  int rc = load(&rep, a->runs, a->n_runs, a);
   if (rc != AB_EXIT_OK)
     return rc;
   size_t baseline = 0;
@@ -307,13 +335,16 @@ static void gate_stderr(const ab_gate *g) {
             g->n_outcome[AB_GATE_MISSING], g->n_base);
 }
 
-static int gate_run(const ab_report *rep, double threshold, const char *junit) {
+static int gate_run(const ab_report *rep, double threshold, const compare_args *a) {
   ab_gate g;
   char msg[AB_MSG_LEN] = "";
+  const char *junit = a->junit;
   if (ab_gate_build(&g, rep, threshold, msg) != AB_OK) {
     fprintf(stderr, PROG ": %s\n", msg);
     return AB_EXIT_USAGE;
   }
+  if (a->require_verified)
+    ab_gate_require_verified(&g);
   gate_stderr(&g);
   int rc = ab_gate_write_md(&g, stdout) == AB_OK ? AB_EXIT_OK : AB_EXIT_ENV;
   if (rc == AB_EXIT_OK && junit)
@@ -331,10 +362,10 @@ static int gate(const compare_args *a) {
     return usage_error("%s", msg);
   const char *paths[2] = {a->against, a->runs[0]};
   ab_report rep;
-  int rc = load(&rep, paths, 2);
+  int rc = load(&rep, paths, 2, a);
   if (rc != AB_EXIT_OK)
     return rc;
-  rc = gate_run(&rep, threshold, a->junit);
+  rc = gate_run(&rep, threshold, a);
   ab_report_free(&rep);
   return rc;
 }
@@ -346,5 +377,6 @@ int ab_cmd_compare(int argc, char **argv) {
     rc = a.against ? gate(&a) : side_by_side(&a);
   free(a.format_arg);
   free(a.formats);
+  free(a.keys);
   return rc < 0 ? AB_EXIT_OK : rc;
 }

@@ -17,6 +17,10 @@ static void usage(FILE *out) {
                "         device catalogue and cost of ownership)\n"
                "  compare  compare run files side by side against a baseline device, or gate\n"
                "         a run against a baseline run (CI: exit 1 on a regression)\n"
+               "  verify check a run directory against its manifest and signature, and\n"
+               "         recompute every derived figure from the raw samples (docs/verify.md)\n"
+               "  keygen make an Ed25519 key pair for signing runs (run --sign-key)\n"
+               "  sign   sign a run directory's manifest with a key\n"
                "\n"
                "'accelbench <command> --help' describes a command and its options.\n"
                "With no command, 'run' is assumed.\n"
@@ -54,10 +58,17 @@ int ab_cli_main(int argc, char **argv) {
     return ab_cmd_report(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0)
     return ab_cmd_compare(argc - 1, argv + 1);
+  if (strcmp(cmd, "verify") == 0)
+    return ab_cmd_verify(argc - 1, argv + 1);
+  if (strcmp(cmd, "keygen") == 0)
+    return ab_cmd_keygen(argc - 1, argv + 1);
+  if (strcmp(cmd, "sign") == 0)
+    return ab_cmd_sign(argc - 1, argv + 1);
   if (cmd[0] == '-') /* options without a command belong to 'run' */
     return ab_cmd_run(argc, argv);
   fprintf(stderr,
-          "accelbench: unknown command '%s' (expected run, list, report or compare; see --help)\n",
+          "accelbench: unknown command '%s' (expected run, list, report, compare, verify, keygen "
+          "or sign; see --help)\n",
           cmd);
   return AB_EXIT_USAGE;
 }

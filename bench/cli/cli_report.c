@@ -34,6 +34,10 @@ static void report_usage(FILE *out) {
                "      --no-default-catalog  do not load the shipped configs/devices\n"
                "      --cost FILE     cost-of-ownership inputs (a `cost:` section, see\n"
                "                      configs/cost.yaml): adds cost per PFLOP and energy per year\n"
+               "  -k, --public-key FILE  a trusted key for the run bundles (repeatable). Each\n"
+               "                      run file that is the run.json of a run directory is\n"
+               "                      verified as 'accelbench verify' does; the report says\n"
+               "                      verified (key), unsigned or not verified (why) per file\n"
                "  -q, --quiet         do not print the files written\n"
                "  -h, --help          this text\n"
                "\n"
@@ -51,6 +55,8 @@ typedef struct report_args {
   size_t n_catalogs;
   bool no_default_catalog;
   const char *cost;
+  const char **keys; /* --public-key files */
+  size_t n_keys;
   bool quiet;
 } report_args;
 
@@ -71,14 +77,18 @@ static int check_formats(const report_args *a) {
 }
 
 static int parse_args(int argc, char **argv, report_args *a) {
-  static const struct option opts[] = {
-      {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
-      {"catalog", required_argument, NULL, 'c'}, {"no-default-catalog", no_argument, NULL, 'N'},
-      {"cost", required_argument, NULL, 'C'},    {"quiet", no_argument, NULL, 'q'},
-      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"catalog", required_argument, NULL, 'c'},
+                                       {"no-default-catalog", no_argument, NULL, 'N'},
+                                       {"cost", required_argument, NULL, 'C'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"public-key", required_argument, NULL, 'k'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   a->output = "report";
   optind = 1;
-  for (int c; (c = getopt_long(argc, argv, "f:o:c:qh", opts, NULL)) != -1;) {
+  for (int c; (c = getopt_long(argc, argv, "f:o:c:k:qh", opts, NULL)) != -1;) {
     switch (c) {
     case 'f':
       if (!ab_list_set_csv(optarg, &a->format_arg, &a->formats, &a->n_formats) ||
@@ -97,6 +107,10 @@ static int parse_args(int argc, char **argv, report_args *a) {
       break;
     case 'N': a->no_default_catalog = true; break;
     case 'C': a->cost = optarg; break;
+    case 'k':
+      if (!ab_cli_add_path(optarg, &a->keys, &a->n_keys))
+        return AB_EXIT_ENV;
+      break;
     case 'q': a->quiet = true; break;
     case 'h': report_usage(stdout); return -1;
     default: report_usage(stderr); return AB_EXIT_USAGE;
@@ -155,7 +169,10 @@ static void print_warnings(const ab_report *rep) {
 
 int ab_cmd_report(int argc, char **argv) {
   report_args a = {0};
+  ab_public_key *keys = NULL;
   int rc = parse_args(argc, argv, &a);
+  if (rc == 0 && !ab_cli_load_public_keys("accelbench report", a.keys, a.n_keys, &keys))
+    rc = AB_EXIT_USAGE;
   if (rc == 0) {
     ab_report_opts opts = {.catalog_paths = a.catalogs,
                            .n_catalog_paths = a.n_catalogs,
@@ -171,6 +188,7 @@ int ab_cmd_report(int argc, char **argv) {
     } else {
       if (!a.quiet)
         print_warnings(&rep);
+      ab_cli_report_trust(&rep, keys, a.n_keys);
       rc = write_files(&rep, &a);
       ab_report_free(&rep);
     }
@@ -178,5 +196,7 @@ int ab_cmd_report(int argc, char **argv) {
   free(a.formats);
   free(a.format_arg);
   free(a.catalogs);
+  free(a.keys);
+  free(keys);
   return rc < 0 ? AB_EXIT_OK : rc;
 }

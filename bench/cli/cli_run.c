@@ -45,7 +45,9 @@ typedef struct run_args {
   const char *resume;     /* output directory of an interrupted run */
   const char **power;     /* "key=value" power-source options */
   size_t n_power;
-  double idle_s; /* idle baseline length when power is measured */
+  double idle_s;        /* idle baseline length when power is measured */
+  const char *sign_key; /* --sign-key FILE: sign the run bundle (docs/verify.md) */
+  ab_secret_key key;    /* read from it before anything runs; wiped at the end */
 } run_args;
 
 static void run_usage(FILE *out) {
@@ -56,6 +58,8 @@ static void run_usage(FILE *out) {
           "against a float64 reference, and write OUTPUT/run.json (the run file),\n"
           "OUTPUT/summary.md, OUTPUT/journal.jsonl, and the reports OUTPUT/report.md and\n"
           "OUTPUT/report.html (as 'accelbench report' renders them); print a summary table.\n"
+          "OUTPUT/manifest.json hashes every file and input of the run ('accelbench\n"
+          "verify OUTPUT' checks it); with --sign-key, OUTPUT/manifest.sig signs it.\n"
           "\n"
           "options:\n"
           "  -s, --suite NAME|FILE   suite to run: quick (default), poc-full, llm, or a YAML\n"
@@ -81,6 +85,8 @@ static void run_usage(FILE *out) {
           "                          command='meter-cli --watts', command.scope=node, ...\n"
           "      --idle-baseline S   seconds of idle power measured before the suite when a\n"
           "                          source is found (default 5; 0 skips it)\n"
+          "      --sign-key FILE     sign the run's manifest with this Ed25519 key (from\n"
+          "                          'accelbench keygen'; docs/verify.md)\n"
           "      --no-clock          skip the short CPU clock/FMA-peak measurement\n"
           "      --no-progress       no progress line (it is shown only on a terminal)\n"
           "  -q, --quiet             no summary table on stdout\n"
@@ -164,7 +170,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
     OPT_CASE_TIMEOUT,
     OPT_PROBE_LIMIT,
     OPT_RESUME,
-    OPT_IDLE
+    OPT_IDLE,
+    OPT_SIGN_KEY
   };
   static const struct option opts[] = {{"suite", required_argument, NULL, 's'},
                                        {"output", required_argument, NULL, 'o'},
@@ -182,6 +189,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
                                        {"resume", required_argument, NULL, OPT_RESUME},
                                        {"power", required_argument, NULL, 'P'},
                                        {"idle-baseline", required_argument, NULL, OPT_IDLE},
+                                       {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
                                        {"quiet", no_argument, NULL, 'q'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
@@ -239,6 +247,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
       else
         ok = parse_double_arg("--idle-baseline", optarg, &a->idle_s);
       break;
+    case OPT_SIGN_KEY: a->sign_key = optarg; break;
     case 'q': a->quiet = true; break;
     case 'h': run_usage(stdout); return -1;
     default: run_usage(stderr); return 0;
@@ -467,8 +476,11 @@ static void fill_backends(ab_run *run, const ab_backend_set *set) {
   run->backends = calloc(set->n ? set->n : 1, sizeof *run->backends);
   if (!run->backends)
     return;
-  for (size_t i = 0; i < set->n; i++)
-    ab_backend_record_of(&set->items[i], &run->backends[run->n_backends++]);
+  for (size_t i = 0; i < set->n; i++) {
+    ab_backend_record *b = &run->backends[run->n_backends++];
+    ab_backend_record_of(&set->items[i], b);
+    ab_backend_provenance(b); /* which file, exactly: size and SHA-256 (docs/verify.md) */
+  }
 }
 
 static char *slurp(const char *path) {
@@ -556,21 +568,25 @@ static int exit_code_for(const ab_run *run) {
 /* The committee's documents, rendered from the run file just written (never from memory,
  * so they show exactly what `accelbench report` would). A report that cannot be made is a
  * warning: the run file, the source of truth, is already safe. */
-static void write_reports(const char *run_path, const char *dir) {
+static void write_reports(const char *run_path, const char *dir, ab_manifest *bundle) {
   static const char *const formats[] = {"md", "html"};
   ab_report rep;
   char msg[AB_MSG_LEN] = "";
   const char *paths[] = {run_path};
   ab_status st = ab_report_build(&rep, paths, 1, NULL, msg);
   if (st == AB_OK) {
-    st = ab_report_write_dir(&rep, dir, formats, 2, msg);
+    /* The catalogue files the reports draw on are inputs of the bundle. */
+    for (size_t i = 0; st == AB_OK && i < rep.catalog.n_entries; i++)
+      st = ab_manifest_add_input(bundle, "catalogue", NULL, rep.catalog.entries[i].file, msg);
+    if (st == AB_OK)
+      st = ab_report_write_dir(&rep, dir, formats, 2, msg);
     ab_report_free(&rep);
   }
   if (st != AB_OK)
     fprintf(stderr, "accelbench run: warning: no report.md/report.html: %s\n", msg);
 }
 
-static int write_outputs(ab_run *run, const char *dir, bool quiet) {
+static int write_outputs(ab_run *run, const char *dir, bool quiet, const ab_secret_key *key) {
   char path[2048], msg[AB_MSG_LEN] = "";
   snprintf(path, sizeof path, "%s/run.json", dir);
   if (ab_run_write(run, path, msg) != AB_OK) {
@@ -591,7 +607,14 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet) {
   if (!text || ab_text_write_atomic(text, md, msg) != AB_OK)
     fprintf(stderr, "accelbench run: %s\n", text ? msg : "out of memory for summary.md");
   free(text);
-  write_reports(path, dir);
+  ab_manifest bundle = {0};
+  write_reports(path, dir, &bundle);
+  ab_status sealed = ab_bundle_seal(&bundle, dir, run, key, msg);
+  ab_manifest_free(&bundle);
+  if (sealed != AB_OK) {
+    fprintf(stderr, "accelbench run: run bundle: %s\n", msg);
+    return 0;
+  }
   if (!quiet)
     ab_summary_print(stdout, run, false);
   char counts[256];
@@ -887,7 +910,8 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   /* Complete means every planned case has its result, however the run ended. */
   run.complete = ctx.finished == ctx.total && !ctx.journal_failed;
   run.harness_resources = harness_resources(&run);
-  rc = write_outputs(&run, outdir, a->quiet) ? exit_code_for(&run) : AB_EXIT_ENV;
+  rc = write_outputs(&run, outdir, a->quiet, a->sign_key ? &a->key : NULL) ? exit_code_for(&run)
+                                                                           : AB_EXIT_ENV;
   if (ctx.journal_failed)
     rc = AB_EXIT_ENV;
 out:
@@ -930,6 +954,10 @@ int ab_cmd_run(int argc, char **argv) {
     fprintf(stderr, "accelbench run: %s\n", msg);
     goto out;
   }
+  if (a.sign_key && ab_secret_key_load(a.sign_key, &a.key, msg) != AB_OK) {
+    fprintf(stderr, "accelbench run: --sign-key: %s\n", msg); /* before hours of running */
+    goto out;
+  }
   if (!ab_suite_apply_overrides(&suite, a.options, a.n_options, a.time_cap_s)) {
     fprintf(stderr, "accelbench run: out of memory\n");
     goto out;
@@ -946,6 +974,7 @@ out:
   free(a.filters.providers);
   free(a.options);
   free(a.power);
+  ab_secret_key_wipe(&a.key);
   json_decref(invocation);
   return rc;
 }

@@ -138,6 +138,15 @@ typedef struct ab_case_result {
    * (docs/power.md); NULL when the record has none. Owned: ab_case_result_clear(). */
   struct json_t *power;
   struct json_t *thermal;
+
+  /* The raw per-iteration time of every timed sample, in the order taken: samples_s from
+   * `timer`, host_samples_s from the host clock for the same samples. time_s and
+   * host_time_s are their statistics (bench/stats.c), and `accelbench verify` recomputes
+   * them from here. Owned: ab_case_result_clear(). NULL and 0 when nothing was timed, and
+   * in a record read from a run file written before samples were kept. */
+  double *samples_s;
+  double *host_samples_s;
+  uint32_t n_samples;
 } ab_case_result;
 
 #ifdef __cplusplus

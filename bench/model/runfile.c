@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/digest.h"
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
@@ -83,7 +84,7 @@ static json_t *str_or_null(const char *s, size_t cap) {
 
 #define STR_OR_NULL(field) str_or_null((field), sizeof(field))
 
-static json_t *stats_json(const ab_stats *s) {
+json_t *ab_stats_to_json(const ab_stats *s) {
   if (s->n == 0)
     return json_null(); /* never measured: no statistics, not zeros */
   json_t *o = json_object();
@@ -161,11 +162,22 @@ static json_t *kernel_json(const ab_kernel_desc *d) {
   return built(o, ok);
 }
 
+/* The raw samples (every value, 17 significant digits: verify recomputes from them). */
+static json_t *samples_json(const double *v, uint32_t n) {
+  json_t *a = json_array();
+  for (uint32_t i = 0; a && i < n; i++)
+    if (json_array_append_new(a, num(v[i])) != 0) {
+      json_decref(a);
+      a = NULL;
+    }
+  return a;
+}
+
 static json_t *timing_json(const ab_case_result *c) {
   json_t *o = json_object();
   bool ok = put(o, "source", json_string(ab_timer_source_name(c->timer)));
-  ok &= put(o, "time_s", stats_json(&c->time_s));
-  ok &= put(o, "host_time_s", stats_json(&c->host_time_s));
+  ok &= put(o, "time_s", ab_stats_to_json(&c->time_s));
+  ok &= put(o, "host_time_s", ab_stats_to_json(&c->host_time_s));
   ok &= put(o, "iterations_per_sample", json_integer(c->iterations_per_sample));
   ok &= put(o, "iterations_total", u64(c->iterations_total));
   ok &= put(o, "warmup_s", num(c->warmup_s));
@@ -180,6 +192,10 @@ static json_t *timing_json(const ab_case_result *c) {
     ok &= put(o, "cold_cache",
               json_pack("{s:I, s:I}", "copies", (json_int_t)c->cold_cache_copies, "bytes",
                         (json_int_t)c->cold_cache_bytes));
+  if (c->n_samples > 0) {
+    ok &= put(o, "samples_s", samples_json(c->samples_s, c->n_samples));
+    ok &= put(o, "host_samples_s", samples_json(c->host_samples_s, c->n_samples));
+  }
   return built(o, ok);
 }
 
@@ -189,7 +205,7 @@ static json_t *rate_json(double v) {
   return isfinite(v) ? num(v) : json_null();
 }
 
-static json_t *rates_from(const ab_case_result *c) {
+json_t *ab_case_rates_json(const ab_case_result *c) {
   ab_case_rates r;
   ab_case_rates_compute(c, &r);
   json_t *o = json_object();
@@ -248,7 +264,7 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   ok &= put(o, "work", work);
   ok &= put(o, "timing", timing_json(c));
   if (ab_case_has_rates(c))
-    ok &= put(o, "rates", rates_from(c));
+    ok &= put(o, "rates", ab_case_rates_json(c));
   ok &= put(o, "validation", validation_json(&c->validation));
   if (c->interference.measured)
     ok &= put(o, "interference",
@@ -273,6 +289,10 @@ void ab_case_result_clear(ab_case_result *c) {
   json_decref(c->power);
   json_decref(c->thermal);
   c->power = c->thermal = NULL;
+  free(c->samples_s);
+  free(c->host_samples_s);
+  c->samples_s = c->host_samples_s = NULL;
+  c->n_samples = 0;
 }
 
 static json_t *attrs_json(const ab_device_info *info) {
@@ -319,6 +339,9 @@ json_t *ab_backend_to_json(const ab_backend_record *b) {
   json_t *o = json_object();
   bool ok = put(o, "name", STR(b->name));
   ok &= put(o, "module_path", STR_OR_NULL(b->module_path));
+  /* Provenance: what exactly was loaded (a built-in backend has no file). */
+  ok &= put(o, "module_size", b->module_sha256[0] ? u64(b->module_size) : json_null());
+  ok &= put(o, "module_sha256", STR_OR_NULL(b->module_sha256));
   ok &= put(o, "description", STR_OR_NULL(b->description));
   /* A module that could not be loaded has no ABI version to report. */
   if (b->abi_major == 0 && b->abi_minor == 0) {
@@ -735,6 +758,49 @@ static ab_status rd_outcome(const json_t *j, ab_case_result *c, char *msg) {
   return st;
 }
 
+/* An array of n non-negative numbers into a malloc'ed block (*out; NULL for n == 0). */
+static ab_status rd_sample_array(const json_t *a, const char *key, double **out, char *msg) {
+  size_t n = json_array_size(a);
+  *out = NULL;
+  if (!json_is_array(a))
+    return fail(msg, "timing", key, "expected an array of numbers, got %s", kind_of(a));
+  if (n > UINT32_MAX)
+    return fail(msg, "timing", key, "expected at most %u samples, got %zu", UINT32_MAX, n);
+  *out = n ? malloc(n * sizeof **out) : NULL;
+  if (n && !*out)
+    return AB_E_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const json_t *v = json_array_get(a, i);
+    if (!json_is_number(v) || json_number_value(v) < 0) {
+      char p[48];
+      snprintf(p, sizeof p, "%s[%zu]", key, i);
+      return fail(msg, "timing", p, "expected a number >= 0, got %s", kind_of(v));
+    }
+    (*out)[i] = json_number_value(v);
+  }
+  return AB_OK;
+}
+
+/* Raw samples, added without a schema_version bump: absent in older files. When present,
+ * both clocks' arrays are, with one value per sample each. */
+static ab_status rd_samples(const json_t *t, ab_case_result *c, char *msg) {
+  const json_t *dev = json_object_get(t, "samples_s"), *host = json_object_get(t, "host_samples_s");
+  if (!dev && !host)
+    return AB_OK;
+  if (!dev || !host)
+    return fail(msg, "timing", dev ? "host_samples_s" : "samples_s",
+                "missing required member (samples_s and host_samples_s come together)");
+  ab_status st = rd_sample_array(dev, "samples_s", &c->samples_s, msg);
+  if (st == AB_OK)
+    st = rd_sample_array(host, "host_samples_s", &c->host_samples_s, msg);
+  if (st == AB_OK && json_array_size(dev) != json_array_size(host))
+    st = fail(msg, "timing", "host_samples_s", "expected %zu values, as samples_s, got %zu",
+              json_array_size(dev), json_array_size(host));
+  if (st == AB_OK)
+    c->n_samples = (uint32_t)json_array_size(dev);
+  return st; /* on error the caller clears what was read */
+}
+
 static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
   const json_t *t;
   int src = 0, stop = 0;
@@ -772,6 +838,8 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_u32(cold, "timing.cold_cache", "copies", &c->cold_cache_copies, msg);
   if (st == AB_OK && cold)
     st = rd_u64(cold, "timing.cold_cache", "bytes", &c->cold_cache_bytes, msg);
+  if (st == AB_OK)
+    st = rd_samples(t, c, msg);
   c->timer = (ab_timer_source)src;
   c->stop_reason = (ab_stop_reason)stop;
   return st;
@@ -911,7 +979,9 @@ static ab_status rd_opt_object(const json_t *j, const char *key, json_t **out, c
   return *out ? AB_OK : AB_E_NOMEM;
 }
 
-ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
+/* One case; `check_figures` adds the plausibility checks of its statistics. */
+static ab_status case_from_json(const json_t *j, ab_case_result *out, bool check_figures,
+                                char *msg) {
   if (!out)
     return fail(msg, "", "", "no output record given");
   memset(out, 0, sizeof *out);
@@ -924,7 +994,7 @@ ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
     st = rd_outcome(j, out, msg);
   if (st == AB_OK)
     st = rd_timing(j, out, msg);
-  if (st == AB_OK)
+  if (st == AB_OK && check_figures)
     st = check_timing(out, msg);
   if (st == AB_OK)
     st = rd_validation(j, &out->validation, msg);
@@ -1082,12 +1152,28 @@ static ab_status rd_header(const json_t *j, ab_run *run, char *msg) {
   return st;
 }
 
+/* Module size and SHA-256: added without a schema_version bump, so optional. */
+static ab_status rd_provenance(const json_t *b, const char *pre, ab_backend_record *out,
+                               char *msg) {
+  ab_status st = AB_OK;
+  if (json_object_get(b, "module_sha256"))
+    st =
+        rd_str_or_null(b, pre, "module_sha256", out->module_sha256, sizeof out->module_sha256, msg);
+  if (st == AB_OK && out->module_sha256[0] && !ab_sha256_hex_valid(out->module_sha256))
+    return fail(msg, pre, "module_sha256", "expected 64 lower-case hex digits");
+  if (st == AB_OK && json_object_get(b, "module_size"))
+    st = rd_u64_or_null(b, pre, "module_size", INT64_MAX, &out->module_size, msg);
+  return st;
+}
+
 static ab_status rd_backend(const json_t *b, const char *pre, ab_backend_record *out, char *msg) {
   if (!json_is_object(b))
     return fail(msg, pre, "", "expected an object, got %s", kind_of(b));
   ab_status st = rd_str(b, pre, "name", out->name, sizeof out->name, msg);
   if (st == AB_OK)
     st = rd_str_or_null(b, pre, "module_path", out->module_path, sizeof out->module_path, msg);
+  if (st == AB_OK)
+    st = rd_provenance(b, pre, out, msg);
   if (st == AB_OK)
     st = rd_str_or_null(b, pre, "description", out->description, sizeof out->description, msg);
   const json_t *abi = json_object_get(b, "abi");
@@ -1245,10 +1331,15 @@ static ab_status check_case_power(const json_t *c, const char *pre, char *msg) {
   return st;
 }
 
+ab_status ab_case_from_json(const json_t *j, ab_case_result *out, char *msg) {
+  return case_from_json(j, out, true, msg);
+}
+
 /* A case keeps its own message ("timing.source: ..."); put its place in the file first. */
-static ab_status rd_case_at(const json_t *c, const char *pre, ab_case_result *out, char *msg) {
+static ab_status rd_case_at(const json_t *c, const char *pre, ab_case_result *out,
+                            bool check_figures, char *msg) {
   char inner[AB_MSG_LEN] = "";
-  ab_status st = ab_case_from_json(c, out, inner);
+  ab_status st = case_from_json(c, out, check_figures, inner);
   if (st == AB_OK) {
     st = check_case_power(c, pre, msg);
     if (st != AB_OK)
@@ -1308,7 +1399,10 @@ static ab_status rd_device_v(const json_t *j, const char *pre, void *out, char *
   return rd_device(j, pre, out, msg);
 }
 static ab_status rd_case_v(const json_t *j, const char *pre, void *out, char *msg) {
-  return rd_case_at(j, pre, out, msg);
+  return rd_case_at(j, pre, out, true, msg);
+}
+static ab_status rd_case_unchecked_v(const json_t *j, const char *pre, void *out, char *msg) {
+  return rd_case_at(j, pre, out, false, msg);
 }
 
 static int cmp_case_id(const void *a, const void *b) {
@@ -1368,7 +1462,8 @@ static void name_message(char *msg, const char *name, const char *text) {
     snprintf(msg + n, (size_t)(AB_MSG_LEN - n), "%s", text);
 }
 
-ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char *msg) {
+static ab_status run_from_json(const json_t *j, const char *name, ab_run *out,
+                               record_reader case_reader, char *msg) {
   char inner[AB_MSG_LEN] = "";
   memset(out, 0, sizeof *out);
   ab_status st = AB_OK;
@@ -1387,8 +1482,8 @@ ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char 
     st = rd_records(j, "devices", sizeof *out->devices, rd_device_v, (void **)&out->devices,
                     &out->n_devices, inner);
   if (st == AB_OK)
-    st = rd_records(j, "cases", sizeof *out->cases, rd_case_v, (void **)&out->cases, &out->n_cases,
-                    inner);
+    st = rd_records(j, "cases", sizeof *out->cases, case_reader, (void **)&out->cases,
+                    &out->n_cases, inner);
   if (st == AB_OK)
     st = check_unique_ids(out, inner);
   if (st == AB_OK)
@@ -1400,7 +1495,16 @@ ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char 
   return st;
 }
 
-ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg) {
+ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char *msg) {
+  return run_from_json(j, name, out, rd_case_v, msg);
+}
+
+ab_status ab_run_from_json_unchecked(const json_t *j, const char *name, ab_run *out, char *msg) {
+  return run_from_json(j, name, out, rd_case_unchecked_v, msg);
+}
+
+static ab_status load_run(const char *path, ab_run *out, json_t **root, record_reader case_reader,
+                          char *msg) {
   if (root)
     *root = NULL;
   memset(out, 0, sizeof *out);
@@ -1429,10 +1533,18 @@ ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg) {
                err.text);
     return AB_E_INVALID;
   }
-  ab_status st = ab_run_from_json(j, path, out, msg);
+  ab_status st = run_from_json(j, path, out, case_reader, msg);
   if (st == AB_OK && root)
     *root = j;
   else
     json_decref(j);
   return st;
+}
+
+ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg) {
+  return load_run(path, out, root, rd_case_v, msg);
+}
+
+ab_status ab_run_load_unchecked(const char *path, ab_run *out, json_t **root, char *msg) {
+  return load_run(path, out, root, rd_case_unchecked_v, msg);
 }

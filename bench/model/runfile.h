@@ -20,6 +20,10 @@ typedef struct ab_backend_record {
   char module_path[1024];
   char description[160];
   uint32_t abi_major, abi_minor;
+  /* Provenance of the module file as the run found it (model/digest.h); empty sha256 and
+   * 0 for a built-in backend, a file that could not be read, or an older run file. */
+  uint64_t module_size;
+  char module_sha256[65];
   bool enabled;
   char disabled_reason[512];
 } ab_backend_record;
@@ -69,6 +73,11 @@ json_t *ab_backend_to_json(const ab_backend_record *b);
 ab_status ab_backend_from_json(const json_t *j, const char *pre, ab_backend_record *out, char *msg);
 ab_status ab_device_from_json(const json_t *j, const char *pre, ab_device_record *out, char *msg);
 
+/* The JSON of a stats object (null when nothing was measured) and of a case's rates, as the
+ * run file holds them; `accelbench verify` builds the expected values with these. */
+json_t *ab_stats_to_json(const ab_stats *s);
+json_t *ab_case_rates_json(const ab_case_result *c);
+
 /* The whole run as JSON (new reference). */
 json_t *ab_run_to_json(const ab_run *run);
 
@@ -83,10 +92,17 @@ ab_status ab_run_load(const char *path, ab_run *out, json_t **root, char *msg);
 /* The same from a parsed document; `name` is used in messages in place of a path. */
 ab_status ab_run_from_json(const json_t *j, const char *name, ab_run *out, char *msg);
 
+/* Both without the plausibility checks of the timing statistics (min <= median <= max,
+ * ...), for `accelbench verify`: it recomputes every statistic from the raw samples and
+ * names each one that differs ("cases[3].timing.time_s.median: file ..., recomputed
+ * ..."), which says more than a refusal would. Every other check stays. */
+ab_status ab_run_load_unchecked(const char *path, ab_run *out, json_t **root, char *msg);
+ab_status ab_run_from_json_unchecked(const json_t *j, const char *name, ab_run *out, char *msg);
+
 /* Write the run file atomically (temporary file in the same directory, fsync, rename). */
 ab_status ab_run_write(const ab_run *run, const char *path, char *msg);
 
-/* Free what a case record owns (its power and thermal objects). */
+/* Free what a case record owns (its power and thermal objects, its raw samples). */
 void ab_case_result_clear(ab_case_result *c);
 
 void ab_run_free(ab_run *run);

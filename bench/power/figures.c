@@ -6,6 +6,10 @@
 #include "power_private.h"
 #include "sources.h"
 
+double ab_power_avg_watts(double joules, double duration_s) {
+  return duration_s > 0 ? joules / duration_s : 0;
+}
+
 /* Net power is the difference of two means, each known only to within its standard error;
  * it is a figure only when it stands out of their combined spread (docs/power.md). */
 static void net_of_idle(const ab_energy_window *w, const ab_idle_power *idle,

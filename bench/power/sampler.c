@@ -617,7 +617,7 @@ static ab_status make_window(const chan_run *c, ab_energy_window *w, char *msg) 
     }
     w->duration_s = c->s[c->n - 1].t - c->s[0].t;
     w->joules = e[c->n - 1] - e[0];
-    w->avg_watts = w->duration_s > 0 ? w->joules / w->duration_s : 0;
+    w->avg_watts = ab_power_avg_watts(w->joules, w->duration_s);
     for (size_t i = 1; i < c->n; i++)
       w->max_gap_s = fmax(w->max_gap_s, c->s[i].t - c->s[i - 1].t);
     timeline(c, e, w);

@@ -188,6 +188,9 @@ typedef struct ab_window_work {
   double flops, bytes, tokens;
 } ab_window_work;
 
+/* Average watts of a window: joules / duration_s, 0 for an empty window. */
+double ab_power_avg_watts(double joules, double duration_s);
+
 /* idle->watts < 0 (or idle NULL) means no baseline. The net figures are NaN unless net
  * power exceeds its uncertainty. */
 void ab_power_figures(const ab_energy_window *w, const ab_idle_power *idle,

@@ -17,6 +17,7 @@
 
 #include "loader.h"
 #include "model/inputs.h"
+#include "model/runfile.h"
 #include "model/util.h"
 #include "runner.h"
 #include "stats.h"
@@ -118,6 +119,7 @@ int main(int argc, char **argv) {
     printf("round %d: harness %.1f GFLOP/s (%s, %u samples, cv %.4f, %s), bare %.1f GFLOP/s\n",
            r + 1, h[r], res.implementation, res.time_s.n, res.time_s.cv,
            res.status == AB_CASE_OK ? "validated" : res.reason, b[r]);
+    ab_case_result_clear(&res);
   }
   ab_stats hs, bs;
   ab_stats_compute(h, (size_t)rounds, &hs);

@@ -3,11 +3,23 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "model/runfile.h"
 #include "runner.h"
+#include "stats.h"
 
 static ab_loaded_backend fake;
 static ab_open_device dev;
 static ab_suite suite;
+/* Results own their raw samples: every result a test makes is kept and cleared at the
+ * end (tests reassign `r` freely). */
+static ab_case_result made[32];
+static size_t n_made;
+
+static ab_case_result keep(ab_case_result r) {
+  cr_assert_lt(n_made, sizeof made / sizeof made[0]);
+  made[n_made++] = r;
+  return r;
+}
 
 static void setup(void) {
   char msg[AB_MSG_LEN] = "";
@@ -24,6 +36,9 @@ static void setup(void) {
 }
 
 static void teardown(void) {
+  for (size_t i = 0; i < n_made; i++)
+    ab_case_result_clear(&made[i]);
+  n_made = 0;
   ab_device_close(&dev);
 }
 
@@ -39,7 +54,7 @@ static ab_case_result run(const char *provider, ab_dtype t) {
   ab_case_spec s = spec(t, 24, 20, 16);
   ab_case_result r;
   ab_run_case(&dev, &s, provider, &suite, &r);
-  return r;
+  return keep(r);
 }
 
 TestSuite(runner, .init = setup, .fini = teardown);
@@ -112,6 +127,7 @@ Test(runner, invalid_shape_is_failed_not_crash) {
   ab_case_spec s = spec(AB_DTYPE_F32, -1, 4, 4);
   ab_case_result r;
   ab_run_case(&dev, &s, "exact", &suite, &r);
+  keep(r);
   cr_assert_eq(r.status, AB_CASE_FAILED);
   cr_assert(strstr(r.reason, "invalid case"), "%s", r.reason);
 }
@@ -135,7 +151,7 @@ static ab_case_result run_membw(const char *provider, int64_t bytes) {
   s.desc.params.transfer.bytes = bytes;
   ab_case_result r;
   ab_run_case(&dev, &s, provider, &suite, &r);
-  return r;
+  return keep(r);
 }
 
 /* Byte-exact outputs are read back in chunks: every byte is still compared, the last
@@ -192,4 +208,28 @@ Test(runner, case_query_refuses_before_prepare) {
   cr_assert_eq(r.status, AB_CASE_UNSUPPORTED, "%s", r.reason);
   cr_assert(strstr(r.reason, "refused by case_query"), "%s", r.reason);
   cr_assert_eq(r.implementation[0], '\0', "case_prepare never ran");
+}
+
+/* The record keeps every timed sample, in the order taken, and time_s / host_time_s are
+ * exactly their statistics: what `accelbench verify` recomputes. */
+Test(runner, raw_samples_are_kept_and_give_the_statistics) {
+  ab_case_result r = run("exact", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_OK, "%s", r.reason);
+  cr_assert_eq(r.n_samples, r.time_s.n);
+  cr_assert_eq(r.iterations_total, (uint64_t)r.n_samples * r.iterations_per_sample);
+  ab_stats dev, host;
+  ab_stats_compute(r.samples_s, r.n_samples, &dev);
+  ab_stats_compute(r.host_samples_s, r.n_samples, &host);
+  cr_assert_eq(memcmp(&dev, &r.time_s, sizeof dev), 0, "time_s is not the samples' statistics");
+  cr_assert_eq(memcmp(&host, &r.host_time_s, sizeof host), 0);
+  ab_case_result wrong = run("wrong", AB_DTYPE_F32);
+  cr_assert_eq(wrong.status, AB_CASE_WRONG_RESULT);
+  cr_assert_eq(wrong.n_samples, wrong.time_s.n, "a wrong result keeps its samples too");
+}
+
+Test(runner, a_case_that_never_ran_has_no_samples) {
+  ab_case_result r = run("unsupported", AB_DTYPE_F32);
+  cr_assert_eq(r.status, AB_CASE_UNSUPPORTED, "%s", r.reason);
+  cr_assert_eq(r.n_samples, 0);
+  cr_assert_null(r.samples_s);
 }

@@ -114,6 +114,23 @@ static void assert_case_eq(const ab_case_result *a, const ab_case_result *b) {
   cr_assert_eq(a->validation.max_abs_error, b->validation.max_abs_error);
   cr_assert_eq(a->validation.max_error_ratio, b->validation.max_error_ratio);
   cr_assert_str_eq(a->validation.rule, b->validation.rule);
+  cr_assert_eq(a->n_samples, b->n_samples);
+  for (uint32_t i = 0; i < a->n_samples; i++) /* bit for bit: verify recomputes from these */
+    cr_assert(a->samples_s[i] == b->samples_s[i] && a->host_samples_s[i] == b->host_samples_s[i],
+              "sample %u: %.17g / %.17g read back as %.17g / %.17g", i, a->samples_s[i],
+              a->host_samples_s[i], b->samples_s[i], b->host_samples_s[i]);
+}
+
+/* Raw samples for a case (owned by it): values with all 17 digits in use. */
+static void add_samples(ab_case_result *c, uint32_t n) {
+  c->samples_s = malloc(n * sizeof *c->samples_s);
+  c->host_samples_s = malloc(n * sizeof *c->host_samples_s);
+  cr_assert(c->samples_s && c->host_samples_s);
+  for (uint32_t i = 0; i < n; i++) {
+    c->samples_s[i] = 1.25e-4 * (1.0 + 0.001 * i) / 3.0;
+    c->host_samples_s[i] = c->samples_s[i] * 1.0000001 + 1e-7 / 7.0;
+  }
+  c->n_samples = n;
 }
 
 /* ---- names --------------------------------------------------------------------------- */
@@ -591,6 +608,9 @@ static void build_run(ab_run *run) {
   strcpy(run->backends[0].description, "CPU: OpenBLAS and oneDNN");
   run->backends[0].abi_major = 1;
   run->backends[0].enabled = true;
+  run->backends[0].module_size = 54216;
+  strcpy(run->backends[0].module_sha256,
+         "7384e56d198af776a9b3376cd2492e1a9b3cdee98b6062bae9cc9c97125c7c38");
   strcpy(run->backends[1].name, "cuda");
   strcpy(run->backends[1].disabled_reason, "libcuda.so.1 not found");
 
@@ -607,6 +627,8 @@ static void build_run(ab_run *run) {
   run->cases = calloc(run->n_cases, sizeof *run->cases);
   for (int s = 0; s < AB_CASE_STATUS_COUNT; s++)
     run->cases[s] = make_case((ab_case_status)s);
+  add_samples(&run->cases[AB_CASE_OK], 12);
+  add_samples(&run->cases[AB_CASE_WRONG_RESULT], 12);
   ab_case_result *launch = &run->cases[AB_CASE_STATUS_COUNT];
   *launch = make_case(AB_CASE_OK);
   launch->desc.kind = AB_KERNEL_LAUNCH;
@@ -644,7 +666,15 @@ Test(runfile, whole_run_validates_against_schema, .init = make_tmpdir, .fini = r
     cr_assert_eq(ab_case_from_json(json_array_get(cases, i), &back, msg), AB_OK, "cases[%zu]: %s",
                  i, msg);
     assert_case_eq(&run.cases[i], &back);
+    ab_case_result_clear(&back);
   }
+  json_t *cpu = json_array_get(json_object_get(j, "backends"), 0);
+  cr_assert_str_eq(json_string_value(json_object_get(cpu, "module_sha256")),
+                   run.backends[0].module_sha256);
+  cr_assert_eq(json_integer_value(json_object_get(cpu, "module_size")), 54216);
+  cr_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "backends"), 1),
+                                         "module_sha256")),
+            "a module that was not read has no hash, not an empty one");
 
   /* The validator is not a rubber stamp: a ranked wrong result must fail it. */
   json_t *wrong = json_array_get(cases, AB_CASE_WRONG_RESULT);
@@ -657,4 +687,99 @@ Test(runfile, whole_run_validates_against_schema, .init = make_tmpdir, .fini = r
   ab_run_free(&run);
   cr_assert_null(run.cases);
   cr_assert_null(run.system);
+}
+
+/* ---- raw samples and module provenance ------------------------------------------------ */
+
+Test(runfile, raw_samples_round_trip_exactly) {
+  ab_case_result c = make_case(AB_CASE_OK), back;
+  add_samples(&c, 40);
+  char msg[AB_MSG_LEN] = "";
+  json_t *j = ab_case_to_json(&c);
+  json_t *t = json_object_get(j, "timing");
+  cr_assert_eq(json_array_size(json_object_get(t, "samples_s")), 40);
+  cr_assert_eq(json_array_size(json_object_get(t, "host_samples_s")), 40);
+  /* through text, as a run file is written and read */
+  char *text = json_dumps(j, JSON_COMPACT);
+  json_t *again = json_loads(text, 0, NULL);
+  cr_assert_eq(ab_case_from_json(again, &back, msg), AB_OK, "%s", msg);
+  assert_case_eq(&c, &back);
+  free(text);
+  json_decref(again);
+  json_decref(j);
+  ab_case_result_clear(&c);
+  ab_case_result_clear(&back);
+  cr_assert_null(c.samples_s);
+  cr_assert_eq(c.n_samples, 0);
+}
+
+Test(runfile, no_samples_member_without_samples) {
+  ab_case_result c = make_case(AB_CASE_OK), back;
+  char msg[AB_MSG_LEN] = "";
+  json_t *j = ab_case_to_json(&c);
+  cr_assert_null(json_object_get(json_object_get(j, "timing"), "samples_s"),
+                 "a record without samples (an older file's) writes none");
+  cr_assert_eq(ab_case_from_json(j, &back, msg), AB_OK, "an older file still loads: %s", msg);
+  cr_assert_eq(back.n_samples, 0);
+  json_decref(j);
+}
+
+static ab_status read_edited(const char *member, json_t *value, char *msg) {
+  ab_case_result c = make_case(AB_CASE_OK), back;
+  add_samples(&c, 3);
+  json_t *j = ab_case_to_json(&c);
+  json_t *t = json_object_get(j, "timing");
+  if (value)
+    json_object_set_new(t, member, value);
+  else
+    json_object_del(t, member);
+  ab_status st = ab_case_from_json(j, &back, msg);
+  ab_case_result_clear(&back);
+  ab_case_result_clear(&c);
+  json_decref(j);
+  return st;
+}
+
+Test(runfile, samples_are_checked_and_come_in_pairs) {
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(read_edited("host_samples_s", NULL, msg), AB_E_INVALID);
+  cr_assert(strstr(msg, "timing.host_samples_s: missing required member"), "%s", msg);
+  cr_assert_eq(read_edited("host_samples_s", json_pack("[f, f]", 1e-4, 1e-4), msg), AB_E_INVALID);
+  cr_assert(strstr(msg, "expected 3 values, as samples_s, got 2"), "%s", msg);
+  cr_assert_eq(read_edited("samples_s", json_pack("[f, f, f]", 1e-4, -1e-4, 1e-4), msg),
+               AB_E_INVALID);
+  cr_assert(strstr(msg, "timing.samples_s[1]: expected a number >= 0"), "%s", msg);
+  cr_assert_eq(read_edited("samples_s", json_pack("[f, s, f]", 1e-4, "x", 1e-4), msg),
+               AB_E_INVALID);
+  cr_assert(strstr(msg, "timing.samples_s[1]: expected a number >= 0, got a string"), "%s", msg);
+  cr_assert_eq(read_edited("samples_s", json_string("no"), msg), AB_E_INVALID);
+  cr_assert(strstr(msg, "timing.samples_s: expected an array"), "%s", msg);
+}
+
+Test(runfile, module_provenance_is_checked) {
+  ab_run run, back;
+  char msg[AB_MSG_LEN] = "";
+  build_run(&run);
+  json_t *j = ab_run_to_json(&run);
+  for (size_t i = 0; i < run.n_cases; i++) { /* build_run repeats one id: make them unique */
+    char id[32];
+    snprintf(id, sizeof id, "case-%zu", i);
+    json_object_set_new(json_array_get(json_object_get(j, "cases"), i), "id", json_string(id));
+  }
+  cr_assert_eq(ab_run_from_json(j, "run.json", &back, msg), AB_OK, "%s", msg);
+  cr_assert_str_eq(back.backends[0].module_sha256, run.backends[0].module_sha256);
+  cr_assert_eq(back.backends[0].module_size, run.backends[0].module_size);
+  ab_run_free(&back);
+  json_t *cpu = json_array_get(json_object_get(j, "backends"), 0);
+  json_object_set_new(cpu, "module_sha256", json_string("7384E56D"));
+  cr_assert_eq(ab_run_from_json(j, "run.json", &back, msg), AB_E_INVALID);
+  cr_assert(strstr(msg, "run.json: backends[0].module_sha256: expected 64 lower-case hex digits"),
+            "%s", msg);
+  json_object_del(cpu, "module_sha256");
+  json_object_del(cpu, "module_size");
+  cr_assert_eq(ab_run_from_json(j, "run.json", &back, msg), AB_OK, "older files load: %s", msg);
+  cr_assert_eq(back.backends[0].module_sha256[0], '\0');
+  ab_run_free(&back);
+  json_decref(j);
+  ab_run_free(&run);
 }
