@@ -32,9 +32,9 @@ bool ab_audit_slow(double control_s, double audit_s);
 /* A device timer far below the host clock around the same synchronous calls, by more than
  * launch overhead can explain, is not believed (docs/measurement.md). Compared with the
  * host's fastest sample, so that load on the host cannot make an honest timer look wrong. */
-#define AB_TIMER_GAP_FACTOR 2.0   /* device < host / 2 ... */
+#define AB_TIMER_GAP_FACTOR 2.0    /* device < host / 2 ... */
 #define AB_TIMER_GAP_S      200e-6 /* ... and more than this per call apart (POCL: tens of us) */
-#define AB_TIMER_FAR_FACTOR 20.0  /* or device < host / 20 whatever the gap */
+#define AB_TIMER_FAR_FACTOR 20.0   /* or device < host / 20 whatever the gap */
 
 /* Whether a device timer's median per call cannot be true beside the host's fastest. */
 bool ab_device_timer_implausible(double device_median_s, double host_min_s);
