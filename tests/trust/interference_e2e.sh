@@ -18,14 +18,19 @@ for i in $(seq "$(nproc)"); do (while :; do :; done) & busy+=($!); done
 run "$tmp/busy"
 for p in "${busy[@]}"; do kill "$p"; done
 busy=()
-sleep 1
-run "$tmp/quiet"
 read -r d m n < <(count "$tmp/busy/run.json")
 [ "$n" -gt 0 ] && [ "$m" -eq "$n" ] && [ "$d" -eq "$n" ] ||
   { echo "FAIL busy run: $d of $n ok cases disturbed ($m measured)"; exit 1; }
-read -r d m n < <(count "$tmp/quiet/run.json")
-[ "$n" -gt 0 ] && [ "$m" -eq "$n" ] && [ "$d" -eq 0 ] ||
-  { echo "FAIL quiet run: $d of $n ok cases disturbed"; exit 1; }
+# The quiet run: up to 3 tries, so that a passing burst of someone else's work (this test
+# cannot stop other processes) is not read as a false flag; one clean run is the proof.
+for try in 1 2 3; do
+  sleep 1
+  run "$tmp/quiet$try"
+  read -r d m n < <(count "$tmp/quiet$try/run.json")
+  [ "$n" -gt 0 ] && [ "$m" -eq "$n" ] && [ "$d" -eq 0 ] && break
+  echo "quiet run $try: $d of $n ok cases disturbed (the machine was not quiet)"
+  [ "$try" -eq 3 ] && { echo "FAIL quiet run: disturbed in 3 tries"; exit 1; }
+done
 "$build/accelbench" report "$tmp/busy/run.json" -o "$tmp/rep" -q >/dev/null 2>&1
 grep -q 'interference.disturbed' "$tmp/rep/report.md" || { echo "FAIL report does not warn"; exit 1; }
 echo "ok: busy run all disturbed, quiet run none, report warns"
