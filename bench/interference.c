@@ -66,6 +66,11 @@ void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
   /* Tick accounting is coarse (1/HZ per CPU): never report less than none. */
   out->other_cpu_s = busy > own ? busy - own : 0.0;
   out->steal_s = b->steal >= a->steal ? (double)(b->steal - a->steal) / hz : 0.0;
-  out->disturbed = out->other_cpu_s > AB_DISTURBED_OTHER_CORES * out->window_s ||
-                   out->steal_s > AB_DISTURBED_STEAL_SHARE * out->window_s;
+  /* The kernel counts CPU time in whole ticks per CPU, the machine's and ours separately:
+   * a difference of a few ticks is counting, not load. Below that a window is not judged. */
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  double quantum = AB_DISTURBED_TICKS * (double)(cpus > 0 ? cpus : 1) / hz;
+  out->disturbed =
+      (out->other_cpu_s > AB_DISTURBED_OTHER_CORES * out->window_s && out->other_cpu_s > quantum) ||
+      (out->steal_s > AB_DISTURBED_STEAL_SHARE * out->window_s && out->steal_s > quantum);
 }
