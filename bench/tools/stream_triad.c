@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "model/runfile.h"
 #include "model/util.h"
 #include "runner.h"
 #include "stats.h"
@@ -191,6 +192,7 @@ int main(int argc, char **argv) {
            "bare non-temporal %.2f GB/s\n",
            r + 1, h, res.time_s.n, res.time_s.cv,
            res.status == AB_CASE_OK ? "validated" : res.reason, b, s);
+    ab_case_result_clear(&res);
   }
   ab_stats rs, ns;
   ab_stats_compute(ratio, (size_t)rounds, &rs);

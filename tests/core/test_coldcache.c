@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "coldcache.h"
+#include "model/runfile.h"
 #include "runner.h"
 
 /* ---- copies ----------------------------------------------------------------------------- */
@@ -164,6 +165,7 @@ Test(coldcache, the_runner_rotates_one_iteration_per_call_and_records_it) {
   cr_expect_eq(r.cold_cache_copies, ((1 << 20) + case_bytes - 1) / case_bytes);
   cr_expect_eq(r.cold_cache_bytes, r.cold_cache_copies * case_bytes);
   cr_expect_eq(r.iterations_per_sample, 1);
+  ab_case_result_clear(&r);            /* the record owns its raw samples */
   ab_case_spec ceiling = {.set = "t"}; /* a device ceiling runs warm */
   ceiling.desc = (ab_kernel_desc){.struct_size = sizeof ceiling.desc,
                                   .kind = AB_KERNEL_MEMBW,
@@ -173,9 +175,11 @@ Test(coldcache, the_runner_rotates_one_iteration_per_call_and_records_it) {
   ab_run_case(&dev, &ceiling, "exact", &suite, &r);
   cr_expect_eq(r.status, AB_CASE_OK, "%s", r.reason);
   cr_expect_eq(r.cold_cache_copies, 0);
+  ab_case_result_clear(&r);
   suite.measure.cold_cache = false; /* warm: nothing recorded */
   ab_run_case(&dev, &spec, "exact", &suite, &r);
   cr_expect_eq(r.status, AB_CASE_OK, "%s", r.reason);
   cr_expect_eq(r.cold_cache_copies, 0);
+  ab_case_result_clear(&r);
   ab_device_close(&dev);
 }

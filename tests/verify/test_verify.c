@@ -276,6 +276,16 @@ static json_t *power_source(size_t i) {
   return json_array_get(json_object_get(at(doc, i, "power", NULL), "sources"), 0);
 }
 
+/* A wrapping energy counter's source also records what its reads were guarded against
+ * (power/figures.c): measured, like its energy, so nothing to recompute or refuse. */
+Test(figures, a_wrapping_counters_guard_is_measured_not_derived) {
+  json_t *src = power_source(0);
+  json_object_set_new(src, "wrap_safe_period_s", json_real(262.14));
+  json_object_set_new(src, "wrap_power_w", json_real(400.0));
+  json_object_set_new(src, "wrap_power_from", json_string("the channel's stated maximum"));
+  cr_assert_eq(verify(doc), 0, "%s", found);
+}
+
 Test(figures, energy_figures_are_recomputed_from_the_energy) {
   scale(power_source(0), "gflops_per_w", 2);
   cr_assert_eq(verify(doc), 1, "%s", found);
