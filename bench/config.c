@@ -122,15 +122,18 @@ static ab_status parse_measure(const cfg_ctx *c, const yaml_node_t *n, ab_measur
 }
 
 static ab_status parse_validate(const cfg_ctx *c, const yaml_node_t *n, ab_suite *s) {
-  static const char *const keys[] = {"max_elements"};
+  static const char *const keys[] = {"max_elements", "whole_reference_macs"};
   ab_status st = ab_yaml_expect_type(&c->y, n, "validate", YAML_MAPPING_NODE,
                                      "a mapping of validation settings");
   if (!st)
-    st = ab_yaml_check_keys(&c->y, n, "validate", keys, 1);
+    st = ab_yaml_check_keys(&c->y, n, "validate", keys, 2);
   const yaml_node_t *v;
   if (!st && (v = ab_yaml_lookup(&c->y, n, "max_elements")))
     st = ab_yaml_get_uint(&c->y, v, "validate.max_elements", 1, 1000000000,
                           &s->validate_max_elements);
+  if (!st && (v = ab_yaml_lookup(&c->y, n, "whole_reference_macs")))
+    st = ab_yaml_get_uint(&c->y, v, "validate.whole_reference_macs", 0, UINT64_MAX / 2,
+                          &s->validate_whole_macs);
   return st;
 }
 
@@ -1084,6 +1087,7 @@ static void suite_defaults(ab_suite *s, const char *name) {
   s->seed = 42;
   s->measure = ab_measure_defaults();
   s->validate_max_elements = 4096;
+  s->validate_whole_macs = AB_WHOLE_REFERENCE_MACS;
 }
 
 ab_status ab_suite_load_string(const char *name, const char *yaml, size_t len, ab_suite *out,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "model/util.h"
+#include "model/verdict.h"
 
 static bool read_proc_stat(const char *root, ab_cpu_snapshot *s) {
   char path[1100];
@@ -69,8 +70,6 @@ void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
   /* The kernel counts CPU time in whole ticks per CPU, the machine's and ours separately:
    * a difference of a few ticks is counting, not load. Below that a window is not judged. */
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  double quantum = AB_DISTURBED_TICKS * (double)(cpus > 0 ? cpus : 1) / hz;
-  out->disturbed =
-      (out->other_cpu_s > AB_DISTURBED_OTHER_CORES * out->window_s && out->other_cpu_s > quantum) ||
-      (out->steal_s > AB_DISTURBED_STEAL_SHARE * out->window_s && out->steal_s > quantum);
+  out->quantum_s = AB_DISTURBED_TICKS * (double)(cpus > 0 ? cpus : 1) / hz;
+  out->disturbed = ab_interference_disturbed(out);
 }

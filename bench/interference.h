@@ -9,14 +9,8 @@
 
 #include "model/record.h"
 
-/* Other processes may use this many cores on average during a window, and a hypervisor
- * steal this share of it, before the window is disturbed. */
-#define AB_DISTURBED_OTHER_CORES 0.25
-#define AB_DISTURBED_STEAL_SHARE 0.05
-/* ... and only by more than this many clock ticks per CPU: tick accounting cannot tell less
- * from counting noise (a window of a few ticks is recorded but not judged). */
-#define AB_DISTURBED_TICKS 2.0
-
+/* The thresholds and the rule are the model layer's (model/verdict.h), shared with
+ * `accelbench verify`, which re-judges every recorded window. */
 typedef struct ab_cpu_snapshot {
   bool ok;
   double t;                 /* monotonic seconds */

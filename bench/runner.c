@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "coldcache.h"
+#include "hostblas.h"
 #include "interference.h"
 #include "model/inputs.h"
 #include "model/kernel.h"
@@ -604,7 +605,11 @@ static const void *read_part(void *ctx, size_t op, size_t off, size_t bytes, cha
 /* The kind's own check (bench/model/kinds/), reading outputs back through the harness. */
 static ab_status check_output(case_ctx *c, char *msg) {
   check_reads reads = {.c = c};
+  ab_host_blas blas;
+  char no_blas[AB_MSG_LEN];
+  bool have_blas = ab_host_blas_get(c->suite->validate_whole_macs, &blas, no_blas, sizeof no_blas);
   ab_check_io io = {
+      .blas = have_blas ? &blas : NULL,
       .desc = &c->res->desc,
       .host = (const void *const *)c->host,
       .accumulate = c->accumulate,
@@ -624,7 +629,8 @@ static ab_status check_output(case_ctx *c, char *msg) {
 static ab_status validate(case_ctx *c, char *msg) {
   double t0 = ab_now_s(), before = c->res->backend_overhead_s;
   ab_status st = check_output(c, msg);
-  c->res->harness_overhead_s += ab_now_s() - t0 - (c->res->backend_overhead_s - before);
+  c->res->check_s = ab_now_s() - t0 - (c->res->backend_overhead_s - before);
+  c->res->harness_overhead_s += c->res->check_s;
   return st;
 }
 

@@ -1,5 +1,7 @@
 #include "model/inputs.h"
 
+#include <math.h>
+
 void ab_rng_seed(ab_rng *r, uint64_t seed) {
   r->state = seed;
 }
@@ -47,5 +49,22 @@ double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx) {
   case AB_DTYPE_I8: return ((const int8_t *)data)[idx];
   case AB_DTYPE_I32: return ((const int32_t *)data)[idx];
   default: return 0.0;
+  }
+}
+
+static double saturate(double v, double lo, double hi) {
+  v = nearbyint(v);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+void ab_store_from_double(void *data, ab_dtype dtype, size_t idx, double v) {
+  switch (dtype) {
+  case AB_DTYPE_F64: ((double *)data)[idx] = v; break;
+  case AB_DTYPE_F32: ((float *)data)[idx] = (float)v; break;
+  case AB_DTYPE_F16: ((uint16_t *)data)[idx] = ab_f32_to_f16((float)v); break;
+  case AB_DTYPE_BF16: ((uint16_t *)data)[idx] = ab_f32_to_bf16((float)v); break;
+  case AB_DTYPE_I8: ((int8_t *)data)[idx] = (int8_t)saturate(v, INT8_MIN, INT8_MAX); break;
+  case AB_DTYPE_I32: ((int32_t *)data)[idx] = (int32_t)saturate(v, INT32_MIN, INT32_MAX); break;
+  default: break;
   }
 }

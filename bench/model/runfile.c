@@ -186,6 +186,8 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
   ok &= put(o, "backend_overhead_s", num(c->backend_overhead_s));
   ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
+  if (c->check_s > 0.0)
+    ok &= put(o, "check_s", num(c->check_s));
   if (c->device_timer_rejected_s > 0.0)
     ok &= put(o, "device_timer_rejected_median_s", num(c->device_timer_rejected_s));
   if (c->cold_cache_copies)
@@ -268,9 +270,10 @@ json_t *ab_case_to_json(const ab_case_result *c) {
   ok &= put(o, "validation", validation_json(&c->validation));
   if (c->interference.measured)
     ok &= put(o, "interference",
-              json_pack("{s:o,s:o,s:o,s:b}", "window_s", num(c->interference.window_s),
+              json_pack("{s:o,s:o,s:o,s:o,s:b}", "window_s", num(c->interference.window_s),
                         "other_cpu_s", num(c->interference.other_cpu_s), "steal_s",
-                        num(c->interference.steal_s), "disturbed", c->interference.disturbed));
+                        num(c->interference.steal_s), "quantum_s", num(c->interference.quantum_s),
+                        "disturbed", c->interference.disturbed));
   if (c->audit.done)
     ok &= put(o, "audit",
               json_pack("{s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
@@ -828,6 +831,8 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_num(t, "timing", "backend_overhead_s", true, &c->backend_overhead_s, msg);
   if (st == AB_OK && json_object_get(t, "harness_overhead_s"))
     st = rd_num(t, "timing", "harness_overhead_s", true, &c->harness_overhead_s, msg);
+  if (st == AB_OK && json_object_get(t, "check_s"))
+    st = rd_num(t, "timing", "check_s", false, &c->check_s, msg);
   if (st == AB_OK && json_object_get(t, "device_timer_rejected_median_s"))
     st = rd_num(t, "timing", "device_timer_rejected_median_s", false, &c->device_timer_rejected_s,
                 msg);
@@ -918,6 +923,9 @@ static ab_status rd_interference(const json_t *j, ab_interference *x, char *msg)
     st = rd_num(o, p, "other_cpu_s", false, &x->other_cpu_s, msg);
   if (st == AB_OK)
     st = rd_num(o, p, "steal_s", false, &x->steal_s, msg);
+  x->quantum_s = -1.0; /* files before it: unknown, and the window is not re-judged */
+  if (st == AB_OK && json_object_get(o, "quantum_s"))
+    st = rd_num(o, p, "quantum_s", false, &x->quantum_s, msg);
   if (st == AB_OK)
     st = rd_bool(o, p, "disturbed", &x->disturbed, msg);
   return st;
