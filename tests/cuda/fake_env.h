@@ -4,7 +4,9 @@
  *   FAKE_CUDA_DRIVER_DEVICES=N   devices the driver API knows (default: FAKE_CUDA_DEVICES)
  *   FAKE_CUDA_CC=M.m             compute capability (default 9.0)
  *   FAKE_CUDA_MALLOC_FAIL_BYTES=N  cudaMalloc of N bytes or more fails (2, out of memory)
- *   FAKE_CUBLAS_STATUS=N         cublasGemmEx and cublasLtMatmul return status N */
+ *   FAKE_CUBLAS_STATUS=N         cublasGemmEx and cublasLtMatmul return status N
+ *   FAKE_NVRTC_FAIL=1            nvrtcCompileProgram fails (6) with a compile log
+ *   FAKE_CUDA_LAUNCH_STATUS=N    cuLaunchKernel returns N */
 #ifndef AB_TESTS_FAKE_CUDA_ENV_H
 #define AB_TESTS_FAKE_CUDA_ENV_H
 
