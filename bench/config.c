@@ -392,7 +392,8 @@ static ab_status read_trans(const cfg_ctx *c, const yaml_node_t *n, const char *
 static ab_status read_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char *path,
                              ab_dtype in[AB_DTYPE_COUNT], ab_dtype out[AB_DTYPE_COUNT],
                              size_t *count) {
-  const char *what = "a non-empty sequence of dtypes (f64, f32, f16, bf16, int8)";
+  const char *what =
+      "a non-empty sequence of dtypes (f64, f32, f16, bf16, int8, tf32, f8e4m3, f8e5m2)";
   ab_status st = ab_yaml_expect_type(&c->y, n, path, YAML_SEQUENCE_NODE, what);
   if (!st && ab_yaml_seq_len(n) == 0)
     st = ab_yaml_fail_at(&c->y, n->start_mark, path, "expected %s, got an empty sequence", what);
@@ -409,9 +410,10 @@ static ab_status read_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char 
       ok = ab_dtype_parse(name, &a, &b) == AB_OK && a > AB_DTYPE_INVALID && a < AB_DTYPE_COUNT;
     }
     if (!ok)
-      return ab_yaml_fail_at(&c->y, item->start_mark, ipath,
-                             "expected one of f64, f32, f16, bf16, int8, got %s",
-                             ab_yaml_describe(item, got, sizeof got));
+      return ab_yaml_fail_at(
+          &c->y, item->start_mark, ipath,
+          "expected one of f64, f32, f16, bf16, int8, tf32, f8e4m3, f8e5m2, got %s",
+          ab_yaml_describe(item, got, sizeof got));
     for (size_t j = 0; j < *count; j++)
       if (in[j] == a)
         return ab_yaml_fail_at(&c->y, item->start_mark, ipath,

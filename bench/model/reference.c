@@ -29,6 +29,9 @@ static double unit_roundoff(ab_dtype t) {
   case AB_DTYPE_F32: return 0x1.0p-24;
   case AB_DTYPE_F16: return 0x1.0p-11;
   case AB_DTYPE_BF16: return 0x1.0p-8;
+  case AB_DTYPE_TF32: return 0x1.0p-11;
+  case AB_DTYPE_F8E4M3: return 0x1.0p-4;
+  case AB_DTYPE_F8E5M2: return 0x1.0p-3;
   default: return 0.0; /* integers: exact */
   }
 }

@@ -47,9 +47,10 @@ extern "C" {
 
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
  * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
- * the kinds rotary, elementwise, stream and decoder_layer. */
+ * the kinds rotary, elementwise, stream and decoder_layer; 1.4 (cuda branch) the dtypes tf32,
+ * f8e4m3 and f8e5m2. */
 #define AB_BACKEND_ABI_MAJOR    1
-#define AB_BACKEND_ABI_MINOR    3
+#define AB_BACKEND_ABI_MINOR    4
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own

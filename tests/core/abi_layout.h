@@ -15,7 +15,7 @@
 #endif
 
 AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
-AB_SA(AB_BACKEND_ABI_MINOR == 3, "backend ABI minor changed: add the new fields' offsets here");
+AB_SA(AB_BACKEND_ABI_MINOR == 4, "backend ABI minor changed: add the new fields' offsets here");
 AB_SA(offsetof(ab_case_info, accumulate_dtype) == 144, "case_info accumulate_dtype (1.1)");
 AB_SA(offsetof(ab_case_info, warm_seconds) == 152, "case_info warm_seconds (1.2)");
 AB_SA(offsetof(ab_case_info, warm_calls) == 160, "case_info warm_calls (1.2)");
@@ -86,6 +86,9 @@ AB_SA(offsetof(ab_timing, device_seconds) == 8, "timing device_seconds");
 
 AB_SA(AB_OK == 0 && AB_E_UNSUPPORTED == -1 && AB_E_INTERNAL == -9, "status values are ABI");
 AB_SA(AB_DTYPE_F64 == 1 && AB_DTYPE_I32 == 6, "dtype values are ABI");
+/* cuda branch, ABI 1.4: the appended dtypes. */
+AB_SA(AB_DTYPE_TF32 == 7 && AB_DTYPE_F8E4M3 == 8 && AB_DTYPE_F8E5M2 == 9 && AB_DTYPE_COUNT == 10,
+      "dtype values are ABI (1.4)");
 AB_SA(AB_KERNEL_GEMM == 1 && AB_KERNEL_LAUNCH == 11, "kernel kind values are ABI");
 AB_SA(sizeof(ab_conv2d_params) == 112, "conv2d params: 14 int64 fields");
 AB_SA(offsetof(ab_conv2d_params, k) == 32, "conv2d k");
