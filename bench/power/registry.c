@@ -255,7 +255,8 @@ static void set_provenance(reg_source *rs, const ab_power_module *m) {
 static ab_status add_module(ab_power_registry *reg, const ab_power_module *m, const ab_option *o,
                             size_t n, char *msg) {
   char why[AB_MSG_LEN];
-  const char *out = left_out(o, n, m->name, true, why, sizeof why);
+  /* A refused module stays refused, selected or not: the reason is what a reader needs. */
+  const char *out = m->table ? left_out(o, n, m->name, true, why, sizeof why) : NULL;
   ab_status st = AB_OK;
   if (!m->table || out) {
     st = add_listed(reg, m->name, m->table ? m->table->description : NULL, out ? out : m->refused);
