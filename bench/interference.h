@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "accelbench/process.h"
 #include "model/record.h"
 
 /* The thresholds and the rule are the model layer's (model/verdict.h), shared with
@@ -26,5 +27,10 @@ void ab_cpu_snapshot_take(const char *root, ab_cpu_snapshot *s);
 /* Fill `out` from two snapshots of the same root; not measured when either failed. */
 void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
                              ab_interference *out);
+
+/* Other processes seen on the device during the window (already less this harness):
+ * recorded with their pids and names, and any one makes the window disturbed. Called
+ * after ab_interference_between. */
+void ab_interference_add_device(ab_interference *out, const ab_device_process *p, uint32_t n);
 
 #endif

@@ -78,6 +78,12 @@ typedef struct ab_interference {
    * re-judge the window; negative when a run file written before it lacks it. */
   double quantum_s;
   bool disturbed; /* over the thresholds of docs/measurement.md (ab_interference_disturbed) */
+  /* Other processes on the device during the window, this harness left out: from the
+   * backend (ABI 1.4 device_processes) or a power channel covering the device (power ABI
+   * 1.2 foreign_processes). Any one makes the window disturbed. */
+  bool device_measured;          /* some backend or power source could tell */
+  uint32_t device_processes;     /* distinct pids seen at either edge */
+  char device_process_list[192]; /* "4242 python, 4243 ?" (cut when long) */
 } ab_interference;
 
 struct json_t; /* jansson's type; the harness owns these objects */

@@ -16,6 +16,10 @@ bool ab_device_timer_implausible(double device_median_s, double host_min_s) {
 }
 
 bool ab_interference_disturbed(const ab_interference *x) {
+  /* Another program on the device shares its engines and memory bandwidth: no threshold
+   * makes that harmless, so one process is enough. */
+  if (x->device_measured && x->device_processes > 0)
+    return true;
   if (!x->measured)
     return false;
   double q = x->quantum_s > 0.0 ? x->quantum_s : 0.0;

@@ -49,7 +49,8 @@ bool ab_device_timer_implausible(double device_median_s, double host_min_s);
  * from counting noise (a window of a few ticks is recorded but not judged). */
 #define AB_DISTURBED_TICKS 2.0
 
-/* Whether a measured window's figures are over the thresholds (false when not measured). */
+/* Whether a measured window's figures are over the thresholds, or another process used the
+ * device (false when not measured). */
 bool ab_interference_disturbed(const ab_interference *x);
 
 /* ---- the status ----------------------------------------------------------------------- */

@@ -39,6 +39,7 @@
 
 #include "kernel.h"
 #include "option.h"
+#include "process.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -214,6 +215,16 @@ typedef struct ab_backend {
    * still refuse), or AB_E_UNSUPPORTED with the reason. Same thread as case_prepare. NULL:
    * the harness finds out from case_prepare. */
   ab_status (*case_query)(void *state, const ab_kernel_desc *desc, const char *provider, char *msg);
+
+  /* ---- ABI 1.4 (branch nvml) ---- */
+
+  /* Optional. Processes other than this one using the open device now, for a runtime that
+   * can tell (a vendor SMI library): up to `max` into `procs`, the number found into *n
+   * (may exceed max). Called at both edges of every timed window, on the device's thread;
+   * any process reported (less the harness's own, which it removes) makes the window
+   * `disturbed` (docs/measurement.md, "Interference"). NULL: the backend cannot tell. */
+  ab_status (*device_processes)(void *state, ab_device_process *procs, uint32_t max, uint32_t *n,
+                                char *msg);
 } ab_backend;
 
 /* The one symbol a module exports. `harness_abi_major` lets a module that supports
