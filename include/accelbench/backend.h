@@ -48,8 +48,8 @@ extern "C" {
 
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
  * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
- * the kinds rotary, elementwise, stream and decoder_layer; 1.4 (cuda branch) the dtypes tf32,
- * f8e4m3 and f8e5m2. */
+ * the kinds rotary, elementwise, stream and decoder_layer; 1.4 the dtypes tf32,
+ * f8e4m3 and f8e5m2 and ab_backend.device_processes. */
 #define AB_BACKEND_ABI_MAJOR    1
 #define AB_BACKEND_ABI_MINOR    4
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
@@ -216,7 +216,7 @@ typedef struct ab_backend {
    * the harness finds out from case_prepare. */
   ab_status (*case_query)(void *state, const ab_kernel_desc *desc, const char *provider, char *msg);
 
-  /* ---- ABI 1.4 (branch nvml) ---- */
+  /* ---- ABI 1.4 ---- */
 
   /* Optional. Processes other than this one using the open device now, for a runtime that
    * can tell (a vendor SMI library): up to `max` into `procs`, the number found into *n

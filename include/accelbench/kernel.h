@@ -34,7 +34,7 @@ typedef enum ab_dtype {
   AB_DTYPE_BF16 = 4, /* bfloat16: the top 16 bits of a binary32 */
   AB_DTYPE_I8 = 5,   /* signed 8-bit integer */
   AB_DTYPE_I32 = 6,  /* signed 32-bit integer (int8 GEMM accumulates into it) */
-  /* cuda branch, ABI 1.4. TF32: binary32 storage holding values TF32 can represent (8-bit
+  /* ABI 1.4. TF32: binary32 storage holding values TF32 can represent (8-bit
    * exponent, 10-bit stored mantissa; the low 13 bits zero); a tf32 GEMM multiplies in
    * TF32 tensor-core math, accumulates in f32 and writes f32. Its own dtype so a TF32 row
    * is never reported as f32. F8 E4M3 / E5M2: the OCP 8-bit floats (E4M3: bias 7, no

@@ -153,7 +153,7 @@ typedef struct ab_power_source {
    * have it. */
   uint64_t flags;
 
-  /* ---- appended in 1.2 (branch nvml) ---- */
+  /* ---- appended in 1.2 ---- */
 
   /* Optional. Facts about what channel `channel` covers, read at each edge of a timed
    * window (clocks, temperature, throttle reasons decoded to names, the power limit in
