@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "compare_priv.h"
 #include "escape.h"
+#include "render_tender.h"
 
 #define DASH "\xe2\x80\x94"
 
@@ -264,7 +265,9 @@ static void md_left_out(const ab_comparison *cmp, FILE *out) {
 }
 
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out) {
-  fputs("# accelbench compare\n\nBaseline: **", out);
+  fputs("# accelbench compare\n\n", out);
+  ab_tender_write_md(cmp->rep, out);
+  fputs("Baseline: **", out);
   ab_write_md_cell(out, cmp->rep->subjects[cmp->baseline].label);
   fprintf(out,
           "**. A ratio is subject / baseline of the rate (higher is faster); its 95%% "
@@ -334,6 +337,10 @@ static void csv_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size_t s, 
   csv_power(out, cell);
   csv_yes(out, k->all_ok);
   fputs("\r\n", out);
+}
+
+ab_status ab_compare_write_compliance_csv(const ab_comparison *cmp, FILE *out) {
+  return ab_report_write_compliance_csv(cmp->rep, out);
 }
 
 ab_status ab_compare_write_csv(const ab_comparison *cmp, FILE *out) {
@@ -509,6 +516,7 @@ static json_t *json_doc(const ab_comparison *cmp) {
   put(o, "geomean_keys", json_geomean_keys(cmp), &ok);
   put(o, "subjects", json_list(cmp, item_subject, cmp->rep->n_subjects), &ok);
   put(o, "kernels", json_list(cmp, item_kernel, cmp->n_kernels), &ok);
+  put(o, "tender_compliance", ab_tender_json(cmp->rep), &ok);
   return done(o, ok);
 }
 

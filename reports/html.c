@@ -17,6 +17,7 @@
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
+#include "render_tender.h"
 #include "svg.h"
 
 /* Power timelines drawn per subject: enough to see a run's shape (ramp-up, throttling)
@@ -61,6 +62,10 @@ static const char CSS[] =
     ".dt-f16{stroke:#2e8b3a;fill:#2e8b3a}.dt-bf16{stroke:#7b3fa0;fill:#7b3fa0}\n"
     ".dt-int8{stroke:#d07a00;fill:#d07a00}.dt-int32{stroke:#6b4a2b;fill:#6b4a2b}\n"
     ".pt{fill-opacity:.75;stroke:#000;stroke-width:.6}\n"
+    /* compliance verdicts: colour, and weight or style for greyscale */
+    "td.met{background:#d7f0d7}td.notmet{background:#f6c9c9;font-weight:bold}\n"
+    "td.nm{background:#fbeccb;font-style:italic}td.unsup{background:#ececec;font-style:italic}\n"
+    ".why{font-size:11px;color:#333;font-weight:normal;font-style:normal}\n"
     "details{margin:6px 0}summary{cursor:pointer;font-weight:bold}\n"
     "table.kv{margin:2px 0}table.kv th{background:#f3f3f3;font-weight:normal;"
     "white-space:nowrap}\n"
@@ -1390,6 +1395,7 @@ ab_status ab_report_write_html(const ab_report *rep, FILE *out) {
   write_head(out, rep);
   write_intro(out, rep);
   write_nav(out);
+  ab_tender_write_html(rep, out);
   write_warnings(out, rep);
   fputs("<h2 id=\"summary\">Summary</h2>\n", out);
   write_runs(out, rep);

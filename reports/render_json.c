@@ -8,6 +8,7 @@
 
 #include "model/kernel.h"
 #include "model/names.h"
+#include "render_tender.h"
 #include "report.h"
 
 #define AB_REPORT_JSON_VERSION 1
@@ -185,7 +186,9 @@ static json_t *report_json(const ab_report *rep) {
     cost = json_pack("{s:o, s:o}", "inputs", cost_inputs_json(&rep->cost), "results", results);
   }
   json_t *runs = inputs_json(rep);
-  if (!ok || !cost || !runs) {
+  json_t *tender = ab_tender_json(rep);
+  if (!ok || !cost || !runs || !tender) {
+    json_decref(tender);
     json_decref(subjects);
     json_decref(rows);
     json_decref(warnings);
@@ -193,9 +196,10 @@ static json_t *report_json(const ab_report *rep) {
     json_decref(runs);
     return NULL;
   }
-  return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o}", "schema", "accelbench-report",
-                   "schema_version", AB_REPORT_JSON_VERSION, "run_files", runs, "warnings",
-                   warnings, "subjects", subjects, "cases", rows, "cost_of_ownership", cost);
+  return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "schema", "accelbench-report",
+                   "schema_version", AB_REPORT_JSON_VERSION, "tender_compliance", tender,
+                   "run_files", runs, "warnings", warnings, "subjects", subjects, "cases", rows,
+                   "cost_of_ownership", cost);
 }
 
 ab_status ab_report_write_json(const ab_report *rep, FILE *out) {

@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "model/kernel.h"
 #include "model/names.h"
+#include "render_tender.h"
 #include "report.h"
 
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
@@ -281,6 +282,7 @@ ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
   fputs("Rendered from run files only; nothing was re-run. \xe2\x80\x94 means not measured or "
         "not applicable.\n\n",
         out);
+  ab_tender_write_md(rep, out);
   write_inputs(rep, out);
   write_warnings(rep, out);
   write_devices(rep, out);

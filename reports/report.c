@@ -14,6 +14,7 @@
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
+#include "render_tender.h"
 
 /* ---------------------------------------------------------------------------------------
  * Keys and rates
@@ -680,6 +681,8 @@ static ab_status derive(ab_report *rep) {
     subject_idle(rep, &rep->subjects[i], i);
   if (st == AB_OK && rep->have_cost)
     st = build_costs(rep);
+  if (st == AB_OK && rep->have_tender)
+    st = ab_report_compliance(rep);
   if (st == AB_OK)
     st = warn_inputs(rep);
   if (st == AB_OK)
@@ -706,6 +709,11 @@ ab_status ab_report_build(ab_report *rep, const char *const *paths, size_t n,
     st = ab_cost_load(opts->cost_path, &rep->cost, msg);
     rep->have_cost = st == AB_OK;
   }
+  if (st == AB_OK && opts->tender_path) {
+    st = ab_tender_load(opts->tender_path, &rep->tender, msg);
+    rep->have_tender = st == AB_OK;
+  }
+  rep->lang = opts->lang;
   if (st == AB_OK) {
     st = derive(rep);
     if (st == AB_E_NOMEM)
@@ -730,6 +738,9 @@ void ab_report_free(ab_report *rep) {
   ab_catalog_free(&rep->catalog);
   if (rep->have_cost)
     ab_cost_free(&rep->cost);
+  if (rep->have_tender)
+    ab_tender_free(&rep->tender);
+  free(rep->compliance);
   for (size_t i = 0; i < rep->n_warnings; i++)
     free(rep->warnings[i]);
   free(rep->warnings);
@@ -774,9 +785,12 @@ static const struct {
   const char *name, *file;
   report_writer write;
 } formats[] = {
-    {"md", "report.md", ab_report_write_md},       {"csv", "report.csv", ab_report_write_csv},
-    {"html", "report.html", ab_report_write_html}, {"json", "report.json", ab_report_write_json},
+    {"md", "report.md", ab_report_write_md},
+    {"csv", "report.csv", ab_report_write_csv},
+    {"html", "report.html", ab_report_write_html},
+    {"json", "report.json", ab_report_write_json},
     {"junit", "junit.xml", ab_report_write_junit},
+    {"compliance", "compliance.csv", ab_report_write_compliance_csv},
 };
 
 static int format_index(const char *name) {
@@ -796,8 +810,8 @@ ab_status ab_report_render(const ab_report *rep, const char *format, char **text
   int i = format_index(format);
   if (i < 0) {
     snprintf(msg, AB_MSG_LEN,
-             "unknown report format '%s' (expected md, csv, html, json or "
-             "junit)",
+             "unknown report format '%s' (expected md, csv, html, json, junit or "
+             "compliance)",
              format);
     return AB_E_INVALID;
   }
@@ -831,6 +845,13 @@ ab_status ab_report_write_dir(const ab_report *rep, const char *dir, const char 
     free(text);
     if (st != AB_OK)
       return st;
+    /* The compliance matrix has its own columns: beside report.csv, not inside it. */
+    if (rep->have_tender && strcmp(names[i], "csv") == 0) {
+      const char *const more[] = {"compliance"};
+      st = ab_report_write_dir(rep, dir, more, 1, msg);
+      if (st != AB_OK)
+        return st;
+    }
   }
   return AB_OK;
 }

@@ -44,6 +44,10 @@ static void compare_usage(FILE *out) {
           "                       with -o -) the one format given goes to stdout\n"
           "      --allow-disturbed  give faster/slower verdicts even where a case ran beside\n"
           "                       other load (its run file says interference.disturbed)\n"
+          "      --tender FILE    open with the tender compliance matrix (docs/tender.md;\n"
+          "                       loads the shipped catalogue for prices); format\n"
+          "                       'compliance' writes it as compliance.csv\n"
+          "      --lang LANG      en (default) or zh-CN for md and html\n"
           "\n"
           "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
           "device uid, provider, kernel). The gate fails when a case\n"
@@ -97,6 +101,8 @@ typedef struct compare_args {
   const char **keys; /* --public-key files */
   size_t n_keys;
   bool require_verified;
+  const char *tender;
+  ab_lang lang;
 } compare_args;
 
 /* ---------------------------------------------------------------------------------------
@@ -111,7 +117,8 @@ static const struct {
 } formats[] = {{"md", "compare.md", ab_compare_write_md},
                {"csv", "compare.csv", ab_compare_write_csv},
                {"json", "compare.json", ab_compare_write_json},
-               {"junit", "compare-junit.xml", ab_compare_write_junit}};
+               {"junit", "compare-junit.xml", ab_compare_write_junit},
+               {"compliance", "compliance.csv", ab_compare_write_compliance_csv}};
 
 static int format_index(const char *name) {
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
@@ -130,8 +137,8 @@ static int usage_error(const char *fmt, const char *arg) {
 /* Options that belong to one mode only are refused in the other rather than ignored. */
 static int check_mode(const compare_args *a) {
   if (a->against) {
-    if (a->baseline_sel || a->format_arg || a->output)
-      return usage_error("%s: --baseline, --format and --output are for side-by-side "
+    if (a->baseline_sel || a->format_arg || a->output || a->tender)
+      return usage_error("%s: --baseline, --format, --output and --tender are for side-by-side "
                          "comparisons, not the gate",
                          "--against");
     if (a->n_runs != 1)
@@ -150,7 +157,8 @@ static int check_mode(const compare_args *a) {
     return usage_error("--format '%s': no format named", a->format_arg);
   for (size_t i = 0; i < a->n_formats; i++)
     if (format_index(a->formats[i]) < 0)
-      return usage_error("--format: unknown format '%s' (expected md, csv, json or junit)",
+      return usage_error("--format: unknown format '%s' (expected md, csv, json, junit or "
+                         "compliance)",
                          a->formats[i]);
   if (!a->output && a->n_formats != 1)
     return usage_error("%s: several formats need -o DIR (stdout takes one)", "--format");
@@ -168,6 +176,8 @@ static int parse_args(int argc, char **argv, compare_args *a) {
                                        {"public-key", required_argument, NULL, 'k'},
                                        {"require-verified", no_argument, NULL, 'V'},
                                        {"help", no_argument, NULL, 'h'},
+                                       {"tender", required_argument, NULL, 'T'},
+                                       {"lang", required_argument, NULL, 'L'},
                                        {NULL, 0, NULL, 0}};
   optind = 1;
   for (int c; (c = getopt_long(argc, argv, "b:f:o:a:t:j:k:h", opts, NULL)) != -1;) {
@@ -187,6 +197,11 @@ static int parse_args(int argc, char **argv, compare_args *a) {
         return AB_EXIT_ENV;
       break;
     case 'V': a->require_verified = true; break;
+    case 'T': a->tender = optarg; break;
+    case 'L':
+      if (ab_lang_parse(optarg, &a->lang) != AB_OK)
+        return usage_error("--lang '%s': expected en or zh-CN", optarg);
+      break;
     case 'h': compare_usage(stdout); return -1;
     default: compare_usage(stderr); return AB_EXIT_USAGE;
     }
@@ -274,7 +289,9 @@ static int write_comparison(const ab_comparison *cmp, const compare_args *a) {
 static int load(ab_report *rep, const char *const *paths, size_t n, const compare_args *a) {
   /* No catalogue: a comparison uses measured figures only, and catalogue notes about
    * unmatched devices would bury the warnings that matter here. */
-  ab_report_opts opts = {.no_default_catalog = true};
+  ab_report_opts opts = {.no_default_catalog = !a->tender, /* a price needs the catalogue */
+                         .tender_path = a->tender,
+                         .lang = a->lang};
   char msg[AB_MSG_LEN] = "";
   ab_public_key *keys = NULL;
   if (!ab_cli_load_public_keys(PROG, a->keys, a->n_keys, &keys))

@@ -140,5 +140,57 @@ touch "$tmp/file"
 "$ab" report "${labs[0]}" --no-default-catalog -o "$tmp/file/sub" 2>"$tmp/e"
 check "unwritable output exits 3" 3 $? "$tmp/file/sub" "$tmp/e"
 
+# 5. Tender compliance (docs/tender.md): the matrix opens every format; compliance.csv is
+# pinned by a golden file; JUnit has one testcase per device x requirement; bad tender
+# files are refused with file, line and field.
+tender=(--tender "$here/tender.yaml")
+"$ab" report "${labs[@]}" "${common[@]}" "${tender[@]}" -f md,csv,json,html,junit -o "$tmp/t" -q \
+  2>"$tmp/t.err"
+check "report --tender exits 0" 0 $?
+if [ "${AB_UPDATE_GOLDEN:-}" = 1 ]; then cp "$tmp/t/compliance.csv" "$here/golden/compliance.csv"; fi
+diff -u "$here/golden/compliance.csv" "$tmp/t/compliance.csv" >"$tmp/diff.c" 2>&1
+check "compliance.csv equals tests/report/golden/compliance.csv" 0 $?
+[ -s "$tmp/diff.c" ] && head -40 "$tmp/diff.c"
+python3 - "$tmp/t" >"$tmp/tj" 2>&1 <<'PY'
+import csv, json, sys, xml.etree.ElementTree as ET
+out = sys.argv[1]
+rep = json.load(open(f"{out}/report.json"))
+t = rep["tender_compliance"]
+n_req, n_dev = len(t["requirements"]), len(rep["subjects"])
+assert n_req == 8 and n_dev == 4, (n_req, n_dev)
+rows = list(csv.reader(open(f"{out}/compliance.csv", newline="")))
+assert len(rows) == n_req * n_dev + 1, f"{len(rows)} compliance rows"
+verdicts = {r[8] for r in rows[1:]}
+assert verdicts == {"met", "not met", "not measured", "unsupported"}, verdicts
+md = open(f"{out}/report.md").read()
+assert md.index("## Tender compliance") < md.index("## Run files"), "the matrix comes first"
+html = open(f"{out}/report.html").read()
+assert html.index('id="tender"') < html.index('id="summary"'), "the matrix opens the HTML"
+suite = [s for s in ET.parse(f"{out}/junit.xml").getroot() if s.get("name") == "tender compliance"]
+assert len(suite) == 1 and len(list(suite[0])) == n_req * n_dev, "one testcase per cell"
+fails = [c.get("name") for c in suite[0] if c.find("failure") is not None]
+assert any(n.startswith("★2.2") for n in fails), fails
+assert int(suite[0].get("failures")) == len(fails) > 0
+summary = {s["device"]: s["meets_mandatory"] for s in t["summary"]}
+assert not any(summary.values()), summary
+print("tender consistent")
+PY
+check "tender matrix first in md and html, JSON, CSV and JUnit agree" 0 $? "consistent" "$tmp/tj" ||
+  cat "$tmp/tj"
+"$ab" report "${labs[@]}" "${common[@]}" "${tender[@]}" --lang zh-CN -f md -o - 2>/dev/null \
+  >"$tmp/zh.md"
+check "--lang zh-CN words the matrix in Chinese" 0 $? "技术参数符合性（技术偏离表）" "$tmp/zh.md"
+check "--lang zh-CN keeps the tender's own markers" 0 0 "★2.2" "$tmp/zh.md"
+"$ab" report "${labs[0]}" --lang fr -o - -f md 2>"$tmp/e"
+check "unknown language exits 2" 2 $? "expected en or zh-CN" "$tmp/e"
+printf 'tender:\n  requirements:\n    - id: "1"\n      metric: speed\n' >"$tmp/badtender.yaml"
+"$ab" report "${labs[0]}" --tender "$tmp/badtender.yaml" -o "$tmp/x" 2>"$tmp/e"
+check "bad tender file exits 2 naming file, line and field" 2 $? \
+  "badtender.yaml:4:15: tender.requirements[0].metric" "$tmp/e"
+"$ab" compare "${labs[@]}" "${tender[@]}" -f md 2>/dev/null >"$tmp/cmp.md"
+check "compare --tender opens with the matrix" 0 $? "## Tender compliance" "$tmp/cmp.md"
+"$ab" compare "${labs[@]}" "${tender[@]}" -f compliance 2>/dev/null >"$tmp/cmp.csv"
+check "compare -f compliance writes the matrix as CSV" 0 $? "not measured" "$tmp/cmp.csv"
+
 echo "report_e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

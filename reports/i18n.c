@@ -1,0 +1,128 @@
+/* accelbench — the message catalogue (i18n.h): one row per message id, English and
+ * Chinese side by side so a translation is reviewed beside its source. Chinese terms are
+ * those of procurement documents (技术偏离表, 满足 / 负偏离, 实质性要求), FlagPerf result
+ * tables and the vendors' own tools (芯片功耗 / 整卡功耗), as docs/reports.md lists them.
+ * Device, vendor and requirement texts never pass through here: they are data. */
+#include "i18n.h"
+
+#include <string.h>
+
+#define ROW(id, en, zh) [id] = {#id, {en, zh}}
+
+static const struct {
+  const char *name;
+  const char *text[AB_LANG_COUNT];
+} catalogue[AB_M_COUNT] = {
+    ROW(AB_M_TENDER_HEADING, "Tender compliance (technical deviation table)",
+        "技术参数符合性（技术偏离表）"),
+    ROW(AB_M_TENDER_INTRO,
+        "Requirements from %s. Each figure is judged at the conservative end of its 95%% "
+        "interval (the lower end of a rate, the upper end of a time, an energy or a power); a "
+        "case that failed, crashed, timed out or returned a wrong result does not meet its "
+        "requirement. A mandatory requirement that is not met, not measured or unsupported "
+        "disqualifies the device.",
+        "招标要求来自 %s。每项实测值按其95%%置信区间的保守端判定（速率取下限，时延、能耗、"
+        "功耗取上限）；用例失败、异常退出、超时或结果错误均判为不满足。实质性要求任何一项"
+        "不满足、未测或不支持，即为实质性要求未满足。"),
+    ROW(AB_M_TENDER_SUMMARY, "Which device meets the tender", "各设备是否满足招标要求"),
+    ROW(AB_M_TENDER_MATRIX, "Device \xc3\x97 requirement", "设备 \xc3\x97 招标要求"),
+    ROW(AB_M_TENDER_DEVIATION_OF, "Deviation table: %s", "技术偏离表：%s"),
+    ROW(AB_M_COL_DEVICE, "device", "设备"),
+    ROW(AB_M_COL_DOMESTIC, "domestic product (declared)", "本国产品（声明）"),
+    ROW(AB_M_COL_MET, "requirements met", "满足项数"),
+    ROW(AB_M_COL_MANDATORY_FAILED, "mandatory requirements not met", "未满足的实质性要求"),
+    ROW(AB_M_COL_OVERALL, "verdict", "结论"),
+    ROW(AB_M_COL_NO, "No.", "序号"),
+    ROW(AB_M_COL_ITEM, "tender item", "招标文件条目号"),
+    ROW(AB_M_COL_REQUIREMENT, "requirement", "招标要求"),
+    ROW(AB_M_COL_MEASURED, "measured (95% CI)", "实测值（95%置信区间）"),
+    ROW(AB_M_COL_BOUND, "value judged", "判定值（保守端）"),
+    ROW(AB_M_COL_DEVIATION, "deviation", "偏离"),
+    ROW(AB_M_COL_VERDICT, "verdict", "判定"),
+    ROW(AB_M_COL_NOTE, "note and evidence", "偏离说明及证据"),
+    ROW(AB_M_OVERALL_OK, "meets every mandatory requirement", "满足全部实质性要求"),
+    ROW(AB_M_OVERALL_FAIL, "does NOT meet the mandatory requirements", "实质性要求未满足"),
+    ROW(AB_M_OVERALL_NO_MANDATORY, "no mandatory requirement in the tender",
+        "招标文件无实质性要求"),
+    ROW(AB_M_YES, "yes", "是"),
+    ROW(AB_M_NO, "no", "否"),
+    ROW(AB_M_MANDATORY, "mandatory", "实质性要求"),
+    ROW(AB_M_VERDICT_MET, "met", "满足"),
+    ROW(AB_M_VERDICT_NOT_MET, "not met", "不满足（负偏离）"),
+    ROW(AB_M_VERDICT_NOT_MEASURED, "not measured", "未测"),
+    ROW(AB_M_VERDICT_UNSUPPORTED, "unsupported", "不支持（N/A）"),
+    ROW(AB_M_DEV_EXCEEDS, "exceeds by %s", "正偏离 %s"),
+    ROW(AB_M_DEV_EXACT, "meets exactly", "无偏离"),
+    ROW(AB_M_DEV_SHORT, "short by %s", "负偏离 %s"),
+    ROW(AB_M_WHY_FIGURE, "case %s", "依据用例 %s"),
+    ROW(AB_M_WHY_PRICE, "price: %s", "价格来源：%s"),
+    ROW(AB_M_WHY_NO_CASE, "no such case in the run files", "运行结果中无此用例"),
+    ROW(AB_M_WHY_UNSUPPORTED, "unsupported: %s", "不支持：%s"),
+    ROW(AB_M_WHY_FAILED, "failed: %s", "失败：%s"),
+    ROW(AB_M_WHY_IMPLAUSIBLE, "%s: faster than the device can be, not counted",
+        "%s：超出设备能力上限，不予采信"),
+    ROW(AB_M_WHY_NO_INTERVAL, "%s: fewer than 6 samples, so no 95%% interval",
+        "%s：样本数少于6，无95%%置信区间"),
+    ROW(AB_M_WHY_NO_POWER, "power not measured: %s", "功耗未测：%s"),
+    ROW(AB_M_WHY_OTHER_SCOPE, "power was measured at another scope (%s) only",
+        "功耗仅在其他口径（%s）测得"),
+    ROW(AB_M_WHY_NO_TOKENS, "the kernel processes no tokens", "该算子不处理Token"),
+    ROW(AB_M_WHY_NO_PRICE, "no price: %s", "无价格：%s"),
+    ROW(AB_M_WHY_KINDS_MISSING, "not validated: %s", "未通过正确性校验：%s"),
+    ROW(AB_M_WHY_DOMESTIC, "domestic product: price evaluated at %s", "本国产品：报价按%s评审"),
+    ROW(AB_M_METRIC_THROUGHPUT, "throughput", "吞吐率"),
+    ROW(AB_M_METRIC_LATENCY, "latency", "时延"),
+    ROW(AB_M_METRIC_PERF_PER_WATT, "performance per watt", "能效比"),
+    ROW(AB_M_METRIC_ENERGY_PER_OP, "energy per operation", "单位运算能耗"),
+    ROW(AB_M_METRIC_ENERGY_PER_TOKEN, "energy per token", "每Token能耗"),
+    ROW(AB_M_METRIC_COVERAGE, "coverage (kinds that run and validate)",
+        "适配覆盖（须运行并通过正确性校验的算子）"),
+    ROW(AB_M_METRIC_BOARD_POWER, "peak power", "峰值功耗"),
+    ROW(AB_M_METRIC_PRICE, "unit price", "单价"),
+    ROW(AB_M_SCOPE_BOARD, "board", "整卡"),
+    ROW(AB_M_SCOPE_CHIP, "chip", "芯片"),
+    ROW(AB_M_SCOPE_NODE, "node", "整机"),
+    ROW(AB_M_SCOPE_ANY, "any scope", "任意"),
+    ROW(AB_M_SCOPE_UNKNOWN, "unknown scope", "口径未知"),
+    ROW(AB_M_KINDS_OF, "%zu of %zu kinds validated", "%zu / %zu 类算子通过校验"),
+    ROW(AB_M_AT_SCOPE, "at %s", "%s口径"),
+};
+
+static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};
+
+ab_status ab_lang_parse(const char *name, ab_lang *out) {
+  static const struct {
+    const char *name;
+    ab_lang lang;
+  } names[] = {{"en", AB_LANG_EN},    {"zh-CN", AB_LANG_ZH_CN}, {"zh_CN", AB_LANG_ZH_CN},
+               {"zh", AB_LANG_ZH_CN}, {"zh-cn", AB_LANG_ZH_CN}, {"en-US", AB_LANG_EN}};
+  for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(names[i].name, name) == 0) {
+      *out = names[i].lang;
+      return AB_OK;
+    }
+  return AB_E_INVALID;
+}
+
+const char *ab_lang_tag(ab_lang lang) {
+  return lang >= 0 && lang < AB_LANG_COUNT ? tags[lang] : tags[0];
+}
+
+const char *ab_tr(ab_lang lang, ab_msg id) {
+  if (id < 0 || id >= AB_M_COUNT || !catalogue[id].name)
+    return "?";
+  if (lang < 0 || lang >= AB_LANG_COUNT)
+    lang = AB_LANG_EN;
+  const char *t = catalogue[id].text[lang];
+  return t ? t : catalogue[id].text[AB_LANG_EN];
+}
+
+const char *ab_msg_name(ab_msg id) {
+  return id >= 0 && id < AB_M_COUNT && catalogue[id].name ? catalogue[id].name : NULL;
+}
+
+const char *ab_msg_text(ab_msg id, ab_lang lang) {
+  if (id < 0 || id >= AB_M_COUNT || lang < 0 || lang >= AB_LANG_COUNT)
+    return NULL;
+  return catalogue[id].text[lang];
+}

@@ -1,0 +1,95 @@
+/* accelbench — the message catalogue of the human report formats: every heading, label,
+ * unit word, verdict and warning the renderers write themselves, in English and Chinese
+ * (zh-CN), keyed by message id (reports/i18n.c). Text that comes from run files, the
+ * catalogue or the tender file (device and vendor names, reasons, requirement text) is
+ * data and is shown as given in either language. The Chinese terms follow the procurement
+ * and vendor usage a Chinese committee already reads (docs/reports.md, "Languages"). */
+#ifndef AB_I18N_H
+#define AB_I18N_H
+
+#include <stddef.h>
+
+#include "accelbench/status.h"
+
+typedef enum ab_lang { AB_LANG_EN = 0, AB_LANG_ZH_CN, AB_LANG_COUNT } ab_lang;
+
+/* "en" or "zh-CN" (also "zh_CN", "zh"): AB_E_INVALID for anything else. */
+ab_status ab_lang_parse(const char *name, ab_lang *out);
+/* The BCP 47 tag for <html lang>: "en", "zh-CN". */
+const char *ab_lang_tag(ab_lang lang);
+
+/* One id per message. Printf conversions, where a message has them, are the same in every
+ * language, in the same order (tests/i18n checks it). */
+typedef enum ab_msg {
+  /* the compliance matrix */
+  AB_M_TENDER_HEADING,
+  AB_M_TENDER_INTRO,
+  AB_M_TENDER_SUMMARY,
+  AB_M_TENDER_MATRIX,
+  AB_M_TENDER_DEVIATION_OF,
+  AB_M_COL_DEVICE,
+  AB_M_COL_DOMESTIC,
+  AB_M_COL_MET,
+  AB_M_COL_MANDATORY_FAILED,
+  AB_M_COL_OVERALL,
+  AB_M_COL_NO,
+  AB_M_COL_ITEM,
+  AB_M_COL_REQUIREMENT,
+  AB_M_COL_MEASURED,
+  AB_M_COL_BOUND,
+  AB_M_COL_DEVIATION,
+  AB_M_COL_VERDICT,
+  AB_M_COL_NOTE,
+  AB_M_OVERALL_OK,
+  AB_M_OVERALL_FAIL,
+  AB_M_OVERALL_NO_MANDATORY,
+  AB_M_YES,
+  AB_M_NO,
+  AB_M_MANDATORY,
+  AB_M_VERDICT_MET,
+  AB_M_VERDICT_NOT_MET,
+  AB_M_VERDICT_NOT_MEASURED,
+  AB_M_VERDICT_UNSUPPORTED,
+  AB_M_DEV_EXCEEDS,
+  AB_M_DEV_EXACT,
+  AB_M_DEV_SHORT,
+  AB_M_WHY_FIGURE,
+  AB_M_WHY_PRICE,
+  AB_M_WHY_NO_CASE,
+  AB_M_WHY_UNSUPPORTED,
+  AB_M_WHY_FAILED,
+  AB_M_WHY_IMPLAUSIBLE,
+  AB_M_WHY_NO_INTERVAL,
+  AB_M_WHY_NO_POWER,
+  AB_M_WHY_OTHER_SCOPE,
+  AB_M_WHY_NO_TOKENS,
+  AB_M_WHY_NO_PRICE,
+  AB_M_WHY_KINDS_MISSING,
+  AB_M_WHY_DOMESTIC,
+  AB_M_METRIC_THROUGHPUT,
+  AB_M_METRIC_LATENCY,
+  AB_M_METRIC_PERF_PER_WATT,
+  AB_M_METRIC_ENERGY_PER_OP,
+  AB_M_METRIC_ENERGY_PER_TOKEN,
+  AB_M_METRIC_COVERAGE,
+  AB_M_METRIC_BOARD_POWER,
+  AB_M_METRIC_PRICE,
+  AB_M_SCOPE_BOARD,
+  AB_M_SCOPE_CHIP,
+  AB_M_SCOPE_NODE,
+  AB_M_SCOPE_ANY,
+  AB_M_SCOPE_UNKNOWN,
+  AB_M_KINDS_OF,
+  AB_M_AT_SCOPE,
+  AB_M_COUNT
+} ab_msg;
+
+/* The text of `id` in `lang`; never NULL. */
+const char *ab_tr(ab_lang lang, ab_msg id);
+
+/* The catalogue as a table, for tests: the id's name ("AB_M_TENDER_HEADING"), and its text
+ * in one language without falling back to English (NULL when missing). */
+const char *ab_msg_name(ab_msg id);
+const char *ab_msg_text(ab_msg id, ab_lang lang);
+
+#endif
