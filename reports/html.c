@@ -17,6 +17,7 @@
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
+#include "render_summary.h"
 #include "render_tender.h"
 #include "svg.h"
 
@@ -76,7 +77,12 @@ static const char CSS[] =
     "h2,h3{break-after:avoid}figure,svg,.warn{break-inside:avoid}\n"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "td,th,.small,.na{color:#000}svg text,svg .tick,svg .small{fill:#000}\n"
-    ".charts{display:block}a{color:#000;text-decoration:none}}\n";
+    ".charts{display:block}a{color:#000;text-decoration:none}\n"
+    /* collapsed sections print expanded, their summary as a heading */
+    "details::details-content{content-visibility:visible;display:block}\n"
+    "details>summary{list-style:none}details>summary::-webkit-details-marker{display:none}}\n"
+    ".capex{font-style:italic}td.dev{font-weight:bold}\n"
+    "table.conclusion td,table.tender-summary td,table.tender-matrix td{font-size:13px}\n";
 
 /* Numbers for people through the report's one formatter, so HTML, Markdown and the
  * console show the same digits; false (and "—") when v is not a number. */
@@ -113,6 +119,15 @@ static const char *status_name(ab_case_status s) {
   return ab_case_status_name(s);
 }
 
+/* A reason in the page text as well as on hover: a printed page has no tooltips. */
+static void why_span(FILE *out, const char *why) {
+  if (!why || !why[0])
+    return;
+  fputs("<span class=\"why\"> ", out);
+  esc(out, why);
+  fputs("</span>", out);
+}
+
 /* A number cell with 3 significant digits, or "—" with why as its hover text. */
 static void td_num(FILE *out, double v, const char *why) {
   char b[48];
@@ -122,7 +137,9 @@ static void td_num(FILE *out, double v, const char *why) {
   }
   fputs("<td class=\"na\" title=\"", out);
   esc(out, why);
-  fputs("\">" DASH "</td>", out);
+  fputs("\">" DASH, out);
+  why_span(out, why);
+  fputs("</td>", out);
 }
 
 /* A fraction as a percentage cell. */
@@ -222,7 +239,7 @@ static void write_intro(FILE *out, const ab_report *rep) {
           rep->n_subjects == 1 ? "" : "s", rep->n_rows);
   fputs("Every figure is measured and read from the run files, except those labelled "
         "<em>spec-sheet</em> (from the device catalogue). " DASH " or <em>not measured</em> "
-        "marks a figure the run could not produce; hover over it for the reason. Numbers "
+        "marks a figure the run could not produce; the reason is written beside it. Numbers "
         "have 3 significant digits (whole numbers from 1000 up); 1 GFLOP/s = 10<sup>9</sup> "
         "operations per second, "
         "1 GB/s = 10<sup>9</sup> bytes per second.</p>\n",
@@ -398,6 +415,7 @@ static void td_net_noise(FILE *out, const ab_report_power *p) {
   esc(out, p->net_not_measurable);
   fputs("\">", out);
   esc(out, p->net_cell);
+  why_span(out, p->net_not_measurable);
   fputs("</td>", out);
 }
 
@@ -408,7 +426,9 @@ static void write_power_cells(FILE *out, const ab_report_row *r) {
         r->power.measured ? "power measured but no valid figure" : r->power.not_measured;
     fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
     esc(out, why);
-    fputs("\">not measured</td>", out);
+    fputs("\">not measured", out);
+    why_span(out, why);
+    fputs("</td>", out);
     return;
   }
   td_num(out, gross, "");
@@ -794,7 +814,9 @@ static void roof_points(FILE *out, const ab_report *rep, size_t s, const ab_svg_
     row_key(r, key);
     fmt(r->rates.gflops_median, g, sizeof g);
     fmt(r->rates.arithmetic_intensity, ai, sizeof ai);
-    snprintf(t, sizeof t, "%s: %s GFLOP/s at %s FLOP/byte (%s)", key, g, ai, r->c->implementation);
+    bool ops = strcmp(ab_report_work_unit(r->c), "op") == 0; /* integer kinds: GOP/s */
+    snprintf(t, sizeof t, "%s: %s %s at %s %s/byte (%s)", key, g, ops ? "GOP/s" : "GFLOP/s", ai,
+             ops ? "op" : "FLOP", r->c->implementation);
     snprintf(cls, sizeof cls, "pt %s", dtype_class(r->c->desc.dtype));
     ab_svg_marker(out, dtype_shape(r->c->desc.dtype), ab_svg_pos(x, r->rates.arithmetic_intensity),
                   ab_svg_pos(y, r->rates.gflops_median), 4.5, cls, t);
@@ -862,10 +884,27 @@ static void roof_caption(FILE *out, const ab_report_subject *sub, const bool *dt
     if (!measured(sub->measured_peak_gflops[dt]) && !dtypes[dt])
       continue;
     snprintf(what, sizeof what, "%s peak", ab_dtype_name((ab_dtype)dt));
-    roof_caption_ceiling(out, "; ", what, sub->measured_peak_gflops[dt], "GFLOP/s",
+    bool ops = dt == AB_DTYPE_I8 || dt == AB_DTYPE_I32;
+    roof_caption_ceiling(out, "; ", what, sub->measured_peak_gflops[dt], ops ? "GOP/s" : "GFLOP/s",
                          sub->measured_peak_source[dt]);
   }
   fputs(".</figcaption>\n", out);
+}
+
+/* One y range for every roofline of the report, so devices read against each other at a
+ * glance: the union of each one's decades. */
+static bool roof_shared_y(const ab_report *rep, double *lo, double *hi) {
+  *lo = INFINITY;
+  *hi = 0;
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    bool dtypes[AB_DTYPE_COUNT] = {false};
+    ab_svg_scale x = {.log = true}, y = {.log = true};
+    if (!roof_ranges(rep, s, &x, &y, dtypes))
+      continue;
+    *lo = fmin(*lo, y.lo);
+    *hi = fmax(*hi, y.hi);
+  }
+  return *hi > 0;
 }
 
 static void roofline(FILE *out, const ab_report *rep, size_t s) {
@@ -873,7 +912,10 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
   bool dtypes[AB_DTYPE_COUNT] = {false};
   ab_svg_scale x = {.p0 = 62, .p1 = 470, .log = true};
   ab_svg_scale y = {.p0 = 370, .p1 = 20, .log = true};
-  if (!roof_ranges(rep, s, &x, &y, dtypes)) {
+  bool any = roof_ranges(rep, s, &x, &y, dtypes);
+  if (any)
+    roof_shared_y(rep, &y.lo, &y.hi);
+  if (!any) {
     fputs("<p class=\"na\">", out);
     esc(out, sub->label);
     fputs(": no ok case with FLOPs, so no roofline.</p>\n", out);
@@ -886,8 +928,9 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
   ab_svg_axis(out, &x, false, y.p0, y.p1, 0);
   ab_svg_axis(out, &y, true, x.p0, x.p1, 0);
   ab_svg_text(out, (x.p0 + x.p1) / 2, 412, "middle", NULL,
-              "arithmetic intensity (FLOP/byte, log scale)");
-  ab_svg_text_rotated(out, 14, (y.p0 + y.p1) / 2, -90, "middle", NULL, "GFLOP/s (log scale)");
+              "arithmetic intensity (FLOP or op per byte, log scale)");
+  ab_svg_text_rotated(out, 14, (y.p0 + y.p1) / 2, -90, "middle", NULL,
+                      "GFLOP/s, or GOP/s for int8 (log scale)");
   double top_peak = NAN;
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
     if (measured(sub->measured_peak_gflops[dt]))
@@ -908,7 +951,7 @@ static void write_rooflines(FILE *out, const ab_report *rep) {
         "arithmetic intensity (FLOPs per byte of minimum memory traffic) and median rate. "
         "Ceilings are measured on the same device in the same run (the peak and memory "
         "bandwidth microbenchmarks, or for a CPU the FMA loop), not taken from a spec "
-        "sheet.</p>\n",
+        "sheet. Every roofline shares one y range, so heights compare across devices.</p>\n",
         out);
   fputs("<div class=\"charts\">\n", out);
   for (size_t s = 0; s < rep->n_subjects; s++)
@@ -1094,13 +1137,16 @@ static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, 
   fprintf(out, "\">%s", name);
   if (more)
     fprintf(out, " (+%zu more)", more);
+  if (first->c->status != AB_CASE_OK)
+    why_span(out, first->c->reason);
   fputs("</td>", out);
 }
 
 static void write_coverage(FILE *out, const ab_report *rep) {
   key_table kt;
   fputs("<h2 id=\"coverage\">Coverage</h2>\n<p class=\"small\">Status of every planned case "
-        "(kernel, dtypes, shape) on every subject; hover a cell for the reason. "
+        "(kernel, dtypes, shape) on every subject, with the reason under each one that is not "
+        "ok. "
         "<em>not planned</em>: the run file has no such case for that subject.</p>\n",
         out);
   if (!key_table_build(rep, &kt)) {
@@ -1325,7 +1371,9 @@ static void detail_power_cells(FILE *out, const ab_report_row *r) {
   if (!r->power.measured) {
     fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
     esc(out, r->power.not_measured);
-    fputs("\">not measured</td>", out);
+    fputs("\">not measured", out);
+    why_span(out, r->power.not_measured);
+    fputs("</td>", out);
     return;
   }
   row_perfw(r, &gross, &net);
@@ -1396,11 +1444,13 @@ ab_status ab_report_write_html(const ab_report *rep, FILE *out) {
   write_intro(out, rep);
   write_nav(out);
   ab_tender_write_html(rep, out);
+  ab_conclusion_write_html(rep, out);
   write_warnings(out, rep);
   fputs("<h2 id=\"summary\">Summary</h2>\n", out);
   write_runs(out, rep);
   write_subjects(out, rep);
   write_best_gemm(out, rep);
+  ab_cost_write_html(rep, out);
   write_perfw(out, rep);
   write_rooflines(out, rep);
   write_timelines(out, rep);

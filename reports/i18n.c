@@ -86,6 +86,57 @@ static const struct {
     ROW(AB_M_SCOPE_UNKNOWN, "unknown scope", "口径未知"),
     ROW(AB_M_KINDS_OF, "%zu of %zu kinds validated", "%zu / %zu 类算子通过校验"),
     ROW(AB_M_AT_SCOPE, "at %s", "%s口径"),
+    ROW(AB_M_CONCLUSION_HEADING, "Conclusion", "测试结论"),
+    ROW(AB_M_CONCLUSION_INTRO,
+        "Per device (one library on one machine): the best validated GEMM rate of each dtype class "
+        "(ok: checked against a float64 reference), its performance per watt with the power scope, "
+        "the cost per unit of work, coverage and failures. The details follow.",
+        "按设备（一台机器上的一个软件库）列出：各数据类型类别下通过正确性校验的最佳矩阵乘（GEMM）实"
+        "测算力、对应能效比（注明功耗口径）、单位运算成本、适配覆盖和失败用例。详细结果见后文。"),
+    ROW(AB_M_CLASS_FLOAT, "Floating point (GFLOP/s)", "浮点（GFLOP/s）"),
+    ROW(AB_M_CLASS_INT, "Integer (GOP/s)", "整数（GOP/s）"),
+    ROW(AB_M_COL_BEST_RATE, "best validated rate", "最佳实测算力（已校验）"),
+    ROW(AB_M_COL_PERFW, "perf/W (power scope)", "能效比（功耗口径）"),
+    ROW(AB_M_COL_COST_PER, "cost per %s (%s)", "每%s成本（%s）"),
+    ROW(AB_M_COL_COVERAGE, "coverage (kinds validated / planned)",
+        "适配覆盖（通过校验 / 计划的算子类数）"),
+    ROW(AB_M_COL_FAILURES, "failures", "失败用例"),
+    ROW(AB_M_CAPEX_ONLY, "capex only: power not measured", "仅购置成本：功耗未测"),
+    ROW(AB_M_NO_COST_FILE, "no cost inputs (--cost)", "未提供成本参数（--cost）"),
+    ROW(AB_M_NOT_MEASURED, "not measured", "未测"),
+    ROW(AB_M_NONE, "none", "无"),
+    ROW(AB_M_NO_CASE_OF_CLASS, "no validated GEMM of this class", "该类别无通过校验的矩阵乘用例"),
+    ROW(AB_M_UNIT_PFLOP, "PFLOP", "PFLOP"),
+    ROW(AB_M_UNIT_POP, "P-op", "P-op（千万亿次整数运算）"),
+    ROW(AB_M_ST_OK, "ok", "正确性校验通过"),
+    ROW(AB_M_ST_UNSUPPORTED, "unsupported", "不支持"),
+    ROW(AB_M_ST_FAILED, "failed", "失败"),
+    ROW(AB_M_ST_WRONG_RESULT, "wrong result", "结果错误"),
+    ROW(AB_M_ST_CRASHED, "crashed", "异常退出（崩溃）"),
+    ROW(AB_M_ST_TIMEOUT, "timed out", "超时"),
+    ROW(AB_M_ST_SKIPPED, "skipped", "跳过（未执行）"),
+    ROW(AB_M_ST_IMPLAUSIBLE, "implausible", "不可信（超出设备能力）"),
+    ROW(AB_M_COST_HEADING, "Cost of ownership", "总拥有成本（TCO）"),
+    ROW(AB_M_COST_INPUTS,
+        "Inputs (%s): electricity %s %s per kWh, subsidy %s, PUE %s, %s years, utilisation %s. "
+        "Energy is priced at the measured average power of the case, at its scope. Without a power "
+        "meter only the capital cost is counted, labelled capex only.",
+        "参数（%s）：电价 %s %s/千瓦时，补贴 %s，PUE %s，折旧年限 %s 年，利用率 "
+        "%s。能耗按该用例实测平均功耗（注明口径）计价；无功耗测量时只计初期投资（购置成本），并标注"
+        "“仅购置成本”。"),
+    ROW(AB_M_COL_DTYPE, "dtype", "数据类型"),
+    ROW(AB_M_COL_UNIT_PRICE, "unit price (%s)", "单价（%s）"),
+    ROW(AB_M_COL_RATE, "rate", "实测算力"),
+    ROW(AB_M_COL_AVG_W, "avg W (scope)", "平均功耗 W（口径）"),
+    ROW(AB_M_COL_KWH_YEAR, "energy kWh/year", "年耗电量（千瓦时）"),
+    ROW(AB_M_COL_ENERGY_COST, "energy cost/year (%s)", "年电费（%s）"),
+    ROW(AB_M_COL_TOTAL_COST, "total cost (%s)", "总成本（%s）"),
+    ROW(AB_M_COL_COST_PER_PETA, "cost per PFLOP or P-op (%s)", "每PFLOP或P-op成本（%s）"),
+    ROW(AB_M_COL_MISSING, "not available", "缺项说明"),
+    ROW(AB_M_NO_DECODER_COST,
+        "Cost per million decoder tokens: not available: these run files hold no decoder-layer "
+        "cases.",
+        "每百万Token成本：无法给出，运行结果中无解码层（Decoder层）用例。"),
 };
 
 static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};

@@ -116,14 +116,14 @@ static json_t *cost_inputs_json(const ab_cost_inputs *c) {
 static json_t *cost_json(const ab_report *rep, const ab_report_cost *c) {
   const ab_cost_result *r = &c->r;
   return json_pack(
-      "{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "subject",
+      "{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "subject",
       str(rep->subjects[c->subject].label), "dtype", ab_dtype_name(c->dtype), "case_id",
       str(rep->rows[c->row].c->case_id), "unit_price", num(c->unit_price), "unit_price_note",
       str(c->price_why), "energy_kwh_per_year", num(r->energy_kwh_per_year), "energy_cost_per_year",
       num(r->energy_cost_per_year), "capex", num(r->capex), "total_cost", num(r->total_cost),
       "work_unit", ab_report_work_unit(rep->rows[c->row].c), "work_per_life", num(r->work_per_life),
-      "cost_per_peta_unit", num(r->cost_per_unit), "not_available", str(r->missing), "power_scope",
-      str(rep->rows[c->row].power.ref.scope));
+      "cost_per_peta_unit", num(r->cost_per_unit), "capex_per_peta_unit", num(r->capex_per_unit),
+      "not_available", str(r->missing), "power_scope", str(rep->rows[c->row].power.ref.scope));
 }
 
 /* The bundle's verification; null when the CLI did not check it. */

@@ -2,12 +2,14 @@
  * cost of ownership, then every case per device. Rendered from the report model only;
  * every string from a run file is escaped (escape.h). */
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "escape.h"
 #include "model/kernel.h"
 #include "model/names.h"
+#include "render_summary.h"
 #include "render_tender.h"
 #include "report.h"
 
@@ -164,10 +166,13 @@ static void power_cells(const ab_report_row *r, FILE *out) {
   fputs(" |", out);
 }
 
-static void rate_cells(const ab_report_row *r, FILE *out) {
+/* The rate with its unit (GOP/s for integer kinds), and its interval as a second cell. */
+static void rate_cells(const ab_report_row *r, FILE *out, bool interval) {
   double m, lo, hi;
   const char *unit = ab_report_rate(r, &m, &lo, &hi);
-  fprintf(out, " %s %s | %s \xe2\x80\x93 %s |", NUM(m), unit, NUM(lo), NUM(hi));
+  fprintf(out, " %s %s |", NUM(m), unit);
+  if (interval)
+    fprintf(out, " %s \xe2\x80\x93 %s |", NUM(lo), NUM(hi));
 }
 
 static void write_best(const ab_report *rep, FILE *out) {
@@ -191,7 +196,7 @@ static void write_best(const ab_report *rep, FILE *out) {
       cell(out, s->label);
       cell(out, ab_dtype_name((ab_dtype)t));
       cell(out, shape);
-      rate_cells(r, out);
+      rate_cells(r, out, true);
       fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
       power_cells(r, out);
       fputs("\n", out);
@@ -200,48 +205,53 @@ static void write_best(const ab_report *rep, FILE *out) {
   fputs("\n", out);
 }
 
-static void write_cost_inputs(const ab_cost_inputs *c, FILE *out) {
-  fputs("Inputs (", out);
-  ab_write_md_cell(out, c->file);
-  fprintf(out, "): electricity %s ", NUM(c->electricity_per_kwh));
-  ab_write_md_cell(out, c->currency);
-  fprintf(out, " per kWh, subsidy %s, PUE %s, %s years, utilisation %s. ", PCT(c->subsidy_fraction),
-          NUM(c->pue), NUM(c->years), PCT(c->utilisation));
-  fputs("Energy is priced at the measured average power of the case (its scope is shown); "
-        "with no power measured, energy and total cost are not shown.\n\n",
-        out);
-}
-
 static void write_costs(const ab_report *rep, FILE *out) {
   if (!rep->have_cost)
     return;
-  fputs("## Cost of ownership\n\n", out);
-  write_cost_inputs(&rep->cost, out);
-  HEADER(out, "device", "dtype", "unit price", "rate (GFLOP/s)", "avg W (scope)", "energy kWh/year",
-         "energy cost/year", "total cost", "cost per PFLOP", "not available");
+  ab_lang lang = rep->lang;
+  const char *cur = rep->cost.currency;
+  char text[1024], price[96], energy[96], total[96], per[96];
+  fprintf(out, "## %s\n\n", ab_tr(lang, AB_M_COST_HEADING));
+  ab_cost_inputs_text(rep, text, sizeof text);
+  ab_write_md_cell(out, text);
+  fputs("\n\n", out);
+  snprintf(price, sizeof price, ab_tr(lang, AB_M_COL_UNIT_PRICE), cur);
+  snprintf(energy, sizeof energy, ab_tr(lang, AB_M_COL_ENERGY_COST), cur);
+  snprintf(total, sizeof total, ab_tr(lang, AB_M_COL_TOTAL_COST), cur);
+  snprintf(per, sizeof per, ab_tr(lang, AB_M_COL_COST_PER_PETA), cur);
+  const char *const cols[] = {ab_tr(lang, AB_M_COL_DEVICE),
+                              ab_tr(lang, AB_M_COL_DTYPE),
+                              price,
+                              ab_tr(lang, AB_M_COL_RATE),
+                              ab_tr(lang, AB_M_COL_AVG_W),
+                              ab_tr(lang, AB_M_COL_KWH_YEAR),
+                              energy,
+                              total,
+                              per,
+                              ab_tr(lang, AB_M_COL_MISSING)};
+  header(out, cols, sizeof cols / sizeof cols[0]);
   for (size_t i = 0; i < rep->n_costs; i++) {
     const ab_report_cost *c = &rep->costs[i];
     const ab_report_row *r = &rep->rows[c->row];
+    char cost[160], missing[600];
     fputs("|", out);
     cell(out, rep->subjects[c->subject].label);
     cell(out, ab_dtype_name(c->dtype));
     fprintf(out, " %s |", NUM(c->unit_price));
-    fprintf(out, " %s |", NUM(r->rates.gflops_median));
+    rate_cells(r, out, false);
     fprintf(out, " %s", NUM(r->power.measured ? r->power.avg_w : NAN));
     cell(out, r->power.measured ? r->power.ref.scope : "");
-    fprintf(out, " %s | %s | %s | %s |", NUM(c->r.energy_kwh_per_year),
-            NUM(c->r.energy_cost_per_year), NUM(c->r.total_cost), NUM(c->r.cost_per_unit));
-    /* What kept a figure out, from the model's state (not by joining messages). */
-    char missing[600];
-    snprintf(missing, sizeof missing, "%s%s%s", isnan(c->unit_price) ? c->price_why : "",
-             isnan(c->unit_price) && !r->power.measured ? "; " : "",
-             r->power.measured ? "" : "power not measured, so no energy cost");
+    ab_cost_per_unit_text(rep, c, cost, sizeof cost);
+    fprintf(out, " %s | %s | %s |", NUM(c->r.energy_kwh_per_year), NUM(c->r.energy_cost_per_year),
+            NUM(c->r.total_cost));
+    cell(out, cost);
+    ab_cost_missing_text(rep, c, missing, sizeof missing);
     cell(out, missing);
     fputs("\n", out);
   }
-  fputs("\nCost per million decoder tokens: not available — these run files hold no "
-        "decoder-layer cases.\n\n",
-        out);
+  fputs("\n", out);
+  ab_write_md_cell(out, ab_tr(lang, AB_M_NO_DECODER_COST));
+  fputs("\n\n", out);
 }
 
 static void case_row(const ab_report_row *r, FILE *out) {
@@ -251,7 +261,7 @@ static void case_row(const ab_report_row *r, FILE *out) {
   cell(out, key);
   cell(out, ab_case_status_name(r->c->status));
   if (r->c->status == AB_CASE_OK)
-    rate_cells(r, out);
+    rate_cells(r, out, true);
   else
     fputs(" \xe2\x80\x94 | \xe2\x80\x94 |", out);
   fprintf(out, " %s / %s / %s |", NUM(r->t_p5 * 1e6), NUM(r->t_median * 1e6), NUM(r->t_p95 * 1e6));
@@ -283,6 +293,7 @@ ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
         "not applicable.\n\n",
         out);
   ab_tender_write_md(rep, out);
+  ab_conclusion_write_md(rep, out);
   write_inputs(rep, out);
   write_warnings(rep, out);
   write_devices(rep, out);

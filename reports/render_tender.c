@@ -12,6 +12,7 @@
 
 #include "escape.h"
 #include "model/names.h"
+#include "render_summary.h"
 
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
 
@@ -195,8 +196,14 @@ static void md_summary(const ab_report *rep, FILE *out) {
   static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_DOMESTIC, AB_M_COL_MET,
                                 AB_M_COL_MANDATORY_FAILED, AB_M_COL_OVERALL};
   ab_lang lang = rep->lang;
+  char cost_head[128];
   fprintf(out, "### %s\n\n", ab_tr(lang, AB_M_TENDER_SUMMARY));
-  md_header(out, lang, cols, sizeof cols / sizeof cols[0]);
+  ab_conclusion_cost_header(rep, cost_head, sizeof cost_head);
+  fputs("|", out);
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+    md_cell(out, ab_tr(lang, cols[i]));
+  md_cell(out, cost_head);
+  fputs("\n| --- | --- | --- | --- | --- | --- |\n", out);
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t met, failed;
     char ids[512], overall[128];
@@ -208,7 +215,11 @@ static void md_summary(const ab_report *rep, FILE *out) {
     md_cell(out, ab_tender_domestic_text(rep, s));
     fprintf(out, " %zu / %zu |", met, rep->tender.n_reqs);
     md_cell(out, ids);
-    fprintf(out, " **%s** |\n", overall);
+    fprintf(out, " **%s** |", overall);
+    char cost[320];
+    ab_conclusion_cost_text(rep, s, cost, sizeof cost);
+    md_cell(out, cost);
+    fputs("\n", out);
   }
   fputs("\n", out);
 }
@@ -323,8 +334,11 @@ static void html_summary(const ab_report *rep, FILE *out) {
   fputs("<table class=\"tender-summary\"><thead><tr>", out);
   static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_DOMESTIC, AB_M_COL_MET,
                                 AB_M_COL_MANDATORY_FAILED, AB_M_COL_OVERALL};
+  char cost_head[128];
   for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
     h_th(out, ab_tr(lang, cols[i]));
+  ab_conclusion_cost_header(rep, cost_head, sizeof cost_head);
+  h_th(out, cost_head);
   fputs("</tr></thead><tbody>\n", out);
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t met, failed;
@@ -339,6 +353,9 @@ static void html_summary(const ab_report *rep, FILE *out) {
     h_td(out, "num", count);
     h_td(out, NULL, ids);
     h_td(out, failed ? "notmet" : "met", overall);
+    char cost[320];
+    ab_conclusion_cost_text(rep, s, cost, sizeof cost);
+    h_td(out, "num", cost);
     fputs("</tr>\n", out);
   }
   fputs("</tbody></table>\n", out);

@@ -648,6 +648,54 @@ static ab_status build_costs(ab_report *rep) {
 }
 
 /* ---------------------------------------------------------------------------------------
+ * What the conclusion reads
+ * ------------------------------------------------------------------------------------- */
+
+void ab_report_coverage(const ab_report *rep, size_t s, size_t *validated, size_t *planned) {
+  bool plan[AB_KERNEL_KIND_COUNT] = {false}, ok[AB_KERNEL_KIND_COUNT] = {false};
+  *validated = *planned = 0;
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    const ab_report_row *r = &rep->rows[i];
+    ab_kernel_kind k = r->c->desc.kind;
+    if (r->subject != s || k <= 0 || k >= AB_KERNEL_KIND_COUNT)
+      continue;
+    plan[k] = true;
+    ok[k] |= r->c->status == AB_CASE_OK && !r->implausible;
+  }
+  for (int k = 0; k < AB_KERNEL_KIND_COUNT; k++) {
+    *planned += plan[k];
+    *validated += ok[k];
+  }
+}
+
+size_t ab_report_failures(const ab_report_subject *s) {
+  return s->n_status[AB_CASE_FAILED] + s->n_status[AB_CASE_WRONG_RESULT] +
+         s->n_status[AB_CASE_CRASHED] + s->n_status[AB_CASE_TIMEOUT] +
+         s->n_status[AB_CASE_IMPLAUSIBLE];
+}
+
+const ab_report_cost *ab_report_cost_of(const ab_report *rep, size_t s, ab_dtype t) {
+  for (size_t i = 0; i < rep->n_costs; i++)
+    if (rep->costs[i].subject == s && rep->costs[i].dtype == t)
+      return &rep->costs[i];
+  return NULL;
+}
+
+size_t ab_report_best_of_class(const ab_report *rep, size_t s, bool integer) {
+  const ab_report_subject *sub = &rep->subjects[s];
+  size_t best = SIZE_MAX;
+  for (int t = 1; t < AB_DTYPE_COUNT; t++) {
+    size_t r = sub->best_gemm[t];
+    bool is_int = t == AB_DTYPE_I8 || t == AB_DTYPE_I32;
+    if (r == SIZE_MAX || is_int != integer)
+      continue;
+    if (best == SIZE_MAX || rep->rows[r].rates.gflops_median > rep->rows[best].rates.gflops_median)
+      best = r;
+  }
+  return best;
+}
+
+/* ---------------------------------------------------------------------------------------
  * Build and free
  * ------------------------------------------------------------------------------------- */
 

@@ -162,6 +162,18 @@ const ab_tender_cell *ab_report_tender_cell(const ab_report *rep, size_t req, si
 /* Per subject: requirements met, and mandatory ones not met / not measured / unsupported. */
 void ab_report_tender_tally(const ab_report *rep, size_t s, size_t *met, size_t *mandatory_failed);
 
+/* Kinds a subject planned (any case) and validated (an ok case that is not implausible). */
+void ab_report_coverage(const ab_report *rep, size_t s, size_t *validated, size_t *planned);
+/* Cases of a subject that failed, returned a wrong result, crashed, timed out or were
+ * implausible. */
+size_t ab_report_failures(const ab_report_subject *s);
+/* The cost of ownership of a subject's best case of one dtype; NULL without one. */
+const ab_report_cost *ab_report_cost_of(const ab_report *rep, size_t s, ab_dtype t);
+/* The subject's best validated GEMM of a dtype class (integer or floating point): the row
+ * index, SIZE_MAX when none. Rates of different dtypes are in their own units (GOP/s for
+ * integer), so a class never mixes FLOP and op. */
+size_t ab_report_best_of_class(const ab_report *rep, size_t s, bool integer);
+
 /* Comparison key of a case, without the device: kind, dtypes and shape
  * ("gemm f32->f32 m=1024 n=1024 k=1024 nn"). Cases with equal keys did the same work. */
 void ab_report_kernel_key(const ab_case_result *c, char *buf, size_t len);

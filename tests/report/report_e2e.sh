@@ -192,5 +192,30 @@ check "compare --tender opens with the matrix" 0 $? "## Tender compliance" "$tmp
 "$ab" compare "${labs[@]}" "${tender[@]}" -f compliance 2>/dev/null >"$tmp/cmp.csv"
 check "compare -f compliance writes the matrix as CSV" 0 $? "not measured" "$tmp/cmp.csv"
 
+# 6. The conclusion first (docs/reports.md, "The conclusion"): in md and html before the
+# details; cost of ownership in the HTML with the currency in its headers; capex-only cost
+# where no power was measured; reasons in the page text; print expands collapsed sections.
+python3 - "$tmp/t" >"$tmp/cj" 2>&1 <<'PY'
+import re, sys
+out = sys.argv[1]
+md = open(f"{out}/report.md").read()
+html = open(f"{out}/report.html").read()
+assert md.index("## Conclusion") < md.index("## Run files"), "conclusion before the details"
+assert "### Integer (GOP/s)" in md and "610000 GOP/s (int8" in md, "int8 in GOP/s"
+assert 'id="conclusion"' in html and html.index('id="conclusion"') < html.index('id="summary"')
+assert 'id="cost"' in html and "total cost (CNY)" in html, "cost of ownership in the HTML"
+assert "cost per PFLOP (CNY)" in md and "unit price (CNY)" in md, "currency in the headers"
+npu = [l for l in md.splitlines() if l.startswith("| Ascend 910B") and "capex only" in l]
+assert npu, "capex-only cost for the NPU without a power meter"
+assert re.search(r'\| Ascend 910B \(cann:0 aclnn\) \| [^|]+ \| not measured \| [0-9.]+ \(capex only', md)
+assert "details::details-content{content-visibility:visible" in html, "print expands details"
+assert '<span class="why"> power not measured' not in html  # the why is the run file's text
+assert html.count('class="why"') > 10, "reasons in the page text"
+assert "GOP/s for int8" in html, "the roofline axis names GOP/s"
+print("conclusion consistent")
+PY
+check "conclusion first, HTML cost with currency, capex only, printable reasons" 0 $? \
+  "consistent" "$tmp/cj" || cat "$tmp/cj"
+
 echo "report_e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

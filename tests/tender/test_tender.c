@@ -181,8 +181,12 @@ Test(compliance, power_and_price) {
   cr_expect_eq(v("3.2", 0), AB_TENDER_NOT_MEASURED);
   cr_expect_eq(v("4.1", 0), AB_TENDER_MET);     /* 40000 CNY from the catalogue */
   cr_expect_eq(v("4.1", 2), AB_TENDER_NOT_MET); /* the cost file's 250000 CNY quote */
-  cr_expect_eq(v("4.1", 3), AB_TENDER_NOT_MEASURED);
-  cr_expect_eq(ab_report_tender_cell(&rep, req("4.1"), 3)->why, AB_TWHY_NO_PRICE);
+  /* 120000 CNY quoted, a declared domestic product: judged at 80%, 96000 <= 100000 */
+  const ab_tender_cell *c = ab_report_tender_cell(&rep, req("4.1"), 3);
+  cr_expect_eq(c->verdict, AB_TENDER_MET);
+  cr_expect(c->domestic);
+  cr_expect_float_eq(c->value, 120000, 1e-6);
+  cr_expect_float_eq(c->bound, 96000, 1e-6);
 }
 
 Test(compliance, tally_counts_mandatory_failures) {
@@ -191,5 +195,5 @@ Test(compliance, tally_counts_mandatory_failures) {
   cr_expect_eq(met, 6);
   cr_expect_eq(failed, 2); /* ★2.2 wrong result, *4.1 price */
   ab_report_tender_tally(&rep, 3, &met, &failed);
-  cr_expect_eq(failed, 2); /* ★3.1 peak not run, *4.1 no price */
+  cr_expect_eq(failed, 1); /* ★3.1 peak not run */
 }
