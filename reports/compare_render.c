@@ -123,7 +123,7 @@ static void md_subjects(const ab_comparison *cmp, FILE *out) {
 static void md_notes(const ab_comparison *cmp, FILE *out) {
   if (!cmp->n_notes)
     return;
-  fputs("## Warnings\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < cmp->n_notes; i++) {
     fputs("- **Warning:** ", out);
     ab_write_md_cell(out, cmp->notes[i]);
@@ -152,7 +152,7 @@ static void md_geomean_intro(const ab_comparison *cmp, FILE *out) {
 }
 
 static void md_geomean(const ab_comparison *cmp, FILE *out) {
-  fputs("## Geometric mean ratio to the baseline\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_RANKING));
   md_geomean_intro(cmp, out);
   fputs("Own keys: each subject's geometric mean over the common keys where it and the "
         "baseline are ok. These key sets differ between subjects: do not rank by them.\n\n",
@@ -214,9 +214,9 @@ static void md_kernel(const ab_comparison *cmp, const ab_cmp_kernel *k, FILE *ou
 }
 
 static void md_coverage_head(const ab_comparison *cmp, FILE *out) {
-  fputs("## Coverage\n\nEvery kernel key in any run file, and what each subject's case did "
-        "(\"not run\": the subject has no case with that key).\n\n| kernel key |",
-        out);
+  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_COVERAGE));
+  ab_write_md_cell(out, ab_tr(cmp->rep->lang, AB_M_CMP_COVERAGE_INTRO));
+  fprintf(out, "\n\n| %s |", ab_tr(cmp->rep->lang, AB_M_COL_KERNEL_KEY));
   for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
     fputc(' ', out);
     ab_write_md_cell(out, cmp->rep->subjects[s].label);
@@ -265,7 +265,7 @@ static void md_left_out(const ab_comparison *cmp, FILE *out) {
 }
 
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out) {
-  fputs("# accelbench compare\n\n", out);
+  fprintf(out, "# %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_TITLE));
   ab_tender_write_md(cmp->rep, out);
   fputs("Baseline: **", out);
   ab_write_md_cell(out, cmp->rep->subjects[cmp->baseline].label);

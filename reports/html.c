@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "html_priv.h"
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
@@ -30,7 +31,9 @@
 #define DEG_PER_RAD           57.295779513082323 /* M_PI is not in strict C11 */
 
 static const char CSS[] =
-    "body{font:14px/1.45 system-ui,'DejaVu Sans','Noto Sans',Arial,sans-serif;color:#111;"
+    "body{font:14px/1.45 system-ui,'DejaVu Sans','Noto Sans','Noto Sans CJK SC','Source Han Sans "
+    "SC',"
+    "'WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',Arial,sans-serif;color:#111;"
     "background:#fff;margin:16px auto;max-width:1360px;padding:0 8px}\n"
     "h1{font-size:24px;margin:0 0 4px}h3{font-size:16px;margin:20px 0 6px}\n"
     "h2{font-size:19px;border-bottom:2px solid #333;margin:32px 0 8px;padding-bottom:2px}\n"
@@ -220,40 +223,56 @@ static bool row_perfw(const ab_report_row *r, double *gross, double *net) {
 
 /* ---- head, warnings, run files ---------------------------------------------------- */
 
-static void write_head(FILE *out, const ab_report *rep) {
-  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", out);
+void ab_html_head(FILE *out, ab_lang lang, const char *title) {
+  fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+          ab_lang_tag(lang));
   /* Nothing may be fetched: an accidental external reference becomes a console error. */
   fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; img-src data:\">\n",
         out);
-  fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
-  fprintf(out, "<title>accelbench report (%zu run file%s)</title>\n", rep->n_inputs,
-          rep->n_inputs == 1 ? "" : "s");
-  fprintf(out, "<style>\n%s</style>\n</head>\n<body>\n", CSS);
+  fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
+  esc(out, title);
+  fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
+}
+
+/* A section heading in the report's language; `id` (may be NULL) anchors the nav. */
+static void heading(FILE *out, const ab_report *rep, const char *tag, const char *id, ab_msg msg) {
+  fprintf(out, "<%s%s%s%s>", tag, id ? " id=\"" : "", id ? id : "", id ? "\"" : "");
+  esc(out, ab_tr(rep->lang, msg));
+  fprintf(out, "</%s>\n", tag);
+}
+
+static void write_head(FILE *out, const ab_report *rep) {
+  char title[128];
+  snprintf(title, sizeof title, "%s (%zu run file%s)", ab_tr(rep->lang, AB_M_REPORT_TITLE),
+           rep->n_inputs, rep->n_inputs == 1 ? "" : "s");
+  ab_html_head(out, rep->lang, title);
 }
 
 static void write_intro(FILE *out, const ab_report *rep) {
-  fputs("<h1>accelbench report</h1>\n<p class=\"small\">", out);
-  fprintf(out, "%zu run file%s, %zu subject%s (a device with one library), %zu cases. ",
-          rep->n_inputs, rep->n_inputs == 1 ? "" : "s", rep->n_subjects,
-          rep->n_subjects == 1 ? "" : "s", rep->n_rows);
-  fputs("Every figure is measured and read from the run files, except those labelled "
-        "<em>spec-sheet</em> (from the device catalogue). " DASH " or <em>not measured</em> "
-        "marks a figure the run could not produce; the reason is written beside it. Numbers "
-        "have 3 significant digits (whole numbers from 1000 up); 1 GFLOP/s = 10<sup>9</sup> "
-        "operations per second, "
-        "1 GB/s = 10<sup>9</sup> bytes per second.</p>\n",
-        out);
+  fputs("<h1>", out);
+  esc(out, ab_tr(rep->lang, AB_M_REPORT_TITLE));
+  fputs("</h1>\n<p class=\"small\">", out);
+  char intro[1024];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  snprintf(intro, sizeof intro, ab_tr(rep->lang, AB_M_HTML_INTRO), rep->n_inputs, rep->n_subjects,
+           rep->n_rows);
+#pragma GCC diagnostic pop
+  esc(out, intro);
+  fputs("</p>\n", out);
 }
 
 static void write_warnings(FILE *out, const ab_report *rep) {
   if (rep->n_warnings == 0) {
-    fputs("<p class=\"ok-box\">No warnings: the run files raised nothing the committee must "
-          "weigh before comparing.</p>\n",
-          out);
+    fputs("<p class=\"ok-box\">", out);
+    esc(out, ab_tr(rep->lang, AB_M_NO_WARNINGS));
+    fputs("</p>\n", out);
     return;
   }
-  fputs("<section class=\"warn\" id=\"warnings\">\n<h2>Read before comparing</h2>\n<ul>\n", out);
+  fputs("<section class=\"warn\" id=\"warnings\">\n", out);
+  heading(out, rep, "h2", NULL, AB_M_WARNINGS);
+  fputs("<ul>\n", out);
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("<li>", out);
     esc(out, rep->warnings[i]);
@@ -278,7 +297,8 @@ static void td_trust(FILE *out, const ab_trust *t) {
 
 static void write_runs(FILE *out, const ab_report *rep) {
   bool trust = ab_report_trust_checked(rep);
-  fputs("<h3 id=\"runs\">Run files</h3>\n<table>\n<thead><tr><th>#</th>"
+  heading(out, rep, "h3", "runs", AB_M_H_RUN_FILES);
+  fputs("<table>\n<thead><tr><th>#</th>"
         "<th>run file</th><th>host</th><th>started (UTC)</th><th>finished (UTC)</th>"
         "<th>harness</th><th>suite</th><th>cases</th><th>complete</th>",
         out);
@@ -382,7 +402,8 @@ static void write_subject_row(FILE *out, const ab_report *rep, size_t s) {
 }
 
 static void write_subjects(FILE *out, const ab_report *rep) {
-  fputs("<h3>Devices under test</h3>\n<table>\n<thead><tr>"
+  heading(out, rep, "h3", NULL, AB_M_H_DEVICES);
+  fputs("<table>\n<thead><tr>"
         "<th>subject (device, library)</th><th>run</th><th>type</th>"
         "<th>catalogue: vendor, model</th><th>country of origin</th>"
         "<th>procurement list (as declared)</th>"
@@ -468,7 +489,8 @@ static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_r
 }
 
 static void write_best_gemm(FILE *out, const ab_report *rep) {
-  fputs("<h3>Best GEMM rate per dtype</h3>\n<p class=\"small\">Each subject's fastest ok GEMM "
+  heading(out, rep, "h3", NULL, AB_M_H_BEST_GEMM);
+  fputs("<p class=\"small\">Each subject's fastest ok GEMM "
         "case per input dtype. Efficiency vs spec-sheet divides by the catalogue's dense "
         "peak; vs measured peak by the subject's own peak microbenchmark or FMA loop (its "
         "source shows on hover). Perf/W is over the case's timed window; net subtracts the "
@@ -669,7 +691,7 @@ static void perfw_none(FILE *out, const ab_report *rep) {
 }
 
 static void write_perfw(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"perfw\">Performance per watt</h2>\n", out);
+  heading(out, rep, "h2", "perfw", AB_M_H_PERFW);
   if (!any_power(rep)) {
     perfw_none(out, rep);
     return;
@@ -947,7 +969,8 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
 }
 
 static void write_rooflines(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"roofline\">Rooflines</h2>\n<p class=\"small\">Points are ok cases at their "
+  heading(out, rep, "h2", "roofline", AB_M_H_ROOFLINE);
+  fputs("<p class=\"small\">Points are ok cases at their "
         "arithmetic intensity (FLOPs per byte of minimum memory traffic) and median rate. "
         "Ceilings are measured on the same device in the same run (the peak and memory "
         "bandwidth microbenchmarks, or for a CPU the FMA loop), not taken from a spec "
@@ -1050,7 +1073,7 @@ static void timeline(FILE *out, const ab_report_row *r) {
 }
 
 static void write_timelines(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"timelines\">Power timelines</h2>\n", out);
+  heading(out, rep, "h2", "timelines", AB_M_H_TIMELINES);
   size_t drawn_total = 0;
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t have = 0, drawn = 0;
@@ -1144,7 +1167,8 @@ static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, 
 
 static void write_coverage(FILE *out, const ab_report *rep) {
   key_table kt;
-  fputs("<h2 id=\"coverage\">Coverage</h2>\n<p class=\"small\">Status of every planned case "
+  heading(out, rep, "h2", "coverage", AB_M_H_COVERAGE);
+  fputs("<p class=\"small\">Status of every planned case "
         "(kernel, dtypes, shape) on every subject, with the reason under each one that is not "
         "ok. "
         "<em>not planned</em>: the run file has no such case for that subject.</p>\n",
@@ -1315,7 +1339,7 @@ static void write_backends(FILE *out, const ab_run *run) {
 }
 
 static void write_system(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"system\">System information</h2>\n", out);
+  heading(out, rep, "h2", "system", AB_M_H_SYSTEM);
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
     fprintf(out, "<h3>Run %zu: <span class=\"mono\">", i + 1);
@@ -1406,7 +1430,7 @@ static void detail_row(FILE *out, const ab_report_row *r) {
 }
 
 static void write_details(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"cases\">Cases</h2>\n", out);
+  heading(out, rep, "h2", "cases", AB_M_H_CASES);
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t n = 0;
     for (size_t i = 0; i < rep->n_rows; i++)
@@ -1430,23 +1454,37 @@ static void write_details(FILE *out, const ab_report *rep) {
 
 /* ---- the document ------------------------------------------------------------------- */
 
-static void write_nav(FILE *out) {
-  fputs("<p class=\"small\">Sections: <a href=\"#summary\">summary</a> \xc2\xb7 "
-        "<a href=\"#perfw\">performance per watt</a> \xc2\xb7 <a href=\"#roofline\">rooflines</a>"
-        " \xc2\xb7 <a href=\"#timelines\">power timelines</a> \xc2\xb7 "
-        "<a href=\"#coverage\">coverage</a> \xc2\xb7 <a href=\"#system\">system</a> \xc2\xb7 "
-        "<a href=\"#cases\">cases</a></p>\n",
-        out);
+static void write_nav(FILE *out, const ab_report *rep) {
+  static const struct {
+    const char *id;
+    ab_msg msg;
+  } links[] = {{"tender", AB_M_TENDER_HEADING}, {"conclusion", AB_M_CONCLUSION_HEADING},
+               {"summary", AB_M_H_SUMMARY},     {"cost", AB_M_COST_HEADING},
+               {"perfw", AB_M_H_PERFW},         {"roofline", AB_M_H_ROOFLINE},
+               {"timelines", AB_M_H_TIMELINES}, {"coverage", AB_M_H_COVERAGE},
+               {"system", AB_M_H_SYSTEM},       {"cases", AB_M_H_CASES}};
+  fputs("<p class=\"small\">", out);
+  esc(out, ab_tr(rep->lang, AB_M_H_SECTIONS));
+  fputs(":", out);
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    if ((!rep->have_tender && strcmp(links[i].id, "tender") == 0) ||
+        (!rep->have_cost && strcmp(links[i].id, "cost") == 0))
+      continue;
+    fprintf(out, "%s<a href=\"#%s\">", i ? " \xc2\xb7 " : " ", links[i].id);
+    esc(out, ab_tr(rep->lang, links[i].msg));
+    fputs("</a>", out);
+  }
+  fputs("</p>\n", out);
 }
 
 ab_status ab_report_write_html(const ab_report *rep, FILE *out) {
   write_head(out, rep);
   write_intro(out, rep);
-  write_nav(out);
+  write_nav(out, rep);
   ab_tender_write_html(rep, out);
   ab_conclusion_write_html(rep, out);
   write_warnings(out, rep);
-  fputs("<h2 id=\"summary\">Summary</h2>\n", out);
+  heading(out, rep, "h2", "summary", AB_M_H_SUMMARY);
   write_runs(out, rep);
   write_subjects(out, rep);
   write_best_gemm(out, rep);

@@ -137,6 +137,84 @@ static const struct {
         "Cost per million decoder tokens: not available: these run files hold no decoder-layer "
         "cases.",
         "每百万Token成本：无法给出，运行结果中无解码层（Decoder层）用例。"),
+    ROW(AB_M_REPORT_TITLE, "accelbench report", "accelbench 测试报告"),
+    ROW(AB_M_CMP_TITLE, "accelbench compare", "accelbench 对比报告"),
+    ROW(AB_M_CMP_INTRO,
+        "Baseline: %s. A ratio is subject / baseline of the rate (higher is faster) with its 95%% "
+        "interval [subject low / baseline high, subject high / baseline low]: faster or slower "
+        "only when that interval lies wholly above or below 1, otherwise within noise (always so "
+        "below 6 samples).",
+        "基线（对照设备）：%s。比值 = 被测设备速率 / 基线速率（越大越快），其95%%置信区间为 "
+        "[被测下限 / 基线上限, 被测上限 / "
+        "基线下限]"
+        "；仅当该区间整体高于或低于1时判为更快或更慢，否则为差异在测量误差范围内（样本数少于6时总是"
+        "如此）。"),
+    ROW(AB_M_CMP_RANKING, "Ranking: geometric mean ratio to the baseline",
+        "排名：相对基线的几何平均比值"),
+    ROW(AB_M_CMP_RANKING_NOTE,
+        "Ranked over the %zu kernel key(s) where every subject and the baseline are ok: the same "
+        "keys for all. Own-keys figures use each subject's own keys, which differ: do not rank by "
+        "them.",
+        "按全部设备及基线均通过的 %zu "
+        "个共同用例排名（各设备所用用例相同）。“自有用例”几何平均值使用各设备自己的用例集合，集合不"
+        "同，不可据此排名。"),
+    ROW(AB_M_COL_RANK, "rank", "排名"),
+    ROW(AB_M_COL_GEOMEAN, "geometric mean ratio", "几何平均比值"),
+    ROW(AB_M_COL_OWN_GEOMEAN, "own-keys geometric mean", "自有用例几何平均值"),
+    ROW(AB_M_COL_OWN_KEYS, "own keys", "自有用例数"),
+    ROW(AB_M_COL_STATUS, "status", "状态"),
+    ROW(AB_M_COL_CI95, "95% CI", "95%置信区间"),
+    ROW(AB_M_COL_RATIO, "ratio", "比值"),
+    ROW(AB_M_COL_RATIO_CI, "ratio 95% CI", "比值95%置信区间"),
+    ROW(AB_M_COL_ENERGY_OP, "energy/op", "单位运算能耗"),
+    ROW(AB_M_COL_SCOPE, "power scope", "功耗口径"),
+    ROW(AB_M_COL_KERNEL_KEY, "kernel key", "用例（算子、数据类型、形状）"),
+    ROW(AB_M_CMP_KERNELS, "Kernels", "各用例结果"),
+    ROW(AB_M_CMP_COVERAGE, "Coverage matrix", "适配覆盖矩阵"),
+    ROW(AB_M_CMP_COVERAGE_INTRO,
+        "Every kernel key in any run file and what each subject's case did; not run: the subject "
+        "has no case with that key.",
+        "任一运行结果中出现的每个用例及各设备的执行状态；未运行：该设备无此用例。"),
+    ROW(AB_M_WARNINGS, "Read before comparing", "比较前须知"),
+    ROW(AB_M_V_BASELINE, "baseline", "基线（对照设备）"),
+    ROW(AB_M_V_FASTER, "faster", "更快（显著优于基线）"),
+    ROW(AB_M_V_SLOWER, "slower", "更慢（显著劣于基线）"),
+    ROW(AB_M_V_NOISE, "within noise", "差异在测量误差范围内（无显著差异）"),
+    ROW(AB_M_V_DISTURBED, "disturbed: no verdict", "运行受干扰：不予判定"),
+    ROW(AB_M_NOT_RUN, "not run", "未运行"),
+    ROW(AB_M_NO_INTERVAL, "no interval", "无置信区间"),
+    ROW(AB_M_H_RUN_FILES, "Run files", "运行结果文件"),
+    ROW(AB_M_H_DEVICES, "Devices under test", "被测设备"),
+    ROW(AB_M_H_BEST_GEMM, "Best GEMM rate per dtype", "各数据类型最佳矩阵乘（GEMM）实测算力"),
+    ROW(AB_M_H_PERFW, "Performance per watt", "能效比"),
+    ROW(AB_M_H_ROOFLINE, "Rooflines", "Roofline模型（屋顶线模型）"),
+    ROW(AB_M_H_TIMELINES, "Power timelines", "功耗时间曲线"),
+    ROW(AB_M_H_COVERAGE, "Coverage", "适配覆盖矩阵"),
+    ROW(AB_M_H_SYSTEM, "System information", "测试环境（系统信息）"),
+    ROW(AB_M_H_CASES, "Cases", "全部用例"),
+    ROW(AB_M_H_SUMMARY, "Summary", "测试结果汇总"),
+    ROW(AB_M_H_BACKENDS, "Backend modules", "后端模块"),
+    ROW(AB_M_H_RESULTS_BY_DEVICE, "Results by device", "各设备测试结果"),
+    ROW(AB_M_H_SECTIONS, "Sections", "章节"),
+    ROW(AB_M_HTML_INTRO,
+        "%zu run file(s), %zu subject(s) (a device with one library), %zu cases. Every figure is "
+        "measured and read from the run files, except those labelled spec-sheet (from the device "
+        "catalogue). \xe2\x80\x94 or not measured marks a figure the run could not produce; the "
+        "reason is written beside it. Numbers have 3 significant digits (whole numbers from 1000 "
+        "up); 1 GFLOP/s = 10\xe2\x81\xb9 operations per second, 1 GB/s = 10\xe2\x81\xb9 bytes per "
+        "second.",
+        "共 %zu 个运行结果文件、%zu 个被测对象（一台设备上的一个软件库）、%zu 个用例。除标注 "
+        "spec-"
+        "sheet（标称值，来自设备目录）者外，所有数值均为实测值，读自运行结果文件。\xe2\x80\x94 "
+        "或“未测”表示该项未能测得，原因注于其旁。数值保留3位有效数字（1000以上取整）；1 GFLOP/s = "
+        "10\xe2\x81\xb9 次运算每秒，1 GB/s = 10\xe2\x81\xb9 字节每秒。"),
+    ROW(AB_M_MD_INTRO,
+        "Rendered from run files only; nothing was re-run. \xe2\x80\x94 means not measured or not "
+        "applicable.",
+        "本报告仅由运行结果文件生成，未重新运行任何测试。\xe2\x80\x94 表示未测或不适用。"),
+    ROW(AB_M_NO_WARNINGS,
+        "No warnings: the run files raised nothing the committee must weigh before comparing.",
+        "无警告：运行结果中没有需要评审委员会在比较前特别考虑的事项。"),
 };
 
 static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};

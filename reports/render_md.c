@@ -40,7 +40,7 @@ static void header(FILE *out, const char *const *cols, size_t n) {
 
 static void write_inputs(const ab_report *rep, FILE *out) {
   bool trust = ab_report_trust_checked(rep);
-  fputs("## Run files\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_RUN_FILES));
   if (trust)
     HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases",
            "bundle (accelbench verify)");
@@ -71,7 +71,7 @@ static void write_inputs(const ab_report *rep, FILE *out) {
 
 /* Provenance: which module file, exactly, produced each run's results. */
 static void write_modules(const ab_report *rep, FILE *out) {
-  fputs("## Backend modules\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BACKENDS));
   HEADER(out, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_run *run = &rep->inputs[i].run;
@@ -98,7 +98,7 @@ static void write_modules(const ab_report *rep, FILE *out) {
 static void write_warnings(const ab_report *rep, FILE *out) {
   if (!rep->n_warnings)
     return;
-  fputs("## Warnings\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("- ", out);
     ab_write_md_cell(out, rep->warnings[i]);
@@ -115,7 +115,7 @@ static void status_counts(const ab_report_subject *s, FILE *out) {
 }
 
 static void write_devices(const ab_report *rep, FILE *out) {
-  fputs("## Devices\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_DEVICES));
   HEADER(out, "device", "catalogue entry", "vendor", "country", "procurement list (declared)",
          "TDP, spec-sheet (W)", "idle (W)",
          "ok / unsupported / failed / wrong / crashed / timeout");
@@ -176,7 +176,7 @@ static void rate_cells(const ab_report_row *r, FILE *out, bool interval) {
 }
 
 static void write_best(const ab_report *rep, FILE *out) {
-  fputs("## Best GEMM per dtype\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BEST_GEMM));
   fputs("Fastest `ok` GEMM case of each input dtype per device. Efficiency is against the "
         "catalogue's spec-sheet peak and against the peak measured on the device (peak "
         "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: "
@@ -272,7 +272,7 @@ static void case_row(const ab_report_row *r, FILE *out) {
 }
 
 static void write_cases(const ab_report *rep, FILE *out) {
-  fputs("## Results by device\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_RESULTS_BY_DEVICE));
   for (size_t i = 0; i < rep->n_subjects; i++) {
     fputs("### ", out);
     ab_write_md_cell(out, rep->subjects[i].label);
@@ -288,10 +288,8 @@ static void write_cases(const ab_report *rep, FILE *out) {
 }
 
 ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
-  fputs("# accelbench report\n\n", out);
-  fputs("Rendered from run files only; nothing was re-run. \xe2\x80\x94 means not measured or "
-        "not applicable.\n\n",
-        out);
+  fprintf(out, "# %s\n\n%s\n\n", ab_tr(rep->lang, AB_M_REPORT_TITLE),
+          ab_tr(rep->lang, AB_M_MD_INTRO));
   ab_tender_write_md(rep, out);
   ab_conclusion_write_md(rep, out);
   write_inputs(rep, out);

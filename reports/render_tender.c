@@ -126,8 +126,10 @@ void ab_tender_deviation_text(ab_lang lang, const ab_tender_cell *c, char *buf, 
 void ab_tender_note_text(const ab_report *rep, const ab_tender_cell *c, char *buf, size_t len) {
   ab_lang lang = rep->lang;
   buf[0] = '\0';
-  if (c->why != AB_TWHY_FIGURE || c->arg[0]) /* a figure without a case needs no note */
-    tr1(buf, len, lang, why_msg[c->why], c->arg);
+  /* a figure without a case needs no note; a scope is a word of the report's language */
+  const char *arg = c->why == AB_TWHY_OTHER_SCOPE ? ab_scope_text(lang, c->arg) : c->arg;
+  if (c->why != AB_TWHY_FIGURE || c->arg[0])
+    tr1(buf, len, lang, why_msg[c->why], arg);
   if (c->domestic && strlen(buf) + 4 < len) {
     char pct[32], more[160];
     snprintf(pct, sizeof pct, "%.0f%%", (1.0 - rep->tender.domestic_fraction) * 100);
@@ -331,7 +333,9 @@ static void h_th(FILE *out, const char *s) {
 
 static void html_summary(const ab_report *rep, FILE *out) {
   ab_lang lang = rep->lang;
-  fputs("<table class=\"tender-summary\"><thead><tr>", out);
+  fputs("<h3>", out);
+  ab_write_markup_escaped(out, ab_tr(lang, AB_M_TENDER_SUMMARY));
+  fputs("</h3>\n<table class=\"tender-summary\"><thead><tr>", out);
   static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_DOMESTIC, AB_M_COL_MET,
                                 AB_M_COL_MANDATORY_FAILED, AB_M_COL_OVERALL};
   char cost_head[128];

@@ -217,5 +217,29 @@ PY
 check "conclusion first, HTML cost with currency, capex only, printable reasons" 0 $? \
   "consistent" "$tmp/cj" || cat "$tmp/cj"
 
+# 7. compare as HTML (ranking with intervals and verdicts, coverage matrix), in either
+# language; -o NAME.html writes the page alone.
+"$ab" compare "${labs[@]}" -o "$tmp/cmp.html" 2>"$tmp/e"
+check "compare -o x.html exits 0" 0 $? 
+python3 - "$tmp/cmp.html" >"$tmp/ch" 2>&1 <<'PY'
+import sys
+h = open(sys.argv[1]).read()
+assert h.startswith("<!DOCTYPE html>") and 'lang="en"' in h
+assert 'class="ranking"' in h and 'id="coverage"' in h, "ranking and coverage matrix"
+assert "within noise" in h or "faster" in h, "verdicts"
+assert "2178\u20132222" in h, "rates with their 95% interval"
+assert "<script" not in h and "Content-Security-Policy" in h
+print("compare html consistent")
+PY
+check "compare HTML has the ranking, intervals, verdicts and coverage" 0 $? "consistent" "$tmp/ch" ||
+  cat "$tmp/ch"
+"$ab" compare "${labs[@]}" --lang zh-CN -f html,md -o "$tmp/cz" 2>/dev/null
+check "compare --lang zh-CN -f html,md exits 0" 0 $? "更快（显著优于基线）" "$tmp/cz/compare.html"
+check "compare --lang zh-CN words the Markdown" 0 0 "适配覆盖矩阵" "$tmp/cz/compare.md"
+"$ab" compare "${labs[@]}" -f md -o "$tmp/x.html" 2>"$tmp/e"
+check "compare -o x.html with another format exits 2" 2 $? "takes the html format only" "$tmp/e"
+"$ab" compare "${labs[@]}" --cost "$here/cost.yaml" 2>"$tmp/e" >/dev/null
+check "compare --cost without --tender exits 2" 2 $? "give --tender FILE" "$tmp/e"
+
 echo "report_e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
