@@ -1489,6 +1489,7 @@ ab_status ab_report_write_html(const ab_report *rep, FILE *out) {
   write_subjects(out, rep);
   write_best_gemm(out, rep);
   ab_cost_write_html(rep, out);
+  ab_providers_write_html(rep, out);
   write_perfw(out, rep);
   write_rooflines(out, rep);
   write_timelines(out, rep);

@@ -215,6 +215,22 @@ static const struct {
     ROW(AB_M_NO_WARNINGS,
         "No warnings: the run files raised nothing the committee must weigh before comparing.",
         "无警告：运行结果中没有需要评审委员会在比较前特别考虑的事项。"),
+    ROW(AB_M_PROV_HEADING, "Portable kernel, vendor library and spec sheet side by side",
+        "可移植算子、厂商算子库与标称值对比"),
+    ROW(AB_M_PROV_INTRO,
+        "The same kernel, dtypes and shape on one device by each provider: the portable kernels "
+        "(provider portable or native) beside the vendor libraries, and the catalogue's spec-sheet "
+        "ceiling (peak of the dtype for compute-bound kinds, memory bandwidth for memory-bound "
+        "ones). Memory-bound kinds are in GB/s.",
+        "同一设备上同一算子、数据类型和形状，按实现方式（provider）并列：可移植算子（portable 或 "
+        "native）与厂商算子库，以及设备目录中的标称上限（计算密集型算子取该数据类型的标称算力，访存"
+        "密集型算子取标称显存带宽）。访存密集型算子以 GB/s 计。"),
+    ROW(AB_M_COL_KERNEL, "kernel", "用例"),
+    ROW(AB_M_COL_PORTABLE, "portable kernel", "可移植算子"),
+    ROW(AB_M_COL_VENDOR, "vendor library", "厂商算子库"),
+    ROW(AB_M_COL_SPEC, "spec-sheet ceiling", "标称上限"),
+    ROW(AB_M_COL_PORT_VS_VENDOR, "portable / best vendor", "可移植 / 最佳厂商库"),
+    ROW(AB_M_OF_MEASURED_BW, "%s of measured bandwidth", "实测带宽的%s"),
 };
 
 static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};

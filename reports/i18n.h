@@ -163,6 +163,15 @@ typedef enum ab_msg {
   AB_M_HTML_INTRO,
   AB_M_MD_INTRO,
   AB_M_NO_WARNINGS,
+  /* providers side by side */
+  AB_M_PROV_HEADING,
+  AB_M_PROV_INTRO,
+  AB_M_COL_KERNEL,
+  AB_M_COL_PORTABLE,
+  AB_M_COL_VENDOR,
+  AB_M_COL_SPEC,
+  AB_M_COL_PORT_VS_VENDOR,
+  AB_M_OF_MEASURED_BW,
   AB_M_COUNT
 } ab_msg;
 

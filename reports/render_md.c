@@ -8,6 +8,7 @@
 
 #include "escape.h"
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/names.h"
 #include "render_summary.h"
 #include "render_tender.h"
@@ -254,7 +255,7 @@ static void write_costs(const ab_report *rep, FILE *out) {
   fputs("\n\n", out);
 }
 
-static void case_row(const ab_report_row *r, FILE *out) {
+static void case_row(const ab_report_row *r, ab_lang rep_lang, FILE *out) {
   char key[256];
   ab_report_kernel_key(r->c, key, sizeof key);
   fputs("|", out);
@@ -265,7 +266,15 @@ static void case_row(const ab_report_row *r, FILE *out) {
   else
     fputs(" \xe2\x80\x94 | \xe2\x80\x94 |", out);
   fprintf(out, " %s / %s / %s |", NUM(r->t_p5 * 1e6), NUM(r->t_median * 1e6), NUM(r->t_p95 * 1e6));
-  fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
+  fprintf(out, " %s |", PCT(r->eff_spec));
+  const ab_kind_def *def = ab_kind_def_of(r->c->desc.kind);
+  if (def && def->bound == AB_BOUND_MEMORY && isfinite(r->eff_measured)) {
+    char bw[96]; /* a memory-bound kind against the device's measured bandwidth */
+    snprintf(bw, sizeof bw, ab_tr(rep_lang, AB_M_OF_MEASURED_BW), PCT(r->eff_measured));
+    cell(out, bw);
+  } else {
+    fprintf(out, " %s |", PCT(r->eff_measured));
+  }
   power_cells(r, out);
   cell(out, r->c->status == AB_CASE_OK ? r->c->implementation : r->c->reason);
   fputs("\n", out);
@@ -282,7 +291,7 @@ static void write_cases(const ab_report *rep, FILE *out) {
            "implementation or reason");
     for (size_t k = 0; k < rep->n_rows; k++)
       if (rep->rows[k].subject == i)
-        case_row(&rep->rows[k], out);
+        case_row(&rep->rows[k], rep->lang, out);
     fputs("\n", out);
   }
 }
@@ -297,6 +306,7 @@ ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
   write_devices(rep, out);
   write_best(rep, out);
   write_costs(rep, out);
+  ab_providers_write_md(rep, out);
   write_cases(rep, out);
   write_modules(rep, out);
   return ferror(out) ? AB_E_IO : AB_OK;

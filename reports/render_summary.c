@@ -8,9 +8,11 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "escape.h"
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/names.h"
 #include "render_tender.h"
 
@@ -309,4 +311,165 @@ void ab_cost_write_html(const ab_report *rep, FILE *out) {
   fputs("</tbody></table>\n", out);
   h_text(out, "p", "small", ab_tr(lang, AB_M_NO_DECODER_COST));
   fputs("</section>\n", out);
+}
+
+/* ---- providers side by side (portable kernel, vendor library, spec sheet) ------------------ */
+
+/* Portable kernels are the harness's own code on the device ("portable" OpenCL kernels, a
+ * backend's "native" loops); every other provider is a vendor or third-party library. */
+static bool portable_provider(const char *p) {
+  return strcasecmp(p, "portable") == 0 || strcasecmp(p, "native") == 0;
+}
+
+static bool same_device_key(const ab_report *rep, const ab_report_row *a, const ab_report_row *b) {
+  const ab_report_subject *x = &rep->subjects[a->subject], *y = &rep->subjects[b->subject];
+  if (x->input != y->input || x->device_index != y->device_index ||
+      strcmp(x->backend, y->backend) != 0)
+    return false;
+  char ka[256], kb[256];
+  ab_report_kernel_key(a->c, ka, sizeof ka);
+  ab_report_kernel_key(b->c, kb, sizeof kb);
+  return strcmp(ka, kb) == 0;
+}
+
+/* The first row of each device x kernel key that more than one provider ran. */
+static bool group_head(const ab_report *rep, size_t i) {
+  size_t providers = 0;
+  for (size_t j = 0; j < rep->n_rows; j++) {
+    if (!same_device_key(rep, &rep->rows[i], &rep->rows[j]))
+      continue;
+    if (j < i)
+      return false;
+    providers++;
+  }
+  return providers > 1;
+}
+
+static double spec_ceiling(const ab_report *rep, const ab_report_row *r, const char **unit) {
+  const ab_catalog_entry *e = rep->subjects[r->subject].catalog;
+  const ab_kind_def *def = ab_kind_def_of(r->c->desc.kind);
+  ab_dtype t = r->c->desc.dtype;
+  *unit = "";
+  if (!e || !def)
+    return NAN;
+  if (def->bound == AB_BOUND_MEMORY) {
+    *unit = "GB/s";
+    return e->memory_bw_gbs;
+  }
+  if (def->bound != AB_BOUND_COMPUTE || t <= 0 || t >= AB_DTYPE_COUNT)
+    return NAN;
+  *unit = t == AB_DTYPE_I8 || t == AB_DTYPE_I32 ? "GOP/s" : "GFLOP/s";
+  return e->peak_tflops[t] * 1e3;
+}
+
+typedef struct prov_row {
+  char portable[384], vendor[512], spec[96], ratio[32];
+} prov_row;
+
+static void prov_fill(const ab_report *rep, size_t head, prov_row *o) {
+  const ab_report_row *h = &rep->rows[head];
+  double best_portable = NAN, best_vendor = NAN;
+  memset(o, 0, sizeof *o);
+  for (size_t j = 0; j < rep->n_rows; j++) {
+    const ab_report_row *r = &rep->rows[j];
+    if (!same_device_key(rep, h, r))
+      continue;
+    bool port = portable_provider(r->c->provider);
+    char *dst = port ? o->portable : o->vendor;
+    size_t cap = port ? sizeof o->portable : sizeof o->vendor, at = strlen(dst);
+    double m, lo, hi;
+    const char *unit = ab_report_rate(r, &m, &lo, &hi);
+    if (r->c->status == AB_CASE_OK && !r->implausible)
+      snprintf(dst + at, cap - at, "%s%s %s (%s)", at ? "; " : "", NUM(m), unit, r->c->provider);
+    else
+      snprintf(dst + at, cap - at, "%s%s (%s)", at ? "; " : "",
+               ab_case_status_text(rep->lang, r->c->status), r->c->provider);
+    double *best = port ? &best_portable : &best_vendor;
+    if (isfinite(m) && !r->implausible && !(m <= *best))
+      *best = m;
+  }
+  const char *unit;
+  double spec = spec_ceiling(rep, h, &unit);
+  if (isfinite(spec))
+    snprintf(o->spec, sizeof o->spec, "%s %s", NUM(spec), unit);
+  if (isfinite(best_portable) && isfinite(best_vendor))
+    snprintf(o->ratio, sizeof o->ratio, "%s", PCT(best_portable / best_vendor));
+}
+
+static bool any_group(const ab_report *rep) {
+  for (size_t i = 0; i < rep->n_rows; i++)
+    if (group_head(rep, i))
+      return true;
+  return false;
+}
+
+static void device_of(const ab_report *rep, const ab_report_row *r, char *buf, size_t len) {
+  const ab_report_subject *s = &rep->subjects[r->subject];
+  snprintf(buf, len, "%.*s (%s:%u)", ab_utf8_prefix(s->device_name, 120), s->device_name,
+           s->backend, s->device_index);
+}
+
+void ab_providers_write_md(const ab_report *rep, FILE *out) {
+  if (!any_group(rep))
+    return;
+  ab_lang lang = rep->lang;
+  fprintf(out, "## %s\n\n", ab_tr(lang, AB_M_PROV_HEADING));
+  ab_write_md_cell(out, ab_tr(lang, AB_M_PROV_INTRO));
+  fputs("\n\n|", out);
+  static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_KERNEL, AB_M_COL_PORTABLE,
+                                AB_M_COL_VENDOR, AB_M_COL_SPEC,   AB_M_COL_PORT_VS_VENDOR};
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+    md_cell(out, ab_tr(lang, cols[i]));
+  fputs("\n| --- | --- | --- | --- | --- | --- |\n", out);
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    if (!group_head(rep, i))
+      continue;
+    prov_row o;
+    char dev[200], key[256];
+    prov_fill(rep, i, &o);
+    device_of(rep, &rep->rows[i], dev, sizeof dev);
+    ab_report_kernel_key(rep->rows[i].c, key, sizeof key);
+    fputs("|", out);
+    md_cell(out, dev);
+    md_cell(out, key);
+    md_cell(out, o.portable);
+    md_cell(out, o.vendor);
+    md_cell(out, o.spec);
+    md_cell(out, o.ratio);
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
+void ab_providers_write_html(const ab_report *rep, FILE *out) {
+  if (!any_group(rep))
+    return;
+  ab_lang lang = rep->lang;
+  static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_KERNEL, AB_M_COL_PORTABLE,
+                                AB_M_COL_VENDOR, AB_M_COL_SPEC,   AB_M_COL_PORT_VS_VENDOR};
+  fputs("<section id=\"providers\">", out);
+  h_text(out, "h2", NULL, ab_tr(lang, AB_M_PROV_HEADING));
+  h_text(out, "p", "small", ab_tr(lang, AB_M_PROV_INTRO));
+  fputs("\n<table class=\"providers\"><thead><tr>", out);
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+    h_text(out, "th", NULL, ab_tr(lang, cols[i]));
+  fputs("</tr></thead><tbody>\n", out);
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    if (!group_head(rep, i))
+      continue;
+    prov_row o;
+    char dev[200], key[256];
+    prov_fill(rep, i, &o);
+    device_of(rep, &rep->rows[i], dev, sizeof dev);
+    ab_report_kernel_key(rep->rows[i].c, key, sizeof key);
+    fputs("<tr>", out);
+    h_text(out, "td", "dev", dev);
+    h_text(out, "td", "mono", key);
+    h_text(out, "td", NULL, o.portable);
+    h_text(out, "td", NULL, o.vendor);
+    h_text(out, "td", "num", o.spec);
+    h_text(out, "td", "num", o.ratio);
+    fputs("</tr>\n", out);
+  }
+  fputs("</tbody></table></section>\n", out);
 }

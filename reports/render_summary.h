@@ -26,4 +26,9 @@ void ab_cost_missing_text(const ab_report *rep, const ab_report_cost *c, char *b
 void ab_cost_per_unit_text(const ab_report *rep, const ab_report_cost *c, char *buf, size_t len);
 void ab_cost_write_html(const ab_report *rep, FILE *out);
 
+/* Each device x kernel key that several providers ran: portable kernels beside vendor
+ * libraries and the catalogue's spec-sheet ceiling; nothing when there is none. */
+void ab_providers_write_md(const ab_report *rep, FILE *out);
+void ab_providers_write_html(const ab_report *rep, FILE *out);
+
 #endif

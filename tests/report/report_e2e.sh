@@ -241,5 +241,22 @@ check "compare -o x.html with another format exits 2" 2 $? "takes the html forma
 "$ab" compare "${labs[@]}" --cost "$here/cost.yaml" 2>"$tmp/e" >/dev/null
 check "compare --cost without --tender exits 2" 2 $? "give --tender FILE" "$tmp/e"
 
+# 8. Portable kernel beside the vendor library: the same fixture with onednn renamed
+# "portable" gives the ratio of the portable kernel to the best vendor library.
+python3 - "$runs/lab-cpu.json" "$tmp/portable.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+for c in run["cases"]:
+    if c["provider"] == "onednn":
+        c["provider"] = "portable"
+json.dump(run, open(sys.argv[2], "w"))
+PY
+"$ab" report "$tmp/portable.json" --no-default-catalog -c "$here/catalog.yaml" -f md -o - \
+  2>/dev/null >"$tmp/portable.md"
+check "portable kernel beside vendor library with spec ceiling and ratio" 0 $? \
+  "| 2400 GFLOP/s (portable) | 2200 GFLOP/s (openblas) | 4000 GFLOP/s | 109.1% |" "$tmp/portable.md"
+check "memory-bound kinds against the measured bandwidth" 0 0 "of measured bandwidth" \
+  "$tmp/g/report.md"
+
 echo "report_e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
