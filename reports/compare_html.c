@@ -27,10 +27,7 @@ static const char *num(double v, char *buf, size_t len) {
 }
 
 static const char *ratio(double v, char *buf, size_t len) {
-  if (!isfinite(v))
-    return num(v, buf, len);
-  snprintf(buf, len, "%.3f", v);
-  return buf;
+  return ab_cmp_fmt_ratio(v, buf, len);
 }
 
 static const char *verdict_text(ab_lang lang, ab_cmp_verdict v) {

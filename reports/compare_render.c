@@ -53,7 +53,7 @@ static const char *fmt(double v, char *buf, size_t len) {
   return ab_report_fmt(v, buf, len);
 }
 
-static const char *fmt_ratio(double v, char *buf, size_t len) {
+const char *ab_cmp_fmt_ratio(double v, char *buf, size_t len) {
   if (!isfinite(v))
     return fmt(v, buf, len);
   snprintf(buf, len, "%.3f", v);
@@ -69,7 +69,8 @@ static void md_interval(FILE *out, double v, double lo, double hi, bool ratio) {
   } else if (!isfinite(lo) || !isfinite(hi)) {
     fputs("no interval", out);
   } else if (ratio) {
-    fprintf(out, "%s\xe2\x80\x93%s", fmt_ratio(lo, a, sizeof a), fmt_ratio(hi, b, sizeof b));
+    fprintf(out, "%s\xe2\x80\x93%s", ab_cmp_fmt_ratio(lo, a, sizeof a),
+            ab_cmp_fmt_ratio(hi, b, sizeof b));
   } else {
     fprintf(out, "%s\xe2\x80\x93%s", fmt(lo, a, sizeof a), fmt(hi, b, sizeof b));
   }
@@ -165,8 +166,8 @@ static void md_geomean(const ab_comparison *cmp, FILE *out) {
     char a[32], b[32];
     fputs("| ", out);
     ab_write_md_cell(out, cmp->rep->subjects[s].label);
-    fprintf(out, " | %s | %s | %zu |\n", fmt_ratio(cmp->geomean[s], a, sizeof a),
-            fmt_ratio(cmp->own_geomean[s], b, sizeof b), cmp->own_geomean_n[s]);
+    fprintf(out, " | %s | %s | %zu |\n", ab_cmp_fmt_ratio(cmp->geomean[s], a, sizeof a),
+            ab_cmp_fmt_ratio(cmp->own_geomean[s], b, sizeof b), cmp->own_geomean_n[s]);
   }
   fputc('\n', out);
 }
@@ -191,7 +192,7 @@ static void md_kernel_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size
   ab_write_md_cell(out, cmp->rep->subjects[s].label);
   fprintf(out, " | %s | %s | ", ab_cmp_cell_status(cell), fmt(cell->rate, a, sizeof a));
   md_interval(out, cell->rate, cell->lo, cell->hi, false);
-  fprintf(out, " | %s | ", fmt_ratio(cell->ratio.value, b, sizeof b));
+  fprintf(out, " | %s | ", ab_cmp_fmt_ratio(cell->ratio.value, b, sizeof b));
   md_interval(out, cell->ratio.value, cell->ratio.lo, cell->ratio.hi, true);
   fputs(" | ", out);
   md_verdict(out, cmp, k, s);

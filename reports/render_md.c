@@ -206,55 +206,6 @@ static void write_best(const ab_report *rep, FILE *out) {
   fputs("\n", out);
 }
 
-static void write_costs(const ab_report *rep, FILE *out) {
-  if (!rep->have_cost)
-    return;
-  ab_lang lang = rep->lang;
-  const char *cur = rep->cost.currency;
-  char text[1024], price[96], energy[96], total[96], per[96];
-  fprintf(out, "## %s\n\n", ab_tr(lang, AB_M_COST_HEADING));
-  ab_cost_inputs_text(rep, text, sizeof text);
-  ab_write_md_cell(out, text);
-  fputs("\n\n", out);
-  snprintf(price, sizeof price, ab_tr(lang, AB_M_COL_UNIT_PRICE), cur);
-  snprintf(energy, sizeof energy, ab_tr(lang, AB_M_COL_ENERGY_COST), cur);
-  snprintf(total, sizeof total, ab_tr(lang, AB_M_COL_TOTAL_COST), cur);
-  snprintf(per, sizeof per, ab_tr(lang, AB_M_COL_COST_PER_PETA), cur);
-  const char *const cols[] = {ab_tr(lang, AB_M_COL_DEVICE),
-                              ab_tr(lang, AB_M_COL_DTYPE),
-                              price,
-                              ab_tr(lang, AB_M_COL_RATE),
-                              ab_tr(lang, AB_M_COL_AVG_W),
-                              ab_tr(lang, AB_M_COL_KWH_YEAR),
-                              energy,
-                              total,
-                              per,
-                              ab_tr(lang, AB_M_COL_MISSING)};
-  header(out, cols, sizeof cols / sizeof cols[0]);
-  for (size_t i = 0; i < rep->n_costs; i++) {
-    const ab_report_cost *c = &rep->costs[i];
-    const ab_report_row *r = &rep->rows[c->row];
-    char cost[160], missing[600];
-    fputs("|", out);
-    cell(out, rep->subjects[c->subject].label);
-    cell(out, ab_dtype_name(c->dtype));
-    fprintf(out, " %s |", NUM(c->unit_price));
-    rate_cells(r, out, false);
-    fprintf(out, " %s", NUM(r->power.measured ? r->power.avg_w : NAN));
-    cell(out, r->power.measured ? r->power.ref.scope : "");
-    ab_cost_per_unit_text(rep, c, cost, sizeof cost);
-    fprintf(out, " %s | %s | %s |", NUM(c->r.energy_kwh_per_year), NUM(c->r.energy_cost_per_year),
-            NUM(c->r.total_cost));
-    cell(out, cost);
-    ab_cost_missing_text(rep, c, missing, sizeof missing);
-    cell(out, missing);
-    fputs("\n", out);
-  }
-  fputs("\n", out);
-  ab_write_md_cell(out, ab_tr(lang, AB_M_NO_DECODER_COST));
-  fputs("\n\n", out);
-}
-
 static void case_row(const ab_report_row *r, ab_lang rep_lang, FILE *out) {
   char key[256];
   ab_report_kernel_key(r->c, key, sizeof key);
@@ -305,7 +256,7 @@ ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
   write_warnings(rep, out);
   write_devices(rep, out);
   write_best(rep, out);
-  write_costs(rep, out);
+  ab_cost_write_md(rep, out);
   ab_providers_write_md(rep, out);
   write_cases(rep, out);
   write_modules(rep, out);

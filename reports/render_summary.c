@@ -15,6 +15,7 @@
 #include "model/kind.h"
 #include "model/names.h"
 #include "render_tender.h"
+#include "table_out.h"
 
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
 #define PCT(v) ab_report_fmt_pct((v), (char[32]){0}, 32)
@@ -140,94 +141,46 @@ void ab_conclusion_cost_text(const ab_report *rep, size_t s, char *buf, size_t l
   snprintf(buf, len, "%s", o.cost);
 }
 
-/* ---- Markdown ------------------------------------------------------------------------------ */
+/* ---- the conclusion, in either format ----------------------------------------------------- */
 
-static void md_cell(FILE *out, const char *s) {
-  fputs(" ", out);
-  ab_write_md_cell(out, s && s[0] ? s : DASH);
-  fputs(" |", out);
-}
-
-static void md_class(const ab_report *rep, bool integer, FILE *out) {
+static void conclusion_class(const ab_report *rep, bool integer, const ab_tbl *t) {
   ab_lang lang = rep->lang;
   char cost[128];
   cost_header(rep, integer, cost, sizeof cost);
-  fprintf(out, "### %s\n\n", ab_tr(lang, integer ? AB_M_CLASS_INT : AB_M_CLASS_FLOAT));
-  fputs("|", out);
-  md_cell(out, ab_tr(lang, AB_M_COL_DEVICE));
-  md_cell(out, ab_tr(lang, AB_M_COL_BEST_RATE));
-  md_cell(out, ab_tr(lang, AB_M_COL_PERFW));
-  md_cell(out, cost);
-  md_cell(out, ab_tr(lang, AB_M_COL_COVERAGE));
-  md_cell(out, ab_tr(lang, AB_M_COL_FAILURES));
-  fputs("\n| --- | --- | --- | --- | --- | --- |\n", out);
-  for (size_t s = 0; s < rep->n_subjects; s++) {
-    concl_row o;
-    concl_fill(rep, s, integer, &o);
-    fputs("|", out);
-    md_cell(out, rep->subjects[s].label);
-    md_cell(out, o.rate);
-    md_cell(out, o.perfw);
-    md_cell(out, o.cost);
-    md_cell(out, o.coverage);
-    md_cell(out, o.failures);
-    fputs("\n", out);
-  }
-  fputs("\n", out);
-}
-
-void ab_conclusion_write_md(const ab_report *rep, FILE *out) {
-  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_CONCLUSION_HEADING));
-  ab_write_md_cell(out, ab_tr(rep->lang, AB_M_CONCLUSION_INTRO));
-  fputs("\n\n", out);
-  md_class(rep, false, out);
-  md_class(rep, true, out);
-}
-
-/* ---- HTML ---------------------------------------------------------------------------------- */
-
-static void h_text(FILE *out, const char *tag, const char *cls, const char *s) {
-  fprintf(out, "<%s%s%s%s>", tag, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-  ab_write_markup_escaped(out, s && s[0] ? s : DASH);
-  fprintf(out, "</%s>", tag);
-}
-
-static void html_class(const ab_report *rep, bool integer, FILE *out) {
-  ab_lang lang = rep->lang;
-  char cost[128];
-  cost_header(rep, integer, cost, sizeof cost);
-  h_text(out, "h3", NULL, ab_tr(lang, integer ? AB_M_CLASS_INT : AB_M_CLASS_FLOAT));
-  fputs("\n<table class=\"conclusion\"><thead><tr>", out);
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_DEVICE));
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_BEST_RATE));
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_PERFW));
-  h_text(out, "th", NULL, cost);
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_COVERAGE));
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_FAILURES));
-  fputs("</tr></thead><tbody>\n", out);
+  const char *const heads[] = {ab_tr(lang, AB_M_COL_DEVICE),   ab_tr(lang, AB_M_COL_BEST_RATE),
+                               ab_tr(lang, AB_M_COL_PERFW),    cost,
+                               ab_tr(lang, AB_M_COL_COVERAGE), ab_tr(lang, AB_M_COL_FAILURES)};
+  ab_tbl_heading(t, 3, ab_tr(lang, integer ? AB_M_CLASS_INT : AB_M_CLASS_FLOAT));
+  ab_tbl_begin(t, "conclusion", heads, sizeof heads / sizeof heads[0]);
   for (size_t s = 0; s < rep->n_subjects; s++) {
     concl_row o;
     bool any = concl_fill(rep, s, integer, &o);
-    fputs("<tr>", out);
-    h_text(out, "td", "dev", rep->subjects[s].label);
-    h_text(out, "td", any ? "num" : "na", o.rate);
-    h_text(out, "td", "num", o.perfw);
-    h_text(out, "td", o.capex_only ? "num capex" : "num", o.cost);
-    h_text(out, "td", "num", o.coverage);
-    h_text(out, "td", ab_report_failures(&rep->subjects[s]) ? "bad" : NULL, o.failures);
-    fputs("</tr>\n", out);
+    ab_tbl_row(t);
+    ab_tbl_cell(t, "dev", rep->subjects[s].label);
+    ab_tbl_cell(t, any ? "num" : "na", o.rate);
+    ab_tbl_cell(t, "num", o.perfw);
+    ab_tbl_cell(t, o.capex_only ? "num capex" : "num", o.cost);
+    ab_tbl_cell(t, "num", o.coverage);
+    ab_tbl_cell(t, ab_report_failures(&rep->subjects[s]) ? "bad" : NULL, o.failures);
+    ab_tbl_row_end(t);
   }
-  fputs("</tbody></table>\n", out);
+  ab_tbl_end(t);
+}
+
+static void conclusion(const ab_report *rep, const ab_tbl *t) {
+  ab_tbl_heading(t, 2, ab_tr(rep->lang, AB_M_CONCLUSION_HEADING));
+  ab_tbl_para(t, "small", ab_tr(rep->lang, AB_M_CONCLUSION_INTRO));
+  conclusion_class(rep, false, t);
+  conclusion_class(rep, true, t);
+}
+
+void ab_conclusion_write_md(const ab_report *rep, FILE *out) {
+  conclusion(rep, &(ab_tbl){out, AB_TBL_MD});
 }
 
 void ab_conclusion_write_html(const ab_report *rep, FILE *out) {
   fputs("<section id=\"conclusion\">", out);
-  h_text(out, "h2", NULL, ab_tr(rep->lang, AB_M_CONCLUSION_HEADING));
-  fputs("\n", out);
-  h_text(out, "p", "small", ab_tr(rep->lang, AB_M_CONCLUSION_INTRO));
-  fputs("\n", out);
-  html_class(rep, false, out);
-  html_class(rep, true, out);
+  conclusion(rep, &(ab_tbl){out, AB_TBL_HTML});
   fputs("</section>\n", out);
 }
 
@@ -257,59 +210,67 @@ void ab_cost_per_unit_text(const ab_report *rep, const ab_report_cost *c, char *
     snprintf(buf, len, DASH);
 }
 
-void ab_cost_write_html(const ab_report *rep, FILE *out) {
-  if (!rep->have_cost)
-    return;
+static void cost_table(const ab_report *rep, const ab_tbl *t) {
   ab_lang lang = rep->lang;
   const char *cur = rep->cost.currency;
-  char text[1024], h[6][96];
-  fputs("<section id=\"cost\">", out);
-  h_text(out, "h2", NULL, ab_tr(lang, AB_M_COST_HEADING));
+  char text[1024], price[96], energy[96], total[96], per[96];
+  ab_tbl_heading(t, 2, ab_tr(lang, AB_M_COST_HEADING));
   ab_cost_inputs_text(rep, text, sizeof text);
-  h_text(out, "p", "small", text);
-  trf(h[0], sizeof h[0], lang, AB_M_COL_UNIT_PRICE, cur);
-  trf(h[1], sizeof h[1], lang, AB_M_COL_ENERGY_COST, cur);
-  trf(h[2], sizeof h[2], lang, AB_M_COL_TOTAL_COST, cur);
-  trf(h[3], sizeof h[3], lang, AB_M_COL_COST_PER_PETA, cur);
-  fputs("\n<table class=\"cost\"><thead><tr>", out);
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_DEVICE));
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_DTYPE));
-  h_text(out, "th", NULL, h[0]);
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_RATE));
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_AVG_W));
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_KWH_YEAR));
-  h_text(out, "th", NULL, h[1]);
-  h_text(out, "th", NULL, h[2]);
-  h_text(out, "th", NULL, h[3]);
-  h_text(out, "th", NULL, ab_tr(lang, AB_M_COL_MISSING));
-  fputs("</tr></thead><tbody>\n", out);
+  ab_tbl_para(t, "small", text);
+  trf(price, sizeof price, lang, AB_M_COL_UNIT_PRICE, cur);
+  trf(energy, sizeof energy, lang, AB_M_COL_ENERGY_COST, cur);
+  trf(total, sizeof total, lang, AB_M_COL_TOTAL_COST, cur);
+  trf(per, sizeof per, lang, AB_M_COL_COST_PER_PETA, cur);
+  const char *const heads[] = {ab_tr(lang, AB_M_COL_DEVICE),
+                               ab_tr(lang, AB_M_COL_DTYPE),
+                               price,
+                               ab_tr(lang, AB_M_COL_RATE),
+                               ab_tr(lang, AB_M_COL_AVG_W),
+                               ab_tr(lang, AB_M_COL_KWH_YEAR),
+                               energy,
+                               total,
+                               per,
+                               ab_tr(lang, AB_M_COL_MISSING)};
+  ab_tbl_begin(t, "cost", heads, sizeof heads / sizeof heads[0]);
   for (size_t i = 0; i < rep->n_costs; i++) {
     const ab_report_cost *c = &rep->costs[i];
     const ab_report_row *r = &rep->rows[c->row];
-    char rate[96], watts[96], per[160], missing[600];
+    char rate[96], watts[96], cost[160], missing[600];
     double m, lo, hi;
     const char *unit = ab_report_rate(r, &m, &lo, &hi);
     snprintf(rate, sizeof rate, "%s %s", NUM(m), unit);
     snprintf(watts, sizeof watts, "%s (%s)", NUM(r->power.measured ? r->power.avg_w : NAN),
              r->power.measured ? ab_scope_text(lang, r->power.ref.scope)
                                : ab_tr(lang, AB_M_NOT_MEASURED));
-    ab_cost_per_unit_text(rep, c, per, sizeof per);
+    ab_cost_per_unit_text(rep, c, cost, sizeof cost);
     ab_cost_missing_text(rep, c, missing, sizeof missing);
-    fputs("<tr>", out);
-    h_text(out, "td", "dev", rep->subjects[c->subject].label);
-    h_text(out, "td", NULL, ab_dtype_name(c->dtype));
-    h_text(out, "td", "num", NUM(c->unit_price));
-    h_text(out, "td", "num", rate);
-    h_text(out, "td", "num", watts);
-    h_text(out, "td", "num", NUM(c->r.energy_kwh_per_year));
-    h_text(out, "td", "num", NUM(c->r.energy_cost_per_year));
-    h_text(out, "td", "num", NUM(c->r.total_cost));
-    h_text(out, "td", "num", per);
-    h_text(out, "td", "small", missing);
-    fputs("</tr>\n", out);
+    ab_tbl_row(t);
+    ab_tbl_cell(t, "dev", rep->subjects[c->subject].label);
+    ab_tbl_cell(t, NULL, ab_dtype_name(c->dtype));
+    ab_tbl_cell(t, "num", NUM(c->unit_price));
+    ab_tbl_cell(t, "num", rate);
+    ab_tbl_cell(t, "num", watts);
+    ab_tbl_cell(t, "num", NUM(c->r.energy_kwh_per_year));
+    ab_tbl_cell(t, "num", NUM(c->r.energy_cost_per_year));
+    ab_tbl_cell(t, "num", NUM(c->r.total_cost));
+    ab_tbl_cell(t, "num", cost);
+    ab_tbl_cell(t, "small", missing[0] ? missing : NULL);
+    ab_tbl_row_end(t);
   }
-  fputs("</tbody></table>\n", out);
-  h_text(out, "p", "small", ab_tr(lang, AB_M_NO_DECODER_COST));
+  ab_tbl_end(t);
+  ab_tbl_para(t, "small", ab_tr(lang, AB_M_NO_DECODER_COST));
+}
+
+void ab_cost_write_md(const ab_report *rep, FILE *out) {
+  if (rep->have_cost)
+    cost_table(rep, &(ab_tbl){out, AB_TBL_MD});
+}
+
+void ab_cost_write_html(const ab_report *rep, FILE *out) {
+  if (!rep->have_cost)
+    return;
+  fputs("<section id=\"cost\">", out);
+  cost_table(rep, &(ab_tbl){out, AB_TBL_HTML});
   fputs("</section>\n", out);
 }
 
@@ -409,18 +370,15 @@ static void device_of(const ab_report *rep, const ab_report_row *r, char *buf, s
            s->backend, s->device_index);
 }
 
-void ab_providers_write_md(const ab_report *rep, FILE *out) {
-  if (!any_group(rep))
-    return;
+static void providers(const ab_report *rep, const ab_tbl *t) {
   ab_lang lang = rep->lang;
-  fprintf(out, "## %s\n\n", ab_tr(lang, AB_M_PROV_HEADING));
-  ab_write_md_cell(out, ab_tr(lang, AB_M_PROV_INTRO));
-  fputs("\n\n|", out);
-  static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_KERNEL, AB_M_COL_PORTABLE,
-                                AB_M_COL_VENDOR, AB_M_COL_SPEC,   AB_M_COL_PORT_VS_VENDOR};
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-    md_cell(out, ab_tr(lang, cols[i]));
-  fputs("\n| --- | --- | --- | --- | --- | --- |\n", out);
+  const char *const heads[] = {
+      ab_tr(lang, AB_M_COL_DEVICE),   ab_tr(lang, AB_M_COL_KERNEL),
+      ab_tr(lang, AB_M_COL_PORTABLE), ab_tr(lang, AB_M_COL_VENDOR),
+      ab_tr(lang, AB_M_COL_SPEC),     ab_tr(lang, AB_M_COL_PORT_VS_VENDOR)};
+  ab_tbl_heading(t, 2, ab_tr(lang, AB_M_PROV_HEADING));
+  ab_tbl_para(t, "small", ab_tr(lang, AB_M_PROV_INTRO));
+  ab_tbl_begin(t, "providers", heads, sizeof heads / sizeof heads[0]);
   for (size_t i = 0; i < rep->n_rows; i++) {
     if (!group_head(rep, i))
       continue;
@@ -429,47 +387,27 @@ void ab_providers_write_md(const ab_report *rep, FILE *out) {
     prov_fill(rep, i, &o);
     device_of(rep, &rep->rows[i], dev, sizeof dev);
     ab_report_kernel_key(rep->rows[i].c, key, sizeof key);
-    fputs("|", out);
-    md_cell(out, dev);
-    md_cell(out, key);
-    md_cell(out, o.portable);
-    md_cell(out, o.vendor);
-    md_cell(out, o.spec);
-    md_cell(out, o.ratio);
-    fputs("\n", out);
+    ab_tbl_row(t);
+    ab_tbl_cell(t, "dev", dev);
+    ab_tbl_cell(t, "mono", key);
+    ab_tbl_cell(t, NULL, o.portable);
+    ab_tbl_cell(t, NULL, o.vendor);
+    ab_tbl_cell(t, "num", o.spec);
+    ab_tbl_cell(t, "num", o.ratio);
+    ab_tbl_row_end(t);
   }
-  fputs("\n", out);
+  ab_tbl_end(t);
+}
+
+void ab_providers_write_md(const ab_report *rep, FILE *out) {
+  if (any_group(rep))
+    providers(rep, &(ab_tbl){out, AB_TBL_MD});
 }
 
 void ab_providers_write_html(const ab_report *rep, FILE *out) {
   if (!any_group(rep))
     return;
-  ab_lang lang = rep->lang;
-  static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_KERNEL, AB_M_COL_PORTABLE,
-                                AB_M_COL_VENDOR, AB_M_COL_SPEC,   AB_M_COL_PORT_VS_VENDOR};
   fputs("<section id=\"providers\">", out);
-  h_text(out, "h2", NULL, ab_tr(lang, AB_M_PROV_HEADING));
-  h_text(out, "p", "small", ab_tr(lang, AB_M_PROV_INTRO));
-  fputs("\n<table class=\"providers\"><thead><tr>", out);
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-    h_text(out, "th", NULL, ab_tr(lang, cols[i]));
-  fputs("</tr></thead><tbody>\n", out);
-  for (size_t i = 0; i < rep->n_rows; i++) {
-    if (!group_head(rep, i))
-      continue;
-    prov_row o;
-    char dev[200], key[256];
-    prov_fill(rep, i, &o);
-    device_of(rep, &rep->rows[i], dev, sizeof dev);
-    ab_report_kernel_key(rep->rows[i].c, key, sizeof key);
-    fputs("<tr>", out);
-    h_text(out, "td", "dev", dev);
-    h_text(out, "td", "mono", key);
-    h_text(out, "td", NULL, o.portable);
-    h_text(out, "td", NULL, o.vendor);
-    h_text(out, "td", "num", o.spec);
-    h_text(out, "td", "num", o.ratio);
-    fputs("</tr>\n", out);
-  }
-  fputs("</tbody></table></section>\n", out);
+  providers(rep, &(ab_tbl){out, AB_TBL_HTML});
+  fputs("</section>\n", out);
 }

@@ -24,6 +24,7 @@ void ab_conclusion_write_html(const ab_report *rep, FILE *out);
 void ab_cost_inputs_text(const ab_report *rep, char *buf, size_t len);
 void ab_cost_missing_text(const ab_report *rep, const ab_report_cost *c, char *buf, size_t len);
 void ab_cost_per_unit_text(const ab_report *rep, const ab_report_cost *c, char *buf, size_t len);
+void ab_cost_write_md(const ab_report *rep, FILE *out);
 void ab_cost_write_html(const ab_report *rep, FILE *out);
 
 /* Each device x kernel key that several providers ran: portable kernels beside vendor

@@ -13,8 +13,11 @@
 #include "escape.h"
 #include "model/names.h"
 #include "render_summary.h"
+#include "table_out.h"
 
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
+
+static const char *const verdict_class[AB_TENDER_VERDICT_COUNT] = {"met", "notmet", "nm", "unsup"};
 
 static const ab_msg verdict_msg[AB_TENDER_VERDICT_COUNT] = {
     AB_M_VERDICT_MET, AB_M_VERDICT_NOT_MET, AB_M_VERDICT_NOT_MEASURED, AB_M_VERDICT_UNSUPPORTED};
@@ -184,48 +187,6 @@ static void md_cell(FILE *out, const char *s) {
   fputs(" |", out);
 }
 
-static void md_header(FILE *out, ab_lang lang, const ab_msg *cols, size_t n) {
-  fputs("|", out);
-  for (size_t i = 0; i < n; i++)
-    md_cell(out, ab_tr(lang, cols[i]));
-  fputs("\n|", out);
-  for (size_t i = 0; i < n; i++)
-    fputs(" --- |", out);
-  fputs("\n", out);
-}
-
-static void md_summary(const ab_report *rep, FILE *out) {
-  static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_DOMESTIC, AB_M_COL_MET,
-                                AB_M_COL_MANDATORY_FAILED, AB_M_COL_OVERALL};
-  ab_lang lang = rep->lang;
-  char cost_head[128];
-  fprintf(out, "### %s\n\n", ab_tr(lang, AB_M_TENDER_SUMMARY));
-  ab_conclusion_cost_header(rep, cost_head, sizeof cost_head);
-  fputs("|", out);
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-    md_cell(out, ab_tr(lang, cols[i]));
-  md_cell(out, cost_head);
-  fputs("\n| --- | --- | --- | --- | --- | --- |\n", out);
-  for (size_t s = 0; s < rep->n_subjects; s++) {
-    size_t met, failed;
-    char ids[512], overall[128];
-    ab_report_tender_tally(rep, s, &met, &failed);
-    ab_tender_failed_ids(rep, s, ids, sizeof ids);
-    ab_tender_overall_text(rep, s, overall, sizeof overall);
-    fputs("|", out);
-    md_cell(out, rep->subjects[s].label);
-    md_cell(out, ab_tender_domestic_text(rep, s));
-    fprintf(out, " %zu / %zu |", met, rep->tender.n_reqs);
-    md_cell(out, ids);
-    fprintf(out, " **%s** |", overall);
-    char cost[320];
-    ab_conclusion_cost_text(rep, s, cost, sizeof cost);
-    md_cell(out, cost);
-    fputs("\n", out);
-  }
-  fputs("\n", out);
-}
-
 static void req_cell_text(const ab_report *rep, const ab_tender_req *q, char *buf, size_t len) {
   char rule[512];
   ab_tender_rule_text(rep->lang, q, rule, sizeof rule);
@@ -263,37 +224,69 @@ static void md_matrix(const ab_report *rep, FILE *out) {
   fputs("\n", out);
 }
 
-static void md_deviation(const ab_report *rep, size_t s, FILE *out) {
+/* ---- the summary and the deviation tables, in either format -------------------------------- */
+
+static void summary(const ab_report *rep, const ab_tbl *t) {
+  ab_lang lang = rep->lang;
+  char cost_head[128];
+  ab_conclusion_cost_header(rep, cost_head, sizeof cost_head);
+  const char *const heads[] = {
+      ab_tr(lang, AB_M_COL_DEVICE),  ab_tr(lang, AB_M_COL_DOMESTIC),
+      ab_tr(lang, AB_M_COL_MET),     ab_tr(lang, AB_M_COL_MANDATORY_FAILED),
+      ab_tr(lang, AB_M_COL_OVERALL), cost_head};
+  ab_tbl_heading(t, 3, ab_tr(lang, AB_M_TENDER_SUMMARY));
+  ab_tbl_begin(t, "tender-summary", heads, sizeof heads / sizeof heads[0]);
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    size_t met, failed;
+    char ids[512], overall[128], count[64], cost[320];
+    ab_report_tender_tally(rep, s, &met, &failed);
+    ab_tender_failed_ids(rep, s, ids, sizeof ids);
+    ab_tender_overall_text(rep, s, overall, sizeof overall);
+    ab_conclusion_cost_text(rep, s, cost, sizeof cost);
+    snprintf(count, sizeof count, "%zu / %zu", met, rep->tender.n_reqs);
+    ab_tbl_row(t);
+    ab_tbl_cell(t, "dev", rep->subjects[s].label);
+    ab_tbl_cell(t, NULL, ab_tender_domestic_text(rep, s));
+    ab_tbl_cell(t, "num", count);
+    ab_tbl_cell(t, NULL, ids);
+    ab_tbl_cell(t, failed ? "notmet" : "met", overall);
+    ab_tbl_cell(t, "num", cost);
+    ab_tbl_row_end(t);
+  }
+  ab_tbl_end(t);
+}
+
+static void deviation_table(const ab_report *rep, size_t s, const ab_tbl *t) {
   static const ab_msg cols[] = {AB_M_COL_NO,       AB_M_COL_ITEM,  AB_M_COL_REQUIREMENT,
                                 AB_M_COL_MEASURED, AB_M_COL_BOUND, AB_M_COL_DEVIATION,
                                 AB_M_COL_VERDICT,  AB_M_COL_NOTE};
+  const char *heads[sizeof cols / sizeof cols[0]];
   ab_lang lang = rep->lang;
-  char title[512];
-  tr1(title, sizeof title, lang, AB_M_TENDER_DEVIATION_OF, "");
-  fprintf(out, "#### %s", title);
-  ab_write_md_cell(out, rep->subjects[s].label);
-  fputs("\n\n", out);
-  md_header(out, lang, cols, sizeof cols / sizeof cols[0]);
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+    heads[i] = ab_tr(lang, cols[i]);
+  ab_tbl_begin(t, "deviation", heads, sizeof heads / sizeof heads[0]);
   for (size_t q = 0; q < rep->tender.n_reqs; q++) {
     const ab_tender_req *r = &rep->tender.reqs[q];
     const ab_tender_cell *c = ab_report_tender_cell(rep, q, s);
-    char req[1024], fig[256], bound[96], dev[96], note[800];
+    char req[1024], fig[256], bound[96], dev[96], note[800], no[24];
     req_cell_text(rep, r, req, sizeof req);
     ab_tender_figure_text(lang, r, c, fig, sizeof fig);
     ab_tender_bound_text(r, c, bound, sizeof bound);
     ab_tender_deviation_text(lang, c, dev, sizeof dev);
     ab_tender_note_text(rep, c, note, sizeof note);
-    fprintf(out, "| %zu |", q + 1);
-    md_cell(out, r->id);
-    md_cell(out, req);
-    md_cell(out, fig);
-    md_cell(out, bound);
-    md_cell(out, dev);
-    md_cell(out, ab_tender_verdict_text(lang, c->verdict));
-    md_cell(out, note);
-    fputs("\n", out);
+    snprintf(no, sizeof no, "%zu", q + 1);
+    ab_tbl_row(t);
+    ab_tbl_cell(t, "num", no);
+    ab_tbl_cell(t, NULL, r->id);
+    ab_tbl_cell(t, NULL, req);
+    ab_tbl_cell(t, "num", fig);
+    ab_tbl_cell(t, "num", bound);
+    ab_tbl_cell(t, NULL, dev);
+    ab_tbl_cell(t, verdict_class[c->verdict], ab_tender_verdict_text(lang, c->verdict));
+    ab_tbl_cell(t, NULL, note);
+    ab_tbl_row_end(t);
   }
-  fputs("\n", out);
+  ab_tbl_end(t);
 }
 
 void ab_tender_write_md(const ab_report *rep, FILE *out) {
@@ -309,15 +302,19 @@ void ab_tender_write_md(const ab_report *rep, FILE *out) {
   tr1(intro, sizeof intro, lang, AB_M_TENDER_INTRO, rep->tender.file);
   ab_write_md_cell(out, intro);
   fputs("\n\n", out);
-  md_summary(rep, out);
+  summary(rep, &(ab_tbl){out, AB_TBL_MD});
   md_matrix(rep, out);
-  for (size_t s = 0; s < rep->n_subjects; s++)
-    md_deviation(rep, s, out);
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    char title[512];
+    tr1(title, sizeof title, lang, AB_M_TENDER_DEVIATION_OF, "");
+    fprintf(out, "#### %s", title);
+    ab_write_md_cell(out, rep->subjects[s].label);
+    fputs("\n\n", out);
+    deviation_table(rep, s, &(ab_tbl){out, AB_TBL_MD});
+  }
 }
 
 /* ---- HTML ------------------------------------------------------------------------------- */
-
-static const char *const verdict_class[AB_TENDER_VERDICT_COUNT] = {"met", "notmet", "nm", "unsup"};
 
 static void h_td(FILE *out, const char *cls, const char *s) {
   fprintf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
@@ -329,40 +326,6 @@ static void h_th(FILE *out, const char *s) {
   fputs("<th>", out);
   ab_write_markup_escaped(out, s);
   fputs("</th>", out);
-}
-
-static void html_summary(const ab_report *rep, FILE *out) {
-  ab_lang lang = rep->lang;
-  fputs("<h3>", out);
-  ab_write_markup_escaped(out, ab_tr(lang, AB_M_TENDER_SUMMARY));
-  fputs("</h3>\n<table class=\"tender-summary\"><thead><tr>", out);
-  static const ab_msg cols[] = {AB_M_COL_DEVICE, AB_M_COL_DOMESTIC, AB_M_COL_MET,
-                                AB_M_COL_MANDATORY_FAILED, AB_M_COL_OVERALL};
-  char cost_head[128];
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-    h_th(out, ab_tr(lang, cols[i]));
-  ab_conclusion_cost_header(rep, cost_head, sizeof cost_head);
-  h_th(out, cost_head);
-  fputs("</tr></thead><tbody>\n", out);
-  for (size_t s = 0; s < rep->n_subjects; s++) {
-    size_t met, failed;
-    char ids[512], overall[128], count[64];
-    ab_report_tender_tally(rep, s, &met, &failed);
-    ab_tender_failed_ids(rep, s, ids, sizeof ids);
-    ab_tender_overall_text(rep, s, overall, sizeof overall);
-    snprintf(count, sizeof count, "%zu / %zu", met, rep->tender.n_reqs);
-    fputs("<tr>", out);
-    h_td(out, "dev", rep->subjects[s].label);
-    h_td(out, NULL, ab_tender_domestic_text(rep, s));
-    h_td(out, "num", count);
-    h_td(out, NULL, ids);
-    h_td(out, failed ? "notmet" : "met", overall);
-    char cost[320];
-    ab_conclusion_cost_text(rep, s, cost, sizeof cost);
-    h_td(out, "num", cost);
-    fputs("</tr>\n", out);
-  }
-  fputs("</tbody></table>\n", out);
 }
 
 static void html_matrix(const ab_report *rep, FILE *out) {
@@ -400,43 +363,6 @@ static void html_matrix(const ab_report *rep, FILE *out) {
   fputs("</tbody></table>\n", out);
 }
 
-static void html_deviation(const ab_report *rep, size_t s, FILE *out) {
-  static const ab_msg cols[] = {AB_M_COL_NO,       AB_M_COL_ITEM,  AB_M_COL_REQUIREMENT,
-                                AB_M_COL_MEASURED, AB_M_COL_BOUND, AB_M_COL_DEVIATION,
-                                AB_M_COL_VERDICT,  AB_M_COL_NOTE};
-  ab_lang lang = rep->lang;
-  char title[512];
-  tr1(title, sizeof title, lang, AB_M_TENDER_DEVIATION_OF, rep->subjects[s].label);
-  fputs("<details><summary>", out);
-  ab_write_markup_escaped(out, title);
-  fputs("</summary>\n<table class=\"deviation\"><thead><tr>", out);
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-    h_th(out, ab_tr(lang, cols[i]));
-  fputs("</tr></thead><tbody>\n", out);
-  for (size_t q = 0; q < rep->tender.n_reqs; q++) {
-    const ab_tender_req *r = &rep->tender.reqs[q];
-    const ab_tender_cell *c = ab_report_tender_cell(rep, q, s);
-    char req[1024], fig[256], bound[96], dev[96], note[800], no[24];
-    req_cell_text(rep, r, req, sizeof req);
-    ab_tender_figure_text(lang, r, c, fig, sizeof fig);
-    ab_tender_bound_text(r, c, bound, sizeof bound);
-    ab_tender_deviation_text(lang, c, dev, sizeof dev);
-    ab_tender_note_text(rep, c, note, sizeof note);
-    snprintf(no, sizeof no, "%zu", q + 1);
-    fputs("<tr>", out);
-    h_td(out, "num", no);
-    h_td(out, NULL, r->id);
-    h_td(out, NULL, req);
-    h_td(out, "num", fig);
-    h_td(out, "num", bound);
-    h_td(out, NULL, dev);
-    h_td(out, verdict_class[c->verdict], ab_tender_verdict_text(lang, c->verdict));
-    h_td(out, NULL, note);
-    fputs("</tr>\n", out);
-  }
-  fputs("</tbody></table></details>\n", out);
-}
-
 void ab_tender_write_html(const ab_report *rep, FILE *out) {
   if (!rep->have_tender)
     return;
@@ -448,14 +374,21 @@ void ab_tender_write_html(const ab_report *rep, FILE *out) {
     ab_write_markup_escaped(out, rep->tender.title);
     fputs("</p>\n", out);
   }
-  html_summary(rep, out);
+  summary(rep, &(ab_tbl){out, AB_TBL_HTML});
   tr1(intro, sizeof intro, lang, AB_M_TENDER_INTRO, rep->tender.file);
   fputs("<p class=\"note\">", out);
   ab_write_markup_escaped(out, intro);
   fputs("</p>\n", out);
   html_matrix(rep, out);
-  for (size_t s = 0; s < rep->n_subjects; s++)
-    html_deviation(rep, s, out);
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    char title[512];
+    tr1(title, sizeof title, lang, AB_M_TENDER_DEVIATION_OF, rep->subjects[s].label);
+    fputs("<details><summary>", out);
+    ab_write_markup_escaped(out, title);
+    fputs("</summary>\n", out);
+    deviation_table(rep, s, &(ab_tbl){out, AB_TBL_HTML});
+    fputs("</details>\n", out);
+  }
   fputs("</section>\n", out);
 }
 
