@@ -231,6 +231,44 @@ static const struct {
     ROW(AB_M_COL_SPEC, "spec-sheet ceiling", "标称上限"),
     ROW(AB_M_COL_PORT_VS_VENDOR, "portable / best vendor", "可移植 / 最佳厂商库"),
     ROW(AB_M_OF_MEASURED_BW, "%s of measured bandwidth", "实测带宽的%s"),
+    ROW(AB_M_L_FILE, "file", "文件"),
+    ROW(AB_M_L_HOST, "host", "主机"),
+    ROW(AB_M_L_STARTED, "started (UTC)", "开始时间（UTC）"),
+    ROW(AB_M_L_SUITE, "suite", "测试套件"),
+    ROW(AB_M_L_COMPLETE, "complete", "是否完整"),
+    ROW(AB_M_L_CASES, "cases", "用例数"),
+    ROW(AB_M_L_BUNDLE, "bundle (accelbench verify)", "结果包校验（accelbench verify）"),
+    ROW(AB_M_L_RUN, "run", "运行"),
+    ROW(AB_M_L_BACKEND, "backend", "后端"),
+    ROW(AB_M_L_ENABLED, "enabled", "已启用"),
+    ROW(AB_M_L_MODULE, "module", "模块"),
+    ROW(AB_M_L_SIZE, "size (bytes)", "大小（字节）"),
+    ROW(AB_M_L_CATALOGUE, "catalogue entry", "设备目录条目"),
+    ROW(AB_M_L_VENDOR, "vendor", "厂商"),
+    ROW(AB_M_L_COUNTRY, "country", "产地"),
+    ROW(AB_M_L_PROCUREMENT, "procurement list (declared)", "信创目录状态（声明）"),
+    ROW(AB_M_L_TDP, "TDP, spec-sheet (W)", "热设计功耗TDP（标称，W）"),
+    ROW(AB_M_L_IDLE, "idle (W)", "空闲功耗（W）"),
+    ROW(AB_M_L_STATUS_COUNTS, "ok / unsupported / failed / wrong / crashed / timeout",
+        "通过 / 不支持 / 失败 / 结果错误 / 崩溃 / 超时"),
+    ROW(AB_M_L_SHAPE, "shape", "形状"),
+    ROW(AB_M_L_VS_SPEC, "vs spec peak", "测试标定比例（对标称峰值）"),
+    ROW(AB_M_L_VS_MEASURED, "vs measured peak", "对实测峰值之比"),
+    ROW(AB_M_L_AVG_W, "avg W", "平均功耗（W）"),
+    ROW(AB_M_L_SCOPE, "scope", "功耗口径"),
+    ROW(AB_M_L_PERF_PER_W, "perf per W", "能效比"),
+    ROW(AB_M_L_NET_OF_IDLE, "net of idle", "扣除空闲功耗后"),
+    ROW(AB_M_L_ENERGY_PER_OP, "energy per op", "单位运算能耗"),
+    ROW(AB_M_L_TIME, "time p5 / median / p95 (us)", "时延 P5 / 中位数 / P95（微秒）"),
+    ROW(AB_M_L_IMPL, "implementation or reason", "实现或原因"),
+    ROW(AB_M_BEST_GEMM_INTRO,
+        "Fastest `ok` GEMM case of each input dtype per device. Efficiency is against the "
+        "catalogue's spec-sheet peak and against the peak measured on the device (peak "
+        "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: do not "
+        "rank figures of different scopes against each other.",
+        "各设备每种输入数据类型下最快的已通过校验（ok）矩阵乘用例。效率分别相对设备目录中的标称峰值"
+        "和在该设备上实测的峰值（峰值微基准，CPU为主机FMA循环）。功耗数值注明口径：不同口径的数值不"
+        "可相互排名。"),
 };
 
 static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};
@@ -270,4 +308,11 @@ const char *ab_msg_text(ab_msg id, ab_lang lang) {
   if (id < 0 || id >= AB_M_COUNT || lang < 0 || lang >= AB_LANG_COUNT)
     return NULL;
   return catalogue[id].text[lang];
+}
+
+const char *ab_tr_label(ab_lang lang, const char *en) {
+  for (int id = 0; en && lang != AB_LANG_EN && id < AB_M_COUNT; id++)
+    if (catalogue[id].name && strcmp(catalogue[id].text[AB_LANG_EN], en) == 0)
+      return ab_tr(lang, (ab_msg)id);
+  return en ? en : "";
 }

@@ -172,6 +172,37 @@ typedef enum ab_msg {
   AB_M_COL_SPEC,
   AB_M_COL_PORT_VS_VENDOR,
   AB_M_OF_MEASURED_BW,
+  /* column labels of the detail tables */
+  AB_M_L_FILE,
+  AB_M_L_HOST,
+  AB_M_L_STARTED,
+  AB_M_L_SUITE,
+  AB_M_L_COMPLETE,
+  AB_M_L_CASES,
+  AB_M_L_BUNDLE,
+  AB_M_L_RUN,
+  AB_M_L_BACKEND,
+  AB_M_L_ENABLED,
+  AB_M_L_MODULE,
+  AB_M_L_SIZE,
+  AB_M_L_CATALOGUE,
+  AB_M_L_VENDOR,
+  AB_M_L_COUNTRY,
+  AB_M_L_PROCUREMENT,
+  AB_M_L_TDP,
+  AB_M_L_IDLE,
+  AB_M_L_STATUS_COUNTS,
+  AB_M_L_SHAPE,
+  AB_M_L_VS_SPEC,
+  AB_M_L_VS_MEASURED,
+  AB_M_L_AVG_W,
+  AB_M_L_SCOPE,
+  AB_M_L_PERF_PER_W,
+  AB_M_L_NET_OF_IDLE,
+  AB_M_L_ENERGY_PER_OP,
+  AB_M_L_TIME,
+  AB_M_L_IMPL,
+  AB_M_BEST_GEMM_INTRO,
   AB_M_COUNT
 } ab_msg;
 
@@ -182,5 +213,10 @@ const char *ab_tr(ab_lang lang, ab_msg id);
  * in one language without falling back to English (NULL when missing). */
 const char *ab_msg_name(ab_msg id);
 const char *ab_msg_text(ab_msg id, ab_lang lang);
+
+/* A label given by its English text (a table column written as a literal): its text in
+ * `lang` when the catalogue has a message with exactly that English text, else the
+ * English as given. */
+const char *ab_tr_label(ab_lang lang, const char *en);
 
 #endif

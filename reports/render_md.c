@@ -23,30 +23,31 @@ static void cell(FILE *out, const char *s) {
   fputs(" |", out);
 }
 
-static void header(FILE *out, const char *const *cols, size_t n) {
+static void header(FILE *out, ab_lang lang, const char *const *cols, size_t n) {
   fputs("|", out);
   for (size_t i = 0; i < n; i++)
-    fprintf(out, " %s |", cols[i]);
+    fprintf(out, " %s |", ab_tr_label(lang, cols[i]));
   fputs("\n|", out);
   for (size_t i = 0; i < n; i++)
     fputs(" --- |", out);
   fputs("\n", out);
 }
 
-#define HEADER(out, ...)                                                                           \
+#define HEADER(out, lang, ...)                                                                     \
   do {                                                                                             \
     static const char *const cols_[] = {__VA_ARGS__};                                              \
-    header((out), cols_, sizeof cols_ / sizeof cols_[0]);                                          \
+    header((out), (lang), cols_, sizeof cols_ / sizeof cols_[0]);                                  \
   } while (0)
 
 static void write_inputs(const ab_report *rep, FILE *out) {
   bool trust = ab_report_trust_checked(rep);
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_RUN_FILES));
   if (trust)
-    HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases",
-           "bundle (accelbench verify)");
+    HEADER(out, rep->lang, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete",
+           "cases", "bundle (accelbench verify)");
   else
-    HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases");
+    HEADER(out, rep->lang, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete",
+           "cases");
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
     char host[128] = "";
@@ -73,7 +74,7 @@ static void write_inputs(const ab_report *rep, FILE *out) {
 /* Provenance: which module file, exactly, produced each run's results. */
 static void write_modules(const ab_report *rep, FILE *out) {
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BACKENDS));
-  HEADER(out, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
+  HEADER(out, rep->lang, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_run *run = &rep->inputs[i].run;
     for (size_t b = 0; b < run->n_backends; b++) {
@@ -117,8 +118,8 @@ static void status_counts(const ab_report_subject *s, FILE *out) {
 
 static void write_devices(const ab_report *rep, FILE *out) {
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_DEVICES));
-  HEADER(out, "device", "catalogue entry", "vendor", "country", "procurement list (declared)",
-         "TDP, spec-sheet (W)", "idle (W)",
+  HEADER(out, rep->lang, "device", "catalogue entry", "vendor", "country",
+         "procurement list (declared)", "TDP, spec-sheet (W)", "idle (W)",
          "ok / unsupported / failed / wrong / crashed / timeout");
   for (size_t i = 0; i < rep->n_subjects; i++) {
     const ab_report_subject *s = &rep->subjects[i];
@@ -178,13 +179,9 @@ static void rate_cells(const ab_report_row *r, FILE *out, bool interval) {
 
 static void write_best(const ab_report *rep, FILE *out) {
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BEST_GEMM));
-  fputs("Fastest `ok` GEMM case of each input dtype per device. Efficiency is against the "
-        "catalogue's spec-sheet peak and against the peak measured on the device (peak "
-        "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: "
-        "do not rank figures of different scopes against each other.\n\n",
-        out);
-  HEADER(out, "device", "dtype", "shape", "rate", "95% CI", "vs spec peak", "vs measured peak",
-         "avg W", "scope", "perf per W", "net of idle", "energy per op");
+  fprintf(out, "%s\n\n", ab_tr(rep->lang, AB_M_BEST_GEMM_INTRO));
+  HEADER(out, rep->lang, "device", "dtype", "shape", "rate", "95% CI", "vs spec peak",
+         "vs measured peak", "avg W", "scope", "perf per W", "net of idle", "energy per op");
   for (size_t i = 0; i < rep->n_subjects; i++) {
     const ab_report_subject *s = &rep->subjects[i];
     for (int t = 1; t < AB_DTYPE_COUNT; t++) {
@@ -237,9 +234,9 @@ static void write_cases(const ab_report *rep, FILE *out) {
     fputs("### ", out);
     ab_write_md_cell(out, rep->subjects[i].label);
     fputs("\n\n", out);
-    HEADER(out, "kernel", "status", "rate", "95% CI", "time p5 / median / p95 (us)", "vs spec peak",
-           "vs measured peak", "avg W", "scope", "perf per W", "net of idle", "energy per op",
-           "implementation or reason");
+    HEADER(out, rep->lang, "kernel", "status", "rate", "95% CI", "time p5 / median / p95 (us)",
+           "vs spec peak", "vs measured peak", "avg W", "scope", "perf per W", "net of idle",
+           "energy per op", "implementation or reason");
     for (size_t k = 0; k < rep->n_rows; k++)
       if (rep->rows[k].subject == i)
         case_row(&rep->rows[k], rep->lang, out);

@@ -181,6 +181,7 @@ check "tender matrix first in md and html, JSON, CSV and JUnit agree" 0 $? "cons
   >"$tmp/zh.md"
 check "--lang zh-CN words the matrix in Chinese" 0 $? "技术参数符合性（技术偏离表）" "$tmp/zh.md"
 check "--lang zh-CN keeps the tender's own markers" 0 0 "★2.2" "$tmp/zh.md"
+check "--lang zh-CN words the detail tables' columns" 0 0 "| 设备 | 设备目录条目 | 厂商 | 产地 |" "$tmp/zh.md"
 "$ab" report "${labs[0]}" --lang fr -o - -f md 2>"$tmp/e"
 check "unknown language exits 2" 2 $? "expected en or zh-CN" "$tmp/e"
 printf 'tender:\n  requirements:\n    - id: "1"\n      metric: speed\n' >"$tmp/badtender.yaml"
