@@ -3,7 +3,8 @@
 # bundle (scripts/bundle) on an NVIDIA machine in under 5 minutes. It
 #   1. checks that the `cuda` backend and the `nvml` power source are present and enabled,
 #      and stops with a clear message (exit 3) when either is missing;
-#   2. runs the quick and llm suites through `cuda` (NVML power found automatically);
+#   2. runs the quick and llm suites through `cuda` with NVML as the power source
+#      (-P sources=nvml: board scope, the energy counter);
 #   3. times the same GEMMs through PyTorch (torch.matmul f32/tf32/f16/bf16,
 #      torch._scaled_mm for FP8) with CUDA events, and a device-to-device copy
 #      (gpu-check/torch_gemm.py -> torch.json beside the runs);
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --time-cap) cap=$2; shift 2 ;;
     --device) device=$2; shift 2 ;;
     --dry-run) dry=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,10 +51,39 @@ run() { # run LOG CMD...: print it; run it unless --dry-run, its output into DIR
 
 missing() { echo "gpu-check: $*" >&2; exit 3; }
 
+# The cuda backend dlopen()s libcudart, libcublas(Lt) and libnvrtc (docs/cuda.md). Where
+# they are not on the loader's path, use a CUDA toolkit's or the ones PyTorch's wheels carry
+# (site-packages/nvidia/*/lib), through the backend's documented overrides.
+find_cuda_libs() {
+  local dirs=() d
+  for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/*/lib /usr/local/cuda-*/lib64; do
+    [ -d "$d" ] && dirs+=("$d")
+  done
+  while IFS= read -r d; do [ -d "$d" ] && dirs+=("$d"); done < <("$python" -c '
+import glob, os, site
+for s in site.getsitepackages() + [site.getusersitepackages()]:
+    for d in glob.glob(os.path.join(s, "nvidia", "*", "lib")):
+        print(d)' 2>/dev/null)
+  local var lib f
+  for pair in AB_CUDART_LIBRARY:libcudart AB_CUBLAS_LIBRARY:libcublas \
+    AB_CUBLASLT_LIBRARY:libcublasLt AB_NVRTC_LIBRARY:libnvrtc; do
+    var=${pair%%:*} lib=${pair#*:}
+    [ -n "${!var:-}" ] && continue
+    for d in "${dirs[@]}"; do
+      f=$(find "$d" -maxdepth 1 -name "$lib.so.1[0-9]*" 2>/dev/null | sort -V | tail -1)
+      [ -n "$f" ] && { export "$var=$f"; echo "gpu-check: $var=$f"; break; }
+    done
+  done
+}
+
 if [ "$dry" -eq 0 ]; then
   [ -x "$ab" ] || missing "no accelbench binary at $ab (unpack a bundle, or build first)"
   mkdir -p "$out" || exit 3
   "$ab" list >"$out/list.txt" 2>&1
+  if ! grep -Eq '^ *cuda +enabled' "$out/list.txt"; then
+    find_cuda_libs
+    "$ab" list >"$out/list.txt" 2>&1
+  fi
   # Backends print as "  NAME  enabled|disabled|refused ...".
   grep -Eq '^ *cuda +enabled' "$out/list.txt" ||
     missing "the 'cuda' backend is missing or not enabled here (accelbench list: $out/list.txt):
@@ -70,8 +100,8 @@ fi
 
 rc=0
 for suite in quick llm; do
-  run "$suite.log" "$ab" run --suite "$suite" --backend cuda --time-cap "$cap" --no-progress \
-    -q -o "$out/$suite" || rc=1
+  run "$suite.log" "$ab" run --suite "$suite" --backend cuda -P sources=nvml --time-cap "$cap" \
+    --no-progress -q -o "$out/$suite" || rc=1
 done
 run torch.log "$python" "$py/torch_gemm.py" "$out/quick/run.json" "$out/llm/run.json" \
   --backend cuda --device "$device" -o "$out/torch.json" || rc=1

@@ -65,8 +65,11 @@ fi
 
 # Every shared object the loader initialises (in-process run: the modules, OpenBLAS
 # dlopen'ed by the cpu module, their dependencies) is the bundle's or the C library's.
-mkdir -p "$tmp/no-icds" # OpenCL ICD drivers are the target's own: keep them out of this check
-"${clean_env[@]}" OCL_ICD_VENDORS="$tmp/no-icds" LD_DEBUG=libs "$ab" run -s "$src/tests/e2e/tiny.yaml" -b cpu --no-clock -q \
+# Vendor runtimes and drivers (OpenCL ICDs, the CUDA runtime, NVML) are the target's own and
+# never bundled: point their overrides at nothing so that they stay out of this check.
+mkdir -p "$tmp/no-icds"
+"${clean_env[@]}" OCL_ICD_VENDORS="$tmp/no-icds" AB_CUDART_LIBRARY=/nonexistent \
+  AB_NVML_LIBRARY=/nonexistent LD_DEBUG=libs "$ab" run -s "$src/tests/e2e/tiny.yaml" -b cpu --no-clock -q \
   --no-isolation -o "$tmp/dbg" >"$tmp/dbg.out" 2>&1
 sed -n 's/.*calling init: //p' "$tmp/dbg.out" | while read -r p; do readlink -f "$p"; done |
   sort -u >"$tmp/inits"
