@@ -36,8 +36,11 @@ static void compare_usage(FILE *out) {
           "listed as left out, not compared.\n"
           "\n"
           "  -b, --baseline SEL   the baseline subject: its exact label, BACKEND:INDEX,\n"
-          "                       BACKEND:INDEX/PROVIDER, or a case-insensitive part of one\n"
-          "                       label (default: the first subject)\n"
+          "                       BACKEND:INDEX/PROVIDER (cpu:0/openblas), or a\n"
+          "                       case-insensitive part of one label; then @HOST (the run's\n"
+          "                       hostname) and #N (the Nth run file given) narrow it:\n"
+          "                       cuda:0@node-a, cpu:0/onednn#2, #1. More than one match is\n"
+          "                       an error listing them (default: the first subject)\n"
           "  -f, --format LIST    md, csv, json, junit, html, comma-separated (default md)\n"
           "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
           "                       compare-junit.xml, compare.html (created if absent);\n"
@@ -345,7 +348,7 @@ static int side_by_side(const compare_args *a) {
   size_t baseline = 0;
   char msg[AB_MSG_LEN] = "";
   ab_comparison cmp;
-  if (a->baseline_sel && ab_compare_select(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
+  if (a->baseline_sel && ab_cli_select_baseline(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
   else if (ab_compare_build(&cmp, &rep, baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
