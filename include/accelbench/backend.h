@@ -47,9 +47,10 @@ extern "C" {
 
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
  * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
- * the kinds rotary, elementwise, stream and decoder_layer. */
+ * the kinds rotary, elementwise, stream and decoder_layer; 1.4 (decoder) ab_backend.buffer_copy,
+ * ab_rotary_params.position and period, and ab_decoder_layer_params. */
 #define AB_BACKEND_ABI_MAJOR    1
-#define AB_BACKEND_ABI_MINOR    3
+#define AB_BACKEND_ABI_MINOR    4
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own
@@ -213,6 +214,16 @@ typedef struct ab_backend {
    * still refuse), or AB_E_UNSUPPORTED with the reason. Same thread as case_prepare. NULL:
    * the harness finds out from case_prepare. */
   ab_status (*case_query)(void *state, const ab_kernel_desc *desc, const char *provider, char *msg);
+
+  /* ---- decoder, ABI 1.4 ---- */
+
+  /* Optional. Copy `bytes` from `src` at `src_offset` to `dst` at `dst_offset`, both device
+   * buffers of this device (they may be the same buffer; the ranges do not overlap);
+   * complete on return, like copy_to_device. The harness's composed cases (the decoder
+   * layer appending its new token's K and V to the KV cache) call it inside the timed
+   * call. NULL: the harness copies through host memory instead, timed and recorded. */
+  ab_status (*buffer_copy)(void *state, ab_buffer *dst, size_t dst_offset, const ab_buffer *src,
+                           size_t src_offset, size_t bytes, char *msg);
 } ab_backend;
 
 /* The one symbol a module exports. `harness_abi_major` lets a module that supports

@@ -15,7 +15,7 @@
 #endif
 
 AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
-AB_SA(AB_BACKEND_ABI_MINOR == 3, "backend ABI minor changed: add the new fields' offsets here");
+AB_SA(AB_BACKEND_ABI_MINOR == 4, "backend ABI minor changed: add the new fields' offsets here");
 AB_SA(offsetof(ab_case_info, accumulate_dtype) == 144, "case_info accumulate_dtype (1.1)");
 AB_SA(offsetof(ab_case_info, warm_seconds) == 152, "case_info warm_seconds (1.2)");
 AB_SA(offsetof(ab_case_info, warm_calls) == 160, "case_info warm_calls (1.2)");
@@ -40,7 +40,9 @@ AB_SA(offsetof(ab_backend, case_prepare) == 112, "case_prepare");
 AB_SA(offsetof(ab_backend, case_run) == 120, "case_run");
 AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
 AB_SA(offsetof(ab_backend, case_query) == 136, "case_query (1.3)");
-AB_SA(sizeof(ab_backend) == 144, "ab_backend 1.3 size");
+/* decoder, ABI 1.4 */
+AB_SA(offsetof(ab_backend, buffer_copy) == 144, "buffer_copy (1.4, decoder)");
+AB_SA(sizeof(ab_backend) == 152, "ab_backend 1.4 size");
 
 AB_SA(offsetof(ab_kernel_desc, struct_size) == 0, "desc struct_size first");
 AB_SA(offsetof(ab_kernel_desc, kind) == 4, "desc kind");
@@ -71,9 +73,16 @@ AB_SA(sizeof(ab_activation_params) == 24 && offsetof(ab_activation_params, cols)
       "activation params");
 AB_SA(sizeof(ab_elementwise_params) == 16 && offsetof(ab_elementwise_params, op) == 8,
       "elementwise params");
-AB_SA(sizeof(ab_rotary_params) == 32 && offsetof(ab_rotary_params, heads) == 8 &&
-          offsetof(ab_rotary_params, head_dim) == 16 && offsetof(ab_rotary_params, theta) == 24,
+AB_SA(offsetof(ab_rotary_params, heads) == 8 && offsetof(ab_rotary_params, head_dim) == 16 &&
+          offsetof(ab_rotary_params, theta) == 24,
       "rotary params");
+/* decoder, ABI 1.4 */
+AB_SA(sizeof(ab_rotary_params) == 48 && offsetof(ab_rotary_params, position) == 32 &&
+          offsetof(ab_rotary_params, period) == 40,
+      "rotary position and period (1.4)");
+AB_SA(sizeof(ab_decoder_layer_params) == 80 && offsetof(ab_decoder_layer_params, context) == 56 &&
+          offsetof(ab_decoder_layer_params, phase) == 72,
+      "decoder_layer params (1.4)");
 
 AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
 AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");
