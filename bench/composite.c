@@ -81,9 +81,8 @@ static size_t step_providers(const ab_backend *t, const ab_composite_step *s, co
                              const char **out) {
   size_t n = 0;
   out[n++] = provider;
-  for (size_t i = 0; !s->weights_provider && t->providers && t->providers[i] &&
-                     n < AB_MAX_STEP_PROVIDERS;
-       i++)
+  for (size_t i = 0;
+       !s->weights_provider && t->providers && t->providers[i] && n < AB_MAX_STEP_PROVIDERS; i++)
     if (strcmp(t->providers[i], provider) != 0)
       out[n++] = t->providers[i];
   return n;

@@ -295,8 +295,9 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
   ab_timing tm = {.struct_size = sizeof tm, .device_seconds = -1.0};
   double t0 = ab_now_s();
   void *state = c->cold ? ab_cold_cache_next(c->cold) : c->case_state;
-  ab_status st = c->composite ? ab_composite_run(c->dev->state, c->steps, iters, &tm, msg)
-                              : c->dev->backend->table.case_run(c->dev->state, state, iters, &tm, msg);
+  ab_status st = c->composite
+                     ? ab_composite_run(c->dev->state, c->steps, iters, &tm, msg)
+                     : c->dev->backend->table.case_run(c->dev->state, state, iters, &tm, msg);
   double host = ab_now_s() - t0;
   if (st != AB_OK)
     return st;
@@ -797,10 +798,10 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
     return;
 
   case_ctx c = {.dev = dev,
-               .suite = suite,
-               .res = res,
-               .check_seed = ab_runtime_seed(),
-               .composite = ab_kind_is_composite(spec->desc.kind)};
+                .suite = suite,
+                .res = res,
+                .check_seed = ab_runtime_seed(),
+                .composite = ab_kind_is_composite(spec->desc.kind)};
   if (!make_operands(&c, msg)) {
     set_status(res, AB_CASE_FAILED, "buffers: %s", msg);
     goto out;

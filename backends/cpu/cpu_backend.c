@@ -520,8 +520,8 @@ static ab_status cpu_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset,
   if (st == AB_OK)
     st = check_range(dst, dst_offset, bytes, "buffer_copy (destination)", msg);
   if (st == AB_OK && bytes)
-    memmove((unsigned char *)dst->data + dst_offset,
-            (const unsigned char *)src->data + src_offset, bytes);
+    memmove((unsigned char *)dst->data + dst_offset, (const unsigned char *)src->data + src_offset,
+            bytes);
   return st;
 }
 

@@ -1,6 +1,6 @@
 /* accelbench OpenCL backend — AB_KERNEL_ROTARY (rotate-half RoPE, token t at position
- * position + (t mod period), ABI 1.4; kernel.h ab_rotary_params). A work-item per (token, pair i < head_dim / 2): it computes
- * the pair's angle once and rotates that pair in every head. */
+ * position + (t mod period), ABI 1.4; kernel.h ab_rotary_params). A work-item per (token, pair i <
+ * head_dim / 2): it computes the pair's angle once and rotates that pair in every head. */
 #include <stdio.h>
 
 #include "ocl_float.h"

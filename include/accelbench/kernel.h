@@ -293,8 +293,8 @@ typedef struct ab_decoder_layer_params {
   int64_t heads;    /* query heads */
   int64_t kv_heads; /* key/value heads (grouped-query attention when < heads) */
   int64_t head_dim;
-  int64_t ffn;   /* intermediate size of the SwiGLU FFN */
-  int64_t batch; /* sequences */
+  int64_t ffn;     /* intermediate size of the SwiGLU FFN */
+  int64_t batch;   /* sequences */
   int64_t tokens;  /* prefill: positions per sequence; decode: 1 */
   int64_t context; /* decode: KV positions attended, the new token's included; prefill: 0 */
   int64_t theta;   /* rotary base */
@@ -333,7 +333,7 @@ typedef struct ab_kernel_desc {
     ab_elementwise_params elementwise;
     ab_rotary_params rotary;
     ab_decoder_layer_params decoder_layer; /* decoder, ABI 1.4 */
-    int64_t reserved[16]; /* keeps the union's size fixed across versions */
+    int64_t reserved[16];                  /* keeps the union's size fixed across versions */
   } params;
   /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,
    * in the kind's operand order; AB_DTYPE_INVALID means the kind's default: `dtype` for

@@ -28,13 +28,10 @@
 static const char *const phase_names[] = {"prefill", "decode"};
 
 #define I64_FIELD(n, lo, opt, def)                                                                 \
-  {.name = #n,                                                                                     \
-   .offset = offsetof(ab_decoder_layer_params, n),                                                 \
-   .type = AB_PARAM_I64,                                                                           \
-   .min = (lo),                                                                                    \
-   .max = INT64_C(1) << 31,                                                                        \
-   .optional = (opt),                                                                              \
-   .dflt = (def)}
+  {                                                                                                \
+    .name = #n, .offset = offsetof(ab_decoder_layer_params, n), .type = AB_PARAM_I64, .min = (lo), \
+    .max = INT64_C(1) << 31, .optional = (opt), .dflt = (def)                                      \
+  }
 
 static const ab_param_field fields[] = {
     {.name = "phase",
@@ -106,9 +103,11 @@ static void operand(const ab_kernel_desc *d, size_t i, ab_operand_def *out) {
     return;
   }
   switch (i) {
-  case 0: *out = (ab_operand_def){AB_OPERAND_INPUT, d->dtype, rows(d) * h * es, AB_DIST_UNIFORM};
+  case 0:
+    *out = (ab_operand_def){AB_OPERAND_INPUT, d->dtype, rows(d) * h * es, AB_DIST_UNIFORM};
     return;
-  case 1: *out = (ab_operand_def){AB_OPERAND_INPUT, AB_DTYPE_F32, 2 * h * 4, AB_DIST_UNIFORM};
+  case 1:
+    *out = (ab_operand_def){AB_OPERAND_INPUT, AB_DTYPE_F32, 2 * h * 4, AB_DIST_UNIFORM};
     return;
   case 2:
     *out = (ab_operand_def){AB_OPERAND_INPUT, d->dtype, attn_weight_elems(d) * es, AB_DIST_KIND};
@@ -163,8 +162,8 @@ static void add_kernel(planner *pl, const char *name, const ab_kernel_desc *desc
 }
 
 /* out[rows x n] = in[rows x k] W[k x n]. */
-static void add_gemm(planner *pl, const char *name, uint32_t in, uint32_t w, uint32_t out,
-                     size_t n, size_t k) {
+static void add_gemm(planner *pl, const char *name, uint32_t in, uint32_t w, uint32_t out, size_t n,
+                     size_t k) {
   ab_kernel_desc g = step_desc(pl->d, AB_KERNEL_GEMM);
   g.params.gemm = (ab_gemm_params){.m = (int64_t)rows(pl->d), .n = (int64_t)n, .k = (int64_t)k};
   add_kernel(pl, name, &g, true, in, w, out, 0);
@@ -172,8 +171,8 @@ static void add_gemm(planner *pl, const char *name, uint32_t in, uint32_t w, uin
 
 static void add_rmsnorm(planner *pl, const char *name, uint32_t x, uint32_t g, uint32_t y) {
   ab_kernel_desc n = step_desc(pl->d, AB_KERNEL_NORM);
-  n.params.norm = (ab_norm_params){.rows = (int64_t)rows(pl->d), .hidden = P(pl->d)->hidden,
-                                   .op = AB_NORM_RMSNORM};
+  n.params.norm = (ab_norm_params){
+      .rows = (int64_t)rows(pl->d), .hidden = P(pl->d)->hidden, .op = AB_NORM_RMSNORM};
   add_kernel(pl, name, &n, false, x, g, y, 0);
 }
 
@@ -235,8 +234,8 @@ static layer_inputs input_buffers(planner *pl) {
   size_t cache = cache_elems(d) / 2 * es;
   in.kc = is_decode(d) ? add_buffer(pl, "k_cache", 4, 0, cache) : 0;
   in.vc = is_decode(d) ? add_buffer(pl, "v_cache", 4, cache, cache) : 0;
-  in.y = add_buffer(pl, "y", (int)operand_count(d) - 1, 0,
-                    rows(d) * h * ab_dtype_size(d->out_dtype));
+  in.y =
+      add_buffer(pl, "y", (int)operand_count(d) - 1, 0, rows(d) * h * ab_dtype_size(d->out_dtype));
   return in;
 }
 
@@ -323,8 +322,8 @@ static double flops(const ab_kernel_desc *d) {
 
 /* Each step's traffic, plus the KV append's read and write. */
 static double bytes(const ab_kernel_desc *d) {
-  double append = is_decode(d) ? 4.0 * (double)(rows(d) * kv_width(d) * ab_dtype_size(d->dtype))
-                               : 0.0;
+  double append =
+      is_decode(d) ? 4.0 * (double)(rows(d) * kv_width(d) * ab_dtype_size(d->dtype)) : 0.0;
   return sum_steps(d, ab_kernel_bytes) + append;
 }
 
@@ -350,9 +349,8 @@ static ab_status check(const ab_kernel_desc *d, char *msg, size_t len) {
     return AB_E_INVALID;
   }
   if (is_decode(d) ? (p->tokens != 1 || p->context < 1) : p->context != 0) {
-    ab_msgf(msg, len,
-            "decoder_layer %s tokens=%lld context=%lld: expected %s", phase_names[p->phase],
-            (long long)p->tokens, (long long)p->context,
+    ab_msgf(msg, len, "decoder_layer %s tokens=%lld context=%lld: expected %s",
+            phase_names[p->phase], (long long)p->tokens, (long long)p->context,
             is_decode(d) ? "tokens 1 (one new token per sequence) and context >= 1"
                          : "no context (prefill attends its own tokens)");
     return AB_E_INVALID;
@@ -372,8 +370,7 @@ static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
   const ab_decoder_layer_params *p = P(d);
   char pos[40], theta[32] = "";
   if (is_decode(d))
-    snprintf(pos, sizeof pos, "decode b%lld ctx%lld", (long long)p->batch,
-             (long long)p->context);
+    snprintf(pos, sizeof pos, "decode b%lld ctx%lld", (long long)p->batch, (long long)p->context);
   else
     snprintf(pos, sizeof pos, "prefill b%lld t%lld", (long long)p->batch, (long long)p->tokens);
   if (p->theta != 10000)
@@ -425,8 +422,8 @@ static void fill(const ab_kernel_desc *d, size_t op, void *dst, uint64_t seed) {
 
 /* out[r][j] = sum_k a[r][k] w[k][j] for r < n_rows, with w (k x n) in dtype t at element
  * `w0` of `w`; abs_out (optional) gets sum_k |a[r][k] w[k][j]|. */
-static bool ref_gemm(const double *a, size_t n_rows, size_t k, const void *w, ab_dtype t,
-                     size_t w0, size_t n, double *out, double *abs_out) {
+static bool ref_gemm(const double *a, size_t n_rows, size_t k, const void *w, ab_dtype t, size_t w0,
+                     size_t n, double *out, double *abs_out) {
   double *blk = malloc(REF_BLOCK * n * sizeof *blk);
   if (!blk)
     return false;
@@ -542,8 +539,8 @@ static void ref_attention(ref_state *s) {
 }
 
 static void ref_free(ref_state *s) {
-  double *all[] = {s->x,  s->hn, s->qv, s->kvk, s->kvv,  s->att,      s->o,
-                   s->o_abs, s->x2, s->gate, s->up, s->down, s->down_abs, s->scores};
+  double *all[] = {s->x,     s->hn, s->qv,   s->kvk, s->kvv,  s->att,      s->o,
+                   s->o_abs, s->x2, s->gate, s->up,  s->down, s->down_abs, s->scores};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     free(all[i]);
 }

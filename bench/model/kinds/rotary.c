@@ -78,9 +78,9 @@ static double bytes(const ab_kernel_desc *d) {
  * of the cases 1.3 could express stay as they were. */
 static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
   const ab_rotary_params *p = &d->params.rotary;
-  int n = snprintf(buf, len, "tokens=%lld heads=%lld head_dim=%lld theta=%lld",
-                   (long long)p->tokens, (long long)p->heads, (long long)p->head_dim,
-                   (long long)p->theta);
+  int n =
+      snprintf(buf, len, "tokens=%lld heads=%lld head_dim=%lld theta=%lld", (long long)p->tokens,
+               (long long)p->heads, (long long)p->head_dim, (long long)p->theta);
   if ((p->position || p->period) && n > 0 && (size_t)n < len)
     snprintf(buf + n, len - (size_t)n, " position=%lld period=%lld", (long long)p->position,
              (long long)p->period);
