@@ -23,16 +23,16 @@ suite: bench-decoder
 description: "decoder layer (prefill, $T tokens) vs its steps alone"
 seed: 42
 measure: {warmup_s: 0.2, warmup_min_calls: 2, sample_min_s: 0.02, min_samples: 10, target_cv: 0.02, time_cap_s: 2.0}
-gemm:
+kernels:
   - set: steps
+    kind: gemm
     dtypes: [f32]
     shapes:
-      - {m: $T, n: $Q, k: $H, label: q_proj}
-      - {m: $T, n: $KV, k: $H, label: kv_proj}
-$([ "$Q" -eq "$H" ] || echo "      - {m: $T, n: $H, k: $Q, label: o_proj}")
-      - {m: $T, n: $F, k: $H, label: gate_up_proj}
-      - {m: $T, n: $H, k: $F, label: down_proj}
-kernels:
+      - {m: $T, n: $Q, k: $H}
+      - {m: $T, n: $KV, k: $H}
+$([ "$Q" -eq "$H" ] || echo "      - {m: $T, n: $H, k: $Q}")
+      - {m: $T, n: $F, k: $H}
+      - {m: $T, n: $H, k: $F}
   - set: layer
     kind: decoder_layer
     dtypes: [f32]

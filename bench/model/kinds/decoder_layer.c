@@ -417,8 +417,35 @@ static void fill(const ab_kernel_desc *d, size_t op, void *dst, uint64_t seed) {
 
 /* ---- float64 reference ---------------------------------------------------------------- */
 
-/* Rows of W converted to double per block: big enough to stream, small enough to cache. */
-#define REF_BLOCK 32
+/* Rows of W converted to double per block: small enough to stay in a core's L2 cache while
+ * every row of activations streams past it. */
+#define REF_BLOCK 8
+/* Activation rows sharing each load of W (a 4-row register block). */
+#define REF_ROWS 4
+
+/* out[r][j] += sum over the block's kk of a[r][k0 + kk] blk[kk][j], for up to REF_ROWS rows
+ * r0.. at once; abs_out likewise with |products| when given. */
+static void ref_block(const double *a, size_t k, size_t k0, size_t kb, const double *blk, size_t n,
+                      size_t r0, size_t nr, double *out, double *abs_out) {
+  for (size_t kk = 0; kk < kb; kk++) {
+    const double *wr = blk + kk * n;
+    double av[REF_ROWS] = {0};
+    double *o[REF_ROWS];
+    for (size_t i = 0; i < REF_ROWS; i++) {
+      size_t r = r0 + (i < nr ? i : 0);
+      av[i] = i < nr ? a[r * k + k0 + kk] : 0.0;
+      o[i] = out + r * n;
+    }
+    for (size_t j = 0; j < n; j++) {
+      double w = wr[j];
+      for (size_t i = 0; i < nr; i++)
+        o[i][j] += av[i] * w;
+    }
+    for (size_t i = 0; abs_out && i < nr; i++)
+      for (size_t j = 0; j < n; j++)
+        abs_out[(r0 + i) * n + j] += fabs(av[i] * wr[j]);
+  }
+}
 
 /* out[r][j] = sum_k a[r][k] w[k][j] for r < n_rows, with w (k x n) in dtype t at element
  * `w0` of `w`; abs_out (optional) gets sum_k |a[r][k] w[k][j]|. */
@@ -434,17 +461,9 @@ static bool ref_gemm(const double *a, size_t n_rows, size_t k, const void *w, ab
     size_t kb = k - k0 < REF_BLOCK ? k - k0 : REF_BLOCK;
     for (size_t i = 0; i < kb * n; i++)
       blk[i] = ab_load_as_double(w, t, w0 + k0 * n + i);
-    for (size_t r = 0; r < n_rows; r++)
-      for (size_t kk = 0; kk < kb; kk++) {
-        double av = a[r * k + k0 + kk];
-        const double *wr = blk + kk * n;
-        double *o = out + r * n;
-        for (size_t j = 0; j < n; j++)
-          o[j] += av * wr[j];
-        if (abs_out)
-          for (size_t j = 0; j < n; j++)
-            abs_out[r * n + j] += fabs(av * wr[j]);
-      }
+    for (size_t r = 0; r < n_rows; r += REF_ROWS)
+      ref_block(a, k, k0, kb, blk, n, r, n_rows - r < REF_ROWS ? n_rows - r : REF_ROWS, out,
+                abs_out);
   }
   free(blk);
   return true;
