@@ -100,11 +100,11 @@ static const void *read_y(void *ctx, size_t op, char *msg) {
   return ((tiny *)ctx)->y;
 }
 
-static ab_validation validate_tiny(float bump) {
+static ab_validation validate_tiny(float bump, float shift) {
   ab_kernel_desc d = layer(AB_DECODER_PREFILL, 1, 2, 0);
   static float x[16], norms[16], attn[192], ffn[288], y[16];
   for (int i = 0; i < 16; i++) {
-    x[i] = (float)(i % 5) - 2.0f;
+    x[i] = (float)(i % 5) - 2.0f + shift;
     norms[i] = 1.0f;
     y[i] = x[i];
   }
@@ -121,8 +121,11 @@ static ab_validation validate_tiny(float bump) {
 }
 
 Test(kind_decoder, validate_by_hand) {
-  ab_validation ok = validate_tiny(0.0f), wrong = validate_tiny(0.01f);
+  ab_validation ok = validate_tiny(0.0f, 0.0f), wrong = validate_tiny(0.01f, 0.0f);
   cr_assert_eq(ok.elements_total, 16);
   cr_assert_eq(ok.mismatches, 0);
   cr_assert_eq(wrong.mismatches, 1);
+  /* Other inputs for the same descriptor: the kept reference of the last check must not
+   * be reused (y = x still holds, for the new x). */
+  cr_assert_eq(validate_tiny(0.0f, 0.5f).mismatches, 0);
 }

@@ -557,31 +557,36 @@ static void ref_attention(ref_state *s) {
       }
 }
 
+/* Every array of the reference and its element count. */
+#define REF_ARRAYS 14
+static void ref_arrays(ref_state *s, double **ptrs[REF_ARRAYS], size_t counts[REF_ARRAYS]) {
+  size_t rh = s->r * s->h, rq = s->r * s->q, rkv = s->r * s->kv, rf = s->r * s->f;
+  double **p[REF_ARRAYS] = {&s->x,   &s->hn,   &s->qv,       &s->kvk,   &s->kvv,
+                            &s->att, &s->o,    &s->o_abs,    &s->x2,    &s->gate,
+                            &s->up,  &s->down, &s->down_abs, &s->scores};
+  size_t n[REF_ARRAYS] = {rh, rh, rq, rkv, rkv, rq, rh, rh, rh, rf, rf, rh, rh, kv_len(s->d)};
+  memcpy(ptrs, p, sizeof p);
+  memcpy(counts, n, sizeof n);
+}
+
 static void ref_free(ref_state *s) {
-  double *all[] = {s->x,     s->hn, s->qv,   s->kvk, s->kvv,  s->att,      s->o,
-                   s->o_abs, s->x2, s->gate, s->up,  s->down, s->down_abs, s->scores};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-    free(all[i]);
+  double **p[REF_ARRAYS];
+  size_t n[REF_ARRAYS];
+  ref_arrays(s, p, n);
+  for (size_t i = 0; i < REF_ARRAYS; i++)
+    free(*p[i]);
 }
 
 static bool ref_alloc(ref_state *s) {
-  size_t r = s->r;
-  s->x = malloc(r * s->h * sizeof(double));
-  s->hn = malloc(r * s->h * sizeof(double));
-  s->qv = malloc(r * s->q * sizeof(double));
-  s->kvk = malloc(r * s->kv * sizeof(double));
-  s->kvv = malloc(r * s->kv * sizeof(double));
-  s->att = malloc(r * s->q * sizeof(double));
-  s->o = malloc(r * s->h * sizeof(double));
-  s->o_abs = malloc(r * s->h * sizeof(double));
-  s->x2 = malloc(r * s->h * sizeof(double));
-  s->gate = malloc(r * s->f * sizeof(double));
-  s->up = malloc(r * s->f * sizeof(double));
-  s->down = malloc(r * s->h * sizeof(double));
-  s->down_abs = malloc(r * s->h * sizeof(double));
-  s->scores = malloc(kv_len(s->d) * sizeof(double));
-  return s->x && s->hn && s->qv && s->kvk && s->kvv && s->att && s->o && s->o_abs && s->x2 &&
-         s->gate && s->up && s->down && s->down_abs && s->scores;
+  double **p[REF_ARRAYS];
+  size_t n[REF_ARRAYS];
+  bool ok = true;
+  ref_arrays(s, p, n);
+  for (size_t i = 0; i < REF_ARRAYS; i++) {
+    *p[i] = malloc(n[i] * sizeof(double));
+    ok &= *p[i] != NULL;
+  }
+  return ok;
 }
 
 /* The whole layer in float64 from the host copies of the inputs. */
@@ -628,17 +633,56 @@ static bool ref_layer(ref_state *s) {
  * errors reaching y_i are bounded by that relative error times A_i = |x_i| + sum_j
  * |attn_j Wo_ji| + sum_k |a_k Wd_ki|, the absolute values of the terms y_i sums. The final
  * store rounds once more. */
-static double tolerance(const ref_state *s, size_t i, double ref, double u) {
-  const ab_decoder_layer_params *p = P(s->d);
+static double tolerance(const ab_kernel_desc *d, double a, double ref, double u) {
+  const ab_decoder_layer_params *p = P(d);
   double k = (double)(p->hidden > p->ffn ? p->hidden : p->ffn);
-  k = k > (double)kv_len(s->d) ? k : (double)kv_len(s->d);
-  double us = ab_unit_roundoff(s->d->dtype);
-  double a = fabs(s->x[i]) + s->o_abs[i] + s->down_abs[i];
+  k = k > (double)kv_len(d) ? k : (double)kv_len(d);
+  double us = ab_unit_roundoff(d->dtype);
   return DECODER_DEPTH * (ab_kind_gamma(k, u) + 2.0 * us) * a + us * fabs(ref) +
-         ab_kind_floor(s->d->out_dtype);
+         ab_kind_floor(d->out_dtype);
 }
 
-static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
+/* The reference of the last case checked, y and A per element: a suite runs each shape once
+ * per provider on the same host inputs (the runner keeps them per descriptor), and the
+ * float64 layer costs as much host time as the layer's GEMMs, so the next provider's check
+ * reuses it. Keyed by the descriptor and a fingerprint of every input's bytes at both ends;
+ * the harness checks one case at a time per process. */
+typedef struct ref_cache {
+  ab_kernel_desc d;
+  uint64_t print;
+  double *y, *a;
+} ref_cache;
+
+static ref_cache cache;
+
+/* FNV-1a over the first and last 256 bytes of each input. */
+static uint64_t fingerprint(const ab_check_io *io) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (size_t op = 0; op + 1 < operand_count(io->desc); op++) {
+    ab_operand_def o;
+    operand(io->desc, op, &o);
+    const unsigned char *b = io->host[op];
+    size_t n = o.bytes < 256 ? o.bytes : 256;
+    for (size_t i = 0; i < n; i++) {
+      h = (h ^ b[i]) * 0x100000001b3u;
+      h = (h ^ b[o.bytes - 1 - i]) * 0x100000001b3u;
+    }
+  }
+  return h;
+}
+
+static bool cached(const ab_check_io *io, uint64_t print) {
+  return cache.y && cache.print == print && memcmp(&cache.d, io->desc, sizeof cache.d) == 0;
+}
+
+static void drop_cache(void) {
+  free(cache.y);
+  free(cache.a);
+  memset(&cache, 0, sizeof cache);
+}
+
+/* Computes the reference into the cache; false when host memory ran out. */
+static bool compute_reference(const ab_check_io *io, uint64_t print) {
   const ab_kernel_desc *d = io->desc;
   ref_state s = {.d = d,
                  .io = io,
@@ -647,28 +691,48 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
                  .f = (size_t)P(d)->ffn,
                  .q = q_width(d),
                  .kv = kv_width(d)};
+  drop_cache();
+  bool ok = ref_alloc(&s) && ref_layer(&s);
+  if (ok) {
+    cache.y = malloc(s.r * s.h * sizeof *cache.y);
+    cache.a = malloc(s.r * s.h * sizeof *cache.a);
+    ok = cache.y && cache.a;
+  }
+  for (size_t i = 0; ok && i < s.r * s.h; i++) {
+    cache.y[i] = s.x2[i] + s.down[i];
+    cache.a[i] = fabs(s.x[i]) + s.o_abs[i] + s.down_abs[i];
+  }
+  ref_free(&s);
+  if (!ok) {
+    drop_cache();
+    return false;
+  }
+  cache.d = *d;
+  cache.print = print;
+  return true;
+}
+
+static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
+  const ab_kernel_desc *d = io->desc;
   if ((size_t)P(d)->head_dim > 2048) {
     ab_msgf(msg, AB_MSG_LEN, "decoder_layer reference: head_dim above 2048");
     return AB_E_INVALID;
   }
-  if (!ref_alloc(&s) || !ref_layer(&s)) {
-    ref_free(&s);
+  uint64_t print = fingerprint(io);
+  if (!cached(io, print) && !compute_reference(io, print)) {
     ab_msgf(msg, AB_MSG_LEN, "decoder_layer reference: out of host memory");
     return AB_E_NOMEM;
   }
   const void *y = io->read_all(io->ctx, operand_count(d) - 1, msg);
-  if (!y) {
-    ref_free(&s);
+  if (!y)
     return AB_E_DEVICE;
-  }
   double u = ab_kind_compute_roundoff(io);
-  ab_cmp_begin(v, (uint64_t)(s.r * s.h),
+  size_t n = rows(d) * (size_t)P(d)->hidden;
+  ab_cmp_begin(v, (uint64_t)n,
                "|err| <= 11 (gamma_K(u) + 2u_s) A_i + u_s|ref|, A_i = |x|+sum|attn Wo|+sum|a Wd|");
-  for (size_t i = 0; i < s.r * s.h; i++) {
-    double ref = s.x2[i] + s.down[i];
-    ab_cmp_element(v, ab_load_as_double(y, d->out_dtype, i), ref, tolerance(&s, i, ref, u));
-  }
-  ref_free(&s);
+  for (size_t i = 0; i < n; i++)
+    ab_cmp_element(v, ab_load_as_double(y, d->out_dtype, i), cache.y[i],
+                   tolerance(d, cache.a[i], cache.y[i], u));
   return AB_OK;
 }
 
