@@ -134,9 +134,16 @@ static ab_status make_buffers(ab_composite *c, const void *const *host, ab_buffe
       c->buffers[i] = operands[b->operand];
       continue;
     }
-    ab_status st = c->t->buffer_alloc(c->device, b->bytes ? b->bytes : 1, &c->buffers[i], msg);
-    if (st != AB_OK)
+    char why[AB_MSG_LEN] = "";
+    ab_status st = c->t->buffer_alloc(c->device, b->bytes ? b->bytes : 1, &c->buffers[i], why);
+    if (st == AB_E_NOMEM) { /* too large for this device: unsupported by memory, not a failure */
+      ab_msgf(msg, AB_MSG_LEN, "buffer %s of %zu bytes: %.400s", b->name, b->bytes, why);
+      return AB_E_UNSUPPORTED;
+    }
+    if (st != AB_OK) {
+      ab_strlcpy(msg, why, AB_MSG_LEN);
       return st;
+    }
     c->owned[i] = true;
     if (input) {
       const unsigned char *src = (const unsigned char *)host[b->operand] + b->offset;
