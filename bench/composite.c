@@ -10,6 +10,7 @@
 #include "model/names.h"
 #include "model/reference.h"
 #include "model/util.h"
+#include "stats.h"
 
 typedef struct step_state {
   void *case_state;
@@ -330,6 +331,21 @@ void ab_composite_release(void *device, void *composite) {
 }
 
 /* ---- the record ---------------------------------------------------------------------- */
+
+json_t *ab_composite_token_time_json(const ab_kernel_desc *d, const double *samples, size_t n) {
+  if (d->kind != AB_KERNEL_DECODER_LAYER || d->params.decoder_layer.phase != AB_DECODER_DECODE ||
+      n == 0)
+    return NULL;
+  double *s = malloc(n * sizeof *s);
+  if (!s)
+    return NULL;
+  memcpy(s, samples, n * sizeof *s);
+  ab_sort_doubles(s, n);
+  json_t *o = json_pack("{s:f, s:f}", "p50", ab_percentile_sorted(s, n, 50.0), "p99",
+                        ab_percentile_sorted(s, n, 99.0));
+  free(s);
+  return o;
+}
 
 static json_t *step_json(const ab_composite *c, size_t i) {
   const ab_composite_step *s = &c->plan.steps[i];

@@ -41,6 +41,12 @@ ab_status ab_composite_run(void *device, void *composite, uint32_t iterations, a
 /* Release the steps and every buffer prepare allocated (NULL is fine). */
 void ab_composite_release(void *device, void *composite);
 
+/* A decode case's time of one token step, {"p50", "p99"} of its single-call samples
+ * (docs/measurement.md); NULL for prefill or a case without samples. The runner writes it
+ * and `accelbench verify` recomputes it with this one function. New reference. */
+struct json_t *ab_composite_token_time_json(const ab_kernel_desc *d, const double *samples,
+                                            size_t n);
+
 /* The run file's "composite" object: each step's kind, shape, provider and implementation,
  * how the KV cache was appended, tokens per call. New reference. */
 struct json_t *ab_composite_json(const ab_composite *c);

@@ -762,18 +762,11 @@ static ab_status prepare_case(case_ctx *c, const char *provider, ab_case_info *i
  * are single calls, so their percentiles are those of single tokens. */
 static json_t *composite_record(const case_ctx *c) {
   json_t *o = ab_composite_json(c->steps);
-  const ab_case_result *res = c->res;
-  if (!o || res->desc.params.decoder_layer.phase != AB_DECODER_DECODE || res->n_samples == 0)
-    return o;
-  double *s = malloc(res->n_samples * sizeof *s);
-  if (!s)
-    return o;
-  memcpy(s, res->samples_s, res->n_samples * sizeof *s);
-  ab_sort_doubles(s, res->n_samples);
-  json_object_set_new(o, "token_time_s",
-                      json_pack("{s:f, s:f}", "p50", ab_percentile_sorted(s, res->n_samples, 50.0),
-                                "p99", ab_percentile_sorted(s, res->n_samples, 99.0)));
-  free(s);
+  json_t *t = ab_composite_token_time_json(&c->res->desc, c->res->samples_s, c->res->n_samples);
+  if (o && t)
+    json_object_set_new(o, "token_time_s", t);
+  else
+    json_decref(t);
   return o;
 }
 

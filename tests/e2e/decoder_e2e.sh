@@ -5,7 +5,8 @@
 #    (cpu) and portable (opencl) providers' rows may be unsupported only for their GEMM
 #    steps; at least one ok row per phase and batch; every output element checked; tokens
 #    per call = batch x tokens (prefill) or batch (decode); decode rows carry the p50/p99
-#    time of one token; the report shows tokens/s; the run file validates.
+#    time of one token; the report shows tokens/s; the run file validates and verifies, and
+#    verify finds an edited token time.
 #  - the faulty test backend (the cpu backend with one kind's output made wrong): each
 #    fault in one step makes every layer row wrong_result; a refused kind makes the layer
 #    unsupported, the reason naming the step.
@@ -69,7 +70,24 @@ PY
   "$ab" report "$out/run.json" --format md -o "$out.md" >"$out.r" 2>&1
   if grep -q "tokens/s" "$out.md/report.md" 2>/dev/null; then ok "$backend report shows tokens/s"
   else bad "$backend report shows tokens/s" "$out.r"; fi
+  if "$ab" verify "$out" >"$out.vf" 2>&1; then ok "$backend run verifies (token times recomputed)"
+  else bad "$backend run verifies (token times recomputed)" "$out.vf"; fi
 done
+
+# A decode token time edited in the run file: verify recomputes it from the raw samples.
+if [ -s "$tmp/cpu/run.json" ]; then
+  python3 - "$tmp/cpu/run.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+c = next(c for c in run["cases"] if "token_time_s" in c.get("composite", {}))
+c["composite"]["token_time_s"]["p99"] *= 0.5
+json.dump(run, open(sys.argv[1], "w"))
+PY
+  "$ab" verify "$tmp/cpu" >"$tmp/tampered" 2>&1
+  if grep -q "composite.token_time_s.p99: file" "$tmp/tampered"; then
+    ok "verify finds an edited decode token time"
+  else bad "verify finds an edited decode token time" "$tmp/tampered"; fi
+fi
 
 # One step made wrong at a time: the layer is wrong_result.
 for kind in rotary attention elementwise; do
