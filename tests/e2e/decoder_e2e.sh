@@ -89,6 +89,29 @@ PY
   else bad "verify finds an edited decode token time" "$tmp/tampered"; fi
 fi
 
+# Energy per token from each case's own window (a constant 100 W meter command): the run
+# file's j_per_token is the window's energy over the tokens of the calls in it, and compare
+# shows the layer in tokens/s/W and J/token.
+out=$tmp/power
+"$ab" run --suite "$src/tests/e2e/decoder.yaml" --backend cpu --provider openblas -o "$out" \
+  --no-clock --idle-baseline 0 -P rapl=off -P hwmon=off -P ipmi=off -P command="echo 100 W" \
+  -P command.period_s=0.05 >"$out.log" 2>&1
+if python3 - "$out/run.json" >"$out.c" 2>&1 <<'PY'
+import json, sys
+for c in json.load(open(sys.argv[1]))["cases"]:
+    src = c["power"]["sources"][0]
+    t, comp = c["timing"], c["composite"]
+    calls = t["iterations_total"] + c["audit"]["rounds"] * 4
+    want = src["energy_j"] / (comp["tokens_per_call"] * calls)
+    assert abs(src["j_per_token"] - want) <= 1e-9 * want, (src["j_per_token"], want)
+PY
+then ok "energy per token from each case's own window"
+else bad "energy per token from each case's own window" "$out.c"; fi
+"$ab" compare "$out/run.json" "$out/run.json" >"$out.cmp" 2>&1
+if grep -q "tokens/s/W" "$out.cmp" && grep -q "J/token" "$out.cmp"; then
+  ok "compare shows tokens/s/W and J/token"
+else bad "compare shows tokens/s/W and J/token" "$out.cmp"; fi
+
 # One step made wrong at a time: the layer is wrong_result.
 for kind in rotary attention elementwise; do
   out=$tmp/fault-$kind
