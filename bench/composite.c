@@ -89,15 +89,26 @@ static size_t step_providers(const ab_backend *t, const ab_composite_step *s, co
   return n;
 }
 
-/* The case provider's reason is the one reported when no provider offers the step. */
+/* After a fallback provider answered `st` with `why`: a refusal is added to the reasons in
+ * msg ("<case provider's reason>; native: <its reason>"), any other error replaces them. */
+static void fallback_reason(char *msg, ab_status st, const char *provider, const char *why) {
+  size_t used = strlen(msg);
+  if (st != AB_E_UNSUPPORTED)
+    ab_msgf(msg, AB_MSG_LEN, "%s: %.400s", provider, why);
+  else if (used + 8 < AB_MSG_LEN)
+    snprintf(msg + used, AB_MSG_LEN - used, "; %s: %s", provider, why);
+}
+
 static ab_status query_step(const ab_backend *t, void *device, const ab_composite_step *s,
                             const char *provider, char *msg) {
   const char *prov[AB_MAX_STEP_PROVIDERS];
   size_t n = step_providers(t, s, provider, prov);
   ab_status st = t->case_query(device, &s->desc, provider, msg);
   for (size_t i = 1; i < n && st == AB_E_UNSUPPORTED; i++) {
-    char other[AB_MSG_LEN];
+    char other[AB_MSG_LEN] = "";
     st = t->case_query(device, &s->desc, prov[i], other);
+    if (st != AB_OK)
+      fallback_reason(msg, st, prov[i], other);
   }
   return st;
 }
@@ -193,7 +204,10 @@ static ab_status prepare_step(ab_composite *c, size_t i, const char *provider, a
   ss->provider = provider;
   for (size_t j = 1; j < n && st == AB_E_UNSUPPORTED; j++) {
     ss->provider = prov[j];
+    other[0] = '\0';
     st = prepare_with(c, i, prov[j], &info, other);
+    if (st != AB_OK)
+      fallback_reason(why, st, prov[j], other);
   }
   if (st != AB_OK) {
     step_reason(s, why, msg);

@@ -49,3 +49,13 @@ double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx) {
   default: return 0.0;
   }
 }
+
+void ab_store_float(void *data, ab_dtype dtype, size_t idx, double v) {
+  switch (dtype) {
+  case AB_DTYPE_F64: ((double *)data)[idx] = v; break;
+  case AB_DTYPE_F32: ((float *)data)[idx] = (float)v; break;
+  case AB_DTYPE_F16: ((uint16_t *)data)[idx] = ab_f32_to_f16((float)v); break;
+  case AB_DTYPE_BF16: ((uint16_t *)data)[idx] = ab_f32_to_bf16((float)v); break;
+  default: break;
+  }
+}

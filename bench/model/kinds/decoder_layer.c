@@ -382,16 +382,6 @@ static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
 
 /* ---- inputs -------------------------------------------------------------------------- */
 
-static void store_double(void *dst, ab_dtype t, size_t i, double v) {
-  switch (t) {
-  case AB_DTYPE_F64: ((double *)dst)[i] = v; break;
-  case AB_DTYPE_F32: ((float *)dst)[i] = (float)v; break;
-  case AB_DTYPE_F16: ((uint16_t *)dst)[i] = ab_f32_to_f16((float)v); break;
-  case AB_DTYPE_BF16: ((uint16_t *)dst)[i] = ab_f32_to_bf16((float)v); break;
-  default: break;
-  }
-}
-
 /* Uniform weights in [-s, s) with s = 2^-ceil(log2(fan_in) / 2), about 1/sqrt(fan_in), so
  * that every projection keeps its outputs of the order of its inputs, as trained weights
  * do; unscaled, the activations would grow by sqrt(fan_in) per GEMM and the softmax would
@@ -399,7 +389,7 @@ static void store_double(void *dst, ab_dtype t, size_t i, double v) {
 static void fill_scaled(void *dst, ab_dtype t, size_t from, size_t count, size_t fan_in) {
   double s = ldexp(1.0, -(int)ceil(log2((double)fan_in) / 2.0));
   for (size_t i = from; i < from + count; i++)
-    store_double(dst, t, i, ab_load_as_double(dst, t, i) * s);
+    ab_store_float(dst, t, i, ab_load_as_double(dst, t, i) * s);
 }
 
 static void fill(const ab_kernel_desc *d, size_t op, void *dst, uint64_t seed) {
