@@ -23,6 +23,7 @@ packages=(
   valgrind               # memcheck of the CPU backend path in CI
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
   chromium               # headless browser check of the HTML report (tests/html)
+  fonts-noto-cjk         # CJK glyphs for the zh-CN report in Chromium (tests/html screenshots)
 )
 
 missing=()

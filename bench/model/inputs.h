@@ -28,8 +28,8 @@ uint64_t ab_operand_seed(uint64_t suite_seed, size_t operand);
 /* Element `idx` of a typed array, as double. */
 double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx);
 
-/* Store v into element `idx` of a float array (f64, f32, f16, bf16; f16 and bf16 through
- * f32, each rounding to nearest even); other dtypes are left as they are. */
-void ab_store_float(void *data, ab_dtype dtype, size_t idx, double v);
+/* Store `v` into element `idx`, rounded to the dtype (nearest even; integers rounded and
+ * saturated). */
+void ab_store_from_double(void *data, ab_dtype dtype, size_t idx, double v);
 
 #endif

@@ -40,9 +40,12 @@ AB_SA(offsetof(ab_backend, case_prepare) == 112, "case_prepare");
 AB_SA(offsetof(ab_backend, case_run) == 120, "case_run");
 AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
 AB_SA(offsetof(ab_backend, case_query) == 136, "case_query (1.3)");
-/* decoder, ABI 1.4 */
-AB_SA(offsetof(ab_backend, buffer_copy) == 144, "buffer_copy (1.4, decoder)");
-AB_SA(sizeof(ab_backend) == 152, "ab_backend 1.4 size");
+AB_SA(offsetof(ab_backend, device_processes) == 144, "device_processes (1.4)");
+AB_SA(offsetof(ab_backend, buffer_copy) == 152, "buffer_copy (1.4)");
+AB_SA(sizeof(ab_backend) == 160, "ab_backend 1.4 size");
+AB_SA(sizeof(ab_device_process) == 80 && offsetof(ab_device_process, used_memory_bytes) == 8 &&
+          offsetof(ab_device_process, name) == 16,
+      "device_process (backend 1.4, power 1.2)");
 
 AB_SA(offsetof(ab_kernel_desc, struct_size) == 0, "desc struct_size first");
 AB_SA(offsetof(ab_kernel_desc, kind) == 4, "desc kind");
@@ -76,7 +79,7 @@ AB_SA(sizeof(ab_elementwise_params) == 16 && offsetof(ab_elementwise_params, op)
 AB_SA(offsetof(ab_rotary_params, heads) == 8 && offsetof(ab_rotary_params, head_dim) == 16 &&
           offsetof(ab_rotary_params, theta) == 24,
       "rotary params");
-/* decoder, ABI 1.4 */
+/* ABI 1.4: rotary positions, the decoder layer */
 AB_SA(sizeof(ab_rotary_params) == 48 && offsetof(ab_rotary_params, position) == 32 &&
           offsetof(ab_rotary_params, period) == 40,
       "rotary position and period (1.4)");
@@ -95,6 +98,9 @@ AB_SA(offsetof(ab_timing, device_seconds) == 8, "timing device_seconds");
 
 AB_SA(AB_OK == 0 && AB_E_UNSUPPORTED == -1 && AB_E_INTERNAL == -9, "status values are ABI");
 AB_SA(AB_DTYPE_F64 == 1 && AB_DTYPE_I32 == 6, "dtype values are ABI");
+/* cuda branch, ABI 1.4: the appended dtypes. */
+AB_SA(AB_DTYPE_TF32 == 7 && AB_DTYPE_F8E4M3 == 8 && AB_DTYPE_F8E5M2 == 9 && AB_DTYPE_COUNT == 10,
+      "dtype values are ABI (1.4)");
 AB_SA(AB_KERNEL_GEMM == 1 && AB_KERNEL_LAUNCH == 11, "kernel kind values are ABI");
 AB_SA(sizeof(ab_conv2d_params) == 112, "conv2d params: 14 int64 fields");
 AB_SA(offsetof(ab_conv2d_params, k) == 32, "conv2d k");

@@ -389,7 +389,7 @@ static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
 static void fill_scaled(void *dst, ab_dtype t, size_t from, size_t count, size_t fan_in) {
   double s = ldexp(1.0, -(int)ceil(log2((double)fan_in) / 2.0));
   for (size_t i = from; i < from + count; i++)
-    ab_store_float(dst, t, i, ab_load_as_double(dst, t, i) * s);
+    ab_store_from_double(dst, t, i, ab_load_as_double(dst, t, i) * s);
 }
 
 static void fill(const ab_kernel_desc *d, size_t op, void *dst, uint64_t seed) {

@@ -33,6 +33,13 @@ const ab_kind_def *ab_kind_def_of(ab_kernel_kind k) {
   return registry[k];
 }
 
+ab_bound ab_kind_bound(const ab_kernel_desc *d) {
+  const ab_kind_def *def = ab_kind_def_of(d->kind);
+  if (!def)
+    return AB_BOUND_NONE;
+  return def->bound_for ? def->bound_for(d) : def->bound;
+}
+
 bool ab_kind_is_composite(ab_kernel_kind k) {
   const ab_kind_def *def = ab_kind_def_of(k);
   return def && def->compose;
