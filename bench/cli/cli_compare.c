@@ -37,8 +37,11 @@ static void compare_usage(FILE *out) {
           "listed as left out, not compared.\n"
           "\n"
           "  -b, --baseline SEL   the baseline subject: its exact label, BACKEND:INDEX,\n"
-          "                       BACKEND:INDEX/PROVIDER, or a case-insensitive part of one\n"
-          "                       label (default: the first subject)\n"
+          "                       BACKEND:INDEX/PROVIDER (cpu:0/openblas), or a\n"
+          "                       case-insensitive part of one label; then @HOST (the run's\n"
+          "                       hostname) and #N (the Nth run file given) narrow it:\n"
+          "                       cuda:0@node-a, cpu:0/onednn#2, #1. More than one match is\n"
+          "                       an error listing them (default: the first subject)\n"
           "  -f, --format LIST    md, csv, json, junit, html, comma-separated (default md)\n"
           "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
           "                       compare-junit.xml, compare.html (created if absent);\n"
@@ -50,42 +53,44 @@ static void compare_usage(FILE *out) {
           "      --lang LANG      en (default) or zh-CN for md and html\n"
           "      --cost FILE      with --tender: cost per PFLOP beside each verdict\n"
           "  -c, --catalog PATH   with --tender: a lab's catalogue (prices, repeatable)\n"
-          "\n"
-          "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
-          "device uid, provider, kernel). The gate fails when a case\n"
-          "  regressed          current/baseline < 1 - threshold and the ratio's 95%%\n"
-          "                     interval lies wholly below 1\n"
-          "  newly failed       was ok, now failed, crashed or timeout\n"
-          "  newly wrong        is now wrong_result and was not\n"
-          "  newly unsupported  was ok, now unsupported or skipped (coverage lost)\n"
-          "and when the current run is incomplete (complete: false) or has none of the\n"
-          "baseline's cases. Missing cases (in the baseline only) are listed with a\n"
-          "warning, new ones listed; neither fails the gate.\n"
-          "\n"
-          "  -a, --against FILE   the baseline run file; the one other file is the current\n"
-          "  -t, --max-regression T  5%% or 0.05 (default 5%%); 0 <= T < 100%%\n"
-          "  -j, --junit FILE     also write JUnit XML (one testcase per case, and one per\n"
-          "                       failed check of the current run)\n"
-          "      --require-verified  fail the gate unless both run files are verified run\n"
-          "                       bundles signed by a --public-key (docs/verify.md)\n"
-          "\n"
-          "Both modes verify each run file that is the run.json of a run directory, as\n"
-          "'accelbench verify' does, and show verified (key) / unsigned / not verified (why):\n"
-          "  -k, --public-key FILE  a trusted key (from 'accelbench keygen'); repeatable\n"
-          "\n"
-          "  -h, --help           this text\n"
-          "\n"
-          "exit codes:\n"
-          "  0  compared (gate: passed)\n"
-          "  1  gate only: a case regressed, newly failed, is newly wrong or newly\n"
-          "     unsupported, or the current run is incomplete or has no baseline case, or\n"
-          "     (--require-verified) a run file is not a verified bundle\n"
-          "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
-          "     run file that cannot be read, is malformed or has a newer schema (the\n"
-          "     message names the file and the field)\n"
-          "  3  output that cannot be built or written (-o DIR, --junit FILE, stdout);\n"
-          "     takes precedence over 1 so that CI notices a missing report\n",
+          "\n",
           AB_MIN_CI_SAMPLES);
+  /* Two strings: each within the 4095 characters C99 promises a compiler takes. */
+  fputs("Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
+        "device uid, provider, kernel). The gate fails when a case\n"
+        "  regressed          current/baseline < 1 - threshold and the ratio's 95%\n"
+        "                     interval lies wholly below 1\n"
+        "  newly failed       was ok, now failed, crashed or timeout\n"
+        "  newly wrong        is now wrong_result and was not\n"
+        "  newly unsupported  was ok, now unsupported or skipped (coverage lost)\n"
+        "and when the current run is incomplete (complete: false) or has none of the\n"
+        "baseline's cases. Missing cases (in the baseline only) are listed with a\n"
+        "warning, new ones listed; neither fails the gate.\n"
+        "\n"
+        "  -a, --against FILE   the baseline run file; the one other file is the current\n"
+        "  -t, --max-regression T  5% or 0.05 (default 5%); 0 <= T < 100%\n"
+        "  -j, --junit FILE     also write JUnit XML (one testcase per case, and one per\n"
+        "                       failed check of the current run)\n"
+        "      --require-verified  fail the gate unless both run files are verified run\n"
+        "                       bundles signed by a --public-key (docs/verify.md)\n"
+        "\n"
+        "Both modes verify each run file that is the run.json of a run directory, as\n"
+        "'accelbench verify' does, and show verified (key) / unsigned / not verified (why):\n"
+        "  -k, --public-key FILE  a trusted key (from 'accelbench keygen'); repeatable\n"
+        "\n"
+        "  -h, --help           this text\n"
+        "\n"
+        "exit codes:\n"
+        "  0  compared (gate: passed)\n"
+        "  1  gate only: a case regressed, newly failed, is newly wrong or newly\n"
+        "     unsupported, or the current run is incomplete or has no baseline case, or\n"
+        "     (--require-verified) a run file is not a verified bundle\n"
+        "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
+        "     run file that cannot be read, is malformed or has a newer schema (the\n"
+        "     message names the file and the field)\n"
+        "  3  output that cannot be built or written (-o DIR, --junit FILE, stdout);\n"
+        "     takes precedence over 1 so that CI notices a missing report\n",
+        out);
 }
 
 typedef struct compare_args {
@@ -346,7 +351,7 @@ static int side_by_side(const compare_args *a) {
   size_t baseline = 0;
   char msg[AB_MSG_LEN] = "";
   ab_comparison cmp;
-  if (a->baseline_sel && ab_compare_select(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
+  if (a->baseline_sel && ab_cli_select_baseline(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
   else if (ab_compare_build(&cmp, &rep, baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
