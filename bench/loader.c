@@ -182,7 +182,8 @@ size_t ab_module_list_dir(const char *dir, const char *prefix, char ***out) {
       n++;
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp_str);
+  if (n > 1) /* names is NULL when the folder holds none (qsort's pointer must not be) */
+    qsort(names, n, sizeof *names, cmp_str);
   *out = names;
   return n;
 }

@@ -8,12 +8,14 @@
  * timing). */
 #include "runner.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "coldcache.h"
+#include "composite.h"
 #include "hostblas.h"
 #include "interference.h"
 #include "model/inputs.h"
@@ -51,6 +53,8 @@ typedef struct case_ctx {
                         * wall time: warm-up, not backend overhead */
   uint64_t check_seed; /* drawn at run time: what the checks sample, and when the audit is */
   ab_cold_cache *cold; /* copies the calls rotate through (coldcache.h), or NULL */
+  bool composite;      /* the harness composes the case from steps (composite.h) */
+  ab_composite *steps; /* its prepared steps: the case state of a composite case */
   /* Other processes on the device at the window's edges (backend ABI 1.4, power ABI 1.2),
    * this harness left out; procs_measured: some backend or power channel could tell. */
   bool procs_measured;
@@ -86,10 +90,14 @@ void ab_case_identity(ab_case_result *res, const ab_open_device *dev, const ab_c
 
 /* ---- buffers ------------------------------------------------------------------------ */
 
+static size_t output_bytes(const ab_kernel_desc *d);
+
 static size_t device_bytes_needed(const ab_kernel_desc *d) {
   size_t total = 0;
   for (size_t i = 0; i < ab_kernel_operand_count(d); i++)
     total += ab_kernel_operand_bytes(d, i);
+  if (ab_kind_is_composite(d->kind)) /* its slices and scratch; inputs stay on the host */
+    total += (size_t)ab_composite_device_bytes(d) - (total - output_bytes(d));
   return total;
 }
 
@@ -154,6 +162,9 @@ static int host_inputs(case_ctx *c, char *msg) {
       if (c->ops[i].dist == AB_DIST_UNIFORM)
         ab_fill_random(dev->cached_inputs[i], c->ops[i].dtype,
                        bytes / ab_dtype_size(c->ops[i].dtype), ab_operand_seed(c->suite->seed, i));
+      else if (c->ops[i].dist == AB_DIST_KIND)
+        ab_kind_def_of(d->kind)->fill(d, i, dev->cached_inputs[i],
+                                      ab_operand_seed(c->suite->seed, i));
     }
     dev->cached_desc = *d;
   }
@@ -164,10 +175,11 @@ static int host_inputs(case_ctx *c, char *msg) {
 }
 
 /* Inputs on the device, uploaded once per descriptor: kernels only read them, so the next
- * provider of the same shape reuses them. */
+ * provider of the same shape reuses them. A composite case uploads its own slices of them
+ * (composite.h), so none go up whole. */
 static int device_inputs(case_ctx *c, char *msg) {
   const ab_backend *t = &c->dev->backend->table;
-  for (size_t i = 0; i < c->n_ops; i++) {
+  for (size_t i = 0; i < c->n_ops && !c->composite; i++) {
     if (!is_input(c, i))
       continue;
     ab_buffer **slot = &c->dev->cached_device_inputs[i];
@@ -272,8 +284,9 @@ static int make_output(case_ctx *c, char *msg) {
 static void free_operands(case_ctx *c) {
   const ab_backend *t = &c->dev->backend->table;
   ab_cold_cache_free(c->cold);
-  if (c->prepared && t->case_release)
+  if (c->prepared && t->case_release && !c->composite)
     t->case_release(c->dev->state, c->case_state);
+  ab_composite_release(c->dev->state, c->steps);
   /* inputs belong to the device's cache; only the outputs are this case's */
   for (size_t i = 0; i < c->n_ops; i++)
     if (!is_input(c, i) && c->dbuf[i])
@@ -288,7 +301,9 @@ static ab_status timed_call(case_ctx *c, uint32_t iters, double *per_iter, doubl
   ab_timing tm = {.struct_size = sizeof tm, .device_seconds = -1.0};
   double t0 = ab_now_s();
   void *state = c->cold ? ab_cold_cache_next(c->cold) : c->case_state;
-  ab_status st = c->dev->backend->table.case_run(c->dev->state, state, iters, &tm, msg);
+  ab_status st = c->composite
+                     ? ab_composite_run(c->dev->state, c->steps, iters, &tm, msg)
+                     : c->dev->backend->table.case_run(c->dev->state, state, iters, &tm, msg);
   double host = ab_now_s() - t0;
   if (st != AB_OK)
     return st;
@@ -712,8 +727,9 @@ static void run_prepared(case_ctx *c, char *msg) {
     ab_thermal_take(c->dev->thermal_root, &before);
   if (warm_up(c, &t_call, msg) != AB_OK)
     goto failed;
-  /* Cold: one iteration per call, each on the next copy's operands. */
-  iters = c->cold ? 1 : calibrate_iterations(&c->suite->measure, t_call);
+  /* Cold: one iteration per call, each on the next copy's operands. Composite: one call per
+   * sample, so the samples are of single layer calls (time per token, p50/p99). */
+  iters = c->cold || c->composite ? 1 : calibrate_iterations(&c->suite->measure, t_call);
   c->res->iterations_per_sample = iters;
   st_loop = sample_loop(c, iters, msg);
   if (c->dev->thermal_root) {
@@ -746,7 +762,7 @@ static void take_warm_calls(case_ctx *c, const ab_case_info *info, ab_status st,
  * from one host buffer the backend keeps). */
 static bool cold_copies(case_ctx *c, const char *provider, char *msg) {
   size_t copies = ab_cold_cache_copies(&c->suite->measure, device_bytes_needed(&c->res->desc));
-  if (copies < 2 || ab_kind_def_of(c->res->desc.kind)->once_per_device)
+  if (copies < 2 || ab_kind_def_of(c->res->desc.kind)->once_per_device || c->composite)
     return true;
   ab_cold_source src = {
       &c->dev->backend->table,      c->dev->state, &c->res->desc, provider, c->ops, c->n_ops,
@@ -763,11 +779,14 @@ static bool cold_copies(case_ctx *c, const char *provider, char *msg) {
  * case costs nothing. A module without case_query is asked by case_prepare instead. */
 static bool query_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
                        ab_case_result *res) {
-  if (!dev->backend->table.case_query)
+  const ab_backend *t = &dev->backend->table;
+  if (!t->case_query)
     return true;
   char msg[AB_MSG_LEN] = "";
   double t0 = ab_now_s();
-  ab_status st = dev->backend->table.case_query(dev->state, &spec->desc, provider, msg);
+  ab_status st = ab_kind_is_composite(spec->desc.kind)
+                     ? ab_composite_query(t, dev->state, &spec->desc, provider, msg)
+                     : t->case_query(dev->state, &spec->desc, provider, msg);
   res->backend_overhead_s += ab_now_s() - t0;
   if (st == AB_OK)
     return true;
@@ -776,6 +795,30 @@ static bool query_case(ab_open_device *dev, const ab_case_spec *spec, const char
   else
     set_status(res, AB_CASE_FAILED, "query: %s", msg);
   return false;
+}
+
+/* The backend prepares an ordinary case; the harness composes a composite one from steps
+ * the backend prepares (composite.h). */
+static ab_status prepare_case(case_ctx *c, const char *provider, ab_case_info *info, char *msg) {
+  ab_open_device *dev = c->dev;
+  if (c->composite)
+    return ab_composite_prepare(&dev->backend->table, dev->state, &c->res->desc, provider,
+                                (const void *const *)c->host, c->dbuf, c->n_ops, &c->steps, info,
+                                msg);
+  return dev->backend->table.case_prepare(dev->state, &c->res->desc, provider, c->dbuf, c->n_ops,
+                                          &c->case_state, info, msg);
+}
+
+/* The composite's steps, and for a decode case the time of one token step: its samples
+ * are single calls, so their percentiles are those of single tokens. */
+static json_t *composite_record(const case_ctx *c) {
+  json_t *o = ab_composite_json(c->steps);
+  json_t *t = ab_composite_token_time_json(&c->res->desc, c->res->samples_s, c->res->n_samples);
+  if (o && t)
+    json_object_set_new(o, "token_time_s", t);
+  else
+    json_decref(t);
+  return o;
 }
 
 void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *provider,
@@ -798,15 +841,18 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
   if (!fits_device(dev, &spec->desc, res) || !query_case(dev, spec, provider, res))
     return;
 
-  case_ctx c = {.dev = dev, .suite = suite, .res = res, .check_seed = ab_runtime_seed()};
+  case_ctx c = {.dev = dev,
+                .suite = suite,
+                .res = res,
+                .check_seed = ab_runtime_seed(),
+                .composite = ab_kind_is_composite(spec->desc.kind)};
   if (!make_operands(&c, msg)) {
     set_status(res, AB_CASE_FAILED, "buffers: %s", msg);
     goto out;
   }
   ab_case_info info = {.struct_size = sizeof info};
   double t0 = ab_now_s();
-  ab_status st = dev->backend->table.case_prepare(dev->state, &spec->desc, provider, c.dbuf,
-                                                  c.n_ops, &c.case_state, &info, msg);
+  ab_status st = prepare_case(&c, provider, &info, msg);
   double prepare_s = ab_now_s() - t0;
   take_warm_calls(&c, &info, st, prepare_s);
   res->backend_overhead_s += prepare_s - c.warm_s;
@@ -831,6 +877,8 @@ void ab_run_case(ab_open_device *dev, const ab_case_spec *spec, const char *prov
   c.accumulate = info.accumulate_dtype;
   ab_strlcpy(res->implementation, info.implementation, sizeof res->implementation);
   run_prepared(&c, msg);
+  if (c.composite)
+    res->composite = composite_record(&c);
 out:
   t0 = ab_now_s();
   free_operands(&c);

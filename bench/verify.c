@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "composite.h"
 #include "model/kernel.h"
 #include "model/names.h"
 #include "model/rates.h"
@@ -237,6 +238,21 @@ static void check_status(case_check *k) {
                          (unsigned long long)c->audit.mismatches, (unsigned long long)wrong);
 }
 
+/* decoder: a composed case's tokens per call (from the descriptor) and, for decode, the
+ * p50/p99 time of one token (from the raw samples), with the runner's own functions. */
+static void check_composite(case_check *k) {
+  const json_t *comp = json_object_get(k->j, "composite");
+  char path[96];
+  if (!comp)
+    return;
+  path_of(k, "composite.tokens_per_call", path, sizeof path);
+  compare_new(k->f, path, json_object_get(comp, "tokens_per_call"),
+              json_real(ab_kernel_tokens(&k->c->desc)));
+  path_of(k, "composite.token_time_s", path, sizeof path);
+  compare_new(k->f, path, json_object_get(comp, "token_time_s"),
+              ab_composite_token_time_json(&k->c->desc, k->c->samples_s, k->c->n_samples));
+}
+
 /* Rates from the recomputed statistics and status, with the run file's own writer. */
 static void check_rates(case_check *k) {
   ab_case_result r = recomputed(k);
@@ -351,6 +367,7 @@ void ab_verify_figures(const ab_run *run, const json_t *root, ab_findings *f,
     check_interference(&k);
     check_status(&k);
     check_rates(&k);
+    check_composite(&k);
     check_power(&k, counts);
   }
 }

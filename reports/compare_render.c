@@ -30,12 +30,23 @@ static cell_power power_of(const ab_cmp_cell *cell) {
   const ab_report_row *r = cell->row;
   if (!r || r->c->status != AB_CASE_OK || !r->power.measured)
     return p;
+  double v, lo, hi;
+  if (strcmp(ab_report_rate(r, &v, &lo, &hi), "tokens/s") == 0) {
+    /* decoder: a token is the work; tokens/s/W is 1 / (J/token) */
+    if (!(r->power.j_per_token > 0))
+      return p;
+    p.per_w = 1.0 / r->power.j_per_token;
+    p.per_op = r->power.j_per_token;
+    snprintf(p.per_w_unit, sizeof p.per_w_unit, "tokens/s/W");
+    snprintf(p.per_op_unit, sizeof p.per_op_unit, "J/token");
+    p.scope = r->power.ref.scope;
+    return p;
+  }
   const char *work = ab_report_work_unit(r->c);
   bool bytes = strcmp(work, "B") == 0;
   double per_w = bytes ? r->power.gbytes_per_s_per_w : r->power.gflops_per_w;
   if (!isfinite(per_w))
     return p;
-  double v, lo, hi;
   const char *rate_unit = ab_report_rate(r, &v, &lo, &hi);
   p.per_w = per_w;
   p.per_op = bytes ? r->power.pj_per_byte : r->power.pj_per_flop;

@@ -63,6 +63,8 @@ static bool integer_ops(const ab_case_result *c) {
 static const char *rate_unit(const ab_case_result *c) {
   if (metric_of(c->desc.kind) == AB_METRIC_LATENCY)
     return "calls/s";
+  if (metric_of(c->desc.kind) == AB_METRIC_TOKENS) /* decoder: the layer's tokens per call */
+    return "tokens/s";
   if (!counts_flops(c->desc.kind) || !(c->flops > 0))
     return "GB/s";
   return integer_ops(c) ? "GOP/s" : "GFLOP/s";
@@ -91,6 +93,11 @@ const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, d
     *median = per_call(c->time_s.median);
     *lo = per_call(c->time_s.median_ci95_hi);
     *hi = per_call(c->time_s.median_ci95_lo);
+  } else if (metric_of(c->desc.kind) == AB_METRIC_TOKENS) {
+    double tokens = ab_kernel_tokens(&c->desc); /* per call, from the kind's table */
+    *median = tokens * per_call(c->time_s.median);
+    *lo = tokens * per_call(c->time_s.median_ci95_hi);
+    *hi = tokens * per_call(c->time_s.median_ci95_lo);
   } else if (strcmp(unit, "GB/s") == 0) {
     *median = x->gbytes_per_s_median;
     *lo = x->gbytes_per_s_ci95_lo;

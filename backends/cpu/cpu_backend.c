@@ -512,6 +512,19 @@ static ab_status check_desc(const ab_kernel_desc *d, int prov, const char *provi
 }
 
 /* ABI 1.3: the same answer as case_prepare's first checks, before any operand exists. */
+/* decoder, ABI 1.4: device-to-device copy (the decoder layer's KV-cache append). */
+static ab_status cpu_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset,
+                                 const ab_buffer *src, size_t src_offset, size_t bytes, char *msg) {
+  (void)state;
+  ab_status st = check_range(src, src_offset, bytes, "buffer_copy (source)", msg);
+  if (st == AB_OK)
+    st = check_range(dst, dst_offset, bytes, "buffer_copy (destination)", msg);
+  if (st == AB_OK && bytes)
+    memmove((unsigned char *)dst->data + dst_offset, (const unsigned char *)src->data + src_offset,
+            bytes);
+  return st;
+}
+
 static ab_status cpu_case_query(void *state, const ab_kernel_desc *desc, const char *provider,
                                 char *msg) {
   (void)state;
@@ -629,6 +642,8 @@ static const ab_backend cpu_backend = {
     .case_release = cpu_case_release,
     .case_query = cpu_case_query,
     .option_keys = cpu_option_keys,
+    /* decoder, ABI 1.4 */
+    .buffer_copy = cpu_buffer_copy,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t harness_abi_major);

@@ -1,11 +1,15 @@
-/* accelbench CPU backend — AB_KERNEL_ROTARY (rotate-half RoPE, position of token t = t;
- * kernel.h ab_rotary_params). native: one token per OpenMP iteration; the token's
- * cos/sin are computed once and used for every head. */
+/* accelbench CPU backend — AB_KERNEL_ROTARY (rotate-half RoPE, token t at position
+ * position + (t mod period), ABI 1.4; kernel.h ab_rotary_params). native: one token per OpenMP
+ * iteration; the token's cos/sin are computed once and used for every head. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cpu_float.h"
+
+static size_t rotary_position(const ab_rotary_params *p, size_t t) {
+  return (size_t)p->position + (p->period ? t % (size_t)p->period : t);
+}
 
 /* One token in arithmetic type T; cs holds head_dim T values of scratch (cos, then sin). */
 #define ROTARY_TOKEN(T, POW, COS, SIN)                                                             \
@@ -13,7 +17,8 @@
     const ab_rotary_params *p = &c->d.params.rotary;                                               \
     size_t half = (size_t)p->head_dim / 2;                                                         \
     for (size_t i = 0; i < half; i++) {                                                            \
-      T angle = (T)t * POW((T)p->theta, (T)(-2.0 * (double)i / (double)p->head_dim));              \
+      T angle = (T)rotary_position(p, t) *                                                         \
+                POW((T)p->theta, (T)(-2.0 * (double)i / (double)p->head_dim));                     \
       cs[i] = COS(angle);                                                                          \
       cs[half + i] = SIN(angle);                                                                   \
     }                                                                                              \

@@ -360,6 +360,24 @@ static ab_status ocl_copy_to_host(void *state, void *dst, const ab_buffer *src, 
   return err == CL_SUCCESS ? AB_OK : ocl_fail(msg, "clEnqueueReadBuffer", err);
 }
 
+/* decoder, ABI 1.4: device-to-device copy (the decoder layer's KV-cache append), complete
+ * on return like the host copies. */
+static ab_status ocl_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset,
+                                 const ab_buffer *src, size_t src_offset, size_t bytes, char *msg) {
+  ocl_state *st = state;
+  ab_status s = check_range(src, src_offset, bytes, msg);
+  if (s == AB_OK)
+    s = check_range(dst, dst_offset, bytes, msg);
+  if (s != AB_OK || bytes == 0)
+    return s;
+  cl_int err = clEnqueueCopyBuffer(st->queue, src->mem, dst->mem, src_offset, dst_offset, bytes, 0,
+                                   NULL, NULL);
+  if (err != CL_SUCCESS)
+    return ocl_fail(msg, "clEnqueueCopyBuffer", err);
+  err = clFinish(st->queue);
+  return err == CL_SUCCESS ? AB_OK : ocl_fail(msg, "clFinish", err);
+}
+
 static const char *const ocl_providers[] = {"portable", "clblast", NULL};
 
 static void ocl_case_release(void *state, void *case_state) {
@@ -495,6 +513,8 @@ static const ab_backend ocl_backend = {
     .case_release = ocl_case_release,
     .case_query = ocl_case_query,
     .option_keys = ocl_option_keys,
+    /* decoder, ABI 1.4 */
+    .buffer_copy = ocl_buffer_copy,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t harness_abi_major);

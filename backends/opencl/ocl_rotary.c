@@ -1,15 +1,16 @@
-/* accelbench OpenCL backend — AB_KERNEL_ROTARY (rotate-half RoPE, position of token t = t;
- * kernel.h ab_rotary_params). A work-item per (token, pair i < head_dim / 2): it computes
- * the pair's angle once and rotates that pair in every head. */
+/* accelbench OpenCL backend — AB_KERNEL_ROTARY (rotate-half RoPE, token t at position
+ * position + (t mod period), ABI 1.4; kernel.h ab_rotary_params). A work-item per (token, pair i <
+ * head_dim / 2): it computes the pair's angle once and rotates that pair in every head. */
 #include <stdio.h>
 
 #include "ocl_float.h"
 
 static const char body[] =
     "__kernel void ab_rotary(__global const STORAGE(T0) *x, __global STORAGE(T1) *y,\n"
-    "                        long heads, long dim, REAL theta) {\n"
+    "                        long heads, long dim, REAL theta, long position, long period) {\n"
     "  size_t h = (size_t)dim / 2, i = get_global_id(0), t = get_global_id(1);\n"
-    "  REAL angle = (REAL)t * pow(theta, (REAL)(-2.0f * (float)i / (float)dim));\n"
+    "  long pos = position + (period ? (long)t % period : (long)t);\n"
+    "  REAL angle = (REAL)pos * pow(theta, (REAL)(-2.0f * (float)i / (float)dim));\n"
     "  REAL c = cos(angle), s = sin(angle);\n"
     "  for (size_t n = 0; n < (size_t)heads; n++) {\n"
     "    size_t base = (t * (size_t)heads + n) * (size_t)dim;\n"
@@ -48,6 +49,9 @@ ab_status ocl_rotary_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buffer *
     cl_float theta = (cl_float)p->theta;
     err |= clSetKernelArg(c->kernel, 4, sizeof theta, &theta);
   }
+  cl_long position = p->position, period = p->period;
+  err |= clSetKernelArg(c->kernel, 5, sizeof position, &position);
+  err |= clSetKernelArg(c->kernel, 6, sizeof period, &period);
   if (err != CL_SUCCESS)
     return ocl_fail(msg, "clSetKernelArg(ab_rotary)", err);
   c->work_dim = 2;

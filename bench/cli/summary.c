@@ -21,7 +21,9 @@ static void rate_text(const ab_case_result *c, char *buf, size_t len) {
   ab_case_rates r;
   ab_case_rates_compute(c, &r);
   const ab_kind_def *kind = ab_kind_def_of(c->desc.kind);
-  if (c->flops > 0.0 && (!kind || kind->metric == AB_METRIC_FLOPS))
+  if (kind && kind->metric == AB_METRIC_TOKENS) /* decoder: tokens per call / time */
+    snprintf(buf, len, "%.1f tokens/s", ab_kernel_tokens(&c->desc) / c->time_s.median);
+  else if (c->flops > 0.0 && (!kind || kind->metric == AB_METRIC_FLOPS))
     snprintf(buf, len, "%.1f [%.1f, %.1f]", r.gflops_median, r.gflops_ci95_lo, r.gflops_ci95_hi);
   else
     snprintf(buf, len, "%.1f GB/s", r.gbytes_per_s_median);

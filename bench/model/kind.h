@@ -56,6 +56,7 @@ typedef enum ab_operand_role {
 typedef enum ab_value_dist {
   AB_DIST_UNIFORM = 0, /* ab_fill_random: floats in [-1, 1), int8 in [-32, 31] */
   AB_DIST_NONE = 1,    /* the backend fills it itself (host-to-device pattern) */
+  AB_DIST_KIND = 2,    /* the kind's own `fill` (decoder weights scaled to their fan-in) */
 } ab_value_dist;
 
 typedef struct ab_operand_def {
@@ -71,6 +72,7 @@ typedef enum ab_metric {
   AB_METRIC_FLOPS = 0,   /* GFLOP/s (GOP/s for integer dtypes) */
   AB_METRIC_BYTES = 1,   /* GB/s */
   AB_METRIC_LATENCY = 2, /* calls per second, from the time of one call */
+  AB_METRIC_TOKENS = 3,  /* tokens per second: the kind's `tokens` per call / time */
 } ab_metric;
 
 /* Which measured ceiling a kind is judged against (efficiency, roofline), and which
@@ -104,6 +106,49 @@ typedef struct ab_check_io {
 
 /* Byte-exact checks read outputs back in chunks of this size through one reused buffer. */
 #define AB_CHECK_CHUNK ((size_t)4 << 20)
+
+/* ---- composite kinds -------------------------------------------------------------------- */
+
+/* A composite kind (the decoder layer) is run by the harness as steps of other kinds on
+ * device buffers (bench/composite.c); its table says which, as a plan. */
+#define AB_COMPOSITE_MAX_BUFFERS 32
+#define AB_COMPOSITE_MAX_STEPS   24
+#define AB_COMPOSITE_SCRATCH     (-1)
+
+/* One device buffer of the plan: a slice of one of the case's operands (an input slice is
+ * uploaded from the host copy once; the output operand is the case's own buffer, whole),
+ * or scratch (AB_COMPOSITE_SCRATCH) the harness allocates for intermediate results. */
+typedef struct ab_composite_buffer {
+  const char *name;
+  int operand;
+  size_t offset, bytes;
+} ab_composite_buffer;
+
+typedef enum ab_step_type {
+  AB_STEP_KERNEL = 0, /* a case of another kind on plan buffers */
+  AB_STEP_COPY = 1,   /* `count` blocks of `bytes`, device to device (the KV-cache append) */
+} ab_step_type;
+
+typedef struct ab_composite_step {
+  ab_step_type type;
+  const char *name;
+  /* AB_STEP_KERNEL: the step's case and the plan buffer bound to each of its operands;
+   * `weights_provider`: the step runs with the case's provider only (the GEMMs), else with
+   * the case's provider where the backend offers it for the step's kind, or its default. */
+  ab_kernel_desc desc;
+  uint32_t buffers[AB_MAX_OPERANDS];
+  bool weights_provider;
+  /* AB_STEP_COPY: block i goes from src + src_offset + i * src_stride to dst + dst_offset +
+   * i * dst_stride. */
+  uint32_t src, dst;
+  size_t src_offset, dst_offset, src_stride, dst_stride, bytes, count;
+} ab_composite_step;
+
+typedef struct ab_composite_plan {
+  size_t n_buffers, n_steps;
+  ab_composite_buffer buffers[AB_COMPOSITE_MAX_BUFFERS];
+  ab_composite_step steps[AB_COMPOSITE_MAX_STEPS];
+} ab_composite_plan;
 
 /* ---- the kind --------------------------------------------------------------------------- */
 
@@ -146,6 +191,11 @@ typedef struct ab_kind_def {
   /* The bound of one case where it depends on the shape (attention: compute in prefill,
    * memory in decode); NULL: `bound` for every case. */
   ab_bound (*bound_for)(const ab_kernel_desc *d);
+
+  /* decoder: composite kinds. `compose` fills the plan the harness runs instead of a backend
+   * case (NULL: an ordinary kind); `fill` makes input `op` (AB_DIST_KIND) from `seed`. */
+  ab_status (*compose)(const ab_kernel_desc *d, ab_composite_plan *plan, char *msg, size_t len);
+  void (*fill)(const ab_kernel_desc *d, size_t op, void *dst, uint64_t seed);
 } ab_kind_def;
 
 /* The table of a kind; NULL for AB_KERNEL_INVALID and kinds nobody has defined yet. */
@@ -158,6 +208,9 @@ ab_bound ab_kind_bound(const ab_kernel_desc *d);
 /* The JSON Schema fragment of the kind's kernel.shape, from its fields (kinds/schema.c): a
  * new json_t (jansson) the caller releases, NULL when out of memory. */
 struct json_t *ab_kind_shape_schema(const ab_kind_def *k);
+
+/* Whether the harness composes kind `k` from steps (its table has `compose`). */
+bool ab_kind_is_composite(ab_kernel_kind k);
 
 /* Shared by kinds: byte-exact check of output `op` against `want` (NULL: the host-to-device
  * pattern of kernel.h), chunk by chunk. */

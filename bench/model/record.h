@@ -160,6 +160,12 @@ typedef struct ab_case_result {
   double *samples_s;
   double *host_samples_s;
   uint32_t n_samples;
+
+  /* decoder: a case the harness composed from steps (bench/composite.h): each step's kind,
+   * shape, provider and implementation, the KV append's path, tokens per call and, for a
+   * decode step, the p50/p99 time of one token. NULL for an ordinary case. Owned:
+   * ab_case_result_clear(). */
+  struct json_t *composite;
 } ab_case_result;
 
 #ifdef __cplusplus

@@ -292,13 +292,16 @@ json_t *ab_case_to_json(const ab_case_result *c) {
     ok &= put(o, "power", json_deep_copy(c->power));
   if (c->thermal)
     ok &= put(o, "thermal", json_deep_copy(c->thermal));
+  if (c->composite) /* decoder: the steps of a composed case, as the harness made them */
+    ok &= put(o, "composite", json_deep_copy(c->composite));
   return built(o, ok);
 }
 
 void ab_case_result_clear(ab_case_result *c) {
   json_decref(c->power);
   json_decref(c->thermal);
-  c->power = c->thermal = NULL;
+  json_decref(c->composite);
+  c->power = c->thermal = c->composite = NULL;
   free(c->samples_s);
   free(c->host_samples_s);
   c->samples_s = c->host_samples_s = NULL;
@@ -641,6 +644,10 @@ static ab_status rd_param(const json_t *s, const char *p, const ab_param_field *
                           ab_kernel_desc *d, char *msg) {
   int64_t v = 0;
   ab_status st;
+  if (f->optional && !json_object_get(s, f->name)) { /* a field added later: its default */
+    ab_param_set(d, f, f->dflt);
+    return AB_OK;
+  }
   if (f->type == AB_PARAM_BOOL) {
     bool b = false;
     st = rd_bool(s, p, f->name, &b, msg);
@@ -1036,6 +1043,8 @@ static ab_status case_from_json(const json_t *j, ab_case_result *out, bool check
     st = rd_opt_object(j, "power", &out->power, msg);
   if (st == AB_OK)
     st = rd_opt_object(j, "thermal", &out->thermal, msg);
+  if (st == AB_OK)
+    st = rd_opt_object(j, "composite", &out->composite, msg);
   if (st != AB_OK) {
     ab_case_result_clear(out);
     memset(out, 0, sizeof *out); /* never hand back a half-filled record */

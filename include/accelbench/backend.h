@@ -49,7 +49,8 @@ extern "C" {
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
  * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
  * the kinds rotary, elementwise, stream and decoder_layer; 1.4 the dtypes tf32,
- * f8e4m3 and f8e5m2, ab_backend.device_processes and ab_backend.option_keys. */
+ * f8e4m3 and f8e5m2, ab_backend.device_processes, option_keys and buffer_copy,
+ * ab_rotary_params.position and period, and ab_decoder_layer_params. */
 #define AB_BACKEND_ABI_MAJOR    1
 #define AB_BACKEND_ABI_MINOR    4
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
@@ -231,6 +232,14 @@ typedef struct ab_backend {
    * valid keys. Read at discovery, like `providers`. NULL: the backend does not say; every
    * key is passed on, with a warning that a typo cannot be caught. */
   const char *const *option_keys;
+
+  /* Optional. Copy `bytes` from `src` at `src_offset` to `dst` at `dst_offset`, both device
+   * buffers of this device (they may be the same buffer; the ranges do not overlap);
+   * complete on return, like copy_to_device. The harness's composed cases (the decoder
+   * layer appending its new token's K and V to the KV cache) call it inside the timed
+   * call. NULL: the harness copies through host memory instead, timed and recorded. */
+  ab_status (*buffer_copy)(void *state, ab_buffer *dst, size_t dst_offset, const ab_buffer *src,
+                           size_t src_offset, size_t bytes, char *msg);
 } ab_backend;
 
 /* The one symbol a module exports. `harness_abi_major` lets a module that supports

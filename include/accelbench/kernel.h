@@ -281,7 +281,35 @@ typedef struct ab_rotary_params {
   int64_t heads;
   int64_t head_dim;
   int64_t theta;
+  /* ABI 1.4: where the positions start and repeat, so that one call covers a batch
+   * of sequences. Token t has position `position` + (t mod `period`), t itself when period
+   * is 0: (0, 0) is the 1.3 meaning above; a prefill of batch b x s tokens is (0, s), a
+   * decode step of b sequences at position p is (p, 1). A backend built against 1.3 ignores
+   * these fields; the harness's validation then finds the wrong angles. */
+  int64_t position;
+  int64_t period;
 } ab_rotary_params;
+
+/* AB_KERNEL_DECODER_LAYER (ABI 1.4): one Llama-style decoder layer. The HARNESS
+ * composes it from the kinds above on device buffers (bench/composite.c); a backend never
+ * receives this kind in case_prepare, and supports it exactly when it supports every step.
+ * RMSNorm -> Q, K, V projections -> rotary on Q and K -> attention with KV cache -> output
+ * projection -> residual add -> RMSNorm -> gate and up projections -> SwiGLU -> down
+ * projection -> residual add. Shapes and operands: bench/model/kinds/decoder_layer.c. */
+typedef enum ab_decoder_phase { AB_DECODER_PREFILL = 0, AB_DECODER_DECODE = 1 } ab_decoder_phase;
+typedef struct ab_decoder_layer_params {
+  int64_t hidden;   /* model width */
+  int64_t heads;    /* query heads */
+  int64_t kv_heads; /* key/value heads (grouped-query attention when < heads) */
+  int64_t head_dim;
+  int64_t ffn;     /* intermediate size of the SwiGLU FFN */
+  int64_t batch;   /* sequences */
+  int64_t tokens;  /* prefill: positions per sequence; decode: 1 */
+  int64_t context; /* decode: KV positions attended, the new token's included; prefill: 0 */
+  int64_t theta;   /* rotary base */
+  int32_t phase;   /* ab_decoder_phase */
+  int32_t reserved;
+} ab_decoder_layer_params;
 
 /* Most operands a kernel case has (the harness's limit too). */
 #define AB_KERNEL_MAX_OPERANDS 8
@@ -313,7 +341,8 @@ typedef struct ab_kernel_desc {
     ab_activation_params activation;
     ab_elementwise_params elementwise;
     ab_rotary_params rotary;
-    int64_t reserved[16]; /* keeps the union's size fixed across versions */
+    ab_decoder_layer_params decoder_layer; /* ABI 1.4 */
+    int64_t reserved[16];                  /* keeps the union's size fixed across versions */
   } params;
   /* ABI 1.3 (a reader checks struct_size before using these). The dtype of each operand,
    * in the kind's operand order; AB_DTYPE_INVALID means the kind's default: `dtype` for

@@ -97,7 +97,9 @@ Test(config, quick_loads) {
 
   /* kernels: stream, 4 ops in f64 */
   cr_assert_eq(count_set(&s, "stream"), 4);
-  cr_assert_eq(s.n_cases, 41 + 7 + 4);
+  /* decoder: prefill at batch 1 and 4, decode at batch 1 and 8 */
+  cr_assert_eq(count_set(&s, "tinyllama-layer"), 4);
+  cr_assert_eq(s.n_cases, 41 + 7 + 4 + 4);
   cr_assert_float_eq(s.measure.time_cap_s, 0.5, 1e-12);
   ab_suite_free(&s);
 }
@@ -105,10 +107,13 @@ Test(config, quick_loads) {
 Test(config, llm_loads) {
   ab_suite s = load_ok(SRC("configs/llm.yaml"));
   check_cases(&s);
-  /* 2 models x 4 token counts x 3 GEMMs x 5 dtypes */
-  cr_assert_eq(count_set(&s, "llm-7b"), 60);
-  cr_assert_eq(count_set(&s, "llm-70b"), 60);
-  cr_assert_eq(s.n_cases, 120);
+  /* 2 models x 16 token counts (1..32768, powers of two) x 3 GEMMs x 5 dtypes */
+  cr_assert_eq(count_set(&s, "llm-7b"), 240);
+  cr_assert_eq(count_set(&s, "llm-70b"), 240);
+  /* decoder: 3 prefill + 2 batches x 4 contexts of decode, x 3 dtypes, per KV-head count */
+  cr_assert_eq(count_set(&s, "layer-7b-mha"), 33);
+  cr_assert_eq(count_set(&s, "layer-7b-gqa"), 33);
+  cr_assert_eq(s.n_cases, 480 + 66);
   ab_suite_free(&s);
 }
 
@@ -179,7 +184,9 @@ Test(config, poc_full_loads) {
   cr_assert_eq(count_set(&s, "llm-rope"), 18);
   /* kernels: stream, 4 ops x 2 sizes x 2 dtypes */
   cr_assert_eq(count_set(&s, "stream"), 16);
-  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4 + 153 + 16);
+  /* decoder: 2 KV-head counts x (1 prefill + 2 batches x 4 contexts of decode), f32 */
+  cr_assert_eq(count_set(&s, "layer-7b"), 18);
+  cr_assert_eq(s.n_cases, 595 + 104 + 2 * (23 + 10) * 3 * 4 + 153 + 16 + 18);
   ab_suite_free(&s);
 }
 

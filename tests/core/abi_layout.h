@@ -42,7 +42,8 @@ AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
 AB_SA(offsetof(ab_backend, case_query) == 136, "case_query (1.3)");
 AB_SA(offsetof(ab_backend, device_processes) == 144, "device_processes (1.4, branch nvml)");
 AB_SA(offsetof(ab_backend, option_keys) == 152, "option_keys (1.4)");
-AB_SA(sizeof(ab_backend) == 160, "ab_backend 1.4 size");
+AB_SA(offsetof(ab_backend, buffer_copy) == 160, "buffer_copy (1.4)");
+AB_SA(sizeof(ab_backend) == 168, "ab_backend 1.4 size");
 AB_SA(sizeof(ab_device_process) == 80 && offsetof(ab_device_process, used_memory_bytes) == 8 &&
           offsetof(ab_device_process, name) == 16,
       "device_process (backend 1.4, power 1.2)");
@@ -76,9 +77,16 @@ AB_SA(sizeof(ab_activation_params) == 24 && offsetof(ab_activation_params, cols)
       "activation params");
 AB_SA(sizeof(ab_elementwise_params) == 16 && offsetof(ab_elementwise_params, op) == 8,
       "elementwise params");
-AB_SA(sizeof(ab_rotary_params) == 32 && offsetof(ab_rotary_params, heads) == 8 &&
-          offsetof(ab_rotary_params, head_dim) == 16 && offsetof(ab_rotary_params, theta) == 24,
+AB_SA(offsetof(ab_rotary_params, heads) == 8 && offsetof(ab_rotary_params, head_dim) == 16 &&
+          offsetof(ab_rotary_params, theta) == 24,
       "rotary params");
+/* ABI 1.4: rotary positions, the decoder layer */
+AB_SA(sizeof(ab_rotary_params) == 48 && offsetof(ab_rotary_params, position) == 32 &&
+          offsetof(ab_rotary_params, period) == 40,
+      "rotary position and period (1.4)");
+AB_SA(sizeof(ab_decoder_layer_params) == 80 && offsetof(ab_decoder_layer_params, context) == 56 &&
+          offsetof(ab_decoder_layer_params, phase) == 72,
+      "decoder_layer params (1.4)");
 
 AB_SA(offsetof(ab_device_info, struct_size) == 0, "device_info struct_size first");
 AB_SA(offsetof(ab_device_info, name) == 8, "device_info name");

@@ -57,6 +57,18 @@ Test(cpu_kinds, native_runs_every_kind_in_every_float_dtype) {
   }
 }
 
+/* decoder, ABI 1.4: positions from an offset, repeating every period (a batch of prefills,
+ * a decode step at position 4000). */
+Test(cpu_kinds, native_rotary_at_positions) {
+  ab_case_spec s = spec(AB_KERNEL_ROTARY, AB_DTYPE_F32);
+  s.desc.params.rotary = (ab_rotary_params){
+      .tokens = 12, .heads = 2, .head_dim = 64, .theta = 10000, .position = 0, .period = 4};
+  expect_ok(&s, "native");
+  s.desc.params.rotary.position = 4000;
+  s.desc.params.rotary.period = 1;
+  expect_ok(&s, "native");
+}
+
 /* f16 activations with f32 norm weights (the kind's default) and bf16 weights on request. */
 Test(cpu_kinds, native_norm_with_mixed_dtypes) {
   ab_case_spec s = spec(AB_KERNEL_NORM, AB_DTYPE_F16);

@@ -87,6 +87,17 @@ Test(opencl_kinds, activations_add_rotary) {
   }
 }
 
+/* decoder, ABI 1.4: positions from an offset, repeating every period. */
+Test(opencl_kinds, rotary_at_positions) {
+  ab_kernel_desc d = desc(AB_KERNEL_ROTARY, AB_DTYPE_F32);
+  d.params.rotary = (ab_rotary_params){
+      .tokens = 12, .heads = 2, .head_dim = 64, .theta = 10000, .position = 0, .period = 4};
+  expect_ok(d);
+  d.params.rotary.position = 4000;
+  d.params.rotary.period = 1;
+  expect_ok(d);
+}
+
 /* f16 activations with the kind's default f32 norm weights. */
 Test(opencl_kinds, norm_with_f32_weights) {
   ab_kernel_desc d = desc(AB_KERNEL_NORM, AB_DTYPE_F16);

@@ -24,6 +24,7 @@ static const ab_kind_def *const registry[AB_KERNEL_KIND_COUNT] = {
     [AB_KERNEL_ELEMENTWISE] = &ab_kind_elementwise,
     [AB_KERNEL_ROTARY] = &ab_kind_rotary,
     [AB_KERNEL_STREAM] = &ab_kind_stream,
+    [AB_KERNEL_DECODER_LAYER] = &ab_kind_decoder_layer,
 };
 
 const ab_kind_def *ab_kind_def_of(ab_kernel_kind k) {
@@ -37,6 +38,11 @@ ab_bound ab_kind_bound(const ab_kernel_desc *d) {
   if (!def)
     return AB_BOUND_NONE;
   return def->bound_for ? def->bound_for(d) : def->bound;
+}
+
+bool ab_kind_is_composite(ab_kernel_kind k) {
+  const ab_kind_def *def = ab_kind_def_of(k);
+  return def && def->compose;
 }
 
 int ab_product_overflows(int64_t a, int64_t b, size_t elem) {

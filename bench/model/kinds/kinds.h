@@ -22,6 +22,7 @@ extern const ab_kind_def ab_kind_softmax;
 extern const ab_kind_def ab_kind_activation;
 extern const ab_kind_def ab_kind_elementwise;
 extern const ab_kind_def ab_kind_rotary;
+extern const ab_kind_def ab_kind_decoder_layer;
 
 /* Whether a x b elements of `elem` bytes reach 2^62 bytes (byte counts must fit int64 and
  * size_t); also true for a non-positive a or b. */

@@ -1,5 +1,6 @@
-/* Rotary position embedding, rotate-half convention, position of token t = t
- * (include/accelbench/kernel.h, ab_rotary_params). Memory-bound: x read once, y written. */
+/* Rotary position embedding, rotate-half convention, token t at position
+ * position + (t mod period), t when period is 0 (include/accelbench/kernel.h,
+ * ab_rotary_params). Memory-bound: x read once, y written. */
 #include <math.h>
 #include <stdio.h>
 
@@ -30,7 +31,25 @@ static const ab_param_field fields[] = {
      .type = AB_PARAM_I64,
      .min = 2,
      .max = INT64_C(1) << 40},
+    /* decoder, ABI 1.4: optional, 0 keeps the 1.3 meaning (token t at position t) */
+    {.name = "position",
+     .offset = offsetof(ab_rotary_params, position),
+     .type = AB_PARAM_I64,
+     .min = 0,
+     .max = INT64_C(1) << 31,
+     .optional = true},
+    {.name = "period",
+     .offset = offsetof(ab_rotary_params, period),
+     .type = AB_PARAM_I64,
+     .min = 0,
+     .max = INT64_C(1) << 31,
+     .optional = true},
 };
+
+/* The position of token t. */
+static double position_of(const ab_rotary_params *p, int64_t t) {
+  return (double)(p->position + (p->period ? t % p->period : t));
+}
 
 static size_t elements(const ab_kernel_desc *d) {
   const ab_rotary_params *p = &d->params.rotary;
@@ -53,6 +72,18 @@ static double flops(const ab_kernel_desc *d) {
 
 static double bytes(const ab_kernel_desc *d) {
   return ab_kind_unary_bytes(d, elements(d));
+}
+
+/* The 1.3 fields as before, then position and period where they are set, so that case ids
+ * of the cases 1.3 could express stay as they were. */
+static void shape_str(const ab_kernel_desc *d, char *buf, size_t len) {
+  const ab_rotary_params *p = &d->params.rotary;
+  int n =
+      snprintf(buf, len, "tokens=%lld heads=%lld head_dim=%lld theta=%lld", (long long)p->tokens,
+               (long long)p->heads, (long long)p->head_dim, (long long)p->theta);
+  if ((p->position || p->period) && n > 0 && (size_t)n < len)
+    snprintf(buf + n, len - (size_t)n, " position=%lld period=%lld", (long long)p->position,
+             (long long)p->period);
 }
 
 static ab_status check(const ab_kernel_desc *d, char *msg, size_t len) {
@@ -103,7 +134,7 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
     for (int64_t n = 0; n < p->heads; n++) {
       size_t base = ((size_t)t * (size_t)p->heads + (size_t)n) * (size_t)p->head_dim;
       for (size_t i = 0; i < half; i++) {
-        double angle = (double)t * pow(theta, -2.0 * (double)i / (double)p->head_dim);
+        double angle = position_of(p, t) * pow(theta, -2.0 * (double)i / (double)p->head_dim);
         double c = cos(angle), s = sin(angle);
         double xa = ab_load_as_double(io->host[0], d->dtype, base + i);
         double xb = ab_load_as_double(io->host[0], d->dtype, base + i + half);
@@ -128,6 +159,7 @@ const ab_kind_def ab_kind_rotary = {
     .operand_count = two,
     .operand = operand,
     .check = check,
+    .shape_str = shape_str,
     .validate = validate,
     .tolerance_source = "OpenCL 1.2 sec. 7.4 table 7.1 (pow 16, cos/sin 4 ulp), an ulp <= 2u; "
                         "docs/measurement.md",
