@@ -39,7 +39,7 @@ template <typename TQ, typename TKV, typename TO>
 __device__ void cuk_att_tile(const TQ *__restrict__ q, const TKV *__restrict__ k,
                              const TKV *__restrict__ v, TO *__restrict__ o,
                              const cuk_attention_args &a) {
-  extern __shared__ float cuk_att_smem[];
+  CUK_DYNAMIC_SHARED(float, cuk_att_smem);
   const int d = (int)a.head_dim, bq = (int)a.block_q, bk = (int)a.block_k, dp = d + 1;
   const int tpr = CUK_ATT_TILE_THREADS / bq, row = threadIdx.x / tpr, tr = threadIdx.x % tpr;
   const int ncol = (d + tpr - 1) / tpr;

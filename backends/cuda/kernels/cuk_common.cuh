@@ -16,6 +16,13 @@
 
 typedef __nv_bfloat16 cuk_bf16;
 
+/* The block's dynamic shared memory (cuk_launch.shared_bytes) as an array of `type`. A
+ * macro so that the host emulation of the planner tests (tests/cuda/kernels/cuk_emu.cpp)
+ * can put it in host memory. */
+#ifndef CUK_DYNAMIC_SHARED
+#define CUK_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
+
 /* +infinity (NVRTC sees no math.h and so no INFINITY). */
 #define CUK_INF __int_as_float(0x7f800000)
 
@@ -61,16 +68,16 @@ __device__ __forceinline__ long long cuk_stride() {
   return (long long)gridDim.x * blockDim.x;
 }
 
-/* Sum and max of one value per thread over the block (blockDim.x a power of two, at most
+/* Reduce one value per thread over the block with `op` (blockDim.x a power of two, at most
  * CUK_ROW_MAX_THREADS); every thread gets the result. `red` is the block's scratch; the
  * trailing barrier lets the caller reuse it at once. */
-__device__ float cuk_block_sum(float *red, float v) {
+template <typename Op> __device__ float cuk_block_reduce(float *red, float v, Op op) {
   unsigned t = threadIdx.x;
   red[t] = v;
   __syncthreads();
   for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
     if (t < s)
-      red[t] += red[t + s];
+      red[t] = op(red[t], red[t + s]);
     __syncthreads();
   }
   float r = red[0];
@@ -78,18 +85,22 @@ __device__ float cuk_block_sum(float *red, float v) {
   return r;
 }
 
-__device__ float cuk_block_max(float *red, float v) {
-  unsigned t = threadIdx.x;
-  red[t] = v;
-  __syncthreads();
-  for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
-    if (t < s)
-      red[t] = fmaxf(red[t], red[t + s]);
-    __syncthreads();
+struct cuk_add_op {
+  __device__ float operator()(float a, float b) const {
+    return a + b;
   }
-  float r = red[0];
-  __syncthreads();
-  return r;
+};
+struct cuk_max_op {
+  __device__ float operator()(float a, float b) const {
+    return fmaxf(a, b);
+  }
+};
+
+__device__ float cuk_block_sum(float *red, float v) {
+  return cuk_block_reduce(red, v, cuk_add_op());
+}
+__device__ float cuk_block_max(float *red, float v) {
+  return cuk_block_reduce(red, v, cuk_max_op());
 }
 
 /* Sum over a warp; every lane gets it (all 32 lanes must call). */
