@@ -13,7 +13,9 @@
  *
  * Kinds covered: attention (prefill and decode, MHA/GQA, BSHD/BHSD, a KV cache of its own
  * dtype), norm (RMS, Layer), softmax, activation (GELU tanh/erf, SiLU, SwiGLU), elementwise
- * add, rotary, conv2d (NCHW/NHWC, stride, padding, dilation, groups; direct) and STREAM.
+ * add, rotary, conv2d (NCHW/NHWC, stride, padding, dilation, groups; direct) and STREAM;
+ * and the microbenchmarks the backend runs on its own kernels: launch (an empty kernel) and
+ * peak (f64, f32, f16, bf16 fused multiply-add chains).
  * Dtypes: f32, f16, bf16 with f32 arithmetic (the backend declares accumulate_dtype f32);
  * STREAM in f32 and f64 (in its own dtype); conv2d also int8 -> int32 (int32 arithmetic).
  * Anything else is AB_E_UNSUPPORTED with the reason in msg. */

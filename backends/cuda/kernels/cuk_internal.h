@@ -47,6 +47,10 @@ ab_status cuk_plan_rotary(const ab_kernel_desc *d, const uint64_t *ptrs, size_t 
                           cuk_launch *out, char *msg);
 ab_status cuk_plan_conv2d(const ab_kernel_desc *d, const uint64_t *ptrs, size_t n_ptrs,
                           cuk_launch *out, char *msg);
+ab_status cuk_plan_launch(const ab_kernel_desc *d, const uint64_t *ptrs, size_t n_ptrs,
+                          cuk_launch *out, char *msg);
+ab_status cuk_plan_peak(const ab_kernel_desc *d, const uint64_t *ptrs, size_t n_ptrs,
+                        cuk_launch *out, char *msg);
 ab_status cuk_plan_attention(const ab_kernel_desc *d, const uint64_t *ptrs, size_t n_ptrs,
                              cuk_launch *out, char *msg);
 

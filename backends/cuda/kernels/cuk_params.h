@@ -46,6 +46,13 @@ typedef struct cuk_conv2d_args {
   long long stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
 } cuk_conv2d_args;
 
+/* Peak compute (kernel.h ab_peak_params): items, q = fma_per_item / 8 steps of every chain
+ * and one more for chains j < r = fma_per_item % 8; x = x * a + b with a = -1, b = 1. */
+typedef struct cuk_peak_args {
+  long long items, q, r;
+  double a, b;
+} cuk_peak_args;
+
 /* Threads of the attention kernels' blocks and the largest head_dim each takes. */
 #define CUK_ATT_TILE_THREADS 128
 #define CUK_ATT_TILE_COLS    32 /* head_dim columns a prefill thread accumulates at most */

@@ -21,6 +21,7 @@ static const struct {
     {AB_KERNEL_ACTIVATION, cuk_plan_activation}, {AB_KERNEL_NORM, cuk_plan_norm},
     {AB_KERNEL_SOFTMAX, cuk_plan_softmax},       {AB_KERNEL_ROTARY, cuk_plan_rotary},
     {AB_KERNEL_CONV2D, cuk_plan_conv2d},         {AB_KERNEL_ATTENTION, cuk_plan_attention},
+    {AB_KERNEL_LAUNCH, cuk_plan_launch},         {AB_KERNEL_PEAK, cuk_plan_peak},
 };
 
 static cuk_kind_plan_fn planner_of(ab_kernel_kind kind) {

@@ -122,7 +122,19 @@ static size_t attention_cases(cuk_case_fn fn, void *ctx) {
   return n;
 }
 
+static size_t micro_cases(cuk_case_fn fn, void *ctx) {
+  static const ab_dtype types[] = {AB_DTYPE_F64, AB_DTYPE_F32, AB_DTYPE_F16, AB_DTYPE_BF16};
+  for (size_t t = 0; t < 4; t++) {
+    ab_kernel_desc d = cuk_test_desc(AB_KERNEL_PEAK, types[t], types[t]);
+    d.params.peak = (ab_peak_params){.items = 1000, .fma_per_item = 67};
+    fn(&d, 1, ctx);
+  }
+  ab_kernel_desc d = cuk_test_desc(AB_KERNEL_LAUNCH, AB_DTYPE_F32, AB_DTYPE_F32);
+  fn(&d, 0, ctx);
+  return 5;
+}
+
 size_t cuk_each_case(cuk_case_fn fn, void *ctx) {
   return stream_cases(fn, ctx) + pair_cases(fn, ctx) + norm_cases(fn, ctx) + conv2d_cases(fn, ctx) +
-         attention_cases(fn, ctx);
+         attention_cases(fn, ctx) + micro_cases(fn, ctx);
 }

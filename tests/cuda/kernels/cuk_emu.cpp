@@ -68,6 +68,16 @@ static float rsqrtf(float x) {
   return 1.0f / sqrtf(x);
 }
 
+/* cuda_fp16.h / cuda_bf16.h declare __hfma for the device only. Here: through f32, which can
+ * round twice; the peak kernel's values (small integers) are exact either way. */
+static __half __hfma(__half a, __half b, __half c) {
+  return __float2half_rn(fmaf(__half2float(a), __half2float(b), __half2float(c)));
+}
+
+static __nv_bfloat16 __hfma(__nv_bfloat16 a, __nv_bfloat16 b, __nv_bfloat16 c) {
+  return __float2bfloat16_rn(fmaf(__bfloat162float(a), __bfloat162float(b), __bfloat162float(c)));
+}
+
 /* The translation unit cuk_source() embeds, in its order (backends/cuda/kernels/CMakeLists). */
 // clang-format off
 #include "cuk_params.h"
@@ -80,6 +90,7 @@ static float rsqrtf(float x) {
 #include "cuk_rotary.cu"
 #include "cuk_conv2d.cu"
 #include "cuk_attention.cu"
+#include "cuk_micro.cu"
 // clang-format on
 
 /* Every kernel is (pointers..., parameter block); call one with the launch's arguments. Its
@@ -92,7 +103,15 @@ template <typename P> static void call(void *fn, const cuk_launch *l) {
     memcpy(&p[i], l->args[i], sizeof p[i]);
   P params;
   memcpy(&params, l->args[np], sizeof params);
-  if (np == 2) {
+  if (np == 0) {
+    void (*f)(P);
+    memcpy(&f, &fn, sizeof f);
+    f(params);
+  } else if (np == 1) {
+    void (*f)(void *, P);
+    memcpy(&f, &fn, sizeof f);
+    f(p[0], params);
+  } else if (np == 2) {
     void (*f)(void *, void *, P);
     memcpy(&f, &fn, sizeof f);
     f(p[0], p[1], params);
@@ -113,7 +132,9 @@ static emu_caller caller_of(ab_kernel_kind kind) {
   switch (kind) {
   case AB_KERNEL_STREAM:
   case AB_KERNEL_ELEMENTWISE:
-  case AB_KERNEL_ACTIVATION: return call<cuk_map_args>;
+  case AB_KERNEL_ACTIVATION:
+  case AB_KERNEL_LAUNCH: return call<cuk_map_args>;
+  case AB_KERNEL_PEAK: return call<cuk_peak_args>;
   case AB_KERNEL_NORM:
   case AB_KERNEL_SOFTMAX: return call<cuk_rows_args>;
   case AB_KERNEL_ROTARY: return call<cuk_rotary_args>;
@@ -145,7 +166,7 @@ static void run_block(emu_caller call_kernel, void *fn, const cuk_launch *l) {
 extern "C" int cuk_emu_launch(ab_kernel_kind kind, const cuk_launch *l, char *msg, size_t len) {
   void *fn = dlsym(RTLD_DEFAULT, l->function);
   emu_caller call_kernel = caller_of(kind);
-  if (!fn || !call_kernel || l->n_args < 3 || l->n_args > 5) {
+  if (!fn || !call_kernel || l->n_args < 1 || l->n_args > 5) {
     snprintf(msg, len, "no emulated kernel %s", l->function);
     return -1;
   }

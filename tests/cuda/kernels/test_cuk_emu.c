@@ -178,6 +178,24 @@ Test(cuk_emu, conv2d_layouts_strides_dilation_groups) {
       }
 }
 
+Test(cuk_emu, peak_and_launch) {
+  static const ab_dtype types[] = {AB_DTYPE_F64, AB_DTYPE_F32, AB_DTYPE_F16, AB_DTYPE_BF16};
+  static const int64_t fmas[] = {1, 8, 67};
+  for (size_t t = 0; t < 4; t++)
+    for (size_t f = 0; f < 3; f++) {
+      ab_kernel_desc d = cuk_test_desc(AB_KERNEL_PEAK, types[t], types[t]);
+      d.params.peak = (ab_peak_params){.items = 300, .fma_per_item = fmas[f]};
+      run_case(d, 9);
+    }
+  ab_kernel_desc d = cuk_test_desc(AB_KERNEL_LAUNCH, AB_DTYPE_F32, AB_DTYPE_F32);
+  cuk_launch l;
+  size_t steps = 0;
+  char msg[AB_MSG_LEN] = "";
+  cr_assert_eq(cuk_plan(&d, NULL, 0, &l, 1, &steps, msg), AB_OK, "%s", msg);
+  cr_assert_str_eq(l.function, "ab_launch_empty");
+  cr_assert_eq(cuk_emu_launch(d.kind, &l, msg, sizeof msg), 0, "%s", msg);
+}
+
 /* Both kernels (tile: q_len >= 16 and head_dim <= 128; decode otherwise), both layouts,
  * causal and not, MHA and GQA, a KV cache of its own dtype. */
 Test(cuk_emu, attention_prefill_and_decode) {

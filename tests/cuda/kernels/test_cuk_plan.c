@@ -61,8 +61,9 @@ Test(cuk_plan, every_case_plans_its_own_kernel) {
   names ns = {.name = calloc(1024, 64), .cap = 1024};
   size_t cases = cuk_each_case(collect, &ns);
   cr_assert_eq(ns.n, cases);
-  /* 8 stream, 9 x (add, softmax, rotary, 4 activations), 54 norm, 20 conv2d, 54 attention */
-  cr_expect_eq(cases, 8 + 9 * 7 + 54 + 20 + 54);
+  /* 8 stream, 9 x (add, softmax, rotary, 4 activations), 54 norm, 20 conv2d, 54 attention,
+   * 4 peak, 1 launch */
+  cr_expect_eq(cases, 8 + 9 * 7 + 54 + 20 + 54 + 4 + 1);
   free(ns.name);
 }
 
@@ -93,9 +94,10 @@ Test(cuk_plan, arguments_are_the_operands_in_order_then_the_parameters) {
 Test(cuk_plan, source_is_one_translation_unit_with_every_kind) {
   const char *src = cuk_source();
   cr_assert(src && strlen(src) > 1000);
-  static const char *const files[] = {
-      "cuk_params.h", "cuk_common.cuh", "cuk_stream.cu", "cuk_elementwise.cu", "cuk_activation.cu",
-      "cuk_norm.cu",  "cuk_softmax.cu", "cuk_rotary.cu", "cuk_conv2d.cu",      "cuk_attention.cu"};
+  static const char *const files[] = {"cuk_params.h",       "cuk_common.cuh",    "cuk_stream.cu",
+                                      "cuk_elementwise.cu", "cuk_activation.cu", "cuk_norm.cu",
+                                      "cuk_softmax.cu",     "cuk_rotary.cu",     "cuk_conv2d.cu",
+                                      "cuk_attention.cu",   "cuk_micro.cu"};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     char line[64];
     snprintf(line, sizeof line, "#line 1 \"%s\"", files[i]);
@@ -471,6 +473,10 @@ Test(cuk_plan, unsupported_cases_say_why) {
   d.params.attention.head_dim = 64;
   d.operand_dtypes[1] = AB_DTYPE_BF16; /* K bf16, V f16 */
   cr_expect_eq(plan_fails(&d, 4, "one KV cache dtype"), AB_E_UNSUPPORTED);
+
+  d = cuk_test_desc(AB_KERNEL_PEAK, AB_DTYPE_I8, AB_DTYPE_I32);
+  d.params.peak = (ab_peak_params){.items = 8, .fma_per_item = 8};
+  cr_expect_eq(plan_fails(&d, 1, "int8"), AB_E_UNSUPPORTED);
 
   d = cuk_test_desc(AB_KERNEL_GEMM, AB_DTYPE_F32, AB_DTYPE_F32);
   cr_expect_eq(plan_fails(&d, 3, "no portable CUDA kernel"), AB_E_UNSUPPORTED);
