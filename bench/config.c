@@ -122,15 +122,18 @@ static ab_status parse_measure(const cfg_ctx *c, const yaml_node_t *n, ab_measur
 }
 
 static ab_status parse_validate(const cfg_ctx *c, const yaml_node_t *n, ab_suite *s) {
-  static const char *const keys[] = {"max_elements"};
+  static const char *const keys[] = {"max_elements", "whole_reference_macs"};
   ab_status st = ab_yaml_expect_type(&c->y, n, "validate", YAML_MAPPING_NODE,
                                      "a mapping of validation settings");
   if (!st)
-    st = ab_yaml_check_keys(&c->y, n, "validate", keys, 1);
+    st = ab_yaml_check_keys(&c->y, n, "validate", keys, 2);
   const yaml_node_t *v;
   if (!st && (v = ab_yaml_lookup(&c->y, n, "max_elements")))
     st = ab_yaml_get_uint(&c->y, v, "validate.max_elements", 1, 1000000000,
                           &s->validate_max_elements);
+  if (!st && (v = ab_yaml_lookup(&c->y, n, "whole_reference_macs")))
+    st = ab_yaml_get_uint(&c->y, v, "validate.whole_reference_macs", 0, UINT64_MAX / 2,
+                          &s->validate_whole_macs);
   return st;
 }
 
@@ -389,7 +392,8 @@ static ab_status read_trans(const cfg_ctx *c, const yaml_node_t *n, const char *
 static ab_status read_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char *path,
                              ab_dtype in[AB_DTYPE_COUNT], ab_dtype out[AB_DTYPE_COUNT],
                              size_t *count) {
-  const char *what = "a non-empty sequence of dtypes (f64, f32, f16, bf16, int8)";
+  const char *what =
+      "a non-empty sequence of dtypes (f64, f32, f16, bf16, int8, tf32, f8e4m3, f8e5m2)";
   ab_status st = ab_yaml_expect_type(&c->y, n, path, YAML_SEQUENCE_NODE, what);
   if (!st && ab_yaml_seq_len(n) == 0)
     st = ab_yaml_fail_at(&c->y, n->start_mark, path, "expected %s, got an empty sequence", what);
@@ -406,9 +410,10 @@ static ab_status read_dtypes(const cfg_ctx *c, const yaml_node_t *n, const char 
       ok = ab_dtype_parse(name, &a, &b) == AB_OK && a > AB_DTYPE_INVALID && a < AB_DTYPE_COUNT;
     }
     if (!ok)
-      return ab_yaml_fail_at(&c->y, item->start_mark, ipath,
-                             "expected one of f64, f32, f16, bf16, int8, got %s",
-                             ab_yaml_describe(item, got, sizeof got));
+      return ab_yaml_fail_at(
+          &c->y, item->start_mark, ipath,
+          "expected one of f64, f32, f16, bf16, int8, tf32, f8e4m3, f8e5m2, got %s",
+          ab_yaml_describe(item, got, sizeof got));
     for (size_t j = 0; j < *count; j++)
       if (in[j] == a)
         return ab_yaml_fail_at(&c->y, item->start_mark, ipath,
@@ -1084,6 +1089,7 @@ static void suite_defaults(ab_suite *s, const char *name) {
   s->seed = 42;
   s->measure = ab_measure_defaults();
   s->validate_max_elements = 4096;
+  s->validate_whole_macs = AB_WHOLE_REFERENCE_MACS;
 }
 
 ab_status ab_suite_load_string(const char *name, const char *yaml, size_t len, ab_suite *out,

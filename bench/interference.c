@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "model/util.h"
+#include "model/verdict.h"
 
 static bool read_proc_stat(const char *root, ab_cpu_snapshot *s) {
   char path[1100];
@@ -69,8 +70,20 @@ void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
   /* The kernel counts CPU time in whole ticks per CPU, the machine's and ours separately:
    * a difference of a few ticks is counting, not load. Below that a window is not judged. */
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  double quantum = AB_DISTURBED_TICKS * (double)(cpus > 0 ? cpus : 1) / hz;
-  out->disturbed =
-      (out->other_cpu_s > AB_DISTURBED_OTHER_CORES * out->window_s && out->other_cpu_s > quantum) ||
-      (out->steal_s > AB_DISTURBED_STEAL_SHARE * out->window_s && out->steal_s > quantum);
+  out->quantum_s = AB_DISTURBED_TICKS * (double)(cpus > 0 ? cpus : 1) / hz;
+  out->disturbed = ab_interference_disturbed(out);
+}
+
+void ab_interference_add_device(ab_interference *out, const ab_device_process *p, uint32_t n) {
+  out->device_measured = true;
+  out->device_processes = n;
+  out->device_process_list[0] = '\0';
+  for (uint32_t i = 0; i < n; i++) {
+    size_t used = strlen(out->device_process_list);
+    snprintf(out->device_process_list + used, sizeof out->device_process_list - used, "%s%u %s",
+             i ? ", " : "", p[i].pid, p[i].name[0] ? p[i].name : "?");
+  }
+  /* Another program on the device shares its engines and memory bandwidth: no threshold
+   * makes that harmless, so one process is enough. */
+  out->disturbed = ab_interference_disturbed(out);
 }

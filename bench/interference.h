@@ -7,16 +7,11 @@
 
 #include <stdbool.h>
 
+#include "accelbench/process.h"
 #include "model/record.h"
 
-/* Other processes may use this many cores on average during a window, and a hypervisor
- * steal this share of it, before the window is disturbed. */
-#define AB_DISTURBED_OTHER_CORES 0.25
-#define AB_DISTURBED_STEAL_SHARE 0.05
-/* ... and only by more than this many clock ticks per CPU: tick accounting cannot tell less
- * from counting noise (a window of a few ticks is recorded but not judged). */
-#define AB_DISTURBED_TICKS 2.0
-
+/* The thresholds and the rule are the model layer's (model/verdict.h), shared with
+ * `accelbench verify`, which re-judges every recorded window. */
 typedef struct ab_cpu_snapshot {
   bool ok;
   double t;                 /* monotonic seconds */
@@ -32,5 +27,10 @@ void ab_cpu_snapshot_take(const char *root, ab_cpu_snapshot *s);
 /* Fill `out` from two snapshots of the same root; not measured when either failed. */
 void ab_interference_between(const ab_cpu_snapshot *a, const ab_cpu_snapshot *b,
                              ab_interference *out);
+
+/* Other processes seen on the device during the window (already less this harness):
+ * recorded with their pids and names, and any one makes the window disturbed. Called
+ * after ab_interference_between. */
+void ab_interference_add_device(ab_interference *out, const ab_device_process *p, uint32_t n);
 
 #endif

@@ -147,18 +147,16 @@ size_t ab_backend_search_dirs(const char **dirs, size_t max) {
   return n;
 }
 
-static int is_module_name(const char *f) {
-  size_t len = strlen(f), pl = strlen(MODULE_PREFIX), sl = strlen(MODULE_SUFFIX);
-  return len > pl + sl && strncmp(f, MODULE_PREFIX, pl) == 0 &&
-         strcmp(f + len - sl, MODULE_SUFFIX) == 0;
+static int is_module_name(const char *f, const char *prefix) {
+  size_t len = strlen(f), pl = strlen(prefix), sl = strlen(MODULE_SUFFIX);
+  return len > pl + sl && strncmp(f, prefix, pl) == 0 && strcmp(f + len - sl, MODULE_SUFFIX) == 0;
 }
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Module file names in `dir`, sorted so discovery order is stable. */
-static size_t list_modules(const char *dir, char ***out) {
+size_t ab_module_list_dir(const char *dir, const char *prefix, char ***out) {
   *out = NULL;
   DIR *d = opendir(dir);
   if (!d)
@@ -166,7 +164,7 @@ static size_t list_modules(const char *dir, char ***out) {
   size_t n = 0, cap = 0;
   char **names = NULL;
   for (struct dirent *e; (e = readdir(d));) {
-    if (!is_module_name(e->d_name))
+    if (!is_module_name(e->d_name, prefix))
       continue;
     if (n == cap) {
       cap = cap ? cap * 2 : 8;
@@ -328,7 +326,7 @@ static bool find_candidates(candidates *c) {
   bool ok = true;
   for (size_t d = 0; d < nd; d++) {
     char **names;
-    size_t n = list_modules(dirs[d], &names);
+    size_t n = ab_module_list_dir(dirs[d], MODULE_PREFIX, &names);
     for (size_t i = 0; i < n; i++) {
       char path[2048];
       snprintf(path, sizeof path, "%s/%s", dirs[d], names[i]);

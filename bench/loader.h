@@ -99,6 +99,10 @@ ab_status ab_backend_device_info(const ab_loaded_backend *lb, uint32_t index, ab
  * disabled modules stay in the set with their reason. */
 ab_status ab_backends_discover(ab_backend_set *set, const ab_discovery *how, char *msg);
 
+/* File names in `dir` that start with `prefix` and end in ".so", sorted so discovery order
+ * is stable (*out and each name malloc'd; backends and power modules alike). */
+size_t ab_module_list_dir(const char *dir, const char *prefix, char ***out);
+
 /* The directories searched, in order, for `list` and error messages. */
 size_t ab_backend_search_dirs(const char **dirs, size_t max);
 

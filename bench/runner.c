@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "coldcache.h"
+#include "hostblas.h"
 #include "interference.h"
 #include "model/inputs.h"
 #include "model/kernel.h"
@@ -50,6 +51,11 @@ typedef struct case_ctx {
                         * wall time: warm-up, not backend overhead */
   uint64_t check_seed; /* drawn at run time: what the checks sample, and when the audit is */
   ab_cold_cache *cold; /* copies the calls rotate through (coldcache.h), or NULL */
+  /* Other processes on the device at the window's edges (backend ABI 1.4, power ABI 1.2),
+   * this harness left out; procs_measured: some backend or power channel could tell. */
+  bool procs_measured;
+  uint32_t n_procs;
+  ab_device_process procs[AB_MAX_DEVICE_PROCESSES];
 } case_ctx;
 
 static void set_status(ab_case_result *res, ab_case_status st, const char *fmt,
@@ -441,6 +447,34 @@ static double power_begin(case_ctx *c, ab_power_sampler **ps, char *why, size_t 
   return ab_power_min_window_s(reg, why, why_len);
 }
 
+/* The backend's view of who else uses the device (ABI 1.4 device_processes), at an edge. */
+static void backend_procs(case_ctx *c) {
+  ab_status (*list)(void *, ab_device_process *, uint32_t, uint32_t *, char *) =
+      c->dev->backend->table.device_processes;
+  if (!list)
+    return;
+  ab_device_process got[AB_MAX_DEVICE_PROCESSES];
+  uint32_t n = 0;
+  char msg[AB_MSG_LEN];
+  memset(got, 0, sizeof got);
+  if (list(c->dev->state, got, AB_MAX_DEVICE_PROCESSES, &n, msg) != AB_OK)
+    return;
+  c->procs_measured = true;
+  n = ab_device_processes_foreign(got, n < AB_MAX_DEVICE_PROCESSES ? n : AB_MAX_DEVICE_PROCESSES,
+                                  c->dev->proc_root ? c->dev->proc_root : "/");
+  ab_device_processes_merge(c->procs, &c->n_procs, got, n);
+}
+
+/* The power channels that cover this case's device saw these processes at the edges. */
+static void power_procs(case_ctx *c, const ab_energy_window *w, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (!w[i].procs_measured)
+      continue;
+    c->procs_measured = true;
+    ab_device_processes_merge(c->procs, &c->n_procs, w[i].procs, w[i].n_procs);
+  }
+}
+
 static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   ab_power_registry *reg = c->dev->power;
   if (!reg)
@@ -450,10 +484,18 @@ static void power_end(case_ctx *c, ab_power_sampler *ps, const char *why) {
   char msg[AB_MSG_LEN] = "";
   ab_status st = ps ? ab_power_sampler_stop(ps, &w, &n, msg) : AB_OK;
   double calls = (double)ab_case_window_calls(c->res); /* the samples' and the audit's */
+  /* A channel of another device of this backend (another GPU's board) is not this case's. */
+  if (st == AB_OK)
+    ab_power_windows_for_case(reg, w, &n, c->res->backend, c->res->device_uid);
+  power_procs(c, w, n);
   if (st != AB_OK) {
     c->res->power = json_pack("{s:s}", "not_measured", msg);
   } else if (!ps && ab_power_registry_enabled(reg) > 0) {
     c->res->power = json_pack("{s:s}", "not_measured", why);
+  } else if (ps && n == 0) {
+    snprintf(msg, sizeof msg, "no enabled power channel covers %s device %s", c->res->backend,
+             c->res->device_uid[0] ? c->res->device_uid : "(no uid)");
+    c->res->power = json_pack("{s:s}", "not_measured", msg);
   } else {
     ab_window_work work = {c->res->flops * calls, c->res->bytes * calls,
                            ab_kernel_tokens(&c->res->desc) * calls};
@@ -484,6 +526,7 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   size_t n = 0;
   char why[AB_MSG_LEN] = "";
   ab_power_sampler *ps = NULL;
+  backend_procs(c);
   double min_window = power_begin(c, &ps, why, sizeof why);
   ab_cpu_snapshot before, after;
   ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &before);
@@ -549,6 +592,9 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   dev = host = NULL;
 out:
   power_end(c, ps, why);
+  backend_procs(c);
+  if (c->procs_measured && c->res->interference.measured)
+    ab_interference_add_device(&c->res->interference, c->procs, c->n_procs);
   free(dev);
   free(host);
   return st;
@@ -604,7 +650,11 @@ static const void *read_part(void *ctx, size_t op, size_t off, size_t bytes, cha
 /* The kind's own check (bench/model/kinds/), reading outputs back through the harness. */
 static ab_status check_output(case_ctx *c, char *msg) {
   check_reads reads = {.c = c};
+  ab_host_blas blas;
+  char no_blas[AB_MSG_LEN];
+  bool have_blas = ab_host_blas_get(c->suite->validate_whole_macs, &blas, no_blas, sizeof no_blas);
   ab_check_io io = {
+      .blas = have_blas ? &blas : NULL,
       .desc = &c->res->desc,
       .host = (const void *const *)c->host,
       .accumulate = c->accumulate,
@@ -624,7 +674,8 @@ static ab_status check_output(case_ctx *c, char *msg) {
 static ab_status validate(case_ctx *c, char *msg) {
   double t0 = ab_now_s(), before = c->res->backend_overhead_s;
   ab_status st = check_output(c, msg);
-  c->res->harness_overhead_s += ab_now_s() - t0 - (c->res->backend_overhead_s - before);
+  c->res->check_s = ab_now_s() - t0 - (c->res->backend_overhead_s - before);
+  c->res->harness_overhead_s += c->res->check_s;
   return st;
 }
 

@@ -38,6 +38,10 @@ typedef struct ab_case_spec {
   ab_kernel_desc desc; /* filled with struct_size, kind, dtypes, params */
 } ab_case_spec;
 
+/* Default validate.whole_reference_macs: 2^40 multiply-adds (an 8192 x 16384 x 8192 GEMM),
+ * tens of seconds of host dgemm at most on a small host; docs/config.md. */
+#define AB_WHOLE_REFERENCE_MACS (UINT64_C(1) << 40)
+
 typedef struct ab_suite {
   char name[64];
   char path[1024]; /* file it was loaded from */
@@ -45,6 +49,9 @@ typedef struct ab_suite {
   uint64_t seed; /* input generation seed: same inputs on every backend */
   ab_measure_opts measure;
   uint64_t validate_max_elements; /* sampled output elements checked per case */
+  /* Largest m*n*k of a GEMM with f16/bf16 output whose every element is checked against a
+   * host-BLAS float64 reference (bench/hostblas.h); 0: never. */
+  uint64_t validate_whole_macs;
 
   /* Backends and providers to use; empty lists mean "all found". */
   char **backends;

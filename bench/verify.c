@@ -105,6 +105,7 @@ typedef struct case_check {
   ab_case_status status;
   ab_stats time_s, host_time_s;
   double device_timer_rejected_s;
+  bool disturbed;
 } case_check;
 
 static void path_of(const case_check *k, const char *rest, char *buf, size_t len) {
@@ -192,8 +193,26 @@ static ab_case_result recomputed(const case_check *k) {
   r.time_s = k->time_s;
   r.host_time_s = k->host_time_s;
   r.device_timer_rejected_s = k->device_timer_rejected_s;
+  r.interference.disturbed = k->disturbed;
   r.status = k->status;
   return r;
+}
+
+/* The window's `disturbed` flag by the runner's own rule (model/verdict.h) from its recorded
+ * figures: it withholds the device-timer verdict and compare's faster/slower, so an edit
+ * that sets it could hide a rejected timer. Files written before quantum_s stand as written. */
+static void check_interference(case_check *k) {
+  const ab_interference *x = &k->c->interference;
+  k->disturbed = x->disturbed;
+  if (!x->measured || x->quantum_s < 0.0)
+    return;
+  k->disturbed = ab_interference_disturbed(x);
+  if (k->disturbed != x->disturbed)
+    ab_findings_mismatch(k->f,
+                         "%s.interference.disturbed: file %s, recomputed %s (other processes "
+                         "%.3g CPU s, steal %.3g s in a %.3g s window)",
+                         k->pre, x->disturbed ? "true" : "false", k->disturbed ? "true" : "false",
+                         x->other_cpu_s, x->steal_s, x->window_s);
 }
 
 /* ok, wrong_result and implausible follow from the record (validation, audit, device
@@ -329,6 +348,7 @@ void ab_verify_figures(const ab_run *run, const json_t *root, ab_findings *f,
     snprintf(k.pre, sizeof k.pre, "cases[%zu]", i);
     check_stats(&k, counts);
     check_work(&k);
+    check_interference(&k);
     check_status(&k);
     check_rates(&k);
     check_power(&k, counts);

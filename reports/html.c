@@ -712,7 +712,8 @@ static bool roof_ranges(const ab_report *rep, size_t s, ab_svg_scale *x, ab_svg_
 static const char *dtype_class(ab_dtype dt) {
   static const char *cls[AB_DTYPE_COUNT] = {"",        "dt-f64",  "dt-f32",  "dt-f16",
                                             "dt-bf16", "dt-int8", "dt-int32"};
-  return dt < AB_DTYPE_COUNT ? cls[dt] : "";
+  /* ABI 1.4 dtypes (tf32, f8e4m3, f8e5m2) have no colour class of their own yet. */
+  return dt < AB_DTYPE_COUNT && cls[dt] ? cls[dt] : "";
 }
 
 static ab_svg_shape dtype_shape(ab_dtype dt) {

@@ -45,11 +45,6 @@ static ab_metric metric_of(ab_kernel_kind k) {
   return def ? def->metric : AB_METRIC_FLOPS;
 }
 
-static ab_bound bound_of(ab_kernel_kind k) {
-  const ab_kind_def *def = ab_kind_def_of(k);
-  return def ? def->bound : AB_BOUND_NONE;
-}
-
 static bool measures_ceiling(ab_kernel_kind k, ab_bound b) {
   const ab_kind_def *def = ab_kind_def_of(k);
   return def && def->measures_ceiling && def->bound == b;
@@ -404,7 +399,7 @@ static void efficiencies(ab_report_row *r, const ab_report_subject *s) {
   if (c->status != AB_CASE_OK)
     return;
   ab_dtype t = c->desc.dtype;
-  ab_bound bound = bound_of(c->desc.kind);
+  ab_bound bound = ab_kind_bound(&c->desc);
   if (bound == AB_BOUND_COMPUTE && t > 0 && t < AB_DTYPE_COUNT) {
     r->eff_measured = fraction(r->rates.gflops_median, s->measured_peak_gflops[t]);
     if (s->catalog)

@@ -1,6 +1,8 @@
 /* accelbench CPU backend — choose OpenBLAS's kernel set, then load it. See openblas_loader.h. */
 #include "openblas_loader.h"
 
+#include "ab_vendor.h"
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -79,38 +81,25 @@ static const char *set_coretype(char *source, size_t n, char *inherited, size_t 
   return core;
 }
 
-static int resolve(void *h, const char *name, void **out, int required, char *msg) {
-  dlerror();
-  *out = dlsym(h, name);
-  if (!*out && required) {
-    const char *err = dlerror();
-    snprintf(msg, AB_MSG_LEN, "%s: symbol %s not found (%s)", AB_OPENBLAS_SONAME, name,
-             err ? err : "NULL");
-    return -1;
-  }
-  return 0;
-}
-
-/* dlsym returns void *; POSIX guarantees it converts to a function pointer, and this
- * memcpy form keeps -Wpedantic quiet about the object-to-function cast. */
-#define AB_RESOLVE(h, name, field, req, msg)                                                       \
-  do {                                                                                             \
-    void *sym_;                                                                                    \
-    if (resolve((h), (name), &sym_, (req), (msg)) != 0)                                            \
-      return AB_E_NOT_FOUND;                                                                       \
-    memcpy(&(field), &sym_, sizeof(field));                                                        \
-  } while (0)
-
-static ab_status resolve_all(void *h, ab_openblas *b, char *msg) {
-  AB_RESOLVE(h, "cblas_sgemm", b->sgemm, 1, msg);
-  AB_RESOLVE(h, "cblas_dgemm", b->dgemm, 1, msg);
-  AB_RESOLVE(h, "cblas_sbgemm", b->sbgemm, 0, msg);
-  AB_RESOLVE(h, "openblas_get_corename", b->get_corename, 1, msg);
-  AB_RESOLVE(h, "openblas_get_config", b->get_config, 1, msg);
-  AB_RESOLVE(h, "openblas_set_num_threads", b->set_num_threads, 1, msg);
-  AB_RESOLVE(h, "openblas_get_num_threads", b->get_num_threads, 1, msg);
-  return AB_OK;
-}
+/* The symbols accelbench needs, resolved by the shared adapter layer (ab_vendor.h). */
+static const ab_vsym blas_syms[] = {
+    AB_VSYM(ab_openblas, sgemm, "cblas_sgemm"),
+    AB_VSYM(ab_openblas, dgemm, "cblas_dgemm"),
+    AB_VSYM_OPT(ab_openblas, sbgemm, "cblas_sbgemm"),
+    AB_VSYM(ab_openblas, get_corename, "openblas_get_corename"),
+    AB_VSYM(ab_openblas, get_config, "openblas_get_config"),
+    AB_VSYM(ab_openblas, set_num_threads, "openblas_set_num_threads"),
+    AB_VSYM(ab_openblas, get_num_threads, "openblas_get_num_threads"),
+};
+static const char *const blas_sonames[] = {AB_OPENBLAS_SONAME, NULL};
+static const ab_vlib_spec blas_spec = {
+    .what = "OpenBLAS",
+    .hint = "install libopenblas0-pthread",
+    .env = NULL, /* the core-type choice below assumes Debian's DYNAMIC_ARCH build */
+    .sonames = blas_sonames,
+    .syms = blas_syms,
+    .n_syms = sizeof blas_syms / sizeof blas_syms[0],
+};
 
 /* "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ..." -> "0.3.21" */
 static void parse_version(const char *config, char *out, size_t n) {
@@ -147,27 +136,29 @@ static ab_status load_locked(char *msg) {
   void *h = dlopen(AB_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
   int preloaded = h != NULL;
   const char *requested = NULL;
+  ab_vlib lib;
+  ab_status st;
   if (!h) {
     char inherited[64];
     requested = set_coretype(g_blas.coretype_source, sizeof g_blas.coretype_source, inherited,
                              sizeof inherited);
-    h = dlopen(AB_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
+    st = ab_vlib_open(&blas_spec, &lib, &g_blas, msg);
     /* OpenBLAS has read the variable during its initialisation; put the environment back
      * as it was so child processes see what the user exported, not accelbench's choice. */
     if (requested && inherited[0])
       setenv("OPENBLAS_CORETYPE", inherited, 1);
     else if (requested)
       unsetenv("OPENBLAS_CORETYPE");
+  } else {
+    /* The loaded copy is the one the process uses; resolve from it (the extra reference
+     * is kept, like the library itself, for the process's lifetime). */
+    snprintf(lib.path, sizeof lib.path, "%s", AB_OPENBLAS_SONAME);
+    lib.handle = h;
+    st = ab_vlib_resolve(&blas_spec, &lib, &g_blas, msg);
   }
-  if (!h) {
-    const char *err = dlerror();
-    snprintf(msg, AB_MSG_LEN, "dlopen %s: %s (install libopenblas0-pthread)", AB_OPENBLAS_SONAME,
-             err ? err : "unknown error");
-    return AB_E_NOT_FOUND;
-  }
-  ab_status st = resolve_all(h, &g_blas, msg);
   if (st != AB_OK) {
-    dlclose(h);
+    if (preloaded)
+      ab_vlib_close(&lib);
     return st;
   }
   parse_version(g_blas.get_config(), g_blas.version, sizeof g_blas.version);

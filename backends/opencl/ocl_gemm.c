@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ab_vendor.h"
 #include "ocl_internal.h"
 
 #ifdef AB_OCL_HAVE_CLBLAST
@@ -197,13 +198,7 @@ static ab_status clblast_prepare(ocl_state *st, const ab_kernel_desc *d, ab_buff
   if (s != AB_OK)
     return s;
   st->clblast_used = 1;
-  span = span < wall ? span : wall;
-  info->setup_seconds = wall;
-  if (span > 0.0 && AB_HAS_FIELD(info, ab_case_info, warm_calls)) {
-    info->warm_calls = 1;
-    info->warm_seconds = span;
-    info->setup_seconds = wall - span;
-  }
+  ab_vwarm_account(info, wall, span); /* the shared layer's warm-call booking */
   /* CLBlast's HGEMM keeps its partial sums in half precision. */
   if (AB_HAS_FIELD(info, ab_case_info, accumulate_dtype))
     info->accumulate_dtype = d->dtype == AB_DTYPE_F16 ? AB_DTYPE_F16 : d->dtype;

@@ -22,6 +22,7 @@ int ab_cmd_list(int argc, char **argv);
 int ab_cmd_run(int argc, char **argv);
 int ab_cmd_worker(int argc, char **argv);
 int ab_cmd_discover(int argc, char **argv);
+int ab_cmd_discover_power(int argc, char **argv);
 int ab_cmd_report(int argc, char **argv);
 int ab_cmd_compare(int argc, char **argv);
 int ab_cmd_verify(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include "loader.h"
 #include "model/util.h"
 #include "power/sampler.h"
+#include "power_modules.h"
 
 static void list_usage(FILE *out) {
   fprintf(out,
@@ -156,11 +157,13 @@ int ab_cmd_list(int argc, char **argv) {
     print_backend(&set, i);
   ab_backends_free(&set);
   ab_power_registry *reg = NULL;
-  if (ab_power_registry_create(power, n_power, &reg, msg) != AB_OK) {
+  ab_power_module_set mods;
+  if (ab_power_discover_registry(power, n_power, how, &reg, &mods, msg) != AB_OK) {
     fprintf(stderr, "accelbench list: --power: %s\n", msg);
     return AB_EXIT_USAGE;
   }
   ab_power_registry_print(reg, stdout); /* says "not measured" and why when nothing is */
   ab_power_registry_free(reg);
+  ab_power_modules_free(&mods);
   return AB_EXIT_OK;
 }

@@ -52,6 +52,8 @@ int ab_cli_main(int argc, char **argv) {
     return ab_cmd_worker(argc, argv);
   if (strcmp(cmd, "__discover") == 0) /* internal: started by discovery (bench/discover.c) */
     return ab_cmd_discover(argc, argv);
+  if (strcmp(cmd, "__discover-power") == 0) /* internal: bench/power_modules.c */
+    return ab_cmd_discover_power(argc, argv);
   if (strcmp(cmd, "list") == 0)
     return ab_cmd_list(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0)

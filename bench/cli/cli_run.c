@@ -23,6 +23,7 @@
 #include "model/util.h"
 #include "plan.h"
 #include "power/sampler.h"
+#include "power_modules.h"
 #include "report.h"
 #include "runner.h"
 #include "summary.h"
@@ -308,8 +309,10 @@ int ab_power_option_split(char *kv, ab_option *out) {
   return 1;
 }
 
-/* Power sources from the --power options (copied: the split writes into its input). */
-static ab_power_registry *make_power(const char *const *kv, size_t n, char *msg) {
+/* Power sources from the --power options (copied: the split writes into its input), with
+ * the power modules found and probed the way `how` discovers backends. */
+static ab_power_registry *make_power(const char *const *kv, size_t n, const ab_discovery *how,
+                                     ab_power_module_set *mods, char *msg) {
   ab_option opts[64] = {{0}};
   char *copies[64];
   size_t m = 0;
@@ -321,7 +324,7 @@ static ab_power_registry *make_power(const char *const *kv, size_t n, char *msg)
     else
       free(copies[m]);
   }
-  if (ab_power_registry_create(opts, m, &reg, msg) != AB_OK)
+  if (ab_power_discover_registry(opts, m, how, &reg, mods, msg) != AB_OK)
     reg = NULL;
   for (size_t i = 0; i < m; i++)
     free(copies[i]);
@@ -772,8 +775,8 @@ static int resume_from_journal(const run_args *a, ab_run *run, bool *done, size_
 
 /* Power sources, the idle baseline (measured here, at rest, before any case) and the
  * arguments that rebuild both in each worker. */
-static void setup_power(const run_args *a, ab_power_registry *reg, ab_run *run, const char ***args,
-                        size_t *n_args, char (*idle)[96]) {
+static void setup_power(const run_args *a, ab_power_registry *reg, const ab_power_module_set *mods,
+                        ab_run *run, const char ***args, size_t *n_args, char (*idle)[96]) {
   if (ab_power_registry_enabled(reg) > 0 && a->idle_s > 0.0) {
     fprintf(stderr, "accelbench: measuring idle power for %.1f s\n", a->idle_s);
     char err[AB_MSG_LEN];
@@ -782,10 +785,16 @@ static void setup_power(const run_args *a, ab_power_registry *reg, ab_run *run, 
   }
   run->power = ab_power_registry_to_json(reg);
   size_t nch = ab_power_channel_count(reg), k = 0, m = 0;
-  *args = calloc(2 * (a->n_power + (nch < 64 ? nch : 64)) + 1, sizeof **args);
+  *args = calloc(2 * (a->n_power + (nch < 64 ? nch : 64) + mods->n) + 1, sizeof **args);
   for (size_t i = 0; *args && i < a->n_power; i++) {
     (*args)[k++] = "--power";
     (*args)[k++] = a->power[i];
+  }
+  for (size_t i = 0; *args && i < mods->n; i++) { /* vetted here: workers load them directly */
+    if (!mods->items[i].table)
+      continue;
+    (*args)[k++] = "--power-module";
+    (*args)[k++] = mods->items[i].path;
   }
   for (size_t ch = 0; *args && ch < nch && m < 64; ch++) {
     ab_idle_power ip = ab_power_idle(reg, ch);
@@ -808,6 +817,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   const char **ids = NULL, **wargs = NULL, **pargs = NULL;
   static char idle[64][96];
   ab_power_registry *power = NULL;
+  ab_power_module_set pmods = {0};
   int rc = AB_EXIT_ENV;
   double t0 = ab_now_s();
   ab_discovery discovery;
@@ -821,7 +831,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
     return AB_EXIT_ENV;
   }
   /* Power sources are found once, before anything runs: an option typo is a usage error. */
-  power = make_power(a->power, a->n_power, msg);
+  power = make_power(a->power, a->n_power, how, &pmods, msg);
   if (!power) {
     fprintf(stderr, "accelbench run: --power: %s\n", msg);
     ab_backends_free(&set);
@@ -880,7 +890,7 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   run.system = ab_sysinfo_collect(&so);
   fill_backends(&run, &set);
   size_t n_pargs = 0;
-  setup_power(a, power, &run, &pargs, &n_pargs, idle);
+  setup_power(a, power, &pmods, &run, &pargs, &n_pargs, idle);
 
   ab_isolation iso = {.self_exe = exe,
                       .case_timeout_s = a->case_timeout_s,
@@ -921,6 +931,7 @@ out:
   free(wargs);
   free(pargs);
   ab_power_registry_free(power);
+  ab_power_modules_free(&pmods);
   ab_run_free(&run);
   ab_plan_free(&plan);
   ab_backends_free(&set);

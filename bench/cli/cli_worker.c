@@ -20,6 +20,7 @@
 #include "isolate.h"
 #include "model/runfile.h"
 #include "model/util.h"
+#include "power_modules.h"
 
 typedef struct worker_args {
   const char *suite;
@@ -35,6 +36,8 @@ typedef struct worker_args {
   size_t n_power;
   char *idle[64]; /* --power-idle channel=watts:seconds:standard-error */
   size_t n_idle;
+  const char *power_modules[32]; /* --power-module PATH: vetted by the parent */
+  size_t n_power_modules;
 } worker_args;
 
 static int send_result(unsigned long job, const ab_case_result *res) {
@@ -78,6 +81,10 @@ static int parse(int argc, char **argv, worker_args *a) {
         a->n_power++;
       else
         return 0;
+    } else if (strcmp(opt, "--power-module") == 0) {
+      if (a->n_power_modules >= 32)
+        return 0;
+      a->power_modules[a->n_power_modules++] = val;
     } else if (strcmp(opt, "--worker-device") == 0)
       a->device = (unsigned)strtoul(val, NULL, 10);
     else if (strcmp(opt, "--worker-job") == 0) {
@@ -94,10 +101,11 @@ static int parse(int argc, char **argv, worker_args *a) {
 }
 
 /* The parent's power sources, rebuilt here, with the idle baseline it measured. */
-static ab_power_registry *worker_power(const worker_args *a) {
+static ab_power_registry *worker_power(const worker_args *a, ab_power_module_set *mods) {
   ab_power_registry *reg = NULL;
   char msg[AB_MSG_LEN];
-  if (ab_power_registry_create(a->power, a->n_power, &reg, msg) != AB_OK)
+  if (ab_power_worker_registry(a->power, a->n_power, a->power_modules, a->n_power_modules, &reg,
+                               mods, msg) != AB_OK)
     return NULL; /* the parent created the same registry, so this does not happen */
   for (size_t i = 0; i < a->n_idle; i++) {
     unsigned long ch;
@@ -112,7 +120,8 @@ static int run_jobs(const worker_args *a, const ab_suite *suite, ab_loaded_backe
   ab_open_device dev;
   char msg[AB_MSG_LEN] = "";
   ab_device_open(&dev, lb, a->device, suite, msg); /* a failed open fails each case */
-  ab_power_registry *power = worker_power(a);
+  ab_power_module_set mods = {0};
+  ab_power_registry *power = worker_power(a, &mods);
   dev.power = power;
   dev.thermal_root = "/";
   int ok = 1;
@@ -134,6 +143,7 @@ static int run_jobs(const worker_args *a, const ab_suite *suite, ab_loaded_backe
   }
   ab_device_close(&dev);
   ab_power_registry_free(power);
+  ab_power_modules_free(&mods);
   return ok;
 }
 
@@ -187,4 +197,20 @@ int ab_cmd_discover(int argc, char **argv) {
     return AB_EXIT_USAGE;
   }
   return ab_discover_worker(argv[2]) == 0 ? AB_EXIT_OK : AB_EXIT_ENV;
+}
+
+int ab_cmd_discover_power(int argc, char **argv) {
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  ab_option opts[64];
+  size_t n = 0;
+  for (int i = 3; i < argc && n < 64; i++)
+    if (ab_power_option_split(argv[i], &opts[n]))
+      n++;
+  if (argc < 3 || fcntl(AB_WORKER_FD, F_GETFD) < 0) {
+    fprintf(stderr, "accelbench __discover-power: internal command, started by 'accelbench list' "
+                    "and 'accelbench run'\n");
+    return AB_EXIT_USAGE;
+  }
+  return ab_power_discover_worker(argv[2], opts, n) == 0 ? AB_EXIT_OK : AB_EXIT_ENV;
 }

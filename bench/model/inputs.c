@@ -1,5 +1,9 @@
 #include "model/inputs.h"
 
+#include <math.h>
+
+#include "model/fp8.h"
+
 void ab_rng_seed(ab_rng *r, uint64_t seed) {
   r->state = seed;
 }
@@ -33,6 +37,10 @@ void ab_fill_random(void *dst, ab_dtype dtype, size_t count, uint64_t seed) {
     case AB_DTYPE_BF16: ((uint16_t *)dst)[i] = ab_f32_to_bf16((float)u); break;
     case AB_DTYPE_I8: ((int8_t *)dst)[i] = (int8_t)((int)(ab_rng_next(&r) % 64u) - 32); break;
     case AB_DTYPE_I32: ((int32_t *)dst)[i] = (int32_t)((int)(ab_rng_next(&r) % 64u) - 32); break;
+    /* ABI 1.4: within range by construction ([-1, 1) is far inside both 8-bit formats). */
+    case AB_DTYPE_TF32: ((float *)dst)[i] = ab_f32_to_tf32((float)u); break;
+    case AB_DTYPE_F8E4M3: ((uint8_t *)dst)[i] = ab_double_to_f8e4m3(u); break;
+    case AB_DTYPE_F8E5M2: ((uint8_t *)dst)[i] = ab_double_to_f8e5m2(u); break;
     default: return;
     }
   }
@@ -46,6 +54,29 @@ double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx) {
   case AB_DTYPE_BF16: return ab_bf16_to_f32(((const uint16_t *)data)[idx]);
   case AB_DTYPE_I8: return ((const int8_t *)data)[idx];
   case AB_DTYPE_I32: return ((const int32_t *)data)[idx];
+  case AB_DTYPE_TF32: return ((const float *)data)[idx];
+  case AB_DTYPE_F8E4M3: return ab_f8e4m3_to_double(((const uint8_t *)data)[idx]);
+  case AB_DTYPE_F8E5M2: return ab_f8e5m2_to_double(((const uint8_t *)data)[idx]);
   default: return 0.0;
+  }
+}
+
+static double saturate(double v, double lo, double hi) {
+  v = nearbyint(v);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+void ab_store_from_double(void *data, ab_dtype dtype, size_t idx, double v) {
+  switch (dtype) {
+  case AB_DTYPE_F64: ((double *)data)[idx] = v; break;
+  case AB_DTYPE_F32: ((float *)data)[idx] = (float)v; break;
+  case AB_DTYPE_F16: ((uint16_t *)data)[idx] = ab_f32_to_f16((float)v); break;
+  case AB_DTYPE_BF16: ((uint16_t *)data)[idx] = ab_f32_to_bf16((float)v); break;
+  case AB_DTYPE_I8: ((int8_t *)data)[idx] = (int8_t)saturate(v, INT8_MIN, INT8_MAX); break;
+  case AB_DTYPE_I32: ((int32_t *)data)[idx] = (int32_t)saturate(v, INT32_MIN, INT32_MAX); break;
+  case AB_DTYPE_TF32: ((float *)data)[idx] = ab_f32_to_tf32((float)v); break;
+  case AB_DTYPE_F8E4M3: ((uint8_t *)data)[idx] = ab_double_to_f8e4m3(v); break;
+  case AB_DTYPE_F8E5M2: ((uint8_t *)data)[idx] = ab_double_to_f8e5m2(v); break;
+  default: break;
   }
 }

@@ -28,4 +28,8 @@ uint64_t ab_operand_seed(uint64_t suite_seed, size_t operand);
 /* Element `idx` of a typed array, as double. */
 double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx);
 
+/* Store `v` into element `idx`, rounded to the dtype (nearest even; integers rounded and
+ * saturated). */
+void ab_store_from_double(void *data, ab_dtype dtype, size_t idx, double v);
+
 #endif

@@ -90,6 +90,8 @@ typedef struct ab_check_io {
   const void *const *host; /* host copy of each input operand; NULL for outputs */
   ab_dtype accumulate;     /* declared by case_prepare, or AB_DTYPE_INVALID */
   uint64_t max_elements;   /* element budget of a sampled check */
+  /* A trusted host BLAS for whole references (GEMM with f16/bf16 outputs); NULL: none. */
+  const struct ab_host_blas *blas;
   uint64_t seed;
   void *ctx;
   /* The whole operand `op`, read back from the device into a harness buffer that stays
@@ -140,10 +142,17 @@ typedef struct ab_kind_def {
    * (whatever it found); an error when reading back failed. */
   ab_status (*validate)(const ab_check_io *io, ab_validation *v, char *msg);
   const char *tolerance_source; /* where the tolerance rule comes from, for docs and reports */
+  /* The bound of one case where it depends on the shape (attention: compute in prefill,
+   * memory in decode); NULL: `bound` for every case. */
+  ab_bound (*bound_for)(const ab_kernel_desc *d);
 } ab_kind_def;
 
 /* The table of a kind; NULL for AB_KERNEL_INVALID and kinds nobody has defined yet. */
 const ab_kind_def *ab_kind_def_of(ab_kernel_kind k);
+
+/* The ceiling that bounds this case: the kind's bound_for, else its bound; AB_BOUND_NONE for
+ * a kind without a table. */
+ab_bound ab_kind_bound(const ab_kernel_desc *d);
 
 /* Shared by kinds: byte-exact check of output `op` against `want` (NULL: the host-to-device
  * pattern of kernel.h), chunk by chunk. */

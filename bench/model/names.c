@@ -86,8 +86,15 @@ ab_status ab_dtype_parse(const char *name, ab_dtype *in, ab_dtype *out) {
   if (i < 0 || i == AB_DTYPE_I32)
     return AB_E_INVALID;
   *in = (ab_dtype)i;
-  /* int8 GEMM accumulates and stores int32; floating types keep their own type. */
-  *out = *in == AB_DTYPE_I8 ? AB_DTYPE_I32 : *in;
+  /* int8 GEMM accumulates and stores int32; tf32 stores f32 and the 8-bit floats bf16
+   * (cuBLASLt's FP8 recipe, vendor-api-facts.md 1.6); other floating types keep their own. */
+  switch (*in) {
+  case AB_DTYPE_I8: *out = AB_DTYPE_I32; break;
+  case AB_DTYPE_TF32: *out = AB_DTYPE_F32; break;
+  case AB_DTYPE_F8E4M3:
+  case AB_DTYPE_F8E5M2: *out = AB_DTYPE_BF16; break;
+  default: *out = *in; break;
+  }
   return AB_OK;
 }
 

@@ -73,7 +73,17 @@ typedef struct ab_interference {
   double window_s;
   double other_cpu_s; /* CPU seconds other processes used (machine-wide, all cores) */
   double steal_s;     /* seconds a hypervisor stole */
-  bool disturbed;     /* over the thresholds of docs/measurement.md */
+  /* Less than this many seconds (of other CPU time or of steal) is tick-counting noise and
+   * never judged: AB_DISTURBED_TICKS clock ticks per CPU. Recorded so that `verify` can
+   * re-judge the window; negative when a run file written before it lacks it. */
+  double quantum_s;
+  bool disturbed; /* over the thresholds of docs/measurement.md (ab_interference_disturbed) */
+  /* Other processes on the device during the window, this harness left out: from the
+   * backend (ABI 1.4 device_processes) or a power channel covering the device (power ABI
+   * 1.2 foreign_processes). Any one makes the window disturbed. */
+  bool device_measured;          /* some backend or power source could tell */
+  uint32_t device_processes;     /* distinct pids seen at either edge */
+  char device_process_list[192]; /* "4242 python, 4243 ?" (cut when long) */
 } ab_interference;
 
 struct json_t; /* jansson's type; the harness owns these objects */
@@ -113,6 +123,9 @@ typedef struct ab_case_result {
    * suite's wall time beyond its kernels. */
   double backend_overhead_s;
   double harness_overhead_s;
+  /* The part of harness_overhead_s spent checking the output against the float64
+   * reference (read-back excluded): what the every-element check costs a suite. */
+  double check_s;
   /* Cold cache (measure.cold_cache): copies of the operands the timed calls rotated through,
    * the case itself included, and their bytes; 0 when the case ran warm. */
   uint32_t cold_cache_copies;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/inputs.h"
 #include "model/util.h"
@@ -28,6 +29,9 @@ static double unit_roundoff(ab_dtype t) {
   case AB_DTYPE_F32: return 0x1.0p-24;
   case AB_DTYPE_F16: return 0x1.0p-11;
   case AB_DTYPE_BF16: return 0x1.0p-8;
+  case AB_DTYPE_TF32: return 0x1.0p-11;
+  case AB_DTYPE_F8E4M3: return 0x1.0p-4;
+  case AB_DTYPE_F8E5M2: return 0x1.0p-3;
   default: return 0.0; /* integers: exact */
   }
 }
@@ -284,6 +288,131 @@ static void validate_gemm_full(const ab_kernel_desc *d, ab_dtype acc, const void
   }
   free(f.r);
   free(f.br);
+}
+
+/* ---- GEMM: every element against a host BLAS reference ------------------------------ */
+
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111 }; /* cblas.h values */
+
+bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas) {
+  const ab_gemm_params *g = &d->params.gemm;
+  if (!blas || !blas->dgemm || (d->out_dtype != AB_DTYPE_F16 && d->out_dtype != AB_DTYPE_BF16))
+    return false;
+  double macs = (double)g->m * (double)g->n * (double)g->k;
+  return macs <= (double)blas->max_macs && g->m <= INT32_MAX && g->n <= INT32_MAX &&
+         g->k <= INT32_MAX;
+}
+
+/* Blocks of op(A) rows and op(B) columns converted to float64: a few tens of MiB however
+ * large the GEMM. */
+enum { WHOLE_ROWS = 256, WHOLE_COLS = 1024 };
+
+typedef struct whole_ref {
+  const ab_kernel_desc *d;
+  ab_dtype acc;
+  const void *a, *b, *c;
+  const ab_host_blas *blas;
+  double *ablk, *bblk, *cblk, *anorm, *bnorm;
+  int64_t *row_failed; /* per row of the current block: elements outside tolerance */
+} whole_ref;
+
+static void whole_load_a(whole_ref *w, int64_t i0, int64_t rows) {
+  int64_t k = w->d->params.gemm.k;
+  for (int64_t i = 0; i < rows; i++) {
+    double n2 = 0.0;
+    for (int64_t p = 0; p < k; p++) {
+      double x = op_a(w->d, w->a, i0 + i, p);
+      w->ablk[i * k + p] = x;
+      n2 += x * x;
+    }
+    w->anorm[i] = sqrt(n2);
+  }
+}
+
+static void whole_load_b(whole_ref *w, int64_t j0, int64_t cols) {
+  int64_t k = w->d->params.gemm.k;
+  for (int64_t j = 0; j < cols; j++)
+    w->bnorm[j] = 0.0;
+  for (int64_t p = 0; p < k; p++)
+    for (int64_t j = 0; j < cols; j++) {
+      double x = op_b(w->d, w->b, p, j0 + j);
+      w->bblk[p * cols + j] = x;
+      w->bnorm[j] += x * x;
+    }
+  for (int64_t j = 0; j < cols; j++)
+    w->bnorm[j] = sqrt(w->bnorm[j]);
+}
+
+/* Compare one block of C with its reference; sum|ab| <= ||a_i|| ||b_j|| (Cauchy-Schwarz). */
+static void whole_compare(whole_ref *w, int64_t i0, int64_t rows, int64_t j0, int64_t cols,
+                          ab_validation *v) {
+  int64_t n = w->d->params.gemm.n;
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++) {
+      double ref = w->cblk[i * cols + j];
+      double got = ab_load_as_double(w->c, w->d->out_dtype, (size_t)((i0 + i) * n + j0 + j));
+      double err = fabs(got - ref);
+      double tol = ab_gemm_tolerance(w->d, w->acc, ref, w->anorm[i] * w->bnorm[j]);
+      double ratio = isnan(err) ? INFINITY : err / tol;
+      if (!(err <= tol)) {
+        v->mismatches++;
+        w->row_failed[i]++;
+      }
+      if (err > v->max_abs_error || isnan(err))
+        v->max_abs_error = isnan(err) ? INFINITY : err;
+      if (ratio > v->max_error_ratio)
+        v->max_error_ratio = ratio;
+    }
+  v->elements_checked += (uint64_t)(rows * cols);
+}
+
+static void whole_block_rows(whole_ref *w, int64_t i0, int64_t rows, ab_validation *v) {
+  const ab_gemm_params *g = &w->d->params.gemm;
+  whole_load_a(w, i0, rows);
+  memset(w->row_failed, 0, (size_t)rows * sizeof *w->row_failed);
+  for (int64_t j0 = 0; j0 < g->n; j0 += WHOLE_COLS) {
+    int64_t cols = g->n - j0 < WHOLE_COLS ? g->n - j0 : WHOLE_COLS;
+    whole_load_b(w, j0, cols);
+    w->blas->dgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int)rows, (int)cols, (int)g->k,
+                   1.0, w->ablk, (int)g->k, w->bblk, (int)cols, 0.0, w->cblk, (int)cols);
+    whole_compare(w, i0, rows, j0, cols, v);
+  }
+  for (int64_t i = 0; i < rows; i++)
+    if (w->row_failed[i] && v->full_failed++ == 0)
+      v->full_first_failed = i0 + i;
+}
+
+int ab_validate_gemm_whole(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                           const void *c, const ab_host_blas *blas, ab_validation *v) {
+  const ab_gemm_params *g = &d->params.gemm;
+  size_t k = (size_t)g->k;
+  whole_ref w = {.d = d, .acc = acc, .a = a, .b = b, .c = c, .blas = blas};
+  w.ablk = malloc(WHOLE_ROWS * k * sizeof(double));
+  w.bblk = malloc(WHOLE_COLS * k * sizeof(double));
+  w.cblk = malloc((size_t)WHOLE_ROWS * WHOLE_COLS * sizeof(double));
+  w.anorm = malloc(WHOLE_ROWS * sizeof(double));
+  w.bnorm = malloc(WHOLE_COLS * sizeof(double));
+  w.row_failed = malloc(WHOLE_ROWS * sizeof(int64_t));
+  v->checked = v->full_checked = true;
+  v->elements_total = (uint64_t)g->m * (uint64_t)g->n;
+  v->full_first_failed = -1;
+  snprintf(v->rule, sizeof v->rule,
+           "every element: |err| <= 8*u_acc*||a_i||*||b_j|| + 2*u_out*|ref| (u_acc %g: %s)",
+           accumulator_roundoff(d->dtype, acc),
+           acc == AB_DTYPE_INVALID ? "accumulator not declared, f32 assumed" : "declared");
+  if (!w.ablk || !w.bblk || !w.cblk || !w.anorm || !w.bnorm || !w.row_failed) {
+    snprintf(v->full_rule, sizeof v->full_rule, "not checked: out of memory for the reference");
+    v->full_failed = 1; /* unvalidated is never ok */
+  } else {
+    snprintf(v->full_rule, sizeof v->full_rule,
+             "every element against a float64 reference of the whole product (host BLAS "
+             "dgemm: %.60s)",
+             blas->name);
+    for (int64_t i0 = 0; i0 < g->m; i0 += WHOLE_ROWS)
+      whole_block_rows(&w, i0, g->m - i0 < WHOLE_ROWS ? g->m - i0 : WHOLE_ROWS, v);
+  }
+  free(w.ablk), free(w.bblk), free(w.cblk), free(w.anorm), free(w.bnorm), free(w.row_failed);
+  return v->mismatches == 0 && v->full_failed == 0;
 }
 
 /* ---- microbenchmarks: exact checks --------------------------------------------------- */

@@ -2,6 +2,7 @@
 #ifndef AB_REFERENCE_H
 #define AB_REFERENCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "accelbench/kernel.h"
@@ -20,6 +21,29 @@ double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b
  * Fills `v`; returns 1 when every checked element is within tolerance. */
 int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
                      const void *c, uint64_t max_elements, uint64_t seed, ab_validation *v);
+
+/* A host BLAS the harness trusts for whole float64 GEMM references (bench/hostblas.c loads
+ * Debian's; the model layer links no library): cblas_dgemm's signature, row-major. */
+typedef void (*ab_host_dgemm_fn)(int layout, int trans_a, int trans_b, int m, int n, int k,
+                                 double alpha, const double *a, int lda, const double *b, int ldb,
+                                 double beta, double *c, int ldc);
+typedef struct ab_host_blas {
+  ab_host_dgemm_fn dgemm;
+  char name[160];    /* the library, for the rule text: "libopenblas.so.0" */
+  uint64_t max_macs; /* largest m*n*k referenced whole; above it the checks of ab_validate_gemm */
+} ab_host_blas;
+
+/* Whether ab_validate_gemm_whole applies: f16 or bf16 outputs (where the rounding of the
+ * output itself hides a wrong element from the Freivalds row test: docs/measurement.md),
+ * a host BLAS, and m*n*k within its budget. */
+bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas);
+
+/* Every element of `c` against a float64 reference of the whole product computed by the
+ * host BLAS, block by block, with the element rule (Cauchy-Schwarz for sum|ab|). Fills `v`
+ * (elements_checked = all; full_failed = rows with a wrong element, the first named);
+ * returns 1 when every element is within tolerance. */
+int ab_validate_gemm_whole(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                           const void *c, const ab_host_blas *blas, ab_validation *v);
 
 /* Byte-exact comparison (memory-bandwidth copies, device-to-host transfers). */
 int ab_validate_bytes(const void *got, const void *want, size_t bytes, ab_validation *v);

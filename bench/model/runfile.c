@@ -186,6 +186,8 @@ static json_t *timing_json(const ab_case_result *c) {
   ok &= put(o, "stop_reason", json_string(ab_stop_reason_name(c->stop_reason)));
   ok &= put(o, "backend_overhead_s", num(c->backend_overhead_s));
   ok &= put(o, "harness_overhead_s", num(c->harness_overhead_s));
+  if (c->check_s > 0.0)
+    ok &= put(o, "check_s", num(c->check_s));
   if (c->device_timer_rejected_s > 0.0)
     ok &= put(o, "device_timer_rejected_median_s", num(c->device_timer_rejected_s));
   if (c->cold_cache_copies)
@@ -217,6 +219,17 @@ json_t *ab_case_rates_json(const ab_case_result *c) {
   ok &= put(o, "gbytes_per_s_ci95_hi", rate_json(r.gbytes_per_s_ci95_hi));
   ok &= put(o, "arithmetic_intensity_flops_per_byte", rate_json(r.arithmetic_intensity));
   return built(o, ok);
+}
+
+static json_t *interference_json(const ab_interference *x) {
+  json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:b}", "window_s", num(x->window_s), "other_cpu_s",
+                        num(x->other_cpu_s), "steal_s", num(x->steal_s), "quantum_s",
+                        num(x->quantum_s), "disturbed", x->disturbed);
+  if (o && x->device_measured) {
+    json_object_set_new(o, "device_processes", json_integer(x->device_processes));
+    json_object_set_new(o, "device_process_list", json_string(x->device_process_list));
+  }
+  return o;
 }
 
 static json_t *validation_json(const ab_validation *v) {
@@ -267,10 +280,7 @@ json_t *ab_case_to_json(const ab_case_result *c) {
     ok &= put(o, "rates", ab_case_rates_json(c));
   ok &= put(o, "validation", validation_json(&c->validation));
   if (c->interference.measured)
-    ok &= put(o, "interference",
-              json_pack("{s:o,s:o,s:o,s:b}", "window_s", num(c->interference.window_s),
-                        "other_cpu_s", num(c->interference.other_cpu_s), "steal_s",
-                        num(c->interference.steal_s), "disturbed", c->interference.disturbed));
+    ok &= put(o, "interference", interference_json(&c->interference));
   if (c->audit.done)
     ok &= put(o, "audit",
               json_pack("{s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
@@ -828,6 +838,8 @@ static ab_status rd_timing(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_num(t, "timing", "backend_overhead_s", true, &c->backend_overhead_s, msg);
   if (st == AB_OK && json_object_get(t, "harness_overhead_s"))
     st = rd_num(t, "timing", "harness_overhead_s", true, &c->harness_overhead_s, msg);
+  if (st == AB_OK && json_object_get(t, "check_s"))
+    st = rd_num(t, "timing", "check_s", false, &c->check_s, msg);
   if (st == AB_OK && json_object_get(t, "device_timer_rejected_median_s"))
     st = rd_num(t, "timing", "device_timer_rejected_median_s", false, &c->device_timer_rejected_s,
                 msg);
@@ -904,6 +916,19 @@ static ab_status rd_full_check(const json_t *o, ab_validation *v, char *msg) {
   return st;
 }
 
+/* The device's other processes (optional: files since power ABI 1.2 / backend ABI 1.4). */
+static ab_status rd_device_processes(const json_t *o, const char *p, ab_interference *x,
+                                     char *msg) {
+  if (!json_object_get(o, "device_processes"))
+    return AB_OK;
+  x->device_measured = true;
+  ab_status st = rd_u32(o, p, "device_processes", &x->device_processes, msg);
+  if (st == AB_OK && json_object_get(o, "device_process_list"))
+    st = rd_str(o, p, "device_process_list", x->device_process_list, sizeof x->device_process_list,
+                msg);
+  return st;
+}
+
 /* What else the machine did in the window (optional: files since it). */
 static ab_status rd_interference(const json_t *j, ab_interference *x, char *msg) {
   const json_t *o = json_object_get(j, "interference");
@@ -918,8 +943,13 @@ static ab_status rd_interference(const json_t *j, ab_interference *x, char *msg)
     st = rd_num(o, p, "other_cpu_s", false, &x->other_cpu_s, msg);
   if (st == AB_OK)
     st = rd_num(o, p, "steal_s", false, &x->steal_s, msg);
+  x->quantum_s = -1.0; /* files before it: unknown, and the window is not re-judged */
+  if (st == AB_OK && json_object_get(o, "quantum_s"))
+    st = rd_num(o, p, "quantum_s", false, &x->quantum_s, msg);
   if (st == AB_OK)
     st = rd_bool(o, p, "disturbed", &x->disturbed, msg);
+  if (st == AB_OK)
+    st = rd_device_processes(o, p, x, msg);
   return st;
 }
 

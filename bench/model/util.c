@@ -1,6 +1,8 @@
 #include "model/util.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +107,43 @@ int ab_write_all(int fd, const char *buf, size_t len) {
     len -= (size_t)w;
   }
   return 1;
+}
+
+/* Hex digits of one field, up to `max` of them, stopping at `stop`; false when none or
+ * more or a character that is neither. */
+static bool pci_field(const char **p, char stop, size_t max, unsigned long *value) {
+  size_t n = 0;
+  unsigned long v = 0;
+  for (; **p && **p != stop; (*p)++, n++) {
+    int c = tolower((unsigned char)**p);
+    if (n == max || !isxdigit(c))
+      return false;
+    v = v * 16 + (unsigned long)(isdigit(c) ? c - '0' : c - 'a' + 10);
+  }
+  *value = v;
+  return n > 0 && (**p == stop || stop == '\0');
+}
+
+ab_status ab_pci_bus_id_normalize(const char *in, char *out, size_t len, char *msg) {
+  unsigned long domain = 0, bus, dev, fn;
+  const char *p = in ? in : "";
+  /* Two colons: a domain first (NVML writes 8 digits, CUDA 4). */
+  const char *first = strchr(p, ':');
+  bool has_domain = first && strchr(first + 1, ':');
+  bool ok = (!has_domain || (pci_field(&p, ':', 8, &domain) && *p++ == ':')) &&
+            pci_field(&p, ':', 2, &bus) && *p++ == ':' && pci_field(&p, '.', 2, &dev) &&
+            *p++ == '.' && pci_field(&p, '\0', 1, &fn) && *p == '\0';
+  if (!ok || domain > 0xffff || dev > 0x1f || fn > 7) {
+    ab_msgf(msg, AB_MSG_LEN,
+            "PCI bus id \"%.64s\": expected [domain:]bus:device.function in hex "
+            "(\"0000:17:00.0\" or \"00000000:17:00.0\")",
+            in ? in : "(null)");
+    return AB_E_INVALID;
+  }
+  int w = snprintf(out, len, "%04lx:%02lx:%02lx.%lx", domain, bus, dev, fn);
+  if (w < 0 || (size_t)w >= len) {
+    ab_msgf(msg, AB_MSG_LEN, "PCI bus id \"%.64s\": no room for the normalised form", in);
+    return AB_E_INVALID;
+  }
+  return AB_OK;
 }

@@ -2,6 +2,7 @@
 #ifndef AB_UTIL_H
 #define AB_UTIL_H
 
+#include "accelbench/status.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,13 @@ uint64_t ab_runtime_seed(void);
 /* Write all `len` bytes of `buf` to `fd`, retrying short and interrupted writes; false on
  * an error (errno says which). */
 int ab_write_all(int fd, const char *buf, size_t len);
+
+/* A PCI bus id in the one form device uids and power channels are joined by:
+ * "dddd:bb:dd.f", lower-case hex, domain 4 digits. Takes the CUDA driver's
+ * cuDeviceGetPCIBusId form ("0000:17:00.0") and NVML's busId ("00000000:17:00.0"), either
+ * case, and also "bb:dd.f" (domain 0). AB_E_INVALID, with `in` quoted, for anything else
+ * or a domain over 0xffff. */
+ab_status ab_pci_bus_id_normalize(const char *in, char *out, size_t len, char *msg);
 
 /* Current UTC time as ISO 8601 ("2026-11-23T16:50:54Z"). */
 void ab_utc_now(char *buf, size_t len);

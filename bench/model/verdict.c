@@ -15,6 +15,18 @@ bool ab_device_timer_implausible(double device_median_s, double host_min_s) {
   return gap || d * AB_TIMER_FAR_FACTOR < h;
 }
 
+bool ab_interference_disturbed(const ab_interference *x) {
+  /* Another program on the device shares its engines and memory bandwidth: no threshold
+   * makes that harmless, so one process is enough. */
+  if (x->device_measured && x->device_processes > 0)
+    return true;
+  if (!x->measured)
+    return false;
+  double q = x->quantum_s > 0.0 ? x->quantum_s : 0.0;
+  return (x->other_cpu_s > AB_DISTURBED_OTHER_CORES * x->window_s && x->other_cpu_s > q) ||
+         (x->steal_s > AB_DISTURBED_STEAL_SHARE * x->window_s && x->steal_s > q);
+}
+
 uint64_t ab_case_window_calls(const ab_case_result *c) {
   return c->iterations_total + (uint64_t)c->audit.rounds * (AB_AUDIT_CONTROL_CALLS + 1);
 }

@@ -39,6 +39,20 @@ bool ab_audit_slow(double control_s, double audit_s);
 /* Whether a device timer's median per call cannot be true beside the host's fastest. */
 bool ab_device_timer_implausible(double device_median_s, double host_min_s);
 
+/* ---- interference (docs/measurement.md, "Interference") -------------------------------- */
+
+/* Other processes may use this many cores on average during a window, and a hypervisor
+ * steal this share of it, before the window is disturbed ... */
+#define AB_DISTURBED_OTHER_CORES 0.25
+#define AB_DISTURBED_STEAL_SHARE 0.05
+/* ... and only by more than this many clock ticks per CPU: tick accounting cannot tell less
+ * from counting noise (a window of a few ticks is recorded but not judged). */
+#define AB_DISTURBED_TICKS 2.0
+
+/* Whether a measured window's figures are over the thresholds, or another process used the
+ * device (false when not measured). */
+bool ab_interference_disturbed(const ab_interference *x);
+
 /* ---- the status ----------------------------------------------------------------------- */
 
 /* Calls inside the power window: the timed samples' and the audit's. */

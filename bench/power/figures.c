@@ -79,6 +79,37 @@ static json_t *timeline_json(const ab_energy_window *w) {
   return json_pack("{s:o, s:o}", "t_s", t, "w", p);
 }
 
+static json_t *facts_json(const ab_power_fact *f, uint32_t n) {
+  json_t *o = json_object();
+  for (uint32_t i = 0; i < n; i++)
+    if (f[i].key[0])
+      json_object_set_new(o, f[i].key, json_string(f[i].value));
+  return o;
+}
+
+/* Power ABI 1.2 extras: what the source read at the edges, and the device's other
+ * processes (docs/power.md, "Window facts"; docs/measurement.md, "Interference"). */
+static void extras_json(json_t *j, const ab_energy_window *w) {
+  if (w->has_facts) {
+    json_t *facts = json_pack("{s:o,s:o}", "before", facts_json(w->facts_before, w->n_facts_before),
+                              "after", facts_json(w->facts_after, w->n_facts_after));
+    if (w->facts_error[0])
+      json_object_set_new(facts, "error", json_string(w->facts_error));
+    json_object_set_new(j, "window_facts", facts);
+  }
+  if (!w->procs_measured && !w->procs_error[0])
+    return;
+  json_t *procs = json_object(), *list = json_array();
+  for (uint32_t i = 0; i < w->n_procs; i++)
+    json_array_append_new(
+        list, json_pack("{s:I,s:s}", "pid", (json_int_t)w->procs[i].pid, "name", w->procs[i].name));
+  json_object_set_new(procs, "count", json_integer(w->n_procs));
+  json_object_set_new(procs, "processes", list);
+  if (w->procs_error[0])
+    json_object_set_new(procs, "error", json_string(w->procs_error));
+  json_object_set_new(j, "device_processes", procs);
+}
+
 json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures *f) {
   json_t *j = json_object();
   json_object_set_new(j, "source", json_string(w->source));
@@ -101,6 +132,7 @@ json_t *ab_power_window_json(const ab_energy_window *w, const ab_energy_figures 
     json_object_set_new(j, "wrap_power_w", json_real(w->wrap_power_w));
     json_object_set_new(j, "wrap_power_from", json_string(w->wrap_power_from));
   }
+  extras_json(j, w);
   if (!w->valid) {
     /* No number for an invalid window: a reader must not rank what was not measured. */
     json_object_set_new(j, "invalid_reason", json_string(w->invalid_reason));

@@ -14,6 +14,14 @@ typedef struct reg_source {
   bool slow;    /* polled on a thread of its own (AB_POWER_SOURCE_SLOW_READ, or a 1.0 table) */
   char reason[AB_MSG_LEN];
   size_t first_channel, n_channels;
+  char *owned_name; /* table.name of a source never adopted (refused, not selected) */
+  /* A loadable module (ab_power_module): where it came from, for the run file. */
+  bool module;
+  bool refused; /* the module never passed the table checks or its isolated probe */
+  char module_path[1024];
+  uint64_t module_size;
+  char module_sha256[65];
+  uint16_t module_abi_major, module_abi_minor;
 } reg_source;
 
 typedef struct reg_channel {

@@ -31,17 +31,30 @@ static const char *const k_keys[] = {
     "file.scope",
     "file.period_s",
     "file.covers",
+    "sources",
 };
 
-static ab_status check_keys(const ab_option *o, size_t n, char *msg) {
+/* "<module>" or "<module>.<anything>": the module's own option. */
+static bool is_module_key(const char *key, const ab_power_module *mods, size_t n_mods) {
+  for (size_t m = 0; m < n_mods; m++) {
+    size_t len = strlen(mods[m].name);
+    if (len && strncmp(key, mods[m].name, len) == 0 && (key[len] == '\0' || key[len] == '.'))
+      return true;
+  }
+  return false;
+}
+
+static ab_status check_keys(const ab_option *o, size_t n, const ab_power_module *mods,
+                            size_t n_mods, char *msg) {
   for (size_t i = 0; i < n; i++) {
-    int known = 0;
+    int known = o[i].key && is_module_key(o[i].key, mods, n_mods);
     for (size_t k = 0; k < sizeof k_keys / sizeof k_keys[0] && !known; k++)
       known = o[i].key && strcmp(o[i].key, k_keys[k]) == 0;
     if (!known) {
       ab_pfmt(msg, AB_MSG_LEN,
-              "power option \"%s\": unknown key (expected one of rate_hz, min_window_s, rapl*, "
-              "hwmon*, ipmi*, command*, file*; see docs/power.md)",
+              "power option \"%s\": unknown key (expected one of rate_hz, min_window_s, sources, "
+              "rapl*, hwmon*, ipmi*, command*, file*, or a power module's name; see "
+              "docs/power.md)",
               o[i].key ? o[i].key : "(null)");
       return AB_E_INVALID;
     }
@@ -50,14 +63,14 @@ static ab_status check_keys(const ab_option *o, size_t n, char *msg) {
 }
 
 /* Refuse a table the harness cannot use safely (hwloc/CLAP rule: check before calling). */
-static ab_status check_table(const ab_power_source *t, char *msg) {
+ab_status ab_power_check_table(const ab_power_source *t, char *msg) {
   const char *name = t->name ? t->name : "(unnamed)";
   size_t need = offsetof(ab_power_source, read) + sizeof t->read;
   if (t->abi_major != AB_POWER_ABI_MAJOR) {
     ab_pfmt(msg, AB_MSG_LEN,
-            "power source %s: ABI major version %u, but this harness speaks %u (rebuild the "
-            "source against this accelbench)",
-            name, t->abi_major, AB_POWER_ABI_MAJOR);
+            "power source %s: ABI version %u.%u, but this harness speaks %u.%u (rebuild the "
+            "source against this accelbench's power.h)",
+            name, t->abi_major, t->abi_minor, AB_POWER_ABI_MAJOR, AB_POWER_ABI_MINOR);
     return AB_E_ABI;
   }
   if (t->struct_size < need) {
@@ -128,7 +141,7 @@ static ab_status add_channels(ab_power_registry *reg, reg_source *rs, size_t si,
 
 ab_status ab_power_registry_add(ab_power_registry *reg, const ab_power_source *src,
                                 const ab_option *options, size_t n_options, char *msg) {
-  ab_status st = check_table(src, msg);
+  ab_status st = ab_power_check_table(src, msg);
   if (st != AB_OK)
     return st;
   reg_source *grown = realloc(reg->sources, (reg->n_sources + 1) * sizeof *grown);
@@ -181,10 +194,95 @@ static void compose_none_reason(ab_power_registry *reg) {
   }
 }
 
+/* A source listed but never adopted or probed: a refused module, or one not selected. */
+static ab_status add_listed(ab_power_registry *reg, const char *name, const char *description,
+                            const char *reason) {
+  reg_source *grown = realloc(reg->sources, (reg->n_sources + 1) * sizeof *grown);
+  if (!grown)
+    return AB_E_NOMEM;
+  reg->sources = grown;
+  reg_source *rs = &reg->sources[reg->n_sources];
+  memset(rs, 0, sizeof *rs);
+  rs->owned_name = strdup(name);
+  if (!rs->owned_name)
+    return AB_E_NOMEM;
+  reg->n_sources++;
+  rs->table.name = rs->owned_name;
+  rs->table.description = description;
+  ab_pfmt(rs->reason, sizeof rs->reason, "%s", reason);
+  return AB_OK;
+}
+
+/* Is `name` in the comma-separated `list`? */
+static bool in_list(const char *list, const char *name) {
+  size_t len = strlen(name);
+  for (const char *p = list; p && *p;) {
+    const char *end = strchr(p, ',');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n == len && strncmp(p, name, len) == 0)
+      return true;
+    p = end ? end + 1 : NULL;
+  }
+  return false;
+}
+
+/* Why a source is left out, or NULL: not in "sources=", or "<module>=off". */
+static const char *left_out(const ab_option *o, size_t n, const char *name, bool module, char *buf,
+                            size_t len) {
+  const char *only = ab_popt(o, n, "sources");
+  if (only && !in_list(only, name)) {
+    ab_pfmt(buf, len, "not selected (sources=%s)", only);
+    return buf;
+  }
+  const char *v = module ? ab_popt(o, n, name) : NULL;
+  if (v && strcmp(v, "off") == 0) {
+    ab_pfmt(buf, len, "off (%s=off)", name);
+    return buf;
+  }
+  return NULL;
+}
+
+static void set_provenance(reg_source *rs, const ab_power_module *m) {
+  rs->module = true;
+  ab_pfmt(rs->module_path, sizeof rs->module_path, "%s", m->path);
+  ab_pfmt(rs->module_sha256, sizeof rs->module_sha256, "%s", m->sha256);
+  rs->module_size = m->size;
+  rs->module_abi_major = m->abi_major;
+  rs->module_abi_minor = m->abi_minor;
+}
+
+/* One module: refused, left out, or adopted through the same path as a built-in source. */
+static ab_status add_module(ab_power_registry *reg, const ab_power_module *m, const ab_option *o,
+                            size_t n, char *msg) {
+  char why[AB_MSG_LEN];
+  /* A refused module stays refused, selected or not: the reason is what a reader needs. */
+  const char *out = m->table ? left_out(o, n, m->name, true, why, sizeof why) : NULL;
+  ab_status st = AB_OK;
+  if (!m->table || out) {
+    st = add_listed(reg, m->name, m->table ? m->table->description : NULL, out ? out : m->refused);
+  } else if ((st = ab_power_registry_add(reg, m->table, o, n, why)) == AB_E_ABI ||
+             st == AB_E_INVALID) {
+    st = add_listed(reg, m->name, NULL, why); /* refused by the table checks */
+  }
+  if (st != AB_OK) {
+    ab_pfmt(msg, AB_MSG_LEN, "power module %s: out of memory", m->name);
+    return st;
+  }
+  reg_source *rs = &reg->sources[reg->n_sources - 1];
+  set_provenance(rs, m);
+  rs->refused = !out && rs->owned_name != NULL; /* listed, not adopted: refused */
+  return AB_OK;
+}
+
 ab_status ab_power_registry_create(const ab_option *o, size_t n, ab_power_registry **out,
                                    char *msg) {
+  return ab_power_registry_create_with(o, n, NULL, 0, out, msg);
+}
+
+ab_status ab_power_registry_create_with(const ab_option *o, size_t n, const ab_power_module *mods,
+                                        size_t n_mods, ab_power_registry **out, char *msg) {
   *out = NULL;
-  ab_status st = check_keys(o, n, msg);
+  ab_status st = check_keys(o, n, mods, n_mods, msg);
   if (st != AB_OK)
     return st;
   ab_power_registry *reg = calloc(1, sizeof *reg);
@@ -202,8 +300,16 @@ ab_status ab_power_registry_create(const ab_option *o, size_t n, ab_power_regist
   const ab_power_source *builtin[] = {&ab_power_source_rapl, &ab_power_source_hwmon,
                                       &ab_power_source_ipmi, &ab_power_source_command,
                                       &ab_power_source_file};
-  for (size_t i = 0; st == AB_OK && i < sizeof builtin / sizeof builtin[0]; i++)
-    st = ab_power_registry_add(reg, builtin[i], o, n, msg);
+  for (size_t i = 0; st == AB_OK && i < sizeof builtin / sizeof builtin[0]; i++) {
+    char why[AB_MSG_LEN];
+    const char *skip = left_out(o, n, builtin[i]->name, false, why, sizeof why);
+    st = skip ? add_listed(reg, builtin[i]->name, builtin[i]->description, skip)
+              : ab_power_registry_add(reg, builtin[i], o, n, msg);
+    if (st == AB_E_NOMEM)
+      ab_pfmt(msg, AB_MSG_LEN, "power registry: out of memory");
+  }
+  for (size_t i = 0; st == AB_OK && i < n_mods; i++)
+    st = add_module(reg, &mods[i], o, n, msg);
   if (st != AB_OK) {
     ab_power_registry_free(reg);
     return st;
@@ -220,6 +326,7 @@ void ab_power_registry_free(ab_power_registry *reg) {
     if (reg->sources[i].open)
       reg->sources[i].table.close(reg->sources[i].state);
     free(reg->sources[i].state);
+    free(reg->sources[i].owned_name);
   }
   free(reg->sources);
   free(reg->channels);
@@ -330,6 +437,23 @@ static json_t *channel_json(const reg_channel *c) {
   return j;
 }
 
+/* Where a loadable module came from: the same facts the run file keeps for backends. */
+static json_t *module_json(const reg_source *rs) {
+  json_t *m = json_object();
+  json_object_set_new(m, "path", json_string(rs->module_path));
+  json_object_set_new(
+      m, "size", rs->module_sha256[0] ? json_integer((json_int_t)rs->module_size) : json_null());
+  json_object_set_new(m, "sha256",
+                      rs->module_sha256[0] ? json_string(rs->module_sha256) : json_null());
+  json_object_set_new(
+      m, "abi",
+      rs->module_abi_major || rs->module_abi_minor
+          ? json_pack("{s:i,s:i}", "major", rs->module_abi_major, "minor", rs->module_abi_minor)
+          : json_null());
+  json_object_set_new(m, "refused", json_boolean(rs->refused));
+  return m;
+}
+
 json_t *ab_power_registry_to_json(const ab_power_registry *reg) {
   json_t *j = json_object();
   json_t *arr = json_array();
@@ -344,6 +468,8 @@ json_t *ab_power_registry_to_json(const ab_power_registry *reg) {
     json_object_set_new(o, "enabled", json_boolean(rs->enabled));
     if (!rs->enabled)
       json_object_set_new(o, "disabled_reason", json_string(rs->reason));
+    if (rs->module)
+      json_object_set_new(o, "module", module_json(rs));
     json_t *chs = json_array();
     for (size_t c = rs->first_channel; c < rs->first_channel + rs->n_channels; c++)
       json_array_append_new(chs, channel_json(&reg->channels[c]));
@@ -363,11 +489,16 @@ void ab_power_registry_print(const ab_power_registry *reg, FILE *out) {
           ab_power_min_window_s(reg, NULL, 0));
   for (size_t s = 0; s < reg->n_sources; s++) {
     const reg_source *rs = &reg->sources[s];
-    if (!rs->enabled) {
+    if (rs->refused) {
+      fprintf(out, "  %-8s refused: %s\n", rs->table.name, rs->reason);
+    } else if (!rs->enabled) {
       fprintf(out, "  %-8s disabled: %s\n", rs->table.name, rs->reason);
     } else {
       fprintf(out, "  %-8s %s\n", rs->table.name, rs->table.description);
     }
+    if (rs->module)
+      fprintf(out, "    module %s (power ABI %u.%u)\n", rs->module_path, rs->module_abi_major,
+              rs->module_abi_minor);
     for (size_t c = rs->first_channel; c < rs->first_channel + rs->n_channels; c++) {
       const reg_channel *ch = &reg->channels[c];
       if (!ch->enabled) {

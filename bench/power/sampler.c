@@ -38,6 +38,14 @@ typedef struct chan_run {
   uint32_t wraps, resets, read_errors;
   char first_error[200];
   char edge_error[240];
+  /* Power ABI 1.2 extras, read at the edges only (ab_energy_window has their meaning). */
+  uint32_t n_facts[2];
+  ab_power_fact facts[2][AB_POWER_FACTS_MAX];
+  char facts_error[200];
+  bool procs_measured;
+  uint32_t n_procs;
+  ab_device_process procs[AB_MAX_DEVICE_PROCESSES];
+  char procs_error[200];
 } chan_run;
 
 /* One sampler thread and the channels it polls. */
@@ -381,6 +389,52 @@ static ab_status build(ab_power_sampler *s, double rate_hz, char *msg) {
  * the slow ones (a subprocess each) outside them. Otherwise a fast channel's window would
  * take in the slow reads' seconds of idle time around the work, and its energy per
  * operation with them. */
+/* window_facts() of a channel into its before (0) or after (1) list. */
+static void take_facts(chan_run *c, int side) {
+  char msg[AB_MSG_LEN] = "";
+  uint32_t n = 0;
+  const ab_power_source *t = &c->rs->table;
+  if (t->window_facts(c->rs->state, c->rc->index, c->facts[side], AB_POWER_FACTS_MAX, &n, msg) !=
+      AB_OK) {
+    if (!c->facts_error[0])
+      ab_pfmt(c->facts_error, sizeof c->facts_error, "%s: %.180s", side ? "after" : "before",
+              msg[0] ? msg : "failed");
+    n = 0;
+  }
+  c->n_facts[side] = n < AB_POWER_FACTS_MAX ? n : AB_POWER_FACTS_MAX;
+}
+
+/* foreign_processes() of a channel, less this harness, merged into what it saw before. */
+static void take_procs(chan_run *c) {
+  char msg[AB_MSG_LEN] = "";
+  uint32_t n = 0;
+  ab_device_process got[AB_MAX_DEVICE_PROCESSES];
+  memset(got, 0, sizeof got);
+  const ab_power_source *t = &c->rs->table;
+  if (t->foreign_processes(c->rs->state, c->rc->index, got, AB_MAX_DEVICE_PROCESSES, &n, msg) !=
+      AB_OK) {
+    if (!c->procs_error[0])
+      ab_pfmt(c->procs_error, sizeof c->procs_error, "%.190s", msg[0] ? msg : "failed");
+    return;
+  }
+  c->procs_measured = true;
+  n = ab_device_processes_foreign(got, n < AB_MAX_DEVICE_PROCESSES ? n : AB_MAX_DEVICE_PROCESSES,
+                                  "/");
+  ab_device_processes_merge(c->procs, &c->n_procs, got, n);
+}
+
+/* The 1.2 extras of every channel whose source has them, outside the timed region: before
+ * the left edge's reads, after the right edge's. */
+static void edge_extras(ab_power_sampler *s, int side) {
+  for (size_t j = 0; j < s->n_ch; j++) {
+    chan_run *c = &s->ch[j];
+    if (c->rs->table.window_facts)
+      take_facts(c, side);
+    if (c->rs->table.foreign_processes)
+      take_procs(c);
+  }
+}
+
 static void edge(ab_power_sampler *s, const char *which, bool left) {
   char msg[AB_MSG_LEN];
   for (int pass = 0; pass < 2; pass++) {
@@ -416,6 +470,7 @@ ab_status ab_power_sampler_start(ab_power_registry *reg, double rate_hz, ab_powe
     sampler_free(s);
     return st;
   }
+  edge_extras(s, 0);
   edge(s, "left", true);
   double t0 = now_s();
   for (size_t i = 0; i < s->n_ch; i++)
@@ -594,6 +649,19 @@ static void check_validity(const chan_run *c, ab_energy_window *w) {
   }
 }
 
+static void copy_extras(const chan_run *c, ab_energy_window *w) {
+  w->has_facts = c->rs->table.window_facts != NULL;
+  w->n_facts_before = c->n_facts[0];
+  w->n_facts_after = c->n_facts[1];
+  memcpy(w->facts_before, c->facts[0], sizeof w->facts_before);
+  memcpy(w->facts_after, c->facts[1], sizeof w->facts_after);
+  ab_pfmt(w->facts_error, sizeof w->facts_error, "%s", c->facts_error);
+  w->procs_measured = c->procs_measured;
+  w->n_procs = c->n_procs;
+  memcpy(w->procs, c->procs, sizeof w->procs);
+  ab_pfmt(w->procs_error, sizeof w->procs_error, "%s", c->procs_error);
+}
+
 static ab_status make_window(const chan_run *c, ab_energy_window *w, char *msg) {
   memset(w, 0, sizeof *w);
   const reg_channel *rc = c->rc;
@@ -629,6 +697,7 @@ static ab_status make_window(const chan_run *c, ab_energy_window *w, char *msg) 
     free(e);
   }
   check_validity(c, w);
+  copy_extras(c, w);
   return AB_OK;
 }
 
@@ -646,6 +715,7 @@ ab_status ab_power_sampler_stop(ab_power_sampler *s, ab_energy_window **windows,
     if (s->pol[k].started)
       pthread_join(s->pol[k].th, NULL);
   edge(s, "right", false); /* false: the right edge */
+  edge_extras(s, 1);
   ab_status st = AB_OK;
   if (s->n_ch > 0) {
     *windows = calloc(s->n_ch, sizeof **windows);

@@ -49,6 +49,33 @@ typedef struct ab_power_registry ab_power_registry;
 ab_status ab_power_registry_create(const ab_option *options, size_t n_options,
                                    ab_power_registry **out, char *msg);
 
+/* A loadable power module (accelbench-power-<name>.so) as the harness found it
+ * (bench/power_modules.c): its table when it was loaded and passed the isolated probe,
+ * or why it was refused, and its provenance for the run file. */
+typedef struct ab_power_module {
+  char name[32];                 /* the table's name, or the file's stem when refused */
+  char path[1024];               /* the module file */
+  uint64_t size;                 /* bytes of the file; 0 with sha256 "" when it could not be read */
+  char sha256[65];               /* lower-case hex, "" when unknown */
+  uint16_t abi_major, abi_minor; /* the table's; 0.0 when it never gave one */
+  const ab_power_source *table;  /* NULL: refused */
+  char refused[AB_MSG_LEN];      /* why, when table is NULL */
+} ab_power_module;
+
+/* As ab_power_registry_create, plus the loadable modules: each adopted table goes through
+ * ab_power_registry_add like a built-in source, a refused one is listed with its reason,
+ * and every one is recorded with its provenance. Option keys "<module>" ("off" disables
+ * it) and "<module>.*" (passed to it) are accepted for every module named here.
+ * "sources=a,b" keeps only the sources named (built-in or loaded); the others are listed
+ * as not selected and never probed. */
+ab_status ab_power_registry_create_with(const ab_option *options, size_t n_options,
+                                        const ab_power_module *modules, size_t n_modules,
+                                        ab_power_registry **out, char *msg);
+
+/* The table checks every source goes through (ABI major, table size, mandatory slots):
+ * AB_E_ABI naming the source and both versions. For the module loader's isolated probe. */
+ab_status ab_power_check_table(const ab_power_source *t, char *msg);
+
 /* Add one more source table (a vendor module's, or a test's) with its own options. It
  * goes through the same checks as the built-in ones: an unknown ABI major, a short table
  * or a NULL mandatory slot is refused with AB_E_ABI naming the source. A source whose
@@ -115,6 +142,20 @@ typedef struct ab_energy_window {
   uint32_t resets;
   uint32_t n_points;
   ab_power_point timeline[AB_POWER_TIMELINE_MAX];
+  /* Facts the source read at the edges (power ABI 1.2 window_facts): clocks, temperature,
+   * throttle reasons, power limit. facts_error: the first failure, "" when none. */
+  bool has_facts;
+  uint32_t n_facts_before, n_facts_after;
+  ab_power_fact facts_before[AB_POWER_FACTS_MAX];
+  ab_power_fact facts_after[AB_POWER_FACTS_MAX];
+  char facts_error[200];
+  /* Other processes on the covered device at either edge (power ABI 1.2
+   * foreign_processes), this harness's own left out; distinct pids. procs_measured: the
+   * source could tell. */
+  bool procs_measured;
+  uint32_t n_procs;
+  ab_device_process procs[AB_MAX_DEVICE_PROCESSES];
+  char procs_error[200];
 } ab_energy_window;
 
 typedef struct ab_power_sampler ab_power_sampler;
@@ -253,6 +294,31 @@ ab_status ab_power_parse_value(const char *text, const char *unit, const char *w
  * of the known lines; the state must be "activated". Gives instantaneous watts and the
  * sampling period (0 when absent). */
 ab_status ab_power_parse_dcmi(const char *text, double *watts, double *period_s, char *msg);
+
+/* ---- joining channels to devices, other processes ------------------------------------ */
+
+/* Does channel `channel` measure the case's device (`backend`, `uid`)? A node channel
+ * (or one that names no backend) covers every case; a channel of another backend's
+ * device is kept (the host package during a GPU case, labelled by its `covers`); a
+ * channel of the same backend covers the case only when the uids agree, PCI bus ids
+ * compared in one form (ab_pci_bus_id_normalize) — never another GPU's board. A channel
+ * or case without a uid cannot be told apart and is kept. */
+bool ab_power_channel_covers_case(const ab_power_registry *reg, size_t channel, const char *backend,
+                                  const char *uid);
+
+/* Keep only the windows whose channel covers the case (ab_power_channel_covers_case),
+ * in order; *n becomes their number. */
+void ab_power_windows_for_case(const ab_power_registry *reg, ab_energy_window *w, size_t *n,
+                               const char *backend, const char *uid);
+
+/* Drop this process and its ancestors (a case worker's accelbench parent) from a device's
+ * process list, and fill empty names from <proc_root>/proc/<pid>/comm; returns the new
+ * count. What is left is another program using the device. */
+uint32_t ab_device_processes_foreign(ab_device_process *p, uint32_t n, const char *proc_root);
+
+/* Add the pids of `add` not yet in `into` (up to AB_MAX_DEVICE_PROCESSES). */
+void ab_device_processes_merge(ab_device_process *into, uint32_t *n_into,
+                               const ab_device_process *add, uint32_t n_add);
 
 /* ---- clocks and temperatures --------------------------------------------------------- */
 

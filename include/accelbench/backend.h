@@ -39,6 +39,7 @@
 
 #include "kernel.h"
 #include "option.h"
+#include "process.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -47,9 +48,10 @@ extern "C" {
 
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
  * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
- * the kinds rotary, elementwise, stream and decoder_layer. */
+ * the kinds rotary, elementwise, stream and decoder_layer; 1.4 the dtypes tf32,
+ * f8e4m3 and f8e5m2 and ab_backend.device_processes. */
 #define AB_BACKEND_ABI_MAJOR    1
-#define AB_BACKEND_ABI_MINOR    3
+#define AB_BACKEND_ABI_MINOR    4
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
 
 /* One free-form fact about a device that has no field of its own
@@ -213,6 +215,16 @@ typedef struct ab_backend {
    * still refuse), or AB_E_UNSUPPORTED with the reason. Same thread as case_prepare. NULL:
    * the harness finds out from case_prepare. */
   ab_status (*case_query)(void *state, const ab_kernel_desc *desc, const char *provider, char *msg);
+
+  /* ---- ABI 1.4 ---- */
+
+  /* Optional. Processes other than this one using the open device now, for a runtime that
+   * can tell (a vendor SMI library): up to `max` into `procs`, the number found into *n
+   * (may exceed max). Called at both edges of every timed window, on the device's thread;
+   * any process reported (less the harness's own, which it removes) makes the window
+   * `disturbed` (docs/measurement.md, "Interference"). NULL: the backend cannot tell. */
+  ab_status (*device_processes)(void *state, ab_device_process *procs, uint32_t max, uint32_t *n,
+                                char *msg);
 } ab_backend;
 
 /* The one symbol a module exports. `harness_abi_major` lets a module that supports

@@ -34,6 +34,15 @@ typedef enum ab_dtype {
   AB_DTYPE_BF16 = 4, /* bfloat16: the top 16 bits of a binary32 */
   AB_DTYPE_I8 = 5,   /* signed 8-bit integer */
   AB_DTYPE_I32 = 6,  /* signed 32-bit integer (int8 GEMM accumulates into it) */
+  /* ABI 1.4. TF32: binary32 storage holding values TF32 can represent (8-bit
+   * exponent, 10-bit stored mantissa; the low 13 bits zero); a tf32 GEMM multiplies in
+   * TF32 tensor-core math, accumulates in f32 and writes f32. Its own dtype so a TF32 row
+   * is never reported as f32. F8 E4M3 / E5M2: the OCP 8-bit floats (E4M3: bias 7, no
+   * infinities, NaN S.1111.111, largest 448; E5M2: bias 15, IEEE-style inf and NaN,
+   * largest 57344); an f8 GEMM writes bf16 with per-tensor scales of 1. */
+  AB_DTYPE_TF32 = 7,
+  AB_DTYPE_F8E4M3 = 8,
+  AB_DTYPE_F8E5M2 = 9,
   AB_DTYPE_COUNT
 } ab_dtype;
 
@@ -333,7 +342,10 @@ static inline ab_dtype ab_operand_dtype(const ab_kernel_desc *d, size_t i, ab_dt
   X(AB_DTYPE_F16, "f16")                                                                           \
   X(AB_DTYPE_BF16, "bf16")                                                                         \
   X(AB_DTYPE_I8, "int8")                                                                           \
-  X(AB_DTYPE_I32, "int32")
+  X(AB_DTYPE_I32, "int32")                                                                         \
+  X(AB_DTYPE_TF32, "tf32")                                                                         \
+  X(AB_DTYPE_F8E4M3, "f8e4m3")                                                                     \
+  X(AB_DTYPE_F8E5M2, "f8e5m2")
 
 #define AB_KERNEL_KIND_NAME_LIST(X)                                                                \
   X(AB_KERNEL_GEMM, "gemm")                                                                        \
@@ -377,9 +389,12 @@ static inline size_t ab_dtype_size(ab_dtype t) {
   case AB_DTYPE_F64: return 8;
   case AB_DTYPE_F32: return 4;
   case AB_DTYPE_I32: return 4;
+  case AB_DTYPE_TF32: return 4;
   case AB_DTYPE_F16: return 2;
   case AB_DTYPE_BF16: return 2;
   case AB_DTYPE_I8: return 1;
+  case AB_DTYPE_F8E4M3: return 1;
+  case AB_DTYPE_F8E5M2: return 1;
   default: return 0;
   }
 }

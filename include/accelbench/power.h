@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "option.h"
+#include "process.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -51,7 +52,7 @@ extern "C" {
 #endif
 
 #define AB_POWER_ABI_MAJOR    1
-#define AB_POWER_ABI_MINOR    1
+#define AB_POWER_ABI_MINOR    2
 #define AB_POWER_ENTRY_SYMBOL "accelbench_power_entry"
 
 /* What part of the machine a channel measures. Figures of different scopes are never
@@ -95,6 +96,16 @@ typedef struct ab_power_channel_info {
    * A disabled channel is listed with its reason and never read. */
   char disabled_reason[256];
 } ab_power_channel_info;
+
+/* One fact from window_facts() (1.2): "sm_clock_mhz" = "1980", "clock_event_reasons" =
+ * "SwPowerCap,HwSlowdown". Keys are lower case with underscores and say their unit. */
+typedef struct ab_power_fact {
+  char key[48];
+  char value[112];
+} ab_power_fact;
+
+/* Most facts one window_facts() call may return. */
+#define AB_POWER_FACTS_MAX 24
 
 typedef struct ab_power_source {
   /* ---- header: never moves ---- */
@@ -141,6 +152,25 @@ typedef struct ab_power_source {
    * a field appended later always grows struct_size, so an older table can never seem to
    * have it. */
   uint64_t flags;
+
+  /* ---- appended in 1.2 ---- */
+
+  /* Optional. Facts about what channel `channel` covers, read at each edge of a timed
+   * window (clocks, temperature, throttle reasons decoded to names, the power limit in
+   * force): up to `max` key/value pairs into `facts`, their number into *n. The harness
+   * records them per case ("before" and "after"); it never computes a figure from them.
+   * Runner thread, between reads. NULL: the source has none. */
+  ab_status (*window_facts)(void *state, uint32_t channel, ab_power_fact *facts, uint32_t max,
+                            uint32_t *n, char *msg);
+
+  /* Optional. Processes using the device channel `channel` covers, now: up to `max` into
+   * `procs`, the number found into *n (may exceed max: the list is then cut). A source
+   * leaves out its own process; the harness also leaves out itself and its ancestors (the
+   * parent of a case worker), and judges the rest as interference (any process left
+   * makes the window `disturbed`). Called at both edges of a timed window. NULL: the
+   * source cannot tell. */
+  ab_status (*foreign_processes)(void *state, uint32_t channel, ab_device_process *procs,
+                                 uint32_t max, uint32_t *n, char *msg);
 } ab_power_source;
 
 /* A read may take milliseconds or block (a subprocess, a BMC, a network meter). Such a

@@ -15,7 +15,7 @@
 #endif
 
 AB_SA(AB_BACKEND_ABI_MAJOR == 1, "backend ABI major changed: update this test on purpose");
-AB_SA(AB_BACKEND_ABI_MINOR == 3, "backend ABI minor changed: add the new fields' offsets here");
+AB_SA(AB_BACKEND_ABI_MINOR == 4, "backend ABI minor changed: add the new fields' offsets here");
 AB_SA(offsetof(ab_case_info, accumulate_dtype) == 144, "case_info accumulate_dtype (1.1)");
 AB_SA(offsetof(ab_case_info, warm_seconds) == 152, "case_info warm_seconds (1.2)");
 AB_SA(offsetof(ab_case_info, warm_calls) == 160, "case_info warm_calls (1.2)");
@@ -40,7 +40,11 @@ AB_SA(offsetof(ab_backend, case_prepare) == 112, "case_prepare");
 AB_SA(offsetof(ab_backend, case_run) == 120, "case_run");
 AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
 AB_SA(offsetof(ab_backend, case_query) == 136, "case_query (1.3)");
-AB_SA(sizeof(ab_backend) == 144, "ab_backend 1.3 size");
+AB_SA(offsetof(ab_backend, device_processes) == 144, "device_processes (1.4, branch nvml)");
+AB_SA(sizeof(ab_backend) == 152, "ab_backend 1.4 size");
+AB_SA(sizeof(ab_device_process) == 80 && offsetof(ab_device_process, used_memory_bytes) == 8 &&
+          offsetof(ab_device_process, name) == 16,
+      "device_process (backend 1.4, power 1.2)");
 
 AB_SA(offsetof(ab_kernel_desc, struct_size) == 0, "desc struct_size first");
 AB_SA(offsetof(ab_kernel_desc, kind) == 4, "desc kind");
@@ -86,6 +90,9 @@ AB_SA(offsetof(ab_timing, device_seconds) == 8, "timing device_seconds");
 
 AB_SA(AB_OK == 0 && AB_E_UNSUPPORTED == -1 && AB_E_INTERNAL == -9, "status values are ABI");
 AB_SA(AB_DTYPE_F64 == 1 && AB_DTYPE_I32 == 6, "dtype values are ABI");
+/* cuda branch, ABI 1.4: the appended dtypes. */
+AB_SA(AB_DTYPE_TF32 == 7 && AB_DTYPE_F8E4M3 == 8 && AB_DTYPE_F8E5M2 == 9 && AB_DTYPE_COUNT == 10,
+      "dtype values are ABI (1.4)");
 AB_SA(AB_KERNEL_GEMM == 1 && AB_KERNEL_LAUNCH == 11, "kernel kind values are ABI");
 AB_SA(sizeof(ab_conv2d_params) == 112, "conv2d params: 14 int64 fields");
 AB_SA(offsetof(ab_conv2d_params, k) == 32, "conv2d k");

@@ -31,12 +31,12 @@ while read -r where hdr; do
     refuse "$where" "$hdr" "the harness uses bench/model/, not reports/ or the CLI"
 done < <(includes bench/*.[ch] bench/power/*.[ch])
 
-mapfile -t module_files < <(find backends -name tools -prune -o -name '*.[ch]' -print)
+mapfile -t module_files < <(find backends power -name tools -prune -o -name '*.[ch]' -print)
 while read -r where hdr; do
   case $hdr in accelbench/*) continue ;; esac
   dir=$(dirname "${where%%:*}")
   [ -f "$dir/$hdr" ] || [ -f "backends/common/$hdr" ] ||
-    refuse "$where" "$hdr" "a backend module includes only include/ and backends/"
+    refuse "$where" "$hdr" "a backend or power module includes only include/ and its folder"
 done < <(includes "${module_files[@]}")
 
 [ $bad -eq 0 ] && echo "layering: ok"

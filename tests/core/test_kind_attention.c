@@ -133,6 +133,15 @@ Test(kind_attention, flops_count_the_attended_pairs) {
   cr_assert_float_eq(ab_kernel_flops(&d), 15.0 * 4 * 16, 0.0);
 }
 
+Test(kind_attention, decode_is_memory_bound_prefill_compute_bound) {
+  ab_kernel_desc d = att_desc(1, 32, 8, 128, 1, 4096, 1, AB_DTYPE_F16);
+  cr_assert_eq(ab_kind_bound(&d), AB_BOUND_MEMORY);
+  d = att_desc(1, 32, 8, 128, 512, 512, 1, AB_DTYPE_F16);
+  cr_assert_eq(ab_kind_bound(&d), AB_BOUND_COMPUTE);
+  ab_kernel_desc g = {.kind = AB_KERNEL_GEMM};
+  cr_assert_eq(ab_kind_bound(&g), AB_BOUND_COMPUTE, "kinds without bound_for keep their bound");
+}
+
 Test(kind_attention, bytes_follow_each_operand_dtype) {
   ab_kernel_desc d = att_desc(1, 32, 8, 128, 1, 1000, 1, AB_DTYPE_F32);
   double q = 32.0 * 128, kv = 1000.0 * 8 * 128;

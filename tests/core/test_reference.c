@@ -16,14 +16,7 @@ typedef struct gemm_case {
 } gemm_case;
 
 static void store(void *dst, ab_dtype t, size_t i, double v) {
-  switch (t) {
-  case AB_DTYPE_F64: ((double *)dst)[i] = v; break;
-  case AB_DTYPE_F32: ((float *)dst)[i] = (float)v; break;
-  case AB_DTYPE_F16: ((uint16_t *)dst)[i] = ab_f32_to_f16((float)v); break;
-  case AB_DTYPE_BF16: ((uint16_t *)dst)[i] = ab_f32_to_bf16((float)v); break;
-  case AB_DTYPE_I32: ((int32_t *)dst)[i] = (int32_t)v; break;
-  default: cr_assert_fail("dtype");
-  }
+  ab_store_from_double(dst, t, i, v);
 }
 
 /* C computed by the reference and rounded to the output dtype: a correct kernel's answer. */
@@ -218,6 +211,65 @@ Test(reference, float32_accumulation_passes_every_element_check) {
               "dtype %zu: honest float32 accumulation refused (%llu rows, ratio %g)", t,
               (unsigned long long)v.full_failed, v.max_error_ratio);
     cr_assert_eq(v.full_failed, 0);
+    drop(&g);
+  }
+}
+
+/* ---- the whole reference by a host BLAS (f16/bf16 outputs) ----------------------------- */
+
+/* A plain row-major dgemm standing in for the host BLAS (the harness loads Debian's). */
+static void plain_dgemm(int layout, int ta, int tb, int m, int n, int k, double alpha,
+                        const double *a, int lda, const double *b, int ldb, double beta, double *c,
+                        int ldc) {
+  cr_assert(layout == 101 && ta == 111 && tb == 111, "row-major, no transposes");
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) {
+      double s = 0.0;
+      for (int p = 0; p < k; p++)
+        s += a[i * lda + p] * b[p * ldb + j];
+      c[i * ldc + j] = alpha * s + beta * c[i * ldc + j];
+    }
+}
+
+static const ab_host_blas test_blas = {plain_dgemm, "plain C dgemm (test)", UINT64_C(1) << 40};
+
+Test(reference, whole_reference_applies_to_half_outputs_within_budget) {
+  gemm_case g = make(8, 8, 8, AB_DTYPE_BF16, AB_DTYPE_BF16, 0, 0);
+  cr_assert(ab_gemm_whole_reference_applies(&g.d, &test_blas));
+  cr_assert_not(ab_gemm_whole_reference_applies(&g.d, NULL), "no host BLAS");
+  ab_host_blas small = test_blas;
+  small.max_macs = 511;
+  cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &small), "over the budget");
+  g.d.out_dtype = AB_DTYPE_F32;
+  cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &test_blas),
+                "f32 outputs keep the Freivalds row test, which already sees such errors");
+  drop(&g);
+}
+
+/* The Freivalds row test cannot see an element wrong by 1.0 in a bf16 output of this size
+ * (the output's own rounding over a row is larger); the whole reference sees it wherever it
+ * is, across both blocks of rows and of columns, transposed operands included, and an
+ * honest f32-accumulated output passes. */
+Test(reference, whole_reference_finds_one_wrong_half_element_anywhere) {
+  const ab_dtype half[] = {AB_DTYPE_F16, AB_DTYPE_BF16};
+  for (size_t t = 0; t < 2; t++) {
+    gemm_case g = make(300, 1100, 64, half[t], half[t], (int)t, 1 - (int)t);
+    ab_validation v = {0};
+    cr_assert(ab_validate_gemm_whole(&g.d, g.acc, g.a, g.b, g.c, &test_blas, &v),
+              "honest output refused: ratio %g", v.max_error_ratio);
+    cr_assert_eq(v.elements_checked, 300u * 1100u);
+    const size_t rows[] = {0, 255, 256, 299}, cols[] = {1099, 1024, 3, 1023};
+    for (size_t q = 0; q < 4; q++) {
+      size_t idx = rows[q] * 1100 + cols[q];
+      double was = ab_load_as_double(g.c, half[t], idx);
+      store(g.c, half[t], idx, was + 1.0);
+      memset(&v, 0, sizeof v);
+      cr_assert_not(ab_validate_gemm_whole(&g.d, g.acc, g.a, g.b, g.c, &test_blas, &v));
+      cr_assert_eq(v.mismatches, 1);
+      cr_assert_eq(v.full_failed, 1);
+      cr_assert_eq(v.full_first_failed, (int64_t)rows[q]);
+      store(g.c, half[t], idx, was);
+    }
     drop(&g);
   }
 }

@@ -55,7 +55,9 @@ for c in cases:
     if text:
         assert text in c.get("reason", ""), (c["id"], c.get("reason"))
     if status == "ok":
-        assert c["timing"]["time_s"]["n"] >= 5, (c["id"], c["timing"]["time_s"])
+        # min_samples, unless a loaded host ran into the suite's time cap first
+        t = c["timing"]
+        assert t["time_s"]["n"] >= 5 or t["stop_reason"] == "time_cap", (c["id"], t["time_s"])
         v = c["validation"]
         assert v["checked"] is True and v["mismatches"] == 0, (c["id"], v)
 # No result lost: an ok case that comes after a crash in plan order still ran and has timing.

@@ -13,8 +13,11 @@ static_assert(offsetof(ab_power_channel_info, struct_size) == 0, "struct_size fi
 // a 1.1 one by struct_size alone).
 static_assert(offsetof(ab_power_source, flags) == offsetof(ab_power_source, read) + sizeof(void *),
               "flags right after read");
-static_assert(sizeof(ab_power_source) == offsetof(ab_power_source, flags) + 8,
-              "no tail padding after flags");
+// 1.2 (branch nvml) appends two optional slots after flags, again with no tail padding.
+static_assert(offsetof(ab_power_source, window_facts) == offsetof(ab_power_source, flags) + 8,
+              "window_facts right after flags");
+static_assert(sizeof(ab_power_source) == offsetof(ab_power_source, foreign_processes) + 8,
+              "no tail padding after the 1.2 slots");
 
 extern "C" size_t ab_test_cxx_sizeof_source(void) {
   return sizeof(ab_power_source);

@@ -12,8 +12,15 @@ _Static_assert(offsetof(ab_power_channel_info, struct_size) == 0, "struct_size f
 _Static_assert(offsetof(ab_power_source, flags) ==
                    offsetof(ab_power_source, read) + sizeof(ab_status(*)(void)),
                "flags right after read");
-_Static_assert(sizeof(ab_power_source) == offsetof(ab_power_source, flags) + 8,
-               "no tail padding after flags: a later field always grows struct_size");
+_Static_assert(offsetof(ab_power_source, window_facts) == offsetof(ab_power_source, flags) + 8,
+               "window_facts right after flags (1.2)");
+_Static_assert(offsetof(ab_power_source, foreign_processes) ==
+                   offsetof(ab_power_source, window_facts) + sizeof(ab_status(*)(void)),
+               "foreign_processes after window_facts (1.2)");
+_Static_assert(sizeof(ab_power_source) == offsetof(ab_power_source, foreign_processes) + 8,
+               "no tail padding after the 1.2 slots: a later field always grows struct_size");
+_Static_assert(AB_POWER_ABI_MINOR == 2, "power ABI minor changed: add the new fields here");
+_Static_assert(sizeof(ab_power_fact) == 160, "power fact (1.2)");
 
 size_t ab_test_cxx_sizeof_source(void);
 size_t ab_test_cxx_sizeof_channel(void);

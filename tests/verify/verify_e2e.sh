@@ -185,7 +185,7 @@ grep -qE " [1-9][0-9]* power sources" "$tmp/p1"
 check "... at least one power source recomputed" 0 $?
 cp -r "$tmp/power" "$tmp/power2"
 edit "$tmp/power2" '
-c = next(c for c in run["cases"] if c["status"] == "ok")
+c = next(c for c in run["cases"] if c["status"] == "ok" and "gflops_per_w" in c["power"]["sources"][0])
 c["power"]["sources"][0]["gflops_per_w"] *= 2'
 "$ab" verify "$tmp/power2" -k "$tmp/a.pub" >"$tmp/p2" 2>&1
 check "a doubled perf/W fails" 1 $? ".power.sources[0].gflops_per_w: file " "$tmp/p2"
@@ -210,6 +210,13 @@ c["timing"]["source"] = "device"; del c["timing"]["device_timer_rejected_median_
 "$ab" verify "$tmp/liar3" -k "$tmp/a.pub" >"$tmp/l3" 2>&1
 check "a rejected device timer passed off as believed fails" 1 $? \
   ".timing.source: file device, recomputed host (device timer rejected)" "$tmp/l3"
+cp -r "$tmp/liar" "$tmp/liar4"
+edit "$tmp/liar4" '
+c = next(c for c in run["cases"] if c["provider"] == "timer-div100")
+c["interference"]["disturbed"] = not c["interference"]["disturbed"]'
+"$ab" verify "$tmp/liar4" -k "$tmp/a.pub" >"$tmp/l4" 2>&1
+check "a window's disturbed flag flipped (it withholds the timer verdict) fails" 1 $? \
+  ".interference.disturbed: file " "$tmp/l4"
 
 # ---- 4. report and compare show it; the gate can require it ----------------------------
 "$ab" report "$tmp/run/run.json" "$tmp/flip/run.json" -k "$tmp/a.pub" -f md -o - \

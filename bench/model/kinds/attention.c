@@ -1,7 +1,7 @@
 /* Attention: O = softmax(Q K^T / sqrt(head_dim)) V per batch and query head, causal or not,
  * multi-head or grouped-query, BSHD or BHSD (include/accelbench/kernel.h,
  * ab_attention_params). Runs once per provider; compute-bound in prefill, memory-bound in
- * decode (the roofline shows which from its FLOPs and bytes).
+ * decode (bound_for; the roofline shows the same from its FLOPs and bytes).
  *
  * Check (docs/measurement.md): every output row is compared with its float64 reference
  * when the whole reference costs at most ATT_EXACT_BUDGET multiply-adds; above that, every
@@ -423,12 +423,21 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
   return AB_OK;
 }
 
+/* Decode (one query token per sequence) reads every K and V element for 2 x (q_heads /
+ * kv_heads) multiply-adds per element, a few FLOPs per byte: far below the ridge point of
+ * any device, so it is judged against memory bandwidth. Prefill reuses each K/V element for
+ * q_len queries and is judged against peak arithmetic. */
+static ab_bound attention_bound(const ab_kernel_desc *d) {
+  return d->params.attention.q_len == 1 ? AB_BOUND_MEMORY : AB_BOUND_COMPUTE;
+}
+
 const ab_kind_def ab_kind_attention = {
     .kind = AB_KERNEL_ATTENTION,
     .fields = fields,
     .n_fields = sizeof fields / sizeof fields[0],
     .metric = AB_METRIC_FLOPS,
     .bound = AB_BOUND_COMPUTE,
+    .bound_for = attention_bound,
     .mixed_dtypes = true,
     .layouts = (1u << AB_LAYOUT_BSHD) | (1u << AB_LAYOUT_BHSD),
     .flops = flops,

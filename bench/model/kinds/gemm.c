@@ -86,8 +86,11 @@ static ab_status validate(const ab_check_io *io, ab_validation *v, char *msg) {
   const void *c = io->read_all(io->ctx, 2, msg);
   if (!c)
     return AB_E_DEVICE;
-  ab_validate_gemm(io->desc, io->accumulate, io->host[0], io->host[1], c, io->max_elements,
-                   io->seed, v);
+  if (ab_gemm_whole_reference_applies(io->desc, io->blas))
+    ab_validate_gemm_whole(io->desc, io->accumulate, io->host[0], io->host[1], c, io->blas, v);
+  else
+    ab_validate_gemm(io->desc, io->accumulate, io->host[0], io->host[1], c, io->max_elements,
+                     io->seed, v);
   return AB_OK;
 }
 

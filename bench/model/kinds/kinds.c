@@ -32,6 +32,13 @@ const ab_kind_def *ab_kind_def_of(ab_kernel_kind k) {
   return registry[k];
 }
 
+ab_bound ab_kind_bound(const ab_kernel_desc *d) {
+  const ab_kind_def *def = ab_kind_def_of(d->kind);
+  if (!def)
+    return AB_BOUND_NONE;
+  return def->bound_for ? def->bound_for(d) : def->bound;
+}
+
 int ab_product_overflows(int64_t a, int64_t b, size_t elem) {
   const int64_t limit = INT64_C(1) << 62;
   if (a <= 0 || b <= 0)
