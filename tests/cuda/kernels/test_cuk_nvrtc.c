@@ -5,9 +5,10 @@
  * The toolkit is $CUDA_HOME, else /usr/local/cuda: NVRTC from its lib64 (or lib), the
  * include path for cuda_fp16.h / cuda_bf16.h from its include. NVRTC's prototypes are those
  * of ../shared/reference/vendor-api-facts.md section 1.4 (VERIFIED-LOCAL against CUDA 13.0
- * nvrtc.h and a dlopen run of libnvrtc.so.13); they are declared here, not included, so the
- * test builds without the toolkit. Each architecture compiles on its own thread (NVRTC
- * programs are independent), since one compile of the whole source takes tens of seconds. */
+ * nvrtc.h and a dlopen run of libnvrtc.so.13), as the cuda backend declares them
+ * (backends/cuda/nvrtc.h), not the toolkit's header, so the test builds without the toolkit.
+ * Each architecture compiles on its own thread (NVRTC programs are independent), since one
+ * compile of the whole source takes tens of seconds. */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -18,6 +19,7 @@
 
 #include "cuk.h"
 #include "cuk_cases.h"
+#include "nvrtc.h"
 
 #define SKIP 77
 
@@ -31,20 +33,12 @@ const char *__lsan_default_suppressions(void) {
 }
 #endif
 
-typedef int nvrtcResult; /* NVRTC_SUCCESS = 0 */
-typedef struct _nvrtcProgram *nvrtcProgram;
-
+/* The cuda backend's own NVRTC declarations (backends/cuda/nvrtc.h, type-checked against
+ * the toolkit by tests/cuda/toolkit_types.c), plus the two PTX calls the test needs. */
 typedef struct nvrtc_api {
-  nvrtcResult (*version)(int *major, int *minor);
-  nvrtcResult (*create)(nvrtcProgram *prog, const char *src, const char *name, int num_headers,
-                        const char *const *headers, const char *const *include_names);
-  nvrtcResult (*compile)(nvrtcProgram prog, int num_options, const char *const *options);
-  nvrtcResult (*ptx_size)(nvrtcProgram prog, size_t *size);
-  nvrtcResult (*ptx)(nvrtcProgram prog, char *ptx);
-  nvrtcResult (*log_size)(nvrtcProgram prog, size_t *size);
-  nvrtcResult (*log)(nvrtcProgram prog, char *log);
-  nvrtcResult (*destroy)(nvrtcProgram *prog);
-  const char *(*error_string)(nvrtcResult result);
+  abcu_nvrtc_api core;
+  abcu_nvrtc_result (*ptx_size)(abcu_program prog, size_t *size);
+  abcu_nvrtc_result (*ptx)(abcu_program prog, char *ptx);
 } nvrtc_api;
 
 static const char *toolkit(void) {
@@ -78,15 +72,15 @@ static void *open_nvrtc(const char *home) {
   } while (0)
 
 static bool bind(void *h, const char *home, nvrtc_api *api) {
-  BIND(version, "nvrtcVersion");
-  BIND(create, "nvrtcCreateProgram");
-  BIND(compile, "nvrtcCompileProgram");
+  BIND(core.nvrtcVersion, "nvrtcVersion");
+  BIND(core.nvrtcCreateProgram, "nvrtcCreateProgram");
+  BIND(core.nvrtcCompileProgram, "nvrtcCompileProgram");
   BIND(ptx_size, "nvrtcGetPTXSize");
   BIND(ptx, "nvrtcGetPTX");
-  BIND(log_size, "nvrtcGetProgramLogSize");
-  BIND(log, "nvrtcGetProgramLog");
-  BIND(destroy, "nvrtcDestroyProgram");
-  BIND(error_string, "nvrtcGetErrorString");
+  BIND(core.nvrtcGetProgramLogSize, "nvrtcGetProgramLogSize");
+  BIND(core.nvrtcGetProgramLog, "nvrtcGetProgramLog");
+  BIND(core.nvrtcDestroyProgram, "nvrtcDestroyProgram");
+  BIND(core.nvrtcGetErrorString, "nvrtcGetErrorString");
   return true;
 }
 
@@ -99,10 +93,11 @@ typedef struct compile_job {
   char err[256];
 } compile_job;
 
-static char *program_log(const nvrtc_api *api, nvrtcProgram prog) {
+static char *program_log(const nvrtc_api *api, abcu_program prog) {
   size_t n = 0;
   char *log = NULL;
-  if (api->log_size(prog, &n) == 0 && n > 0 && (log = calloc(n, 1)) && api->log(prog, log) != 0)
+  if (api->core.nvrtcGetProgramLogSize(prog, &n) == 0 && n > 0 && (log = calloc(n, 1)) &&
+      api->core.nvrtcGetProgramLog(prog, log) != 0)
     log[0] = '\0';
   return log;
 }
@@ -113,22 +108,24 @@ static void *compile_arch(void *arg) {
   char arch_opt[64];
   snprintf(arch_opt, sizeof arch_opt, "--gpu-architecture=%s", j->arch);
   const char *opts[] = {arch_opt, j->include_opt};
-  nvrtcProgram prog = NULL;
-  nvrtcResult r = api->create(&prog, cuk_source(), "cuk_source.cu", 0, NULL, NULL);
+  abcu_program prog = NULL;
+  abcu_nvrtc_result r =
+      api->core.nvrtcCreateProgram(&prog, cuk_source(), "cuk_source.cu", 0, NULL, NULL);
   if (r != 0) {
-    snprintf(j->err, sizeof j->err, "nvrtcCreateProgram: %d %s", r, api->error_string(r));
+    snprintf(j->err, sizeof j->err, "nvrtcCreateProgram: %u %s", r,
+             api->core.nvrtcGetErrorString(r));
     return NULL;
   }
-  r = api->compile(prog, 2, opts);
+  r = api->core.nvrtcCompileProgram(prog, 2, opts);
   j->log = program_log(api, prog);
   size_t n = 0;
   if (r != 0)
-    snprintf(j->err, sizeof j->err, "nvrtcCompileProgram(%s): %d %s", j->arch, r,
-             api->error_string(r));
+    snprintf(j->err, sizeof j->err, "nvrtcCompileProgram(%s): %u %s", j->arch, r,
+             api->core.nvrtcGetErrorString(r));
   else if (api->ptx_size(prog, &n) != 0 || n < 2 || !(j->ptx = calloc(n, 1)) ||
            api->ptx(prog, j->ptx) != 0)
     snprintf(j->err, sizeof j->err, "nvrtcGetPTX(%s): no PTX (%zu bytes)", j->arch, n);
-  api->destroy(&prog);
+  api->core.nvrtcDestroyProgram(&prog);
   return NULL;
 }
 
@@ -217,7 +214,7 @@ int main(void) {
     return 1;
   }
   int major = 0, minor = 0;
-  api.version(&major, &minor);
+  api.core.nvrtcVersion(&major, &minor);
   printf("NVRTC %d.%d from %s\n", major, minor, home);
   static const char *const arches[] = {"sm_90", "sm_80"};
   compile_job jobs[2];
