@@ -191,6 +191,11 @@ ab_status cuda_kernel_prepare(cuda_dev *dev, const ab_kernel_desc *d, ab_buffer 
     return st;
   c->call = launch_steps;
   info->setup_seconds = ab_vnow() - t0;
+  /* The kernels' arithmetic (kernels/cuk.h): STREAM and peak in their own dtype, int8 conv2d
+   * in int32, everything else in f32. */
+  info->accumulate_dtype = d->kind == AB_KERNEL_STREAM || d->kind == AB_KERNEL_PEAK ? d->dtype
+                           : d->dtype == AB_DTYPE_I8                                ? AB_DTYPE_I32
+                                                                                    : AB_DTYPE_F32;
   snprintf(info->implementation, sizeof info->implementation,
            "portable CUDA C %.63s (NVRTC sm_%d%d, %zu launch%s)", c->steps[0].function,
            dev->cc_major, dev->cc_minor, c->n_steps, c->n_steps == 1 ? "" : "es");
