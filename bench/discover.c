@@ -61,6 +61,13 @@ static json_t *report_json(const ab_loaded_backend *lb) {
   for (const char *const *p = lb->loaded ? lb->table.providers : NULL; providers && p && *p; p++)
     json_array_append_new(providers, json_string(*p));
   json_t *devices = devices_json(lb);
+  /* ABI 1.4: absent when the backend does not declare its option keys. */
+  if (o && lb->loaded && lb->table.option_keys) {
+    json_t *keys = json_array();
+    for (const char *const *k = lb->table.option_keys; keys && *k; k++)
+      json_array_append_new(keys, json_string(*k));
+    json_object_set_new(o, "option_keys", keys);
+  }
   if (!o || !providers || !devices ||
       json_object_set_new(o, "loaded", json_boolean(lb->loaded)) != 0 ||
       json_object_set_new(o, "providers", providers) != 0 ||
@@ -101,30 +108,58 @@ static ab_status bad(char *msg, const char *fmt, ...) {
   return AB_E_INVALID;
 }
 
-/* One block holding the strings the table points to: providers array, then the text. */
-static ab_status adopt_strings(const ab_backend_record *rec, const json_t *providers,
-                               ab_loaded_backend *out, char *msg) {
-  size_t np = json_array_size(providers), bytes = (np + 1) * sizeof(char *);
-  if (!json_is_array(providers) || np == 0 || np > MAX_PROVIDERS)
-    return bad(msg, "providers: expected 1 to %d names", MAX_PROVIDERS);
-  for (size_t i = 0; i < np; i++) {
-    const char *p = json_string_value(json_array_get(providers, i));
-    if (!p || !p[0] || strlen(p) > MAX_PROVIDER_NAME)
-      return bad(msg, "providers[%zu]: expected a name of 1 to %d bytes", i, MAX_PROVIDER_NAME);
+/* Bytes of a list of names (a "providers" or "option_keys" array), or 0 with a message
+ * when one is not a short non-empty string. */
+static size_t names_bytes(const json_t *names, const char *what, char *msg) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < json_array_size(names); i++) {
+    const char *p = json_string_value(json_array_get(names, i));
+    if (!p || !p[0] || strlen(p) > MAX_PROVIDER_NAME) {
+      bad(msg, "%s[%zu]: expected a name of 1 to %d bytes", what, i, MAX_PROVIDER_NAME);
+      return 0;
+    }
     bytes += strlen(p) + 1;
   }
+  return bytes ? bytes : 1;
+}
+
+/* Copy the names into `text`, pointed at from `list` (NULL-terminated); returns the end. */
+static char *copy_names(const json_t *names, char **list, char *text) {
+  size_t n = json_array_size(names);
+  for (size_t i = 0; i < n; i++) {
+    list[i] = strcpy(text, json_string_value(json_array_get(names, i)));
+    text += strlen(text) + 1;
+  }
+  list[n] = NULL;
+  return text;
+}
+
+/* One block holding the strings the table points to: providers array, option keys array
+ * (ABI 1.4, when reported), then the text. */
+static ab_status adopt_strings(const ab_backend_record *rec, const json_t *providers,
+                               const json_t *keys, ab_loaded_backend *out, char *msg) {
+  size_t np = json_array_size(providers), nk = json_array_size(keys);
+  if (!json_is_array(providers) || np == 0 || np > MAX_PROVIDERS)
+    return bad(msg, "providers: expected 1 to %d names", MAX_PROVIDERS);
+  if (keys && (!json_is_array(keys) || nk > MAX_PROVIDERS))
+    return bad(msg, "option_keys: expected at most %d names", MAX_PROVIDERS);
+  size_t pb = names_bytes(providers, "providers", msg), kb = names_bytes(keys, "option_keys", msg);
+  if (!pb || !kb)
+    return AB_E_INVALID;
+  size_t n_ptrs = np + 1 + (keys ? nk + 1 : 0);
+  size_t bytes = n_ptrs * sizeof(char *) + pb + kb;
   bytes += strlen(rec->name) + 1 + strlen(rec->description) + 1;
-  char **block = malloc(bytes), *text = (char *)(block + np + 1);
+  char **block = malloc(bytes), *text = (char *)(block + n_ptrs);
   if (!block) {
     ab_msgf(msg, AB_MSG_LEN, "out of memory");
     return AB_E_NOMEM;
   }
-  for (size_t i = 0; i < np; i++) {
-    block[i] = strcpy(text, json_string_value(json_array_get(providers, i)));
-    text += strlen(text) + 1;
-  }
-  block[np] = NULL;
+  text = copy_names(providers, block, text);
   out->table.providers = (const char *const *)block;
+  if (keys) {
+    text = copy_names(keys, block + np + 1, text);
+    out->table.option_keys = (const char *const *)(block + np + 1);
+  }
   out->table.name = strcpy(text, rec->name);
   text += strlen(text) + 1;
   out->table.description = rec->description[0] ? strcpy(text, rec->description) : NULL;
@@ -180,7 +215,8 @@ static ab_status adopt_report(const char *text, const char *path, ab_loaded_back
   if (st == AB_OK && out->loaded) {
     out->table.abi_major = rec.abi_major;
     out->table.abi_minor = rec.abi_minor;
-    st = adopt_strings(&rec, json_object_get(j, "providers"), out, msg);
+    st = adopt_strings(&rec, json_object_get(j, "providers"), json_object_get(j, "option_keys"),
+                       out, msg);
   }
   if (st == AB_OK && out->loaded && rec.enabled) {
     st = adopt_devices(json_object_get(j, "devices"), out, msg);

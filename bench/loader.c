@@ -12,6 +12,7 @@
 #include "discover.h"
 #include "model/util.h"
 #include "module_file.h"
+#include "paths.h"
 
 #define MODULE_PREFIX "accelbench-backend-"
 #define MODULE_SUFFIX ".so"
@@ -138,11 +139,14 @@ size_t ab_backend_search_dirs(const char **dirs, size_t max) {
          tok = strtok_r(NULL, ":", &save))
       dirs[n++] = tok;
   }
-  if (n < max)
-    dirs[n++] = AB_BUILD_BACKEND_DIR;
-  if (n < max && ab_exe_relative(AB_REL_BACKEND_DIR, relocated, sizeof relocated))
+  if (ab_exe_in_build_tree()) { /* paths.h: a build tree's binary uses its own modules */
+    if (n < max)
+      dirs[n++] = AB_BUILD_BACKEND_DIR;
+    return n;
+  }
+  if (n < max && ab_own_prefix_dir(AB_REL_BACKEND_DIR, relocated, sizeof relocated))
     dirs[n++] = relocated;
-  if (n < max)
+  if (n < max && !(n && ab_same_dir(dirs[n - 1], AB_INSTALL_BACKEND_DIR)))
     dirs[n++] = AB_INSTALL_BACKEND_DIR;
   return n;
 }

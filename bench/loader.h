@@ -91,7 +91,8 @@ void ab_backend_probe(ab_loaded_backend *lb, ab_probe_step_fn step, void *ctx);
 ab_status ab_backend_device_info(const ab_loaded_backend *lb, uint32_t index, ab_device_info *info,
                                  char *msg);
 
-/* Search $ACCELBENCH_BACKEND_PATH, then the build tree, then the install directory, for
+/* Search $ACCELBENCH_BACKEND_PATH, then this binary's own prefix and the install directory
+ * (or, for a binary in the build tree, the build tree only: paths.h), for
  * accelbench-backend-*.so. The first file of a name is used; a later file of the same name
  * is listed in set->shadowed and never loaded; of two files whose tables give the same
  * backend name the first is used and the other is set aside the same way. Each module is

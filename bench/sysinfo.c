@@ -12,7 +12,20 @@
 
 #include <ctype.h>
 #include <hwloc.h>
+#ifdef AB_HAVE_LIBCPUID
 #include <libcpuid.h>
+#define LIBCPUID_FEATURE(f) CPU_FEATURE_##f
+#else
+/* Built without libcpuid (it is x86-only; or not installed): the kernel's /proc/cpuinfo
+ * alone describes the CPU, and the run file says why libcpuid is null. */
+struct cpu_id_t {
+  int flags[1];
+};
+#define LIBCPUID_FEATURE(f) -1
+static const char *cpuid_lib_version(void) {
+  return "not built in";
+}
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -125,26 +138,26 @@ static const struct {
   const char *flag;
   int libcpuid;
 } simd_flags[] = {
-    {"sse", CPU_FEATURE_SSE},
-    {"sse2", CPU_FEATURE_SSE2},
-    {"pni", CPU_FEATURE_PNI}, /* SSE3 */
-    {"ssse3", CPU_FEATURE_SSSE3},
-    {"sse4_1", CPU_FEATURE_SSE4_1},
-    {"sse4_2", CPU_FEATURE_SSE4_2},
-    {"avx", CPU_FEATURE_AVX},
-    {"f16c", CPU_FEATURE_F16C},
-    {"fma", CPU_FEATURE_FMA3},
-    {"avx2", CPU_FEATURE_AVX2},
+    {"sse", LIBCPUID_FEATURE(SSE)},
+    {"sse2", LIBCPUID_FEATURE(SSE2)},
+    {"pni", LIBCPUID_FEATURE(PNI)}, /* SSE3 */
+    {"ssse3", LIBCPUID_FEATURE(SSSE3)},
+    {"sse4_1", LIBCPUID_FEATURE(SSE4_1)},
+    {"sse4_2", LIBCPUID_FEATURE(SSE4_2)},
+    {"avx", LIBCPUID_FEATURE(AVX)},
+    {"f16c", LIBCPUID_FEATURE(F16C)},
+    {"fma", LIBCPUID_FEATURE(FMA3)},
+    {"avx2", LIBCPUID_FEATURE(AVX2)},
     {"avx_vnni", -1},
-    {"avx512f", CPU_FEATURE_AVX512F},
-    {"avx512dq", CPU_FEATURE_AVX512DQ},
-    {"avx512cd", CPU_FEATURE_AVX512CD},
-    {"avx512bw", CPU_FEATURE_AVX512BW},
-    {"avx512vl", CPU_FEATURE_AVX512VL},
+    {"avx512f", LIBCPUID_FEATURE(AVX512F)},
+    {"avx512dq", LIBCPUID_FEATURE(AVX512DQ)},
+    {"avx512cd", LIBCPUID_FEATURE(AVX512CD)},
+    {"avx512bw", LIBCPUID_FEATURE(AVX512BW)},
+    {"avx512vl", LIBCPUID_FEATURE(AVX512VL)},
     {"avx512ifma", -1},
-    {"avx512vbmi", CPU_FEATURE_AVX512VBMI},
-    {"avx512_vbmi2", CPU_FEATURE_AVX512VBMI2},
-    {"avx512_vnni", CPU_FEATURE_AVX512VNNI},
+    {"avx512vbmi", LIBCPUID_FEATURE(AVX512VBMI)},
+    {"avx512_vbmi2", LIBCPUID_FEATURE(AVX512VBMI2)},
+    {"avx512_vnni", LIBCPUID_FEATURE(AVX512VNNI)},
     {"avx512_bf16", -1},
     {"avx512_fp16", -1},
     {"amx_tile", -1},
@@ -166,6 +179,7 @@ static const struct {
  * libcpuid
  * ------------------------------------------------------------------------------------- */
 
+#ifdef AB_HAVE_LIBCPUID
 static bool libcpuid_identify(struct cpu_id_t *id, char *why, size_t len) {
   if (!cpuid_present()) {
     snprintf(why, len, "libcpuid: the CPUID instruction is not available");
@@ -197,6 +211,18 @@ static json_t *libcpuid_json(const struct cpu_id_t *id) {
   set(o, "features", feat);
   return o;
 }
+#else
+static bool libcpuid_identify(struct cpu_id_t *id, char *why, size_t len) {
+  (void)id;
+  snprintf(why, len, "libcpuid: not built in (it exists for x86 only; this build found none)");
+  return false;
+}
+
+static json_t *libcpuid_json(const struct cpu_id_t *id) {
+  (void)id;
+  return json_null();
+}
+#endif
 
 /* SIMD list from the kernel's flags, and a source line that says when libcpuid disagrees
  * (and on which extensions), so a reader knows which to trust. */

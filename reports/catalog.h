@@ -100,7 +100,10 @@ typedef struct ab_cost_result {
   double total_cost;           /* capex + energy_cost_per_year x years */
   double work_per_life;        /* rate x utilisation x years x 8760 h x 3600 s */
   double cost_per_unit;        /* total_cost / work_per_life x unit_scale */
-  char missing[256];           /* what was not available; empty when complete */
+  /* capex / work_per_life x unit_scale: a figure even without a power meter, always shown
+   * labelled "capex only" since it leaves the electricity out. */
+  double capex_per_unit;
+  char missing[256]; /* what was not available; empty when complete */
 } ab_cost_result;
 
 /* rate: units of work per second (e.g. FLOP/s); avg_w: measured average watts of the

@@ -101,7 +101,11 @@ const char *ab_cmp_cell_status(const ab_cmp_cell *cell);
  * nothing is written rather than a shorter document. */
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out);
 ab_status ab_compare_write_csv(const ab_comparison *cmp, FILE *out);
+/* The compliance matrix of cmp->rep's tender (compliance.csv); only the header without one. */
+ab_status ab_compare_write_compliance_csv(const ab_comparison *cmp, FILE *out);
 ab_status ab_compare_write_json(const ab_comparison *cmp, FILE *out);
+/* One self-contained page (compare_html.c): ranking, kernels, coverage; --lang aware. */
+ab_status ab_compare_write_html(const ab_comparison *cmp, FILE *out);
 /* One testcase per subject's case: failed / wrong_result / crashed / timeout fail,
  * unsupported / skipped / not run are skipped; ratios go into system-out. */
 ab_status ab_compare_write_junit(const ab_comparison *cmp, FILE *out);

@@ -21,6 +21,9 @@ void ab_cmp_printf(char *buf, size_t len, const char *fmt, ...)
  * when either end is not a number. */
 const char *ab_cmp_ci_text(double lo, double hi, int digits, bool fixed, char *buf, size_t len);
 
+/* A ratio with 3 decimals ("1.091"), "—" for NAN (compare_render.c). */
+const char *ab_cmp_fmt_ratio(double v, char *buf, size_t len);
+
 /* The headline rate of a row (ab_report_rate); all NAN and NULL unit for no row. */
 const char *ab_cmp_row_rate(const ab_report_row *r, double *v, double *lo, double *hi);
 

@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "compare_priv.h"
 #include "escape.h"
+#include "render_tender.h"
 
 #define DASH "\xe2\x80\x94"
 
@@ -52,7 +53,7 @@ static const char *fmt(double v, char *buf, size_t len) {
   return ab_report_fmt(v, buf, len);
 }
 
-static const char *fmt_ratio(double v, char *buf, size_t len) {
+const char *ab_cmp_fmt_ratio(double v, char *buf, size_t len) {
   if (!isfinite(v))
     return fmt(v, buf, len);
   snprintf(buf, len, "%.3f", v);
@@ -68,7 +69,8 @@ static void md_interval(FILE *out, double v, double lo, double hi, bool ratio) {
   } else if (!isfinite(lo) || !isfinite(hi)) {
     fputs("no interval", out);
   } else if (ratio) {
-    fprintf(out, "%s\xe2\x80\x93%s", fmt_ratio(lo, a, sizeof a), fmt_ratio(hi, b, sizeof b));
+    fprintf(out, "%s\xe2\x80\x93%s", ab_cmp_fmt_ratio(lo, a, sizeof a),
+            ab_cmp_fmt_ratio(hi, b, sizeof b));
   } else {
     fprintf(out, "%s\xe2\x80\x93%s", fmt(lo, a, sizeof a), fmt(hi, b, sizeof b));
   }
@@ -122,7 +124,7 @@ static void md_subjects(const ab_comparison *cmp, FILE *out) {
 static void md_notes(const ab_comparison *cmp, FILE *out) {
   if (!cmp->n_notes)
     return;
-  fputs("## Warnings\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < cmp->n_notes; i++) {
     fputs("- **Warning:** ", out);
     ab_write_md_cell(out, cmp->notes[i]);
@@ -151,7 +153,7 @@ static void md_geomean_intro(const ab_comparison *cmp, FILE *out) {
 }
 
 static void md_geomean(const ab_comparison *cmp, FILE *out) {
-  fputs("## Geometric mean ratio to the baseline\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_RANKING));
   md_geomean_intro(cmp, out);
   fputs("Own keys: each subject's geometric mean over the common keys where it and the "
         "baseline are ok. These key sets differ between subjects: do not rank by them.\n\n",
@@ -164,8 +166,8 @@ static void md_geomean(const ab_comparison *cmp, FILE *out) {
     char a[32], b[32];
     fputs("| ", out);
     ab_write_md_cell(out, cmp->rep->subjects[s].label);
-    fprintf(out, " | %s | %s | %zu |\n", fmt_ratio(cmp->geomean[s], a, sizeof a),
-            fmt_ratio(cmp->own_geomean[s], b, sizeof b), cmp->own_geomean_n[s]);
+    fprintf(out, " | %s | %s | %zu |\n", ab_cmp_fmt_ratio(cmp->geomean[s], a, sizeof a),
+            ab_cmp_fmt_ratio(cmp->own_geomean[s], b, sizeof b), cmp->own_geomean_n[s]);
   }
   fputc('\n', out);
 }
@@ -190,7 +192,7 @@ static void md_kernel_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size
   ab_write_md_cell(out, cmp->rep->subjects[s].label);
   fprintf(out, " | %s | %s | ", ab_cmp_cell_status(cell), fmt(cell->rate, a, sizeof a));
   md_interval(out, cell->rate, cell->lo, cell->hi, false);
-  fprintf(out, " | %s | ", fmt_ratio(cell->ratio.value, b, sizeof b));
+  fprintf(out, " | %s | ", ab_cmp_fmt_ratio(cell->ratio.value, b, sizeof b));
   md_interval(out, cell->ratio.value, cell->ratio.lo, cell->ratio.hi, true);
   fputs(" | ", out);
   md_verdict(out, cmp, k, s);
@@ -213,9 +215,9 @@ static void md_kernel(const ab_comparison *cmp, const ab_cmp_kernel *k, FILE *ou
 }
 
 static void md_coverage_head(const ab_comparison *cmp, FILE *out) {
-  fputs("## Coverage\n\nEvery kernel key in any run file, and what each subject's case did "
-        "(\"not run\": the subject has no case with that key).\n\n| kernel key |",
-        out);
+  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_COVERAGE));
+  ab_write_md_cell(out, ab_tr(cmp->rep->lang, AB_M_CMP_COVERAGE_INTRO));
+  fprintf(out, "\n\n| %s |", ab_tr(cmp->rep->lang, AB_M_COL_KERNEL_KEY));
   for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
     fputc(' ', out);
     ab_write_md_cell(out, cmp->rep->subjects[s].label);
@@ -264,7 +266,9 @@ static void md_left_out(const ab_comparison *cmp, FILE *out) {
 }
 
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out) {
-  fputs("# accelbench compare\n\nBaseline: **", out);
+  fprintf(out, "# %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_TITLE));
+  ab_tender_write_md(cmp->rep, out);
+  fputs("Baseline: **", out);
   ab_write_md_cell(out, cmp->rep->subjects[cmp->baseline].label);
   fprintf(out,
           "**. A ratio is subject / baseline of the rate (higher is faster); its 95%% "
@@ -334,6 +338,10 @@ static void csv_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size_t s, 
   csv_power(out, cell);
   csv_yes(out, k->all_ok);
   fputs("\r\n", out);
+}
+
+ab_status ab_compare_write_compliance_csv(const ab_comparison *cmp, FILE *out) {
+  return ab_report_write_compliance_csv(cmp->rep, out);
 }
 
 ab_status ab_compare_write_csv(const ab_comparison *cmp, FILE *out) {
@@ -509,6 +517,7 @@ static json_t *json_doc(const ab_comparison *cmp) {
   put(o, "geomean_keys", json_geomean_keys(cmp), &ok);
   put(o, "subjects", json_list(cmp, item_subject, cmp->rep->n_subjects), &ok);
   put(o, "kernels", json_list(cmp, item_kernel, cmp->n_kernels), &ok);
+  put(o, "tender_compliance", ab_tender_json(cmp->rep), &ok);
   return done(o, ok);
 }
 

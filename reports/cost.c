@@ -168,7 +168,7 @@ void ab_cost_compute(const ab_cost_inputs *c, double unit_price, double rate, do
                      double unit_scale, ab_cost_result *out) {
   memset(out, 0, sizeof *out);
   out->energy_kwh_per_year = out->energy_cost_per_year = out->capex = NAN;
-  out->total_cost = out->work_per_life = out->cost_per_unit = NAN;
+  out->total_cost = out->work_per_life = out->cost_per_unit = out->capex_per_unit = NAN;
   if (!c) {
     add_missing(out, "no cost inputs");
     return;
@@ -190,4 +190,5 @@ void ab_cost_compute(const ab_cost_inputs *c, double unit_price, double rate, do
   else
     add_missing(out, "no measured rate");
   out->cost_per_unit = out->total_cost / out->work_per_life * unit_scale;
+  out->capex_per_unit = out->capex / out->work_per_life * unit_scale;
 }

@@ -14,9 +14,12 @@
 #include <string.h>
 
 #include "escape.h"
+#include "html_priv.h"
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
+#include "render_summary.h"
+#include "render_tender.h"
 #include "svg.h"
 
 /* Power timelines drawn per subject: enough to see a run's shape (ramp-up, throttling)
@@ -28,7 +31,9 @@
 #define DEG_PER_RAD           57.295779513082323 /* M_PI is not in strict C11 */
 
 static const char CSS[] =
-    "body{font:14px/1.45 system-ui,'DejaVu Sans','Noto Sans',Arial,sans-serif;color:#111;"
+    "body{font:14px/1.45 system-ui,'DejaVu Sans','Noto Sans','Noto Sans CJK SC','Source Han Sans "
+    "SC',"
+    "'WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',Arial,sans-serif;color:#111;"
     "background:#fff;margin:16px auto;max-width:1360px;padding:0 8px}\n"
     "h1{font-size:24px;margin:0 0 4px}h3{font-size:16px;margin:20px 0 6px}\n"
     "h2{font-size:19px;border-bottom:2px solid #333;margin:32px 0 8px;padding-bottom:2px}\n"
@@ -61,6 +66,10 @@ static const char CSS[] =
     ".dt-f16{stroke:#2e8b3a;fill:#2e8b3a}.dt-bf16{stroke:#7b3fa0;fill:#7b3fa0}\n"
     ".dt-int8{stroke:#d07a00;fill:#d07a00}.dt-int32{stroke:#6b4a2b;fill:#6b4a2b}\n"
     ".pt{fill-opacity:.75;stroke:#000;stroke-width:.6}\n"
+    /* compliance verdicts: colour, and weight or style for greyscale */
+    "td.met{background:#d7f0d7}td.notmet{background:#f6c9c9;font-weight:bold}\n"
+    "td.nm{background:#fbeccb;font-style:italic}td.unsup{background:#ececec;font-style:italic}\n"
+    ".why{font-size:11px;color:#333;font-weight:normal;font-style:normal}\n"
     "details{margin:6px 0}summary{cursor:pointer;font-weight:bold}\n"
     "table.kv{margin:2px 0}table.kv th{background:#f3f3f3;font-weight:normal;"
     "white-space:nowrap}\n"
@@ -71,7 +80,12 @@ static const char CSS[] =
     "h2,h3{break-after:avoid}figure,svg,.warn{break-inside:avoid}\n"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "td,th,.small,.na{color:#000}svg text,svg .tick,svg .small{fill:#000}\n"
-    ".charts{display:block}a{color:#000;text-decoration:none}}\n";
+    ".charts{display:block}a{color:#000;text-decoration:none}\n"
+    /* collapsed sections print expanded, their summary as a heading */
+    "details::details-content{content-visibility:visible;display:block}\n"
+    "details>summary{list-style:none}details>summary::-webkit-details-marker{display:none}}\n"
+    ".capex{font-style:italic}td.dev{font-weight:bold}\n"
+    "table.conclusion td,table.tender-summary td,table.tender-matrix td{font-size:13px}\n";
 
 /* Numbers for people through the report's one formatter, so HTML, Markdown and the
  * console show the same digits; false (and "—") when v is not a number. */
@@ -108,6 +122,15 @@ static const char *status_name(ab_case_status s) {
   return ab_case_status_name(s);
 }
 
+/* A reason in the page text as well as on hover: a printed page has no tooltips. */
+static void why_span(FILE *out, const char *why) {
+  if (!why || !why[0])
+    return;
+  fputs("<span class=\"why\"> ", out);
+  esc(out, why);
+  fputs("</span>", out);
+}
+
 /* A number cell with 3 significant digits, or "—" with why as its hover text. */
 static void td_num(FILE *out, double v, const char *why) {
   char b[48];
@@ -117,7 +140,9 @@ static void td_num(FILE *out, double v, const char *why) {
   }
   fputs("<td class=\"na\" title=\"", out);
   esc(out, why);
-  fputs("\">" DASH "</td>", out);
+  fputs("\">" DASH, out);
+  why_span(out, why);
+  fputs("</td>", out);
 }
 
 /* A fraction as a percentage cell. */
@@ -198,40 +223,56 @@ static bool row_perfw(const ab_report_row *r, double *gross, double *net) {
 
 /* ---- head, warnings, run files ---------------------------------------------------- */
 
-static void write_head(FILE *out, const ab_report *rep) {
-  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", out);
+void ab_html_head(FILE *out, ab_lang lang, const char *title) {
+  fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+          ab_lang_tag(lang));
   /* Nothing may be fetched: an accidental external reference becomes a console error. */
   fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; img-src data:\">\n",
         out);
-  fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", out);
-  fprintf(out, "<title>accelbench report (%zu run file%s)</title>\n", rep->n_inputs,
-          rep->n_inputs == 1 ? "" : "s");
-  fprintf(out, "<style>\n%s</style>\n</head>\n<body>\n", CSS);
+  fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
+  esc(out, title);
+  fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
+}
+
+/* A section heading in the report's language; `id` (may be NULL) anchors the nav. */
+static void heading(FILE *out, const ab_report *rep, const char *tag, const char *id, ab_msg msg) {
+  fprintf(out, "<%s%s%s%s>", tag, id ? " id=\"" : "", id ? id : "", id ? "\"" : "");
+  esc(out, ab_tr(rep->lang, msg));
+  fprintf(out, "</%s>\n", tag);
+}
+
+static void write_head(FILE *out, const ab_report *rep) {
+  char title[128];
+  snprintf(title, sizeof title, "%s (%zu run file%s)", ab_tr(rep->lang, AB_M_REPORT_TITLE),
+           rep->n_inputs, rep->n_inputs == 1 ? "" : "s");
+  ab_html_head(out, rep->lang, title);
 }
 
 static void write_intro(FILE *out, const ab_report *rep) {
-  fputs("<h1>accelbench report</h1>\n<p class=\"small\">", out);
-  fprintf(out, "%zu run file%s, %zu subject%s (a device with one library), %zu cases. ",
-          rep->n_inputs, rep->n_inputs == 1 ? "" : "s", rep->n_subjects,
-          rep->n_subjects == 1 ? "" : "s", rep->n_rows);
-  fputs("Every figure is measured and read from the run files, except those labelled "
-        "<em>spec-sheet</em> (from the device catalogue). " DASH " or <em>not measured</em> "
-        "marks a figure the run could not produce; hover over it for the reason. Numbers "
-        "have 3 significant digits (whole numbers from 1000 up); 1 GFLOP/s = 10<sup>9</sup> "
-        "operations per second, "
-        "1 GB/s = 10<sup>9</sup> bytes per second.</p>\n",
-        out);
+  fputs("<h1>", out);
+  esc(out, ab_tr(rep->lang, AB_M_REPORT_TITLE));
+  fputs("</h1>\n<p class=\"small\">", out);
+  char intro[1024];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  snprintf(intro, sizeof intro, ab_tr(rep->lang, AB_M_HTML_INTRO), rep->n_inputs, rep->n_subjects,
+           rep->n_rows);
+#pragma GCC diagnostic pop
+  esc(out, intro);
+  fputs("</p>\n", out);
 }
 
 static void write_warnings(FILE *out, const ab_report *rep) {
   if (rep->n_warnings == 0) {
-    fputs("<p class=\"ok-box\">No warnings: the run files raised nothing the committee must "
-          "weigh before comparing.</p>\n",
-          out);
+    fputs("<p class=\"ok-box\">", out);
+    esc(out, ab_tr(rep->lang, AB_M_NO_WARNINGS));
+    fputs("</p>\n", out);
     return;
   }
-  fputs("<section class=\"warn\" id=\"warnings\">\n<h2>Read before comparing</h2>\n<ul>\n", out);
+  fputs("<section class=\"warn\" id=\"warnings\">\n", out);
+  heading(out, rep, "h2", NULL, AB_M_WARNINGS);
+  fputs("<ul>\n", out);
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("<li>", out);
     esc(out, rep->warnings[i]);
@@ -256,7 +297,8 @@ static void td_trust(FILE *out, const ab_trust *t) {
 
 static void write_runs(FILE *out, const ab_report *rep) {
   bool trust = ab_report_trust_checked(rep);
-  fputs("<h3 id=\"runs\">Run files</h3>\n<table>\n<thead><tr><th>#</th>"
+  heading(out, rep, "h3", "runs", AB_M_H_RUN_FILES);
+  fputs("<table>\n<thead><tr><th>#</th>"
         "<th>run file</th><th>host</th><th>started (UTC)</th><th>finished (UTC)</th>"
         "<th>harness</th><th>suite</th><th>cases</th><th>complete</th>",
         out);
@@ -360,7 +402,8 @@ static void write_subject_row(FILE *out, const ab_report *rep, size_t s) {
 }
 
 static void write_subjects(FILE *out, const ab_report *rep) {
-  fputs("<h3>Devices under test</h3>\n<table>\n<thead><tr>"
+  heading(out, rep, "h3", NULL, AB_M_H_DEVICES);
+  fputs("<table>\n<thead><tr>"
         "<th>subject (device, library)</th><th>run</th><th>type</th>"
         "<th>catalogue: vendor, model</th><th>country of origin</th>"
         "<th>procurement list (as declared)</th>"
@@ -393,6 +436,7 @@ static void td_net_noise(FILE *out, const ab_report_power *p) {
   esc(out, p->net_not_measurable);
   fputs("\">", out);
   esc(out, p->net_cell);
+  why_span(out, p->net_not_measurable);
   fputs("</td>", out);
 }
 
@@ -403,7 +447,9 @@ static void write_power_cells(FILE *out, const ab_report_row *r) {
         r->power.measured ? "power measured but no valid figure" : r->power.not_measured;
     fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
     esc(out, why);
-    fputs("\">not measured</td>", out);
+    fputs("\">not measured", out);
+    why_span(out, why);
+    fputs("</td>", out);
     return;
   }
   td_num(out, gross, "");
@@ -443,7 +489,8 @@ static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_r
 }
 
 static void write_best_gemm(FILE *out, const ab_report *rep) {
-  fputs("<h3>Best GEMM rate per dtype</h3>\n<p class=\"small\">Each subject's fastest ok GEMM "
+  heading(out, rep, "h3", NULL, AB_M_H_BEST_GEMM);
+  fputs("<p class=\"small\">Each subject's fastest ok GEMM "
         "case per input dtype. Efficiency vs spec-sheet divides by the catalogue's dense "
         "peak; vs measured peak by the subject's own peak microbenchmark or FMA loop (its "
         "source shows on hover). Perf/W is over the case's timed window; net subtracts the "
@@ -644,7 +691,7 @@ static void perfw_none(FILE *out, const ab_report *rep) {
 }
 
 static void write_perfw(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"perfw\">Performance per watt</h2>\n", out);
+  heading(out, rep, "h2", "perfw", AB_M_H_PERFW);
   if (!any_power(rep)) {
     perfw_none(out, rep);
     return;
@@ -790,7 +837,9 @@ static void roof_points(FILE *out, const ab_report *rep, size_t s, const ab_svg_
     row_key(r, key);
     fmt(r->rates.gflops_median, g, sizeof g);
     fmt(r->rates.arithmetic_intensity, ai, sizeof ai);
-    snprintf(t, sizeof t, "%s: %s GFLOP/s at %s FLOP/byte (%s)", key, g, ai, r->c->implementation);
+    bool ops = strcmp(ab_report_work_unit(r->c), "op") == 0; /* integer kinds: GOP/s */
+    snprintf(t, sizeof t, "%s: %s %s at %s %s/byte (%s)", key, g, ops ? "GOP/s" : "GFLOP/s", ai,
+             ops ? "op" : "FLOP", r->c->implementation);
     snprintf(cls, sizeof cls, "pt %s", dtype_class(r->c->desc.dtype));
     ab_svg_marker(out, dtype_shape(r->c->desc.dtype), ab_svg_pos(x, r->rates.arithmetic_intensity),
                   ab_svg_pos(y, r->rates.gflops_median), 4.5, cls, t);
@@ -858,10 +907,27 @@ static void roof_caption(FILE *out, const ab_report_subject *sub, const bool *dt
     if (!measured(sub->measured_peak_gflops[dt]) && !dtypes[dt])
       continue;
     snprintf(what, sizeof what, "%s peak", ab_dtype_name((ab_dtype)dt));
-    roof_caption_ceiling(out, "; ", what, sub->measured_peak_gflops[dt], "GFLOP/s",
+    bool ops = dt == AB_DTYPE_I8 || dt == AB_DTYPE_I32;
+    roof_caption_ceiling(out, "; ", what, sub->measured_peak_gflops[dt], ops ? "GOP/s" : "GFLOP/s",
                          sub->measured_peak_source[dt]);
   }
   fputs(".</figcaption>\n", out);
+}
+
+/* One y range for every roofline of the report, so devices read against each other at a
+ * glance: the union of each one's decades. */
+static bool roof_shared_y(const ab_report *rep, double *lo, double *hi) {
+  *lo = INFINITY;
+  *hi = 0;
+  for (size_t s = 0; s < rep->n_subjects; s++) {
+    bool dtypes[AB_DTYPE_COUNT] = {false};
+    ab_svg_scale x = {.log = true}, y = {.log = true};
+    if (!roof_ranges(rep, s, &x, &y, dtypes))
+      continue;
+    *lo = fmin(*lo, y.lo);
+    *hi = fmax(*hi, y.hi);
+  }
+  return *hi > 0;
 }
 
 static void roofline(FILE *out, const ab_report *rep, size_t s) {
@@ -869,7 +935,10 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
   bool dtypes[AB_DTYPE_COUNT] = {false};
   ab_svg_scale x = {.p0 = 62, .p1 = 470, .log = true};
   ab_svg_scale y = {.p0 = 370, .p1 = 20, .log = true};
-  if (!roof_ranges(rep, s, &x, &y, dtypes)) {
+  bool any = roof_ranges(rep, s, &x, &y, dtypes);
+  if (any)
+    roof_shared_y(rep, &y.lo, &y.hi);
+  if (!any) {
     fputs("<p class=\"na\">", out);
     esc(out, sub->label);
     fputs(": no ok case with FLOPs, so no roofline.</p>\n", out);
@@ -882,8 +951,9 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
   ab_svg_axis(out, &x, false, y.p0, y.p1, 0);
   ab_svg_axis(out, &y, true, x.p0, x.p1, 0);
   ab_svg_text(out, (x.p0 + x.p1) / 2, 412, "middle", NULL,
-              "arithmetic intensity (FLOP/byte, log scale)");
-  ab_svg_text_rotated(out, 14, (y.p0 + y.p1) / 2, -90, "middle", NULL, "GFLOP/s (log scale)");
+              "arithmetic intensity (FLOP or op per byte, log scale)");
+  ab_svg_text_rotated(out, 14, (y.p0 + y.p1) / 2, -90, "middle", NULL,
+                      "GFLOP/s, or GOP/s for int8 (log scale)");
   double top_peak = NAN;
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
     if (measured(sub->measured_peak_gflops[dt]))
@@ -900,11 +970,12 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
 }
 
 static void write_rooflines(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"roofline\">Rooflines</h2>\n<p class=\"small\">Points are ok cases at their "
+  heading(out, rep, "h2", "roofline", AB_M_H_ROOFLINE);
+  fputs("<p class=\"small\">Points are ok cases at their "
         "arithmetic intensity (FLOPs per byte of minimum memory traffic) and median rate. "
         "Ceilings are measured on the same device in the same run (the peak and memory "
         "bandwidth microbenchmarks, or for a CPU the FMA loop), not taken from a spec "
-        "sheet.</p>\n",
+        "sheet. Every roofline shares one y range, so heights compare across devices.</p>\n",
         out);
   fputs("<div class=\"charts\">\n", out);
   for (size_t s = 0; s < rep->n_subjects; s++)
@@ -1003,7 +1074,7 @@ static void timeline(FILE *out, const ab_report_row *r) {
 }
 
 static void write_timelines(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"timelines\">Power timelines</h2>\n", out);
+  heading(out, rep, "h2", "timelines", AB_M_H_TIMELINES);
   size_t drawn_total = 0;
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t have = 0, drawn = 0;
@@ -1090,13 +1161,17 @@ static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, 
   fprintf(out, "\">%s", name);
   if (more)
     fprintf(out, " (+%zu more)", more);
+  if (first->c->status != AB_CASE_OK)
+    why_span(out, first->c->reason);
   fputs("</td>", out);
 }
 
 static void write_coverage(FILE *out, const ab_report *rep) {
   key_table kt;
-  fputs("<h2 id=\"coverage\">Coverage</h2>\n<p class=\"small\">Status of every planned case "
-        "(kernel, dtypes, shape) on every subject; hover a cell for the reason. "
+  heading(out, rep, "h2", "coverage", AB_M_H_COVERAGE);
+  fputs("<p class=\"small\">Status of every planned case "
+        "(kernel, dtypes, shape) on every subject, with the reason under each one that is not "
+        "ok. "
         "<em>not planned</em>: the run file has no such case for that subject.</p>\n",
         out);
   if (!key_table_build(rep, &kt)) {
@@ -1265,7 +1340,7 @@ static void write_backends(FILE *out, const ab_run *run) {
 }
 
 static void write_system(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"system\">System information</h2>\n", out);
+  heading(out, rep, "h2", "system", AB_M_H_SYSTEM);
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
     fprintf(out, "<h3>Run %zu: <span class=\"mono\">", i + 1);
@@ -1321,7 +1396,9 @@ static void detail_power_cells(FILE *out, const ab_report_row *r) {
   if (!r->power.measured) {
     fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
     esc(out, r->power.not_measured);
-    fputs("\">not measured</td>", out);
+    fputs("\">not measured", out);
+    why_span(out, r->power.not_measured);
+    fputs("</td>", out);
     return;
   }
   row_perfw(r, &gross, &net);
@@ -1354,7 +1431,7 @@ static void detail_row(FILE *out, const ab_report_row *r) {
 }
 
 static void write_details(FILE *out, const ab_report *rep) {
-  fputs("<h2 id=\"cases\">Cases</h2>\n", out);
+  heading(out, rep, "h2", "cases", AB_M_H_CASES);
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t n = 0;
     for (size_t i = 0; i < rep->n_rows; i++)
@@ -1378,24 +1455,42 @@ static void write_details(FILE *out, const ab_report *rep) {
 
 /* ---- the document ------------------------------------------------------------------- */
 
-static void write_nav(FILE *out) {
-  fputs("<p class=\"small\">Sections: <a href=\"#summary\">summary</a> \xc2\xb7 "
-        "<a href=\"#perfw\">performance per watt</a> \xc2\xb7 <a href=\"#roofline\">rooflines</a>"
-        " \xc2\xb7 <a href=\"#timelines\">power timelines</a> \xc2\xb7 "
-        "<a href=\"#coverage\">coverage</a> \xc2\xb7 <a href=\"#system\">system</a> \xc2\xb7 "
-        "<a href=\"#cases\">cases</a></p>\n",
-        out);
+static void write_nav(FILE *out, const ab_report *rep) {
+  static const struct {
+    const char *id;
+    ab_msg msg;
+  } links[] = {{"tender", AB_M_TENDER_HEADING}, {"conclusion", AB_M_CONCLUSION_HEADING},
+               {"summary", AB_M_H_SUMMARY},     {"cost", AB_M_COST_HEADING},
+               {"perfw", AB_M_H_PERFW},         {"roofline", AB_M_H_ROOFLINE},
+               {"timelines", AB_M_H_TIMELINES}, {"coverage", AB_M_H_COVERAGE},
+               {"system", AB_M_H_SYSTEM},       {"cases", AB_M_H_CASES}};
+  fputs("<p class=\"small\">", out);
+  esc(out, ab_tr(rep->lang, AB_M_H_SECTIONS));
+  fputs(":", out);
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    if ((!rep->have_tender && strcmp(links[i].id, "tender") == 0) ||
+        (!rep->have_cost && strcmp(links[i].id, "cost") == 0))
+      continue;
+    fprintf(out, "%s<a href=\"#%s\">", i ? " \xc2\xb7 " : " ", links[i].id);
+    esc(out, ab_tr(rep->lang, links[i].msg));
+    fputs("</a>", out);
+  }
+  fputs("</p>\n", out);
 }
 
 ab_status ab_report_write_html(const ab_report *rep, FILE *out) {
   write_head(out, rep);
   write_intro(out, rep);
-  write_nav(out);
+  write_nav(out, rep);
+  ab_tender_write_html(rep, out);
+  ab_conclusion_write_html(rep, out);
   write_warnings(out, rep);
-  fputs("<h2 id=\"summary\">Summary</h2>\n", out);
+  heading(out, rep, "h2", "summary", AB_M_H_SUMMARY);
   write_runs(out, rep);
   write_subjects(out, rep);
   write_best_gemm(out, rep);
+  ab_cost_write_html(rep, out);
+  ab_providers_write_html(rep, out);
   write_perfw(out, rep);
   write_rooflines(out, rep);
   write_timelines(out, rep);

@@ -11,6 +11,7 @@
 #include "compare.h"
 #include "compare_priv.h"
 #include "escape.h"
+#include "render_tender.h"
 #include "report.h"
 
 typedef enum j_result { J_PASS, J_FAILURE, J_SKIPPED } j_result;
@@ -206,8 +207,44 @@ static ab_status emit(FILE *out, const char *name, ab_status (*fill)(jdoc *, con
  * The run files: one suite per run file, one testcase per case
  * ------------------------------------------------------------------------------------- */
 
+/* One testcase per device x requirement, so CI can gate on the tender: not met fails, and
+ * so does a mandatory requirement that is not measured or unsupported; an optional one
+ * without a figure is skipped. */
+static ab_status fill_tender(jdoc *d, const ab_report *rep) {
+  jsuite *js = add_suite(d, "tender compliance");
+  if (!js)
+    return AB_E_NOMEM;
+  ab_report en = *rep;
+  en.lang = AB_LANG_EN;
+  for (size_t q = 0; q < rep->tender.n_reqs; q++) {
+    const ab_tender_req *r = &rep->tender.reqs[q];
+    for (size_t s = 0; s < rep->n_subjects; s++) {
+      const ab_report_subject *sub = &rep->subjects[s];
+      const ab_tender_cell *c = ab_report_tender_cell(rep, q, s);
+      jcase *jc = add_case(js);
+      if (!jc)
+        return AB_E_NOMEM;
+      char rule[512], fig[256], note[800];
+      ab_tender_rule_text(AB_LANG_EN, r, rule, sizeof rule);
+      ab_tender_figure_text(AB_LANG_EN, r, c, fig, sizeof fig);
+      ab_tender_note_text(&en, c, note, sizeof note);
+      set_classname(jc, sub->backend, sub->device_name, sub->provider);
+      ab_cmp_printf(jc->name, sizeof jc->name, "%s%s %s", r->marker, r->id, rule);
+      jc->type = ab_tender_verdict_name(c->verdict);
+      bool fails = c->verdict == AB_TENDER_NOT_MET || (r->mandatory && c->verdict != AB_TENDER_MET);
+      jc->result = c->verdict == AB_TENDER_MET ? J_PASS : fails ? J_FAILURE : J_SKIPPED;
+      ab_cmp_printf(jc->result == J_PASS ? jc->out : jc->message, sizeof jc->out, "%s: %s; %s",
+                    jc->type, fig, note);
+      count(js, jc);
+    }
+  }
+  return AB_OK;
+}
+
 static ab_status fill_report(jdoc *d, const void *arg) {
   const ab_report *rep = arg;
+  if (rep->have_tender && fill_tender(d, rep) != AB_OK)
+    return AB_E_NOMEM;
   for (size_t in = 0; in < rep->n_inputs; in++) {
     jsuite *s = add_suite(d, rep->inputs[in].path);
     if (!s)
@@ -268,6 +305,8 @@ static void compare_case(const ab_comparison *cmp, const ab_cmp_kernel *k, size_
 
 static ab_status fill_compare(jdoc *d, const void *arg) {
   const ab_comparison *cmp = arg;
+  if (cmp->rep->have_tender && fill_tender(d, cmp->rep) != AB_OK)
+    return AB_E_NOMEM;
   for (size_t subj = 0; subj < cmp->rep->n_subjects; subj++) {
     jsuite *s = add_suite(d, cmp->rep->subjects[subj].label);
     if (!s)

@@ -8,6 +8,7 @@
 
 #include "model/kernel.h"
 #include "model/names.h"
+#include "render_tender.h"
 #include "report.h"
 
 #define AB_REPORT_JSON_VERSION 1
@@ -115,14 +116,14 @@ static json_t *cost_inputs_json(const ab_cost_inputs *c) {
 static json_t *cost_json(const ab_report *rep, const ab_report_cost *c) {
   const ab_cost_result *r = &c->r;
   return json_pack(
-      "{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "subject",
+      "{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "subject",
       str(rep->subjects[c->subject].label), "dtype", ab_dtype_name(c->dtype), "case_id",
       str(rep->rows[c->row].c->case_id), "unit_price", num(c->unit_price), "unit_price_note",
       str(c->price_why), "energy_kwh_per_year", num(r->energy_kwh_per_year), "energy_cost_per_year",
       num(r->energy_cost_per_year), "capex", num(r->capex), "total_cost", num(r->total_cost),
       "work_unit", ab_report_work_unit(rep->rows[c->row].c), "work_per_life", num(r->work_per_life),
-      "cost_per_peta_unit", num(r->cost_per_unit), "not_available", str(r->missing), "power_scope",
-      str(rep->rows[c->row].power.ref.scope));
+      "cost_per_peta_unit", num(r->cost_per_unit), "capex_per_peta_unit", num(r->capex_per_unit),
+      "not_available", str(r->missing), "power_scope", str(rep->rows[c->row].power.ref.scope));
 }
 
 /* The bundle's verification; null when the CLI did not check it. */
@@ -185,7 +186,9 @@ static json_t *report_json(const ab_report *rep) {
     cost = json_pack("{s:o, s:o}", "inputs", cost_inputs_json(&rep->cost), "results", results);
   }
   json_t *runs = inputs_json(rep);
-  if (!ok || !cost || !runs) {
+  json_t *tender = ab_tender_json(rep);
+  if (!ok || !cost || !runs || !tender) {
+    json_decref(tender);
     json_decref(subjects);
     json_decref(rows);
     json_decref(warnings);
@@ -193,9 +196,10 @@ static json_t *report_json(const ab_report *rep) {
     json_decref(runs);
     return NULL;
   }
-  return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o}", "schema", "accelbench-report",
-                   "schema_version", AB_REPORT_JSON_VERSION, "run_files", runs, "warnings",
-                   warnings, "subjects", subjects, "cases", rows, "cost_of_ownership", cost);
+  return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "schema", "accelbench-report",
+                   "schema_version", AB_REPORT_JSON_VERSION, "tender_compliance", tender,
+                   "run_files", runs, "warnings", warnings, "subjects", subjects, "cases", rows,
+                   "cost_of_ownership", cost);
 }
 
 ab_status ab_report_write_json(const ab_report *rep, FILE *out) {

@@ -2,12 +2,16 @@
  * cost of ownership, then every case per device. Rendered from the report model only;
  * every string from a run file is escaped (escape.h). */
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "escape.h"
 #include "model/kernel.h"
+#include "model/kind.h"
 #include "model/names.h"
+#include "render_summary.h"
+#include "render_tender.h"
 #include "report.h"
 
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
@@ -19,30 +23,31 @@ static void cell(FILE *out, const char *s) {
   fputs(" |", out);
 }
 
-static void header(FILE *out, const char *const *cols, size_t n) {
+static void header(FILE *out, ab_lang lang, const char *const *cols, size_t n) {
   fputs("|", out);
   for (size_t i = 0; i < n; i++)
-    fprintf(out, " %s |", cols[i]);
+    fprintf(out, " %s |", ab_tr_label(lang, cols[i]));
   fputs("\n|", out);
   for (size_t i = 0; i < n; i++)
     fputs(" --- |", out);
   fputs("\n", out);
 }
 
-#define HEADER(out, ...)                                                                           \
+#define HEADER(out, lang, ...)                                                                     \
   do {                                                                                             \
     static const char *const cols_[] = {__VA_ARGS__};                                              \
-    header((out), cols_, sizeof cols_ / sizeof cols_[0]);                                          \
+    header((out), (lang), cols_, sizeof cols_ / sizeof cols_[0]);                                  \
   } while (0)
 
 static void write_inputs(const ab_report *rep, FILE *out) {
   bool trust = ab_report_trust_checked(rep);
-  fputs("## Run files\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_RUN_FILES));
   if (trust)
-    HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases",
-           "bundle (accelbench verify)");
+    HEADER(out, rep->lang, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete",
+           "cases", "bundle (accelbench verify)");
   else
-    HEADER(out, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete", "cases");
+    HEADER(out, rep->lang, "#", "file", "host", "started (UTC)", "accelbench", "suite", "complete",
+           "cases");
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
     char host[128] = "";
@@ -68,8 +73,8 @@ static void write_inputs(const ab_report *rep, FILE *out) {
 
 /* Provenance: which module file, exactly, produced each run's results. */
 static void write_modules(const ab_report *rep, FILE *out) {
-  fputs("## Backend modules\n\n", out);
-  HEADER(out, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BACKENDS));
+  HEADER(out, rep->lang, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_run *run = &rep->inputs[i].run;
     for (size_t b = 0; b < run->n_backends; b++) {
@@ -95,7 +100,7 @@ static void write_modules(const ab_report *rep, FILE *out) {
 static void write_warnings(const ab_report *rep, FILE *out) {
   if (!rep->n_warnings)
     return;
-  fputs("## Warnings\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("- ", out);
     ab_write_md_cell(out, rep->warnings[i]);
@@ -112,9 +117,9 @@ static void status_counts(const ab_report_subject *s, FILE *out) {
 }
 
 static void write_devices(const ab_report *rep, FILE *out) {
-  fputs("## Devices\n\n", out);
-  HEADER(out, "device", "catalogue entry", "vendor", "country", "procurement list (declared)",
-         "TDP, spec-sheet (W)", "idle (W)",
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_DEVICES));
+  HEADER(out, rep->lang, "device", "catalogue entry", "vendor", "country",
+         "procurement list (declared)", "TDP, spec-sheet (W)", "idle (W)",
          "ok / unsupported / failed / wrong / crashed / timeout");
   for (size_t i = 0; i < rep->n_subjects; i++) {
     const ab_report_subject *s = &rep->subjects[i];
@@ -163,21 +168,20 @@ static void power_cells(const ab_report_row *r, FILE *out) {
   fputs(" |", out);
 }
 
-static void rate_cells(const ab_report_row *r, FILE *out) {
+/* The rate with its unit (GOP/s for integer kinds), and its interval as a second cell. */
+static void rate_cells(const ab_report_row *r, FILE *out, bool interval) {
   double m, lo, hi;
   const char *unit = ab_report_rate(r, &m, &lo, &hi);
-  fprintf(out, " %s %s | %s \xe2\x80\x93 %s |", NUM(m), unit, NUM(lo), NUM(hi));
+  fprintf(out, " %s %s |", NUM(m), unit);
+  if (interval)
+    fprintf(out, " %s \xe2\x80\x93 %s |", NUM(lo), NUM(hi));
 }
 
 static void write_best(const ab_report *rep, FILE *out) {
-  fputs("## Best GEMM per dtype\n\n", out);
-  fputs("Fastest `ok` GEMM case of each input dtype per device. Efficiency is against the "
-        "catalogue's spec-sheet peak and against the peak measured on the device (peak "
-        "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: "
-        "do not rank figures of different scopes against each other.\n\n",
-        out);
-  HEADER(out, "device", "dtype", "shape", "rate", "95% CI", "vs spec peak", "vs measured peak",
-         "avg W", "scope", "perf per W", "net of idle", "energy per op");
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BEST_GEMM));
+  fprintf(out, "%s\n\n", ab_tr(rep->lang, AB_M_BEST_GEMM_INTRO));
+  HEADER(out, rep->lang, "device", "dtype", "shape", "rate", "95% CI", "vs spec peak",
+         "vs measured peak", "avg W", "scope", "perf per W", "net of idle", "energy per op");
   for (size_t i = 0; i < rep->n_subjects; i++) {
     const ab_report_subject *s = &rep->subjects[i];
     for (int t = 1; t < AB_DTYPE_COUNT; t++) {
@@ -190,7 +194,7 @@ static void write_best(const ab_report *rep, FILE *out) {
       cell(out, s->label);
       cell(out, ab_dtype_name((ab_dtype)t));
       cell(out, shape);
-      rate_cells(r, out);
+      rate_cells(r, out, true);
       fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
       power_cells(r, out);
       fputs("\n", out);
@@ -199,93 +203,58 @@ static void write_best(const ab_report *rep, FILE *out) {
   fputs("\n", out);
 }
 
-static void write_cost_inputs(const ab_cost_inputs *c, FILE *out) {
-  fputs("Inputs (", out);
-  ab_write_md_cell(out, c->file);
-  fprintf(out, "): electricity %s ", NUM(c->electricity_per_kwh));
-  ab_write_md_cell(out, c->currency);
-  fprintf(out, " per kWh, subsidy %s, PUE %s, %s years, utilisation %s. ", PCT(c->subsidy_fraction),
-          NUM(c->pue), NUM(c->years), PCT(c->utilisation));
-  fputs("Energy is priced at the measured average power of the case (its scope is shown); "
-        "with no power measured, energy and total cost are not shown.\n\n",
-        out);
-}
-
-static void write_costs(const ab_report *rep, FILE *out) {
-  if (!rep->have_cost)
-    return;
-  fputs("## Cost of ownership\n\n", out);
-  write_cost_inputs(&rep->cost, out);
-  HEADER(out, "device", "dtype", "unit price", "rate (GFLOP/s)", "avg W (scope)", "energy kWh/year",
-         "energy cost/year", "total cost", "cost per PFLOP", "not available");
-  for (size_t i = 0; i < rep->n_costs; i++) {
-    const ab_report_cost *c = &rep->costs[i];
-    const ab_report_row *r = &rep->rows[c->row];
-    fputs("|", out);
-    cell(out, rep->subjects[c->subject].label);
-    cell(out, ab_dtype_name(c->dtype));
-    fprintf(out, " %s |", NUM(c->unit_price));
-    fprintf(out, " %s |", NUM(r->rates.gflops_median));
-    fprintf(out, " %s", NUM(r->power.measured ? r->power.avg_w : NAN));
-    cell(out, r->power.measured ? r->power.ref.scope : "");
-    fprintf(out, " %s | %s | %s | %s |", NUM(c->r.energy_kwh_per_year),
-            NUM(c->r.energy_cost_per_year), NUM(c->r.total_cost), NUM(c->r.cost_per_unit));
-    /* What kept a figure out, from the model's state (not by joining messages). */
-    char missing[600];
-    snprintf(missing, sizeof missing, "%s%s%s", isnan(c->unit_price) ? c->price_why : "",
-             isnan(c->unit_price) && !r->power.measured ? "; " : "",
-             r->power.measured ? "" : "power not measured, so no energy cost");
-    cell(out, missing);
-    fputs("\n", out);
-  }
-  fputs("\nCost per million decoder tokens: not available — these run files hold no "
-        "decoder-layer cases.\n\n",
-        out);
-}
-
-static void case_row(const ab_report_row *r, FILE *out) {
+static void case_row(const ab_report_row *r, ab_lang rep_lang, FILE *out) {
   char key[256];
   ab_report_kernel_key(r->c, key, sizeof key);
   fputs("|", out);
   cell(out, key);
   cell(out, ab_case_status_name(r->c->status));
   if (r->c->status == AB_CASE_OK)
-    rate_cells(r, out);
+    rate_cells(r, out, true);
   else
     fputs(" \xe2\x80\x94 | \xe2\x80\x94 |", out);
   fprintf(out, " %s / %s / %s |", NUM(r->t_p5 * 1e6), NUM(r->t_median * 1e6), NUM(r->t_p95 * 1e6));
-  fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
+  fprintf(out, " %s |", PCT(r->eff_spec));
+  const ab_kind_def *def = ab_kind_def_of(r->c->desc.kind);
+  if (def && def->bound == AB_BOUND_MEMORY && isfinite(r->eff_measured)) {
+    char bw[96]; /* a memory-bound kind against the device's measured bandwidth */
+    snprintf(bw, sizeof bw, ab_tr(rep_lang, AB_M_OF_MEASURED_BW), PCT(r->eff_measured));
+    cell(out, bw);
+  } else {
+    fprintf(out, " %s |", PCT(r->eff_measured));
+  }
   power_cells(r, out);
   cell(out, r->c->status == AB_CASE_OK ? r->c->implementation : r->c->reason);
   fputs("\n", out);
 }
 
 static void write_cases(const ab_report *rep, FILE *out) {
-  fputs("## Results by device\n\n", out);
+  fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_RESULTS_BY_DEVICE));
   for (size_t i = 0; i < rep->n_subjects; i++) {
     fputs("### ", out);
     ab_write_md_cell(out, rep->subjects[i].label);
     fputs("\n\n", out);
-    HEADER(out, "kernel", "status", "rate", "95% CI", "time p5 / median / p95 (us)", "vs spec peak",
-           "vs measured peak", "avg W", "scope", "perf per W", "net of idle", "energy per op",
-           "implementation or reason");
+    HEADER(out, rep->lang, "kernel", "status", "rate", "95% CI", "time p5 / median / p95 (us)",
+           "vs spec peak", "vs measured peak", "avg W", "scope", "perf per W", "net of idle",
+           "energy per op", "implementation or reason");
     for (size_t k = 0; k < rep->n_rows; k++)
       if (rep->rows[k].subject == i)
-        case_row(&rep->rows[k], out);
+        case_row(&rep->rows[k], rep->lang, out);
     fputs("\n", out);
   }
 }
 
 ab_status ab_report_write_md(const ab_report *rep, FILE *out) {
-  fputs("# accelbench report\n\n", out);
-  fputs("Rendered from run files only; nothing was re-run. \xe2\x80\x94 means not measured or "
-        "not applicable.\n\n",
-        out);
+  fprintf(out, "# %s\n\n%s\n\n", ab_tr(rep->lang, AB_M_REPORT_TITLE),
+          ab_tr(rep->lang, AB_M_MD_INTRO));
+  ab_tender_write_md(rep, out);
+  ab_conclusion_write_md(rep, out);
   write_inputs(rep, out);
   write_warnings(rep, out);
   write_devices(rep, out);
   write_best(rep, out);
-  write_costs(rep, out);
+  ab_cost_write_md(rep, out);
+  ab_providers_write_md(rep, out);
   write_cases(rep, out);
   write_modules(rep, out);
   return ferror(out) ? AB_E_IO : AB_OK;

@@ -14,6 +14,7 @@
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
+#include "render_tender.h"
 
 /* ---------------------------------------------------------------------------------------
  * Keys and rates
@@ -642,6 +643,54 @@ static ab_status build_costs(ab_report *rep) {
 }
 
 /* ---------------------------------------------------------------------------------------
+ * What the conclusion reads
+ * ------------------------------------------------------------------------------------- */
+
+void ab_report_coverage(const ab_report *rep, size_t s, size_t *validated, size_t *planned) {
+  bool plan[AB_KERNEL_KIND_COUNT] = {false}, ok[AB_KERNEL_KIND_COUNT] = {false};
+  *validated = *planned = 0;
+  for (size_t i = 0; i < rep->n_rows; i++) {
+    const ab_report_row *r = &rep->rows[i];
+    ab_kernel_kind k = r->c->desc.kind;
+    if (r->subject != s || k <= 0 || k >= AB_KERNEL_KIND_COUNT)
+      continue;
+    plan[k] = true;
+    ok[k] |= r->c->status == AB_CASE_OK && !r->implausible;
+  }
+  for (int k = 0; k < AB_KERNEL_KIND_COUNT; k++) {
+    *planned += plan[k];
+    *validated += ok[k];
+  }
+}
+
+size_t ab_report_failures(const ab_report_subject *s) {
+  return s->n_status[AB_CASE_FAILED] + s->n_status[AB_CASE_WRONG_RESULT] +
+         s->n_status[AB_CASE_CRASHED] + s->n_status[AB_CASE_TIMEOUT] +
+         s->n_status[AB_CASE_IMPLAUSIBLE];
+}
+
+const ab_report_cost *ab_report_cost_of(const ab_report *rep, size_t s, ab_dtype t) {
+  for (size_t i = 0; i < rep->n_costs; i++)
+    if (rep->costs[i].subject == s && rep->costs[i].dtype == t)
+      return &rep->costs[i];
+  return NULL;
+}
+
+size_t ab_report_best_of_class(const ab_report *rep, size_t s, bool integer) {
+  const ab_report_subject *sub = &rep->subjects[s];
+  size_t best = SIZE_MAX;
+  for (int t = 1; t < AB_DTYPE_COUNT; t++) {
+    size_t r = sub->best_gemm[t];
+    bool is_int = t == AB_DTYPE_I8 || t == AB_DTYPE_I32;
+    if (r == SIZE_MAX || is_int != integer)
+      continue;
+    if (best == SIZE_MAX || rep->rows[r].rates.gflops_median > rep->rows[best].rates.gflops_median)
+      best = r;
+  }
+  return best;
+}
+
+/* ---------------------------------------------------------------------------------------
  * Build and free
  * ------------------------------------------------------------------------------------- */
 
@@ -675,6 +724,8 @@ static ab_status derive(ab_report *rep) {
     subject_idle(rep, &rep->subjects[i], i);
   if (st == AB_OK && rep->have_cost)
     st = build_costs(rep);
+  if (st == AB_OK && rep->have_tender)
+    st = ab_report_compliance(rep);
   if (st == AB_OK)
     st = warn_inputs(rep);
   if (st == AB_OK)
@@ -701,6 +752,11 @@ ab_status ab_report_build(ab_report *rep, const char *const *paths, size_t n,
     st = ab_cost_load(opts->cost_path, &rep->cost, msg);
     rep->have_cost = st == AB_OK;
   }
+  if (st == AB_OK && opts->tender_path) {
+    st = ab_tender_load(opts->tender_path, &rep->tender, msg);
+    rep->have_tender = st == AB_OK;
+  }
+  rep->lang = opts->lang;
   if (st == AB_OK) {
     st = derive(rep);
     if (st == AB_E_NOMEM)
@@ -725,6 +781,9 @@ void ab_report_free(ab_report *rep) {
   ab_catalog_free(&rep->catalog);
   if (rep->have_cost)
     ab_cost_free(&rep->cost);
+  if (rep->have_tender)
+    ab_tender_free(&rep->tender);
+  free(rep->compliance);
   for (size_t i = 0; i < rep->n_warnings; i++)
     free(rep->warnings[i]);
   free(rep->warnings);
@@ -769,9 +828,12 @@ static const struct {
   const char *name, *file;
   report_writer write;
 } formats[] = {
-    {"md", "report.md", ab_report_write_md},       {"csv", "report.csv", ab_report_write_csv},
-    {"html", "report.html", ab_report_write_html}, {"json", "report.json", ab_report_write_json},
+    {"md", "report.md", ab_report_write_md},
+    {"csv", "report.csv", ab_report_write_csv},
+    {"html", "report.html", ab_report_write_html},
+    {"json", "report.json", ab_report_write_json},
     {"junit", "junit.xml", ab_report_write_junit},
+    {"compliance", "compliance.csv", ab_report_write_compliance_csv},
 };
 
 static int format_index(const char *name) {
@@ -791,8 +853,8 @@ ab_status ab_report_render(const ab_report *rep, const char *format, char **text
   int i = format_index(format);
   if (i < 0) {
     snprintf(msg, AB_MSG_LEN,
-             "unknown report format '%s' (expected md, csv, html, json or "
-             "junit)",
+             "unknown report format '%s' (expected md, csv, html, json, junit or "
+             "compliance)",
              format);
     return AB_E_INVALID;
   }
@@ -826,6 +888,13 @@ ab_status ab_report_write_dir(const ab_report *rep, const char *dir, const char 
     free(text);
     if (st != AB_OK)
       return st;
+    /* The compliance matrix has its own columns: beside report.csv, not inside it. */
+    if (rep->have_tender && strcmp(names[i], "csv") == 0) {
+      const char *const more[] = {"compliance"};
+      st = ab_report_write_dir(rep, dir, more, 1, msg);
+      if (st != AB_OK)
+        return st;
+    }
   }
   return AB_OK;
 }

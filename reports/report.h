@@ -10,8 +10,10 @@
 #include <stdio.h>
 
 #include "catalog.h"
+#include "i18n.h"
 #include "model/manifest.h"
 #include "model/runfile.h"
+#include "tender.h"
 
 /* One run file as read. */
 typedef struct ab_report_input {
@@ -122,6 +124,8 @@ typedef struct ab_report_opts {
   size_t n_catalog_paths;
   bool no_default_catalog; /* do not load configs/devices (tests) */
   const char *cost_path;   /* NULL: no cost-of-ownership section */
+  const char *tender_path; /* NULL: no compliance matrix (docs/tender.md) */
+  ab_lang lang;            /* language of the human formats (md, html); default English */
 } ab_report_opts;
 
 typedef struct ab_report {
@@ -138,6 +142,11 @@ typedef struct ab_report {
   size_t n_costs;
   char **warnings; /* things a reader must see: mixed power scopes, unmatched devices... */
   size_t n_warnings;
+  bool have_tender;
+  ab_tender tender;
+  /* The compliance matrix: [req * n_subjects + subject], when have_tender (compliance.c). */
+  ab_tender_cell *compliance;
+  ab_lang lang;
 } ab_report;
 
 /* Load every run file (strictly: a malformed or newer-schema file fails with its path and
@@ -145,6 +154,25 @@ typedef struct ab_report {
 ab_status ab_report_build(ab_report *rep, const char *const *paths, size_t n,
                           const ab_report_opts *opts, char *msg);
 void ab_report_free(ab_report *rep);
+
+/* Evaluate every requirement of rep->tender on every subject (compliance.c). */
+ab_status ab_report_compliance(ab_report *rep);
+/* The cell of requirement `req` on subject `s`. */
+const ab_tender_cell *ab_report_tender_cell(const ab_report *rep, size_t req, size_t s);
+/* Per subject: requirements met, and mandatory ones not met / not measured / unsupported. */
+void ab_report_tender_tally(const ab_report *rep, size_t s, size_t *met, size_t *mandatory_failed);
+
+/* Kinds a subject planned (any case) and validated (an ok case that is not implausible). */
+void ab_report_coverage(const ab_report *rep, size_t s, size_t *validated, size_t *planned);
+/* Cases of a subject that failed, returned a wrong result, crashed, timed out or were
+ * implausible. */
+size_t ab_report_failures(const ab_report_subject *s);
+/* The cost of ownership of a subject's best case of one dtype; NULL without one. */
+const ab_report_cost *ab_report_cost_of(const ab_report *rep, size_t s, ab_dtype t);
+/* The subject's best validated GEMM of a dtype class (integer or floating point): the row
+ * index, SIZE_MAX when none. Rates of different dtypes are in their own units (GOP/s for
+ * integer), so a class never mixes FLOP and op. */
+size_t ab_report_best_of_class(const ab_report *rep, size_t s, bool integer);
 
 /* Comparison key of a case, without the device: kind, dtypes and shape
  * ("gemm f32->f32 m=1024 n=1024 k=1024 nn"). Cases with equal keys did the same work. */

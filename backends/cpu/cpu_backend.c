@@ -600,6 +600,9 @@ static void cpu_case_release(void *state, void *case_state) {
   free(c);
 }
 
+/* The keys parse_options() reads (ABI 1.4: the harness refuses any other `-O key`). */
+static const char *const cpu_option_keys[] = {"threads", "pin", NULL};
+
 static const ab_backend cpu_backend = {
     .abi_major = AB_BACKEND_ABI_MAJOR,
     .abi_minor = AB_BACKEND_ABI_MINOR,
@@ -625,6 +628,7 @@ static const ab_backend cpu_backend = {
     .case_run = cpu_case_run,
     .case_release = cpu_case_release,
     .case_query = cpu_case_query,
+    .option_keys = cpu_option_keys,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t harness_abi_major);

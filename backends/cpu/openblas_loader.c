@@ -24,6 +24,11 @@ static ab_openblas g_blas;
  * saves the AVX-512 state (XCR0), so a forced core never faults on a CPU or VM without
  * it. Anything less than AVX-512 is left to OpenBLAS, which detects AVX2 CPUs itself. */
 const char *ab_openblas_pick_core(char *why, size_t n) {
+#if !defined(__x86_64__) && !defined(__i386__)
+  /* The kernel sets above are x86 ones; elsewhere (aarch64) OpenBLAS's own detection is used. */
+  snprintf(why, n, "not an x86 cpu: OpenBLAS detects the core itself");
+  return NULL;
+#else
   __builtin_cpu_init();
   int skx = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
@@ -38,6 +43,7 @@ const char *ab_openblas_pick_core(char *why, size_t n) {
   }
   snprintf(why, n, "cpu has no AVX-512 (f,cd,bw,dq,vl)");
   return NULL;
+#endif
 }
 
 /* Decide OPENBLAS_CORETYPE before the library initialises. Returns the value accelbench set

@@ -470,6 +470,9 @@ static ab_status ocl_case_run(void *state, void *case_state, uint32_t iterations
   return ocl_kernel_run(st, c, iterations, timing, msg);
 }
 
+/* The keys ocl_open() reads (ABI 1.4: the harness refuses any other `-O key`). */
+static const char *const ocl_option_keys[] = {"ocl_prefault", NULL};
+
 static const ab_backend ocl_backend = {
     .abi_major = AB_BACKEND_ABI_MAJOR,
     .abi_minor = AB_BACKEND_ABI_MINOR,
@@ -491,6 +494,7 @@ static const ab_backend ocl_backend = {
     .case_run = ocl_case_run,
     .case_release = ocl_case_release,
     .case_query = ocl_case_query,
+    .option_keys = ocl_option_keys,
 };
 
 AB_BACKEND_EXPORT const ab_backend *accelbench_backend_entry(uint32_t harness_abi_major);

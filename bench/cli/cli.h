@@ -20,6 +20,8 @@ enum {
 int ab_cli_main(int argc, char **argv);
 int ab_cmd_list(int argc, char **argv);
 int ab_cmd_run(int argc, char **argv);
+/* `accelbench plan ARGS` is `accelbench run --dry-run ARGS`. */
+int ab_cmd_plan(int argc, char **argv);
 int ab_cmd_worker(int argc, char **argv);
 int ab_cmd_discover(int argc, char **argv);
 int ab_cmd_discover_power(int argc, char **argv);

@@ -47,6 +47,11 @@ int ab_discovery_setup(const char *cmd, bool isolate, double timeout_s, ab_disco
 /* Append one argument to a growing list (a repeatable option); 0 when out of memory. */
 int ab_cli_add_path(const char *arg, const char ***list, size_t *n);
 
+/* The subject `sel` names for compare --baseline: the reporter's selectors plus @HOST and
+ * #RUN qualifiers (cli_baseline.c); AB_E_INVALID listing the matches when not exactly one. */
+ab_status ab_cli_select_baseline(const struct ab_report *rep, const char *sel, size_t *subject,
+                                 char *msg);
+
 /* ---- run bundles (cli_bundle.c, cli_verify.c; docs/verify.md) ------------------------- */
 
 /* Read the --public-key files into *keys (malloc'ed, n of them); on a bad file print

@@ -36,50 +36,60 @@ static void compare_usage(FILE *out) {
           "listed as left out, not compared.\n"
           "\n"
           "  -b, --baseline SEL   the baseline subject: its exact label, BACKEND:INDEX,\n"
-          "                       BACKEND:INDEX/PROVIDER, or a case-insensitive part of one\n"
-          "                       label (default: the first subject)\n"
-          "  -f, --format LIST    md, csv, json, junit, comma-separated (default md)\n"
+          "                       BACKEND:INDEX/PROVIDER (cpu:0/openblas), or a\n"
+          "                       case-insensitive part of one label; then @HOST (the run's\n"
+          "                       hostname) and #N (the Nth run file given) narrow it:\n"
+          "                       cuda:0@node-a, cpu:0/onednn#2, #1. More than one match is\n"
+          "                       an error listing them (default: the first subject)\n"
+          "  -f, --format LIST    md, csv, json, junit, html, comma-separated (default md)\n"
           "  -o, --output DIR     write DIR/compare.md, compare.csv, compare.json,\n"
-          "                       compare-junit.xml (created if absent); without it (or\n"
+          "                       compare-junit.xml, compare.html (created if absent);\n"
+          "                       -o NAME.html writes the HTML page alone; without it (or\n"
           "                       with -o -) the one format given goes to stdout\n"
           "      --allow-disturbed  give faster/slower verdicts even where a case ran beside\n"
           "                       other load (its run file says interference.disturbed)\n"
-          "\n"
-          "Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
-          "device uid, provider, kernel). The gate fails when a case\n"
-          "  regressed          current/baseline < 1 - threshold and the ratio's 95%%\n"
-          "                     interval lies wholly below 1\n"
-          "  newly failed       was ok, now failed, crashed or timeout\n"
-          "  newly wrong        is now wrong_result and was not\n"
-          "  newly unsupported  was ok, now unsupported or skipped (coverage lost)\n"
-          "and when the current run is incomplete (complete: false) or has none of the\n"
-          "baseline's cases. Missing cases (in the baseline only) are listed with a\n"
-          "warning, new ones listed; neither fails the gate.\n"
-          "\n"
-          "  -a, --against FILE   the baseline run file; the one other file is the current\n"
-          "  -t, --max-regression T  5%% or 0.05 (default 5%%); 0 <= T < 100%%\n"
-          "  -j, --junit FILE     also write JUnit XML (one testcase per case, and one per\n"
-          "                       failed check of the current run)\n"
-          "      --require-verified  fail the gate unless both run files are verified run\n"
-          "                       bundles signed by a --public-key (docs/verify.md)\n"
-          "\n"
-          "Both modes verify each run file that is the run.json of a run directory, as\n"
-          "'accelbench verify' does, and show verified (key) / unsigned / not verified (why):\n"
-          "  -k, --public-key FILE  a trusted key (from 'accelbench keygen'); repeatable\n"
-          "\n"
-          "  -h, --help           this text\n"
-          "\n"
-          "exit codes:\n"
-          "  0  compared (gate: passed)\n"
-          "  1  gate only: a case regressed, newly failed, is newly wrong or newly\n"
-          "     unsupported, or the current run is incomplete or has no baseline case, or\n"
-          "     (--require-verified) a run file is not a verified bundle\n"
-          "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
-          "     run file that cannot be read, is malformed or has a newer schema (the\n"
-          "     message names the file and the field)\n"
-          "  3  output that cannot be built or written (-o DIR, --junit FILE, stdout);\n"
-          "     takes precedence over 1 so that CI notices a missing report\n",
+          "      --tender FILE    open with the compliance matrix (docs/tender.md)\n"
+          "      --lang LANG      en (default) or zh-CN for md and html\n"
+          "      --cost FILE      with --tender: cost per PFLOP beside each verdict\n"
+          "  -c, --catalog PATH   with --tender: a lab's catalogue (prices, repeatable)\n"
+          "\n",
           AB_MIN_CI_SAMPLES);
+  /* Two strings: each within the 4095 characters C99 promises a compiler takes. */
+  fputs("Gate (CI): pairs each case of CURRENT with the same case of BASELINE (backend,\n"
+        "device uid, provider, kernel). The gate fails when a case\n"
+        "  regressed          current/baseline < 1 - threshold and the ratio's 95%\n"
+        "                     interval lies wholly below 1\n"
+        "  newly failed       was ok, now failed, crashed or timeout\n"
+        "  newly wrong        is now wrong_result and was not\n"
+        "  newly unsupported  was ok, now unsupported or skipped (coverage lost)\n"
+        "and when the current run is incomplete (complete: false) or has none of the\n"
+        "baseline's cases. Missing cases (in the baseline only) are listed with a\n"
+        "warning, new ones listed; neither fails the gate.\n"
+        "\n"
+        "  -a, --against FILE   the baseline run file; the one other file is the current\n"
+        "  -t, --max-regression T  5% or 0.05 (default 5%); 0 <= T < 100%\n"
+        "  -j, --junit FILE     also write JUnit XML (one testcase per case, and one per\n"
+        "                       failed check of the current run)\n"
+        "      --require-verified  fail the gate unless both run files are verified run\n"
+        "                       bundles signed by a --public-key (docs/verify.md)\n"
+        "\n"
+        "Both modes verify each run file that is the run.json of a run directory, as\n"
+        "'accelbench verify' does, and show verified (key) / unsigned / not verified (why):\n"
+        "  -k, --public-key FILE  a trusted key (from 'accelbench keygen'); repeatable\n"
+        "\n"
+        "  -h, --help           this text\n"
+        "\n"
+        "exit codes:\n"
+        "  0  compared (gate: passed)\n"
+        "  1  gate only: a case regressed, newly failed, is newly wrong or newly\n"
+        "     unsupported, or the current run is incomplete or has no baseline case, or\n"
+        "     (--require-verified) a run file is not a verified bundle\n"
+        "  2  bad usage (unknown option, bad threshold, no or ambiguous baseline), or a\n"
+        "     run file that cannot be read, is malformed or has a newer schema (the\n"
+        "     message names the file and the field)\n"
+        "  3  output that cannot be built or written (-o DIR, --junit FILE, stdout);\n"
+        "     takes precedence over 1 so that CI notices a missing report\n",
+        out);
 }
 
 typedef struct compare_args {
@@ -97,6 +107,10 @@ typedef struct compare_args {
   const char **keys; /* --public-key files */
   size_t n_keys;
   bool require_verified;
+  const char *tender, *cost;
+  const char **catalogs;
+  size_t n_catalogs;
+  ab_lang lang;
 } compare_args;
 
 /* ---------------------------------------------------------------------------------------
@@ -111,7 +125,9 @@ static const struct {
 } formats[] = {{"md", "compare.md", ab_compare_write_md},
                {"csv", "compare.csv", ab_compare_write_csv},
                {"json", "compare.json", ab_compare_write_json},
-               {"junit", "compare-junit.xml", ab_compare_write_junit}};
+               {"junit", "compare-junit.xml", ab_compare_write_junit},
+               {"html", "compare.html", ab_compare_write_html},
+               {"compliance", "compliance.csv", ab_compare_write_compliance_csv}};
 
 static int format_index(const char *name) {
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
@@ -127,11 +143,18 @@ static int usage_error(const char *fmt, const char *arg) {
   return AB_EXIT_USAGE;
 }
 
+/* "-o compare.html" names one HTML file rather than a directory. */
+static bool html_file(const char *output) {
+  size_t n = output ? strlen(output) : 0;
+  return n > 5 && strcmp(output + n - 5, ".html") == 0;
+}
+
 /* Options that belong to one mode only are refused in the other rather than ignored. */
 static int check_mode(const compare_args *a) {
   if (a->against) {
-    if (a->baseline_sel || a->format_arg || a->output)
-      return usage_error("%s: --baseline, --format and --output are for side-by-side "
+    if (a->baseline_sel || a->format_arg || a->output || a->tender || a->cost || a->catalogs)
+      return usage_error("%s: --baseline, --format, --output, --tender, --cost and --catalog are "
+                         "for side-by-side "
                          "comparisons, not the gate",
                          "--against");
     if (a->n_runs != 1)
@@ -146,14 +169,20 @@ static int check_mode(const compare_args *a) {
                                         : "--require-verified");
   if (a->n_runs == 0)
     return usage_error("no run file given%s", "");
+  if ((a->cost || a->catalogs) && !a->tender)
+    return usage_error("%s: --cost and --catalog serve the tender matrix; give --tender FILE",
+                       a->cost ? "--cost" : "--catalog");
   if (a->n_formats == 0) /* "-f ," */
     return usage_error("--format '%s': no format named", a->format_arg);
   for (size_t i = 0; i < a->n_formats; i++)
     if (format_index(a->formats[i]) < 0)
-      return usage_error("--format: unknown format '%s' (expected md, csv, json or junit)",
+      return usage_error("--format: unknown format '%s' (expected md, csv, json, junit, html "
+                         "or compliance)",
                          a->formats[i]);
   if (!a->output && a->n_formats != 1)
     return usage_error("%s: several formats need -o DIR (stdout takes one)", "--format");
+  if (html_file(a->output) && (a->n_formats != 1 || strcmp(a->formats[0], "html") != 0))
+    return usage_error("-o %s: an .html file takes the html format only", a->output);
   return AB_EXIT_OK;
 }
 
@@ -168,9 +197,13 @@ static int parse_args(int argc, char **argv, compare_args *a) {
                                        {"public-key", required_argument, NULL, 'k'},
                                        {"require-verified", no_argument, NULL, 'V'},
                                        {"help", no_argument, NULL, 'h'},
+                                       {"tender", required_argument, NULL, 'T'},
+                                       {"lang", required_argument, NULL, 'L'},
+                                       {"cost", required_argument, NULL, 'C'},
+                                       {"catalog", required_argument, NULL, 'c'},
                                        {NULL, 0, NULL, 0}};
   optind = 1;
-  for (int c; (c = getopt_long(argc, argv, "b:f:o:a:t:j:k:h", opts, NULL)) != -1;) {
+  for (int c; (c = getopt_long(argc, argv, "b:f:o:a:t:j:k:hc:", opts, NULL)) != -1;) {
     switch (c) {
     case 'b': a->baseline_sel = optarg; break;
     case 'f':
@@ -187,6 +220,16 @@ static int parse_args(int argc, char **argv, compare_args *a) {
         return AB_EXIT_ENV;
       break;
     case 'V': a->require_verified = true; break;
+    case 'T': a->tender = optarg; break;
+    case 'C': a->cost = optarg; break;
+    case 'c':
+      if (!ab_list_append_csv(optarg, &a->catalogs, &a->n_catalogs))
+        return AB_EXIT_USAGE;
+      break;
+    case 'L':
+      if (ab_lang_parse(optarg, &a->lang) != AB_OK)
+        return usage_error("--lang '%s': expected en or zh-CN", optarg);
+      break;
     case 'h': compare_usage(stdout); return -1;
     default: compare_usage(stderr); return AB_EXIT_USAGE;
     }
@@ -194,11 +237,11 @@ static int parse_args(int argc, char **argv, compare_args *a) {
   a->runs = (const char **)argv + optind;
   a->n_runs = (size_t)(argc - optind);
   if (!a->format_arg) {
-    static const char *md[] = {"md"};
+    static const char *md[] = {"md"}, *html[] = {"html"};
     a->formats = malloc(sizeof md);
     if (!a->formats)
       return AB_EXIT_ENV;
-    memcpy(a->formats, md, sizeof md);
+    memcpy(a->formats, html_file(a->output) ? html : md, sizeof md); /* -o x.html: HTML */
     a->n_formats = 1;
   }
   return check_mode(a);
@@ -250,6 +293,10 @@ static int write_comparison(const ab_comparison *cmp, const compare_args *a) {
               formats[f].name);
     return st == AB_OK ? AB_EXIT_OK : AB_EXIT_ENV;
   }
+  if (html_file(a->output)) {
+    cmp_job job = {ab_compare_write_html, cmp};
+    return write_atomic(a->output, render_cmp, &job);
+  }
   if (mkdir(a->output, 0755) != 0 && errno != EEXIST) {
     fprintf(stderr, PROG ": cannot create output directory %s: %s\n", a->output, strerror(errno));
     return AB_EXIT_ENV;
@@ -274,7 +321,12 @@ static int write_comparison(const ab_comparison *cmp, const compare_args *a) {
 static int load(ab_report *rep, const char *const *paths, size_t n, const compare_args *a) {
   /* No catalogue: a comparison uses measured figures only, and catalogue notes about
    * unmatched devices would bury the warnings that matter here. */
-  ab_report_opts opts = {.no_default_catalog = true};
+  ab_report_opts opts = {.no_default_catalog = !a->tender, /* a price needs the catalogue */
+                         .catalog_paths = a->catalogs,
+                         .n_catalog_paths = a->n_catalogs,
+                         .cost_path = a->cost,
+                         .tender_path = a->tender,
+                         .lang = a->lang};
   char msg[AB_MSG_LEN] = "";
   ab_public_key *keys = NULL;
   if (!ab_cli_load_public_keys(PROG, a->keys, a->n_keys, &keys))
@@ -298,7 +350,7 @@ static int side_by_side(const compare_args *a) {
   size_t baseline = 0;
   char msg[AB_MSG_LEN] = "";
   ab_comparison cmp;
-  if (a->baseline_sel && ab_compare_select(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
+  if (a->baseline_sel && ab_cli_select_baseline(&rep, a->baseline_sel, &baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
   else if (ab_compare_build(&cmp, &rep, baseline, msg) != AB_OK)
     rc = AB_EXIT_USAGE;
@@ -378,5 +430,6 @@ int ab_cmd_compare(int argc, char **argv) {
   free(a.format_arg);
   free(a.formats);
   free(a.keys);
+  free(a.catalogs);
   return rc < 0 ? AB_EXIT_OK : rc;
 }

@@ -8,6 +8,7 @@
 #include "cli_common.h"
 #include "loader.h"
 #include "model/util.h"
+#include "paths.h"
 #include "power/sampler.h"
 #include "power_modules.h"
 
@@ -150,9 +151,12 @@ int ab_cmd_list(int argc, char **argv) {
     return AB_EXIT_ENV;
   }
   printf("backends:\n");
-  if (set.n == 0)
-    printf("  none found (searched $%s and the build and install directories)\n",
-           AB_BACKEND_PATH_ENV);
+  if (set.n == 0) {
+    const char *dirs[32];
+    char searched[2048];
+    ab_search_dirs_text(dirs, ab_backend_search_dirs(dirs, 32), searched, sizeof searched);
+    printf("  none found (searched %s)\n", searched);
+  }
   for (size_t i = 0; i < set.n; i++)
     print_backend(&set, i);
   ab_backends_free(&set);

@@ -12,6 +12,8 @@ static void usage(FILE *out) {
                "commands:\n"
                "  run    run a suite on every device found (default: the quick suite) and write\n"
                "         a run file (JSON) plus a summary\n"
+               "  plan   list the cases a suite would run on the devices found, with an\n"
+               "         upper-bound estimate of the time (run --dry-run)\n"
                "  list   list backends (with the reason a backend is disabled) and devices\n"
                "  report render run files as Markdown, CSV, JSON, HTML or JUnit (with the\n"
                "         device catalogue and cost of ownership)\n"
@@ -23,7 +25,8 @@ static void usage(FILE *out) {
                "  sign   sign a run directory's manifest with a key\n"
                "\n"
                "'accelbench <command> --help' describes a command and its options.\n"
-               "With no command, 'run' is assumed.\n"
+               "With no command this text is printed (exit 2); options without a command\n"
+               "belong to 'run' ('accelbench -s quick' is 'accelbench run -s quick').\n"
                "\n"
                "exit codes:\n"
                "  0  every case ran; none failed, crashed, timed out or returned wrong results\n"
@@ -35,8 +38,10 @@ static void usage(FILE *out) {
 }
 
 int ab_cli_main(int argc, char **argv) {
-  if (argc < 2)
-    return ab_cmd_run(argc, argv);
+  if (argc < 2) { /* a full benchmark only when asked for */
+    usage(stderr);
+    return AB_EXIT_USAGE;
+  }
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
     usage(stdout);
@@ -54,6 +59,8 @@ int ab_cli_main(int argc, char **argv) {
     return ab_cmd_discover(argc, argv);
   if (strcmp(cmd, "__discover-power") == 0) /* internal: bench/power_modules.c */
     return ab_cmd_discover_power(argc, argv);
+  if (strcmp(cmd, "plan") == 0)
+    return ab_cmd_plan(argc - 1, argv + 1);
   if (strcmp(cmd, "list") == 0)
     return ab_cmd_list(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0)
@@ -69,8 +76,8 @@ int ab_cli_main(int argc, char **argv) {
   if (cmd[0] == '-') /* options without a command belong to 'run' */
     return ab_cmd_run(argc, argv);
   fprintf(stderr,
-          "accelbench: unknown command '%s' (expected run, list, report, compare, verify, keygen "
-          "or sign; see --help)\n",
+          "accelbench: unknown command '%s' (expected run, plan, list, report, compare, verify, "
+          "keygen or sign; see --help)\n",
           cmd);
   return AB_EXIT_USAGE;
 }

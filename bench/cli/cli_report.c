@@ -34,6 +34,9 @@ static void report_usage(FILE *out) {
                "      --no-default-catalog  do not load the shipped configs/devices\n"
                "      --cost FILE     cost-of-ownership inputs (a `cost:` section, see\n"
                "                      configs/cost.yaml): adds cost per PFLOP and energy per year\n"
+               "      --tender FILE   tender requirements (docs/tender.md): the report opens with\n"
+               "                      the compliance matrix; with csv also compliance.csv\n"
+               "      --lang LANG     en (default) or zh-CN: the language of md and html\n"
                "  -k, --public-key FILE  a trusted key for the run bundles (repeatable). Each\n"
                "                      run file that is the run.json of a run directory is\n"
                "                      verified as 'accelbench verify' does; the report says\n"
@@ -55,6 +58,8 @@ typedef struct report_args {
   size_t n_catalogs;
   bool no_default_catalog;
   const char *cost;
+  const char *tender;
+  ab_lang lang;
   const char **keys; /* --public-key files */
   size_t n_keys;
   bool quiet;
@@ -85,6 +90,8 @@ static int parse_args(int argc, char **argv, report_args *a) {
                                        {"quiet", no_argument, NULL, 'q'},
                                        {"public-key", required_argument, NULL, 'k'},
                                        {"help", no_argument, NULL, 'h'},
+                                       {"tender", required_argument, NULL, 'T'},
+                                       {"lang", required_argument, NULL, 'L'},
                                        {NULL, 0, NULL, 0}};
   a->output = "report";
   optind = 1;
@@ -107,6 +114,13 @@ static int parse_args(int argc, char **argv, report_args *a) {
       break;
     case 'N': a->no_default_catalog = true; break;
     case 'C': a->cost = optarg; break;
+    case 'T': a->tender = optarg; break;
+    case 'L':
+      if (ab_lang_parse(optarg, &a->lang) != AB_OK) {
+        fprintf(stderr, "accelbench report: --lang '%s': expected en or zh-CN\n", optarg);
+        return AB_EXIT_USAGE;
+      }
+      break;
     case 'k':
       if (!ab_cli_add_path(optarg, &a->keys, &a->n_keys))
         return AB_EXIT_ENV;
@@ -157,8 +171,9 @@ static int write_files(const ab_report *rep, const report_args *a) {
     return AB_EXIT_ENV;
   }
   for (size_t i = 0; i < a->n_formats && !a->quiet; i++)
-    fprintf(stderr, "accelbench report: wrote %s/%s\n", a->output,
-            ab_report_file_name(a->formats[i]));
+    fprintf(stderr, "accelbench report: wrote %s/%s%s\n", a->output,
+            ab_report_file_name(a->formats[i]),
+            rep->have_tender && strcmp(a->formats[i], "csv") == 0 ? " and compliance.csv" : "");
   return AB_EXIT_OK;
 }
 
@@ -177,7 +192,9 @@ int ab_cmd_report(int argc, char **argv) {
     ab_report_opts opts = {.catalog_paths = a.catalogs,
                            .n_catalog_paths = a.n_catalogs,
                            .no_default_catalog = a.no_default_catalog,
-                           .cost_path = a.cost};
+                           .cost_path = a.cost,
+                           .tender_path = a.tender,
+                           .lang = a.lang};
     ab_report rep;
     char msg[AB_MSG_LEN] = "";
     ab_status st = ab_report_build(&rep, (const char *const *)argv + optind,

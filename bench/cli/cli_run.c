@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "cli_plan.h"
 #include "coldcache.h"
 #include "discover.h"
 #include "isolate.h"
@@ -21,6 +22,7 @@
 #include "model/kernel.h"
 #include "model/runfile.h"
 #include "model/util.h"
+#include "paths.h"
 #include "plan.h"
 #include "power/sampler.h"
 #include "power_modules.h"
@@ -28,6 +30,7 @@
 #include "runner.h"
 #include "summary.h"
 #include "sysinfo.h"
+#include "table.h"
 
 typedef struct run_args {
   const char *suite;
@@ -49,6 +52,7 @@ typedef struct run_args {
   double idle_s;        /* idle baseline length when power is measured */
   const char *sign_key; /* --sign-key FILE: sign the run bundle (docs/verify.md) */
   ab_secret_key key;    /* read from it before anything runs; wiped at the end */
+  bool dry_run;         /* --dry-run (`accelbench plan`): print the plan, run nothing */
 } run_args;
 
 static void run_usage(FILE *out) {
@@ -90,6 +94,9 @@ static void run_usage(FILE *out) {
           "                          'accelbench keygen'; docs/verify.md)\n"
           "      --no-clock          skip the short CPU clock/FMA-peak measurement\n"
           "      --no-progress       no progress line (it is shown only on a terminal)\n"
+          "  -n, --dry-run           print the cases the suite will run on the devices found,\n"
+          "                          with an upper-bound estimate of the time, and stop\n"
+          "                          (the same as 'accelbench plan')\n"
           "  -q, --quiet             no summary table on stdout\n"
           "  -h, --help              this text\n"
           "\n"
@@ -172,7 +179,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
     OPT_PROBE_LIMIT,
     OPT_RESUME,
     OPT_IDLE,
-    OPT_SIGN_KEY
+    OPT_SIGN_KEY,
   };
   static const struct option opts[] = {{"suite", required_argument, NULL, 's'},
                                        {"output", required_argument, NULL, 'o'},
@@ -191,12 +198,13 @@ static int parse_args(int argc, char **argv, run_args *a) {
                                        {"power", required_argument, NULL, 'P'},
                                        {"idle-baseline", required_argument, NULL, OPT_IDLE},
                                        {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
+                                       {"dry-run", no_argument, NULL, 'n'},
                                        {"quiet", no_argument, NULL, 'q'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   int ok = 1;
   optind = 1;
-  for (int c; ok && (c = getopt_long(argc, argv, "s:o:b:d:p:O:P:qh", opts, NULL)) != -1;) {
+  for (int c; ok && (c = getopt_long(argc, argv, "s:o:b:d:p:O:P:nqh", opts, NULL)) != -1;) {
     switch (c) {
     case 's': a->suite = optarg; break;
     case 'o': a->output = optarg; break;
@@ -249,6 +257,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
         ok = parse_double_arg("--idle-baseline", optarg, &a->idle_s);
       break;
     case OPT_SIGN_KEY: a->sign_key = optarg; break;
+    case 'n': a->dry_run = true; break;
     case 'q': a->quiet = true; break;
     case 'h': run_usage(stdout); return -1;
     default: run_usage(stderr); return 0;
@@ -347,22 +356,19 @@ ab_status ab_resolve_suite(const char *arg, char *path, size_t len, char *msg) {
     ab_strlcpy(path, arg, len);
     return AB_OK;
   }
-  char relocated[4096];
-  const char *dirs[] = {
-      getenv("ACCELBENCH_CONFIG_DIR"), AB_SOURCE_CONFIG_DIR,
-      ab_exe_relative(AB_REL_DATA_DIR "/configs", relocated, sizeof relocated) ? relocated : NULL,
-      AB_INSTALL_CONFIG_DIR};
-  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-    if (!dirs[i] || !*dirs[i])
-      continue;
+  const char *dirs[8];
+  size_t n = ab_config_search_dirs(dirs, 8);
+  for (size_t i = 0; i < n; i++) {
     snprintf(path, len, "%s/%s.yaml", dirs[i], arg);
     if (file_exists(path))
       return AB_OK;
   }
+  char searched[1024];
+  ab_search_dirs_text(dirs, n, searched, sizeof searched);
   ab_msgf(msg, AB_MSG_LEN,
-          "--suite %s: no suite of that name in $ACCELBENCH_CONFIG_DIR, %s or %s "
-          "(expected quick, poc-full, llm, or a path to a YAML file)",
-          arg, AB_SOURCE_CONFIG_DIR, AB_INSTALL_CONFIG_DIR);
+          "--suite %s: no suite of that name in %s (expected quick, poc-full, llm, or a path to "
+          "a YAML file; $ACCELBENCH_CONFIG_DIR is searched first when set)",
+          arg, searched);
   return AB_E_NOT_FOUND;
 }
 
@@ -411,6 +417,9 @@ typedef struct run_ctx {
   bool journal_failed;
   bool show;
   size_t total, finished;
+  size_t finished_here; /* in this session (a resumed run's earlier cases do not count) */
+  double started_s;     /* ab_now_s() when the first case started */
+  double budget_s;      /* upper bound per case, for the ETA before any case finished */
 } run_ctx;
 
 static void on_start(void *p, const ab_job *job) {
@@ -418,10 +427,13 @@ static void on_start(void *p, const ab_job *job) {
   if (!ctx->show)
     return;
   const ab_case_result *c = job->res;
-  char shape[96];
+  char shape[96], label[256], line[512];
   ab_kernel_shape_str(&c->desc, shape, sizeof shape);
-  fprintf(stderr, "\r\033[K[%zu/%zu] %s:%u %s %s %s", ctx->finished + 1, ctx->total, c->backend,
-          c->device_index, c->provider, ab_dtype_name(c->desc.dtype), shape);
+  snprintf(label, sizeof label, "%s:%u %s %s %s", c->backend, c->device_index, c->provider,
+           ab_dtype_name(c->desc.dtype), shape);
+  ab_progress_format(line, sizeof line, ctx->finished, ctx->total, ctx->finished_here,
+                     ab_now_s() - ctx->started_s, ctx->budget_s, label, ab_terminal_width(stderr));
+  fprintf(stderr, "\r\033[K%s", line);
   fflush(stderr);
 }
 
@@ -431,6 +443,7 @@ static void on_done(void *p, const ab_job *job) {
   run_ctx *ctx = p;
   char msg[AB_MSG_LEN];
   ctx->finished++;
+  ctx->finished_here++;
   if (ctx->journal_failed)
     return;
   if (ab_journal_append(&ctx->journal, (size_t)(job->res - ctx->run->cases), job->res, msg) !=
@@ -589,6 +602,18 @@ static void write_reports(const char *run_path, const char *dir, ab_manifest *bu
     fprintf(stderr, "accelbench run: warning: no report.md/report.html: %s\n", msg);
 }
 
+/* The last lines name every file the run wrote: the run directory's files as the manifest
+ * lists them, then the manifest (and its signature). */
+static void print_files_written(const ab_manifest *m, const char *dir, bool signed_run) {
+  fprintf(stderr, "accelbench: wrote %s/\n", dir);
+  for (size_t i = 0; i < m->n_entries; i++)
+    if (strcmp(m->entries[i].role, "file") == 0)
+      fprintf(stderr, "  %s/%s\n", dir, m->entries[i].name);
+  fprintf(stderr, "  %s/%s\n", dir, AB_MANIFEST_FILE);
+  if (signed_run)
+    fprintf(stderr, "  %s/%s\n", dir, AB_SIGNATURE_FILE);
+}
+
 static int write_outputs(ab_run *run, const char *dir, bool quiet, const ab_secret_key *key) {
   char path[2048], msg[AB_MSG_LEN] = "";
   snprintf(path, sizeof path, "%s/run.json", dir);
@@ -613,17 +638,20 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet, const ab_secr
   ab_manifest bundle = {0};
   write_reports(path, dir, &bundle);
   ab_status sealed = ab_bundle_seal(&bundle, dir, run, key, msg);
-  ab_manifest_free(&bundle);
   if (sealed != AB_OK) {
+    ab_manifest_free(&bundle);
     fprintf(stderr, "accelbench run: run bundle: %s\n", msg);
     return 0;
   }
   if (!quiet)
     ab_summary_print(stdout, run, false);
+  fflush(stdout); /* the table before the closing lines on stderr, also through a pipe */
   char counts[256];
   ab_summary_counts(run, counts, sizeof counts);
-  fprintf(stderr, "accelbench: %s; run file %s%s\n", counts, path,
+  fprintf(stderr, "accelbench: %s%s\n", counts,
           run->complete ? "" : " (incomplete: resume with --resume)");
+  print_files_written(&bundle, dir, key != NULL);
+  ab_manifest_free(&bundle);
   return 1;
 }
 
@@ -844,8 +872,23 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
     goto out;
   }
   if (plan.n_cases == 0) {
-    fprintf(stderr, "accelbench run: nothing to run: no enabled device matches (see "
-                    "'accelbench list' for backends and why any are disabled)\n");
+    const char *dirs[32];
+    char searched[2048];
+    ab_search_dirs_text(dirs, ab_backend_search_dirs(dirs, 32), searched, sizeof searched);
+    fprintf(stderr,
+            "accelbench run: nothing to run: no enabled device matches (modules searched in %s; "
+            "see 'accelbench list' for backends and why any are disabled)\n",
+            searched);
+    goto out;
+  }
+  if (ab_check_option_keys(&plan, a->options, a->n_options, stderr, msg) != AB_OK) {
+    fprintf(stderr, "accelbench run: %s\n", msg);
+    rc = AB_EXIT_USAGE;
+    goto out;
+  }
+  if (a->dry_run) {
+    ab_plan_print(stdout, &plan, suite, ab_terminal_width(stdout));
+    rc = AB_EXIT_OK;
     goto out;
   }
   if (a->output)
@@ -904,6 +947,8 @@ static int execute(run_args *a, ab_suite *suite, int argc, char **argv) {
   }
   ctx.show = a->progress && isatty(STDERR_FILENO);
   ctx.total = plan.n_cases;
+  ctx.started_s = ab_now_s();
+  ctx.budget_s = ab_case_budget_s(&suite->measure);
   for (size_t i = 0; i < plan.n_cases; i++)
     ctx.finished += done[i];
   for (size_t d = 0; d < plan.n_devices && !ab_interrupted; d++)
@@ -987,5 +1032,20 @@ out:
   free(a.power);
   ab_secret_key_wipe(&a.key);
   json_decref(invocation);
+  return rc;
+}
+
+int ab_cmd_plan(int argc, char **argv) {
+  char **args = calloc((size_t)argc + 2, sizeof *args);
+  if (!args) {
+    fprintf(stderr, "accelbench plan: out of memory\n");
+    return AB_EXIT_ENV;
+  }
+  args[0] = "plan";
+  args[1] = "--dry-run";
+  for (int i = 1; i < argc; i++)
+    args[i + 1] = argv[i];
+  int rc = ab_cmd_run(argc + 1, args);
+  free(args);
   return rc;
 }

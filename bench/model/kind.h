@@ -5,7 +5,8 @@
  * and how its output is checked against a float64 reference. The runner, planner, config
  * reader, run-file codec and renderers read these tables and hold no per-kind code, so a new
  * kind is a new file here (plus its registry line in kinds.c) and each backend's
- * implementation. */
+ * implementation. The run-file schema's shape fragment of each kind is the one
+ * ab_kind_shape_schema derives from its fields (tests/runfile/test_kind_schema.c). */
 #ifndef AB_MODEL_KIND_H
 #define AB_MODEL_KIND_H
 
@@ -153,6 +154,10 @@ const ab_kind_def *ab_kind_def_of(ab_kernel_kind k);
 /* The ceiling that bounds this case: the kind's bound_for, else its bound; AB_BOUND_NONE for
  * a kind without a table. */
 ab_bound ab_kind_bound(const ab_kernel_desc *d);
+
+/* The JSON Schema fragment of the kind's kernel.shape, from its fields (kinds/schema.c): a
+ * new json_t (jansson) the caller releases, NULL when out of memory. */
+struct json_t *ab_kind_shape_schema(const ab_kind_def *k);
 
 /* Shared by kinds: byte-exact check of output `op` against `want` (NULL: the host-to-device
  * pattern of kernel.h), chunk by chunk. */

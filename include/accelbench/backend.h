@@ -49,7 +49,7 @@ extern "C" {
 /* Minor versions: 1.1 added ab_case_info.accumulate_dtype; 1.2 ab_case_info.warm_seconds
  * and warm_calls; 1.3 ab_backend.case_query, ab_kernel_desc.operand_dtypes and layout, and
  * the kinds rotary, elementwise, stream and decoder_layer; 1.4 the dtypes tf32,
- * f8e4m3 and f8e5m2 and ab_backend.device_processes. */
+ * f8e4m3 and f8e5m2, ab_backend.device_processes and ab_backend.option_keys. */
 #define AB_BACKEND_ABI_MAJOR    1
 #define AB_BACKEND_ABI_MINOR    4
 #define AB_BACKEND_ENTRY_SYMBOL "accelbench_backend_entry"
@@ -225,6 +225,12 @@ typedef struct ab_backend {
    * `disturbed` (docs/measurement.md, "Interference"). NULL: the backend cannot tell. */
   ab_status (*device_processes)(void *state, ab_device_process *procs, uint32_t max, uint32_t *n,
                                 char *msg);
+
+  /* Optional. The option keys open() understands, NULL-terminated ({"threads", "pin",
+   * NULL}), so the harness refuses a misspelt `-O key` before anything runs and names the
+   * valid keys. Read at discovery, like `providers`. NULL: the backend does not say; every
+   * key is passed on, with a warning that a typo cannot be caught. */
+  const char *const *option_keys;
 } ab_backend;
 
 /* The one symbol a module exports. `harness_abi_major` lets a module that supports

@@ -41,7 +41,8 @@ AB_SA(offsetof(ab_backend, case_run) == 120, "case_run");
 AB_SA(offsetof(ab_backend, case_release) == 128, "case_release");
 AB_SA(offsetof(ab_backend, case_query) == 136, "case_query (1.3)");
 AB_SA(offsetof(ab_backend, device_processes) == 144, "device_processes (1.4, branch nvml)");
-AB_SA(sizeof(ab_backend) == 152, "ab_backend 1.4 size");
+AB_SA(offsetof(ab_backend, option_keys) == 152, "option_keys (1.4)");
+AB_SA(sizeof(ab_backend) == 160, "ab_backend 1.4 size");
 AB_SA(sizeof(ab_device_process) == 80 && offsetof(ab_device_process, used_memory_bytes) == 8 &&
           offsetof(ab_device_process, name) == 16,
       "device_process (backend 1.4, power 1.2)");

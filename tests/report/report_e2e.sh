@@ -140,5 +140,124 @@ touch "$tmp/file"
 "$ab" report "${labs[0]}" --no-default-catalog -o "$tmp/file/sub" 2>"$tmp/e"
 check "unwritable output exits 3" 3 $? "$tmp/file/sub" "$tmp/e"
 
+# 5. Tender compliance (docs/tender.md): the matrix opens every format; compliance.csv is
+# pinned by a golden file; JUnit has one testcase per device x requirement; bad tender
+# files are refused with file, line and field.
+tender=(--tender "$here/tender.yaml")
+"$ab" report "${labs[@]}" "${common[@]}" "${tender[@]}" -f md,csv,json,html,junit -o "$tmp/t" -q \
+  2>"$tmp/t.err"
+check "report --tender exits 0" 0 $?
+if [ "${AB_UPDATE_GOLDEN:-}" = 1 ]; then cp "$tmp/t/compliance.csv" "$here/golden/compliance.csv"; fi
+diff -u "$here/golden/compliance.csv" "$tmp/t/compliance.csv" >"$tmp/diff.c" 2>&1
+check "compliance.csv equals tests/report/golden/compliance.csv" 0 $?
+[ -s "$tmp/diff.c" ] && head -40 "$tmp/diff.c"
+python3 - "$tmp/t" >"$tmp/tj" 2>&1 <<'PY'
+import csv, json, sys, xml.etree.ElementTree as ET
+out = sys.argv[1]
+rep = json.load(open(f"{out}/report.json"))
+t = rep["tender_compliance"]
+n_req, n_dev = len(t["requirements"]), len(rep["subjects"])
+assert n_req == 8 and n_dev == 4, (n_req, n_dev)
+rows = list(csv.reader(open(f"{out}/compliance.csv", newline="")))
+assert len(rows) == n_req * n_dev + 1, f"{len(rows)} compliance rows"
+verdicts = {r[8] for r in rows[1:]}
+assert verdicts == {"met", "not met", "not measured", "unsupported"}, verdicts
+md = open(f"{out}/report.md").read()
+assert md.index("## Tender compliance") < md.index("## Run files"), "the matrix comes first"
+html = open(f"{out}/report.html").read()
+assert html.index('id="tender"') < html.index('id="summary"'), "the matrix opens the HTML"
+suite = [s for s in ET.parse(f"{out}/junit.xml").getroot() if s.get("name") == "tender compliance"]
+assert len(suite) == 1 and len(list(suite[0])) == n_req * n_dev, "one testcase per cell"
+fails = [c.get("name") for c in suite[0] if c.find("failure") is not None]
+assert any(n.startswith("★2.2") for n in fails), fails
+assert int(suite[0].get("failures")) == len(fails) > 0
+summary = {s["device"]: s["meets_mandatory"] for s in t["summary"]}
+assert not any(summary.values()), summary
+print("tender consistent")
+PY
+check "tender matrix first in md and html, JSON, CSV and JUnit agree" 0 $? "consistent" "$tmp/tj" ||
+  cat "$tmp/tj"
+"$ab" report "${labs[@]}" "${common[@]}" "${tender[@]}" --lang zh-CN -f md -o - 2>/dev/null \
+  >"$tmp/zh.md"
+check "--lang zh-CN words the matrix in Chinese" 0 $? "技术参数符合性（技术偏离表）" "$tmp/zh.md"
+check "--lang zh-CN keeps the tender's own markers" 0 0 "★2.2" "$tmp/zh.md"
+check "--lang zh-CN words the detail tables' columns" 0 0 "| 设备 | 设备目录条目 | 厂商 | 产地 |" "$tmp/zh.md"
+"$ab" report "${labs[0]}" --lang fr -o - -f md 2>"$tmp/e"
+check "unknown language exits 2" 2 $? "expected en or zh-CN" "$tmp/e"
+printf 'tender:\n  requirements:\n    - id: "1"\n      metric: speed\n' >"$tmp/badtender.yaml"
+"$ab" report "${labs[0]}" --tender "$tmp/badtender.yaml" -o "$tmp/x" 2>"$tmp/e"
+check "bad tender file exits 2 naming file, line and field" 2 $? \
+  "badtender.yaml:4:15: tender.requirements[0].metric" "$tmp/e"
+"$ab" compare "${labs[@]}" "${tender[@]}" -f md 2>/dev/null >"$tmp/cmp.md"
+check "compare --tender opens with the matrix" 0 $? "## Tender compliance" "$tmp/cmp.md"
+"$ab" compare "${labs[@]}" "${tender[@]}" -f compliance 2>/dev/null >"$tmp/cmp.csv"
+check "compare -f compliance writes the matrix as CSV" 0 $? "not measured" "$tmp/cmp.csv"
+
+# 6. The conclusion first (docs/reports.md, "The conclusion"): in md and html before the
+# details; cost of ownership in the HTML with the currency in its headers; capex-only cost
+# where no power was measured; reasons in the page text; print expands collapsed sections.
+python3 - "$tmp/t" >"$tmp/cj" 2>&1 <<'PY'
+import re, sys
+out = sys.argv[1]
+md = open(f"{out}/report.md").read()
+html = open(f"{out}/report.html").read()
+assert md.index("## Conclusion") < md.index("## Run files"), "conclusion before the details"
+assert "### Integer (GOP/s)" in md and "610000 GOP/s (int8" in md, "int8 in GOP/s"
+assert 'id="conclusion"' in html and html.index('id="conclusion"') < html.index('id="summary"')
+assert 'id="cost"' in html and "total cost (CNY)" in html, "cost of ownership in the HTML"
+assert "cost per PFLOP (CNY)" in md and "unit price (CNY)" in md, "currency in the headers"
+npu = [l for l in md.splitlines() if l.startswith("| Ascend 910B") and "capex only" in l]
+assert npu, "capex-only cost for the NPU without a power meter"
+assert re.search(r'\| Ascend 910B \(cann:0 aclnn\) \| [^|]+ \| not measured \| [0-9.]+ \(capex only', md)
+assert "details::details-content{content-visibility:visible" in html, "print expands details"
+assert '<span class="why"> power not measured' not in html  # the why is the run file's text
+assert html.count('class="why"') > 10, "reasons in the page text"
+assert "GOP/s for int8" in html, "the roofline axis names GOP/s"
+print("conclusion consistent")
+PY
+check "conclusion first, HTML cost with currency, capex only, printable reasons" 0 $? \
+  "consistent" "$tmp/cj" || cat "$tmp/cj"
+
+# 7. compare as HTML (ranking with intervals and verdicts, coverage matrix), in either
+# language; -o NAME.html writes the page alone.
+"$ab" compare "${labs[@]}" -o "$tmp/cmp.html" 2>"$tmp/e"
+check "compare -o x.html exits 0" 0 $? 
+python3 - "$tmp/cmp.html" >"$tmp/ch" 2>&1 <<'PY'
+import sys
+h = open(sys.argv[1]).read()
+assert h.startswith("<!DOCTYPE html>") and 'lang="en"' in h
+assert 'class="ranking"' in h and 'id="coverage"' in h, "ranking and coverage matrix"
+assert "within noise" in h or "faster" in h, "verdicts"
+assert "2178\u20132222" in h, "rates with their 95% interval"
+assert "<script" not in h and "Content-Security-Policy" in h
+print("compare html consistent")
+PY
+check "compare HTML has the ranking, intervals, verdicts and coverage" 0 $? "consistent" "$tmp/ch" ||
+  cat "$tmp/ch"
+"$ab" compare "${labs[@]}" --lang zh-CN -f html,md -o "$tmp/cz" 2>/dev/null
+check "compare --lang zh-CN -f html,md exits 0" 0 $? "更快（显著优于基线）" "$tmp/cz/compare.html"
+check "compare --lang zh-CN words the Markdown" 0 0 "适配覆盖矩阵" "$tmp/cz/compare.md"
+"$ab" compare "${labs[@]}" -f md -o "$tmp/x.html" 2>"$tmp/e"
+check "compare -o x.html with another format exits 2" 2 $? "takes the html format only" "$tmp/e"
+"$ab" compare "${labs[@]}" --cost "$here/cost.yaml" 2>"$tmp/e" >/dev/null
+check "compare --cost without --tender exits 2" 2 $? "give --tender FILE" "$tmp/e"
+
+# 8. Portable kernel beside the vendor library: the same fixture with onednn renamed
+# "portable" gives the ratio of the portable kernel to the best vendor library.
+python3 - "$runs/lab-cpu.json" "$tmp/portable.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+for c in run["cases"]:
+    if c["provider"] == "onednn":
+        c["provider"] = "portable"
+json.dump(run, open(sys.argv[2], "w"))
+PY
+"$ab" report "$tmp/portable.json" --no-default-catalog -c "$here/catalog.yaml" -f md -o - \
+  2>/dev/null >"$tmp/portable.md"
+check "portable kernel beside vendor library with spec ceiling and ratio" 0 $? \
+  "| 2400 GFLOP/s (portable) | 2200 GFLOP/s (openblas) | 4000 GFLOP/s | 109.1% |" "$tmp/portable.md"
+check "memory-bound kinds against the measured bandwidth" 0 0 "of measured bandwidth" \
+  "$tmp/g/report.md"
+
 echo "report_e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

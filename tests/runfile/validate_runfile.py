@@ -12,8 +12,14 @@ import json
 import os
 import sys
 
-DEFAULT_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                              "reports", "schema", "run-file.schema.json")
+HERE = os.path.dirname(os.path.realpath(__file__))
+# In the source tree (tests/runfile/), or installed as bin/accelbench-validate-run beside
+# share/accelbench/schema/ (also inside a bundle).
+SCHEMA_CANDIDATES = [
+    os.path.join(HERE, "..", "..", "reports", "schema", "run-file.schema.json"),
+    os.path.join(HERE, "..", "share", "accelbench", "schema", "run-file.schema.json"),
+]
+DEFAULT_SCHEMA = next((p for p in SCHEMA_CANDIDATES if os.path.exists(p)), SCHEMA_CANDIDATES[0])
 
 
 def json_path(path):

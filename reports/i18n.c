@@ -1,0 +1,318 @@
+/* accelbench — the message catalogue (i18n.h): one row per message id, English and
+ * Chinese side by side so a translation is reviewed beside its source. Chinese terms are
+ * those of procurement documents (技术偏离表, 满足 / 负偏离, 实质性要求), FlagPerf result
+ * tables and the vendors' own tools (芯片功耗 / 整卡功耗), as docs/reports.md lists them.
+ * Device, vendor and requirement texts never pass through here: they are data. */
+#include "i18n.h"
+
+#include <string.h>
+
+#define ROW(id, en, zh) [id] = {#id, {en, zh}}
+
+static const struct {
+  const char *name;
+  const char *text[AB_LANG_COUNT];
+} catalogue[AB_M_COUNT] = {
+    ROW(AB_M_TENDER_HEADING, "Tender compliance (technical deviation table)",
+        "技术参数符合性（技术偏离表）"),
+    ROW(AB_M_TENDER_INTRO,
+        "Requirements from %s. Each figure is judged at the conservative end of its 95%% "
+        "interval (the lower end of a rate, the upper end of a time, an energy or a power); a "
+        "case that failed, crashed, timed out or returned a wrong result does not meet its "
+        "requirement. A mandatory requirement that is not met, not measured or unsupported "
+        "disqualifies the device.",
+        "招标要求来自 %s。每项实测值按其95%%置信区间的保守端判定（速率取下限，时延、能耗、"
+        "功耗取上限）；用例失败、异常退出、超时或结果错误均判为不满足。实质性要求任何一项"
+        "不满足、未测或不支持，即为实质性要求未满足。"),
+    ROW(AB_M_TENDER_SUMMARY, "Which device meets the tender", "各设备是否满足招标要求"),
+    ROW(AB_M_TENDER_MATRIX, "Device \xc3\x97 requirement", "设备 \xc3\x97 招标要求"),
+    ROW(AB_M_TENDER_DEVIATION_OF, "Deviation table: %s", "技术偏离表：%s"),
+    ROW(AB_M_COL_DEVICE, "device", "设备"),
+    ROW(AB_M_COL_DOMESTIC, "domestic product (declared)", "本国产品（声明）"),
+    ROW(AB_M_COL_MET, "requirements met", "满足项数"),
+    ROW(AB_M_COL_MANDATORY_FAILED, "mandatory requirements not met", "未满足的实质性要求"),
+    ROW(AB_M_COL_OVERALL, "verdict", "结论"),
+    ROW(AB_M_COL_NO, "No.", "序号"),
+    ROW(AB_M_COL_ITEM, "tender item", "招标文件条目号"),
+    ROW(AB_M_COL_REQUIREMENT, "requirement", "招标要求"),
+    ROW(AB_M_COL_MEASURED, "measured (95% CI)", "实测值（95%置信区间）"),
+    ROW(AB_M_COL_BOUND, "value judged", "判定值（保守端）"),
+    ROW(AB_M_COL_DEVIATION, "deviation", "偏离"),
+    ROW(AB_M_COL_VERDICT, "verdict", "判定"),
+    ROW(AB_M_COL_NOTE, "note and evidence", "偏离说明及证据"),
+    ROW(AB_M_OVERALL_OK, "meets every mandatory requirement", "满足全部实质性要求"),
+    ROW(AB_M_OVERALL_FAIL, "does NOT meet the mandatory requirements", "实质性要求未满足"),
+    ROW(AB_M_OVERALL_NO_MANDATORY, "no mandatory requirement in the tender",
+        "招标文件无实质性要求"),
+    ROW(AB_M_YES, "yes", "是"),
+    ROW(AB_M_NO, "no", "否"),
+    ROW(AB_M_MANDATORY, "mandatory", "实质性要求"),
+    ROW(AB_M_VERDICT_MET, "met", "满足"),
+    ROW(AB_M_VERDICT_NOT_MET, "not met", "不满足（负偏离）"),
+    ROW(AB_M_VERDICT_NOT_MEASURED, "not measured", "未测"),
+    ROW(AB_M_VERDICT_UNSUPPORTED, "unsupported", "不支持（N/A）"),
+    ROW(AB_M_DEV_EXCEEDS, "exceeds by %s", "正偏离 %s"),
+    ROW(AB_M_DEV_EXACT, "meets exactly", "无偏离"),
+    ROW(AB_M_DEV_SHORT, "short by %s", "负偏离 %s"),
+    ROW(AB_M_WHY_FIGURE, "case %s", "依据用例 %s"),
+    ROW(AB_M_WHY_PRICE, "price: %s", "价格来源：%s"),
+    ROW(AB_M_WHY_NO_CASE, "no such case in the run files", "运行结果中无此用例"),
+    ROW(AB_M_WHY_UNSUPPORTED, "unsupported: %s", "不支持：%s"),
+    ROW(AB_M_WHY_FAILED, "failed: %s", "失败：%s"),
+    ROW(AB_M_WHY_IMPLAUSIBLE, "%s: faster than the device can be, not counted",
+        "%s：超出设备能力上限，不予采信"),
+    ROW(AB_M_WHY_NO_INTERVAL, "%s: fewer than 6 samples, so no 95%% interval",
+        "%s：样本数少于6，无95%%置信区间"),
+    ROW(AB_M_WHY_NO_POWER, "power not measured: %s", "功耗未测：%s"),
+    ROW(AB_M_WHY_OTHER_SCOPE, "power was measured at another scope (%s) only",
+        "功耗仅在其他口径（%s）测得"),
+    ROW(AB_M_WHY_NO_TOKENS, "the kernel processes no tokens", "该算子不处理Token"),
+    ROW(AB_M_WHY_NO_PRICE, "no price: %s", "无价格：%s"),
+    ROW(AB_M_WHY_KINDS_MISSING, "not validated: %s", "未通过正确性校验：%s"),
+    ROW(AB_M_WHY_DOMESTIC, "domestic product: price evaluated at %s", "本国产品：报价按%s评审"),
+    ROW(AB_M_METRIC_THROUGHPUT, "throughput", "吞吐率"),
+    ROW(AB_M_METRIC_LATENCY, "latency", "时延"),
+    ROW(AB_M_METRIC_PERF_PER_WATT, "performance per watt", "能效比"),
+    ROW(AB_M_METRIC_ENERGY_PER_OP, "energy per operation", "单位运算能耗"),
+    ROW(AB_M_METRIC_ENERGY_PER_TOKEN, "energy per token", "每Token能耗"),
+    ROW(AB_M_METRIC_COVERAGE, "coverage (kinds that run and validate)",
+        "适配覆盖（须运行并通过正确性校验的算子）"),
+    ROW(AB_M_METRIC_BOARD_POWER, "peak power", "峰值功耗"),
+    ROW(AB_M_METRIC_PRICE, "unit price", "单价"),
+    ROW(AB_M_SCOPE_BOARD, "board", "整卡"),
+    ROW(AB_M_SCOPE_CHIP, "chip", "芯片"),
+    ROW(AB_M_SCOPE_NODE, "node", "整机"),
+    ROW(AB_M_SCOPE_ANY, "any scope", "任意"),
+    ROW(AB_M_SCOPE_UNKNOWN, "unknown scope", "口径未知"),
+    ROW(AB_M_KINDS_OF, "%zu of %zu kinds validated", "%zu / %zu 类算子通过校验"),
+    ROW(AB_M_AT_SCOPE, "at %s", "%s口径"),
+    ROW(AB_M_CONCLUSION_HEADING, "Conclusion", "测试结论"),
+    ROW(AB_M_CONCLUSION_INTRO,
+        "Per device (one library on one machine): the best validated GEMM rate of each dtype class "
+        "(ok: checked against a float64 reference), its performance per watt with the power scope, "
+        "the cost per unit of work, coverage and failures. The details follow.",
+        "按设备（一台机器上的一个软件库）列出：各数据类型类别下通过正确性校验的最佳矩阵乘（GEMM）实"
+        "测算力、对应能效比（注明功耗口径）、单位运算成本、适配覆盖和失败用例。详细结果见后文。"),
+    ROW(AB_M_CLASS_FLOAT, "Floating point (GFLOP/s)", "浮点（GFLOP/s）"),
+    ROW(AB_M_CLASS_INT, "Integer (GOP/s)", "整数（GOP/s）"),
+    ROW(AB_M_COL_BEST_RATE, "best validated rate", "最佳实测算力（已校验）"),
+    ROW(AB_M_COL_PERFW, "perf/W (power scope)", "能效比（功耗口径）"),
+    ROW(AB_M_COL_COST_PER, "cost per %s (%s)", "每%s成本（%s）"),
+    ROW(AB_M_COL_COVERAGE, "coverage (kinds validated / planned)",
+        "适配覆盖（通过校验 / 计划的算子类数）"),
+    ROW(AB_M_COL_FAILURES, "failures", "失败用例"),
+    ROW(AB_M_CAPEX_ONLY, "capex only: power not measured", "仅购置成本：功耗未测"),
+    ROW(AB_M_NO_COST_FILE, "no cost inputs (--cost)", "未提供成本参数（--cost）"),
+    ROW(AB_M_NOT_MEASURED, "not measured", "未测"),
+    ROW(AB_M_NONE, "none", "无"),
+    ROW(AB_M_NO_CASE_OF_CLASS, "no validated GEMM of this class", "该类别无通过校验的矩阵乘用例"),
+    ROW(AB_M_UNIT_PFLOP, "PFLOP", "PFLOP"),
+    ROW(AB_M_UNIT_POP, "P-op", "P-op（千万亿次整数运算）"),
+    ROW(AB_M_ST_OK, "ok", "正确性校验通过"),
+    ROW(AB_M_ST_UNSUPPORTED, "unsupported", "不支持"),
+    ROW(AB_M_ST_FAILED, "failed", "失败"),
+    ROW(AB_M_ST_WRONG_RESULT, "wrong result", "结果错误"),
+    ROW(AB_M_ST_CRASHED, "crashed", "异常退出（崩溃）"),
+    ROW(AB_M_ST_TIMEOUT, "timed out", "超时"),
+    ROW(AB_M_ST_SKIPPED, "skipped", "跳过（未执行）"),
+    ROW(AB_M_ST_IMPLAUSIBLE, "implausible", "不可信（超出设备能力）"),
+    ROW(AB_M_COST_HEADING, "Cost of ownership", "总拥有成本（TCO）"),
+    ROW(AB_M_COST_INPUTS,
+        "Inputs (%s): electricity %s %s per kWh, subsidy %s, PUE %s, %s years, utilisation %s. "
+        "Energy is priced at the measured average power of the case, at its scope. Without a power "
+        "meter only the capital cost is counted, labelled capex only.",
+        "参数（%s）：电价 %s %s/千瓦时，补贴 %s，PUE %s，折旧年限 %s 年，利用率 "
+        "%s。能耗按该用例实测平均功耗（注明口径）计价；无功耗测量时只计初期投资（购置成本），并标注"
+        "“仅购置成本”。"),
+    ROW(AB_M_COL_DTYPE, "dtype", "数据类型"),
+    ROW(AB_M_COL_UNIT_PRICE, "unit price (%s)", "单价（%s）"),
+    ROW(AB_M_COL_RATE, "rate", "实测算力"),
+    ROW(AB_M_COL_AVG_W, "avg W (scope)", "平均功耗 W（口径）"),
+    ROW(AB_M_COL_KWH_YEAR, "energy kWh/year", "年耗电量（千瓦时）"),
+    ROW(AB_M_COL_ENERGY_COST, "energy cost/year (%s)", "年电费（%s）"),
+    ROW(AB_M_COL_TOTAL_COST, "total cost (%s)", "总成本（%s）"),
+    ROW(AB_M_COL_COST_PER_PETA, "cost per PFLOP or P-op (%s)", "每PFLOP或P-op成本（%s）"),
+    ROW(AB_M_COL_MISSING, "not available", "缺项说明"),
+    ROW(AB_M_NO_DECODER_COST,
+        "Cost per million decoder tokens: not available: these run files hold no decoder-layer "
+        "cases.",
+        "每百万Token成本：无法给出，运行结果中无解码层（Decoder层）用例。"),
+    ROW(AB_M_REPORT_TITLE, "accelbench report", "accelbench 测试报告"),
+    ROW(AB_M_CMP_TITLE, "accelbench compare", "accelbench 对比报告"),
+    ROW(AB_M_CMP_INTRO,
+        "Baseline: %s. A ratio is subject / baseline of the rate (higher is faster) with its 95%% "
+        "interval [subject low / baseline high, subject high / baseline low]: faster or slower "
+        "only when that interval lies wholly above or below 1, otherwise within noise (always so "
+        "below 6 samples).",
+        "基线（对照设备）：%s。比值 = 被测设备速率 / 基线速率（越大越快），其95%%置信区间为 "
+        "[被测下限 / 基线上限, 被测上限 / "
+        "基线下限]"
+        "；仅当该区间整体高于或低于1时判为更快或更慢，否则为差异在测量误差范围内（样本数少于6时总是"
+        "如此）。"),
+    ROW(AB_M_CMP_RANKING, "Ranking: geometric mean ratio to the baseline",
+        "排名：相对基线的几何平均比值"),
+    ROW(AB_M_CMP_RANKING_NOTE,
+        "Ranked over the %zu kernel key(s) where every subject and the baseline are ok: the same "
+        "keys for all. Own-keys figures use each subject's own keys, which differ: do not rank by "
+        "them.",
+        "按全部设备及基线均通过的 %zu "
+        "个共同用例排名（各设备所用用例相同）。“自有用例”几何平均值使用各设备自己的用例集合，集合不"
+        "同，不可据此排名。"),
+    ROW(AB_M_COL_RANK, "rank", "排名"),
+    ROW(AB_M_COL_GEOMEAN, "geometric mean ratio", "几何平均比值"),
+    ROW(AB_M_COL_OWN_GEOMEAN, "own-keys geometric mean", "自有用例几何平均值"),
+    ROW(AB_M_COL_OWN_KEYS, "own keys", "自有用例数"),
+    ROW(AB_M_COL_STATUS, "status", "状态"),
+    ROW(AB_M_COL_CI95, "95% CI", "95%置信区间"),
+    ROW(AB_M_COL_RATIO, "ratio", "比值"),
+    ROW(AB_M_COL_RATIO_CI, "ratio 95% CI", "比值95%置信区间"),
+    ROW(AB_M_COL_ENERGY_OP, "energy/op", "单位运算能耗"),
+    ROW(AB_M_COL_SCOPE, "power scope", "功耗口径"),
+    ROW(AB_M_COL_KERNEL_KEY, "kernel key", "用例（算子、数据类型、形状）"),
+    ROW(AB_M_CMP_KERNELS, "Kernels", "各用例结果"),
+    ROW(AB_M_CMP_COVERAGE, "Coverage matrix", "适配覆盖矩阵"),
+    ROW(AB_M_CMP_COVERAGE_INTRO,
+        "Every kernel key in any run file and what each subject's case did; not run: the subject "
+        "has no case with that key.",
+        "任一运行结果中出现的每个用例及各设备的执行状态；未运行：该设备无此用例。"),
+    ROW(AB_M_WARNINGS, "Read before comparing", "比较前须知"),
+    ROW(AB_M_V_BASELINE, "baseline", "基线（对照设备）"),
+    ROW(AB_M_V_FASTER, "faster", "更快（显著优于基线）"),
+    ROW(AB_M_V_SLOWER, "slower", "更慢（显著劣于基线）"),
+    ROW(AB_M_V_NOISE, "within noise", "差异在测量误差范围内（无显著差异）"),
+    ROW(AB_M_V_DISTURBED, "disturbed: no verdict", "运行受干扰：不予判定"),
+    ROW(AB_M_NOT_RUN, "not run", "未运行"),
+    ROW(AB_M_NO_INTERVAL, "no interval", "无置信区间"),
+    ROW(AB_M_H_RUN_FILES, "Run files", "运行结果文件"),
+    ROW(AB_M_H_DEVICES, "Devices under test", "被测设备"),
+    ROW(AB_M_H_BEST_GEMM, "Best GEMM rate per dtype", "各数据类型最佳矩阵乘（GEMM）实测算力"),
+    ROW(AB_M_H_PERFW, "Performance per watt", "能效比"),
+    ROW(AB_M_H_ROOFLINE, "Rooflines", "Roofline模型（屋顶线模型）"),
+    ROW(AB_M_H_TIMELINES, "Power timelines", "功耗时间曲线"),
+    ROW(AB_M_H_COVERAGE, "Coverage", "适配覆盖矩阵"),
+    ROW(AB_M_H_SYSTEM, "System information", "测试环境（系统信息）"),
+    ROW(AB_M_H_CASES, "Cases", "全部用例"),
+    ROW(AB_M_H_SUMMARY, "Summary", "测试结果汇总"),
+    ROW(AB_M_H_BACKENDS, "Backend modules", "后端模块"),
+    ROW(AB_M_H_RESULTS_BY_DEVICE, "Results by device", "各设备测试结果"),
+    ROW(AB_M_H_SECTIONS, "Sections", "章节"),
+    ROW(AB_M_HTML_INTRO,
+        "%zu run file(s), %zu subject(s) (a device with one library), %zu cases. Every figure is "
+        "measured and read from the run files, except those labelled spec-sheet (from the device "
+        "catalogue). \xe2\x80\x94 or not measured marks a figure the run could not produce; the "
+        "reason is written beside it. Numbers have 3 significant digits (whole numbers from 1000 "
+        "up); 1 GFLOP/s = 10\xe2\x81\xb9 operations per second, 1 GB/s = 10\xe2\x81\xb9 bytes per "
+        "second.",
+        "共 %zu 个运行结果文件、%zu 个被测对象（一台设备上的一个软件库）、%zu 个用例。除标注 "
+        "spec-"
+        "sheet（标称值，来自设备目录）者外，所有数值均为实测值，读自运行结果文件。\xe2\x80\x94 "
+        "或“未测”表示该项未能测得，原因注于其旁。数值保留3位有效数字（1000以上取整）；1 GFLOP/s = "
+        "10\xe2\x81\xb9 次运算每秒，1 GB/s = 10\xe2\x81\xb9 字节每秒。"),
+    ROW(AB_M_MD_INTRO,
+        "Rendered from run files only; nothing was re-run. \xe2\x80\x94 means not measured or not "
+        "applicable.",
+        "本报告仅由运行结果文件生成，未重新运行任何测试。\xe2\x80\x94 表示未测或不适用。"),
+    ROW(AB_M_NO_WARNINGS,
+        "No warnings: the run files raised nothing the committee must weigh before comparing.",
+        "无警告：运行结果中没有需要评审委员会在比较前特别考虑的事项。"),
+    ROW(AB_M_PROV_HEADING, "Portable kernel, vendor library and spec sheet side by side",
+        "可移植算子、厂商算子库与标称值对比"),
+    ROW(AB_M_PROV_INTRO,
+        "The same kernel, dtypes and shape on one device by each provider: the portable kernels "
+        "(provider portable or native) beside the vendor libraries, and the catalogue's spec-sheet "
+        "ceiling (peak of the dtype for compute-bound kinds, memory bandwidth for memory-bound "
+        "ones). Memory-bound kinds are in GB/s.",
+        "同一设备上同一算子、数据类型和形状，按实现方式（provider）并列：可移植算子（portable 或 "
+        "native）与厂商算子库，以及设备目录中的标称上限（计算密集型算子取该数据类型的标称算力，访存"
+        "密集型算子取标称显存带宽）。访存密集型算子以 GB/s 计。"),
+    ROW(AB_M_COL_KERNEL, "kernel", "用例"),
+    ROW(AB_M_COL_PORTABLE, "portable kernel", "可移植算子"),
+    ROW(AB_M_COL_VENDOR, "vendor library", "厂商算子库"),
+    ROW(AB_M_COL_SPEC, "spec-sheet ceiling", "标称上限"),
+    ROW(AB_M_COL_PORT_VS_VENDOR, "portable / best vendor", "可移植 / 最佳厂商库"),
+    ROW(AB_M_OF_MEASURED_BW, "%s of measured bandwidth", "实测带宽的%s"),
+    ROW(AB_M_L_FILE, "file", "文件"),
+    ROW(AB_M_L_HOST, "host", "主机"),
+    ROW(AB_M_L_STARTED, "started (UTC)", "开始时间（UTC）"),
+    ROW(AB_M_L_SUITE, "suite", "测试套件"),
+    ROW(AB_M_L_COMPLETE, "complete", "是否完整"),
+    ROW(AB_M_L_CASES, "cases", "用例数"),
+    ROW(AB_M_L_BUNDLE, "bundle (accelbench verify)", "结果包校验（accelbench verify）"),
+    ROW(AB_M_L_RUN, "run", "运行"),
+    ROW(AB_M_L_BACKEND, "backend", "后端"),
+    ROW(AB_M_L_ENABLED, "enabled", "已启用"),
+    ROW(AB_M_L_MODULE, "module", "模块"),
+    ROW(AB_M_L_SIZE, "size (bytes)", "大小（字节）"),
+    ROW(AB_M_L_CATALOGUE, "catalogue entry", "设备目录条目"),
+    ROW(AB_M_L_VENDOR, "vendor", "厂商"),
+    ROW(AB_M_L_COUNTRY, "country", "产地"),
+    ROW(AB_M_L_PROCUREMENT, "procurement list (declared)", "信创目录状态（声明）"),
+    ROW(AB_M_L_TDP, "TDP, spec-sheet (W)", "热设计功耗TDP（标称，W）"),
+    ROW(AB_M_L_IDLE, "idle (W)", "空闲功耗（W）"),
+    ROW(AB_M_L_STATUS_COUNTS, "ok / unsupported / failed / wrong / crashed / timeout",
+        "通过 / 不支持 / 失败 / 结果错误 / 崩溃 / 超时"),
+    ROW(AB_M_L_SHAPE, "shape", "形状"),
+    ROW(AB_M_L_VS_SPEC, "vs spec peak", "测试标定比例（对标称峰值）"),
+    ROW(AB_M_L_VS_MEASURED, "vs measured peak", "对实测峰值之比"),
+    ROW(AB_M_L_AVG_W, "avg W", "平均功耗（W）"),
+    ROW(AB_M_L_SCOPE, "scope", "功耗口径"),
+    ROW(AB_M_L_PERF_PER_W, "perf per W", "能效比"),
+    ROW(AB_M_L_NET_OF_IDLE, "net of idle", "扣除空闲功耗后"),
+    ROW(AB_M_L_ENERGY_PER_OP, "energy per op", "单位运算能耗"),
+    ROW(AB_M_L_TIME, "time p5 / median / p95 (us)", "时延 P5 / 中位数 / P95（微秒）"),
+    ROW(AB_M_L_IMPL, "implementation or reason", "实现或原因"),
+    ROW(AB_M_BEST_GEMM_INTRO,
+        "Fastest `ok` GEMM case of each input dtype per device. Efficiency is against the "
+        "catalogue's spec-sheet peak and against the peak measured on the device (peak "
+        "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: do not "
+        "rank figures of different scopes against each other.",
+        "各设备每种输入数据类型下最快的已通过校验（ok）矩阵乘用例。效率分别相对设备目录中的标称峰值"
+        "和在该设备上实测的峰值（峰值微基准，CPU为主机FMA循环）。功耗数值注明口径：不同口径的数值不"
+        "可相互排名。"),
+};
+
+static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};
+
+ab_status ab_lang_parse(const char *name, ab_lang *out) {
+  static const struct {
+    const char *name;
+    ab_lang lang;
+  } names[] = {{"en", AB_LANG_EN},    {"zh-CN", AB_LANG_ZH_CN}, {"zh_CN", AB_LANG_ZH_CN},
+               {"zh", AB_LANG_ZH_CN}, {"zh-cn", AB_LANG_ZH_CN}, {"en-US", AB_LANG_EN}};
+  for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(names[i].name, name) == 0) {
+      *out = names[i].lang;
+      return AB_OK;
+    }
+  return AB_E_INVALID;
+}
+
+const char *ab_lang_tag(ab_lang lang) {
+  return lang >= 0 && lang < AB_LANG_COUNT ? tags[lang] : tags[0];
+}
+
+const char *ab_tr(ab_lang lang, ab_msg id) {
+  if (id < 0 || id >= AB_M_COUNT || !catalogue[id].name)
+    return "?";
+  if (lang < 0 || lang >= AB_LANG_COUNT)
+    lang = AB_LANG_EN;
+  const char *t = catalogue[id].text[lang];
+  return t ? t : catalogue[id].text[AB_LANG_EN];
+}
+
+const char *ab_msg_name(ab_msg id) {
+  return id >= 0 && id < AB_M_COUNT && catalogue[id].name ? catalogue[id].name : NULL;
+}
+
+const char *ab_msg_text(ab_msg id, ab_lang lang) {
+  if (id < 0 || id >= AB_M_COUNT || lang < 0 || lang >= AB_LANG_COUNT)
+    return NULL;
+  return catalogue[id].text[lang];
+}
+
+const char *ab_tr_label(ab_lang lang, const char *en) {
+  for (int id = 0; en && lang != AB_LANG_EN && id < AB_M_COUNT; id++)
+    if (catalogue[id].name && strcmp(catalogue[id].text[AB_LANG_EN], en) == 0)
+      return ab_tr(lang, (ab_msg)id);
+  return en ? en : "";
+}
