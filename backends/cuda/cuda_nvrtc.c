@@ -40,20 +40,44 @@ static void append_log(const abcu_nvrtc_api *nv, abcu_program prog, char *msg) {
   free(log);
 }
 
+/* "--include-path=<toolkit>/include" for the kernels' cuda_fp16.h and cuda_bf16.h (kernels/
+ * cuk.h): the first of $CUDA_HOME, $CUDA_PATH and /usr/local/cuda that has the header; ""
+ * when none has, and NVRTC's log then names the missing header. */
+static void include_option(char *opt, size_t len) {
+  const char *const roots[] = {getenv("CUDA_HOME"), getenv("CUDA_PATH"), "/usr/local/cuda"};
+  opt[0] = '\0';
+  for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+    char header[4096];
+    if (!roots[i] || !roots[i][0])
+      continue;
+    snprintf(header, sizeof header, "%s/include/cuda_fp16.h", roots[i]);
+    FILE *f = fopen(header, "r");
+    if (f) {
+      fclose(f);
+      snprintf(opt, len, "--include-path=%s/include", roots[i]);
+      return;
+    }
+  }
+}
+
 static ab_status compile(const abcu_nvrtc_api *nv, int arch, char **image, char *msg) {
   abcu_program prog = NULL;
   abcu_nvrtc_result r =
       nv->nvrtcCreateProgram(&prog, cuk_source(), "accelbench_cuk.cu", 0, NULL, NULL);
   if (r != 0)
     return nvrtc_fail(nv, msg, "nvrtcCreateProgram", r);
-  char opt[48];
+  char opt[48], include[4200];
   snprintf(opt, sizeof opt, "--gpu-architecture=sm_%d", arch);
-  const char *opts[] = {opt};
+  include_option(include, sizeof include);
+  const char *opts[] = {opt, include};
   ab_status st = AB_OK;
   size_t bytes = 0;
-  r = nv->nvrtcCompileProgram(prog, 1, opts);
+  r = nv->nvrtcCompileProgram(prog, include[0] ? 2 : 1, opts);
   if (r != 0) {
     st = nvrtc_fail(nv, msg, "nvrtcCompileProgram", r);
+    if (!include[0])
+      snprintf(msg + strlen(msg), AB_MSG_LEN - strlen(msg),
+               "; no CUDA toolkit headers found (set CUDA_HOME)");
     append_log(nv, prog, msg);
   } else if ((r = nv->nvrtcGetCUBINSize(prog, &bytes)) != 0 || bytes == 0) {
     st = r ? nvrtc_fail(nv, msg, "nvrtcGetCUBINSize", r)
@@ -167,6 +191,11 @@ ab_status cuda_kernel_prepare(cuda_dev *dev, const ab_kernel_desc *d, ab_buffer 
     return st;
   c->call = launch_steps;
   info->setup_seconds = ab_vnow() - t0;
+  /* The kernels' arithmetic (kernels/cuk.h): STREAM and peak in their own dtype, int8 conv2d
+   * in int32, everything else in f32. */
+  info->accumulate_dtype = d->kind == AB_KERNEL_STREAM || d->kind == AB_KERNEL_PEAK ? d->dtype
+                           : d->dtype == AB_DTYPE_I8                                ? AB_DTYPE_I32
+                                                                                    : AB_DTYPE_F32;
   snprintf(info->implementation, sizeof info->implementation,
            "portable CUDA C %.63s (NVRTC sm_%d%d, %zu launch%s)", c->steps[0].function,
            dev->cc_major, dev->cc_minor, c->n_steps, c->n_steps == 1 ? "" : "es");

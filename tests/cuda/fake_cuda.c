@@ -1,10 +1,12 @@
 /* A fake libcuda (driver API) for tests (never installed): device facts for the devices
  * FAKE_CUDA_DRIVER_DEVICES says exist (fake_env.h). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../backends/cuda/kernels/cuk_params.h"
 #include "fake_env.h"
 
 typedef int CUresult;
@@ -86,7 +88,9 @@ EXPORT CUresult cuGetErrorString(CUresult r, const char **s) {
 }
 
 /* ---- modules and launches: the fake "runs" the test planner's kernels (cuk_test.c) by
- * name on the CPU, covering exactly the threads the launch geometry gives. ---- */
+ * name on the CPU, covering exactly the threads the launch geometry gives, and three of the
+ * shipped planner's (backends/cuda/kernels: ab_launch_empty, ab_add_f32_f32, ab_peak_f32)
+ * from their arguments, so the real plans' argument layout is checked end to end. ---- */
 
 struct CUmod_st {
   int unused;
@@ -113,7 +117,12 @@ static struct CUfunc_st functions[8];
 
 EXPORT CUresult cuModuleGetFunction(struct CUfunc_st **f, struct CUmod_st *m, const char *name) {
   (void)m;
-  if (strcmp(name, "cuk_test_empty") != 0 && strcmp(name, "cuk_test_add_f32") != 0)
+  static const char *const known[] = {"cuk_test_empty", "cuk_test_add_f32", "ab_launch_empty",
+                                      "ab_add_f32_f32", "ab_peak_f32"};
+  bool found = false;
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    found |= strcmp(name, known[i]) == 0;
+  if (!found)
     return 500;
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++)
     if (!functions[i].name[0] || strcmp(functions[i].name, name) == 0) {
@@ -131,7 +140,29 @@ EXPORT CUresult cuLaunchKernel(struct CUfunc_st *f, unsigned gx, unsigned gy, un
   long fault = fake_env_long("FAKE_CUDA_LAUNCH_STATUS", 0);
   if (fault)
     return (CUresult)fault;
-  if (strcmp(f->name, "cuk_test_add_f32") == 0) {
+  if (strcmp(f->name, "ab_add_f32_f32") == 0) { /* the shipped planner's (cuk_elementwise.cu) */
+    const float *a = (const float *)(uintptr_t) * (unsigned long long *)params[0];
+    const float *b = (const float *)(uintptr_t) * (unsigned long long *)params[1];
+    float *c = (float *)(uintptr_t) * (unsigned long long *)params[2];
+    cuk_map_args p;
+    memcpy(&p, params[3], sizeof p);
+    for (long long i = 0; i < p.n; i++)
+      c[i] = a[i] + b[i];
+  } else if (strcmp(f->name, "ab_peak_f32") == 0) { /* cuk_micro.cu's chains, on the CPU */
+    float *out = (float *)(uintptr_t) * (unsigned long long *)params[0];
+    cuk_peak_args p;
+    memcpy(&p, params[1], sizeof p);
+    for (long long i = 0; i < p.items; i++) {
+      float sum = 0.0f;
+      for (int j = 0; j < 8; j++) {
+        float x = (float)((i + j) % 4);
+        for (long long s = 0; s < p.q + (j < p.r); s++)
+          x = x * (float)p.a + (float)p.b;
+        sum += x;
+      }
+      out[i] = sum;
+    }
+  } else if (strcmp(f->name, "cuk_test_add_f32") == 0) {
     const float *a = (const float *)(uintptr_t) * (unsigned long long *)params[0];
     const float *b = (const float *)(uintptr_t) * (unsigned long long *)params[1];
     float *c = (float *)(uintptr_t) * (unsigned long long *)params[2];

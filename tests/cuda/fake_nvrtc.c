@@ -39,7 +39,8 @@ EXPORT nvrtcResult nvrtcCreateProgram(nvrtcProgram *p, const char *src, const ch
 EXPORT nvrtcResult nvrtcCompileProgram(nvrtcProgram p, int n, const char *const *opts) {
   int arch = 0;
   for (int i = 0; i < n; i++)
-    if (sscanf(opts[i], "--gpu-architecture=sm_%d", &arch) != 1)
+    if (strncmp(opts[i], "--include-path=", 15) != 0 &&
+        sscanf(opts[i], "--gpu-architecture=sm_%d", &arch) != 1)
       return 5; /* NVRTC_ERROR_INVALID_OPTION */
   if (arch < 75)
     return 5;
