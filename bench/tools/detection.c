@@ -200,12 +200,14 @@ static unsigned run_trials(trial_case *tc, const ab_suite *suite, ab_dtype acc, 
     unsigned char saved[8];
     unsigned char *at = (unsigned char *)tc->host[op] + idx * esz;
     memcpy(saved, at, esz);
-    ab_store_from_double(tc->host[op], dt, idx,
-                         wrong_value(ab_load_as_double(tc->host[op], dt, idx), dt, &o->err));
+    double v = ab_load_as_double(tc->host[op], dt, idx), wrong = wrong_value(v, dt, &o->err);
+    ab_store_from_double(tc->host[op], dt, idx, wrong);
+    if (memcmp(saved, at, esz) == 0) /* saturated (int8 at 127): the error the other way */
+      ab_store_from_double(tc->host[op], dt, idx, v - (wrong - v));
     if (memcmp(saved, at, esz) == 0) {
-      snprintf(note, 160, "an error of this size is below the %s output's resolution here",
+      snprintf(note, 160, "some errors did not change the stored %s element: not trials",
                ab_dtype_str(dt));
-      continue; /* not wrong after rounding: not a trial */
+      continue;
     }
     ab_case_status st = check(tc, suite, acc, msg);
     caught += st == AB_CASE_WRONG_RESULT;
@@ -213,6 +215,13 @@ static unsigned run_trials(trial_case *tc, const ab_suite *suite, ab_dtype acc, 
     memcpy(at, saved, esz);
   }
   return caught;
+}
+
+static bool has_output(const trial_case *tc) {
+  for (size_t i = 0; i < tc->n_ops; i++)
+    if (tc->defs[i].role == AB_OPERAND_OUTPUT)
+      return true;
+  return false;
 }
 
 static size_t case_bytes(const trial_case *tc) {
@@ -236,6 +245,10 @@ static void one_case(const ab_open_device *dev, const ab_suite *suite, const ab_
   if (case_bytes(&tc) > o->max_bytes) {
     snprintf(note, sizeof note, "not run: operands %zu bytes > -M %zu", case_bytes(&tc),
              o->max_bytes);
+  } else if (!has_output(&tc)) {
+    snprintf(note, sizeof note,
+             "not run: no output operand the harness reads back (the check "
+             "is that the input is unchanged)");
   } else if (upload_inputs(dev, &tc, dbuf, suite->seed, msg) != AB_OK ||
              !(provider = first_provider(dev, &tc, dbuf, &acc, msg))) {
     snprintf(note, sizeof note, "not run: %.150s", msg);
