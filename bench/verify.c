@@ -266,11 +266,11 @@ static void check_rates(case_check *k) {
  * not derived (the wrap_* members say what a wrapping counter's reads were guarded
  * against). Every other member ab_power_window_json writes is derived and compared. */
 static const char *const measured_power_keys[] = {
-    "source",       "scope",          "covers",          "kind",      "method",
-    "valid",        "n_samples",      "poll_interval_s", "max_gap_s", "read_errors",
-    "wraps",        "resets",         "duration_s",      "energy_j",  "peak_w",
-    "idle_w",       "timeline",       "avg_se_w",        "idle_se_w", "wrap_safe_period_s",
-    "wrap_power_w", "wrap_power_from"};
+    "source", "scope", "covers", "kind", "method", "valid", "n_samples", "poll_interval_s",
+    "max_gap_s", "read_errors", "wraps", "resets", "duration_s", "energy_j", "peak_w", "idle_w",
+    "timeline", "avg_se_w", "idle_se_w", "wrap_safe_period_s", "wrap_power_w", "wrap_power_from",
+    /* read from the source at the window's edges (power ABI 1.2), not derived */
+    "window_facts", "device_processes"};
 
 static bool measured_power_key(const char *key) {
   for (size_t i = 0; i < sizeof measured_power_keys / sizeof measured_power_keys[0]; i++)

@@ -1,6 +1,7 @@
 /* accelbench run — sealing the output directory as a run bundle (docs/verify.md): every
  * file of the run and every input it used, hashed into manifest.json, signed with the
  * key given to --sign-key. */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,28 @@ static ab_status add_modules(ab_manifest *m, const ab_run *run, char *msg) {
   return AB_OK;
 }
 
+/* Loadable power modules (power.sources[].module in the run file), hashed when loaded, like
+ * backend modules: a power module reads the figures energy is computed from. */
+static ab_status add_power_modules(ab_manifest *m, const ab_run *run, char *msg) {
+  const json_t *sources = json_object_get(run->power, "sources");
+  size_t i;
+  const json_t *src;
+  json_array_foreach(sources, i, src) {
+    const json_t *mod = json_object_get(src, "module");
+    const char *name = json_string_value(json_object_get(src, "name"));
+    const char *path = json_string_value(json_object_get(mod, "path"));
+    const char *sha = json_string_value(json_object_get(mod, "sha256"));
+    const json_t *size = json_object_get(mod, "size");
+    if (!path || !sha || !json_is_integer(size) || json_is_true(json_object_get(mod, "refused")))
+      continue;
+    ab_status st = ab_manifest_add_hashed(m, "power", name ? name : "?", path,
+                                          (uint64_t)json_integer_value(size), sha, msg);
+    if (st != AB_OK)
+      return st;
+  }
+  return AB_OK;
+}
+
 ab_status ab_bundle_seal(ab_manifest *m, const char *dir, const ab_run *run,
                          const ab_secret_key *key, char *msg) {
   ab_utc_now(m->created_utc, sizeof m->created_utc);
@@ -46,6 +69,8 @@ ab_status ab_bundle_seal(ab_manifest *m, const char *dir, const ab_run *run,
     st = ab_manifest_add_input(m, "suite", NULL, run->suite_path, msg);
   if (st == AB_OK)
     st = add_modules(m, run, msg);
+  if (st == AB_OK)
+    st = add_power_modules(m, run, msg);
   if (st == AB_OK)
     st = ab_manifest_add_input(m, "binary", "accelbench", "/proc/self/exe", msg);
   if (st == AB_OK)

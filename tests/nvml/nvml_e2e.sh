@@ -72,6 +72,16 @@ for c in cases:
 print("cases", len(cases))
 PY
 check "run file: nvml provenance, energy, window facts, device process disturbed" 0 $? "$tmp/py"
+python3 - "$tmp/run/manifest.json" >"$tmp/m.py" 2>&1 <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+power = [e for e in m["inputs"] if e["role"] == "power"]
+assert len(power) == 1 and power[0]["name"] == "nvml", m["inputs"]
+assert power[0]["path"].endswith("accelbench-power-nvml.so") and len(power[0]["sha256"]) == 64
+PY
+check "the bundle manifest hashes the power module" 0 $? "$tmp/m.py"
+"$ab" verify "$tmp/run" >"$tmp/ver" 2>&1
+check "... and verify checks it" 0 $? "$tmp/ver"
 
 # 4. The same run with the GPU to itself is not disturbed by the device.
 : >"$tmp/procs"
