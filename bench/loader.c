@@ -88,36 +88,17 @@ ab_status ab_backend_adopt(ab_backend_entry_fn entry, const char *origin, ab_loa
 }
 
 void ab_module_stem(const char *path, char *name, size_t len) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  if (strncmp(base, MODULE_PREFIX, strlen(MODULE_PREFIX)) == 0)
-    base += strlen(MODULE_PREFIX);
-  ab_strlcpy(name, base, len);
-  char *dot = strstr(name, MODULE_SUFFIX);
-  if (dot)
-    *dot = '\0';
+  ab_module_name(path, MODULE_PREFIX, name, len);
 }
 
 ab_status ab_backend_load_file(const char *path, ab_loaded_backend *out, char *msg) {
   memset(out, 0, sizeof *out);
   ab_strlcpy(out->path, path, sizeof out->path);
   ab_module_stem(path, out->name, sizeof out->name);
-  /* A truncated file would kill this process with SIGBUS inside dlopen(). */
-  ab_status st = ab_module_file_check(path, msg);
+  void *h, *sym;
+  ab_status st = ab_module_open(path, AB_BACKEND_ENTRY_SYMBOL, "backend", &h, &sym, msg);
   if (st != AB_OK)
     return st;
-  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    ab_msgf(msg, AB_MSG_LEN, "%s: cannot load: %s", path, dlerror());
-    return AB_E_NOT_FOUND;
-  }
-  void *sym = dlsym(h, AB_BACKEND_ENTRY_SYMBOL);
-  if (!sym) {
-    ab_msgf(msg, AB_MSG_LEN, "%s: no symbol '%s' (not an accelbench backend module)", path,
-            AB_BACKEND_ENTRY_SYMBOL);
-    dlclose(h);
-    return AB_E_NOT_FOUND;
-  }
   ab_backend_entry_fn entry;
   memcpy(&entry, &sym, sizeof entry); /* object-to-function pointer without a cast warning */
   st = ab_backend_adopt(entry, path, out, msg);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* ElfW */
 #include "module_file.h"
 
+#include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
@@ -110,4 +111,39 @@ ab_status ab_module_file_check(const char *path, char *msg) {
   ok = ok && check_ident(&h, size, path, msg) && check_segments(fd, &h, size, path, msg);
   close(fd);
   return ok ? AB_OK : AB_E_INVALID;
+}
+
+ab_status ab_module_open(const char *path, const char *symbol, const char *kind, void **handle,
+                         void **entry, char *msg) {
+  *handle = *entry = NULL;
+  /* A truncated file would kill this process with SIGBUS inside dlopen(). */
+  ab_status st = ab_module_file_check(path, msg);
+  if (st != AB_OK)
+    return st;
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    ab_msgf(msg, AB_MSG_LEN, "%s: cannot load: %s", path, dlerror());
+    return AB_E_NOT_FOUND;
+  }
+  void *sym = dlsym(h, symbol);
+  if (!sym) {
+    ab_msgf(msg, AB_MSG_LEN, "%s: no symbol '%s' (not an accelbench %s module)", path, symbol,
+            kind);
+    dlclose(h);
+    return AB_E_NOT_FOUND;
+  }
+  *handle = h;
+  *entry = sym;
+  return AB_OK;
+}
+
+void ab_module_name(const char *path, const char *prefix, char *name, size_t len) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (strncmp(base, prefix, strlen(prefix)) == 0)
+    base += strlen(prefix);
+  ab_strlcpy(name, base, len);
+  char *dot = strstr(name, ".so");
+  if (dot)
+    *dot = '\0';
 }

@@ -17,14 +17,7 @@
 
 /* "…/accelbench-power-nvml.so" -> "nvml". */
 static void power_stem(const char *path, char *name, size_t len) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  if (strncmp(base, AB_POWER_MODULE_PREFIX, strlen(AB_POWER_MODULE_PREFIX)) == 0)
-    base += strlen(AB_POWER_MODULE_PREFIX);
-  ab_strlcpy(name, base, len);
-  char *dot = strstr(name, ".so");
-  if (dot)
-    *dot = '\0';
+  ab_module_name(path, AB_POWER_MODULE_PREFIX, name, len);
 }
 
 /* Check the file, dlopen it and take its table through the registry's checks. The ABI
@@ -33,22 +26,16 @@ static ab_status load_table(const char *path, void **handle, const ab_power_sour
                             uint16_t abi[2], char *msg) {
   *handle = NULL;
   *table = NULL;
-  ab_status st = ab_module_file_check(path, msg);
+  void *h, *sym;
+  ab_status st = ab_module_open(path, AB_POWER_ENTRY_SYMBOL, "power", &h, &sym, msg);
   if (st != AB_OK)
     return st;
-  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    ab_msgf(msg, AB_MSG_LEN, "%s: cannot load: %s", path, dlerror());
-    return AB_E_NOT_FOUND;
-  }
-  void *sym = dlsym(h, AB_POWER_ENTRY_SYMBOL);
   ab_power_entry_fn entry;
   memcpy(&entry, &sym, sizeof entry); /* object-to-function pointer without a cast warning */
-  const ab_power_source *t = sym ? entry(AB_POWER_ABI_MAJOR) : NULL;
+  const ab_power_source *t = entry(AB_POWER_ABI_MAJOR);
   if (!t) {
-    ab_msgf(msg, AB_MSG_LEN, "%s: %s", path,
-            sym ? "its entry returned no table for this harness's power ABI major"
-                : "no symbol '" AB_POWER_ENTRY_SYMBOL "' (not an accelbench power module)");
+    ab_msgf(msg, AB_MSG_LEN, "%s: its entry returned no table for this harness's power ABI major",
+            path);
     dlclose(h);
     return AB_E_ABI;
   }
