@@ -44,7 +44,9 @@ COLUMNS=400 "$ab" run --suite "$tiny" --backend cpu --no-clock -o "$tmp/wide" >"
 check "a wide terminal cuts nothing" 0 $?
 
 # The closing lines: every file of the run directory, each one existing.
-sed -n '/^accelbench: wrote /,$p' "$tmp/run.err" | tail -n +2 | sed 's/^ *//' >"$tmp/files"
+# (paths only: under LeakSanitizer its "Suppressions used" table follows at exit)
+sed -n '/^accelbench: wrote /,$p' "$tmp/run.err" | tail -n +2 | sed 's/^ *//' | grep '^/' \
+  >"$tmp/files"
 missing=0
 for f in run.json journal.jsonl summary.md report.md report.html manifest.json; do
   grep -qx "$tmp/run/$f" "$tmp/files" || { echo "    not named: $f"; missing=1; }
