@@ -4,7 +4,9 @@
 # provider runs must end not ok; the honest provider's must be ok. Kinds the liar does not
 # implement (it lies about GEMM only) are unsupported for every provider and counted apart.
 # A timer-div100 case in a disturbed window keeps the host figure instead of a verdict
-# (docs/measurement.md): counted as neutralised, not as caught.
+# (docs/measurement.md): counted as neutralised, not as caught. The "predictable" liar
+# computes the edge rows and columns, which for m = 1 (decode GEMMs) is every element: such
+# a case does not lie and is keyed apart.
 #
 #   scripts/bench-lies.sh [BUILD_DIR] [SUITE]
 set -euo pipefail
@@ -25,6 +27,9 @@ for c in cases:
             c.get("interference", {}).get("disturbed") and
             c["timing"].get("device_timer_rejected_median_s", 0) > 0):
         st = "ok (disturbed: host figure kept)"
+    shape = c["kernel"]["shape"]
+    if c["provider"] == "predictable" and min(shape["m"], shape["n"]) <= 2:
+        st += " (no lie: with m or n <= 2 every element is an edge it computes)"
     by[c["provider"]][st] += 1
 bad = 0
 for p, cnt in sorted(by.items()):
@@ -32,7 +37,7 @@ for p, cnt in sorted(by.items()):
     if p == "honest":
         wrong = ran - cnt["ok"]
     else:
-        wrong = cnt["ok"]
+        wrong = cnt["ok"]  # an edge-only "predictable" case is keyed apart, it did not lie
     bad += wrong
     print(f"{p:15s} {ran:3d} cases run: " + ", ".join(f"{s} {n}" for s, n in sorted(cnt.items())))
 print("every lying case caught and every honest case ok" if bad == 0 else f"{bad} cases wrong")
