@@ -76,9 +76,24 @@ for s in site.getsitepackages() + [site.getusersitepackages()]:
   done
 }
 
+# NVRTC compiles the portable kernels with cuda_fp16.h / cuda_bf16.h from $CUDA_HOME/include
+# (backends/cuda/cuda_nvrtc.c): find a toolkit's, or the headers PyTorch's wheels carry.
+find_cuda_home() {
+  [ -n "${CUDA_HOME:-}" ] && return 0
+  local d
+  for d in /usr/local/cuda /usr/local/cuda-* $("$python" -c '
+import glob, os, site
+for s in site.getsitepackages() + [site.getusersitepackages()]:
+    print(" ".join(glob.glob(os.path.join(s, "nvidia", "cuda_runtime"))))' 2>/dev/null); do
+    [ -f "$d/include/cuda_fp16.h" ] && { export CUDA_HOME=$d; echo "gpu-check: CUDA_HOME=$d"; return 0; }
+  done
+  echo "gpu-check: no CUDA headers found (set CUDA_HOME): the portable kernels will not compile" >&2
+}
+
 if [ "$dry" -eq 0 ]; then
   [ -x "$ab" ] || missing "no accelbench binary at $ab (unpack a bundle, or build first)"
   mkdir -p "$out" || exit 3
+  find_cuda_home
   "$ab" list >"$out/list.txt" 2>&1
   if ! grep -Eq '^ *cuda +enabled' "$out/list.txt"; then
     find_cuda_libs
