@@ -3,7 +3,8 @@
 # bundle (scripts/bundle) on an NVIDIA machine in under 5 minutes. It
 #   1. checks that the `cuda` backend and the `nvml` power source are present and enabled,
 #      and stops with a clear message (exit 3) when either is missing;
-#   2. runs the quick and llm suites through `cuda` with NVML as the power source
+#   2. runs the quick suite and gpu-check/gpu-llm.yaml (square 8192 in every dtype, 7B/70B
+#      layer GEMMs at 1, 128, 2048 tokens) through `cuda` with NVML as the power source
 #      (-P sources=nvml: board scope, the energy counter);
 #   3. times the same GEMMs through PyTorch (torch.matmul f32/tf32/f16/bf16,
 #      torch._scaled_mm for FP8) with CUDA events, and a device-to-device copy
@@ -114,8 +115,13 @@ ${nvml:-  no power module accelbench-power-nvml.so was found}"
 fi
 
 rc=0
+# "llm": the GEMM subset of scripts/gpu-check/gpu-llm.yaml (square 8192 in every dtype for
+# the PyTorch comparison, the 7B/70B layer GEMMs at 1, 128, 2048 tokens); configs/llm.yaml's
+# full M sweep would not fit the check's time.
 for suite in quick llm; do
-  run "$suite.log" "$ab" run --suite "$suite" --backend cuda -P sources=nvml --time-cap "$cap" \
+  file=$suite
+  [ "$suite" = llm ] && file=$py/gpu-llm.yaml
+  run "$suite.log" "$ab" run --suite "$file" --backend cuda -P sources=nvml --time-cap "$cap" \
     --no-progress -q -o "$out/$suite" || rc=1
 done
 run torch.log "$python" "$py/torch_gemm.py" "$out/quick/run.json" "$out/llm/run.json" \

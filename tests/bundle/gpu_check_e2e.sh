@@ -26,7 +26,7 @@ done
 
 ACCELBENCH=$build/accelbench bash "$gc" --dry-run -o "$tmp/dry" >"$tmp/dry.out" 2>&1
 check "--dry-run exits 0" 0 $? 
-for step in "run --suite quick --backend cuda" "run --suite llm --backend cuda" torch_gemm.py \
+for step in "run --suite quick --backend cuda" "gpu-check/gpu-llm.yaml --backend cuda" torch_gemm.py \
   energy_check.py summary.py; do
   grep -q -- "$step" "$tmp/dry.out"
   check "--dry-run prints: $step" 0 $?
