@@ -4,7 +4,7 @@
  * runs on, and both are kept:
  *  - /proc/cpuinfo "cpu MHz" is the TSC rate on many virtual machines, not the running
  *    clock (2.1 GHz reported, 3.42 GHz measured on the project's Zen-5-class VMs:
- *    /work/shared/reference/cpu-libraries.md), so the clock is also measured.
+ *    ../shared/reference/cpu-libraries.md), so the clock is also measured.
  *  - libcpuid 0.6.2 (Debian 12) predates Zen 5: it names these CPUs "Abu Dhabi" and does
  *    not report their AVX-512, so the SIMD list comes from the kernel's flags.
  */

@@ -17,7 +17,7 @@ krrishnarraj/clpeak: src/kernels/global_bandwidth_kernels.cl sums 16 loads per w
 stores one float, so it measures reads; src/kernels/compute_sp_kernels.cl accumulates every
 mad() into one variable, a dependent chain per work-item; src/kernel_latency.cpp averages
 END - QUEUED of single launches of a bandwidth kernel, each followed by finish()).
-/work/shared/reference/measurement-anchors.md says to treat clpeak's POCL figures as a
+../shared/reference/measurement-anchors.md says to treat clpeak's POCL figures as a
 floor, not a ceiling.
 """
 import json

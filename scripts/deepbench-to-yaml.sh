@@ -2,7 +2,7 @@
 # Print the DeepBench inference GEMM sets as accelbench suite YAML (the `gemm:` entries).
 #
 # Input: a TSV with columns set, M, N, K (lines starting with '#' and the header are
-# skipped), as in /work/shared/reference/deepbench-inference-gemm.tsv, which was copied
+# skipped), as in ../shared/reference/deepbench-inference-gemm.tsv, which was copied
 # from baidu-research/DeepBench code/kernels/gemm_problems.h (inference server and device
 # sets; all shapes non-transposed).
 #

@@ -1,7 +1,7 @@
 /* accelbench CPU backend — the "onednn" GEMM provider (oneDNN matmul primitive, C API).
  *
  * oneDNN 2.6.3 as Debian 12 ships it: OpenMP CPU runtime, no f64 data type, and (on the
- * project's AVX-512 VM) no f16 matmul implementation (/work/shared/reference/
+ * project's AVX-512 VM) no f16 matmul implementation (../shared/reference/
  * cpu-libraries.md). The library itself decides what it can run: every dtype combination
  * it knows is handed to dnnl_primitive_desc_create, and "unimplemented" becomes
  * AB_E_UNSUPPORTED with oneDNN's own words in the reason.

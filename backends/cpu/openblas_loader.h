@@ -5,7 +5,7 @@
  * OPENBLAS_CORETYPE environment variable at that moment to let the user override the
  * choice. OpenBLAS 0.3.21 does not recognise every CPU: on an AVX-512 Zen-5 VM it falls back
  * to its Haswell (AVX2) kernels, which run SGEMM at about half the speed of its SkylakeX
- * kernels (/work/shared/reference/cpu-libraries.md). So the module is NOT linked against
+ * kernels (../shared/reference/cpu-libraries.md). So the module is NOT linked against
  * libopenblas; this loader decides the core type from CPUID, sets OPENBLAS_CORETYPE, then
  * dlopen()s the library and resolves the few symbols accelbench needs.
  *

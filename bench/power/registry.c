@@ -294,7 +294,7 @@ ab_status ab_power_registry_create_with(const ab_option *o, size_t n, const ab_p
    * cheap (the sampler costs well under 1% of a core at this rate; docs/power.md). */
   st = ab_popt_double(o, n, "rate_hz", 10.0, &reg->rate_hz, msg);
   /* 2 s: the ML.ENERGY/Zeus finding that windows under about 2 s are noisy for counters
-   * that update every 100 ms (/work/shared/reference/measurement-anchors.md). */
+   * that update every 100 ms (../shared/reference/measurement-anchors.md). */
   if (st == AB_OK)
     st = ab_popt_double(o, n, "min_window_s", 2.0, &reg->min_window_s, msg);
   const ab_power_source *builtin[] = {&ab_power_source_rapl, &ab_power_source_hwmon,

@@ -1,7 +1,7 @@
 /* accelbench — RAPL energy counters through the powercap sysfs tree.
  *
  * Layout (Linux Documentation/power/powercap/powercap.rst, and
- * /work/shared/reference/vendor-runtimes.md): <root>/sys/class/powercap/intel-rapl:N is a
+ * ../shared/reference/vendor-runtimes.md): <root>/sys/class/powercap/intel-rapl:N is a
  * package zone (name "package-N", or "psys"), intel-rapl:N:M its sub-zones ("core",
  * "uncore", "dram"); energy_uj counts microjoules and wraps to 0 after
  * max_energy_range_uj. AMD CPUs expose the same tree. Since Linux 5.10 energy_uj is often

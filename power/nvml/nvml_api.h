@@ -1,7 +1,7 @@
 /* accelbench NVML power module — the part of NVML it calls, declared privately so that
  * building it never needs the NVML headers or a driver.
  *
- * source: /work/shared/reference/vendor-api-facts.md section 1.7 (VERIFIED:
+ * source: ../shared/reference/vendor-api-facts.md section 1.7 (VERIFIED:
  * NVIDIA/go-nvml:gen/nvml/nvml.h@9da9e13ce380, "NVML VERSION: 13.0.39"). The running-process
  * calls and nvmlProcessInfo_t are read in that same header at the same commit
  * (nvmlProcessInfo_v2_st; nvmlDeviceGetComputeRunningProcesses_v3,

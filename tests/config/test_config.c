@@ -118,7 +118,7 @@ Test(config, llm_loads) {
 }
 
 /* poc-full's DeepBench sets must be exactly the shapes of the reference TSV (a copy of
- * /work/shared/reference/deepbench-inference-gemm.tsv, from baidu-research/DeepBench
+ * ../shared/reference/deepbench-inference-gemm.tsv, from baidu-research/DeepBench
  * code/kernels/gemm_problems.h), in order, for every dtype. */
 static void check_deepbench(const ab_suite *s, const char *tsv_set, const char *set,
                             size_t n_dtypes) {
