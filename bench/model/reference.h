@@ -22,6 +22,14 @@ double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b
 int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
                      const void *c, uint64_t max_elements, uint64_t seed, ab_validation *v);
 
+/* The Freivalds row test's bound over the rows of `c` (smallest, largest; the vector's
+ * signs change only its float64 rounding term): one element wrong by more than twice its
+ * row's bound fails the row with probability >= 1 - 1e-12 (docs/measurement.md), so
+ * 2 * max_bound is the error the row test catches anywhere in this output. false when out
+ * of memory. For ab-detection's guarantee table. */
+bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                        const void *c, double *min_bound, double *max_bound);
+
 /* A host BLAS the harness trusts for whole float64 GEMM references (bench/hostblas.c loads
  * Debian's; the model layer links no library): cblas_dgemm's signature, row-major. */
 typedef void (*ab_host_dgemm_fn)(int layout, int trans_a, int trans_b, int m, int n, int k,
