@@ -41,9 +41,12 @@ typedef struct ab_host_blas {
   uint64_t max_macs; /* largest m*n*k referenced whole; above it the checks of ab_validate_gemm */
 } ab_host_blas;
 
-/* Whether ab_validate_gemm_whole applies: f16 or bf16 outputs (where the rounding of the
- * output itself hides a wrong element from the Freivalds row test: docs/measurement.md),
- * a host BLAS, and m*n*k within its budget. */
+/* Whether ab_validate_gemm_whole applies: f16, bf16 or f32 outputs (the row test's bound
+ * grows with the output's rounding summed over a row, and with k: a wrong element hides
+ * under it — half precision at every size, f32 at DeepBench's k = 500000, where it passes
+ * an element wrong by 16x its own tolerance: docs/measurement.md), a host BLAS, and m*n*k
+ * within its budget. f64 and integer outputs keep the row test (a float64 reference is no
+ * more exact than an f64 output; integers are exact). */
 bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas);
 
 /* Every element of `c` against a float64 reference of the whole product computed by the

@@ -267,8 +267,16 @@ Test(reference, whole_reference_applies_to_half_outputs_within_budget) {
   small.max_macs = 511;
   cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &small), "over the budget");
   g.d.out_dtype = AB_DTYPE_F32;
+  cr_assert(ab_gemm_whole_reference_applies(&g.d, &test_blas),
+            "f32 outputs too: at large k the row test's bound passes an element wrong by 16x "
+            "its own tolerance");
+  g.d.dtype = g.d.out_dtype = AB_DTYPE_F64;
   cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &test_blas),
-                "f32 outputs keep the Freivalds row test, which already sees such errors");
+                "f64 outputs keep the row test: a float64 reference is no more exact than they");
+  g.d.dtype = g.d.out_dtype = AB_DTYPE_I8;
+  g.d.out_dtype = AB_DTYPE_I32;
+  cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &test_blas),
+                "integer outputs keep the exact row test");
   drop(&g);
 }
 
