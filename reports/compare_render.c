@@ -138,7 +138,7 @@ static void md_notes(const ab_comparison *cmp, FILE *out) {
   fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < cmp->n_notes; i++) {
     fputs("- **Warning:** ", out);
-    ab_write_md_cell(out, cmp->notes[i]);
+    ab_write_md_cell(out, cmp->notes_text[i]);
     fputc('\n', out);
   }
   fputc('\n', out);

@@ -275,7 +275,7 @@ static void write_warnings(FILE *out, const ab_report *rep) {
   fputs("<ul>\n", out);
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("<li>", out);
-    esc(out, rep->warnings[i]);
+    esc(out, rep->warnings_text[i]);
     fputs("</li>\n", out);
   }
   fputs("</ul>\n</section>\n", out);

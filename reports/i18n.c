@@ -5,6 +5,8 @@
  * Device, vendor and requirement texts never pass through here: they are data. */
 #include "i18n.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ROW(id, en, zh) [id] = {#id, {en, zh}}
@@ -269,6 +271,59 @@ static const struct {
         "各设备每种输入数据类型下最快的已通过校验（ok）矩阵乘用例。效率分别相对设备目录中的标称峰值"
         "和在该设备上实测的峰值（峰值微基准，CPU为主机FMA循环）。功耗数值注明口径：不同口径的数值不"
         "可相互排名。"),
+    ROW(AB_M_W_IMPLAUSIBLE_SPEC,
+        "%s: implausible, not ranked: %.3g x the spec-sheet peak (margin %.2fx)",
+        "%s：实测值不可信，不参与排名：为标称峰值的 %.3g 倍（容差 %.2f 倍）"),
+    ROW(AB_M_W_IMPLAUSIBLE_MEASURED,
+        "%s: implausible, not ranked: %.3g x the measured peak (margin %.2fx)",
+        "%s：实测值不可信，不参与排名：为实测峰值的 %.3g 倍（容差 %.2f 倍）"),
+    ROW(AB_M_W_DISTURBED,
+        "%s: %zu cases ran while other processes or a hypervisor took the machine "
+        "(interference.disturbed): their times are not comparable",
+        "%s：%zu "
+        "个用例运行时有其他进程或虚拟化层占用机器（interference.disturbed），其时延不可比较"),
+    ROW(AB_M_W_MIXED_SCOPES,
+        "power figures of different scopes (%s) are in this report: a node meter counts the whole "
+        "machine, a board or chip source only the device; do not rank perf/W or energy across "
+        "scopes",
+        "本报告含不同口径的功耗数据（%s）：整机功耗计入整台机器，整卡或芯片功耗只计设备本身；"
+        "不同口径的能效比和能耗不可相互排名"),
+    ROW(AB_M_W_CUT_SHORT,
+        "%s: the run was cut short (complete: false); cases not reached are missing or skipped",
+        "%s：运行被提前中止（complete: false），未执行到的用例缺失或跳过"),
+    ROW(AB_M_W_VERSIONS,
+        "run files come from different accelbench versions (%s, %s); compare cases with the same "
+        "key only",
+        "运行结果文件来自不同的 accelbench 版本（%s、%s），只比较用例相同的结果"),
+    ROW(AB_M_W_SUITES,
+        "run files come from different suites (%s, %s); only cases with the same kernel key are "
+        "compared",
+        "运行结果文件来自不同的测试套件（%s、%s），只比较用例相同的结果"),
+    ROW(AB_M_W_NO_CATALOG,
+        "%s: no device catalogue entry (%s); spec-sheet efficiency, TDP and price are not shown",
+        "%s：设备目录中无对应条目（%s），不显示对标称值的效率、TDP和价格"),
+    ROW(AB_M_W_CLOCK_FELL,
+        "%zu case(s) ran while the CPU clock fell by more than 5%% (thermal or power throttling): "
+        "their figures understate the device",
+        "%zu 个用例运行期间CPU频率下降超过5%%（过热或功耗降频），其结果低估了设备性能"),
+    ROW(AB_M_N_VERSIONS, "%s was written by accelbench %s, %s by %s: compared on common keys only",
+        "%s 由 accelbench %s 生成，%s 由 %s 生成：只比较共同用例"),
+    ROW(AB_M_N_SUITES, "%s ran suite \"%s\", %s suite \"%s\": compared on common keys only",
+        "%s 运行测试套件“%s”，%s 运行测试套件“%s”：只比较共同用例"),
+    ROW(AB_M_N_CUT_SHORT,
+        "%s: the run was cut short (complete: false); cases it did not reach are missing",
+        "%s：运行被提前中止（complete: false），未执行到的用例缺失"),
+    ROW(AB_M_N_SCOPES,
+        "power scopes differ (%s): a node meter counts the whole machine, a board or chip source "
+        "only the device; do not rank perf/W or energy across scopes",
+        "功耗口径不同（%s）：整机功耗计入整台机器，整卡或芯片功耗只计设备本身；不同口径的能效比和"
+        "能耗不可相互排名"),
+    ROW(AB_M_N_DISTURBED,
+        "%zu faster/slower verdicts withheld: a side ran while other processes or a hypervisor "
+        "took "
+        "the machine (interference; --allow-disturbed gives them)",
+        "%zu 项更快/更慢判定未给出：一方运行时有其他进程或虚拟化层占用机器（受干扰；"
+        "--allow-disturbed 可给出判定）"),
 };
 
 static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};
@@ -315,4 +370,84 @@ const char *ab_tr_label(ab_lang lang, const char *en) {
     if (catalogue[id].name && strcmp(catalogue[id].text[AB_LANG_EN], en) == 0)
       return ab_tr(lang, (ab_msg)id);
   return en ? en : "";
+}
+
+/* Drops a UTF-8 character that vsnprintf cut in half at the end of buf. */
+static void trim_partial_char(char *buf) {
+  size_t n = strlen(buf), start = n;
+  while (start > 0 && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
+    start--;
+  if (start == 0)
+    return;
+  unsigned char lead = (unsigned char)buf[start - 1];
+  size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (n - (start - 1) < want)
+    buf[start - 1] = '\0';
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void ab_vtrf(char *buf, size_t len, ab_lang lang, ab_msg id, va_list ap) {
+  if (len == 0)
+    return;
+  int n = vsnprintf(buf, len, ab_tr(lang, id), ap);
+  if (n < 0)
+    buf[0] = '\0';
+  else if ((size_t)n >= len)
+    trim_partial_char(buf);
+}
+#pragma GCC diagnostic pop
+
+void ab_trf(char *buf, size_t len, ab_lang lang, ab_msg id, ...) {
+  va_list ap;
+  va_start(ap, id);
+  ab_vtrf(buf, len, lang, id, ap);
+  va_end(ap);
+}
+
+/* Puts a copy of s at list[n], growing the list; on failure list[n] is not valid. */
+static ab_status append(char ***list, size_t n, const char *s) {
+  char **grown = realloc(*list, (n + 1) * sizeof *grown);
+  if (!grown)
+    return AB_E_NOMEM;
+  *list = grown;
+  grown[n] = strdup(s);
+  return grown[n] ? AB_OK : AB_E_NOMEM;
+}
+
+ab_status ab_note_add(char ***en, char ***texts, size_t *n, ab_lang lang, ab_msg id, ...) {
+  char e[1024], t[1536];
+  va_list ap, aq;
+  va_start(ap, id);
+  va_copy(aq, ap);
+  ab_vtrf(e, sizeof e, AB_LANG_EN, id, ap);
+  ab_vtrf(t, sizeof t, lang, id, aq);
+  va_end(aq);
+  va_end(ap);
+  return ab_note_add_texts(en, texts, n, e, t);
+}
+
+ab_status ab_note_add_texts(char ***en, char ***texts, size_t *n, const char *e, const char *t) {
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*en)[i], e) == 0)
+      return AB_OK; /* said once is enough */
+  /* both lists grow before the count does, so they always hold n entries each */
+  if (append(en, *n, e) != AB_OK)
+    return AB_E_NOMEM;
+  if (texts && append(texts, *n, t) != AB_OK) {
+    free((*en)[*n]);
+    return AB_E_NOMEM;
+  }
+  (*n)++;
+  return AB_OK;
+}
+
+void ab_notes_free(char **en, char **texts, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(en[i]);
+    if (texts)
+      free(texts[i]);
+  }
+  free(en);
+  free(texts);
 }

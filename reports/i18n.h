@@ -7,6 +7,7 @@
 #ifndef AB_I18N_H
 #define AB_I18N_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "accelbench/status.h"
@@ -203,6 +204,21 @@ typedef enum ab_msg {
   AB_M_L_TIME,
   AB_M_L_IMPL,
   AB_M_BEST_GEMM_INTRO,
+  /* warnings of the report and notes of the comparison, built with figures */
+  AB_M_W_IMPLAUSIBLE_SPEC,
+  AB_M_W_IMPLAUSIBLE_MEASURED,
+  AB_M_W_DISTURBED,
+  AB_M_W_MIXED_SCOPES,
+  AB_M_W_CUT_SHORT,
+  AB_M_W_VERSIONS,
+  AB_M_W_SUITES,
+  AB_M_W_NO_CATALOG,
+  AB_M_W_CLOCK_FELL,
+  AB_M_N_VERSIONS,
+  AB_M_N_SUITES,
+  AB_M_N_CUT_SHORT,
+  AB_M_N_SCOPES,
+  AB_M_N_DISTURBED,
   AB_M_COUNT
 } ab_msg;
 
@@ -218,5 +234,20 @@ const char *ab_msg_text(ab_msg id, ab_lang lang);
  * `lang` when the catalogue has a message with exactly that English text, else the
  * English as given. */
 const char *ab_tr_label(ab_lang lang, const char *en);
+
+/* Message `id` in `lang` with its conversions filled in, into buf (never cut inside a UTF-8
+ * character). The catalogue's formats take the same arguments in every language
+ * (tests/i18n), so a caller passes the English message's arguments. */
+void ab_trf(char *buf, size_t len, ab_lang lang, ab_msg id, ...);
+void ab_vtrf(char *buf, size_t len, ab_lang lang, ab_msg id, va_list ap);
+
+/* A note built from figures (a report warning, a comparison note), kept twice: in English
+ * for the machine formats and the console, and in the report's language for Markdown and
+ * HTML. Appends both to the lists (`texts` may be NULL: English only); a note already in
+ * the list is not added again. AB_E_NOMEM when one cannot be added. */
+ab_status ab_note_add(char ***en, char ***texts, size_t *n, ab_lang lang, ab_msg id, ...);
+/* The same with both texts already made (a note whose arguments are themselves words). */
+ab_status ab_note_add_texts(char ***en, char ***texts, size_t *n, const char *e, const char *t);
+void ab_notes_free(char **en, char **texts, size_t n);
 
 #endif

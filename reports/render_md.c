@@ -103,7 +103,7 @@ static void write_warnings(const ab_report *rep, FILE *out) {
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("- ", out);
-    ab_write_md_cell(out, rep->warnings[i]);
+    ab_write_md_cell(out, rep->warnings_text[i]);
     fputs("\n", out);
   }
   fputs("\n", out);

@@ -140,7 +140,8 @@ typedef struct ab_report {
   ab_cost_inputs cost;
   ab_report_cost *costs; /* one per subject and GEMM dtype with an ok case, when have_cost */
   size_t n_costs;
-  char **warnings; /* things a reader must see: mixed power scopes, unmatched devices... */
+  char **warnings;      /* things a reader must see: mixed power scopes, unmatched devices... */
+  char **warnings_text; /* the same in the report's language (Markdown, HTML) */
   size_t n_warnings;
   bool have_tender;
   ab_tender tender;
