@@ -392,7 +392,7 @@ static ab_status note_scopes(ab_comparison *cmp) {
     for (int l = 0; l < AB_LANG_COUNT; l++) { /* the scopes are words: a list per language */
       size_t used = strlen(list[l]);
       ab_cmp_printf(list[l] + used, sizeof list[l] - used, "%s%.*s: %s", used ? "; " : "",
-                    ab_utf8_prefix(label, 80), label, ab_scope_text((ab_lang)l, scope));
+                    ab_utf8_prefix(label, 80), label, ab_scope_label((ab_lang)l, scope));
     }
   }
   if (!mixed)

@@ -183,17 +183,19 @@ static void power_invalid_reason(const json_t *sources, char *dst, size_t cap) {
 /* The run file's reason reads "<what>: <details>" ("net power within noise: 0.4 W net of
  * idle, ..."); a table cell shows "not measurable: <what>", the details go to the CSV, the
  * JSON and the HTML tooltip. */
-static void read_net_reason(const json_t *src, ab_report_power *f) {
+static void read_net_reason(const json_t *src, ab_lang lang, ab_report_power *f) {
   const char *why = json_string_value(json_object_get(src, "net_not_measurable"));
   if (!why || !*why)
     return;
   snprintf(f->net_not_measurable, sizeof f->net_not_measurable, "%s", why);
   const char *colon = strchr(why, ':');
   int head = colon ? (int)(colon - why) : (int)strlen(why);
-  snprintf(f->net_cell, sizeof f->net_cell, "not measurable: %.*s", head, why);
+  char what[96];
+  snprintf(what, sizeof what, "%.*s", head, why);
+  ab_trf(f->net_cell, sizeof f->net_cell, lang, AB_M_NET_NOT_MEASURABLE, what);
 }
 
-static void power_figures(const json_t *power, ab_report_power *f) {
+static void power_figures(const json_t *power, ab_lang lang, ab_report_power *f) {
   memset(f, 0, sizeof *f);
   double *nums[] = {
       &f->avg_w,        &f->peak_w,           &f->energy_j,         &f->idle_w,
@@ -226,7 +228,7 @@ static void power_figures(const json_t *power, ab_report_power *f) {
       "j_per_token",  "net_j_per_token",  "net_uncertainty_w"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     *nums[i] = obj_num(s, keys[i]);
-  read_net_reason(s, f);
+  read_net_reason(s, lang, f);
   const json_t *tl = json_object_get(s, "timeline");
   f->timeline = json_is_object(tl) ? tl : NULL;
 }
@@ -423,7 +425,7 @@ static void fill_row(ab_report *rep, ab_report_row *r, size_t subject, const ab_
   r->t_p5 = timed ? c->time_s.p5 : NAN;
   r->t_median = timed ? c->time_s.median : NAN;
   r->t_p95 = timed ? c->time_s.p95 : NAN;
-  power_figures(c->power, &r->power);
+  power_figures(c->power, rep->lang, &r->power);
   r->clock_fell = clock_fell(c);
   efficiencies(r, &rep->subjects[subject]);
 }
@@ -520,7 +522,7 @@ static ab_status warn_mixed_scopes(ab_report *rep) {
     for (size_t k = 0; k < n; k++) {
       size_t used = strlen(list[l]);
       snprintf(list[l] + used, sizeof list[l] - used, "%s%s", k ? ", " : "",
-               ab_scope_text((ab_lang)l, scopes[k]));
+               ab_scope_label((ab_lang)l, scopes[k]));
     }
     ab_trf(text[l], sizeof text[l], (ab_lang)l, AB_M_W_MIXED_SCOPES, list[l]);
   }
