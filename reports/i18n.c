@@ -205,9 +205,8 @@ static const struct {
         "reason is written beside it. Numbers have 3 significant digits (whole numbers from 1000 "
         "up); 1 GFLOP/s = 10\xe2\x81\xb9 operations per second, 1 GB/s = 10\xe2\x81\xb9 bytes per "
         "second.",
-        "共 %zu 个运行结果文件、%zu 个被测对象（一台设备上的一个软件库）、%zu 个用例。除标注 "
-        "spec-"
-        "sheet（标称值，来自设备目录）者外，所有数值均为实测值，读自运行结果文件。\xe2\x80\x94 "
+        "共 %zu 个运行结果文件、%zu 个被测对象（一台设备上的一个软件库）、%zu 个用例。除标注"
+        "“标称”（来自设备目录）者外，所有数值均为实测值，读自运行结果文件。\xe2\x80\x94 "
         "或“未测”表示该项未能测得，原因注于其旁。数值保留3位有效数字（1000以上取整）；1 GFLOP/s = "
         "10\xe2\x81\xb9 次运算每秒，1 GB/s = 10\xe2\x81\xb9 字节每秒。"),
     ROW(AB_M_MD_INTRO,
@@ -268,7 +267,7 @@ static const struct {
         "catalogue's spec-sheet peak and against the peak measured on the device (peak "
         "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: do not "
         "rank figures of different scopes against each other.",
-        "各设备每种输入数据类型下最快的已通过校验（ok）矩阵乘用例。效率分别相对设备目录中的标称峰值"
+        "各设备每种输入数据类型下最快的已通过正确性校验的矩阵乘用例。效率分别相对设备目录中的标称峰值"
         "和在该设备上实测的峰值（峰值微基准，CPU为主机FMA循环）。功耗数值注明口径：不同口径的数值不"
         "可相互排名。"),
     ROW(AB_M_W_IMPLAUSIBLE_SPEC,
