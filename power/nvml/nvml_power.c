@@ -9,7 +9,18 @@
  * of ab_pci_bus_id_normalize ("0000:17:00.0"), so energy is joined to that GPU's cases.
  *
  * The library: $AB_NVML_LIBRARY or the option nvml.library, else libnvidia-ml.so.1 then
- * libnvidia-ml.so (the driver's soname). */
+ * libnvidia-ml.so (the driver's soname).
+ *
+ * The same source builds accelbench-power-ixml.so (-DAB_NVML_FLAVOUR_IXML=1; docs/power.md,
+ * "IXML"): Iluvatar CoreX's libixml.so exports NVML's functions with NVML's types under the
+ * unversioned names (Deep-Spark/go-ixml:pkg/ixml/api.h@8cae99c288be3f56416c84ee4e2e4676465fe186
+ * dlsyms "nvmlInit", "nvmlDeviceGetCount", "nvmlDeviceGetHandleByIndex",
+ * "nvmlDeviceGetPciInfo", "nvmlDeviceGetPowerUsage", ...). That header lists no energy
+ * counter, so IXML power is nvmlDeviceGetPowerUsage sampled, and no nvmlErrorString (errors
+ * are given as the code). nvmlPciInfo_t keeps domain/bus/device at the same offsets in every
+ * NVML version, so the uid is read the same way; go-ixml's nvmlDevice_t is a struct holding
+ * the one handle pointer, passed and returned like the pointer. Each flavour is one const
+ * struct below (k_flavour); everything that differs is in it. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,7 +34,6 @@
 
 #define MAX_GPUS           64
 #define CHANNELS_PER_GPU   2
-#define NVML_LIBRARY_ENV   "AB_NVML_LIBRARY"
 #define MAX_NVML_PROCESSES 256
 
 typedef struct nvml_lib {
@@ -82,13 +92,78 @@ static const char *opt(const ab_option *o, size_t n, const char *key) {
 /* "9 (Driver Not Loaded)": NVML's code and its own text. */
 static void nvml_err(const nvml_lib *l, nvmlReturn_t r, char *out, size_t len) {
   const char *text = l->error_string ? l->error_string(r) : NULL;
-  fmt(out, len, "%d (%s)", r, text ? text : "no text");
+  if (!l->error_string) /* IXML: not among the functions go-ixml resolves */
+    fmt(out, len, "error %d", r);
+  else
+    fmt(out, len, "%d (%s)", r, text ? text : "no text");
 }
 
+/* What one build of this source is: the module, the backend its channels cover, where the
+ * library is, and the names its functions carry there. */
+typedef struct nvml_flavour {
+  const char *module;  /* source name, option prefix ("nvml" -> "nvml.library") */
+  const char *backend; /* the backend whose devices the channels cover (uid: PCI bus id) */
+  const char *what, *env, *hint; /* the loader's wording and override variable */
+  const char *const *sonames;
+  const ab_vsym *syms;
+  size_t n_syms;
+  const char *init_name, *count_name; /* as resolved, for messages */
+  const char *energy_absent;          /* non-NULL: the library has no energy counter, and why */
+  const char *power_channel, *power_label; /* "gpu%u/..." and the channel label's tail */
+  ab_power_kind power_kind;
+  double power_period_s;    /* averaging period of the power call; 0 = not documented */
+  const char *no_processes; /* non-NULL: why device processes are not listed */
+} nvml_flavour;
+
+#if defined(AB_NVML_FLAVOUR_IXML) && AB_NVML_FLAVOUR_IXML
+/* Deep-Spark/go-ixml:pkg/ixml/api.h@8cae99c288be3f56416c84ee4e2e4676465fe186: unversioned
+ * names. nvmlErrorString is not among the functions go-ixml resolves: optional here. Its
+ * running-process call takes nvmlProcessInfo_v1_t, another layout: not called. */
+static const ab_vsym k_symbols[] = {
+    AB_VSYM(nvml_lib, init, "nvmlInit"),
+    AB_VSYM(nvml_lib, shutdown, "nvmlShutdown"),
+    AB_VSYM_OPT(nvml_lib, error_string, "nvmlErrorString"),
+    AB_VSYM(nvml_lib, count, "nvmlDeviceGetCount"),
+    AB_VSYM(nvml_lib, by_index, "nvmlDeviceGetHandleByIndex"),
+    AB_VSYM(nvml_lib, pci, "nvmlDeviceGetPciInfo"),
+    AB_VSYM(nvml_lib, name, "nvmlDeviceGetName"),
+    AB_VSYM(nvml_lib, power, "nvmlDeviceGetPowerUsage"),
+    AB_VSYM_OPT(nvml_lib, clock, "nvmlDeviceGetClockInfo"),
+    AB_VSYM_OPT(nvml_lib, temperature, "nvmlDeviceGetTemperature"),
+    AB_VSYM_OPT(nvml_lib, throttle_reasons, "nvmlDeviceGetCurrentClocksThrottleReasons"),
+};
+
+static const char *const k_sonames[] = {"libixml.so", "/usr/local/corex/lib/libixml.so", NULL};
+
+/* Macros too: ab_power_source's initializer needs constant expressions. */
+#define FLAVOUR_MODULE      "ixml"
+#define FLAVOUR_DESCRIPTION "Iluvatar CoreX GPU board power through IXML (libixml, NVML's API)"
+
+static const nvml_flavour k_flavour = {
+    .module = FLAVOUR_MODULE,
+    .backend = "corex",
+    .what = "IXML library",
+    .env = "AB_IXML_LIBRARY",
+    .hint = "the Iluvatar CoreX SDK installs it",
+    .sonames = k_sonames,
+    .syms = k_symbols,
+    .n_syms = sizeof k_symbols / sizeof k_symbols[0],
+    .init_name = "nvmlInit",
+    .count_name = "nvmlDeviceGetCount",
+    .energy_absent = "IXML has no energy counter (go-ixml's api.h lists none): the power "
+                     "channel is sampled instead",
+    .power_channel = "power",
+    .power_label = "power usage (nvmlDeviceGetPowerUsage; averaging not documented)",
+    .power_kind = AB_POWER_KIND_INSTANT_POWER,
+    .power_period_s = 0,
+    .no_processes = "IXML's process call takes nvmlProcessInfo_v1_t, a layout this module does "
+                    "not read",
+};
+#else
 /* 13.0 deprecates nvmlDeviceGetTemperature and the throttle-reasons call; whether r580
  * still exports them is unverified, so the replacements are resolved too and preferred
  * (facts sheet 1.7). */
-static const ab_vsym nvml_symbols[] = {
+static const ab_vsym k_symbols[] = {
     AB_VSYM(nvml_lib, init, "nvmlInit_v2"),
     AB_VSYM(nvml_lib, shutdown, "nvmlShutdown"),
     AB_VSYM(nvml_lib, error_string, "nvmlErrorString"),
@@ -108,20 +183,54 @@ static const ab_vsym nvml_symbols[] = {
     AB_VSYM_OPT(nvml_lib, graphics_procs, "nvmlDeviceGetGraphicsRunningProcesses_v3"),
 };
 
-static const char *const nvml_sonames[] = {"libnvidia-ml.so.1", "libnvidia-ml.so", NULL};
+static const char *const k_sonames[] = {"libnvidia-ml.so.1", "libnvidia-ml.so", NULL};
 
-/* The option nvml.library, else $AB_NVML_LIBRARY, else the driver's sonames; the reason
+#define FLAVOUR_MODULE      "nvml"
+#define FLAVOUR_DESCRIPTION "NVIDIA GPU board energy counter and power through NVML (libnvidia-ml)"
+
+static const nvml_flavour k_flavour = {
+    .module = FLAVOUR_MODULE,
+    .backend = "cuda",
+    .what = "NVML library",
+    .env = "AB_NVML_LIBRARY",
+    .hint = "the NVIDIA driver installs it",
+    .sonames = k_sonames,
+    .syms = k_symbols,
+    .n_syms = sizeof k_symbols / sizeof k_symbols[0],
+    .init_name = "nvmlInit_v2",
+    .count_name = "nvmlDeviceGetCount_v2",
+    .energy_absent = NULL,
+    .power_channel = "power_avg_1s",
+    .power_label = "power usage, 1 s average on Ampere and newer",
+    .power_kind = AB_POWER_KIND_AVERAGE_POWER,
+    .power_period_s = 1.0, /* averaged over 1 s (facts sheet 1.8) */
+    .no_processes = NULL,
+};
+#endif
+
+/* The energy channel carries the GPU's window facts when the library has the counter, else
+ * the power channel does (one set per GPU, not one per channel). */
+#define FACTS_SLOT (k_flavour.energy_absent ? 1u : 0u)
+
+/* "<module>.<key>": the options of this flavour. */
+static const char *flavour_opt(const ab_option *o, size_t n, const char *key) {
+  char full[64];
+  fmt(full, sizeof full, "%s.%s", k_flavour.module, key);
+  return opt(o, n, full);
+}
+
+/* The option <module>.library, else the override variable, else the sonames; the reason
  * names every path tried (the shared loader's form). */
 static bool load_library(nvml_lib *l, const ab_option *o, size_t n, char *msg) {
   memset(l, 0, sizeof *l);
-  const char *forced = opt(o, n, "nvml.library");
+  const char *forced = flavour_opt(o, n, "library");
   const char *const forced_list[] = {forced, NULL};
-  ab_vlib_spec spec = {.what = "NVML library",
-                       .env = NVML_LIBRARY_ENV,
-                       .sonames = nvml_sonames,
-                       .syms = nvml_symbols,
-                       .n_syms = sizeof nvml_symbols / sizeof nvml_symbols[0],
-                       .hint = "the NVIDIA driver installs it"};
+  ab_vlib_spec spec = {.what = k_flavour.what,
+                       .env = k_flavour.env,
+                       .sonames = k_flavour.sonames,
+                       .syms = k_flavour.syms,
+                       .n_syms = k_flavour.n_syms,
+                       .hint = k_flavour.hint};
   if (forced && forced[0]) {
     spec.env = NULL;
     spec.sonames = forced_list;
@@ -138,7 +247,7 @@ static bool init_library(nvml_lib *l, char *msg) {
   if (r != NVML_SUCCESS) {
     char e[160];
     nvml_err(l, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: nvmlInit_v2 failed: %s", l->file.path, e);
+    fmt(msg, AB_MSG_LEN, "%s: %s failed: %s", l->file.path, k_flavour.init_name, e);
     return false;
   }
   return true;
@@ -156,7 +265,7 @@ static void uid_of(const nvmlPciInfo_t *p, char *out, size_t len) {
 }
 
 static bool power_usage_wanted(const ab_option *o, size_t n) {
-  const char *v = opt(o, n, "nvml.power_usage");
+  const char *v = flavour_opt(o, n, "power_usage");
   return v && strcmp(v, "on") == 0;
 }
 
@@ -167,7 +276,9 @@ static void judge_channels(nvml_state *s, gpu *g, bool want_power) {
   unsigned long long mj;
   unsigned int mw;
   nvmlReturn_t r;
-  if (!l->energy)
+  if (k_flavour.energy_absent)
+    fmt(g->energy_off, sizeof g->energy_off, "%s", k_flavour.energy_absent);
+  else if (!l->energy)
     fmt(g->energy_off, sizeof g->energy_off,
         "symbol nvmlDeviceGetTotalEnergyConsumption missing from %s", l->file.path);
   else if ((r = l->energy(g->dev, &mj)) != NVML_SUCCESS) {
@@ -226,7 +337,7 @@ static ab_status nvml_probe(const ab_option *o, size_t n, char *msg) {
     char e[160] = "0 GPUs";
     if (r != NVML_SUCCESS)
       nvml_err(&l, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: nvmlDeviceGetCount_v2: %s", l.file.path, e);
+    fmt(msg, AB_MSG_LEN, "%s: %s: %s", l.file.path, k_flavour.count_name, e);
     st = AB_E_DEVICE;
   }
   l.shutdown();
@@ -248,7 +359,7 @@ static ab_status nvml_open(void *state, const ab_option *o, size_t n, char *msg)
   if (r != NVML_SUCCESS) {
     char e[160];
     nvml_err(&s->lib, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: nvmlDeviceGetCount_v2: %s", s->lib.file.path, e);
+    fmt(msg, AB_MSG_LEN, "%s: %s: %s", s->lib.file.path, k_flavour.count_name, e);
     s->lib.shutdown();
     unload(&s->lib);
     return AB_E_DEVICE;
@@ -281,7 +392,7 @@ static ab_status nvml_channel_info(void *state, uint32_t index, ab_power_channel
                                    char *msg) {
   nvml_state *s = state;
   if (index >= s->n_gpus * CHANNELS_PER_GPU) {
-    fmt(msg, AB_MSG_LEN, "nvml: no channel %u", index);
+    fmt(msg, AB_MSG_LEN, "%s: no channel %u", k_flavour.module, index);
     return AB_E_INVALID;
   }
   const gpu *g = &s->gpus[index / CHANNELS_PER_GPU];
@@ -289,7 +400,7 @@ static ab_status nvml_channel_info(void *state, uint32_t index, ab_power_channel
   bool energy = index % CHANNELS_PER_GPU == 0;
   info->scope = AB_POWER_SCOPE_BOARD;
   fmt(info->covers, sizeof info->covers, "GPU %u %.60s (%s)", i, g->name, g->uid);
-  fmt(info->covers_backend, sizeof info->covers_backend, "cuda");
+  fmt(info->covers_backend, sizeof info->covers_backend, "%s", k_flavour.backend);
   fmt(info->covers_uid, sizeof info->covers_uid, "%s", g->uid);
   info->max_watts = g->limit_w;
   if (energy) {
@@ -299,14 +410,14 @@ static ab_status nvml_channel_info(void *state, uint32_t index, ab_power_channel
     info->kind = AB_POWER_KIND_ENERGY_COUNTER;
     info->update_period_s = 0; /* not documented by NVIDIA (facts sheet 1.8): unknown */
     info->wrap_joules = 0;     /* 64-bit millijoules: no wrap in practice */
-    fmt(info->path, sizeof info->path, "%s nvmlDeviceGetTotalEnergyConsumption", s->lib.file.path);
+    fmt(info->path, sizeof info->path, "%s %s", s->lib.file.path,
+        k_flavour.energy_absent ? "(no energy counter)" : "nvmlDeviceGetTotalEnergyConsumption");
     fmt(info->disabled_reason, sizeof info->disabled_reason, "%s", g->energy_off);
   } else {
-    fmt(info->name, sizeof info->name, "gpu%u/power_avg_1s", i);
-    fmt(info->label, sizeof info->label, "%.60s power usage, 1 s average on Ampere and newer",
-        g->name);
-    info->kind = AB_POWER_KIND_AVERAGE_POWER;
-    info->update_period_s = 1.0; /* averaged over 1 s (facts sheet 1.8) */
+    fmt(info->name, sizeof info->name, "gpu%u/%s", i, k_flavour.power_channel);
+    fmt(info->label, sizeof info->label, "%.60s %s", g->name, k_flavour.power_label);
+    info->kind = k_flavour.power_kind;
+    info->update_period_s = k_flavour.power_period_s;
     fmt(info->path, sizeof info->path, "%s nvmlDeviceGetPowerUsage", s->lib.file.path);
     fmt(info->disabled_reason, sizeof info->disabled_reason, "%s", g->power_off);
   }
@@ -332,7 +443,7 @@ static ab_status nvml_read(void *state, uint32_t index, double *value, char *msg
     }
   }
   nvml_err(&s->lib, r, e, sizeof e);
-  fmt(msg, AB_MSG_LEN, "nvml GPU %s: read failed: %s", g->uid, e);
+  fmt(msg, AB_MSG_LEN, "%s GPU %s: read failed: %s", k_flavour.module, g->uid, e);
   return AB_E_DEVICE;
 }
 
@@ -404,14 +515,14 @@ static void temperature_fact(const nvml_lib *l, const gpu *g, ab_power_fact *f, 
     add_fact(f, max, n, "gpu_temperature_c", v);
 }
 
-/* Facts of the GPU, on its energy channel only (one set per GPU, not one per channel). */
+/* Facts of the GPU, on its FACTS_SLOT channel only. */
 static ab_status nvml_window_facts(void *state, uint32_t channel, ab_power_fact *f, uint32_t max,
                                    uint32_t *n, char *msg) {
   (void)msg;
   nvml_state *s = state;
   const nvml_lib *l = &s->lib;
   *n = 0;
-  if (channel % CHANNELS_PER_GPU != 0 || channel / CHANNELS_PER_GPU >= s->n_gpus)
+  if (channel % CHANNELS_PER_GPU != FACTS_SLOT || channel / CHANNELS_PER_GPU >= s->n_gpus)
     return AB_OK;
   const gpu *g = &s->gpus[channel / CHANNELS_PER_GPU];
   char v[AB_MSG_LEN];
@@ -447,7 +558,7 @@ static ab_status list_kind(nvml_state *s, const gpu *g, nvmlDeviceGetProcesses_f
   if (r != NVML_SUCCESS) {
     char e[160];
     nvml_err(&s->lib, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "nvml GPU %s: %s: %s", g->uid, what, e);
+    fmt(msg, AB_MSG_LEN, "%s GPU %s: %s: %s", k_flavour.module, g->uid, what, e);
     return AB_E_DEVICE;
   }
   for (unsigned int i = 0; i < count && i < MAX_NVML_PROCESSES; i++) {
@@ -468,10 +579,14 @@ static ab_status nvml_foreign_processes(void *state, uint32_t channel, ab_device
   nvml_state *s = state;
   *n = 0;
   if (channel / CHANNELS_PER_GPU >= s->n_gpus) {
-    fmt(msg, AB_MSG_LEN, "nvml: no channel %u", channel);
+    fmt(msg, AB_MSG_LEN, "%s: no channel %u", k_flavour.module, channel);
     return AB_E_INVALID;
   }
   const gpu *g = &s->gpus[channel / CHANNELS_PER_GPU];
+  if (k_flavour.no_processes) {
+    fmt(msg, AB_MSG_LEN, "%s", k_flavour.no_processes);
+    return AB_E_UNSUPPORTED;
+  }
   if (!s->lib.compute_procs) {
     fmt(msg, AB_MSG_LEN, "symbol nvmlDeviceGetComputeRunningProcesses_v3 missing from %s",
         s->lib.file.path);
@@ -487,8 +602,8 @@ static const ab_power_source k_nvml = {
     .abi_major = AB_POWER_ABI_MAJOR,
     .abi_minor = AB_POWER_ABI_MINOR,
     .struct_size = sizeof(ab_power_source),
-    .name = "nvml",
-    .description = "NVIDIA GPU board energy counter and power through NVML (libnvidia-ml)",
+    .name = FLAVOUR_MODULE,
+    .description = FLAVOUR_DESCRIPTION,
     .state_size = sizeof(nvml_state),
     .probe = nvml_probe,
     .open = nvml_open,

@@ -12,8 +12,13 @@
  *   FAKE_NVML_SM_MHZ, FAKE_NVML_MEM_MHZ, FAKE_NVML_TEMP_C, FAKE_NVML_REASONS (bits)
  *   FAKE_NVML_PROCS_FILE=path       lines "gpu pid [bytes]": compute processes, re-read at
  *                                   every call (a test writes it while a run goes on)
+ *   FAKE_NVML_FIRST_BUS=b           PCI bus of GPU 0 [0x17; 0x2a in the IXML build]
  * Built twice: the second copy (-DFAKE_NVML_NO_ENERGY) lacks
- * nvmlDeviceGetTotalEnergyConsumption, the missing-symbol variant. */
+ * nvmlDeviceGetTotalEnergyConsumption, the missing-symbol variant. A third copy
+ * (-DFAKE_NVML_IXML) is a fake Iluvatar libixml.so: the unversioned names go-ixml resolves
+ * (Deep-Spark/go-ixml:pkg/ixml/api.h@8cae99c288be3f56416c84ee4e2e4676465fe186), no energy
+ * counter, no nvmlErrorString, and GPU 0 at bus 0x2a, where the CoreX fake runtime of
+ * tests/cudalike puts its device 0, so the two join by uid. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,19 @@
 
 #define EXPORT   __attribute__((visibility("default")))
 #define MAX_FAKE 16
+
+#ifdef FAKE_NVML_IXML
+#define FAKE_NVML_NO_ENERGY 1
+#define FIRST_BUS           0x2a
+#define V2(name)            name /* libixml: nvmlInit, not nvmlInit_v2 */
+#define V3(name)            name
+#define REASONS             nvmlDeviceGetCurrentClocksThrottleReasons /* api.h's name */
+#else
+#define FIRST_BUS 0x17
+#define V2(name)  name##_v2
+#define V3(name)  name##_v3
+#define REASONS   nvmlDeviceGetCurrentClocksEventReasons
+#endif
 
 static char g_devices[MAX_FAKE]; /* the handles point here */
 
@@ -52,7 +70,7 @@ static double watts_of(int i) {
   return w;
 }
 
-EXPORT nvmlReturn_t nvmlInit_v2(void) {
+EXPORT nvmlReturn_t V2(nvmlInit)(void) {
   return (nvmlReturn_t)env_long("FAKE_NVML_INIT_FAIL", 0);
 }
 
@@ -60,6 +78,7 @@ EXPORT nvmlReturn_t nvmlShutdown(void) {
   return NVML_SUCCESS;
 }
 
+#ifndef FAKE_NVML_IXML
 EXPORT const char *nvmlErrorString(nvmlReturn_t r) {
   switch (r) {
   case 3: return "Not Supported";
@@ -68,25 +87,26 @@ EXPORT const char *nvmlErrorString(nvmlReturn_t r) {
   default: return "fake NVML error";
   }
 }
+#endif
 
-EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+EXPORT nvmlReturn_t V2(nvmlDeviceGetCount)(unsigned int *count) {
   *count = (unsigned int)n_devices();
   return NVML_SUCCESS;
 }
 
-EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+EXPORT nvmlReturn_t V2(nvmlDeviceGetHandleByIndex)(unsigned int index, nvmlDevice_t *device) {
   if ((int)index >= n_devices())
     return 2; /* INVALID_ARGUMENT */
   *device = (nvmlDevice_t)(void *)&g_devices[index];
   return NVML_SUCCESS;
 }
 
-EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
+EXPORT nvmlReturn_t V3(nvmlDeviceGetPciInfo)(nvmlDevice_t d, nvmlPciInfo_t *pci) {
   int i = index_of(d);
   if (i < 0)
     return 2;
   memset(pci, 0, sizeof *pci);
-  pci->bus = 0x17u + (unsigned)i;
+  pci->bus = (unsigned)env_long("FAKE_NVML_FIRST_BUS", FIRST_BUS) + (unsigned)i;
   snprintf(pci->busIdLegacy, sizeof pci->busIdLegacy, "0000:%02X:00.0", pci->bus);
   snprintf(pci->busId, sizeof pci->busId, "%08X:%02X:%02X.0", 0u, pci->bus, 0u);
   return NVML_SUCCESS;
@@ -142,6 +162,15 @@ EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t d, int type, unsigned in
   return NVML_SUCCESS;
 }
 
+#ifdef FAKE_NVML_IXML
+EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t d, int sensor, unsigned int *c) {
+  if (index_of(d) < 0 || sensor != AB_NVML_TEMPERATURE_GPU)
+    return 2;
+  *c = (unsigned int)env_long("FAKE_NVML_TEMP_C", 40);
+  return NVML_SUCCESS;
+}
+#endif
+
 EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t d, nvmlTemperature_t *t) {
   if (index_of(d) < 0 || t->version != AB_NVML_TEMPERATURE_V1)
     return 25; /* ARGUMENT_VERSION_MISMATCH */
@@ -149,8 +178,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t d, nvmlTemperature_t 
   return NVML_SUCCESS;
 }
 
-EXPORT nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d,
-                                                           unsigned long long *bits) {
+EXPORT nvmlReturn_t REASONS(nvmlDevice_t d, unsigned long long *bits) {
   if (index_of(d) < 0)
     return 2;
   *bits = (unsigned long long)env_long("FAKE_NVML_REASONS", 0);
