@@ -81,8 +81,10 @@ static ab_status check_devices(char *msg) {
   abmlu_ret r = g_libs.rt.cnrtGetDeviceCount(&count);
   if (r != ABMLU_SUCCESS)
     return mlu_fail(msg, "cnrtGetDeviceCount", r);
-  if (count == 0)
-    return ab_vfail(msg, AB_E_NOT_FOUND, "cnrtGetDeviceCount", 0, NULL, "no MLU device");
+  if (count == 0) {
+    snprintf(msg, AB_MSG_LEN, "cnrtGetDeviceCount: 0 devices (no MLU device)");
+    return AB_E_NOT_FOUND;
+  }
   return AB_OK;
 }
 
