@@ -149,7 +149,46 @@ check "no cnrtHostMalloc: pinned copies unsupported, naming it" 0 0 \
   "$tmp/nohost.st"
 check "no cnrtHostMalloc: pageable copies still ok" 0 0 "copy_d2h pageable ok" "$tmp/nohost.st"
 
-# 8. No run of this test crashed the harness.
+# 8. CNDev power: two MLUs at 100 W and 300 W; every case's energy comes from its own
+#    MLU's counter only (joined by PCI bus id), at its MLU's power; without the library
+#    the source is disabled naming what it looked for.
+export AB_CNDEV_LIBRARY=$fake/libcndev.so
+FAKE_CNRT_DEVICES=2 FAKE_CNDEV_DEVICES=2 FAKE_CNDEV_WATTS=100,300 "$ab" run \
+  --suite "$src/tests/cambricon/small.yaml" -b cambricon -P sources=cndev -P min_window_s=0.3 \
+  --idle-baseline 0 -o "$tmp/power" --no-clock -q >"$tmp/power.out" 2>&1
+check "run with cndev power on two MLUs exits 0" 0 $? "" "$tmp/power.out"
+"$ab" verify "$tmp/power" >"$tmp/pver" 2>&1
+check "... and the run verifies" 0 $? "" "$tmp/pver"
+python3 - "$tmp/power/run.json" >"$tmp/p" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+src = {s["name"]: s for s in run["power"]["sources"]}["cndev"]
+assert src["enabled"] and src["module"]["path"].endswith("accelbench-power-cndev.so"), src
+watts = {0: 100.0, 1: 300.0}
+seen = set()
+for c in run["cases"]:
+    if c["status"] != "ok":
+        continue
+    i = c["device"]["index"]
+    chans = [s["source"] for s in c["power"]["sources"]]
+    assert chans == ["cndev:mlu%d/energy" % i], (i, chans)
+    s = c["power"]["sources"][0]
+    assert s["valid"] and s["kind"] == "energy_counter", s
+    assert abs(s["avg_w"] - watts[i]) < 0.05 * watts[i], (i, s["avg_w"])
+    seen.add(i)
+assert seen == {0, 1}, seen
+print("every ok case measured by its own MLU's counter, at its power")
+PY
+check "cndev energy joined to the right MLU of each case" 0 $? "" "$tmp/p"
+AB_CNDEV_LIBRARY= LD_LIBRARY_PATH= "$ab" list >"$tmp/nocndev" 2>&1
+check "no libcndev: the source disabled naming it" 0 $? \
+  "cndev    disabled: CNDev library not found: tried libcndev.so (libcndev.so: cannot open shared object file: No such file or directory)" \
+  "$tmp/nocndev"
+FAKE_CNDEV_INIT_FAIL=1 "$ab" list >"$tmp/cndevinit" 2>&1
+check "cndevInit failing: CNDev's code and text" 0 $? \
+  "cndev    disabled: cndevInit: error (1): fake: no Cambricon driver" "$tmp/cndevinit"
+
+# 9. No run of this test crashed the harness.
 ! grep -hq '"status": "crashed"' "$tmp"/*/run.json
 check "no crashed case in any run" 0 $?
 
