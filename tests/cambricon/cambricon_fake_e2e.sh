@@ -82,11 +82,17 @@ PY
 check "statuses, validation, timing and reasons as expected" 0 $? "" "$tmp/q"
 cat "$tmp/q"
 
-# 3. Without the override: disabled, naming the library looked for and dlerror's text.
+# 3. Without the override: disabled, naming the library looked for and dlerror's text
+#    (where Neuware is installed the real runtime is found instead: not checked there).
 env -u AB_CNRT_LIBRARY LD_LIBRARY_PATH= "$ab" list >"$tmp/nolib" 2>&1
-check "no library: disabled naming libcnrt.so" 0 $? \
-  "disabled: Cambricon runtime (CNRT) not found: tried libcnrt.so (libcnrt.so: cannot open shared object file: No such file or directory)" \
-  "$tmp/nolib"
+rc=$?
+if ldconfig -p 2>/dev/null | grep -q 'libcnrt\.so '; then
+  echo "skip no library: a libcnrt.so is installed on this machine"
+else
+  check "no library: disabled naming libcnrt.so" 0 $rc \
+    "disabled: Cambricon runtime (CNRT) not found: tried libcnrt.so (libcnrt.so: cannot open shared object file: No such file or directory)" \
+    "$tmp/nolib"
+fi
 grep -q "cpu:0" "$tmp/nolib"
 check "no library: the cpu backend is still listed with its device" 0 $?
 AB_CNRT_LIBRARY=$tmp/absent/libcnrt.so "$ab" list >"$tmp/absent.list" 2>&1
@@ -181,9 +187,14 @@ print("every ok case measured by its own MLU's counter, at its power")
 PY
 check "cndev energy joined to the right MLU of each case" 0 $? "" "$tmp/p"
 AB_CNDEV_LIBRARY= LD_LIBRARY_PATH= "$ab" list >"$tmp/nocndev" 2>&1
-check "no libcndev: the source disabled naming it" 0 $? \
-  "cndev    disabled: CNDev library not found: tried libcndev.so (libcndev.so: cannot open shared object file: No such file or directory)" \
-  "$tmp/nocndev"
+rc=$?
+if ldconfig -p 2>/dev/null | grep -q 'libcndev\.so '; then
+  echo "skip no libcndev: a libcndev.so is installed on this machine"
+else
+  check "no libcndev: the source disabled naming it" 0 $rc \
+    "cndev    disabled: CNDev library not found: tried libcndev.so (libcndev.so: cannot open shared object file: No such file or directory)" \
+    "$tmp/nocndev"
+fi
 FAKE_CNDEV_INIT_FAIL=1 "$ab" list >"$tmp/cndevinit" 2>&1
 check "cndevInit failing: CNDev's code and text" 0 $? \
   "cndev    disabled: cndevInit: error (1): fake: no Cambricon driver" "$tmp/cndevinit"
