@@ -17,7 +17,6 @@ static const char *const rt_names[] = {"libcnrt.so", NULL};
 static const ab_vsym rt_syms[] = {
     RT(cnrtGetDeviceCount),
     RT(cnrtSetDevice),
-    RT(cnrtSyncDevice),
     RT(cnrtMalloc),
     RT(cnrtFree),
     RT(cnrtMemcpy),

@@ -52,7 +52,6 @@ enum {
 typedef struct abmlu_api {
   abmlu_ret (*cnrtGetDeviceCount)(unsigned int *count);
   abmlu_ret (*cnrtSetDevice)(int ordinal);
-  abmlu_ret (*cnrtSyncDevice)(void);
   abmlu_ret (*cnrtMalloc)(void **ptr, size_t bytes);
   abmlu_ret (*cnrtFree)(void *ptr);
   abmlu_ret (*cnrtMemcpy)(void *dst, void *src, size_t bytes, int dir);

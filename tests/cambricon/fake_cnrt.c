@@ -167,10 +167,6 @@ EXPORT cnrtRet_t cnrtSetDevice(int ordinal) {
   return ordinal >= 0 && ordinal < n_devices() ? OK : DEVICE_INVALID;
 }
 
-EXPORT cnrtRet_t cnrtSyncDevice(void) {
-  return OK;
-}
-
 EXPORT cnrtRet_t cnrtGetDeviceProperties(void *prop, int device) {
   if (device < 0 || device >= n_devices())
     return DEVICE_INVALID;
