@@ -374,7 +374,7 @@ static bool has_output(const case_ctx *c) {
   return false;
 }
 
-/* The sample the audit precedes: drawn from the run-time seed among the samples every case
+/* The sample the audit follows: drawn from the run-time seed among the samples every case
  * takes (min_samples), so a backend cannot tell it in advance. */
 static uint32_t audit_position(const case_ctx *c) {
   const ab_measure_opts *m = &c->suite->measure;
@@ -386,28 +386,50 @@ static uint32_t audit_position(const case_ctx *c) {
   return (uint32_t)(ab_rng_next(&r) % span);
 }
 
-static double max3(double a, double b, double c) {
-  double m = a > b ? a : b;
-  return m > c ? m : c;
+/* The control of the first round when each sample is one call: the slowest of the (up to
+ * AB_AUDIT_CONTROL_CALLS) samples just taken, calls of the case exactly like the control
+ * calls a round would make, so the round costs one reset and one call — the saving that
+ * matters, since one-call samples are the long kernels. A sample of several calls gives
+ * their mean, which hides one call's synchronisation: 0, the round times its own. */
+static double control_from_samples(const double *host, size_t n, uint32_t iters) {
+  if (iters != 1)
+    return 0.0;
+  double slowest = 0.0;
+  for (size_t i = n > AB_AUDIT_CONTROL_CALLS ? n - AB_AUDIT_CONTROL_CALLS : 0; i < n; i++)
+    slowest = host[i] > slowest ? host[i] : slowest;
+  return slowest;
 }
 
-/* One round: time one call a few times, reset every output to the poison, time one more
- * call. An honest kernel takes as long after the reset as before it; one that computes
- * only when its output changed does nothing before and everything after. */
-static ab_status audit_round_on_case(case_ctx *c, double *control_s, double *audit_s, char *msg) {
-  double dev_s, ctl[AB_AUDIT_CONTROL_CALLS];
+/* Time one call of the case AB_AUDIT_CONTROL_CALLS times; the slowest is the control, so
+ * that a call preempted on a busy host makes the test milder, never a false verdict. */
+static ab_status control_calls(case_ctx *c, double *control_s, char *msg) {
+  double dev_s, host_s;
+  *control_s = 0.0;
   for (int i = 0; i < AB_AUDIT_CONTROL_CALLS; i++) {
-    ab_status st = timed_call(c, 1, &dev_s, &ctl[i], msg);
+    ab_status st = timed_call(c, 1, &dev_s, &host_s, msg);
     if (st != AB_OK)
       return st;
+    *control_s = host_s > *control_s ? host_s : *control_s;
   }
-  double t0 = ab_now_s();
+  c->res->audit.calls += AB_AUDIT_CONTROL_CALLS;
+  return AB_OK;
+}
+
+/* One round: the control (given, or timed here when `*control_s` is 0), reset every output
+ * to the poison, time one more call. An honest kernel takes as long after the reset as
+ * before it; one that computes only when its output changed does nothing before and
+ * everything after. */
+static ab_status audit_round_on_case(case_ctx *c, double *control_s, double *audit_s, char *msg) {
+  ab_status st = *control_s > 0.0 ? AB_OK : control_calls(c, control_s, msg);
+  if (st != AB_OK)
+    return st;
+  double dev_s, t0 = ab_now_s();
   for (size_t i = 0; i < c->n_ops; i++)
     if (!is_input(c, i) && !poison_operand(c, i, msg))
       return AB_E_DEVICE;
   c->res->backend_overhead_s += ab_now_s() - t0;
-  *control_s = max3(ctl[0], ctl[1], ctl[2]);
   c->res->audit.rounds++;
+  c->res->audit.calls++;
   return timed_call(c, 1, &dev_s, audit_s, msg);
 }
 
@@ -421,14 +443,15 @@ static ab_status audit_round(case_ctx *c, double *control_s, double *audit_s, ch
   return st;
 }
 
-/* The audit: a round, repeated while it looks slow (at most AB_AUDIT_ROUNDS), so that one
- * preempted call on a busy host is not a verdict; the fastest audited call is kept. The
- * output is validated after the loop as always: a kernel that stopped computing leaves the
- * poison there. */
-static ab_status audit_call(case_ctx *c, uint32_t sample, char *msg) {
+/* The audit, after sample `sample` - 1: a round whose control is the samples just taken,
+ * repeated with control calls of its own while it looks slow (at most AB_AUDIT_ROUNDS),
+ * so that one preempted call on a busy host is not a verdict; the fastest audited call is
+ * kept. The output is validated after the loop as always: a kernel that stopped computing
+ * leaves the poison there. */
+static ab_status audit_call(case_ctx *c, uint32_t sample, double sample_control_s, char *msg) {
   double control_s = 0.0, audit_s = INFINITY;
   for (int round = 0; round < AB_AUDIT_ROUNDS; round++) {
-    double ctl, got;
+    double ctl = round == 0 ? sample_control_s : 0.0, got;
     ab_status st = audit_round(c, &ctl, &got, msg);
     if (st != AB_OK)
       return st;
@@ -555,13 +578,14 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   uint32_t audit_at = has_output(c) ? audit_position(c) : UINT32_MAX;
   double start = ab_now_s();
   for (;;) {
-    if (n == audit_at && (st = audit_call(c, (uint32_t)n, msg)) != AB_OK)
-      goto out;
     st = timed_call(c, iters, &dev[n], &host[n], msg);
     if (st != AB_OK)
       goto out;
     n++;
     c->res->iterations_total += iters;
+    if (n == (size_t)audit_at + 1 &&
+        (st = audit_call(c, (uint32_t)n, control_from_samples(host, n, iters), msg)) != AB_OK)
+      goto out;
     double elapsed = ab_now_s() - start;
     if (elapsed < min_window) { /* power needs a longer window (may exceed max_samples) */
       if (n == cap) {
@@ -593,7 +617,7 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   }
   /* Stopped (time cap) before the drawn position: the audit comes last. */
   if (audit_at != UINT32_MAX && !c->res->audit.done &&
-      (st = audit_call(c, (uint32_t)n, msg)) != AB_OK)
+      (st = audit_call(c, (uint32_t)n, control_from_samples(host, n, iters), msg)) != AB_OK)
     goto out;
   c->res->measured_s = ab_now_s() - start;
   ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &after);

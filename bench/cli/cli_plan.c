@@ -120,6 +120,8 @@ static void valid_keys(const ab_loaded_backend *const *b, size_t n, char *buf, s
     used += (size_t)snprintf(buf + used, len - used, "%s%s:", i ? "; " : "", b[i]->name);
     for (const char *const *k = b[i]->table.option_keys; *k && used < len; k++)
       used += (size_t)snprintf(buf + used, len - used, " %s", *k);
+    if (!b[i]->table.option_keys[0] && used < len) /* declares that it reads none */
+      used += (size_t)snprintf(buf + used, len - used, " (none)");
   }
 }
 

@@ -43,6 +43,19 @@ typedef struct ab_param_field {
   size_t n_names;
 } ab_param_field;
 
+/* The two common fields, named as their params member: a count (an integer >= 1) and an
+ * enum whose value names the string array `names` lists. */
+#define AB_FIELD_COUNT(params_type, member)                                                        \
+  {                                                                                                \
+    .name = #member, .offset = offsetof(params_type, member), .type = AB_PARAM_I64, .min = 1,      \
+    .max = INT64_MAX                                                                               \
+  }
+#define AB_FIELD_ENUM(params_type, member, names_array)                                            \
+  {                                                                                                \
+    .name = #member, .offset = offsetof(params_type, member), .type = AB_PARAM_ENUM,               \
+    .names = (names_array), .n_names = sizeof(names_array) / sizeof((names_array)[0])              \
+  }
+
 int64_t ab_param_get(const ab_kernel_desc *d, const ab_param_field *f);
 void ab_param_set(ab_kernel_desc *d, const ab_param_field *f, int64_t v);
 

@@ -231,11 +231,9 @@ static void freivalds_prepare(const ab_kernel_desc *d, const void *b, uint64_t s
   }
 }
 
-/* Row i: |(C r)_i - (A (B r))_i| against the bound of the docs (docs/measurement.md). Every
- * element of C takes part, so one element wrong by more than twice the bound fails its row
- * whatever the sample saw. */
-static bool freivalds_row(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *c,
-                          const freivalds *f, int64_t i) {
+/* Row i: |(C r)_i - (A (B r))_i| into `err`, and its bound (docs/measurement.md). */
+static double freivalds_row_bound(const ab_kernel_desc *d, ab_dtype acc, const void *a,
+                                  const void *c, const freivalds *f, int64_t i, double *err) {
   const ab_gemm_params *g = &d->params.gemm;
   double abr = 0.0, anorm2 = 0.0, cr = 0.0, c2 = 0.0, float64_err = 0.0;
   for (int64_t p = 0; p < g->k; p++) {
@@ -259,9 +257,35 @@ static bool freivalds_row(const ab_kernel_desc *d, ab_dtype acc, const void *a, 
    * at most (k + n) * 2^-52 * their magnitudes. */
   double u_acc = accumulator_roundoff(d->dtype, acc), u_out = unit_roundoff(d->out_dtype);
   double tau2 = 2.0 * (64.0 * u_acc * u_acc * anorm2 * f->bnorm2 + 4.0 * u_out * u_out * c2);
-  double bound = 7.43 * sqrt(tau2) + (double)(g->k + g->n) * 0x1.0p-52 * float64_err + DBL_MIN;
-  double err = fabs(cr - abr);
+  *err = fabs(cr - abr);
+  return 7.43 * sqrt(tau2) + (double)(g->k + g->n) * 0x1.0p-52 * float64_err + DBL_MIN;
+}
+
+/* Every element of C takes part, so one element wrong by more than twice the row's bound
+ * fails its row whatever the sample saw. */
+static bool freivalds_row(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *c,
+                          const freivalds *f, int64_t i) {
+  double err, bound = freivalds_row_bound(d, acc, a, c, f, i, &err);
   return err <= bound; /* NaN fails */
+}
+
+bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                        const void *c, double *min_bound, double *max_bound) {
+  const ab_gemm_params *g = &d->params.gemm;
+  freivalds f = {malloc((size_t)g->n * sizeof(double)), malloc((size_t)g->k * sizeof(double)), 0};
+  bool ok = f.r && f.br;
+  *min_bound = INFINITY, *max_bound = 0.0;
+  if (ok) {
+    freivalds_prepare(d, b, 0, &f);
+    for (int64_t i = 0; i < g->m; i++) {
+      double err, bound = freivalds_row_bound(d, acc, a, c, &f, i, &err);
+      *min_bound = bound < *min_bound ? bound : *min_bound;
+      *max_bound = bound > *max_bound ? bound : *max_bound;
+    }
+  }
+  free(f.r);
+  free(f.br);
+  return ok;
 }
 
 /* Every row; the sampled element check above stays beside it (tight per element). */
@@ -296,7 +320,9 @@ enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111 }; /* cblas.h values */
 
 bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas) {
   const ab_gemm_params *g = &d->params.gemm;
-  if (!blas || !blas->dgemm || (d->out_dtype != AB_DTYPE_F16 && d->out_dtype != AB_DTYPE_BF16))
+  bool narrow = d->out_dtype == AB_DTYPE_F16 || d->out_dtype == AB_DTYPE_BF16 ||
+                d->out_dtype == AB_DTYPE_F32;
+  if (!blas || !blas->dgemm || !narrow)
     return false;
   double macs = (double)g->m * (double)g->n * (double)g->k;
   return macs <= (double)blas->max_macs && g->m <= INT32_MAX && g->n <= INT32_MAX &&

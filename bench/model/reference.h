@@ -22,6 +22,14 @@ double ab_ref_gemm_element(const ab_kernel_desc *d, const void *a, const void *b
 int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
                      const void *c, uint64_t max_elements, uint64_t seed, ab_validation *v);
 
+/* The Freivalds row test's bound over the rows of `c` (smallest, largest; the vector's
+ * signs change only its float64 rounding term): one element wrong by more than twice its
+ * row's bound fails the row with probability >= 1 - 1e-12 (docs/measurement.md), so
+ * 2 * max_bound is the error the row test catches anywhere in this output. false when out
+ * of memory. For ab-detection's guarantee table. */
+bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
+                        const void *c, double *min_bound, double *max_bound);
+
 /* A host BLAS the harness trusts for whole float64 GEMM references (bench/hostblas.c loads
  * Debian's; the model layer links no library): cblas_dgemm's signature, row-major. */
 typedef void (*ab_host_dgemm_fn)(int layout, int trans_a, int trans_b, int m, int n, int k,
@@ -33,9 +41,12 @@ typedef struct ab_host_blas {
   uint64_t max_macs; /* largest m*n*k referenced whole; above it the checks of ab_validate_gemm */
 } ab_host_blas;
 
-/* Whether ab_validate_gemm_whole applies: f16 or bf16 outputs (where the rounding of the
- * output itself hides a wrong element from the Freivalds row test: docs/measurement.md),
- * a host BLAS, and m*n*k within its budget. */
+/* Whether ab_validate_gemm_whole applies: f16, bf16 or f32 outputs (the row test's bound
+ * grows with the output's rounding summed over a row, and with k: a wrong element hides
+ * under it — half precision at every size, f32 at DeepBench's k = 500000, where it passes
+ * an element wrong by 16x its own tolerance: docs/measurement.md), a host BLAS, and m*n*k
+ * within its budget. f64 and integer outputs keep the row test (a float64 reference is no
+ * more exact than an f64 output; integers are exact). */
 bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas);
 
 /* Every element of `c` against a float64 reference of the whole product computed by the

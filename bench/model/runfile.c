@@ -19,6 +19,7 @@
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
+#include "model/verdict.h"
 
 #define RUNFILE_SCHEMA_NAME "accelbench-run"
 
@@ -283,9 +284,10 @@ json_t *ab_case_to_json(const ab_case_result *c) {
     ok &= put(o, "interference", interference_json(&c->interference));
   if (c->audit.done)
     ok &= put(o, "audit",
-              json_pack("{s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
-                        (int)c->audit.rounds, "control_s", num(c->audit.control_s), "audit_s",
-                        num(c->audit.audit_s), "mismatches", (json_int_t)c->audit.mismatches));
+              json_pack("{s:i,s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
+                        (int)c->audit.rounds, "calls", (int)c->audit.calls, "control_s",
+                        num(c->audit.control_s), "audit_s", num(c->audit.audit_s), "mismatches",
+                        (json_int_t)c->audit.mismatches));
   /* Power and clocks are objects of the power library (bench/power, docs/power.md); the
    * run file carries them as they are. */
   if (c->power)
@@ -977,6 +979,10 @@ static ab_status rd_audit(const json_t *j, ab_case_result *c, char *msg) {
     st = rd_num(a, "audit", "audit_s", true, &c->audit.audit_s, msg);
   if (st == AB_OK)
     st = rd_u64(a, "audit", "mismatches", &c->audit.mismatches, msg);
+  /* Files before "calls" came from a harness whose every round made its control calls. */
+  c->audit.calls = c->audit.rounds * (AB_AUDIT_CONTROL_CALLS + 1);
+  if (st == AB_OK && json_object_get(a, "calls"))
+    st = rd_u32(a, "audit", "calls", &c->audit.calls, msg);
   return st;
 }
 

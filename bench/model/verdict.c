@@ -28,7 +28,7 @@ bool ab_interference_disturbed(const ab_interference *x) {
 }
 
 uint64_t ab_case_window_calls(const ab_case_result *c) {
-  return c->iterations_total + (uint64_t)c->audit.rounds * (AB_AUDIT_CONTROL_CALLS + 1);
+  return c->iterations_total + c->audit.calls;
 }
 
 ab_case_status ab_validation_verdict(const ab_validation *v, char *reason, size_t len) {

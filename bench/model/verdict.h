@@ -14,8 +14,9 @@
 
 /* ---- the audited call (docs/measurement.md) ------------------------------------------- */
 
-/* Calls of one iteration timed before the reset; the slowest is the control, so that a
- * call preempted on a busy host makes the test milder, never a false verdict. */
+/* Calls of the case timed before the reset (the last samples' for the first round, calls of
+ * its own for a repeated one); the slowest is the control, so that a call preempted on a
+ * busy host makes the test milder, never a false verdict. */
 #define AB_AUDIT_CONTROL_CALLS 3
 /* The audited call may take this many times the control, plus AB_AUDIT_SLACK_S, before the
  * round is slow: cache effects of the reset stay well inside it (docs/measurement.md). */

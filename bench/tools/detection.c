@@ -3,7 +3,7 @@
  * seeds"; docs/measurement.md, "Detection rate").
  *
  *   ab-detection -s SUITE [-b BACKEND] [-t TRIALS] [-T SECONDS] [-e abs:X|rel:X]
- *                [-M MAX_BYTES] [-k KIND]
+ *                [-M MAX_BYTES] [-k KIND] [-d DTYPE,...] [-g]
  *
  * For each case of the suite: the first of the backend's providers that runs it computes the
  * output once on seeded inputs (through the backend ABI, as the runner does); the honest
@@ -17,7 +17,15 @@
  * Error models: abs:X adds X to the element (the liar backend's "wrong-anywhere" adds 1);
  * rel:X moves it by X times its magnitude plus X (so a zero element moves too). Integer
  * outputs move by at least 1. The check sees the host BLAS as the runner does (hostblas.h;
- * AB_HOST_BLAS=none measures the checks without it). */
+ * AB_HOST_BLAS=none measures the checks without it).
+ *
+ * -g (guarantee) runs no trials: for each GEMM case whose every-element check is the
+ * Freivalds row test (not the whole host-BLAS reference), it prints the row test's bound
+ * on the honest output, smallest and largest over the rows, and 2 x the largest: the error
+ * of one element the row test catches anywhere in the output with probability >= 1 - 1e-12
+ * (docs/measurement.md), beside the output's own size (rms and max |c|). Cheap enough for
+ * every poc-full shape, where trials are not. One line per case:
+ *   kind  dtypes  shape  provider  bound_min  bound_max  caught_above  rms_c  max_c  note */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +190,8 @@ typedef struct run_opts {
   error_model err;
   size_t max_bytes;
   ab_kernel_kind only;
+  bool dtypes[AB_DTYPE_COUNT + 1]; /* input dtypes to run; the last: whether -d was given */
+  bool guarantee;                  /* -g: the row test's bounds instead of trials */
 } run_opts;
 
 static unsigned run_trials(trial_case *tc, const ab_suite *suite, ab_dtype acc, const run_opts *o,
@@ -231,6 +241,45 @@ static size_t case_bytes(const trial_case *tc) {
   return sum;
 }
 
+/* The output's size beside the bound: rms and largest |c|. */
+static void output_size(const trial_case *tc, double *rms, double *max) {
+  const ab_gemm_params *g = &tc->desc->params.gemm;
+  size_t n = (size_t)(g->m * g->n);
+  double sum2 = 0.0;
+  *max = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    double y = fabs(ab_load_as_double(tc->host[2], tc->desc->out_dtype, i));
+    sum2 += y * y;
+    *max = y > *max ? y : *max;
+  }
+  *rms = n ? sqrt(sum2 / (double)n) : 0.0;
+}
+
+/* -g: one line of the guarantee table for an honest GEMM output. */
+static void print_guarantee(const trial_case *tc, const ab_suite *suite, const char *provider,
+                            ab_dtype acc, const char *shape, const char *note) {
+  double lo = 0.0, hi = 0.0, rms = 0.0, max = 0.0;
+  char why[200];
+  snprintf(why, sizeof why, "%s", note);
+  ab_host_blas blas;
+  char no_blas[AB_MSG_LEN];
+  bool have_blas = ab_host_blas_get(suite->validate_whole_macs, &blas, no_blas, sizeof no_blas);
+  if (!why[0] && tc->desc->kind != AB_KERNEL_GEMM)
+    snprintf(why, sizeof why, "not a GEMM: its check is the full reference (-g is for GEMM)");
+  else if (!why[0] && have_blas && ab_gemm_whole_reference_applies(tc->desc, &blas))
+    snprintf(why, sizeof why, "every element against the whole host-BLAS reference");
+  else if (!why[0] &&
+           !ab_gemm_row_bounds(tc->desc, acc, tc->host[0], tc->host[1], tc->host[2], &lo, &hi))
+    snprintf(why, sizeof why, "out of host memory for the row test");
+  else if (!why[0])
+    output_size(tc, &rms, &max);
+  printf("%s\t%s>%s\t%s\t%s\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%s\n",
+         ab_kernel_kind_str(tc->desc->kind), ab_dtype_str(tc->desc->dtype),
+         ab_dtype_str(tc->desc->out_dtype), shape, provider ? provider : "-", lo, hi, 2.0 * hi, rms,
+         max, why);
+  fflush(stdout);
+}
+
 static void one_case(const ab_open_device *dev, const ab_suite *suite, const ab_case_spec *spec,
                      const run_opts *o) {
   trial_case tc = {.desc = &spec->desc, .n_ops = ab_kernel_operand_count(&spec->desc)};
@@ -254,8 +303,13 @@ static void one_case(const ab_open_device *dev, const ab_suite *suite, const ab_
     snprintf(note, sizeof note, "not run: %.150s", msg);
   } else if (check(&tc, suite, acc, msg) != AB_CASE_OK) {
     snprintf(note, sizeof note, "the honest output fails its check: %.120s", msg);
-  } else {
+  } else if (!o->guarantee) {
     caught = run_trials(&tc, suite, acc, o, &trials, note);
+  }
+  if (o->guarantee) {
+    print_guarantee(&tc, suite, provider, acc, shape, note);
+    free_case(dev, &tc, dbuf);
+    return;
   }
   printf("%s\t%s>%s\t%s\t%s\t%u\t%u\t%.5f\t%.5f\t%s\n", ab_kernel_kind_str(spec->desc.kind),
          ab_dtype_str(spec->desc.dtype), ab_dtype_str(spec->desc.out_dtype), shape,
@@ -275,16 +329,37 @@ static int parse_error(const char *s, error_model *e) {
   return 0;
 }
 
+/* -d f32,f64: the input dtypes to run (the probabilistic checks are per dtype: the
+ * half-precision GEMMs are compared element by element, the others by the row test). */
+static int parse_dtypes(const char *list, bool *wanted) {
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s", list);
+  for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    ab_dtype in, out;
+    if (ab_dtype_parse(t, &in, &out) != AB_OK)
+      return 0;
+    wanted[in] = true;
+  }
+  wanted[AB_DTYPE_COUNT] = true; /* a filter was given */
+  return 1;
+}
+
+static bool selected(const run_opts *o, const ab_kernel_desc *d) {
+  if (o->only != AB_KERNEL_INVALID && d->kind != o->only)
+    return false;
+  return !o->dtypes[AB_DTYPE_COUNT] || (d->dtype < AB_DTYPE_COUNT && o->dtypes[d->dtype]);
+}
+
 static int usage(void) {
   fprintf(stderr, "usage: ab-detection -s SUITE [-b BACKEND] [-t TRIALS] [-T SECONDS] "
-                  "[-e abs:X|rel:X] [-M MAX_BYTES] [-k KIND]\n");
+                  "[-e abs:X|rel:X] [-M MAX_BYTES] [-k KIND] [-d DTYPE,...] [-g]\n");
   return 2;
 }
 
 int main(int argc, char **argv) {
   const char *suite_path = NULL, *backend = "cpu";
   run_opts o = {.trials = 1000, .budget_s = 60.0, .err = {0, 1.0}, .max_bytes = (size_t)1 << 30};
-  for (int opt; (opt = getopt(argc, argv, "s:b:t:T:e:M:k:")) != -1;) {
+  for (int opt; (opt = getopt(argc, argv, "s:b:t:T:e:M:k:d:g")) != -1;) {
     if (opt == 's')
       suite_path = optarg;
     else if (opt == 'b')
@@ -299,6 +374,10 @@ int main(int argc, char **argv) {
       o.max_bytes = (size_t)strtoull(optarg, NULL, 10);
     else if (opt == 'k' && (o.only = ab_kernel_kind_parse(optarg)) != AB_KERNEL_INVALID)
       ;
+    else if (opt == 'd' && parse_dtypes(optarg, o.dtypes))
+      ;
+    else if (opt == 'g')
+      o.guarantee = true;
     else
       return usage();
   }
@@ -322,9 +401,12 @@ int main(int argc, char **argv) {
   printf("# ab-detection %s, backend %s (%s), error %s%g, up to %u trials or %g s per case\n",
          suite_path, backend, dev.info.name, o.err.relative ? "rel:" : "abs:", o.err.size, o.trials,
          o.budget_s);
-  printf("kind\tdtypes\tshape\tprovider\ttrials\tcaught\trate\twilson95_low\tnote\n");
+  printf(o.guarantee
+             ? "kind\tdtypes\tshape\tprovider\tbound_min\tbound_max\tcaught_above\trms_c\tmax_"
+               "c\tnote\n"
+             : "kind\tdtypes\tshape\tprovider\ttrials\tcaught\trate\twilson95_low\tnote\n");
   for (size_t i = 0; i < suite.n_cases; i++)
-    if (o.only == AB_KERNEL_INVALID || suite.cases[i].desc.kind == o.only)
+    if (selected(&o, &suite.cases[i].desc))
       one_case(&dev, &suite, &suite.cases[i], &o);
   ab_device_close(&dev);
   ab_suite_free(&suite);

@@ -10,7 +10,6 @@
  *
  * The library: $AB_NVML_LIBRARY or the option nvml.library, else libnvidia-ml.so.1 then
  * libnvidia-ml.so (the driver's soname). */
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ab_vendor.h"
 #include "accelbench/power.h"
 #include "nvml_api.h"
 
@@ -26,12 +26,8 @@
 #define NVML_LIBRARY_ENV   "AB_NVML_LIBRARY"
 #define MAX_NVML_PROCESSES 256
 
-/* TODO(common-loader): switch to the shared vendor loader of backends/common/ (candidate
- * sonames, environment override, symbol table, exact "disabled: ..." reasons) when it is
- * merged; this minimal dlopen + dlsym does the same for NVML alone. */
 typedef struct nvml_lib {
-  void *handle;
-  char path[256];
+  ab_vlib file; /* the library opened by the shared vendor loader (backends/common) */
   nvmlInit_v2_fn init;
   nvmlShutdown_fn shutdown;
   nvmlErrorString_fn error_string;
@@ -47,6 +43,7 @@ typedef struct nvml_lib {
   nvmlDeviceGetTemperatureV_fn temperature_v;
   nvmlDeviceGetTemperature_fn temperature;
   nvmlDeviceGetReasons_fn reasons;
+  nvmlDeviceGetReasons_fn throttle_reasons;
   nvmlDeviceGetProcesses_fn compute_procs;
   nvmlDeviceGetProcesses_fn graphics_procs;
 } nvml_lib;
@@ -88,82 +85,51 @@ static void nvml_err(const nvml_lib *l, nvmlReturn_t r, char *out, size_t len) {
   fmt(out, len, "%d (%s)", r, text ? text : "no text");
 }
 
-static void *sym(void *h, const char *name) {
-  return dlsym(h, name);
-}
+/* 13.0 deprecates nvmlDeviceGetTemperature and the throttle-reasons call; whether r580
+ * still exports them is unverified, so the replacements are resolved too and preferred
+ * (facts sheet 1.7). */
+static const ab_vsym nvml_symbols[] = {
+    AB_VSYM(nvml_lib, init, "nvmlInit_v2"),
+    AB_VSYM(nvml_lib, shutdown, "nvmlShutdown"),
+    AB_VSYM(nvml_lib, error_string, "nvmlErrorString"),
+    AB_VSYM(nvml_lib, count, "nvmlDeviceGetCount_v2"),
+    AB_VSYM(nvml_lib, by_index, "nvmlDeviceGetHandleByIndex_v2"),
+    AB_VSYM(nvml_lib, pci, "nvmlDeviceGetPciInfo_v3"),
+    AB_VSYM(nvml_lib, name, "nvmlDeviceGetName"),
+    AB_VSYM_OPT(nvml_lib, energy, "nvmlDeviceGetTotalEnergyConsumption"),
+    AB_VSYM_OPT(nvml_lib, power, "nvmlDeviceGetPowerUsage"),
+    AB_VSYM_OPT(nvml_lib, limit, "nvmlDeviceGetEnforcedPowerLimit"),
+    AB_VSYM_OPT(nvml_lib, clock, "nvmlDeviceGetClockInfo"),
+    AB_VSYM_OPT(nvml_lib, temperature_v, "nvmlDeviceGetTemperatureV"),
+    AB_VSYM_OPT(nvml_lib, temperature, "nvmlDeviceGetTemperature"),
+    AB_VSYM_OPT(nvml_lib, reasons, "nvmlDeviceGetCurrentClocksEventReasons"),
+    AB_VSYM_OPT(nvml_lib, throttle_reasons, "nvmlDeviceGetCurrentClocksThrottleReasons"),
+    AB_VSYM_OPT(nvml_lib, compute_procs, "nvmlDeviceGetComputeRunningProcesses_v3"),
+    AB_VSYM_OPT(nvml_lib, graphics_procs, "nvmlDeviceGetGraphicsRunningProcesses_v3"),
+};
 
-#define BIND(l, field, name) memcpy(&(l)->field, &(void *){sym((l)->handle, name)}, sizeof(void *))
+static const char *const nvml_sonames[] = {"libnvidia-ml.so.1", "libnvidia-ml.so", NULL};
 
-static bool bind_symbols(nvml_lib *l, char *msg) {
-  BIND(l, init, "nvmlInit_v2");
-  BIND(l, shutdown, "nvmlShutdown");
-  BIND(l, error_string, "nvmlErrorString");
-  BIND(l, count, "nvmlDeviceGetCount_v2");
-  BIND(l, by_index, "nvmlDeviceGetHandleByIndex_v2");
-  BIND(l, pci, "nvmlDeviceGetPciInfo_v3");
-  BIND(l, name, "nvmlDeviceGetName");
-  const char *missing = !l->init           ? "nvmlInit_v2"
-                        : !l->shutdown     ? "nvmlShutdown"
-                        : !l->error_string ? "nvmlErrorString"
-                        : !l->count        ? "nvmlDeviceGetCount_v2"
-                        : !l->by_index     ? "nvmlDeviceGetHandleByIndex_v2"
-                        : !l->pci          ? "nvmlDeviceGetPciInfo_v3"
-                        : !l->name         ? "nvmlDeviceGetName"
-                                           : NULL;
-  if (missing) {
-    fmt(msg, AB_MSG_LEN, "%s: symbol %s missing (library too old or not NVML)", l->path, missing);
-    return false;
-  }
-  BIND(l, energy, "nvmlDeviceGetTotalEnergyConsumption");
-  BIND(l, power, "nvmlDeviceGetPowerUsage");
-  BIND(l, limit, "nvmlDeviceGetEnforcedPowerLimit");
-  BIND(l, clock, "nvmlDeviceGetClockInfo");
-  /* 13.0 deprecates nvmlDeviceGetTemperature and the throttle-reasons call; whether r580
-   * still exports them is unverified, so the replacements come first (facts sheet 1.7). */
-  BIND(l, temperature_v, "nvmlDeviceGetTemperatureV");
-  BIND(l, temperature, "nvmlDeviceGetTemperature");
-  BIND(l, reasons, "nvmlDeviceGetCurrentClocksEventReasons");
-  if (!l->reasons)
-    BIND(l, reasons, "nvmlDeviceGetCurrentClocksThrottleReasons");
-  BIND(l, compute_procs, "nvmlDeviceGetComputeRunningProcesses_v3");
-  BIND(l, graphics_procs, "nvmlDeviceGetGraphicsRunningProcesses_v3");
-  return true;
-}
-
-/* dlopen the override, or each default soname; the reason names every path tried. */
+/* The option nvml.library, else $AB_NVML_LIBRARY, else the driver's sonames; the reason
+ * names every path tried (the shared loader's form). */
 static bool load_library(nvml_lib *l, const ab_option *o, size_t n, char *msg) {
   memset(l, 0, sizeof *l);
   const char *forced = opt(o, n, "nvml.library");
-  if (!forced || !forced[0])
-    forced = getenv(NVML_LIBRARY_ENV);
-  const char *defaults[] = {"libnvidia-ml.so.1", "libnvidia-ml.so"};
-  const char *const *tries = defaults;
-  size_t n_tries = 2;
+  const char *const forced_list[] = {forced, NULL};
+  ab_vlib_spec spec = {.what = "NVML library",
+                       .env = NVML_LIBRARY_ENV,
+                       .sonames = nvml_sonames,
+                       .syms = nvml_symbols,
+                       .n_syms = sizeof nvml_symbols / sizeof nvml_symbols[0],
+                       .hint = "the NVIDIA driver installs it"};
   if (forced && forced[0]) {
-    tries = &forced;
-    n_tries = 1;
+    spec.env = NULL;
+    spec.sonames = forced_list;
   }
-  char tried[AB_MSG_LEN] = "";
-  for (size_t i = 0; i < n_tries; i++) {
-    l->handle = dlopen(tries[i], RTLD_NOW | RTLD_LOCAL);
-    if (l->handle) {
-      fmt(l->path, sizeof l->path, "%s", tries[i]);
-      break;
-    }
-    size_t used = strlen(tried);
-    fmt(tried + used, sizeof tried - used, "%s%s", used ? "; " : "", dlerror());
-  }
-  if (!l->handle) {
-    fmt(msg, AB_MSG_LEN, "NVML library not found (tried %s%s: %s)",
-        forced && forced[0] ? "$" NVML_LIBRARY_ENV " or nvml.library = " : "",
-        forced && forced[0] ? forced : "libnvidia-ml.so.1, libnvidia-ml.so", tried);
+  if (ab_vlib_open(&spec, &l->file, l, msg) != AB_OK)
     return false;
-  }
-  if (!bind_symbols(l, msg)) {
-    dlclose(l->handle);
-    l->handle = NULL;
-    return false;
-  }
+  if (!l->reasons)
+    l->reasons = l->throttle_reasons;
   return true;
 }
 
@@ -172,16 +138,14 @@ static bool init_library(nvml_lib *l, char *msg) {
   if (r != NVML_SUCCESS) {
     char e[160];
     nvml_err(l, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: nvmlInit_v2 failed: %s", l->path, e);
+    fmt(msg, AB_MSG_LEN, "%s: nvmlInit_v2 failed: %s", l->file.path, e);
     return false;
   }
   return true;
 }
 
 static void unload(nvml_lib *l) {
-  if (l->handle)
-    dlclose(l->handle);
-  l->handle = NULL;
+  ab_vlib_close(&l->file);
 }
 
 /* NVML's "00000000:17:00.0" in the join form "0000:17:00.0": the domain keeps its low 4
@@ -205,14 +169,14 @@ static void judge_channels(nvml_state *s, gpu *g, bool want_power) {
   nvmlReturn_t r;
   if (!l->energy)
     fmt(g->energy_off, sizeof g->energy_off,
-        "symbol nvmlDeviceGetTotalEnergyConsumption missing from %s", l->path);
+        "symbol nvmlDeviceGetTotalEnergyConsumption missing from %s", l->file.path);
   else if ((r = l->energy(g->dev, &mj)) != NVML_SUCCESS) {
     nvml_err(l, r, e, sizeof e);
     fmt(g->energy_off, sizeof g->energy_off, "nvmlDeviceGetTotalEnergyConsumption: %s", e);
   }
   if (!l->power)
     fmt(g->power_off, sizeof g->power_off, "symbol nvmlDeviceGetPowerUsage missing from %s",
-        l->path);
+        l->file.path);
   else if ((r = l->power(g->dev, &mw)) != NVML_SUCCESS) {
     nvml_err(l, r, e, sizeof e);
     fmt(g->power_off, sizeof g->power_off, "nvmlDeviceGetPowerUsage: %s", e);
@@ -236,7 +200,7 @@ static bool open_gpu(nvml_state *s, uint32_t i, bool want_power, char *msg) {
     r = l->pci(g->dev, &pci);
   if (r != NVML_SUCCESS) {
     nvml_err(l, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: GPU %u: %s", l->path, i, e);
+    fmt(msg, AB_MSG_LEN, "%s: GPU %u: %s", l->file.path, i, e);
     return false;
   }
   uid_of(&pci, g->uid, sizeof g->uid);
@@ -262,7 +226,7 @@ static ab_status nvml_probe(const ab_option *o, size_t n, char *msg) {
     char e[160] = "0 GPUs";
     if (r != NVML_SUCCESS)
       nvml_err(&l, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: nvmlDeviceGetCount_v2: %s", l.path, e);
+    fmt(msg, AB_MSG_LEN, "%s: nvmlDeviceGetCount_v2: %s", l.file.path, e);
     st = AB_E_DEVICE;
   }
   l.shutdown();
@@ -284,7 +248,7 @@ static ab_status nvml_open(void *state, const ab_option *o, size_t n, char *msg)
   if (r != NVML_SUCCESS) {
     char e[160];
     nvml_err(&s->lib, r, e, sizeof e);
-    fmt(msg, AB_MSG_LEN, "%s: nvmlDeviceGetCount_v2: %s", s->lib.path, e);
+    fmt(msg, AB_MSG_LEN, "%s: nvmlDeviceGetCount_v2: %s", s->lib.file.path, e);
     s->lib.shutdown();
     unload(&s->lib);
     return AB_E_DEVICE;
@@ -335,7 +299,7 @@ static ab_status nvml_channel_info(void *state, uint32_t index, ab_power_channel
     info->kind = AB_POWER_KIND_ENERGY_COUNTER;
     info->update_period_s = 0; /* not documented by NVIDIA (facts sheet 1.8): unknown */
     info->wrap_joules = 0;     /* 64-bit millijoules: no wrap in practice */
-    fmt(info->path, sizeof info->path, "%s nvmlDeviceGetTotalEnergyConsumption", s->lib.path);
+    fmt(info->path, sizeof info->path, "%s nvmlDeviceGetTotalEnergyConsumption", s->lib.file.path);
     fmt(info->disabled_reason, sizeof info->disabled_reason, "%s", g->energy_off);
   } else {
     fmt(info->name, sizeof info->name, "gpu%u/power_avg_1s", i);
@@ -343,7 +307,7 @@ static ab_status nvml_channel_info(void *state, uint32_t index, ab_power_channel
         g->name);
     info->kind = AB_POWER_KIND_AVERAGE_POWER;
     info->update_period_s = 1.0; /* averaged over 1 s (facts sheet 1.8) */
-    fmt(info->path, sizeof info->path, "%s nvmlDeviceGetPowerUsage", s->lib.path);
+    fmt(info->path, sizeof info->path, "%s nvmlDeviceGetPowerUsage", s->lib.file.path);
     fmt(info->disabled_reason, sizeof info->disabled_reason, "%s", g->power_off);
   }
   return AB_OK;
@@ -510,7 +474,7 @@ static ab_status nvml_foreign_processes(void *state, uint32_t channel, ab_device
   const gpu *g = &s->gpus[channel / CHANNELS_PER_GPU];
   if (!s->lib.compute_procs) {
     fmt(msg, AB_MSG_LEN, "symbol nvmlDeviceGetComputeRunningProcesses_v3 missing from %s",
-        s->lib.path);
+        s->lib.file.path);
     return AB_E_UNSUPPORTED;
   }
   ab_status st = list_kind(s, g, s->lib.compute_procs, "compute processes", procs, max, n, msg);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "model/names.h"
 
 #define SRC(p)     AB_TEST_SOURCE_DIR "/" p
 #define SHIPPED    SRC("configs/devices")
@@ -63,10 +64,15 @@ static char *slurp(const char *path) {
 Test(catalog, shipped_directory_loads) {
   ab_catalog cat = {0};
   load_ok(&cat, SHIPPED, false);
-  const char *ids[] = {
-      "nvidia-h100-sxm5-80gb", "nvidia-h100-pcie-80gb", "nvidia-h200-sxm-141gb", "nvidia-h20",
-      "huawei-ascend-910b",    "cambricon-mlu370-x8",   "hygon-dcu-z100",        "hygon-dcu-k100",
-      "amd-epyc-generic",      "pocl-cpu-amd-epyc"};
+  const char *ids[] = {"nvidia-h100-sxm5-80gb",  "nvidia-h100-pcie-80gb",
+                       "nvidia-h200-sxm-141gb",  "nvidia-h20",
+                       "huawei-ascend-910b",     "cambricon-mlu370-x8",
+                       "hygon-dcu-z100",         "hygon-dcu-k100",
+                       "amd-epyc-generic",       "pocl-cpu-amd-epyc",
+                       "huawei-ascend-910c",     "huawei-atlas-300i-duo",
+                       "cambricon-mlu590",       "hygon-dcu-bw",
+                       "moorethreads-mtt-s4000", "metax-c500",
+                       "iluvatar-bi-v150"};
   for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
     cr_expect_not_null(by_id(&cat, ids[i]), "no shipped entry %s", ids[i]);
   for (size_t i = 0; i < cat.n_entries; i++) {
@@ -123,6 +129,92 @@ Test(catalog, shipped_figures) {
   ab_catalog_free(&cat);
 }
 
+/* Every number in `text` (thousands separators "1,979" read as 1979) into nums; returns how
+ * many. */
+static size_t numbers_in(const char *text, double *nums, size_t max) {
+  size_t n = 0;
+  for (const char *p = text; *p && n < max;) {
+    if (!(*p >= '0' && *p <= '9') ||
+        (p > text && (p[-1] == '.' || (p[-1] >= '0' && p[-1] <= '9')))) {
+      p++;
+      continue;
+    }
+    char digits[64];
+    size_t d = 0;
+    for (; *p && d < sizeof digits - 1; p++) {
+      bool sep = *p == ',' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+                 p[3] >= '0' && p[3] <= '9' && !(p[4] >= '0' && p[4] <= '9');
+      if (sep)
+        continue;
+      if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')))
+        break;
+      digits[d++] = *p;
+    }
+    digits[d] = '\0';
+    nums[n++] = strtod(digits, NULL);
+  }
+  return n;
+}
+
+static bool quoted(double figure, const double *nums, size_t n, bool may_be_half,
+                   double unit_factor) {
+  for (size_t i = 0; i < n; i++) {
+    double cands[3] = {nums[i], may_be_half ? nums[i] / 2 : NAN, nums[i] * unit_factor};
+    for (int c = 0; c < 3; c++)
+      if (fabs(cands[c] - figure) <= 1e-9 * fabs(figure))
+        return true;
+  }
+  return false;
+}
+
+/* Each figure a shipped entry gives must be a number its sources state: the figure
+ * itself, or for a peak the half of a with-sparsity figure (the dense rule of
+ * docs/catalog.md), or for bandwidth a TB/s figure. A figure typed in without its
+ * document fails here even though the entry has some sources. */
+Test(catalog, every_shipped_figure_is_in_its_sources) {
+  ab_catalog cat = {0};
+  load_ok(&cat, SHIPPED, false);
+  size_t checked = 0;
+  for (size_t i = 0; i < cat.n_entries; i++) {
+    const ab_catalog_entry *e = &cat.entries[i];
+    double nums[256];
+    size_t n = numbers_in(e->sources, nums, 256);
+    for (int t = 0; t < AB_DTYPE_COUNT; t++) {
+      if (isnan(e->peak_tflops[t]))
+        continue;
+      cr_expect(quoted(e->peak_tflops[t], nums, n, true, 1), "%s: peak %s %g not in its sources",
+                e->id, ab_dtype_name((ab_dtype)t), e->peak_tflops[t]);
+      checked++;
+    }
+    const struct {
+      const char *what;
+      double v, unit_factor;
+    } figs[] = {{"tdp_w", e->tdp_w, 1},
+                {"memory_gib", e->memory_gib, 1},
+                {"memory_bw_gbs", e->memory_bw_gbs, 1000}};
+    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+      if (isnan(figs[f].v))
+        continue;
+      cr_expect(quoted(figs[f].v, nums, n, false, figs[f].unit_factor),
+                "%s: %s %g not in its sources", e->id, figs[f].what, figs[f].v);
+      checked++;
+    }
+  }
+  cr_expect_gt(checked, 20);
+  ab_catalog_free(&cat);
+}
+
+Test(catalog, numbers_in_sources_text) {
+  double nums[8];
+  size_t n = numbers_in("INT8 3,958 TOPS, 3.35 TB/s, 614.4 GB/s; PB-11133-001_v02", nums, 8);
+  cr_assert_eq(n, 7);
+  cr_expect_float_eq(nums[0], 8, 0);
+  cr_expect_float_eq(nums[1], 3958, 0);
+  cr_expect_float_eq(nums[2], 3.35, 1e-12);
+  cr_expect_float_eq(nums[3], 614.4, 1e-12);
+  cr_expect_float_eq(nums[4], 11133, 0);
+}
+
 Test(catalog, shipped_matches) {
   ab_catalog cat = {0};
   char why[512];
@@ -141,6 +233,15 @@ Test(catalog, shipped_matches) {
       {device("cuda", "NVIDIA H20", "NVIDIA", AB_DEVICE_GPU), "nvidia-h20"},
       {device("ascend", "Ascend910B3", "Huawei", AB_DEVICE_NPU), "huawei-ascend-910b"},
       {device("cnrt", "MLU370-X8", "Cambricon", AB_DEVICE_NPU), "cambricon-mlu370-x8"},
+      /* The domestic entries, under the names their adapters are expected to report. */
+      {device("ascend", "Ascend910_9382", "Huawei", AB_DEVICE_NPU), "huawei-ascend-910c"},
+      {device("ascend", "Ascend310P3", "Huawei", AB_DEVICE_NPU), "(none)"},
+      {device("cnrt", "MLU590", "Cambricon", AB_DEVICE_NPU), "cambricon-mlu590"},
+      {device("rocm", "K100_AI", "Hygon", AB_DEVICE_GPU), "hygon-dcu-k100"},
+      {device("rocm", "BW1000", "Hygon", AB_DEVICE_GPU), "hygon-dcu-bw"},
+      {device("musa", "MTT S4000", "Moore Threads", AB_DEVICE_GPU), "moorethreads-mtt-s4000"},
+      {device("maca", "MetaX C500", "MetaX", AB_DEVICE_GPU), "metax-c500"},
+      {device("corex", "Iluvatar BI-V150", "Iluvatar", AB_DEVICE_GPU), "iluvatar-bi-v150"},
       /* This VM, through both backends. */
       {device("cpu", "AMD EPYC", "AMD", AB_DEVICE_CPU), "amd-epyc-generic"},
       {device("opencl", "pthread-skylake-avx512-AMD EPYC", "AuthenticAMD", AB_DEVICE_CPU),

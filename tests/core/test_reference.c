@@ -191,6 +191,32 @@ Test(reference, every_element_check_finds_an_unsampled_element) {
     }
 }
 
+/* ab-detection -g's guarantee: an element wrong by just over twice the largest row bound
+ * fails its row wherever it is and whatever the vector's seed; an honest output passes. */
+Test(reference, error_above_twice_the_row_bound_is_caught_for_any_seed) {
+  const ab_dtype wide[] = {AB_DTYPE_F64, AB_DTYPE_F32};
+  for (size_t t = 0; t < 2; t++) {
+    gemm_case g = make(40, 300, 700, wide[t], wide[t], 0, 0);
+    double lo, hi;
+    cr_assert(ab_gemm_row_bounds(&g.d, g.acc, g.a, g.b, g.c, &lo, &hi));
+    cr_assert(lo > 0.0 && lo <= hi, "bounds %g %g", lo, hi);
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+      size_t idx = (size_t)((seed * 2654435761u) % (40 * 300));
+      double was = ab_load_as_double(g.c, wide[t], idx);
+      store(g.c, wide[t], idx, was + (seed & 1 ? 2.02 : -2.02) * hi);
+      ab_validation v = {0};
+      cr_assert_not(ab_validate_gemm(&g.d, g.acc, g.a, g.b, g.c, 16, seed, &v),
+                    "dtype %zu seed %llu: an error of 2.02 x the bound passed", t,
+                    (unsigned long long)seed);
+      cr_assert_eq(v.full_first_failed, (int64_t)(idx / 300));
+      store(g.c, wide[t], idx, was);
+    }
+    ab_validation v = {0};
+    cr_assert(ab_validate_gemm(&g.d, g.acc, g.a, g.b, g.c, 16, 99, &v));
+    drop(&g);
+  }
+}
+
 /* No false alarm from honest rounding: C accumulated in float32 (as a real f32 or
  * f16-with-f32-accumulation kernel does, in a different order than the reference) passes
  * the every-element check over a long k. */
@@ -241,8 +267,16 @@ Test(reference, whole_reference_applies_to_half_outputs_within_budget) {
   small.max_macs = 511;
   cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &small), "over the budget");
   g.d.out_dtype = AB_DTYPE_F32;
+  cr_assert(ab_gemm_whole_reference_applies(&g.d, &test_blas),
+            "f32 outputs too: at large k the row test's bound passes an element wrong by 16x "
+            "its own tolerance");
+  g.d.dtype = g.d.out_dtype = AB_DTYPE_F64;
   cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &test_blas),
-                "f32 outputs keep the Freivalds row test, which already sees such errors");
+                "f64 outputs keep the row test: a float64 reference is no more exact than they");
+  g.d.dtype = g.d.out_dtype = AB_DTYPE_I8;
+  g.d.out_dtype = AB_DTYPE_I32;
+  cr_assert_not(ab_gemm_whole_reference_applies(&g.d, &test_blas),
+                "integer outputs keep the exact row test");
   drop(&g);
 }
 

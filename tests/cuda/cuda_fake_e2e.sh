@@ -176,5 +176,11 @@ check "kernels: a launch error keeps the driver's code and text" 1 $? \
 check "kernels: the shipped planner's add reaches the driver and validates" 0 $? \
   "portable CUDA C ab_add_f32_f32 (NVRTC sm_90, 1 launch)" "$tmp/shipped/run.json"
 
+# 10. cuda reads no -O key and says so: a key is refused before anything runs.
+"$ab" run --suite "$src/tests/cuda/small.yaml" -b cuda -O cuda_threads=4 -o "$tmp/okey" -q \
+  >"$tmp/okey.out" 2>&1
+check "an -O key cuda does not take is refused, naming none" 2 $? \
+  "-O cuda_threads=4: no backend of this run takes option 'cuda_threads' (valid keys: cuda: (none))" "$tmp/okey.out"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -101,7 +101,7 @@ import json, sys
 for c in json.load(open(sys.argv[1]))["cases"]:
     src = c["power"]["sources"][0]
     t, comp = c["timing"], c["composite"]
-    calls = t["iterations_total"] + c["audit"]["rounds"] * 4
+    calls = t["iterations_total"] + c["audit"]["calls"]
     want = src["energy_j"] / (comp["tokens_per_call"] * calls)
     assert abs(src["j_per_token"] - want) <= 1e-9 * want, (src["j_per_token"], want)
 PY

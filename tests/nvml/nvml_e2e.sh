@@ -33,7 +33,7 @@ has "$tmp/list" "^  cpu" "the cpu backend is still listed"
 
 # 2. Without the library the module is disabled with the exact reason.
 AB_NVML_LIBRARY=$tmp/none.so "$ab" list --probe-timeout 10 >"$tmp/list2" 2>&1
-has "$tmp/list2" "nvml .*disabled: NVML library not found (tried .*$tmp/none.so" \
+has "$tmp/list2" "nvml .*disabled: NVML library not found: tried .*$tmp/none.so" \
   "no NVML library: disabled, the path tried named"
 
 # 3. A CPU run measured by NVML only, with another program on GPU 0.

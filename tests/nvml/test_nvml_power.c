@@ -142,7 +142,7 @@ Test(nvml, library_not_found_names_what_was_tried) {
   ab_power_registry *reg = open_nvml(NULL, NULL);
   const reg_source *rs = nvml_source(reg);
   cr_assert_not(rs->enabled);
-  cr_assert(strstr(rs->reason, "NVML library not found (tried"), "%s", rs->reason);
+  cr_assert(strstr(rs->reason, "NVML library not found: tried"), "%s", rs->reason);
   cr_assert(strstr(rs->reason, "/nonexistent/libnvidia-ml.so.1"), "%s", rs->reason);
 }
 

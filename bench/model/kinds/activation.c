@@ -15,21 +15,9 @@
 static const char *const op_names[] = {"gelu_tanh", "gelu_erf", "silu", "swiglu"};
 
 static const ab_param_field fields[] = {
-    {.name = "op",
-     .offset = offsetof(ab_activation_params, op),
-     .type = AB_PARAM_ENUM,
-     .names = op_names,
-     .n_names = sizeof op_names / sizeof op_names[0]},
-    {.name = "rows",
-     .offset = offsetof(ab_activation_params, rows),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
-    {.name = "cols",
-     .offset = offsetof(ab_activation_params, cols),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
+    AB_FIELD_ENUM(ab_activation_params, op, op_names),
+    AB_FIELD_COUNT(ab_activation_params, rows),
+    AB_FIELD_COUNT(ab_activation_params, cols),
 };
 
 static bool is_swiglu(const ab_kernel_desc *d) {

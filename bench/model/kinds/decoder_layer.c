@@ -34,11 +34,7 @@ static const char *const phase_names[] = {"prefill", "decode"};
   }
 
 static const ab_param_field fields[] = {
-    {.name = "phase",
-     .offset = offsetof(ab_decoder_layer_params, phase),
-     .type = AB_PARAM_ENUM,
-     .names = phase_names,
-     .n_names = sizeof phase_names / sizeof phase_names[0]},
+    AB_FIELD_ENUM(ab_decoder_layer_params, phase, phase_names),
     I64_FIELD(hidden, 1, false, 0),
     I64_FIELD(heads, 1, false, 0),
     I64_FIELD(kv_heads, 1, false, 0),

@@ -12,16 +12,8 @@
 static const char *const op_names[] = {"add"};
 
 static const ab_param_field fields[] = {
-    {.name = "op",
-     .offset = offsetof(ab_elementwise_params, op),
-     .type = AB_PARAM_ENUM,
-     .names = op_names,
-     .n_names = sizeof op_names / sizeof op_names[0]},
-    {.name = "elements",
-     .offset = offsetof(ab_elementwise_params, elements),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
+    AB_FIELD_ENUM(ab_elementwise_params, op, op_names),
+    AB_FIELD_COUNT(ab_elementwise_params, elements),
 };
 
 static size_t elements(const ab_kernel_desc *d) {

@@ -12,21 +12,9 @@
 static const char *const op_names[] = {"rmsnorm", "layernorm"};
 
 static const ab_param_field fields[] = {
-    {.name = "op",
-     .offset = offsetof(ab_norm_params, op),
-     .type = AB_PARAM_ENUM,
-     .names = op_names,
-     .n_names = sizeof op_names / sizeof op_names[0]},
-    {.name = "rows",
-     .offset = offsetof(ab_norm_params, rows),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
-    {.name = "hidden",
-     .offset = offsetof(ab_norm_params, hidden),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
+    AB_FIELD_ENUM(ab_norm_params, op, op_names),
+    AB_FIELD_COUNT(ab_norm_params, rows),
+    AB_FIELD_COUNT(ab_norm_params, hidden),
 };
 
 static bool is_layernorm(const ab_kernel_desc *d) {

@@ -13,11 +13,7 @@ static const ab_param_field fields[] = {
      .type = AB_PARAM_I64,
      .min = 1,
      .max = INT64_C(1) << 40},
-    {.name = "fma_per_item",
-     .offset = offsetof(ab_peak_params, fma_per_item),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
+    AB_FIELD_COUNT(ab_peak_params, fma_per_item),
 };
 
 static double flops(const ab_kernel_desc *d) {

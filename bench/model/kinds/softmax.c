@@ -10,16 +10,8 @@
 #include "model/util.h"
 
 static const ab_param_field fields[] = {
-    {.name = "rows",
-     .offset = offsetof(ab_softmax_params, rows),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
-    {.name = "cols",
-     .offset = offsetof(ab_softmax_params, cols),
-     .type = AB_PARAM_I64,
-     .min = 1,
-     .max = INT64_MAX},
+    AB_FIELD_COUNT(ab_softmax_params, rows),
+    AB_FIELD_COUNT(ab_softmax_params, cols),
 };
 
 static size_t elements(const ab_kernel_desc *d) {

@@ -11,11 +11,7 @@
 static const char *const op_names[] = {"copy", "scale", "add", "triad"};
 
 static const ab_param_field fields[] = {
-    {.name = "op",
-     .offset = offsetof(ab_stream_params, op),
-     .type = AB_PARAM_ENUM,
-     .names = op_names,
-     .n_names = sizeof op_names / sizeof op_names[0]},
+    AB_FIELD_ENUM(ab_stream_params, op, op_names),
     {.name = "elements",
      .offset = offsetof(ab_stream_params, elements),
      .type = AB_PARAM_I64,
