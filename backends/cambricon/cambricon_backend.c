@@ -201,12 +201,7 @@ static void mlu_buffer_free(void *state, ab_buffer *buf) {
 }
 
 static ab_status check_range(const ab_buffer *b, size_t offset, size_t bytes, char *msg) {
-  if (!b || offset > b->bytes || bytes > b->bytes - offset) {
-    snprintf(msg, AB_MSG_LEN, "copy of %zu bytes at offset %zu is outside a buffer of %zu", bytes,
-             offset, b ? b->bytes : 0);
-    return AB_E_INVALID;
-  }
-  return AB_OK;
+  return ab_vcheck_range(b ? b->bytes : 0, offset, bytes, msg);
 }
 
 static ab_status mlu_copy_to_device(void *state, ab_buffer *dst, size_t offset, const void *src,

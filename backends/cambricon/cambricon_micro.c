@@ -47,24 +47,15 @@ static ab_status host_alloc(mlu_dev *dev, mlu_case *c, char *msg) {
 }
 
 static ab_status check_sizes(const ab_kernel_desc *d, ab_buffer *const *ops, size_t n_ops,
-                             size_t need_ops, char *msg) {
-  int64_t bytes = d->params.transfer.bytes;
-  if (bytes <= 0) {
-    snprintf(msg, AB_MSG_LEN, "desc.params.transfer.bytes: must be positive, got %lld",
-             (long long)bytes);
-    return AB_E_INVALID;
-  }
-  for (size_t i = 0; i < need_ops; i++)
-    if (i >= n_ops || !ops[i] || ops[i]->bytes < (size_t)bytes) {
-      snprintf(msg, AB_MSG_LEN, "operand %zu (%s): needs %lld bytes", i,
-               ab_kernel_kind_str(d->kind), (long long)bytes);
-      return AB_E_INVALID;
-    }
-  return AB_OK;
+                             char *msg) {
+  size_t sizes[2] = {0, 0};
+  for (size_t i = 0; i < n_ops && i < 2; i++)
+    sizes[i] = ops[i] ? ops[i]->bytes : 0;
+  return ab_vcheck_transfer(d, sizes, n_ops < 2 ? n_ops : 2, msg);
 }
 
 /* The host side of a transfer: its buffer, and for host-to-device the pattern kernel.h
- * asks for. */
+ * asks for (ab_vfill_transfer_pattern). */
 static ab_status prepare_transfer(mlu_dev *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
                                   mlu_case *c, char *msg) {
   c->pinned = d->params.transfer.pinned != 0;
@@ -72,9 +63,7 @@ static ab_status prepare_transfer(mlu_dev *dev, const ab_kernel_desc *d, ab_buff
   if (st != AB_OK)
     return st;
   if (d->kind == AB_KERNEL_COPY_H2D) {
-    unsigned char *h = c->host;
-    for (size_t i = 0; i < c->bytes; i++)
-      h[i] = (unsigned char)((i * 131 + 7) & 0xff);
+    ab_vfill_transfer_pattern(c->host, c->bytes);
     c->src = c->host;
     c->dst = ops[0]->ptr;
     c->direction = ABMLU_MEMCPY_HOST_TO_DEV;
@@ -89,7 +78,7 @@ static ab_status prepare_transfer(mlu_dev *dev, const ab_kernel_desc *d, ab_buff
 ab_status mlu_micro_prepare(mlu_dev *dev, const ab_kernel_desc *d, ab_buffer *const *ops,
                             size_t n_ops, mlu_case *c, ab_case_info *info, char *msg) {
   int membw = d->kind == AB_KERNEL_MEMBW;
-  ab_status st = check_sizes(d, ops, n_ops, membw ? 2 : 1, msg);
+  ab_status st = check_sizes(d, ops, n_ops, msg);
   if (st != AB_OK)
     return st;
   c->bytes = (size_t)d->params.transfer.bytes;
