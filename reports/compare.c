@@ -15,6 +15,7 @@
 
 #include "compare_priv.h"
 #include "escape.h"
+#include "render_tender.h"
 
 /* ---------------------------------------------------------------------------------------
  * Text: valid UTF-8 whatever the input or the cut
@@ -95,40 +96,35 @@ void ab_cmp_free_notes(char **notes, size_t n) {
 
 /* Harness versions or suites that differ between run files: such runs planned different
  * cases, so only keys present in both are compared, and the reader is told. */
-static ab_status note_versions(const ab_report *rep, char ***notes, size_t *n, bool *differ) {
+static ab_status note_versions(const ab_report *rep, char ***notes, char ***texts, size_t *n,
+                               bool *differ) {
   const ab_report_input *first = &rep->inputs[0];
   ab_status st = AB_OK;
   for (size_t i = 1; i < rep->n_inputs && st == AB_OK; i++) {
     const ab_report_input *in = &rep->inputs[i];
     if (strcmp(in->run.harness_version, first->run.harness_version) != 0) {
       *differ = true;
-      st = ab_cmp_add_note(notes, n,
-                           "%s was written by accelbench %s, %s by %s: compared on common keys "
-                           "only",
-                           ab_cmp_base_name(first->path), first->run.harness_version,
-                           ab_cmp_base_name(in->path), in->run.harness_version);
+      st = ab_note_add(notes, texts, n, rep->lang, AB_M_N_VERSIONS, ab_cmp_base_name(first->path),
+                       first->run.harness_version, ab_cmp_base_name(in->path),
+                       in->run.harness_version);
     }
     if (st == AB_OK && strcmp(in->run.suite_name, first->run.suite_name) != 0) {
       *differ = true;
-      st = ab_cmp_add_note(notes, n,
-                           "%s ran suite \"%s\", %s suite \"%s\": compared on common keys only",
-                           ab_cmp_base_name(first->path), first->run.suite_name,
-                           ab_cmp_base_name(in->path), in->run.suite_name);
+      st = ab_note_add(notes, texts, n, rep->lang, AB_M_N_SUITES, ab_cmp_base_name(first->path),
+                       first->run.suite_name, ab_cmp_base_name(in->path), in->run.suite_name);
     }
   }
   return st;
 }
 
 ab_status ab_cmp_note_runs_differ(const ab_report *rep, size_t n_check_complete, char ***notes,
-                                  size_t *n, bool *differ) {
+                                  char ***texts, size_t *n, bool *differ) {
   *differ = false;
-  ab_status st = note_versions(rep, notes, n, differ);
+  ab_status st = note_versions(rep, notes, texts, n, differ);
   for (size_t i = 0; i < n_check_complete && i < rep->n_inputs && st == AB_OK; i++)
     if (!rep->inputs[i].run.complete)
-      st = ab_cmp_add_note(notes, n,
-                           "%s: the run was cut short (complete: false); cases it did not reach "
-                           "are missing",
-                           ab_cmp_base_name(rep->inputs[i].path));
+      st = ab_note_add(notes, texts, n, rep->lang, AB_M_N_CUT_SHORT,
+                       ab_cmp_base_name(rep->inputs[i].path));
   return st;
 }
 
@@ -384,7 +380,7 @@ static const char *subject_scope(const ab_comparison *cmp, size_t s) {
 /* Perf/W from a node meter includes the host; from a board source only the card. Ranking
  * the two against each other misleads, so say so whenever both appear. */
 static ab_status note_scopes(ab_comparison *cmp) {
-  char first[16] = "", list[512] = "";
+  char first[16] = "", list[AB_LANG_COUNT][512] = {""}, text[AB_LANG_COUNT][1536];
   bool mixed = false;
   for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
     const char *scope = subject_scope(cmp, s), *label = cmp->rep->subjects[s].label;
@@ -393,17 +389,18 @@ static ab_status note_scopes(ab_comparison *cmp) {
     if (!first[0])
       snprintf(first, sizeof first, "%s", scope);
     mixed |= strcmp(first, scope) != 0;
-    size_t used = strlen(list);
-    ab_cmp_printf(list + used, sizeof list - used, "%s%.*s: %s", used ? "; " : "",
-                  ab_utf8_prefix(label, 80), label, scope);
+    for (int l = 0; l < AB_LANG_COUNT; l++) { /* the scopes are words: a list per language */
+      size_t used = strlen(list[l]);
+      ab_cmp_printf(list[l] + used, sizeof list[l] - used, "%s%.*s: %s", used ? "; " : "",
+                    ab_utf8_prefix(label, 80), label, ab_scope_label((ab_lang)l, scope));
+    }
   }
   if (!mixed)
     return AB_OK;
-  return ab_cmp_add_note(&cmp->notes, &cmp->n_notes,
-                         "power scopes differ (%s): a node meter counts the whole machine, a "
-                         "board or chip source only the device; do not rank perf/W or energy "
-                         "across scopes",
-                         list);
+  for (int l = 0; l < AB_LANG_COUNT; l++)
+    ab_trf(text[l], sizeof text[l], (ab_lang)l, AB_M_N_SCOPES, list[l]);
+  return ab_note_add_texts(&cmp->notes, &cmp->notes_text, &cmp->n_notes, text[AB_LANG_EN],
+                           text[cmp->rep->lang]);
 }
 
 static ab_status build_tables(ab_comparison *cmp) {
@@ -436,7 +433,8 @@ ab_status ab_compare_build(ab_comparison *cmp, const ab_report *rep, size_t base
   }
   ab_status st = build_tables(cmp);
   if (st == AB_OK)
-    st = ab_cmp_note_runs_differ(rep, rep->n_inputs, &cmp->notes, &cmp->n_notes, &cmp->runs_differ);
+    st = ab_cmp_note_runs_differ(rep, rep->n_inputs, &cmp->notes, &cmp->notes_text, &cmp->n_notes,
+                                 &cmp->runs_differ);
   if (st == AB_OK)
     st = note_scopes(cmp);
   if (st != AB_OK) {
@@ -457,7 +455,7 @@ void ab_compare_free(ab_comparison *cmp) {
   free(cmp->geomean);
   free(cmp->own_geomean);
   free(cmp->own_geomean_n);
-  ab_cmp_free_notes(cmp->notes, cmp->n_notes);
+  ab_notes_free(cmp->notes, cmp->notes_text, cmp->n_notes);
   memset(cmp, 0, sizeof *cmp);
 }
 
@@ -485,9 +483,6 @@ ab_status ab_compare_refuse_disturbed(ab_comparison *cmp) {
   }
   if (!taken)
     return AB_OK;
-  return ab_cmp_add_note(&cmp->notes, &cmp->n_notes,
-                         "%zu faster/slower verdicts withheld: a side ran while other processes "
-                         "or a hypervisor took the machine (interference; --allow-disturbed "
-                         "gives them)",
-                         taken);
+  return ab_note_add(&cmp->notes, &cmp->notes_text, &cmp->n_notes, cmp->rep->lang, AB_M_N_DISTURBED,
+                     taken);
 }

@@ -75,8 +75,9 @@ typedef struct ab_comparison {
    * sets differ between subjects, so these do not rank; shown apart, with the count. */
   double *own_geomean;
   size_t *own_geomean_n;
-  bool runs_differ; /* harness versions or suites differ between run files */
-  char **notes;     /* what a reader must see: runs that differ, mixed power scopes */
+  bool runs_differ;  /* harness versions or suites differ between run files */
+  char **notes;      /* what a reader must see: runs that differ, mixed power scopes */
+  char **notes_text; /* the same in the report's language (Markdown, HTML) */
   size_t n_notes;
 } ab_comparison;
 

@@ -241,7 +241,7 @@ static void write_notes(const ab_comparison *cmp, FILE *out) {
   text_el(out, "h2", NULL, ab_tr(cmp->rep->lang, AB_M_WARNINGS));
   fputs("<ul>\n", out);
   for (size_t i = 0; i < cmp->n_notes; i++) {
-    text_el(out, "li", NULL, cmp->notes[i]);
+    text_el(out, "li", NULL, cmp->notes_text[i]);
     fputs("\n", out);
   }
   fputs("</ul></section>\n", out);

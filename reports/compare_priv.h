@@ -33,9 +33,10 @@ ab_status ab_cmp_add_note(char ***notes, size_t *n, const char *fmt, ...)
 void ab_cmp_free_notes(char **notes, size_t n);
 
 /* Harness versions or suites that differ between the run files, and which of the first
- * n_check_complete run files were cut short. */
+ * n_check_complete run files were cut short; `texts` (may be NULL) gets each note in the
+ * report's language (ab_note_add). */
 ab_status ab_cmp_note_runs_differ(const ab_report *rep, size_t n_check_complete, char ***notes,
-                                  size_t *n, bool *differ);
+                                  char ***texts, size_t *n, bool *differ);
 
 /* The file name of a path. */
 const char *ab_cmp_base_name(const char *path);

@@ -8,9 +8,17 @@
 #include "compare.h"
 #include "compare_priv.h"
 #include "escape.h"
+#include "render_summary.h"
 #include "render_tender.h"
 
 #define DASH "\xe2\x80\x94"
+/* A label given by its English text, in the report's language (needs `lang` in scope). */
+#define L(en) ab_tr_label(lang, en)
+
+/* A cell's status in the report's language ("not run" when the subject has no such case). */
+static const char *cell_status(ab_lang lang, const ab_cmp_cell *cell) {
+  return cell->row ? ab_case_status_label(lang, cell->row->c->status) : L("not run");
+}
 
 /* ---------------------------------------------------------------------------------------
  * Power figures of a cell
@@ -73,12 +81,12 @@ const char *ab_cmp_fmt_ratio(double v, char *buf, size_t len) {
 
 /* "lo–hi"; "no interval" for a figure that has none (fewer than AB_MIN_CI_SAMPLES
  * samples); "—" where there is no figure at all. */
-static void md_interval(FILE *out, double v, double lo, double hi, bool ratio) {
+static void md_interval(FILE *out, ab_lang lang, double v, double lo, double hi, bool ratio) {
   char a[32], b[32];
   if (!isfinite(v)) {
     fputs(DASH, out);
   } else if (!isfinite(lo) || !isfinite(hi)) {
-    fputs("no interval", out);
+    fputs(L("no interval"), out);
   } else if (ratio) {
     fprintf(out, "%s\xe2\x80\x93%s", ab_cmp_fmt_ratio(lo, a, sizeof a),
             ab_cmp_fmt_ratio(hi, b, sizeof b));
@@ -89,14 +97,18 @@ static void md_interval(FILE *out, double v, double lo, double hi, bool ratio) {
 
 /* "—" with the status of whichever side is not ok. */
 static void md_verdict(FILE *out, const ab_comparison *cmp, const ab_cmp_kernel *k, size_t s) {
+  ab_lang lang = cmp->rep->lang;
   const ab_cmp_cell *cell = &k->cells[s], *base = &k->cells[cmp->baseline];
   if (cell->verdict != AB_CMP_NA) {
-    fputs(ab_cmp_verdict_name(cell->verdict), out);
+    fputs(L(ab_cmp_verdict_name(cell->verdict)), out);
     return;
   }
   bool self_ok = cell->row && cell->row->c->status == AB_CASE_OK;
   const ab_cmp_cell *why = self_ok ? base : cell;
-  fprintf(out, DASH " (%s%s)", self_ok ? "baseline " : "", ab_cmp_cell_status(why));
+  if (self_ok)
+    fprintf(out, DASH " (%s %s)", L("baseline"), cell_status(lang, why));
+  else
+    fprintf(out, DASH " (%s)", cell_status(lang, why));
 }
 
 static void md_subject_row(const ab_comparison *cmp, size_t s, FILE *out) {
@@ -104,7 +116,9 @@ static void md_subject_row(const ab_comparison *cmp, size_t s, FILE *out) {
   const ab_report_input *in = &cmp->rep->inputs[sub->input];
   fprintf(out, "| %zu | ", s + 1);
   ab_write_md_cell(out, sub->label);
-  fputs(s == cmp->baseline ? " **(baseline)** | " : " | ", out);
+  if (s == cmp->baseline)
+    fprintf(out, " **(%s)**", ab_tr_label(cmp->rep->lang, "baseline"));
+  fputs(" | ", out);
   ab_write_md_cell(out, ab_cmp_base_name(in->path));
   fputs(" | ", out);
   ab_write_md_cell(out, sub->host);
@@ -122,11 +136,13 @@ static void md_subject_row(const ab_comparison *cmp, size_t s, FILE *out) {
 }
 
 static void md_subjects(const ab_comparison *cmp, FILE *out) {
+  ab_lang lang = cmp->rep->lang;
   bool trust = ab_report_trust_checked(cmp->rep);
-  fprintf(out,
-          "## Subjects\n\n| # | subject | run file | host | accelbench | suite |%s\n"
-          "| --- | --- | --- | --- | --- | --- |%s\n",
-          trust ? " bundle (accelbench verify) |" : "", trust ? " --- |" : "");
+  fprintf(out, "## %s\n\n| # | %s | %s | %s | accelbench | %s |", L("Subjects"), L("subject"),
+          L("run file"), L("host"), L("suite"));
+  if (trust)
+    fprintf(out, " %s |", L("bundle (accelbench verify)"));
+  fprintf(out, "\n| --- | --- | --- | --- | --- | --- |%s\n", trust ? " --- |" : "");
   for (size_t s = 0; s < cmp->rep->n_subjects; s++)
     md_subject_row(cmp, s, out);
   fputc('\n', out);
@@ -137,42 +153,40 @@ static void md_notes(const ab_comparison *cmp, FILE *out) {
     return;
   fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < cmp->n_notes; i++) {
-    fputs("- **Warning:** ", out);
-    ab_write_md_cell(out, cmp->notes[i]);
+    fprintf(out, "- **%s:** ", ab_tr_label(cmp->rep->lang, "Warning"));
+    ab_write_md_cell(out, cmp->notes_text[i]);
     fputc('\n', out);
   }
   fputc('\n', out);
 }
 
 static void md_geomean_intro(const ab_comparison *cmp, FILE *out) {
+  ab_lang lang = cmp->rep->lang;
+  char text[1024];
   if (!cmp->n_all_ok) {
-    fputs("No kernel key is ok for every subject, so there is no headline geometric mean "
-          "(one key set shared by all); see the own-keys columns.\n\n",
-          out);
+    fprintf(out, "%s\n\n", ab_tr(lang, AB_M_CMP_NO_HEADLINE));
     return;
   }
-  fprintf(out,
-          "Headline: over the %zu kernel key(s) where every subject and the baseline are ok "
-          "\xe2\x80\x94 the same keys for every subject, so subjects rank by it: ",
-          cmp->n_all_ok);
+  ab_trf(text, sizeof text, lang, AB_M_CMP_HEADLINE, cmp->n_all_ok);
+  fputs(text, out);
   for (size_t i = 0, n = 0; i < cmp->n_kernels; i++)
     if (cmp->kernels[i].all_ok) {
       fputs(n++ ? ", " : "", out);
       ab_write_md_cell(out, cmp->kernels[i].key);
     }
-  fputs(".\n\n", out);
+  fputs(ab_tr(lang, AB_M_CMP_HEADLINE_END), out);
+  fputs("\n\n", out);
 }
 
 static void md_geomean(const ab_comparison *cmp, FILE *out) {
-  fprintf(out, "## %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_RANKING));
+  ab_lang lang = cmp->rep->lang;
+  char head[256];
+  fprintf(out, "## %s\n\n", ab_tr(lang, AB_M_CMP_RANKING));
   md_geomean_intro(cmp, out);
-  fputs("Own keys: each subject's geometric mean over the common keys where it and the "
-        "baseline are ok. These key sets differ between subjects: do not rank by them.\n\n",
-        out);
-  fprintf(out,
-          "| subject | geometric mean ratio (the same %zu key(s) for all) | own-keys geometric "
-          "mean | own keys |\n| --- | --- | --- | --- |\n",
-          cmp->n_all_ok);
+  fprintf(out, "%s\n\n", ab_tr(lang, AB_M_CMP_OWN_KEYS_NOTE));
+  ab_trf(head, sizeof head, lang, AB_M_CMP_GEOMEAN_HEAD, cmp->n_all_ok);
+  fprintf(out, "| %s | %s | %s | %s |\n| --- | --- | --- | --- |\n", L("subject"), head,
+          L("own-keys geometric mean"), L("own keys"));
   for (size_t s = 0; s < cmp->rep->n_subjects; s++) {
     char a[32], b[32];
     fputs("| ", out);
@@ -183,7 +197,7 @@ static void md_geomean(const ab_comparison *cmp, FILE *out) {
   fputc('\n', out);
 }
 
-static void md_power_cells(FILE *out, const ab_cmp_cell *cell) {
+static void md_power_cells(FILE *out, ab_lang lang, const ab_cmp_cell *cell) {
   cell_power p = power_of(cell);
   char a[32], b[32];
   if (isnan(p.per_w)) {
@@ -192,34 +206,38 @@ static void md_power_cells(FILE *out, const ab_cmp_cell *cell) {
   }
   fprintf(out, " %s %s | %s %s | ", fmt(p.per_w, a, sizeof a), p.per_w_unit,
           fmt(p.per_op, b, sizeof b), p.per_op_unit);
-  ab_write_md_cell(out, p.scope);
+  ab_write_md_cell(out, ab_scope_label(lang, p.scope));
   fputs(" |", out);
 }
 
 static void md_kernel_row(const ab_comparison *cmp, const ab_cmp_kernel *k, size_t s, FILE *out) {
+  ab_lang lang = cmp->rep->lang;
   const ab_cmp_cell *cell = &k->cells[s];
   char a[32], b[32];
   fputs("| ", out);
   ab_write_md_cell(out, cmp->rep->subjects[s].label);
-  fprintf(out, " | %s | %s | ", ab_cmp_cell_status(cell), fmt(cell->rate, a, sizeof a));
-  md_interval(out, cell->rate, cell->lo, cell->hi, false);
+  fprintf(out, " | %s | %s | ", cell_status(lang, cell), fmt(cell->rate, a, sizeof a));
+  md_interval(out, lang, cell->rate, cell->lo, cell->hi, false);
   fprintf(out, " | %s | ", ab_cmp_fmt_ratio(cell->ratio.value, b, sizeof b));
-  md_interval(out, cell->ratio.value, cell->ratio.lo, cell->ratio.hi, true);
+  md_interval(out, lang, cell->ratio.value, cell->ratio.lo, cell->ratio.hi, true);
   fputs(" | ", out);
   md_verdict(out, cmp, k, s);
   fputs(" |", out);
-  md_power_cells(out, cell);
+  md_power_cells(out, lang, cell);
   fputc('\n', out);
 }
 
 static void md_kernel(const ab_comparison *cmp, const ab_cmp_kernel *k, FILE *out) {
+  ab_lang lang = cmp->rep->lang;
+  static const char *const cols[] = {"subject",   "status",       "",        "95% CI",
+                                     "ratio",     "ratio 95% CI", "verdict", "perf/W",
+                                     "energy/op", "power scope"};
   fputs("### ", out);
   ab_write_md_cell(out, k->key);
-  fprintf(out,
-          "\n\n| subject | status | %s | 95%% CI | ratio | ratio 95%% CI | verdict | "
-          "perf/W | energy/op | power scope |\n"
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-          k->unit ? k->unit : "rate");
+  fputs("\n\n|", out);
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+    fprintf(out, " %s |", cols[i][0] ? L(cols[i]) : k->unit ? k->unit : L("rate"));
+  fputs("\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n", out);
   for (size_t s = 0; s < cmp->rep->n_subjects; s++)
     md_kernel_row(cmp, k, s, out);
   fputc('\n', out);
@@ -247,18 +265,19 @@ static void md_coverage(const ab_comparison *cmp, FILE *out) {
     ab_write_md_cell(out, cmp->kernels[i].key);
     fputs(" |", out);
     for (size_t s = 0; s < cmp->rep->n_subjects; s++)
-      fprintf(out, " %s |", ab_cmp_cell_status(&cmp->kernels[i].cells[s]));
+      fprintf(out, " %s |", cell_status(cmp->rep->lang, &cmp->kernels[i].cells[s]));
     fputc('\n', out);
   }
   fputc('\n', out);
 }
 
 static void md_left_out(const ab_comparison *cmp, FILE *out) {
+  ab_lang lang = cmp->rep->lang;
   if (cmp->n_common == cmp->n_kernels)
     return;
-  fputs("## Left out\n\nKernel keys that some run files do not have: not compared.\n\n"
-        "| kernel key | missing from |\n| --- | --- |\n",
-        out);
+  fprintf(out, "## %s\n\n%s\n\n| %s | %s |\n| --- | --- |\n", L("Left out"),
+          L("Kernel keys that some run files do not have: not compared."), L("kernel key"),
+          L("missing from"));
   for (size_t i = 0; i < cmp->n_kernels; i++) {
     const ab_cmp_kernel *k = &cmp->kernels[i];
     if (k->common)
@@ -277,20 +296,19 @@ static void md_left_out(const ab_comparison *cmp, FILE *out) {
 }
 
 ab_status ab_compare_write_md(const ab_comparison *cmp, FILE *out) {
-  fprintf(out, "# %s\n\n", ab_tr(cmp->rep->lang, AB_M_CMP_TITLE));
+  ab_lang lang = cmp->rep->lang;
+  char text[1024];
+  fprintf(out, "# %s\n\n", ab_tr(lang, AB_M_CMP_TITLE));
   ab_tender_write_md(cmp->rep, out);
-  fputs("Baseline: **", out);
+  fprintf(out, "%s: **", L("Baseline"));
   ab_write_md_cell(out, cmp->rep->subjects[cmp->baseline].label);
-  fprintf(out,
-          "**. A ratio is subject / baseline of the rate (higher is faster); its 95%% "
-          "interval is [subject low / baseline high, subject high / baseline low]. A verdict "
-          "is \"within noise\" when that interval contains 1, or when there is no interval "
-          "(a case with fewer than %d samples has none).\n\n",
-          AB_MIN_CI_SAMPLES);
+  ab_trf(text, sizeof text, lang, AB_M_CMP_MD_INTRO, AB_MIN_CI_SAMPLES);
+  fprintf(out, "**%s\n\n", text);
   md_subjects(cmp, out);
   md_notes(cmp, out);
   md_geomean(cmp, out);
-  fprintf(out, "## Kernels\n\n%zu kernel key(s) common to every run file.\n\n", cmp->n_common);
+  ab_trf(text, sizeof text, lang, AB_M_CMP_N_COMMON, cmp->n_common);
+  fprintf(out, "## %s\n\n%s\n\n", ab_tr(lang, AB_M_CMP_KERNELS), text);
   for (size_t i = 0; i < cmp->n_kernels; i++)
     if (cmp->kernels[i].common)
       md_kernel(cmp, &cmp->kernels[i], out);

@@ -210,7 +210,7 @@ static ab_status note_no_interval(ab_gate *g) {
 static ab_status build_notes(ab_gate *g) {
   bool differ = false;
   /* A current run cut short fails a check of its own; only the baseline's is a note. */
-  ab_status st = ab_cmp_note_runs_differ(g->rep, 1, &g->notes, &g->n_notes, &differ);
+  ab_status st = ab_cmp_note_runs_differ(g->rep, 1, &g->notes, NULL, &g->n_notes, &differ);
   if (st == AB_OK)
     st = note_hosts(g);
   if (st == AB_OK)

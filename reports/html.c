@@ -98,6 +98,24 @@ static void esc(FILE *out, const char *s) {
   ab_write_markup_escaped(out, s ? s : "");
 }
 
+/* A label given by its English text, in the report's language (needs `lang` in scope). */
+#define L(en) ab_tr_label(lang, en)
+
+/* A row of table headers, each a label in the report's language. */
+static void th_row(FILE *out, ab_lang lang, const char *const *cols, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    fputs("<th>", out);
+    esc(out, L(cols[i]));
+    fputs("</th>", out);
+  }
+}
+
+#define TH(out, lang, ...)                                                                         \
+  do {                                                                                             \
+    static const char *const cols_[] = {__VA_ARGS__};                                              \
+    th_row((out), (lang), cols_, sizeof cols_ / sizeof cols_[0]);                                  \
+  } while (0)
+
 /* Copies at most `max` bytes of s, cut on a UTF-8 character boundary, with "…" when cut:
  * SVG text does not wrap, so long run-file strings would run over the bars. */
 static void trunc_text(const char *s, size_t max, char *buf, size_t len) {
@@ -112,12 +130,13 @@ static void trunc_text(const char *s, size_t max, char *buf, size_t len) {
   memcpy(buf + max, "\xe2\x80\xa6", 4);
 }
 
-static const char *device_type_name(const ab_report_subject *s) {
+static const char *device_type_name(ab_lang lang, const ab_report_subject *s) {
   if (!s->device)
-    return "unknown";
-  return ab_device_type_name(s->device->info.type);
+    return L("unknown");
+  return L(ab_device_type_name(s->device->info.type));
 }
 
+/* The status as a CSS class (st-ok...): never translated. */
 static const char *status_name(ab_case_status s) {
   return ab_case_status_name(s);
 }
@@ -156,11 +175,14 @@ static void td_pct(FILE *out, double frac, const char *why) {
 }
 
 /* A count from the device ABI, where 0 means "not reported", never zero. */
-static void td_count(FILE *out, uint64_t v) {
-  if (v)
+static void td_count(FILE *out, ab_lang lang, uint64_t v) {
+  if (v) {
     fprintf(out, "<td class=\"num\">%" PRIu64 "</td>", v);
-  else
-    fputs("<td class=\"na\">not reported</td>", out);
+    return;
+  }
+  fputs("<td class=\"na\">", out);
+  esc(out, L("not reported"));
+  fputs("</td>", out);
 }
 
 static void td_text(FILE *out, const char *s) {
@@ -181,26 +203,31 @@ static bool row_ok(const ab_report_row *r) {
 }
 
 /* "scope board, source nvml:gpu0, covers GPU board": the whole power reference. */
-static void power_ref_text(const ab_power_ref *p, char *buf, size_t len) {
-  snprintf(buf, len, "scope %s, source %s%s%s", p->scope[0] ? p->scope : "unknown",
-           p->source[0] ? p->source : "unknown", p->covers[0] ? ", covers " : "", p->covers);
+static void power_ref_text(ab_lang lang, const ab_power_ref *p, char *buf, size_t len) {
+  if (p->covers[0])
+    ab_trf(buf, len, lang, AB_M_POWER_REF_COVERS, ab_scope_label(lang, p->scope),
+           p->source[0] ? p->source : L("unknown"), p->covers);
+  else
+    ab_trf(buf, len, lang, AB_M_POWER_REF, ab_scope_label(lang, p->scope),
+           p->source[0] ? p->source : L("unknown"));
 }
 
 /* "node (file:meter)": scope first, as it decides what a figure may be compared with; what
  * the source covers under it (`covers`) or, in dense tables, on hover. */
-static void td_power_ref(FILE *out, const ab_power_ref *p, bool covers) {
-  char ref[256];
-  power_ref_text(p, ref, sizeof ref);
+static void td_power_ref(FILE *out, ab_lang lang, const ab_power_ref *p, bool covers) {
+  char ref[512], cov[320];
+  power_ref_text(lang, p, ref, sizeof ref);
   fputs("<td title=\"", out);
   esc(out, ref);
   fputs("\">", out);
-  esc(out, p->scope[0] ? p->scope : "unknown");
+  esc(out, ab_scope_label(lang, p->scope));
   fputs(" (", out);
   esc(out, p->source);
   fputs(")", out);
   if (covers && p->covers[0]) {
-    fputs("<br><span class=\"small\">covers ", out);
-    esc(out, p->covers);
+    ab_trf(cov, sizeof cov, lang, AB_M_POWER_COVERS, p->covers);
+    fputs("<br><span class=\"small\">", out);
+    esc(out, cov);
     fputs("</span>", out);
   }
   fputs("</td>", out);
@@ -243,9 +270,9 @@ static void heading(FILE *out, const ab_report *rep, const char *tag, const char
 }
 
 static void write_head(FILE *out, const ab_report *rep) {
-  char title[128];
-  snprintf(title, sizeof title, "%s (%zu run file%s)", ab_tr(rep->lang, AB_M_REPORT_TITLE),
-           rep->n_inputs, rep->n_inputs == 1 ? "" : "s");
+  char title[256];
+  ab_trf(title, sizeof title, rep->lang, AB_M_HTML_TITLE, ab_tr(rep->lang, AB_M_REPORT_TITLE),
+         rep->n_inputs);
   ab_html_head(out, rep->lang, title);
 }
 
@@ -275,7 +302,7 @@ static void write_warnings(FILE *out, const ab_report *rep) {
   fputs("<ul>\n", out);
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("<li>", out);
-    esc(out, rep->warnings[i]);
+    esc(out, rep->warnings_text[i]);
     fputs("</li>\n", out);
   }
   fputs("</ul>\n</section>\n", out);
@@ -296,15 +323,15 @@ static void td_trust(FILE *out, const ab_trust *t) {
 }
 
 static void write_runs(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   bool trust = ab_report_trust_checked(rep);
   heading(out, rep, "h3", "runs", AB_M_H_RUN_FILES);
-  fputs("<table>\n<thead><tr><th>#</th>"
-        "<th>run file</th><th>host</th><th>started (UTC)</th><th>finished (UTC)</th>"
-        "<th>harness</th><th>suite</th><th>cases</th><th>complete</th>",
-        out);
-  fputs(trust ? "<th>bundle (accelbench verify)</th></tr></thead>\n<tbody>\n"
-              : "</tr></thead>\n<tbody>\n",
-        out);
+  fputs("<table>\n<thead><tr>", out);
+  TH(out, lang, "#", "run file", "host", "started (UTC)", "finished (UTC)", "harness", "suite",
+     "cases", "complete");
+  if (trust)
+    TH(out, lang, "bundle (accelbench verify)");
+  fputs("</tr></thead>\n<tbody>\n", out);
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
     const ab_run *run = &in->run;
@@ -313,7 +340,7 @@ static void write_runs(FILE *out, const ab_report *rep) {
     fputs("</td>", out);
     td_text(out, json_str(run->system, "hostname"));
     td_text(out, run->started_utc);
-    td_text(out, run->finished_utc[0] ? run->finished_utc : "never finished");
+    td_text(out, run->finished_utc[0] ? run->finished_utc : L("never finished"));
     fputs("<td>", out);
     esc(out, run->harness_version);
     if (run->git_commit[0]) {
@@ -324,10 +351,9 @@ static void write_runs(FILE *out, const ab_report *rep) {
     fputs("</td>", out);
     td_text(out, run->suite_name);
     fprintf(out, "<td class=\"num\">%zu</td>", run->n_cases);
-    if (run->complete)
-      fputs("<td>yes</td>", out);
-    else
-      fputs("<td class=\"bad\">no: cut short; its cases are not all there</td>", out);
+    fputs(run->complete ? "<td>" : "<td class=\"bad\">", out);
+    esc(out, run->complete ? L("yes") : L("no: cut short; its cases are not all there"));
+    fputs("</td>", out);
     if (trust)
       td_trust(out, &in->trust);
     fputs("</tr>\n", out);
@@ -337,13 +363,15 @@ static void write_runs(FILE *out, const ab_report *rep) {
 
 /* ---- committee summary: subjects and their best GEMM --------------------------------- */
 
-static void write_catalog_cells(FILE *out, const ab_report_subject *s) {
+static void write_catalog_cells(FILE *out, ab_lang lang, const ab_report_subject *s) {
   const ab_catalog_entry *e = s->catalog;
   if (!e) {
-    fputs("<td colspan=\"3\" class=\"na\">no catalogue entry: ", out);
-    esc(out, s->catalog_why[0] ? s->catalog_why : "no entry matched");
+    fputs("<td colspan=\"3\" class=\"na\">", out);
+    esc(out, L("no catalogue entry"));
+    fputs(": ", out);
+    esc(out, s->catalog_why[0] ? s->catalog_why : L("no entry matched"));
     fputs("</td>", out);
-    td_num(out, NAN, "no catalogue entry");
+    td_num(out, NAN, L("no catalogue entry"));
     return;
   }
   fputs("<td>", out);
@@ -355,11 +383,12 @@ static void write_catalog_cells(FILE *out, const ab_report_subject *s) {
   fputs("</span></td>", out);
   td_text(out, e->country);
   td_text(out, e->procurement_list);
-  td_num(out, e->tdp_w, "TDP not in the catalogue entry");
+  td_num(out, e->tdp_w, L("TDP not in the catalogue entry"));
 }
 
 /* Where each catalogue entry's spec-sheet figures came from, once per entry. */
 static void write_catalog_sources(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   bool any = false;
   for (size_t s = 0; s < rep->n_subjects; s++) {
     const ab_catalog_entry *e = rep->subjects[s].catalog;
@@ -368,12 +397,16 @@ static void write_catalog_sources(FILE *out, const ab_report *rep) {
       seen = rep->subjects[t].catalog == e;
     if (!e || seen)
       continue;
-    fputs(any ? "<br>" : "<p class=\"small\">Catalogue sources (spec-sheet figures):<br>", out);
+    if (!any) {
+      fputs("<p class=\"small\">", out);
+      esc(out, L("Catalogue sources (spec-sheet figures):"));
+    }
+    fputs("<br>", out);
     any = true;
     fputs("<strong>", out);
     esc(out, e->id);
     fputs("</strong>: ", out);
-    esc(out, e->sources[0] ? e->sources : "none given");
+    esc(out, e->sources[0] ? e->sources : L("none given"));
     if (e->notes[0]) {
       fputs(" (", out);
       esc(out, e->notes);
@@ -389,8 +422,10 @@ static void write_subject_row(FILE *out, const ab_report *rep, size_t s) {
   const size_t *counts = sub->n_status;
   fputs("<tr><td>", out);
   esc(out, sub->label);
-  fprintf(out, "</td><td class=\"num\">%zu</td><td>%s</td>", sub->input + 1, device_type_name(sub));
-  write_catalog_cells(out, sub);
+  fprintf(out, "</td><td class=\"num\">%zu</td><td>", sub->input + 1);
+  esc(out, device_type_name(rep->lang, sub));
+  fputs("</td>", out);
+  write_catalog_cells(out, rep->lang, sub);
   for (int st = 0; st < AB_CASE_STATUS_COUNT; st++) {
     const char *name = status_name((ab_case_status)st);
     if (counts[st])
@@ -402,16 +437,14 @@ static void write_subject_row(FILE *out, const ab_report *rep, size_t s) {
 }
 
 static void write_subjects(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   heading(out, rep, "h3", NULL, AB_M_H_DEVICES);
-  fputs("<table>\n<thead><tr>"
-        "<th>subject (device, library)</th><th>run</th><th>type</th>"
-        "<th>catalogue: vendor, model</th><th>country of origin</th>"
-        "<th>procurement list (as declared)</th>"
-        "<th>TDP (W, spec-sheet)</th>",
-        out);
+  fputs("<table>\n<thead><tr>", out);
+  TH(out, lang, "subject (device, library)", "run", "type", "catalogue: vendor, model",
+     "country of origin", "procurement list (as declared)", "TDP (W, spec-sheet)");
   for (int st = 0; st < AB_CASE_STATUS_COUNT; st++) {
     /* "wrong_<wbr>result": lets a narrow (printed) table break the longest header */
-    const char *name = status_name((ab_case_status)st), *u = strchr(name, '_');
+    const char *name = ab_case_status_text(lang, (ab_case_status)st), *u = strchr(name, '_');
     if (u)
       fprintf(out, "<th>%.*s<wbr>%s</th>", (int)(u - name + 1), name, u + 1);
     else
@@ -440,14 +473,15 @@ static void td_net_noise(FILE *out, const ab_report_power *p) {
   fputs("</td>", out);
 }
 
-static void write_power_cells(FILE *out, const ab_report_row *r) {
+static void write_power_cells(FILE *out, ab_lang lang, const ab_report_row *r) {
   double gross = NAN, net = NAN;
   if (!row_perfw(r, &gross, &net)) {
     const char *why =
-        r->power.measured ? "power measured but no valid figure" : r->power.not_measured;
+        r->power.measured ? L("power measured but no valid figure") : r->power.not_measured;
     fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
     esc(out, why);
-    fputs("\">not measured", out);
+    fputs("\">", out);
+    esc(out, L("not measured"));
     why_span(out, why);
     fputs("</td>", out);
     return;
@@ -457,11 +491,13 @@ static void write_power_cells(FILE *out, const ab_report_row *r) {
     td_net_noise(out, &r->power);
   else
     td_num(out, net,
-           r->c->flops > 0 ? "no valid idle baseline" : "no net figure for bandwidth kernels");
-  td_power_ref(out, &r->power.ref, true);
+           r->c->flops > 0 ? L("no valid idle baseline")
+                           : L("no net figure for bandwidth kernels"));
+  td_power_ref(out, lang, &r->power.ref, true);
 }
 
 static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_report_row *r) {
+  ab_lang lang = rep->lang;
   const ab_report_subject *sub = &rep->subjects[s];
   char ci[96], lo[40], hi[40], med[40];
   double m, l, h;
@@ -482,24 +518,21 @@ static void write_best_row(FILE *out, const ab_report *rep, size_t s, const ab_r
   fprintf(out, "<td class=\"num\">%s %s</td>", med, unit);
   fprintf(out, "<td class=\"num\">%s</td>", ci);
   td_pct(out, r->eff_spec,
-         sub->catalog ? "no spec-sheet peak for this dtype" : "no catalogue entry");
+         sub->catalog ? L("no spec-sheet peak for this dtype") : L("no catalogue entry"));
   td_pct(out, r->eff_measured, sub->measured_peak_source[r->c->desc.dtype]);
-  write_power_cells(out, r);
+  write_power_cells(out, lang, r);
   fputs("</tr>\n", out);
 }
 
 static void write_best_gemm(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   heading(out, rep, "h3", NULL, AB_M_H_BEST_GEMM);
-  fputs("<p class=\"small\">Each subject's fastest ok GEMM "
-        "case per input dtype. Efficiency vs spec-sheet divides by the catalogue's dense "
-        "peak; vs measured peak by the subject's own peak microbenchmark or FMA loop (its "
-        "source shows on hover). Perf/W is over the case's timed window; net subtracts the "
-        "idle baseline. Figures of different power scopes must not be ranked against each "
-        "other.</p>\n<table>\n<thead><tr><th>subject</th><th>dtype</th><th>shape</th>"
-        "<th>rate (median)</th><th>95% CI</th><th>% of spec-sheet peak</th>"
-        "<th>% of measured peak</th><th>rate per W</th><th>rate per W, net of idle</th>"
-        "<th>power figure</th></tr></thead>\n<tbody>\n",
-        out);
+  fputs("<p class=\"small\">", out);
+  esc(out, ab_tr(lang, AB_M_HTML_BEST_GEMM_INTRO));
+  fputs("</p>\n<table>\n<thead><tr>", out);
+  TH(out, lang, "subject", "dtype", "shape", "rate (median)", "95% CI", "% of spec-sheet peak",
+     "% of measured peak", "rate per W", "rate per W, net of idle", "power figure");
+  fputs("</tr></thead>\n<tbody>\n", out);
   size_t n = 0;
   for (size_t s = 0; s < rep->n_subjects; s++)
     for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
@@ -509,8 +542,11 @@ static void write_best_gemm(FILE *out, const ab_report *rep) {
         n++;
       }
     }
-  if (n == 0)
-    fputs("<tr><td colspan=\"10\" class=\"na\">no ok GEMM case in any run file</td></tr>\n", out);
+  if (n == 0) {
+    fputs("<tr><td colspan=\"10\" class=\"na\">", out);
+    esc(out, L("no ok GEMM case in any run file"));
+    fputs("</td></tr>\n", out);
+  }
   fputs("</tbody></table>\n", out);
 }
 
@@ -557,43 +593,43 @@ static size_t perfw_collect(const ab_report *rep, ab_kernel_kind kind, ab_dtype 
 }
 
 static void perfw_bar_label(FILE *out, const ab_report *rep, const perfw_bar *b, double y) {
-  char lab[128], line2[320], shape[96], ref[160];
+  char lab[128], line2[320], shape[96];
   trunc_text(rep->subjects[b->subject].label, 60, lab, sizeof lab);
   ab_svg_text(out, 420, y + 14, "end", NULL, lab);
   if (!b->row)
     return;
   ab_kernel_shape_str(&b->row->c->desc, shape, sizeof shape);
-  snprintf(ref, sizeof ref, "%s (%s)", b->row->power.ref.scope, b->row->power.ref.source);
-  snprintf(line2, sizeof line2, "%s \xc2\xb7 scope %s", shape, ref);
+  ab_trf(line2, sizeof line2, rep->lang, AB_M_BAR_SCOPE, shape,
+         ab_scope_label(rep->lang, b->row->power.ref.scope), b->row->power.ref.source);
   trunc_text(line2, 72, lab, sizeof lab);
   ab_svg_text(out, 420, y + 29, "end", "small", lab);
 }
 
-static void perfw_bar_draw(FILE *out, const ab_svg_scale *x, const perfw_bar *b, double y,
-                           const char *unit) {
-  char v[48], t[160];
+static void perfw_bar_draw(FILE *out, ab_lang lang, const ab_svg_scale *x, const perfw_bar *b,
+                           double y, const char *unit) {
+  char v[48], t[320];
   if (!b->row) {
     /* never a zero-length bar: a missing measurement is not a bad result */
-    ab_svg_text(out, x->p0 + 6, y + 18, "start", "nm", "not measured (reason in the caption)");
+    ab_svg_text(out, x->p0 + 6, y + 18, "start", "nm", L("not measured (reason in the caption)"));
     return;
   }
   fmt(b->gross, v, sizeof v);
-  snprintf(t, sizeof t, "%s %s gross", v, unit);
+  ab_trf(t, sizeof t, lang, AB_M_BAR_GROSS, v, unit);
   ab_svg_rect(out, x->p0, y + 4, ab_svg_pos(x, b->gross) - x->p0, 15, "bar", t);
   ab_svg_text(out, ab_svg_pos(x, b->gross) + 4, y + 16, "start", NULL, v);
   if (!isfinite(b->net)) {
     const ab_report_power *p = &b->row->power;
-    snprintf(t, sizeof t, "net of idle: %s",
-             b->row->c->flops <= 0 ? "no figure for bandwidth kernels"
-             : p->net_cell[0]      ? p->net_cell
-                                   : "not measured (no valid idle baseline)");
+    ab_trf(t, sizeof t, lang, AB_M_BAR_NET_NONE,
+           b->row->c->flops <= 0 ? L("no figure for bandwidth kernels")
+           : p->net_cell[0]      ? p->net_cell
+                                 : L("not measured (no valid idle baseline)"));
     ab_svg_text(out, x->p0 + 2, y + 31, "start", "small", t);
     return;
   }
   fmt(b->net, v, sizeof v);
-  snprintf(t, sizeof t, "%s %s net of idle", v, unit);
+  ab_trf(t, sizeof t, lang, AB_M_BAR_NET, v, unit);
   ab_svg_rect(out, x->p0, y + 22, fmax(ab_svg_pos(x, b->net) - x->p0, 0), 9, "bar-net", t);
-  snprintf(t, sizeof t, "net %s", v);
+  ab_trf(t, sizeof t, lang, AB_M_BAR_NET_SHORT, v);
   ab_svg_text(out, fmax(ab_svg_pos(x, b->net), x->p0) + 4, y + 31, "start", "small", t);
 }
 
@@ -613,7 +649,7 @@ static void perfw_chart(FILE *out, const ab_report *rep, const char *title, cons
   ab_svg_text(out, (x.p0 + x.p1) / 2, axis_y + 32, "middle", NULL, unit);
   for (size_t i = 0; i < n; i++) {
     perfw_bar_label(out, rep, &bars[i], top + i * row_h);
-    perfw_bar_draw(out, &x, &bars[i], top + i * row_h, unit);
+    perfw_bar_draw(out, rep->lang, &x, &bars[i], top + i * row_h, unit);
   }
   ab_svg_end(out);
 }
@@ -621,11 +657,11 @@ static void perfw_chart(FILE *out, const ab_report *rep, const char *title, cons
 /* Above the chart: the reasons for every "not measured", and whether scopes differ. */
 static void perfw_caption(FILE *out, const ab_report *rep, const char *title, const perfw_bar *bars,
                           size_t n) {
+  ab_lang lang = rep->lang;
   fputs("<figcaption><strong>", out);
   esc(out, title);
-  fputs("</strong>. Each bar is the subject's most efficient ok case (shape shown); the "
-        "lighter bar is net of the idle baseline.",
-        out);
+  fputs("</strong>", out);
+  esc(out, ab_tr(lang, AB_M_PERFW_CAPTION));
   const char *scope = NULL;
   bool mixed = false;
   for (size_t i = 0; i < n; i++) {
@@ -635,18 +671,21 @@ static void perfw_caption(FILE *out, const ab_report *rep, const char *title, co
       mixed = true;
     scope = bars[i].row->power.ref.scope;
   }
-  if (mixed)
-    fputs(" <span class=\"bad\">Power scopes differ between these bars (chip, board, node "
-          "measure different things): do not rank them against each other.</span>",
-          out);
+  if (mixed) {
+    fputs(" <span class=\"bad\">", out);
+    esc(out, ab_tr(lang, AB_M_PERFW_MIXED));
+    fputs("</span>", out);
+  }
   for (size_t i = 0; i < n; i++) {
     if (bars[i].row)
       continue;
-    fputs("<br>Not measured for ", out);
-    esc(out, rep->subjects[bars[i].subject].label);
-    fputs(": ", out);
-    esc(out, bars[i].any->power.not_measured[0] ? bars[i].any->power.not_measured
-                                                : "no power figure in the run file");
+    char line[1024];
+    ab_trf(line, sizeof line, lang, AB_M_PERFW_NOT_MEASURED_FOR,
+           rep->subjects[bars[i].subject].label,
+           bars[i].any->power.not_measured[0] ? bars[i].any->power.not_measured
+                                              : L("no power figure in the run file"));
+    fputs("<br>", out);
+    esc(out, line);
   }
   fputs("</figcaption>\n", out);
 }
@@ -666,9 +705,9 @@ static void perfw_group(FILE *out, const ab_report *rep, ab_kernel_kind k, ab_dt
     measured += bars[i].row != NULL;
   if (measured == 0)
     return;
-  char unit[32];
+  char unit[48];
   double m, l, h;
-  snprintf(unit, sizeof unit, "%s per W", ab_report_rate(bars[0].any, &m, &l, &h));
+  ab_trf(unit, sizeof unit, rep->lang, AB_M_PER_W, ab_report_rate(bars[0].any, &m, &l, &h));
   char title[128];
   snprintf(title, sizeof title, "%s %s: %s", ab_kernel_kind_name(k), ab_dtype_name(dt), unit);
   fputs("<figure>\n", out);
@@ -679,13 +718,16 @@ static void perfw_group(FILE *out, const ab_report *rep, ab_kernel_kind k, ab_dt
 
 /* With no power anywhere, each run's own reason (its power object) instead of charts. */
 static void perfw_none(FILE *out, const ab_report *rep) {
-  fputs("<p class=\"na\">Not measured: no run file has a power figure for any case; a "
-        "spec-sheet TDP is never used in place of a measurement.",
-        out);
+  ab_lang lang = rep->lang;
+  fputs("<p class=\"na\">", out);
+  esc(out, ab_tr(lang, AB_M_PERFW_NONE));
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const char *why = json_str(rep->inputs[i].run.power, "not_measured");
-    fprintf(out, "<br>Run %zu: ", i + 1);
-    esc(out, why[0] ? why : "the run file records no power sources");
+    char line[1024];
+    ab_trf(line, sizeof line, lang, AB_M_RUN_N_WHY, i + 1,
+           why[0] ? why : L("the run file records no power sources"));
+    fputs("<br>", out);
+    esc(out, line);
   }
   fputs("</p>\n", out);
 }
@@ -769,8 +811,8 @@ static ab_svg_shape dtype_shape(ab_dtype dt) {
 
 /* The memory-bandwidth roof (GFLOP/s = GB/s x FLOP/byte), clipped to the plot and ending
  * where it meets the highest measured compute roof. */
-static void roof_bandwidth(FILE *out, const ab_report_subject *sub, const ab_svg_scale *x,
-                           const ab_svg_scale *y, double top_peak) {
+static void roof_bandwidth(FILE *out, ab_lang lang, const ab_report_subject *sub,
+                           const ab_svg_scale *x, const ab_svg_scale *y, double top_peak) {
   double bw = sub->measured_membw_gbs;
   double xa = fmax(x->lo, y->lo / bw);
   double xb = fmin(x->hi, (measured(top_peak) ? top_peak : y->hi) / bw);
@@ -781,13 +823,13 @@ static void roof_bandwidth(FILE *out, const ab_report_subject *sub, const ab_svg
   ab_svg_line(out, x0, y0, x1, y1, "roof bw");
   char v[40], t[96];
   fmt(bw, v, sizeof v);
-  snprintf(t, sizeof t, "memory %s GB/s", v);
+  ab_trf(t, sizeof t, lang, AB_M_ROOF_MEMORY, v);
   /* along the line, just above its middle */
   ab_svg_text_rotated(out, (x0 + x1) / 2, (y0 + y1) / 2 - 6, atan2(y1 - y0, x1 - x0) * DEG_PER_RAD,
                       "middle", "small", t);
 }
 
-static void roof_peaks(FILE *out, const ab_report_subject *sub, const ab_svg_scale *x,
+static void roof_peaks(FILE *out, ab_lang lang, const ab_report_subject *sub, const ab_svg_scale *x,
                        const ab_svg_scale *y) {
   double bw = sub->measured_membw_gbs;
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
@@ -799,7 +841,7 @@ static void roof_peaks(FILE *out, const ab_report_subject *sub, const ab_svg_sca
     snprintf(cls, sizeof cls, "roof peak %s", dtype_class((ab_dtype)dt));
     ab_svg_line(out, ab_svg_pos(x, xa), ab_svg_pos(y, p), x->p1, ab_svg_pos(y, p), cls);
     fmt(p, v, sizeof v);
-    snprintf(t, sizeof t, "%s peak %s", ab_dtype_name((ab_dtype)dt), v);
+    ab_trf(t, sizeof t, lang, AB_M_ROOF_PEAK_AT, ab_dtype_name((ab_dtype)dt), v);
     /* at the roof's left end: GEMM points crowd the right-hand side */
     ab_svg_text(out, ab_svg_pos(x, xa) + 4, ab_svg_pos(y, p) - 5, "start", "small", t);
   }
@@ -807,21 +849,21 @@ static void roof_peaks(FILE *out, const ab_report_subject *sub, const ab_svg_sca
 
 /* In the chart's legend, a line for each ceiling that was not measured, instead of a
  * drawn roof; returns the next free line. */
-static double roof_missing(FILE *out, const ab_report_subject *sub, double lx, double ly,
-                           const bool *dtypes) {
+static double roof_missing(FILE *out, ab_lang lang, const ab_report_subject *sub, double lx,
+                           double ly, const bool *dtypes) {
   bool any = !measured(sub->measured_membw_gbs);
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
     any = any || (dtypes[dt] && !measured(sub->measured_peak_gflops[dt]));
   if (!any)
     return ly;
-  ab_svg_text(out, lx, ly, "start", "title", "not measured");
+  ab_svg_text(out, lx, ly, "start", "title", L("not measured"));
   if (!measured(sub->measured_membw_gbs))
-    ab_svg_text(out, lx, ly += 16, "start", "nm", "memory bandwidth ceiling");
+    ab_svg_text(out, lx, ly += 16, "start", "nm", L("memory bandwidth ceiling"));
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
     if (!dtypes[dt] || measured(sub->measured_peak_gflops[dt]))
       continue;
-    char t[64];
-    snprintf(t, sizeof t, "%s compute ceiling", ab_dtype_name((ab_dtype)dt));
+    char t[96];
+    ab_trf(t, sizeof t, lang, AB_M_ROOF_COMPUTE_CEILING, ab_dtype_name((ab_dtype)dt));
     ab_svg_text(out, lx, ly += 16, "start", "nm", t);
   }
   return ly + 26;
@@ -833,13 +875,13 @@ static void roof_points(FILE *out, const ab_report *rep, size_t s, const ab_svg_
     const ab_report_row *r = &rep->rows[i];
     if (r->subject != s || !roof_point(r))
       continue;
-    char key[KEY_LEN], g[40], ai[40], t[KEY_LEN + 256], cls[32];
+    char key[KEY_LEN], g[40], ai[40], t[KEY_LEN + 320], cls[32];
     row_key(r, key);
     fmt(r->rates.gflops_median, g, sizeof g);
     fmt(r->rates.arithmetic_intensity, ai, sizeof ai);
     bool ops = strcmp(ab_report_work_unit(r->c), "op") == 0; /* integer kinds: GOP/s */
-    snprintf(t, sizeof t, "%s: %s %s at %s %s/byte (%s)", key, g, ops ? "GOP/s" : "GFLOP/s", ai,
-             ops ? "op" : "FLOP", r->c->implementation);
+    ab_trf(t, sizeof t, rep->lang, AB_M_ROOF_POINT, key, g, ops ? "GOP/s" : "GFLOP/s", ai,
+           ops ? "op" : "FLOP", r->c->implementation);
     snprintf(cls, sizeof cls, "pt %s", dtype_class(r->c->desc.dtype));
     ab_svg_marker(out, dtype_shape(r->c->desc.dtype), ab_svg_pos(x, r->rates.arithmetic_intensity),
                   ab_svg_pos(y, r->rates.gflops_median), 4.5, cls, t);
@@ -847,26 +889,26 @@ static void roof_points(FILE *out, const ab_report *rep, size_t s, const ab_svg_
 }
 
 /* Legend: the ceilings drawn, then a marker per dtype; returns the next free line. */
-static double roof_legend(FILE *out, const ab_report_subject *sub, double lx, double ly,
-                          const bool *dtypes) {
+static double roof_legend(FILE *out, ab_lang lang, const ab_report_subject *sub, double lx,
+                          double ly, const bool *dtypes) {
   bool peaks = false;
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
     peaks = peaks || measured(sub->measured_peak_gflops[dt]);
   if (measured(sub->measured_membw_gbs) || peaks)
-    ab_svg_text(out, lx, ly, "start", "title", "ceilings (measured)");
+    ab_svg_text(out, lx, ly, "start", "title", L("ceilings (measured)"));
   if (measured(sub->measured_membw_gbs)) {
     ly += 16;
     ab_svg_line(out, lx, ly - 4, lx + 22, ly - 4, "roof bw");
-    ab_svg_text(out, lx + 28, ly, "start", NULL, "memory bandwidth");
+    ab_svg_text(out, lx + 28, ly, "start", NULL, L("memory bandwidth"));
   }
   if (peaks) {
     ly += 16;
     ab_svg_line(out, lx, ly - 4, lx + 22, ly - 4, "roof peak dt-f32");
-    ab_svg_text(out, lx + 28, ly, "start", NULL, "peak compute");
+    ab_svg_text(out, lx + 28, ly, "start", NULL, L("peak compute"));
   }
   if (measured(sub->measured_membw_gbs) || peaks)
     ly += 26;
-  ab_svg_text(out, lx, ly, "start", "title", "cases (ok)");
+  ab_svg_text(out, lx, ly, "start", "title", L("cases (ok)"));
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
     if (!dtypes[dt])
       continue;
@@ -881,14 +923,16 @@ static double roof_legend(FILE *out, const ab_report_subject *sub, double lx, do
 
 /* One ceiling in the caption: its value and where it came from, or "not measured" and the
  * model's reason when it gives one. */
-static void roof_caption_ceiling(FILE *out, const char *sep, const char *what, double v,
-                                 const char *unit, const char *source) {
+static void roof_caption_ceiling(FILE *out, ab_lang lang, const char *sep, const char *what,
+                                 double v, const char *unit, const char *source) {
   char b[40];
-  fprintf(out, "%s%s ", sep, what);
+  fputs(sep, out);
+  esc(out, what);
+  fputs(" ", out);
   if (fmt(v, b, sizeof b) && v > 0)
     fprintf(out, "%s %s", b, unit);
   else
-    fputs("not measured", out);
+    esc(out, L("not measured"));
   if (source[0]) {
     fputs(" (", out);
     esc(out, source);
@@ -896,20 +940,22 @@ static void roof_caption_ceiling(FILE *out, const char *sep, const char *what, d
   }
 }
 
-static void roof_caption(FILE *out, const ab_report_subject *sub, const bool *dtypes) {
+static void roof_caption(FILE *out, ab_lang lang, const ab_report_subject *sub,
+                         const bool *dtypes) {
   fputs("<figcaption><strong>", out);
   esc(out, sub->label);
-  fputs("</strong>: roofline, log-log; hover a point for its case. Ceilings", out);
-  roof_caption_ceiling(out, ": ", "memory bandwidth", sub->measured_membw_gbs, "GB/s",
+  fputs("</strong>", out);
+  esc(out, ab_tr(lang, AB_M_ROOF_CAPTION));
+  roof_caption_ceiling(out, lang, ": ", L("memory bandwidth"), sub->measured_membw_gbs, "GB/s",
                        sub->measured_membw_source);
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++) {
-    char what[32];
+    char what[64];
     if (!measured(sub->measured_peak_gflops[dt]) && !dtypes[dt])
       continue;
-    snprintf(what, sizeof what, "%s peak", ab_dtype_name((ab_dtype)dt));
+    ab_trf(what, sizeof what, lang, AB_M_ROOF_PEAK_OF, ab_dtype_name((ab_dtype)dt));
     bool ops = dt == AB_DTYPE_I8 || dt == AB_DTYPE_I32;
-    roof_caption_ceiling(out, "; ", what, sub->measured_peak_gflops[dt], ops ? "GOP/s" : "GFLOP/s",
-                         sub->measured_peak_source[dt]);
+    roof_caption_ceiling(out, lang, "; ", what, sub->measured_peak_gflops[dt],
+                         ops ? "GOP/s" : "GFLOP/s", sub->measured_peak_source[dt]);
   }
   fputs(".</figcaption>\n", out);
 }
@@ -931,6 +977,7 @@ static bool roof_shared_y(const ab_report *rep, double *lo, double *hi) {
 }
 
 static void roofline(FILE *out, const ab_report *rep, size_t s) {
+  ab_lang lang = rep->lang;
   const ab_report_subject *sub = &rep->subjects[s];
   bool dtypes[AB_DTYPE_COUNT] = {false};
   ab_svg_scale x = {.p0 = 62, .p1 = 470, .log = true};
@@ -939,44 +986,42 @@ static void roofline(FILE *out, const ab_report *rep, size_t s) {
   if (any)
     roof_shared_y(rep, &y.lo, &y.hi);
   if (!any) {
+    char line[512];
+    ab_trf(line, sizeof line, lang, AB_M_ROOF_NONE, sub->label);
     fputs("<p class=\"na\">", out);
-    esc(out, sub->label);
-    fputs(": no ok case with FLOPs, so no roofline.</p>\n", out);
+    esc(out, line);
+    fputs("</p>\n", out);
     return;
   }
-  char title[300];
-  snprintf(title, sizeof title, "Roofline of %s", sub->label);
+  char title[400];
+  ab_trf(title, sizeof title, lang, AB_M_ROOF_TITLE, sub->label);
   fputs("<figure class=\"rf\">\n", out);
   ab_svg_begin(out, 660, 420, "chart", title);
   ab_svg_axis(out, &x, false, y.p0, y.p1, 0);
   ab_svg_axis(out, &y, true, x.p0, x.p1, 0);
-  ab_svg_text(out, (x.p0 + x.p1) / 2, 412, "middle", NULL,
-              "arithmetic intensity (FLOP or op per byte, log scale)");
+  ab_svg_text(out, (x.p0 + x.p1) / 2, 412, "middle", NULL, ab_tr(lang, AB_M_ROOF_X_AXIS));
   ab_svg_text_rotated(out, 14, (y.p0 + y.p1) / 2, -90, "middle", NULL,
-                      "GFLOP/s, or GOP/s for int8 (log scale)");
+                      ab_tr(lang, AB_M_ROOF_Y_AXIS));
   double top_peak = NAN;
   for (int dt = 1; dt < AB_DTYPE_COUNT; dt++)
     if (measured(sub->measured_peak_gflops[dt]))
       top_peak = isfinite(top_peak) ? fmax(top_peak, sub->measured_peak_gflops[dt])
                                     : sub->measured_peak_gflops[dt];
   if (measured(sub->measured_membw_gbs))
-    roof_bandwidth(out, sub, &x, &y, top_peak);
-  roof_peaks(out, sub, &x, &y);
+    roof_bandwidth(out, lang, sub, &x, &y, top_peak);
+  roof_peaks(out, lang, sub, &x, &y);
   roof_points(out, rep, s, &x, &y);
-  roof_missing(out, sub, 490, roof_legend(out, sub, 490, 30, dtypes), dtypes);
+  roof_missing(out, lang, sub, 490, roof_legend(out, lang, sub, 490, 30, dtypes), dtypes);
   ab_svg_end(out);
-  roof_caption(out, sub, dtypes);
+  roof_caption(out, lang, sub, dtypes);
   fputs("</figure>\n", out);
 }
 
 static void write_rooflines(FILE *out, const ab_report *rep) {
   heading(out, rep, "h2", "roofline", AB_M_H_ROOFLINE);
-  fputs("<p class=\"small\">Points are ok cases at their "
-        "arithmetic intensity (FLOPs per byte of minimum memory traffic) and median rate. "
-        "Ceilings are measured on the same device in the same run (the peak and memory "
-        "bandwidth microbenchmarks, or for a CPU the FMA loop), not taken from a spec "
-        "sheet. Every roofline shares one y range, so heights compare across devices.</p>\n",
-        out);
+  fputs("<p class=\"small\">", out);
+  esc(out, ab_tr(rep->lang, AB_M_ROOF_INTRO));
+  fputs("</p>\n", out);
   fputs("<div class=\"charts\">\n", out);
   for (size_t s = 0; s < rep->n_subjects; s++)
     roofline(out, rep, s);
@@ -1013,8 +1058,8 @@ static void range_of(const double *v, size_t n, double *lo, double *hi) {
     }
 }
 
-static void timeline_svg(FILE *out, const ab_report_row *r, const char *key, const double *t,
-                         const double *w, size_t n) {
+static void timeline_svg(FILE *out, ab_lang lang, const ab_report_row *r, const char *key,
+                         const double *t, const double *w, size_t n) {
   double tlo, thi, wlo, whi;
   range_of(t, n, &tlo, &thi);
   range_of(w, n, &wlo, &whi);
@@ -1024,56 +1069,57 @@ static void timeline_svg(FILE *out, const ab_report_row *r, const char *key, con
   double tstep = ab_svg_nice_max(&tmax, 5), wstep = ab_svg_nice_max(&wmax, 4);
   ab_svg_scale x = {.lo = fmin(0, tlo), .hi = tmax, .p0 = 52, .p1 = 430};
   ab_svg_scale y = {.lo = 0, .hi = wmax, .p0 = 150, .p1 = 10};
-  char title[KEY_LEN + 40];
-  snprintf(title, sizeof title, "Power timeline of %s", key);
+  char title[KEY_LEN + 80];
+  ab_trf(title, sizeof title, lang, AB_M_TL_TITLE, key);
   ab_svg_begin(out, 440, 190, "chart", title);
   ab_svg_axis(out, &x, false, y.p0, y.p1, tstep);
   ab_svg_axis(out, &y, true, x.p0, x.p1, wstep);
-  ab_svg_text(out, (x.p0 + x.p1) / 2, 184, "middle", NULL, "time in the timed window (s)");
-  ab_svg_text_rotated(out, 12, (y.p0 + y.p1) / 2, -90, "middle", NULL, "power (W)");
+  ab_svg_text(out, (x.p0 + x.p1) / 2, 184, "middle", NULL, L("time in the timed window (s)"));
+  ab_svg_text_rotated(out, 12, (y.p0 + y.p1) / 2, -90, "middle", NULL, L("power (W)"));
   if (isfinite(r->power.idle_w)) {
     ab_svg_line(out, x.p0, ab_svg_pos(&y, r->power.idle_w), x.p1, ab_svg_pos(&y, r->power.idle_w),
                 "idle");
-    ab_svg_text(out, x.p1 - 2, ab_svg_pos(&y, r->power.idle_w) - 4, "end", "small", "idle");
+    ab_svg_text(out, x.p1 - 2, ab_svg_pos(&y, r->power.idle_w) - 4, "end", "small", L("idle"));
   }
   ab_svg_polyline(out, &x, &y, t, w, n, "tl");
   ab_svg_end(out);
 }
 
-static void timeline_caption(FILE *out, const ab_report_row *r, const char *key) {
-  char avg[40], peak[40];
+static void timeline_caption(FILE *out, ab_lang lang, const ab_report_row *r, const char *key) {
+  char avg[40], peak[40], ref[512], figures[160];
   fmt(r->power.avg_w, avg, sizeof avg);
   fmt(r->power.peak_w, peak, sizeof peak);
+  power_ref_text(lang, &r->power.ref, ref, sizeof ref);
+  ab_trf(figures, sizeof figures, lang, AB_M_TL_FIGURES, avg, peak);
   fputs("<figcaption class=\"small\">", out);
   esc(out, key);
-  fputs("<br>source ", out);
-  esc(out, r->power.ref.source);
-  fputs(", scope ", out);
-  esc(out, r->power.ref.scope);
-  if (r->power.ref.covers[0]) {
-    fputs(", covers ", out);
-    esc(out, r->power.ref.covers);
-  }
-  fprintf(out, "; average %s W, peak %s W</figcaption>\n", avg, peak);
+  fputs("<br>", out);
+  esc(out, ref);
+  esc(out, figures);
+  fputs("</figcaption>\n", out);
 }
 
-static void timeline(FILE *out, const ab_report_row *r) {
+static void timeline(FILE *out, ab_lang lang, const ab_report_row *r) {
   char key[KEY_LEN];
   double *t = NULL, *w = NULL;
   size_t n = 0;
   row_key(r, key);
   fputs("<figure class=\"tlf\">\n", out);
   if (timeline_arrays(r->power.timeline, &t, &w, &n))
-    timeline_svg(out, r, key, t, w, n);
-  else
-    fputs("<p class=\"na\">timeline has fewer than 2 points or is malformed</p>\n", out);
-  timeline_caption(out, r, key);
+    timeline_svg(out, lang, r, key, t, w, n);
+  else {
+    fputs("<p class=\"na\">", out);
+    esc(out, L("timeline has fewer than 2 points or is malformed"));
+    fputs("</p>\n", out);
+  }
+  timeline_caption(out, lang, r, key);
   fputs("</figure>\n", out);
   free(t);
   free(w);
 }
 
 static void write_timelines(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   heading(out, rep, "h2", "timelines", AB_M_H_TIMELINES);
   size_t drawn_total = 0;
   for (size_t s = 0; s < rep->n_subjects; s++) {
@@ -1088,21 +1134,26 @@ static void write_timelines(FILE *out, const ab_report *rep) {
         fputs("</h3>\n<div class=\"charts\">\n", out);
       }
       if (drawn < TIMELINES_PER_SUBJECT) {
-        timeline(out, r);
+        timeline(out, lang, r);
         drawn++;
       }
     }
     if (have)
       fputs("</div>\n", out);
-    if (have > drawn)
-      fprintf(out,
-              "<p class=\"small\">%zu more case%s of this subject with a timeline not drawn "
-              "(the first %d are shown; all are in the run file).</p>\n",
-              have - drawn, have - drawn == 1 ? "" : "s", TIMELINES_PER_SUBJECT);
+    if (have > drawn) {
+      char line[512];
+      ab_trf(line, sizeof line, lang, AB_M_TL_MORE, have - drawn, TIMELINES_PER_SUBJECT);
+      fputs("<p class=\"small\">", out);
+      esc(out, line);
+      fputs("</p>\n", out);
+    }
     drawn_total += drawn;
   }
-  if (drawn_total == 0)
-    fputs("<p class=\"na\">No case has a power timeline: power was not measured.</p>\n", out);
+  if (drawn_total == 0) {
+    fputs("<p class=\"na\">", out);
+    esc(out, L("No case has a power timeline: power was not measured."));
+    fputs("</p>\n", out);
+  }
 }
 
 /* ---- coverage matrix ---------------------------------------------------------------- */
@@ -1141,6 +1192,7 @@ static void key_table_free(key_table *kt) {
 /* One cell: the status of each case of this key on this subject (usually one). */
 static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, size_t k,
                           size_t s) {
+  ab_lang lang = rep->lang;
   const ab_report_row *first = NULL;
   size_t more = 0;
   for (size_t i = 0; i < rep->n_rows; i++) {
@@ -1152,15 +1204,21 @@ static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, 
       first = &rep->rows[i];
   }
   if (!first) {
-    fputs("<td class=\"st-none\">" DASH " not planned</td>", out);
+    fputs("<td class=\"st-none\">" DASH " ", out);
+    esc(out, L("not planned"));
+    fputs("</td>", out);
     return;
   }
   const char *name = status_name(first->c->status);
   fprintf(out, "<td class=\"st-%s\" title=\"", name);
   esc(out, first->c->reason);
-  fprintf(out, "\">%s", name);
-  if (more)
-    fprintf(out, " (+%zu more)", more);
+  fputs("\">", out);
+  esc(out, ab_case_status_text(lang, first->c->status));
+  if (more) {
+    char m[96];
+    ab_trf(m, sizeof m, lang, AB_M_N_MORE, more);
+    esc(out, m);
+  }
   if (first->c->status != AB_CASE_OK)
     why_span(out, first->c->reason);
   fputs("</td>", out);
@@ -1168,17 +1226,17 @@ static void coverage_cell(FILE *out, const ab_report *rep, const key_table *kt, 
 
 static void write_coverage(FILE *out, const ab_report *rep) {
   key_table kt;
+  ab_lang lang = rep->lang;
   heading(out, rep, "h2", "coverage", AB_M_H_COVERAGE);
-  fputs("<p class=\"small\">Status of every planned case "
-        "(kernel, dtypes, shape) on every subject, with the reason under each one that is not "
-        "ok. "
-        "<em>not planned</em>: the run file has no such case for that subject.</p>\n",
-        out);
+  fputs("<p class=\"small\">", out);
+  esc(out, ab_tr(lang, AB_M_HTML_COVERAGE_INTRO));
+  fputs("</p>\n", out);
   if (!key_table_build(rep, &kt)) {
     key_table_free(&kt);
     return;
   }
-  fputs("<table>\n<thead><tr><th>kernel</th>", out);
+  fputs("<table>\n<thead><tr>", out);
+  TH(out, lang, "kernel");
   for (size_t s = 0; s < rep->n_subjects; s++) {
     fputs("<th>", out);
     esc(out, rep->subjects[s].label);
@@ -1209,7 +1267,7 @@ static bool key_is_bytes(const char *key) {
   return n >= 6 && strcmp(key + n - 6, "_bytes") == 0;
 }
 
-static void json_scalar(FILE *out, const char *key, const json_t *v) {
+static void json_scalar(FILE *out, ab_lang lang, const char *key, const json_t *v) {
   char b[64];
   switch (json_typeof(v)) {
   case JSON_STRING: esc(out, json_string_value(v)); break;
@@ -1226,49 +1284,56 @@ static void json_scalar(FILE *out, const char *key, const json_t *v) {
     break;
   case JSON_TRUE: fputs("true", out); break;
   case JSON_FALSE: fputs("false", out); break;
-  default: fputs("<span class=\"na\">unknown (null in the run file)</span>", out);
+  default:
+    fputs("<span class=\"na\">", out);
+    esc(out, L("unknown (null in the run file)"));
+    fputs("</span>", out);
   }
 }
 
-static void json_html(FILE *out, const char *key, const json_t *v, int depth);
+static void json_html(FILE *out, ab_lang lang, const char *key, const json_t *v, int depth);
 
-static void json_array_html(FILE *out, const char *key, const json_t *v, int depth) {
+static void json_array_html(FILE *out, ab_lang lang, const char *key, const json_t *v, int depth) {
   size_t i;
   const json_t *e;
   bool scalars = true;
   json_array_foreach(v, i, e) scalars = scalars && json_is_scalar(e);
   if (json_array_size(v) == 0) {
-    fputs("<span class=\"na\">(empty)</span>", out);
+    fputs("<span class=\"na\">", out);
+    esc(out, L("(empty)"));
+    fputs("</span>", out);
     return;
   }
   if (scalars) { /* flags, SIMD lists: a comma-separated line wraps better than a list */
     json_array_foreach(v, i, e) {
       if (i)
         fputs(", ", out);
-      json_scalar(out, key, e);
+      json_scalar(out, lang, key, e);
     }
     return;
   }
   fputs("<ol>", out);
   json_array_foreach(v, i, e) {
     fputs("<li>", out);
-    json_html(out, key, e, depth + 1);
+    json_html(out, lang, key, e, depth + 1);
     fputs("</li>", out);
   }
   fputs("</ol>", out);
 }
 
-static void json_html(FILE *out, const char *key, const json_t *v, int depth) {
+static void json_html(FILE *out, ab_lang lang, const char *key, const json_t *v, int depth) {
   if (depth > 8) { /* open objects are small; a deeper one is not worth a nested table */
-    fputs("<span class=\"na\">(nested too deep; see the run file)</span>", out);
+    fputs("<span class=\"na\">", out);
+    esc(out, L("(nested too deep; see the run file)"));
+    fputs("</span>", out);
     return;
   }
   if (json_is_array(v)) {
-    json_array_html(out, key, v, depth);
+    json_array_html(out, lang, key, v, depth);
     return;
   }
   if (!json_is_object(v)) {
-    json_scalar(out, key, v);
+    json_scalar(out, lang, key, v);
     return;
   }
   const char *k;
@@ -1278,17 +1343,17 @@ static void json_html(FILE *out, const char *key, const json_t *v, int depth) {
     fputs("<tr><th>", out);
     esc(out, k);
     fputs("</th><td>", out);
-    json_html(out, k, e, depth + 1);
+    json_html(out, lang, k, e, depth + 1);
     fputs("</td></tr>", out);
   }
   fputs("</table>", out);
 }
 
-static void write_devices(FILE *out, const ab_run *run) {
-  fputs("<table>\n<thead><tr><th>device</th><th>name</th><th>type</th><th>vendor</th>"
-        "<th>driver</th><th>runtime</th><th>memory (GiB)</th><th>compute units</th>"
-        "<th>max clock (MHz, reported)</th></tr></thead>\n<tbody>\n",
-        out);
+static void write_devices(FILE *out, ab_lang lang, const ab_run *run) {
+  fputs("<table>\n<thead><tr>", out);
+  TH(out, lang, "device", "name", "type", "vendor", "driver", "runtime", "memory (GiB)",
+     "compute units", "max clock (MHz, reported)");
+  fputs("</tr></thead>\n<tbody>\n", out);
   static const char *types[] = {"other", "cpu", "gpu", "npu"};
   for (size_t d = 0; d < run->n_devices; d++) {
     const ab_device_record *dev = &run->devices[d];
@@ -1297,25 +1362,27 @@ static void write_devices(FILE *out, const ab_run *run) {
     esc(out, dev->backend);
     fprintf(out, ":%u</td>", dev->index);
     td_text(out, i->name);
-    fprintf(out, "<td>%s</td>", (unsigned)i->type < 4 ? types[i->type] : "other");
+    fputs("<td>", out);
+    esc(out, L((unsigned)i->type < 4 ? types[i->type] : "other"));
+    fputs("</td>", out);
     td_text(out, i->vendor);
     td_text(out, i->driver_version);
     td_text(out, i->runtime_version);
     /* the device ABI keeps unknown numbers at 0: shown as unknown, never as zero */
-    td_num(out, i->memory_bytes ? (double)i->memory_bytes / 1073741824.0 : NAN, "not reported");
-    td_count(out, i->compute_units);
-    td_count(out, i->max_clock_mhz);
+    td_num(out, i->memory_bytes ? (double)i->memory_bytes / 1073741824.0 : NAN, L("not reported"));
+    td_count(out, lang, i->compute_units);
+    td_count(out, lang, i->max_clock_mhz);
     fputs("</tr>\n", out);
   }
   fputs("</tbody></table>\n", out);
 }
 
 /* Each backend with its module's provenance: path, ABI, size and SHA-256. */
-static void write_backends(FILE *out, const ab_run *run) {
-  fputs("<table>\n<thead><tr><th>backend</th><th>enabled</th><th>why not</th>"
-        "<th>description</th><th>ABI</th><th>module</th><th>size (bytes)</th><th>SHA-256</th>"
-        "</tr></thead>\n<tbody>\n",
-        out);
+static void write_backends(FILE *out, ab_lang lang, const ab_run *run) {
+  fputs("<table>\n<thead><tr>", out);
+  TH(out, lang, "backend", "enabled", "why not", "description", "ABI", "module", "size (bytes)",
+     "SHA-256");
+  fputs("</tr></thead>\n<tbody>\n", out);
   for (size_t b = 0; b < run->n_backends; b++) {
     const ab_backend_record *be = &run->backends[b];
     char abi[32] = "";
@@ -1323,13 +1390,15 @@ static void write_backends(FILE *out, const ab_run *run) {
       snprintf(abi, sizeof abi, "%u.%u", be->abi_major, be->abi_minor);
     fputs("<tr>", out);
     td_text(out, be->name);
-    fprintf(out, "<td>%s</td>", be->enabled ? "yes" : "<strong>no</strong>");
+    fputs(be->enabled ? "<td>" : "<td><strong>", out);
+    esc(out, be->enabled ? L("yes") : L("no"));
+    fputs(be->enabled ? "</td>" : "</strong></td>", out);
     td_text(out, be->enabled ? "" : be->disabled_reason);
     td_text(out, be->description);
     td_text(out, abi);
     td_text(out, be->module_path);
     if (be->module_sha256[0])
-      td_count(out, be->module_size);
+      td_count(out, lang, be->module_size);
     else
       td_text(out, "");
     fputs("<td class=\"mono small\">", out);
@@ -1340,22 +1409,33 @@ static void write_backends(FILE *out, const ab_run *run) {
 }
 
 static void write_system(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   heading(out, rep, "h2", "system", AB_M_H_SYSTEM);
   for (size_t i = 0; i < rep->n_inputs; i++) {
     const ab_report_input *in = &rep->inputs[i];
-    fprintf(out, "<h3>Run %zu: <span class=\"mono\">", i + 1);
+    char run[64];
+    ab_trf(run, sizeof run, lang, AB_M_RUN_N, i + 1);
+    fputs("<h3>", out);
+    esc(out, run);
+    fputs(": <span class=\"mono\">", out);
     esc(out, in->path);
-    fputs("</span></h3>\n<p class=\"small\">Command: <span class=\"mono\">", out);
+    fputs("</span></h3>\n<p class=\"small\">", out);
+    esc(out, L("Command"));
+    fputs(": <span class=\"mono\">", out);
     esc(out, in->run.command_line);
     fputs("</span></p>\n", out);
-    write_devices(out, &in->run);
-    write_backends(out, &in->run);
-    fputs("<details open><summary>Host (system object of the run file)</summary>\n", out);
-    json_html(out, NULL, in->run.system, 0);
+    write_devices(out, lang, &in->run);
+    write_backends(out, lang, &in->run);
+    fputs("<details open><summary>", out);
+    esc(out, L("Host (system object of the run file)"));
+    fputs("</summary>\n", out);
+    json_html(out, lang, NULL, in->run.system, 0);
     fputs("\n</details>\n", out);
     if (in->run.power) {
-      fputs("<details><summary>Power sources of the run</summary>\n", out);
-      json_html(out, NULL, in->run.power, 0);
+      fputs("<details><summary>", out);
+      esc(out, L("Power sources of the run"));
+      fputs("</summary>\n", out);
+      json_html(out, lang, NULL, in->run.power, 0);
       fputs("\n</details>\n", out);
     }
   }
@@ -1364,12 +1444,13 @@ static void write_system(FILE *out, const ab_report *rep) {
 /* ---- per-case detail ---------------------------------------------------------------- */
 
 /* "51000 GFLOP/s" over its 95% CI, in one cell: the table is wide enough already. */
-static void detail_rate_cell(FILE *out, const ab_report_row *r) {
+static void detail_rate_cell(FILE *out, ab_lang lang, const ab_report_row *r) {
   double med = NAN, lo = NAN, hi = NAN;
   const char *unit = ab_report_rate(r, &med, &lo, &hi);
   char m[40], a[40], b[40];
   if (!row_ok(r) || !fmt(med, m, sizeof m)) {
-    td_num(out, NAN, row_ok(r) ? "no rate: zero work or time" : "no rate unless status is ok");
+    td_num(out, NAN,
+           row_ok(r) ? L("no rate: zero work or time") : L("no rate unless status is ok"));
     return;
   }
   fprintf(out, "<td class=\"num\">%s %s", m, unit ? unit : "");
@@ -1379,10 +1460,10 @@ static void detail_rate_cell(FILE *out, const ab_report_row *r) {
 }
 
 /* p5 / median / p95 of one call, in milliseconds. */
-static void detail_time_cell(FILE *out, const ab_report_row *r) {
+static void detail_time_cell(FILE *out, ab_lang lang, const ab_report_row *r) {
   char a[40], b[40], c[40];
   if (!isfinite(r->t_median)) {
-    td_num(out, NAN, "not timed");
+    td_num(out, NAN, L("not timed"));
     return;
   }
   fmt(r->t_p5 * 1e3, a, sizeof a);
@@ -1391,64 +1472,77 @@ static void detail_time_cell(FILE *out, const ab_report_row *r) {
   fprintf(out, "<td class=\"num\">%s / <strong>%s</strong> / %s</td>", a, b, c);
 }
 
-static void detail_power_cells(FILE *out, const ab_report_row *r) {
+static void detail_power_cells(FILE *out, ab_lang lang, const ab_report_row *r) {
   double gross = NAN, net = NAN;
   if (!r->power.measured) {
     fputs("<td colspan=\"3\" class=\"na\" title=\"", out);
     esc(out, r->power.not_measured);
-    fputs("\">not measured", out);
+    fputs("\">", out);
+    esc(out, L("not measured"));
     why_span(out, r->power.not_measured);
     fputs("</td>", out);
     return;
   }
   row_perfw(r, &gross, &net);
-  td_num(out, r->power.avg_w, "no valid power window");
-  td_num(out, gross, "no per-W figure for this case");
-  td_power_ref(out, &r->power.ref, false);
+  td_num(out, r->power.avg_w, L("no valid power window"));
+  td_num(out, gross, L("no per-W figure for this case"));
+  td_power_ref(out, lang, &r->power.ref, false);
 }
 
-static void detail_row(FILE *out, const ab_report_row *r) {
+static void detail_row(FILE *out, ab_lang lang, const ab_report_row *r) {
   char key[KEY_LEN];
   const char *name = status_name(r->c->status);
   row_key(r, key);
   fputs("<tr><td class=\"mono key\">", out);
   esc(out, key);
-  fprintf(out, "</td><td class=\"st-%s\">%s%s</td>", name, name,
-          r->clock_fell ? "<br><strong>clock fell during the case</strong>" : "");
+  fprintf(out, "</td><td class=\"st-%s\">", name);
+  esc(out, ab_case_status_text(lang, r->c->status));
+  if (r->clock_fell) {
+    fputs("<br><strong>", out);
+    esc(out, L("clock fell during the case"));
+    fputs("</strong>", out);
+  }
+  fputs("</td>", out);
   td_text(out, r->c->reason);
-  detail_rate_cell(out, r);
-  detail_time_cell(out, r);
-  td_pct(out, r->eff_spec, "no spec-sheet peak");
-  td_pct(out, r->eff_measured, "no measured ceiling");
-  detail_power_cells(out, r);
+  detail_rate_cell(out, lang, r);
+  detail_time_cell(out, lang, r);
+  td_pct(out, r->eff_spec, L("no spec-sheet peak"));
+  td_pct(out, r->eff_measured, L("no measured ceiling"));
+  detail_power_cells(out, lang, r);
   td_text(out, r->c->implementation);
   if (r->c->validation.checked)
     fprintf(out, "<td class=\"num\">%" PRIu64 " / %" PRIu64 "</td>", r->c->validation.mismatches,
             r->c->validation.elements_checked);
-  else
-    fputs("<td class=\"na\">not checked</td>", out);
+  else {
+    fputs("<td class=\"na\">", out);
+    esc(out, L("not checked"));
+    fputs("</td>", out);
+  }
   fputs("</tr>\n", out);
 }
 
 static void write_details(FILE *out, const ab_report *rep) {
+  ab_lang lang = rep->lang;
   heading(out, rep, "h2", "cases", AB_M_H_CASES);
   for (size_t s = 0; s < rep->n_subjects; s++) {
     size_t n = 0;
     for (size_t i = 0; i < rep->n_rows; i++)
       n += rep->rows[i].subject == s;
+    char count[96];
+    ab_trf(count, sizeof count, lang, AB_M_N_CASES, n);
     fputs("<details><summary>", out);
     esc(out, rep->subjects[s].label);
-    fprintf(out, " " DASH " %zu case%s</summary>\n", n, n == 1 ? "" : "s");
-    fputs("<table>\n<thead><tr><th>kernel</th><th>status</th><th>reason</th>"
-          "<th>rate: median<br>(95% CI)</th><th>time per call (ms):<br>p5 / median / p95</th>"
-          "<th>% of spec-sheet peak</th>"
-          "<th>% of measured peak</th><th>avg power (W)</th><th>per W (rate unit / W)</th>"
-          "<th>power (scope, source)</th><th>implementation</th>"
-          "<th>mismatches / checked</th></tr></thead>\n<tbody>\n",
-          out);
+    fputs(" " DASH " ", out);
+    esc(out, count);
+    fputs("</summary>\n<table>\n<thead><tr>", out);
+    TH(out, lang, "kernel", "status", "reason", "rate: median (95% CI)",
+       "time per call (ms): p5 / median / p95", "% of spec-sheet peak", "% of measured peak",
+       "avg power (W)", "per W (rate unit / W)", "power (scope, source)", "implementation",
+       "mismatches / checked");
+    fputs("</tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < rep->n_rows; i++)
       if (rep->rows[i].subject == s)
-        detail_row(out, &rep->rows[i]);
+        detail_row(out, lang, &rep->rows[i]);
     fputs("</tbody></table>\n</details>\n", out);
   }
 }

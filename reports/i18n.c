@@ -5,6 +5,8 @@
  * Device, vendor and requirement texts never pass through here: they are data. */
 #include "i18n.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ROW(id, en, zh) [id] = {#id, {en, zh}}
@@ -203,9 +205,8 @@ static const struct {
         "reason is written beside it. Numbers have 3 significant digits (whole numbers from 1000 "
         "up); 1 GFLOP/s = 10\xe2\x81\xb9 operations per second, 1 GB/s = 10\xe2\x81\xb9 bytes per "
         "second.",
-        "共 %zu 个运行结果文件、%zu 个被测对象（一台设备上的一个软件库）、%zu 个用例。除标注 "
-        "spec-"
-        "sheet（标称值，来自设备目录）者外，所有数值均为实测值，读自运行结果文件。\xe2\x80\x94 "
+        "共 %zu 个运行结果文件、%zu 个被测对象（一台设备上的一个软件库）、%zu 个用例。除标注"
+        "“标称”（来自设备目录）者外，所有数值均为实测值，读自运行结果文件。\xe2\x80\x94 "
         "或“未测”表示该项未能测得，原因注于其旁。数值保留3位有效数字（1000以上取整）；1 GFLOP/s = "
         "10\xe2\x81\xb9 次运算每秒，1 GB/s = 10\xe2\x81\xb9 字节每秒。"),
     ROW(AB_M_MD_INTRO,
@@ -266,9 +267,263 @@ static const struct {
         "catalogue's spec-sheet peak and against the peak measured on the device (peak "
         "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: do not "
         "rank figures of different scopes against each other.",
-        "各设备每种输入数据类型下最快的已通过校验（ok）矩阵乘用例。效率分别相对设备目录中的标称峰值"
+        "各设备每种输入数据类型下最快的已通过正确性校验的矩阵乘用例。效率分别相对设备目录中的标称峰值"
         "和在该设备上实测的峰值（峰值微基准，CPU为主机FMA循环）。功耗数值注明口径：不同口径的数值不"
         "可相互排名。"),
+    ROW(AB_M_W_IMPLAUSIBLE_SPEC,
+        "%s: implausible, not ranked: %.3g x the spec-sheet peak (margin %.2fx)",
+        "%s：实测值不可信，不参与排名：为标称峰值的 %.3g 倍（容差 %.2f 倍）"),
+    ROW(AB_M_W_IMPLAUSIBLE_MEASURED,
+        "%s: implausible, not ranked: %.3g x the measured peak (margin %.2fx)",
+        "%s：实测值不可信，不参与排名：为实测峰值的 %.3g 倍（容差 %.2f 倍）"),
+    ROW(AB_M_W_DISTURBED,
+        "%s: %zu cases ran while other processes or a hypervisor took the machine "
+        "(interference.disturbed): their times are not comparable",
+        "%s：%zu "
+        "个用例运行时有其他进程或虚拟化层占用机器（interference.disturbed），其时延不可比较"),
+    ROW(AB_M_W_MIXED_SCOPES,
+        "power figures of different scopes (%s) are in this report: a node meter counts the whole "
+        "machine, a board or chip source only the device; do not rank perf/W or energy across "
+        "scopes",
+        "本报告含不同口径的功耗数据（%s）：整机功耗计入整台机器，整卡或芯片功耗只计设备本身；"
+        "不同口径的能效比和能耗不可相互排名"),
+    ROW(AB_M_W_CUT_SHORT,
+        "%s: the run was cut short (complete: false); cases not reached are missing or skipped",
+        "%s：运行被提前中止（complete: false），未执行到的用例缺失或跳过"),
+    ROW(AB_M_W_VERSIONS,
+        "run files come from different accelbench versions (%s, %s); compare cases with the same "
+        "key only",
+        "运行结果文件来自不同的 accelbench 版本（%s、%s），只比较用例相同的结果"),
+    ROW(AB_M_W_SUITES,
+        "run files come from different suites (%s, %s); only cases with the same kernel key are "
+        "compared",
+        "运行结果文件来自不同的测试套件（%s、%s），只比较用例相同的结果"),
+    ROW(AB_M_W_NO_CATALOG,
+        "%s: no device catalogue entry (%s); spec-sheet efficiency, TDP and price are not shown",
+        "%s：设备目录中无对应条目（%s），不显示对标称值的效率、TDP和价格"),
+    ROW(AB_M_W_CLOCK_FELL,
+        "%zu case(s) ran while the CPU clock fell by more than 5%% (thermal or power throttling): "
+        "their figures understate the device",
+        "%zu 个用例运行期间CPU频率下降超过5%%（过热或功耗降频），其结果低估了设备性能"),
+    ROW(AB_M_N_VERSIONS, "%s was written by accelbench %s, %s by %s: compared on common keys only",
+        "%s 由 accelbench %s 生成，%s 由 %s 生成：只比较共同用例"),
+    ROW(AB_M_N_SUITES, "%s ran suite \"%s\", %s suite \"%s\": compared on common keys only",
+        "%s 运行测试套件“%s”，%s 运行测试套件“%s”：只比较共同用例"),
+    ROW(AB_M_N_CUT_SHORT,
+        "%s: the run was cut short (complete: false); cases it did not reach are missing",
+        "%s：运行被提前中止（complete: false），未执行到的用例缺失"),
+    ROW(AB_M_N_SCOPES,
+        "power scopes differ (%s): a node meter counts the whole machine, a board or chip source "
+        "only the device; do not rank perf/W or energy across scopes",
+        "功耗口径不同（%s）：整机功耗计入整台机器，整卡或芯片功耗只计设备本身；不同口径的能效比和"
+        "能耗不可相互排名"),
+    ROW(AB_M_N_DISTURBED,
+        "%zu faster/slower verdicts withheld: a side ran while other processes or a hypervisor "
+        "took "
+        "the machine (interference; --allow-disturbed gives them)",
+        "%zu 项更快/更慢判定未给出：一方运行时有其他进程或虚拟化层占用机器（受干扰；"
+        "--allow-disturbed 可给出判定）"),
+    ROW(AB_M_HTML_TITLE, "%s (%zu run file(s))", "%s（%zu 个运行结果文件）"),
+    ROW(AB_M_POWER_REF, "scope %s, source %s", "功耗口径：%s，数据来源：%s"),
+    ROW(AB_M_POWER_REF_COVERS, "scope %s, source %s, covers %s",
+        "功耗口径：%s，数据来源：%s，测量范围：%s"),
+    ROW(AB_M_POWER_COVERS, "covers %s", "测量范围：%s"),
+    ROW(AB_M_HTML_BEST_GEMM_INTRO,
+        "Each subject's fastest ok GEMM case per input dtype. Efficiency vs spec-sheet divides by "
+        "the catalogue's dense peak; vs measured peak by the subject's own peak microbenchmark or "
+        "FMA loop (its source shows on hover). Perf/W is over the case's timed window; net "
+        "subtracts the idle baseline. Figures of different power scopes must not be ranked against "
+        "each other.",
+        "各被测对象每种输入数据类型下最快的通过正确性校验的矩阵乘用例。对标称峰值的效率以设备目录中"
+        "的稠密标称峰值为分母；对实测峰值的效率以该对象自身的峰值微基准或FMA循环为分母（来源见悬停"
+        "提示）。能效比按该用例计时窗口计算；“扣除空闲功耗后”减去空闲功耗。不同功耗口径的数值不可相"
+        "互排名。"),
+    ROW(AB_M_BAR_SCOPE, "%s \xc2\xb7 scope %s (%s)", "%s \xc2\xb7 功耗口径 %s（%s）"),
+    ROW(AB_M_BAR_GROSS, "%s %s gross", "%s %s（未扣除空闲功耗）"),
+    ROW(AB_M_BAR_NET, "%s %s net of idle", "%s %s（扣除空闲功耗后）"),
+    ROW(AB_M_BAR_NET_SHORT, "net %s", "净 %s"),
+    ROW(AB_M_BAR_NET_NONE, "net of idle: %s", "扣除空闲功耗后：%s"),
+    ROW(AB_M_PER_W, "%s per W", "%s/W"),
+    ROW(AB_M_PERFW_CAPTION,
+        ". Each bar is the subject's most efficient ok case (shape shown); the lighter bar is net "
+        "of the idle baseline.",
+        "。每根柱为该被测对象能效最高的通过校验用例（注明形状）；浅色柱为扣除空闲功耗后的数值。"),
+    ROW(AB_M_PERFW_MIXED,
+        "Power scopes differ between these bars (chip, board, node measure different things): do "
+        "not rank them against each other.",
+        "这些柱的功耗口径不同（芯片、整卡、整机所测对象不同）：不可相互排名。"),
+    ROW(AB_M_PERFW_NOT_MEASURED_FOR, "Not measured for %s: %s", "%s 未测：%s"),
+    ROW(AB_M_PERFW_NONE,
+        "Not measured: no run file has a power figure for any case; a spec-sheet TDP is never used "
+        "in place of a measurement.",
+        "未测：所有运行结果文件中均无任何用例的功耗数据；不以标称TDP代替实测值。"),
+    ROW(AB_M_RUN_N, "Run %zu", "运行 %zu"),
+    ROW(AB_M_RUN_N_WHY, "Run %zu: %s", "运行 %zu：%s"),
+    ROW(AB_M_ROOF_MEMORY, "memory %s GB/s", "显存带宽 %s GB/s"),
+    ROW(AB_M_ROOF_PEAK_AT, "%s peak %s", "%s 峰值 %s"),
+    ROW(AB_M_ROOF_PEAK_OF, "%s peak", "%s 峰值"),
+    ROW(AB_M_ROOF_COMPUTE_CEILING, "%s compute ceiling", "%s 算力上限"),
+    ROW(AB_M_ROOF_POINT, "%s: %s %s at %s %s/byte (%s)", "%s：%s %s，算术强度 %s %s/byte（%s）"),
+    ROW(AB_M_ROOF_CAPTION, ": roofline, log-log; hover a point for its case. Ceilings",
+        "：Roofline模型，双对数坐标；悬停数据点可见其用例。上限"),
+    ROW(AB_M_ROOF_NONE, "%s: no ok case with FLOPs, so no roofline.",
+        "%s：无计算浮点运算量的通过校验用例，无法绘制Roofline图。"),
+    ROW(AB_M_ROOF_TITLE, "Roofline of %s", "%s 的Roofline图"),
+    ROW(AB_M_ROOF_X_AXIS, "arithmetic intensity (FLOP or op per byte, log scale)",
+        "算术强度（FLOP或op/byte，对数坐标）"),
+    ROW(AB_M_ROOF_Y_AXIS, "GFLOP/s, or GOP/s for int8 (log scale)",
+        "GFLOP/s，int8为GOP/s（对数坐标）"),
+    ROW(AB_M_ROOF_INTRO,
+        "Points are ok cases at their arithmetic intensity (FLOPs per byte of minimum memory "
+        "traffic) and median rate. Ceilings are measured on the same device in the same run (the "
+        "peak and memory bandwidth microbenchmarks, or for a CPU the FMA loop), not taken from a "
+        "spec sheet. Every roofline shares one y range, so heights compare across devices.",
+        "数据点为通过校验的用例，横坐标为其算术强度（每字节最小访存量的浮点运算数），纵坐标为其速率"
+        "中位数。上限为同一设备在同一次运行中实测（峰值和显存带宽微基准，CPU为FMA循环），不取自标称"
+        "值。所有Roofline图纵轴范围相同，高度可跨设备比较。"),
+    ROW(AB_M_TL_TITLE, "Power timeline of %s", "%s 的功耗时间曲线"),
+    ROW(AB_M_TL_FIGURES, "; average %s W, peak %s W", "；平均 %s W，峰值 %s W"),
+    ROW(AB_M_TL_MORE,
+        "%zu more case(s) of this subject with a timeline not drawn (the first %d are shown; all "
+        "are in the run file).",
+        "该被测对象另有 %zu 个用例的功耗时间曲线未绘出（仅显示前 %d "
+        "个；全部数据见运行结果文件）。"),
+    ROW(AB_M_N_MORE, " (+%zu more)", "（另有 %zu 个）"),
+    ROW(AB_M_N_CASES, "%zu case(s)", "%zu 个用例"),
+    ROW(AB_M_HTML_COVERAGE_INTRO,
+        "Status of every planned case (kernel, dtypes, shape) on every subject, with the reason "
+        "under each one that is not ok. not planned: the run file has no such case for that "
+        "subject.",
+        "每个被测对象上每个计划用例（算子、数据类型、形状）的状态，未通过者注明原因。未计划：运行结"
+        "果文件中该被测对象无此用例。"),
+    ROW(AB_M_NET_NOT_MEASURABLE, "not measurable: %s", "无法测得：%s"),
+    ROW(AB_M_X_PCT_MEASURED, "% of measured peak", "对实测峰值之比"),
+    ROW(AB_M_X_PCT_SPEC, "% of spec-sheet peak", "测试标定比例（对标称峰值）"),
+    ROW(AB_M_X_EMPTY, "(empty)", "（空）"),
+    ROW(AB_M_X_TOO_DEEP, "(nested too deep; see the run file)", "（嵌套过深，见运行结果文件）"),
+    ROW(AB_M_X_CATALOG_SOURCES,
+        "Catalogue sources (spec-sheet figures):", "设备目录来源（标称值）："),
+    ROW(AB_M_X_COMMAND, "Command", "命令"),
+    ROW(AB_M_X_HOST_OBJECT, "Host (system object of the run file)",
+        "主机（运行结果文件中的系统信息）"),
+    ROW(AB_M_X_NO_TIMELINE, "No case has a power timeline: power was not measured.",
+        "无用例有功耗时间曲线：功耗未测。"),
+    ROW(AB_M_X_POWER_SOURCES, "Power sources of the run", "本次运行的功耗数据来源"),
+    ROW(AB_M_X_TDP_SPEC, "TDP (W, spec-sheet)", "热设计功耗TDP（W，标称）"),
+    ROW(AB_M_X_NO_TDP, "TDP not in the catalogue entry", "设备目录条目中无TDP"),
+    ROW(AB_M_X_AVG_POWER, "avg power (W)", "平均功耗（W）"),
+    ROW(AB_M_X_CASES_OK, "cases (ok)", "用例（通过校验）"),
+    ROW(AB_M_X_CATALOG_VENDOR_MODEL, "catalogue: vendor, model", "设备目录：厂商、产品型号"),
+    ROW(AB_M_X_CEILINGS, "ceilings (measured)", "上限（实测）"),
+    ROW(AB_M_X_CLOCK_FELL, "clock fell during the case", "用例运行期间频率下降"),
+    ROW(AB_M_X_COMPUTE_UNITS, "compute units", "计算单元数"),
+    ROW(AB_M_X_COUNTRY_OF_ORIGIN, "country of origin", "产地"),
+    ROW(AB_M_X_CPU, "cpu", "CPU"),
+    ROW(AB_M_X_GPU, "gpu", "GPU"),
+    ROW(AB_M_X_NPU, "npu", "NPU"),
+    ROW(AB_M_X_OTHER, "other", "其他"),
+    ROW(AB_M_X_UNKNOWN, "unknown", "未知"),
+    ROW(AB_M_X_DESCRIPTION, "description", "说明"),
+    ROW(AB_M_X_DRIVER, "driver", "驱动版本"),
+    ROW(AB_M_X_FINISHED, "finished (UTC)", "结束时间（UTC）"),
+    ROW(AB_M_X_HARNESS, "harness", "测试工具版本"),
+    ROW(AB_M_X_IDLE, "idle", "空闲功耗"),
+    ROW(AB_M_X_IMPLEMENTATION, "implementation", "实现"),
+    ROW(AB_M_X_MAX_CLOCK, "max clock (MHz, reported)", "最高频率（MHz，设备上报）"),
+    ROW(AB_M_X_MEMORY_GIB, "memory (GiB)", "显存/内存（GiB）"),
+    ROW(AB_M_X_MEMORY_BW, "memory bandwidth", "显存带宽"),
+    ROW(AB_M_X_MEMORY_BW_CEILING, "memory bandwidth ceiling", "显存带宽上限"),
+    ROW(AB_M_X_MISMATCHES, "mismatches / checked", "不一致元素数 / 校验元素数"),
+    ROW(AB_M_X_NAME, "name", "名称"),
+    ROW(AB_M_X_NEVER_FINISHED, "never finished", "未结束"),
+    ROW(AB_M_X_NO_CATALOG, "no catalogue entry", "设备目录中无对应条目"),
+    ROW(AB_M_X_NO_ENTRY_MATCHED, "no entry matched", "无匹配条目"),
+    ROW(AB_M_X_NO_FIGURE_BW, "no figure for bandwidth kernels", "带宽类算子无此数值"),
+    ROW(AB_M_X_NO_MEASURED_CEILING, "no measured ceiling", "无实测上限"),
+    ROW(AB_M_X_NO_NET_BW, "no net figure for bandwidth kernels",
+        "带宽类算子无扣除空闲功耗后的数值"),
+    ROW(AB_M_X_NO_OK_GEMM, "no ok GEMM case in any run file",
+        "所有运行结果文件中均无通过校验的矩阵乘用例"),
+    ROW(AB_M_X_NO_PER_W, "no per-W figure for this case", "该用例无能效比数值"),
+    ROW(AB_M_X_NO_POWER_FIGURE, "no power figure in the run file", "运行结果文件中无功耗数据"),
+    ROW(AB_M_X_NO_RATE_STATUS, "no rate unless status is ok", "仅通过校验的用例有速率"),
+    ROW(AB_M_X_NO_RATE_ZERO, "no rate: zero work or time", "无速率：运算量或时间为零"),
+    ROW(AB_M_X_NO_SPEC_PEAK, "no spec-sheet peak", "无标称峰值"),
+    ROW(AB_M_X_NO_SPEC_PEAK_DTYPE, "no spec-sheet peak for this dtype", "该数据类型无标称峰值"),
+    ROW(AB_M_X_NO_IDLE, "no valid idle baseline", "无有效的空闲功耗基线"),
+    ROW(AB_M_X_NO_POWER_WINDOW, "no valid power window", "无有效的功耗测量窗口"),
+    ROW(AB_M_X_CUT_SHORT, "no: cut short; its cases are not all there",
+        "否：运行被提前中止，用例不全"),
+    ROW(AB_M_X_NONE_GIVEN, "none given", "未给出"),
+    ROW(AB_M_X_NOT_CHECKED, "not checked", "未校验"),
+    ROW(AB_M_X_NM_NO_IDLE, "not measured (no valid idle baseline)", "未测（无有效的空闲功耗基线）"),
+    ROW(AB_M_X_NM_CAPTION, "not measured (reason in the caption)", "未测（原因见图注）"),
+    ROW(AB_M_X_NOT_PLANNED, "not planned", "未计划"),
+    ROW(AB_M_X_NOT_REPORTED, "not reported", "设备未上报"),
+    ROW(AB_M_X_NOT_TIMED, "not timed", "未计时"),
+    ROW(AB_M_X_PEAK_COMPUTE, "peak compute", "峰值算力"),
+    ROW(AB_M_X_PER_W_UNIT, "per W (rate unit / W)", "能效比（速率单位/W）"),
+    ROW(AB_M_X_POWER_W, "power (W)", "功耗（W）"),
+    ROW(AB_M_X_POWER_SCOPE_SOURCE, "power (scope, source)", "功耗（口径、数据来源）"),
+    ROW(AB_M_X_POWER_FIGURE, "power figure", "功耗数据"),
+    ROW(AB_M_X_POWER_NO_FIGURE, "power measured but no valid figure", "已测功耗，但无有效数值"),
+    ROW(AB_M_X_PROCUREMENT_AS_DECLARED, "procurement list (as declared)", "信创目录状态（声明）"),
+    ROW(AB_M_X_RATE_MEDIAN, "rate (median)", "实测算力（中位数）"),
+    ROW(AB_M_X_RATE_PER_W, "rate per W", "能效比"),
+    ROW(AB_M_X_RATE_PER_W_NET, "rate per W, net of idle", "能效比（扣除空闲功耗后）"),
+    ROW(AB_M_X_RATE_MEDIAN_CI, "rate: median (95% CI)", "速率：中位数（95%置信区间）"),
+    ROW(AB_M_X_REASON, "reason", "原因"),
+    ROW(AB_M_X_RUN_FILE, "run file", "运行结果文件"),
+    ROW(AB_M_X_RUNTIME, "runtime", "软件栈版本"),
+    ROW(AB_M_X_SUBJECT, "subject", "被测对象"),
+    ROW(AB_M_X_SUBJECT_DEVICE_LIB, "subject (device, library)", "被测对象（设备、软件库）"),
+    ROW(AB_M_X_NO_POWER_SOURCES, "the run file records no power sources",
+        "运行结果文件未记录功耗数据来源"),
+    ROW(AB_M_X_TIME_WINDOW, "time in the timed window (s)", "计时窗口内时间（s）"),
+    ROW(AB_M_X_TIME_PER_CALL, "time per call (ms): p5 / median / p95",
+        "单次调用时延（ms）：P5 / 中位数 / P95"),
+    ROW(AB_M_X_TIMELINE_MALFORMED, "timeline has fewer than 2 points or is malformed",
+        "功耗时间曲线少于2个点或格式错误"),
+    ROW(AB_M_X_TYPE, "type", "类型"),
+    ROW(AB_M_X_UNKNOWN_NULL, "unknown (null in the run file)", "未知（运行结果文件中为null）"),
+    ROW(AB_M_X_WHY_NOT, "why not", "未启用原因"),
+    ROW(AB_M_CMP_MD_INTRO,
+        ". A ratio is subject / baseline of the rate (higher is faster); its 95%% interval is "
+        "[subject low / baseline high, subject high / baseline low]. A verdict is \"within noise\" "
+        "when that interval contains 1, or when there is no interval (a case with fewer than %d "
+        "samples has none).",
+        "。比值 = 被测设备速率 / 基线速率（越大越快），其95%%置信区间为 [被测下限 / 基线上限, "
+        "被测上限 / 基线下限]。该区间包含1或无置信区间时（样本数少于 %d "
+        "的用例无置信区间），判定为“差异在测量误差范围内”。"),
+    ROW(AB_M_CMP_NO_HEADLINE,
+        "No kernel key is ok for every subject, so there is no headline geometric mean (one key "
+        "set shared by all); see the own-keys columns.",
+        "没有所有被测对象均通过的用例，因此无统一的几何平均值（需所有对象共用同一用例集合）；见“自"
+        "有用例”各列。"),
+    ROW(AB_M_CMP_HEADLINE,
+        "Headline: over the %zu kernel key(s) where every subject and the baseline are ok "
+        "\xe2\x80\x94 the same keys for every subject, so subjects rank by it: ",
+        "排名依据：全部被测对象及基线均通过的 %zu 个用例（各对象所用用例相同，可据此排名）："),
+    ROW(AB_M_CMP_HEADLINE_END, ".", "。"),
+    ROW(AB_M_CMP_OWN_KEYS_NOTE,
+        "Own keys: each subject's geometric mean over the common keys where it and the baseline "
+        "are ok. These key sets differ between subjects: do not rank by them.",
+        "自有用例：各被测对象在其自身与基线均通过的共同用例上的几何平均值。各对象的用例集合不同，不"
+        "可据此排名。"),
+    ROW(AB_M_CMP_GEOMEAN_HEAD, "geometric mean ratio (the same %zu key(s) for all)",
+        "几何平均比值（全部对象相同的 %zu 个用例）"),
+    ROW(AB_M_CMP_N_COMMON, "%zu kernel key(s) common to every run file.",
+        "所有运行结果文件共有的用例 %zu 个。"),
+    ROW(AB_M_X_SUBJECTS, "Subjects", "被测对象"),
+    ROW(AB_M_X_WARNING, "Warning", "警告"),
+    ROW(AB_M_X_PERF_W, "perf/W", "能效比"),
+    ROW(AB_M_X_LEFT_OUT, "Left out", "未比较的用例"),
+    ROW(AB_M_X_LEFT_OUT_INTRO, "Kernel keys that some run files do not have: not compared.",
+        "部分运行结果文件中没有的用例：不作比较。"),
+    ROW(AB_M_X_MISSING_FROM, "missing from", "缺少该用例的文件"),
+    ROW(AB_M_X_BASELINE_CAP, "Baseline", "基线（对照设备）"),
+    ROW(AB_M_X_NET, "net", "净值"),
+    ROW(AB_M_X_NO_CUT_SHORT, "NO (cut short)", "否（运行被提前中止）"),
 };
 
 static const char *const tags[AB_LANG_COUNT] = {"en", "zh-CN"};
@@ -315,4 +570,84 @@ const char *ab_tr_label(ab_lang lang, const char *en) {
     if (catalogue[id].name && strcmp(catalogue[id].text[AB_LANG_EN], en) == 0)
       return ab_tr(lang, (ab_msg)id);
   return en ? en : "";
+}
+
+/* Drops a UTF-8 character that vsnprintf cut in half at the end of buf. */
+static void trim_partial_char(char *buf) {
+  size_t n = strlen(buf), start = n;
+  while (start > 0 && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
+    start--;
+  if (start == 0)
+    return;
+  unsigned char lead = (unsigned char)buf[start - 1];
+  size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (n - (start - 1) < want)
+    buf[start - 1] = '\0';
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void ab_vtrf(char *buf, size_t len, ab_lang lang, ab_msg id, va_list ap) {
+  if (len == 0)
+    return;
+  int n = vsnprintf(buf, len, ab_tr(lang, id), ap);
+  if (n < 0)
+    buf[0] = '\0';
+  else if ((size_t)n >= len)
+    trim_partial_char(buf);
+}
+#pragma GCC diagnostic pop
+
+void ab_trf(char *buf, size_t len, ab_lang lang, ab_msg id, ...) {
+  va_list ap;
+  va_start(ap, id);
+  ab_vtrf(buf, len, lang, id, ap);
+  va_end(ap);
+}
+
+/* Puts a copy of s at list[n], growing the list; on failure list[n] is not valid. */
+static ab_status append(char ***list, size_t n, const char *s) {
+  char **grown = realloc(*list, (n + 1) * sizeof *grown);
+  if (!grown)
+    return AB_E_NOMEM;
+  *list = grown;
+  grown[n] = strdup(s);
+  return grown[n] ? AB_OK : AB_E_NOMEM;
+}
+
+ab_status ab_note_add(char ***en, char ***texts, size_t *n, ab_lang lang, ab_msg id, ...) {
+  char e[1024], t[1536];
+  va_list ap, aq;
+  va_start(ap, id);
+  va_copy(aq, ap);
+  ab_vtrf(e, sizeof e, AB_LANG_EN, id, ap);
+  ab_vtrf(t, sizeof t, lang, id, aq);
+  va_end(aq);
+  va_end(ap);
+  return ab_note_add_texts(en, texts, n, e, t);
+}
+
+ab_status ab_note_add_texts(char ***en, char ***texts, size_t *n, const char *e, const char *t) {
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*en)[i], e) == 0)
+      return AB_OK; /* said once is enough */
+  /* both lists grow before the count does, so they always hold n entries each */
+  if (append(en, *n, e) != AB_OK)
+    return AB_E_NOMEM;
+  if (texts && append(texts, *n, t) != AB_OK) {
+    free((*en)[*n]);
+    return AB_E_NOMEM;
+  }
+  (*n)++;
+  return AB_OK;
+}
+
+void ab_notes_free(char **en, char **texts, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(en[i]);
+    if (texts)
+      free(texts[i]);
+  }
+  free(en);
+  free(texts);
 }

@@ -14,6 +14,8 @@
 #include "render_tender.h"
 #include "report.h"
 
+/* A label given by its English text, in the report's language (needs `lang` in scope). */
+#define L(en)  ab_tr_label(lang, en)
 #define NUM(v) ab_report_fmt((v), (char[32]){0}, 32)
 #define PCT(v) ab_report_fmt_pct((v), (char[32]){0}, 32)
 
@@ -40,6 +42,7 @@ static void header(FILE *out, ab_lang lang, const char *const *cols, size_t n) {
   } while (0)
 
 static void write_inputs(const ab_report *rep, FILE *out) {
+  ab_lang lang = rep->lang;
   bool trust = ab_report_trust_checked(rep);
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_RUN_FILES));
   if (trust)
@@ -59,7 +62,7 @@ static void write_inputs(const ab_report *rep, FILE *out) {
     cell(out, in->run.started_utc);
     cell(out, in->run.harness_version);
     cell(out, in->run.suite_name);
-    cell(out, in->run.complete ? "yes" : "NO (cut short)");
+    cell(out, in->run.complete ? L("yes") : L("NO (cut short)"));
     fprintf(out, " %zu |", in->run.n_cases);
     if (trust) {
       char text[320];
@@ -73,6 +76,7 @@ static void write_inputs(const ab_report *rep, FILE *out) {
 
 /* Provenance: which module file, exactly, produced each run's results. */
 static void write_modules(const ab_report *rep, FILE *out) {
+  ab_lang lang = rep->lang;
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_BACKENDS));
   HEADER(out, rep->lang, "run", "backend", "enabled", "ABI", "module", "size (bytes)", "SHA-256");
   for (size_t i = 0; i < rep->n_inputs; i++) {
@@ -86,7 +90,7 @@ static void write_modules(const ab_report *rep, FILE *out) {
         snprintf(size, sizeof size, "%llu", (unsigned long long)be->module_size);
       fprintf(out, "| %zu |", i + 1);
       cell(out, be->name);
-      cell(out, be->enabled ? "yes" : "no");
+      cell(out, be->enabled ? L("yes") : L("no"));
       cell(out, abi);
       cell(out, be->module_path);
       cell(out, size);
@@ -103,7 +107,7 @@ static void write_warnings(const ab_report *rep, FILE *out) {
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_WARNINGS));
   for (size_t i = 0; i < rep->n_warnings; i++) {
     fputs("- ", out);
-    ab_write_md_cell(out, rep->warnings[i]);
+    ab_write_md_cell(out, rep->warnings_text[i]);
     fputs("\n", out);
   }
   fputs("\n", out);
@@ -117,6 +121,7 @@ static void status_counts(const ab_report_subject *s, FILE *out) {
 }
 
 static void write_devices(const ab_report *rep, FILE *out) {
+  ab_lang lang = rep->lang;
   fprintf(out, "## %s\n\n", ab_tr(rep->lang, AB_M_H_DEVICES));
   HEADER(out, rep->lang, "device", "catalogue entry", "vendor", "country",
          "procurement list (declared)", "TDP, spec-sheet (W)", "idle (W)",
@@ -126,7 +131,7 @@ static void write_devices(const ab_report *rep, FILE *out) {
     const ab_catalog_entry *e = s->catalog;
     fputs("|", out);
     cell(out, s->label);
-    cell(out, e ? e->id : "none");
+    cell(out, e ? e->id : L("none"));
     cell(out, e ? e->vendor : (s->device ? s->device->info.vendor : ""));
     cell(out, e ? e->country : "");
     cell(out, e ? e->procurement_list : "");
@@ -134,7 +139,7 @@ static void write_devices(const ab_report *rep, FILE *out) {
     fprintf(out, " %s", NUM(s->idle_w));
     if (isfinite(s->idle_w)) {
       fputc(' ', out);
-      ab_write_md_cell(out, s->idle_ref.scope);
+      ab_write_md_cell(out, ab_scope_label(lang, s->idle_ref.scope));
     }
     fputs(" |", out);
     status_counts(s, out);
@@ -145,16 +150,17 @@ static void write_devices(const ab_report *rep, FILE *out) {
 
 /* Perf/W and energy per operation in the unit of the kernel's work: FLOP, integer op, or
  * byte for bandwidth kernels (ab_report_work_unit). */
-static void power_cells(const ab_report_row *r, FILE *out) {
+static void power_cells(const ab_report_row *r, ab_lang lang, FILE *out) {
   const ab_report_power *p = &r->power;
   if (!p->measured) {
-    fputs(" not measured | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 |", out);
+    fprintf(out, " %s | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 | \xe2\x80\x94 |",
+            L("not measured"));
     return;
   }
   const char *op = ab_report_work_unit(r->c);
   bool bytes = strcmp(op, "B") == 0;
   fprintf(out, " %s |", NUM(p->avg_w));
-  cell(out, p->ref.scope);
+  cell(out, ab_scope_label(lang, p->ref.scope));
   fprintf(out, " %s G%s/s/W |", NUM(bytes ? p->gbytes_per_s_per_w : p->gflops_per_w), op);
   if (!bytes && p->net_cell[0]) /* net power was noise: the words, never a number */
     cell(out, p->net_cell);
@@ -164,7 +170,7 @@ static void power_cells(const ab_report_row *r, FILE *out) {
   if (isfinite(p->j_per_token)) /* a model step: what a token costs is the figure to quote */
     fprintf(out, "; %s J/token", NUM(p->j_per_token));
   if (isfinite(p->j_per_token) && isfinite(p->net_j_per_token))
-    fprintf(out, " (net %s)", NUM(p->net_j_per_token));
+    fprintf(out, " (%s %s)", L("net"), NUM(p->net_j_per_token));
   fputs(" |", out);
 }
 
@@ -196,7 +202,7 @@ static void write_best(const ab_report *rep, FILE *out) {
       cell(out, shape);
       rate_cells(r, out, true);
       fprintf(out, " %s | %s |", PCT(r->eff_spec), PCT(r->eff_measured));
-      power_cells(r, out);
+      power_cells(r, rep->lang, out);
       fputs("\n", out);
     }
   }
@@ -208,7 +214,7 @@ static void case_row(const ab_report_row *r, ab_lang rep_lang, FILE *out) {
   ab_report_kernel_key(r->c, key, sizeof key);
   fputs("|", out);
   cell(out, key);
-  cell(out, ab_case_status_name(r->c->status));
+  cell(out, ab_case_status_label(rep_lang, r->c->status));
   if (r->c->status == AB_CASE_OK)
     rate_cells(r, out, true);
   else
@@ -223,7 +229,7 @@ static void case_row(const ab_report_row *r, ab_lang rep_lang, FILE *out) {
   } else {
     fprintf(out, " %s |", PCT(r->eff_measured));
   }
-  power_cells(r, out);
+  power_cells(r, rep_lang, out);
   cell(out, r->c->status == AB_CASE_OK ? r->c->implementation : r->c->reason);
   fputs("\n", out);
 }

@@ -42,6 +42,10 @@ const char *ab_case_status_text(ab_lang lang, ab_case_status s) {
   return s >= 0 && s < AB_CASE_STATUS_COUNT ? ab_tr(lang, msgs[s]) : "?";
 }
 
+const char *ab_case_status_label(ab_lang lang, ab_case_status s) {
+  return lang == AB_LANG_EN ? ab_case_status_name(s) : ab_case_status_text(lang, s);
+}
+
 /* ---- the figures of one conclusion row ----------------------------------------------------- */
 
 typedef struct concl_row {

@@ -10,6 +10,9 @@
 
 /* A case status in words of the report's language ("wrong result", "结果错误"). */
 const char *ab_case_status_text(ab_lang lang, ab_case_status s);
+/* A status in a table of cases: in English the run file's name ("wrong_result", as the
+ * English goldens and scripts read it), in another language ab_case_status_text. */
+const char *ab_case_status_label(ab_lang lang, ab_case_status s);
 
 /* The header ("cost per PFLOP (CNY)") and cell of the best floating-point GEMM's cost per
  * unit of work of subject s (capex only, labelled, without power). */

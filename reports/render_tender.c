@@ -51,6 +51,13 @@ const char *ab_scope_text(ab_lang lang, const char *scope) {
   return ab_tr(lang, AB_M_SCOPE_UNKNOWN);
 }
 
+const char *ab_scope_label(ab_lang lang, const char *scope) {
+  if (!scope || !scope[0])
+    return ab_tr(lang, AB_M_SCOPE_UNKNOWN);
+  const char *t = ab_scope_text(lang, scope);
+  return t == ab_tr(lang, AB_M_SCOPE_UNKNOWN) ? scope : t;
+}
+
 /* A message with one %s (or none) filled in; the catalogue's conversions are checked. */
 static void tr1(char *buf, size_t len, ab_lang lang, ab_msg id, const char *arg) {
   const char *fmt = ab_tr(lang, id);

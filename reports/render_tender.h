@@ -11,6 +11,8 @@
 const char *ab_tender_verdict_text(ab_lang lang, ab_tender_verdict v);
 /* A power scope in words: "board" -> "整卡功耗" in Chinese. */
 const char *ab_scope_text(ab_lang lang, const char *scope);
+/* The same for a scope read from a run file: a scope it does not know is shown as given. */
+const char *ab_scope_label(ab_lang lang, const char *scope);
 /* "throughput gemm bf16 ≥ 200 TFLOP/s": the rule a requirement states, in words. */
 void ab_tender_rule_text(ab_lang lang, const ab_tender_req *q, char *buf, size_t len);
 /* "210 TFLOP/s (205 – 215)", "3 of 4 kinds validated", "—". */

@@ -119,26 +119,17 @@ const char *ab_report_rate(const ab_report_row *r, double *median, double *lo, d
  * Small helpers
  * ------------------------------------------------------------------------------------- */
 
-static ab_status warn(ab_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static ab_status warn(ab_report *rep, const char *fmt, ...) {
-  char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+/* A warning in English (JSON, console) and in the report's language (Markdown, HTML). */
+static ab_status warn(ab_report *rep, ab_msg id, ...) {
+  char en[1024], text[1536];
+  va_list ap, aq;
+  va_start(ap, id);
+  va_copy(aq, ap);
+  ab_vtrf(en, sizeof en, AB_LANG_EN, id, ap);
+  ab_vtrf(text, sizeof text, rep->lang, id, aq);
+  va_end(aq);
   va_end(ap);
-  for (size_t i = 0; i < rep->n_warnings; i++)
-    if (strcmp(rep->warnings[i], buf) == 0)
-      return AB_OK; /* said once is enough */
-  char **w = realloc(rep->warnings, (rep->n_warnings + 1) * sizeof *w);
-  if (!w)
-    return AB_E_NOMEM;
-  rep->warnings = w;
-  w[rep->n_warnings] = strdup(buf);
-  if (!w[rep->n_warnings])
-    return AB_E_NOMEM;
-  rep->n_warnings++;
-  return AB_OK;
+  return ab_note_add_texts(&rep->warnings, &rep->warnings_text, &rep->n_warnings, en, text);
 }
 
 static double obj_num(const json_t *o, const char *key) {
@@ -192,17 +183,19 @@ static void power_invalid_reason(const json_t *sources, char *dst, size_t cap) {
 /* The run file's reason reads "<what>: <details>" ("net power within noise: 0.4 W net of
  * idle, ..."); a table cell shows "not measurable: <what>", the details go to the CSV, the
  * JSON and the HTML tooltip. */
-static void read_net_reason(const json_t *src, ab_report_power *f) {
+static void read_net_reason(const json_t *src, ab_lang lang, ab_report_power *f) {
   const char *why = json_string_value(json_object_get(src, "net_not_measurable"));
   if (!why || !*why)
     return;
   snprintf(f->net_not_measurable, sizeof f->net_not_measurable, "%s", why);
   const char *colon = strchr(why, ':');
   int head = colon ? (int)(colon - why) : (int)strlen(why);
-  snprintf(f->net_cell, sizeof f->net_cell, "not measurable: %.*s", head, why);
+  char what[96];
+  snprintf(what, sizeof what, "%.*s", head, why);
+  ab_trf(f->net_cell, sizeof f->net_cell, lang, AB_M_NET_NOT_MEASURABLE, what);
 }
 
-static void power_figures(const json_t *power, ab_report_power *f) {
+static void power_figures(const json_t *power, ab_lang lang, ab_report_power *f) {
   memset(f, 0, sizeof *f);
   double *nums[] = {
       &f->avg_w,        &f->peak_w,           &f->energy_j,         &f->idle_w,
@@ -235,7 +228,7 @@ static void power_figures(const json_t *power, ab_report_power *f) {
       "j_per_token",  "net_j_per_token",  "net_uncertainty_w"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     *nums[i] = obj_num(s, keys[i]);
-  read_net_reason(s, f);
+  read_net_reason(s, lang, f);
   const json_t *tl = json_object_get(s, "timeline");
   f->timeline = json_is_object(tl) ? tl : NULL;
 }
@@ -432,7 +425,7 @@ static void fill_row(ab_report *rep, ab_report_row *r, size_t subject, const ab_
   r->t_p5 = timed ? c->time_s.p5 : NAN;
   r->t_median = timed ? c->time_s.median : NAN;
   r->t_p95 = timed ? c->time_s.p95 : NAN;
-  power_figures(c->power, &r->power);
+  power_figures(c->power, rep->lang, &r->power);
   r->clock_fell = clock_fell(c);
   efficiencies(r, &rep->subjects[subject]);
 }
@@ -447,9 +440,9 @@ static ab_status check_plausible(ab_report *rep, ab_report_row *r) {
   r->implausible = true;
   char key[512];
   ab_report_case_key(r->c, key, sizeof key);
-  return warn(rep, "%s: implausible, not ranked: %.3g x the %s peak (margin %.2fx)", key,
-              over_spec ? r->eff_spec : r->eff_measured, over_spec ? "spec-sheet" : "measured",
-              over_spec ? AB_REPORT_SPEC_MARGIN : AB_REPORT_MEASURED_MARGIN);
+  if (over_spec)
+    return warn(rep, AB_M_W_IMPLAUSIBLE_SPEC, key, r->eff_spec, AB_REPORT_SPEC_MARGIN);
+  return warn(rep, AB_M_W_IMPLAUSIBLE_MEASURED, key, r->eff_measured, AB_REPORT_MEASURED_MARGIN);
 }
 
 static void note_best(ab_report *rep, size_t row) {
@@ -486,10 +479,7 @@ static ab_status build_rows(ab_report *rep) {
       disturbed += run->cases[i].interference.disturbed;
       note_best(rep, rep->n_rows++);
     }
-    if (disturbed && warn(rep,
-                          "%s: %zu cases ran while other processes or a hypervisor took the "
-                          "machine (interference.disturbed): their times are not comparable",
-                          rep->subjects[s].label, disturbed) != AB_OK)
+    if (disturbed && warn(rep, AB_M_W_DISTURBED, rep->subjects[s].label, disturbed) != AB_OK)
       return AB_E_NOMEM;
   }
   return AB_OK;
@@ -526,16 +516,18 @@ static ab_status warn_mixed_scopes(ab_report *rep) {
   }
   if (n < 2)
     return AB_OK;
-  char list[80] = "";
-  for (size_t k = 0; k < n; k++) {
-    size_t used = strlen(list);
-    snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", scopes[k]);
+  /* the scopes are words: each language gets its own list */
+  char list[AB_LANG_COUNT][160] = {""}, text[AB_LANG_COUNT][1536];
+  for (int l = 0; l < AB_LANG_COUNT; l++) {
+    for (size_t k = 0; k < n; k++) {
+      size_t used = strlen(list[l]);
+      snprintf(list[l] + used, sizeof list[l] - used, "%s%s", k ? ", " : "",
+               ab_scope_label((ab_lang)l, scopes[k]));
+    }
+    ab_trf(text[l], sizeof text[l], (ab_lang)l, AB_M_W_MIXED_SCOPES, list[l]);
   }
-  return warn(rep,
-              "power figures of different scopes (%s) are in this report: a node meter counts "
-              "the whole machine, a board or chip source only the device; do not rank perf/W "
-              "or energy across scopes",
-              list);
+  return ab_note_add_texts(&rep->warnings, &rep->warnings_text, &rep->n_warnings, text[AB_LANG_EN],
+                           text[rep->lang]);
 }
 
 static ab_status warn_inputs(ab_report *rep) {
@@ -544,20 +536,11 @@ static ab_status warn_inputs(ab_report *rep) {
   for (size_t in = 0; in < rep->n_inputs && st == AB_OK; in++) {
     const ab_run *run = &rep->inputs[in].run;
     if (!run->complete)
-      st = warn(rep,
-                "%s: the run was cut short (complete: false); cases not reached are "
-                "missing or skipped",
-                rep->inputs[in].path);
+      st = warn(rep, AB_M_W_CUT_SHORT, rep->inputs[in].path);
     if (st == AB_OK && strcmp(run->harness_version, first->harness_version) != 0)
-      st = warn(rep,
-                "run files come from different accelbench versions (%s, %s); compare "
-                "cases with the same key only",
-                first->harness_version, run->harness_version);
+      st = warn(rep, AB_M_W_VERSIONS, first->harness_version, run->harness_version);
     if (st == AB_OK && strcmp(run->suite_name, first->suite_name) != 0)
-      st = warn(rep,
-                "run files come from different suites (%s, %s); only cases with the same "
-                "kernel key are compared",
-                first->suite_name, run->suite_name);
+      st = warn(rep, AB_M_W_SUITES, first->suite_name, run->suite_name);
   }
   return st;
 }
@@ -567,19 +550,13 @@ static ab_status warn_subjects(ab_report *rep) {
   for (size_t i = 0; i < rep->n_subjects && st == AB_OK; i++) {
     const ab_report_subject *s = &rep->subjects[i];
     if (!s->catalog)
-      st = warn(rep,
-                "%s: no device catalogue entry (%s); spec-sheet efficiency, TDP and price "
-                "are not shown",
-                s->label, s->catalog_why);
+      st = warn(rep, AB_M_W_NO_CATALOG, s->label, s->catalog_why);
   }
   size_t fell = 0;
   for (size_t i = 0; i < rep->n_rows; i++)
     fell += rep->rows[i].clock_fell;
   if (st == AB_OK && fell)
-    st = warn(rep,
-              "%zu case(s) ran while the CPU clock fell by more than 5%% (thermal or "
-              "power throttling): their figures understate the device",
-              fell);
+    st = warn(rep, AB_M_W_CLOCK_FELL, fell);
   return st;
 }
 
@@ -791,9 +768,7 @@ void ab_report_free(ab_report *rep) {
   if (rep->have_tender)
     ab_tender_free(&rep->tender);
   free(rep->compliance);
-  for (size_t i = 0; i < rep->n_warnings; i++)
-    free(rep->warnings[i]);
-  free(rep->warnings);
+  ab_notes_free(rep->warnings, rep->warnings_text, rep->n_warnings);
   memset(rep, 0, sizeof *rep);
 }
 

@@ -82,7 +82,7 @@ typedef struct ab_report_power {
   /* Why there is no net figure although there is an idle baseline (the run file's
    * net_not_measurable), and the same as a cell: "not measurable: net power within noise". */
   char net_not_measurable[256];
-  char net_cell[96];
+  char net_cell[192];     /* in the report's language */
   const json_t *timeline; /* {"t_s": [...], "w": [...]} of the run file, or NULL */
   size_t n_sources;       /* sources in the case record (others are in the JSON report) */
 } ab_report_power;
@@ -140,7 +140,8 @@ typedef struct ab_report {
   ab_cost_inputs cost;
   ab_report_cost *costs; /* one per subject and GEMM dtype with an ok case, when have_cost */
   size_t n_costs;
-  char **warnings; /* things a reader must see: mixed power scopes, unmatched devices... */
+  char **warnings;      /* things a reader must see: mixed power scopes, unmatched devices... */
+  char **warnings_text; /* the same in the report's language (Markdown, HTML) */
   size_t n_warnings;
   bool have_tender;
   ab_tender tender;

@@ -18,7 +18,10 @@ static void conversions(const char *fmt, char *out, size_t len) {
       p++;
       continue;
     }
-    size_t n = strspn(p + 1, "-+ #0123456789.*hlzjt");
+    /* "% of peak" is a label's text: no catalogue format uses the space flag */
+    if (p[1] == ' ')
+      continue;
+    size_t n = strspn(p + 1, "-+#0123456789.*hlzjt");
     /* a '%' not followed by a conversion is text in a label ("95% CI"), never formatted */
     if (!p[1 + n] || !strchr("diouxXeEfFgGaAcsp", p[1 + n]))
       continue;

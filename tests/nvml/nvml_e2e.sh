@@ -75,7 +75,7 @@ check "run file: nvml provenance, energy, window facts, device process disturbed
 python3 - "$tmp/run/manifest.json" >"$tmp/m.py" 2>&1 <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
-# Every power module loaded is hashed (the other vendors' modules of the build too).
+# every power module the run loaded is hashed (the other vendors' are disabled here)
 power = [e for e in m["inputs"] if e["role"] == "power" and e["name"] == "nvml"]
 assert len(power) == 1, m["inputs"]
 assert power[0]["path"].endswith("accelbench-power-nvml.so") and len(power[0]["sha256"]) == 64

@@ -38,6 +38,12 @@ for f in report.md report.csv; do
   check "$f equals tests/report/golden/$f" 0 $?
   [ -s "$tmp/diff.$f" ] && head -40 "$tmp/diff.$f"
 done
+# The same in Chinese: every label of the detail tables, warnings included, from the catalogue.
+"$ab" report "${labs[@]}" "${common[@]}" --lang zh-CN -f md -o "$tmp/zh" -q 2>/dev/null
+if [ "${AB_UPDATE_GOLDEN:-}" = 1 ]; then cp "$tmp/zh/report.md" "$here/golden/report.zh-CN.md"; fi
+diff -u "$here/golden/report.zh-CN.md" "$tmp/zh/report.md" >"$tmp/diff.zh" 2>&1
+check "zh-CN report.md equals tests/report/golden/report.zh-CN.md" 0 $?
+[ -s "$tmp/diff.zh" ] && head -40 "$tmp/diff.zh"
 python3 - "$tmp/g" "${labs[@]}" >"$tmp/j" 2>&1 <<'PY'
 import csv, json, sys
 out, runs = sys.argv[1], sys.argv[2:]
