@@ -174,40 +174,31 @@ static ab_status mlu_open(uint32_t index, void *state, const ab_option *options,
 
 /* ---- memory ---- */
 
+static ab_status dev_alloc(void *ctx, size_t bytes, void **ptr, char *msg) {
+  mlu_dev *d = ctx;
+  abmlu_ret r = d->libs->rt.cnrtMalloc(ptr, bytes);
+  return r == ABMLU_SUCCESS ? AB_OK : mlu_fail(msg, "cnrtMalloc", r);
+}
+
+static void dev_free(void *ctx, void *ptr) {
+  mlu_dev *d = ctx;
+  d->libs->rt.cnrtFree(ptr);
+}
+
 static ab_status mlu_buffer_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
-  mlu_dev *d = state;
-  *out = NULL;
-  ab_buffer *b = calloc(1, sizeof *b);
-  if (!b) {
-    snprintf(msg, AB_MSG_LEN, "out of host memory for a buffer handle");
-    return AB_E_NOMEM;
-  }
-  abmlu_ret r = d->libs->rt.cnrtMalloc(&b->ptr, bytes ? bytes : 1);
-  if (r != ABMLU_SUCCESS) {
-    free(b);
-    return mlu_fail(msg, "cnrtMalloc", r);
-  }
-  b->bytes = bytes;
-  *out = b;
-  return AB_OK;
+  const ab_vmem mem = {state, dev_alloc, dev_free};
+  return ab_vbuffer_alloc(&mem, bytes, out, msg);
 }
 
 static void mlu_buffer_free(void *state, ab_buffer *buf) {
-  mlu_dev *d = state;
-  if (!buf)
-    return;
-  d->libs->rt.cnrtFree(buf->ptr);
-  free(buf);
-}
-
-static ab_status check_range(const ab_buffer *b, size_t offset, size_t bytes, char *msg) {
-  return ab_vcheck_range(b ? b->bytes : 0, offset, bytes, msg);
+  const ab_vmem mem = {state, dev_alloc, dev_free};
+  ab_vbuffer_free(&mem, buf);
 }
 
 static ab_status mlu_copy_to_device(void *state, ab_buffer *dst, size_t offset, const void *src,
                                     size_t bytes, char *msg) {
   mlu_dev *d = state;
-  ab_status st = check_range(dst, offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(dst, offset, bytes, msg);
   if (st != AB_OK)
     return st;
   /* cnrtMemcpy takes a non-const source; it only reads it. */
@@ -219,7 +210,7 @@ static ab_status mlu_copy_to_device(void *state, ab_buffer *dst, size_t offset, 
 static ab_status mlu_copy_to_host(void *state, void *dst, const ab_buffer *src, size_t offset,
                                   size_t bytes, char *msg) {
   mlu_dev *d = state;
-  ab_status st = check_range(src, offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(src, offset, bytes, msg);
   if (st != AB_OK)
     return st;
   /* The harness reads results after case_run returned; finish the queue's work first. */
@@ -233,9 +224,9 @@ static ab_status mlu_copy_to_host(void *state, void *dst, const ab_buffer *src, 
 static ab_status mlu_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset,
                                  const ab_buffer *src, size_t src_offset, size_t bytes, char *msg) {
   mlu_dev *d = state;
-  ab_status st = check_range(dst, dst_offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(dst, dst_offset, bytes, msg);
   if (st == AB_OK)
-    st = check_range(src, src_offset, bytes, msg);
+    st = ab_vbuffer_range(src, src_offset, bytes, msg);
   if (st != AB_OK)
     return st;
   abmlu_ret r =

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "ab_vbuffer.h"
 #include "ab_vendor.h"
 #include "accelbench/backend.h"
 #include "cnrt_api.h"
@@ -28,11 +29,6 @@ ab_status mlu_load(const mlu_libs **out, char *msg);
 
 /* "call: cnrtErrorX (code): text" from a CNRT code; AB_E_NOMEM for cnrtErrorNoMem. */
 ab_status mlu_fail(char *msg, const char *call, abmlu_ret r);
-
-struct ab_buffer {
-  void *ptr; /* device pointer */
-  size_t bytes;
-};
 
 typedef struct mlu_dev {
   const mlu_libs *libs;
