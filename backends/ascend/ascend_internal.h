@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ab_vbuffer.h"
 #include "ab_vendor.h"
 #include "accelbench/backend.h"
 #include "acl_rt.h"
@@ -42,11 +43,6 @@ const char *ascend_op_library(int attention);
 
 /* "call: ACL error (code): <aclGetRecentErrMsg>" from a runtime or aclnn code. */
 ab_status ascend_fail(char *msg, const char *call, long code);
-
-struct ab_buffer {
-  void *ptr; /* device pointer */
-  size_t bytes;
-};
 
 typedef struct ascend_dev {
   const ascend_libs *libs;

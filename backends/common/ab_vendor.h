@@ -149,6 +149,21 @@ typedef struct ab_vworkspace {
 ab_status ab_vworkspace_reserve(ab_vworkspace *ws, const ab_vmem *mem, size_t bytes, char *msg);
 void ab_vworkspace_release(ab_vworkspace *ws, const ab_vmem *mem);
 
+/* ---- copies ------------------------------------------------------------------------ */
+
+/* A copy of `bytes` at `offset` lies inside a buffer of `have` bytes; AB_E_INVALID
+ * ("copy of N bytes at offset O is outside a buffer of H") otherwise. */
+ab_status ab_vcheck_range(size_t have, size_t offset, size_t bytes, char *msg);
+
+/* Checks a membw / copy_h2d / copy_d2h descriptor before a runtime sees it: a positive
+ * transfer.bytes, and the operands it uses (membw two, the transfers one; `op_bytes` holds
+ * the sizes of `n_ops` operands) at least that large. AB_E_INVALID with the field named. */
+ab_status ab_vcheck_transfer(const ab_kernel_desc *d, const size_t *op_bytes, size_t n_ops,
+                             char *msg);
+
+/* The host data a host-to-device transfer sends: byte i = (i * 131 + 7) & 0xff (kernel.h). */
+void ab_vfill_transfer_pattern(void *host, size_t bytes);
+
 /* ---- device facts ------------------------------------------------------------------- */
 
 /* Append a key/value fact to info->attrs (dropped silently when the list is full). */

@@ -175,42 +175,18 @@ static ab_status cuda_open(uint32_t index, void *state, const ab_option *options
 
 static ab_status cuda_buffer_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
   cuda_dev *d = state;
-  *out = NULL;
-  ab_buffer *b = calloc(1, sizeof *b);
-  if (!b) {
-    snprintf(msg, AB_MSG_LEN, "out of host memory for a buffer handle");
-    return AB_E_NOMEM;
-  }
-  ab_status st = dev_alloc(d, bytes ? bytes : 1, &b->ptr, msg);
-  if (st != AB_OK) {
-    free(b);
-    return st;
-  }
-  b->bytes = bytes;
-  *out = b;
-  return AB_OK;
+  return ab_vbuffer_alloc(&d->mem, bytes, out, msg);
 }
 
 static void cuda_buffer_free(void *state, ab_buffer *buf) {
-  if (!buf)
-    return;
-  dev_free(state, buf->ptr);
-  free(buf);
-}
-
-static ab_status check_range(const ab_buffer *b, size_t offset, size_t bytes, char *msg) {
-  if (!b || offset > b->bytes || bytes > b->bytes - offset) {
-    snprintf(msg, AB_MSG_LEN, "copy of %zu bytes at offset %zu is outside a buffer of %zu", bytes,
-             offset, b ? b->bytes : 0);
-    return AB_E_INVALID;
-  }
-  return AB_OK;
+  cuda_dev *d = state;
+  ab_vbuffer_free(&d->mem, buf);
 }
 
 static ab_status cuda_copy_to_device(void *state, ab_buffer *dst, size_t offset, const void *src,
                                      size_t bytes, char *msg) {
   cuda_dev *d = state;
-  ab_status st = check_range(dst, offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(dst, offset, bytes, msg);
   if (st != AB_OK)
     return st;
   abcu_error e =
@@ -221,7 +197,7 @@ static ab_status cuda_copy_to_device(void *state, ab_buffer *dst, size_t offset,
 static ab_status cuda_copy_to_host(void *state, void *dst, const ab_buffer *src, size_t offset,
                                    size_t bytes, char *msg) {
   cuda_dev *d = state;
-  ab_status st = check_range(src, offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(src, offset, bytes, msg);
   if (st != AB_OK)
     return st;
   /* The harness reads results after case_run returned; finish the stream's work first. */
@@ -239,9 +215,9 @@ static ab_status cuda_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset
                                   const ab_buffer *src, size_t src_offset, size_t bytes,
                                   char *msg) {
   cuda_dev *d = state;
-  ab_status st = check_range(src, src_offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(src, src_offset, bytes, msg);
   if (st == AB_OK)
-    st = check_range(dst, dst_offset, bytes, msg);
+    st = ab_vbuffer_range(dst, dst_offset, bytes, msg);
   if (st != AB_OK || bytes == 0)
     return st;
   abcu_error e = d->libs->rt.cudaMemcpyAsync((char *)dst->ptr + dst_offset,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ab_vbuffer.h"
 #include "ab_vendor.h"
 #include "accelbench/backend.h"
 #include "cublaslt.h"
@@ -46,11 +47,6 @@ ab_status cuda_check_library(const char *which, const char *path, int *missing_o
 ab_status cuda_rt_fail(char *msg, const char *call, abcu_error e);
 ab_status cuda_drv_fail(char *msg, const char *call, abcu_result r);
 ab_status cuda_blas_fail(char *msg, const char *call, abcu_blas_status s);
-
-struct ab_buffer {
-  void *ptr; /* device pointer */
-  size_t bytes;
-};
 
 typedef struct cuda_dev {
   const cuda_libs *libs;

@@ -183,36 +183,13 @@ static ab_status cl_open(uint32_t index, void *state, const ab_option *options, 
 /* ---- memory ---- */
 
 static ab_status cl_buffer_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
-  *out = NULL;
-  ab_buffer *b = calloc(1, sizeof *b);
-  if (!b) {
-    snprintf(msg, AB_MSG_LEN, "out of host memory for a buffer handle");
-    return AB_E_NOMEM;
-  }
-  ab_status st = dev_alloc(state, bytes ? bytes : 1, &b->ptr, msg);
-  if (st != AB_OK) {
-    free(b);
-    return st;
-  }
-  b->bytes = bytes;
-  *out = b;
-  return AB_OK;
+  cl_dev *d = state;
+  return ab_vbuffer_alloc(&d->mem, bytes, out, msg);
 }
 
 static void cl_buffer_free(void *state, ab_buffer *buf) {
-  if (!buf)
-    return;
-  dev_free(state, buf->ptr);
-  free(buf);
-}
-
-static ab_status check_range(const ab_buffer *b, size_t offset, size_t bytes, char *msg) {
-  if (!b || offset > b->bytes || bytes > b->bytes - offset) {
-    snprintf(msg, AB_MSG_LEN, "copy of %zu bytes at offset %zu is outside a buffer of %zu", bytes,
-             offset, b ? b->bytes : 0);
-    return AB_E_INVALID;
-  }
-  return AB_OK;
+  cl_dev *d = state;
+  ab_vbuffer_free(&d->mem, buf);
 }
 
 /* A synchronous copy of `kind`; refused when the row has no confirmed copy kinds. */
@@ -231,7 +208,7 @@ static ab_status copy_sync(cl_dev *d, void *dst, const void *src, size_t bytes, 
 static ab_status cl_copy_to_device(void *state, ab_buffer *dst, size_t offset, const void *src,
                                    size_t bytes, char *msg) {
   cl_dev *d = state;
-  ab_status st = check_range(dst, offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(dst, offset, bytes, msg);
   return st != AB_OK ? st
                      : copy_sync(d, (char *)dst->ptr + offset, src, bytes, d->v->memcpy_h2d, msg);
 }
@@ -239,7 +216,7 @@ static ab_status cl_copy_to_device(void *state, ab_buffer *dst, size_t offset, c
 static ab_status cl_copy_to_host(void *state, void *dst, const ab_buffer *src, size_t offset,
                                  size_t bytes, char *msg) {
   cl_dev *d = state;
-  ab_status st = check_range(src, offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(src, offset, bytes, msg);
   return st != AB_OK
              ? st
              : copy_sync(d, dst, (const char *)src->ptr + offset, bytes, d->v->memcpy_d2h, msg);
@@ -248,9 +225,9 @@ static ab_status cl_copy_to_host(void *state, void *dst, const ab_buffer *src, s
 static ab_status cl_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset,
                                 const ab_buffer *src, size_t src_offset, size_t bytes, char *msg) {
   cl_dev *d = state;
-  ab_status st = check_range(dst, dst_offset, bytes, msg);
+  ab_status st = ab_vbuffer_range(dst, dst_offset, bytes, msg);
   if (st == AB_OK)
-    st = check_range(src, src_offset, bytes, msg);
+    st = ab_vbuffer_range(src, src_offset, bytes, msg);
   return st != AB_OK ? st
                      : copy_sync(d, (char *)dst->ptr + dst_offset,
                                  (const char *)src->ptr + src_offset, bytes, d->v->memcpy_d2d, msg);

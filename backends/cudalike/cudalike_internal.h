@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ab_vbuffer.h"
 #include "ab_vendor.h"
 #include "accelbench/backend.h"
 #include "cudalike_api.h"
@@ -32,11 +33,6 @@ void cl_symbol(char *out, size_t n, const char *suffix);
 /* "<prefix><suffix>: <name> (<code>): <text>" from the runtime's / BLAS's own code. */
 ab_status cl_rt_fail(char *msg, const char *suffix, cl_error e);
 ab_status cl_blas_fail(char *msg, const char *suffix, cl_blas_status s);
-
-struct ab_buffer {
-  void *ptr;
-  size_t bytes;
-};
 
 typedef struct cl_dev {
   const cl_libs *libs;

@@ -219,43 +219,19 @@ static ab_status rocm_open(uint32_t index, void *state, const ab_option *options
 /* ---- memory ---- */
 
 static ab_status rocm_buffer_alloc(void *state, size_t bytes, ab_buffer **out, char *msg) {
-  *out = NULL;
-  ab_buffer *b = calloc(1, sizeof *b);
-  if (!b) {
-    snprintf(msg, AB_MSG_LEN, "out of host memory for a buffer handle");
-    return AB_E_NOMEM;
-  }
-  ab_status st = dev_alloc(state, bytes ? bytes : 1, &b->ptr, msg);
-  if (st != AB_OK) {
-    free(b);
-    return st;
-  }
-  b->bytes = bytes;
-  *out = b;
-  return AB_OK;
+  rocm_dev *d = state;
+  return ab_vbuffer_alloc(&d->mem, bytes, out, msg);
 }
 
 static void rocm_buffer_free(void *state, ab_buffer *buf) {
-  if (!buf)
-    return;
-  dev_free(state, buf->ptr);
-  free(buf);
-}
-
-static ab_status check_range(const ab_buffer *b, size_t offset, size_t bytes, const char *what,
-                             char *msg) {
-  if (!b || offset > b->bytes || bytes > b->bytes - offset) {
-    snprintf(msg, AB_MSG_LEN, "%s: %zu bytes at offset %zu is outside a buffer of %zu", what, bytes,
-             offset, b ? b->bytes : 0);
-    return AB_E_INVALID;
-  }
-  return AB_OK;
+  rocm_dev *d = state;
+  ab_vbuffer_free(&d->mem, buf);
 }
 
 static ab_status rocm_copy_to_device(void *state, ab_buffer *dst, size_t offset, const void *src,
                                      size_t bytes, char *msg) {
   rocm_dev *d = state;
-  ab_status st = check_range(dst, offset, bytes, "copy to device", msg);
+  ab_status st = ab_vbuffer_range(dst, offset, bytes, msg);
   if (st != AB_OK)
     return st;
   abhip_error e =
@@ -266,7 +242,7 @@ static ab_status rocm_copy_to_device(void *state, ab_buffer *dst, size_t offset,
 static ab_status rocm_copy_to_host(void *state, void *dst, const ab_buffer *src, size_t offset,
                                    size_t bytes, char *msg) {
   rocm_dev *d = state;
-  ab_status st = check_range(src, offset, bytes, "copy to host", msg);
+  ab_status st = ab_vbuffer_range(src, offset, bytes, msg);
   if (st != AB_OK)
     return st;
   /* The harness reads results after case_run returned; finish the stream's work first. */
@@ -282,9 +258,9 @@ static ab_status rocm_buffer_copy(void *state, ab_buffer *dst, size_t dst_offset
                                   const ab_buffer *src, size_t src_offset, size_t bytes,
                                   char *msg) {
   rocm_dev *d = state;
-  ab_status st = check_range(src, src_offset, bytes, "buffer_copy (source)", msg);
+  ab_status st = ab_vbuffer_range(src, src_offset, bytes, msg);
   if (st == AB_OK)
-    st = check_range(dst, dst_offset, bytes, "buffer_copy (destination)", msg);
+    st = ab_vbuffer_range(dst, dst_offset, bytes, msg);
   if (st != AB_OK)
     return st;
   abhip_error e = d->libs->hip.hipMemcpyAsync((char *)dst->ptr + dst_offset,

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ab_vbuffer.h"
 #include "ab_vendor.h"
 #include "accelbench/backend.h"
 #include "hip_rt.h"
@@ -34,11 +35,6 @@ ab_status rocm_load_blas(char *msg);
 /* "call: hipErrorX (code): text" from a HIP error code; rocBLAS likewise. */
 ab_status rocm_hip_fail(char *msg, const char *call, abhip_error e);
 ab_status rocm_blas_fail(char *msg, const char *call, abrb_status s);
-
-struct ab_buffer {
-  void *ptr; /* device pointer */
-  size_t bytes;
-};
 
 typedef struct rocm_dev {
   const rocm_libs *libs;
