@@ -51,9 +51,11 @@ typedef struct mtml_state {
 static ab_status load(mtml_state *s, char *msg) {
   static char home_path[300];
   const char *home = getenv("MUSA_HOME");
-  snprintf(home_path, sizeof home_path, "%s/lib/libmtml.so",
-           home && *home ? home : "/usr/local/musa");
-  const char *const names[] = {home_path, "/usr/local/musa/lib/libmtml.so", "libmtml.so", NULL};
+  const char *names[] = {"/usr/local/musa/lib/libmtml.so", "libmtml.so", NULL, NULL};
+  if (home && *home) { /* the SDK root the user named first, the default folder after it */
+    snprintf(home_path, sizeof home_path, "%s/lib/libmtml.so", home);
+    names[2] = names[1], names[1] = names[0], names[0] = home_path;
+  }
   const ab_vlib_spec spec = {"MTML library",
                              "AB_MTML_LIBRARY",
                              names,
