@@ -121,6 +121,16 @@ ab_status cuda_nvrtc_image(int arch, const char **image, double *compile_s, char
   return st;
 }
 
+/* The images live as long as the module: freed when the harness unloads it (a process that
+ * loads and unloads the module, as the conformance test does, would lose them otherwise). */
+__attribute__((destructor)) static void free_images(void) {
+  pthread_mutex_lock(&g_lock);
+  for (size_t i = 0; i < g_n_images; i++)
+    free(g_images[i].image);
+  g_n_images = 0;
+  pthread_mutex_unlock(&g_lock);
+}
+
 static ab_status ensure_module(cuda_dev *dev, double *setup_s, char *msg) {
   if (dev->module)
     return AB_OK;
