@@ -6,16 +6,17 @@
 # and opencl backends and prints, per backend and provider, the layer's median, the sum of
 # the steps' medians and their ratio. The machine it runs on is what it measures: on a
 # shared or loaded host the ratio moves from run to run, so say so with any figure quoted.
-# usage: scripts/bench-decoder.sh [BUILD_DIR] [1b|7b]
+# usage: [BACKENDS="cpu"] scripts/bench-decoder.sh [BUILD_DIR] [1b|7b]
+# (BACKENDS: the backends to run; default cpu and opencl for 1b, cpu for 7b)
 set -euo pipefail
 build=${1:-build}
 shape=${2:-1b}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ "$shape" = 7b ]; then
-  H=4096 NH=32 KVH=8 HD=128 F=11008 T=32 BACKENDS="cpu"
+  H=4096 NH=32 KVH=8 HD=128 F=11008 T=32 BACKENDS=${BACKENDS:-cpu}
 else # TinyLlama-1.1B, as configs/quick.yaml
-  H=2048 NH=32 KVH=4 HD=64 F=5632 T=128 BACKENDS="cpu opencl"
+  H=2048 NH=32 KVH=4 HD=64 F=5632 T=128 BACKENDS=${BACKENDS:-cpu opencl}
 fi
 Q=$((NH * HD)) KV=$((KVH * HD))
 cat >"$tmp/suite.yaml" <<YAML
