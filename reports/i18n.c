@@ -267,7 +267,8 @@ static const struct {
         "catalogue's spec-sheet peak and against the peak measured on the device (peak "
         "microbenchmark, or the host's FMA loop for a CPU). Power figures name their scope: do not "
         "rank figures of different scopes against each other.",
-        "各设备每种输入数据类型下最快的已通过正确性校验的矩阵乘用例。效率分别相对设备目录中的标称峰值"
+        "各设备每种输入数据类型下最快的已通过正确性校验的矩阵乘用例。"
+        "效率分别相对设备目录中的标称峰值"
         "和在该设备上实测的峰值（峰值微基准，CPU为主机FMA循环）。功耗数值注明口径：不同口径的数值不"
         "可相互排名。"),
     ROW(AB_M_W_IMPLAUSIBLE_SPEC,

@@ -320,8 +320,8 @@ enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111 }; /* cblas.h values */
 
 bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas) {
   const ab_gemm_params *g = &d->params.gemm;
-  bool narrow = d->out_dtype == AB_DTYPE_F16 || d->out_dtype == AB_DTYPE_BF16 ||
-                d->out_dtype == AB_DTYPE_F32;
+  bool narrow =
+      d->out_dtype == AB_DTYPE_F16 || d->out_dtype == AB_DTYPE_BF16 || d->out_dtype == AB_DTYPE_F32;
   if (!blas || !blas->dgemm || !narrow)
     return false;
   double macs = (double)g->m * (double)g->n * (double)g->k;
