@@ -301,10 +301,7 @@ static ab_status mlu_case_prepare(void *state, const ab_kernel_desc *desc, const
 static ab_status mlu_case_run(void *state, void *case_state, uint32_t iterations, ab_timing *timing,
                               char *msg) {
   mlu_dev *d = state;
-  double s = -1.0;
-  ab_status st = ab_vtime_calls(&d->timer, mlu_micro_call, case_state, iterations, &s, msg);
-  timing->device_seconds = st == AB_OK ? s : -1.0;
-  return st;
+  return ab_vtime_case(&d->timer, mlu_micro_call, case_state, iterations, timing, msg);
 }
 
 static const ab_backend table = {

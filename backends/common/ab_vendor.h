@@ -89,6 +89,11 @@ typedef ab_status (*ab_vcall_fn)(void *call_ctx, char *msg);
 ab_status ab_vtime_calls(const ab_vtimer *t, ab_vcall_fn call, void *call_ctx, uint32_t n,
                          double *seconds, char *msg);
 
+/* case_run of an adapter: `n` calls timed by ab_vtime_calls into timing->device_seconds
+ * (-1 when they failed). */
+ab_status ab_vtime_case(const ab_vtimer *t, ab_vcall_fn call, void *call_ctx, uint32_t n,
+                        ab_timing *timing, char *msg);
+
 /* The warm call of case_prepare (docs/writing-a-backend.md): one call of the case's own
  * kernel (its ctx writes a scratch output, never the harness's), timed by the events, so
  * that a library that plans or compiles on its first call does so before the timed loop.

@@ -60,3 +60,11 @@ void ab_vworkspace_release(ab_vworkspace *ws, const ab_vmem *mem) {
   ws->ptr = NULL;
   ws->bytes = 0;
 }
+
+ab_status ab_vtime_case(const ab_vtimer *t, ab_vcall_fn call, void *call_ctx, uint32_t n,
+                        ab_timing *timing, char *msg) {
+  double s = -1.0;
+  ab_status st = ab_vtime_calls(t, call, call_ctx, n, &s, msg);
+  timing->device_seconds = st == AB_OK ? s : -1.0;
+  return st;
+}

@@ -315,10 +315,7 @@ static ab_status run_one(void *ctx, char *msg) {
 static ab_status cl_case_run(void *state, void *case_state, uint32_t iterations, ab_timing *timing,
                              char *msg) {
   cl_dev *d = state;
-  double s = -1.0;
-  ab_status st = ab_vtime_calls(&d->timer, run_one, case_state, iterations, &s, msg);
-  timing->device_seconds = st == AB_OK ? s : -1.0;
-  return st;
+  return ab_vtime_case(&d->timer, run_one, case_state, iterations, timing, msg);
 }
 
 static ab_backend table = {

@@ -224,6 +224,17 @@ Test(vtime, times_n_calls_between_two_markers) {
   cr_expect_str_eq(msg, "call 100 failed");
 }
 
+Test(vtime, case_run_writes_device_seconds_or_minus_one) {
+  fake_events e = {0};
+  ab_vtimer t = {&e, fake_record, fake_elapsed};
+  ab_timing timing = {.struct_size = sizeof timing};
+  char msg[AB_MSG_LEN];
+  cr_assert_eq(ab_vtime_case(&t, fake_call, &e, 4, &timing, msg), AB_OK);
+  cr_expect_float_eq(timing.device_seconds, 1.0, 1e-12);
+  cr_expect_eq(ab_vtime_case(&t, fake_call, &e, 200, &timing, msg), AB_E_DEVICE);
+  cr_expect_eq(timing.device_seconds, -1.0, "a failed run reports no device time");
+}
+
 Test(vtime, warm_call_books_device_time_as_warm_not_setup) {
   fake_events e = {0};
   ab_vtimer t = {&e, fake_record, fake_elapsed};
