@@ -316,8 +316,6 @@ static void validate_gemm_full(const ab_kernel_desc *d, ab_dtype acc, const void
 
 /* ---- GEMM: every element against a host BLAS reference ------------------------------ */
 
-enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111 }; /* cblas.h values */
-
 bool ab_gemm_whole_reference_applies(const ab_kernel_desc *d, const ab_host_blas *blas) {
   const ab_gemm_params *g = &d->params.gemm;
   bool narrow =
@@ -399,8 +397,8 @@ static void whole_block_rows(whole_ref *w, int64_t i0, int64_t rows, ab_validati
   for (int64_t j0 = 0; j0 < g->n; j0 += WHOLE_COLS) {
     int64_t cols = g->n - j0 < WHOLE_COLS ? g->n - j0 : WHOLE_COLS;
     whole_load_b(w, j0, cols);
-    w->blas->dgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int)rows, (int)cols, (int)g->k,
-                   1.0, w->ablk, (int)g->k, w->bblk, (int)cols, 0.0, w->cblk, (int)cols);
+    w->blas->dgemm(AB_CBLAS_ROW_MAJOR, AB_CBLAS_NO_TRANS, AB_CBLAS_NO_TRANS, (int)rows, (int)cols,
+                   (int)g->k, 1.0, w->ablk, (int)g->k, w->bblk, (int)cols, 0.0, w->cblk, (int)cols);
     whole_compare(w, i0, rows, j0, cols, v);
   }
   for (int64_t i = 0; i < rows; i++)

@@ -32,6 +32,7 @@ bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, co
 
 /* A host BLAS the harness trusts for whole float64 GEMM references (bench/hostblas.c loads
  * Debian's; the model layer links no library): cblas_dgemm's signature, row-major. */
+enum { AB_CBLAS_ROW_MAJOR = 101, AB_CBLAS_NO_TRANS = 111 }; /* cblas.h's values */
 typedef void (*ab_host_dgemm_fn)(int layout, int trans_a, int trans_b, int m, int n, int k,
                                  double alpha, const double *a, int lda, const double *b, int ldb,
                                  double beta, double *c, int ldc);

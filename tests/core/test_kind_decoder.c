@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostblas.h"
+#include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/kind.h"
 
@@ -128,4 +130,85 @@ Test(kind_decoder, validate_by_hand) {
   /* Other inputs for the same descriptor: the kept reference of the last check must not
    * be reused (y = x still holds, for the new x). */
   cr_assert_eq(validate_tiny(0.0f, 0.5f).mismatches, 0);
+}
+
+/* A layer whose reductions cross the host-BLAS reference's 128-row panels (k = 160 and
+ * 300), with seeded inputs as the runner makes them. */
+typedef struct seeded {
+  ab_kernel_desc d;
+  void *host[6];
+  float *y;
+} seeded;
+
+static void seeded_make(seeded *s, uint64_t seed) {
+  memset(s, 0, sizeof *s);
+  s->d = layer(AB_DECODER_DECODE, 2, 1, 5);
+  s->d.params.decoder_layer.hidden = 160;
+  s->d.params.decoder_layer.heads = 4;
+  s->d.params.decoder_layer.kv_heads = 2;
+  s->d.params.decoder_layer.head_dim = 40;
+  s->d.params.decoder_layer.ffn = 300;
+  const ab_kind_def *k = ab_kind_def_of(s->d.kind);
+  char msg[AB_MSG_LEN];
+  cr_assert_eq(k->check(&s->d, msg, sizeof msg), AB_OK, "%s", msg);
+  size_t n = k->operand_count(&s->d);
+  for (size_t i = 0; i + 1 < n; i++) {
+    ab_operand_def o;
+    k->operand(&s->d, i, &o);
+    s->host[i] = malloc(o.bytes);
+    cr_assert_not_null(s->host[i]);
+    if (o.dist == AB_DIST_KIND)
+      k->fill(&s->d, i, s->host[i], seed + i);
+    else
+      ab_fill_random(s->host[i], o.dtype, o.bytes / ab_dtype_size(o.dtype), seed + i);
+  }
+  ab_operand_def out;
+  k->operand(&s->d, n - 1, &out);
+  s->y = calloc(out.bytes, 1); /* zeros: the check's largest error is then max |ref| */
+  cr_assert_not_null(s->y);
+}
+
+static void seeded_free(seeded *s) {
+  for (size_t i = 0; i < 6; i++)
+    free(s->host[i]);
+  free(s->y);
+}
+
+static const void *read_seeded(void *ctx, size_t op, char *msg) {
+  (void)op, (void)msg;
+  return ((seeded *)ctx)->y;
+}
+
+static ab_validation validate_seeded(seeded *s, const ab_host_blas *blas) {
+  ab_check_io io = {.desc = &s->d,
+                    .host = (const void *const *)s->host,
+                    .max_elements = 1 << 20,
+                    .blas = blas,
+                    .ctx = s,
+                    .read_all = read_seeded};
+  ab_validation v = {0};
+  char msg[AB_MSG_LEN];
+  cr_assert_eq(ab_kind_def_of(s->d.kind)->validate(&io, &v, msg), AB_OK, "%s", msg);
+  return v;
+}
+
+/* The reference through the host BLAS equals the loops' (y and the absolute sums A that
+ * set each tolerance): the same largest error and error ratio against an all-zero output. */
+Test(kind_decoder, host_blas_reference_equals_the_loops) {
+  ab_host_blas blas;
+  char why[AB_MSG_LEN];
+  if (!ab_host_blas_get(UINT64_MAX, &blas, why, sizeof why))
+    cr_skip_test("no host BLAS: %s", why);
+  seeded a, other;
+  seeded_make(&a, 11);
+  seeded_make(&other, 99);
+  ab_validation loops = validate_seeded(&a, NULL);
+  validate_seeded(&other, NULL); /* evicts a's kept reference */
+  ab_validation viablas = validate_seeded(&a, &blas);
+  cr_assert_gt(loops.max_abs_error, 0.0);
+  cr_assert_eq(loops.mismatches, viablas.mismatches);
+  cr_assert_float_eq(viablas.max_abs_error, loops.max_abs_error, 1e-12 * loops.max_abs_error);
+  cr_assert_float_eq(viablas.max_error_ratio, loops.max_error_ratio, 1e-9 * loops.max_error_ratio);
+  seeded_free(&a);
+  seeded_free(&other);
 }

@@ -13,6 +13,7 @@
  * and last the output y [rows x hidden]. The new token's position is context - 1: each call
  * writes its K and V there (the same values every call, since x is the same), and attention
  * reads them with the context - 1 seeded positions before. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,10 +434,9 @@ static void ref_block(const double *a, size_t k, size_t k0, size_t kb, const dou
   }
 }
 
-/* out[r][j] = sum_k a[r][k] w[k][j] for r < n_rows, with w (k x n) in dtype t at element
- * `w0` of `w`; abs_out (optional) gets sum_k |a[r][k] w[k][j]|. */
-static bool ref_gemm(const double *a, size_t n_rows, size_t k, const void *w, ab_dtype t, size_t w0,
-                     size_t n, double *out, double *abs_out) {
+/* The loops' version of ref_gemm, for a harness without a host BLAS. */
+static bool ref_gemm_loops(const double *a, size_t n_rows, size_t k, const void *w, ab_dtype t,
+                           size_t w0, size_t n, double *out, double *abs_out) {
   double *blk = malloc(REF_BLOCK * n * sizeof *blk);
   if (!blk)
     return false;
@@ -453,6 +453,53 @@ static bool ref_gemm(const double *a, size_t n_rows, size_t k, const void *w, ab
   }
   free(blk);
   return true;
+}
+
+/* Rows of W converted to float64 per host-BLAS call: a few MiB at any width. */
+#define REF_PANEL_ROWS 128
+
+/* out (+)= a[:, k0..k0+kp) panel, row-major, through the trusted host dgemm. */
+static void panel_dgemm(const ab_host_blas *blas, const double *a, size_t n_rows, size_t k,
+                        size_t k0, size_t kp, const double *panel, size_t n, double *out) {
+  blas->dgemm(AB_CBLAS_ROW_MAJOR, AB_CBLAS_NO_TRANS, AB_CBLAS_NO_TRANS, (int)n_rows, (int)n,
+              (int)kp, 1.0, a + k0, (int)k, panel, (int)n, k0 == 0 ? 0.0 : 1.0, out, (int)n);
+}
+
+/* The same product through the host BLAS (bench/hostblas.c: the library the GEMM kind's
+ * whole reference trusts), panel by panel of W; the absolute sums as |a| times |W|, which
+ * is sum_k |a_rk w_kj| exactly. The loops cost as much host time as the layer's GEMMs on
+ * the device under test; dgemm a small part of it. */
+static bool ref_gemm_blas(const ab_host_blas *blas, const double *a, size_t n_rows, size_t k,
+                          const void *w, ab_dtype t, size_t w0, size_t n, double *out,
+                          double *abs_out) {
+  double *panel = malloc(REF_PANEL_ROWS * n * sizeof *panel);
+  double *a_abs = abs_out ? malloc(n_rows * k * sizeof *a_abs) : NULL;
+  bool ok = panel && (!abs_out || a_abs);
+  for (size_t i = 0; ok && abs_out && i < n_rows * k; i++)
+    a_abs[i] = fabs(a[i]);
+  for (size_t k0 = 0; ok && k0 < k; k0 += REF_PANEL_ROWS) {
+    size_t kp = k - k0 < REF_PANEL_ROWS ? k - k0 : REF_PANEL_ROWS;
+    for (size_t i = 0; i < kp * n; i++)
+      panel[i] = ab_load_as_double(w, t, w0 + k0 * n + i);
+    panel_dgemm(blas, a, n_rows, k, k0, kp, panel, n, out);
+    if (!abs_out)
+      continue;
+    for (size_t i = 0; i < kp * n; i++)
+      panel[i] = fabs(panel[i]);
+    panel_dgemm(blas, a_abs, n_rows, k, k0, kp, panel, n, abs_out);
+  }
+  free(panel);
+  free(a_abs);
+  return ok;
+}
+
+/* out[r][j] = sum_k a[r][k] w[k][j] for r < n_rows, with w (k x n) in dtype t at element
+ * `w0` of `w`; abs_out (optional) gets sum_k |a[r][k] w[k][j]|. False when memory ran out. */
+static bool ref_gemm(const ab_host_blas *blas, const double *a, size_t n_rows, size_t k,
+                     const void *w, ab_dtype t, size_t w0, size_t n, double *out, double *abs_out) {
+  if (blas && k > 0 && k <= INT_MAX && n <= INT_MAX && n_rows <= INT_MAX)
+    return ref_gemm_blas(blas, a, n_rows, k, w, t, w0, n, out, abs_out);
+  return ref_gemm_loops(a, n_rows, k, w, t, w0, n, out, abs_out);
 }
 
 static void ref_rmsnorm(const double *x, size_t n_rows, size_t h, const float *g, double *y) {
@@ -585,25 +632,25 @@ static bool ref_layer(ref_state *s) {
   for (size_t i = 0; i < r * h; i++)
     s->x[i] = ab_load_as_double(host[0], t, i);
   ref_rmsnorm(s->x, r, h, g, s->hn);
-  bool ok = ref_gemm(s->hn, r, h, host[2], t, 0, q, s->qv, NULL) &&
-            ref_gemm(s->hn, r, h, host[2], t, h * q, kv, s->kvk, NULL) &&
-            ref_gemm(s->hn, r, h, host[2], t, h * (q + kv), kv, s->kvv, NULL);
+  bool ok = ref_gemm(s->io->blas, s->hn, r, h, host[2], t, 0, q, s->qv, NULL) &&
+            ref_gemm(s->io->blas, s->hn, r, h, host[2], t, h * q, kv, s->kvk, NULL) &&
+            ref_gemm(s->io->blas, s->hn, r, h, host[2], t, h * (q + kv), kv, s->kvv, NULL);
   if (!ok)
     return false;
   ref_rotary(d, s->qv, r, (size_t)P(d)->heads);
   ref_rotary(d, s->kvk, r, (size_t)P(d)->kv_heads);
   ref_attention(s);
-  if (!ref_gemm(s->att, r, q, host[2], t, h * (q + 2 * kv), h, s->o, s->o_abs))
+  if (!ref_gemm(s->io->blas, s->att, r, q, host[2], t, h * (q + 2 * kv), h, s->o, s->o_abs))
     return false;
   for (size_t i = 0; i < r * h; i++)
     s->x2[i] = s->x[i] + s->o[i];
   ref_rmsnorm(s->x2, r, h, g + h, s->hn);
-  if (!ref_gemm(s->hn, r, h, host[3], t, 0, f, s->gate, NULL) ||
-      !ref_gemm(s->hn, r, h, host[3], t, h * f, f, s->up, NULL))
+  if (!ref_gemm(s->io->blas, s->hn, r, h, host[3], t, 0, f, s->gate, NULL) ||
+      !ref_gemm(s->io->blas, s->hn, r, h, host[3], t, h * f, f, s->up, NULL))
     return false;
   for (size_t i = 0; i < r * f; i++)
     s->gate[i] = s->gate[i] / (1.0 + exp(-s->gate[i])) * s->up[i];
-  return ref_gemm(s->gate, r, f, host[3], t, 2 * h * f, h, s->down, s->down_abs);
+  return ref_gemm(s->io->blas, s->gate, r, f, host[3], t, 2 * h * f, h, s->down, s->down_abs);
 }
 
 /* Stages on the longest path from x to y that round (docs/measurement.md, "Decoder layer"):
