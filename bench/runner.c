@@ -419,48 +419,63 @@ static ab_status control_calls(case_ctx *c, double *control_s, char *msg) {
  * to the poison, time one more call. An honest kernel takes as long after the reset as
  * before it; one that computes only when its output changed does nothing before and
  * everything after. */
-static ab_status audit_round_on_case(case_ctx *c, double *control_s, double *audit_s, char *msg) {
+static ab_status audit_round_on_case(case_ctx *c, double *control_s, double *audit_s, double *dev_s,
+                                     char *msg) {
   ab_status st = *control_s > 0.0 ? AB_OK : control_calls(c, control_s, msg);
   if (st != AB_OK)
     return st;
-  double dev_s, t0 = ab_now_s();
+  double t0 = ab_now_s();
   for (size_t i = 0; i < c->n_ops; i++)
     if (!is_input(c, i) && !poison_operand(c, i, msg))
       return AB_E_DEVICE;
   c->res->backend_overhead_s += ab_now_s() - t0;
   c->res->audit.rounds++;
   c->res->audit.calls++;
-  return timed_call(c, 1, &dev_s, audit_s, msg);
+  return timed_call(c, 1, dev_s, audit_s, msg);
 }
 
 /* Under a cold cache every call of the round runs on the case itself (copy 0), the copy
  * whose outputs the round resets, so the audit compares like with like. */
-static ab_status audit_round(case_ctx *c, double *control_s, double *audit_s, char *msg) {
+static ab_status audit_round(case_ctx *c, double *control_s, double *audit_s, double *dev_s,
+                             char *msg) {
   ab_cold_cache *cold = c->cold;
   c->cold = NULL;
-  ab_status st = audit_round_on_case(c, control_s, audit_s, msg);
+  ab_status st = audit_round_on_case(c, control_s, audit_s, dev_s, msg);
   c->cold = cold;
   return st;
 }
+
+/* The audited call as the next timed sample: one call of the case, like every sample when
+ * each sample is one call, taken in its turn — unless the round was repeated (the call
+ * looked slow: a verdict, not a sample) or the samples rotate through cold-cache copies
+ * (the audited call runs on the case itself, warm). */
+typedef struct audit_sample {
+  bool use;
+  double dev_s, host_s;
+} audit_sample;
 
 /* The audit, after sample `sample` - 1: a round whose control is the samples just taken,
  * repeated with control calls of its own while it looks slow (at most AB_AUDIT_ROUNDS),
  * so that one preempted call on a busy host is not a verdict; the fastest audited call is
  * kept. The output is validated after the loop as always: a kernel that stopped computing
  * leaves the poison there. */
-static ab_status audit_call(case_ctx *c, uint32_t sample, double sample_control_s, char *msg) {
+static ab_status audit_call(case_ctx *c, uint32_t sample, double sample_control_s, audit_sample *as,
+                            char *msg) {
   double control_s = 0.0, audit_s = INFINITY;
+  as->use = false;
   for (int round = 0; round < AB_AUDIT_ROUNDS; round++) {
-    double ctl = round == 0 ? sample_control_s : 0.0, got;
-    ab_status st = audit_round(c, &ctl, &got, msg);
+    double ctl = round == 0 ? sample_control_s : 0.0, got, dev_s;
+    ab_status st = audit_round(c, &ctl, &got, &dev_s, msg);
     if (st != AB_OK)
       return st;
     if (round == 0 || got - ctl < audit_s - control_s) {
       control_s = ctl;
       audit_s = got;
     }
-    if (!ab_audit_slow(ctl, got))
+    if (!ab_audit_slow(ctl, got)) {
+      *as = (audit_sample){round == 0 && sample_control_s > 0.0 && !c->cold, dev_s, got};
       break;
+    }
   }
   c->res->audit.done = true;
   c->res->audit.sample = sample;
@@ -556,6 +571,15 @@ static void check_device_timer(ab_case_result *res) {
   res->timer = AB_TIMER_HOST;
 }
 
+/* The audited call becomes sample n: a call of the samples, no longer one the audit added. */
+static void take_audit_sample(case_ctx *c, const audit_sample *as, double *dev, double *host) {
+  *dev = as->dev_s;
+  *host = as->host_s;
+  c->res->iterations_total++;
+  c->res->audit.calls--;
+  c->res->audit.as_sample = true;
+}
+
 static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   size_t cap = m->max_samples ? m->max_samples : 1;
@@ -583,9 +607,16 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
       goto out;
     n++;
     c->res->iterations_total += iters;
-    if (n == (size_t)audit_at + 1 &&
-        (st = audit_call(c, (uint32_t)n, control_from_samples(host, n, iters), msg)) != AB_OK)
-      goto out;
+    if (n == (size_t)audit_at + 1) {
+      audit_sample as;
+      st = audit_call(c, (uint32_t)n, control_from_samples(host, n, iters), &as, msg);
+      if (st != AB_OK)
+        goto out;
+      if (as.use && n < cap) {
+        take_audit_sample(c, &as, &dev[n], &host[n]);
+        n++;
+      }
+    }
     double elapsed = ab_now_s() - start;
     if (elapsed < min_window) { /* power needs a longer window (may exceed max_samples) */
       if (n == cap) {
@@ -615,9 +646,10 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
       break;
     }
   }
-  /* Stopped (time cap) before the drawn position: the audit comes last. */
+  /* Stopped (time cap) before the drawn position: the audit comes last, an extra call. */
+  audit_sample last;
   if (audit_at != UINT32_MAX && !c->res->audit.done &&
-      (st = audit_call(c, (uint32_t)n, control_from_samples(host, n, iters), msg)) != AB_OK)
+      (st = audit_call(c, (uint32_t)n, control_from_samples(host, n, iters), &last, msg)) != AB_OK)
     goto out;
   c->res->measured_s = ab_now_s() - start;
   ab_cpu_snapshot_take(c->dev->proc_root ? c->dev->proc_root : "/", &after);

@@ -2,9 +2,10 @@
 # What the trust checks cost a suite (issue 15: "<= 5% more wall time on the quick suite,
 # CPU + OpenCL"): runs the suite and splits its wall time, from the run file, into the
 # every-element output check (timing.check_s, the float64 reference check, read-back
-# excluded) and the audited call (the calls it added: audit.calls, each the audited call
-# (audit_s) or a repeated round's control call (control_s)), the two checks that were added to every case; the rest is what the run cost
-# without them. Reported as a share of the wall time with the checks and as the wall-time
+# excluded) and the audited call (the calls it added: audit.calls, each an audited call
+# (audit_s) or a repeated round's control call (control_s); none when the audited call was
+# one of the samples, audit.as_sample), the two checks that were added to every case; the
+# rest is what the run cost without them. Reported as a share of the wall time with the checks and as the wall-time
 # increase over the run without them.
 #
 #   scripts/bench-trust-cost.sh [BUILD_DIR] [SUITE] [BACKENDS] [ROUNDS]
@@ -37,9 +38,11 @@ for r in range(1, rounds + 1):
     for c in run["cases"]:
         a = c.get("audit")
         if a:
-            # its calls beyond the audited ones are control calls of repeated rounds
+            # the calls it added: its audited calls (less the one that was a sample,
+            # as_sample) and the control calls of repeated rounds
             calls = a.get("calls", 4 * a["rounds"])
-            audit += (calls - a["rounds"]) * a["control_s"] + a["rounds"] * a["audit_s"]
+            audited = a["rounds"] - (1 if a.get("as_sample") else 0)
+            audit += (calls - audited) * a["control_s"] + audited * a["audit_s"]
     ran = sum(1 for c in run["cases"] if c.get("timing", {}).get("check_s"))
     base = wall - check - audit
     rows.append((wall, check, audit, base, ran))

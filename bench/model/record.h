@@ -143,6 +143,7 @@ typedef struct ab_case_result {
     uint32_t sample;     /* the sample it preceded */
     uint32_t rounds;     /* reset-and-call rounds (repeated while the call looked slow) */
     uint32_t calls;      /* calls of the case it added (control and audited calls) */
+    bool as_sample;      /* the audited call is timed sample `sample` itself, not an extra call */
     double control_s;    /* slowest host time of one call before the reset */
     double audit_s;      /* host time of the one call after it */
     uint64_t mismatches; /* wrong elements in the audited output (sampled + full check) */

@@ -284,10 +284,10 @@ json_t *ab_case_to_json(const ab_case_result *c) {
     ok &= put(o, "interference", interference_json(&c->interference));
   if (c->audit.done)
     ok &= put(o, "audit",
-              json_pack("{s:i,s:i,s:i,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
-                        (int)c->audit.rounds, "calls", (int)c->audit.calls, "control_s",
-                        num(c->audit.control_s), "audit_s", num(c->audit.audit_s), "mismatches",
-                        (json_int_t)c->audit.mismatches));
+              json_pack("{s:i,s:i,s:i,s:b,s:o,s:o,s:I}", "sample", (int)c->audit.sample, "rounds",
+                        (int)c->audit.rounds, "calls", (int)c->audit.calls, "as_sample",
+                        c->audit.as_sample, "control_s", num(c->audit.control_s), "audit_s",
+                        num(c->audit.audit_s), "mismatches", (json_int_t)c->audit.mismatches));
   /* Power and clocks are objects of the power library (bench/power, docs/power.md); the
    * run file carries them as they are. */
   if (c->power)
@@ -983,6 +983,9 @@ static ab_status rd_audit(const json_t *j, ab_case_result *c, char *msg) {
   c->audit.calls = c->audit.rounds * (AB_AUDIT_CONTROL_CALLS + 1);
   if (st == AB_OK && json_object_get(a, "calls"))
     st = rd_u32(a, "audit", "calls", &c->audit.calls, msg);
+  c->audit.as_sample = false; /* files before "as_sample": always an extra call */
+  if (st == AB_OK && json_object_get(a, "as_sample"))
+    st = rd_bool(a, "audit", "as_sample", &c->audit.as_sample, msg);
   return st;
 }
 

@@ -107,6 +107,26 @@ for c in json.load(open(sys.argv[1]))["cases"]:
 PY
 then ok "energy per token from each case's own window"
 else bad "energy per token from each case's own window" "$out.c"; fi
+
+# One call per sample: an audit whose first round passed is a sample of the case (its time
+# is samples_s[sample], it adds no call); a repeated round (a slow-looking call) is not.
+if python3 - "$out/run.json" >"$out.as" 2>&1 <<'PY'
+import json, sys
+taken = 0
+for c in json.load(open(sys.argv[1]))["cases"]:
+    a, t = c["audit"], c["timing"]
+    assert t["iterations_per_sample"] == 1, c["id"]
+    assert t["iterations_total"] == len(t["host_samples_s"]), c["id"]
+    if a["as_sample"]:
+        taken += 1
+        assert a["rounds"] == 1 and a["calls"] == 0, (c["id"], a)
+        assert t["host_samples_s"][a["sample"]] == a["audit_s"], (c["id"], a)
+    else:  # the audited calls are extra: a repeated round, or after the time cap
+        assert a["calls"] >= a["rounds"], (c["id"], a)
+assert taken > 0, "no audited call was a sample"
+PY
+then ok "the audited call is a sample when its round passed"
+else bad "the audited call is a sample when its round passed" "$out.as"; fi
 "$ab" compare "$out/run.json" "$out/run.json" >"$out.cmp" 2>&1
 if grep -q "tokens/s/W" "$out.cmp" && grep -q "J/token" "$out.cmp"; then
   ok "compare shows tokens/s/W and J/token"
