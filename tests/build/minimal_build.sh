@@ -8,20 +8,8 @@
 set -uo pipefail
 src=$1
 jobs=${AB_JOBS:-2}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-check() { # check NAME EXPECTED_RC ACTUAL_RC [grep-pattern file]
-  local name=$1 want=$2 got=$3
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL $name: exit $got, expected $want"; fail=$((fail + 1)); return
-  fi
-  if [ $# -ge 5 ] && ! grep -q -- "$4" "$5"; then
-    echo "FAIL $name: '$4' not in $5:"; sed 's/^/    /' "$5" | head -20; fail=$((fail + 1)); return
-  fi
-  echo "ok   $name"; pass=$((pass + 1))
-}
+# shellcheck source=SCRIPTDIR/../lib/check.sh
+source "$src/tests/lib/check.sh"
 
 # pkg-config sees libyaml and jansson only, so nothing optional can be found by accident.
 mkdir -p "$tmp/pc"
@@ -100,5 +88,4 @@ check "default configure without hwloc fails" 1 $? "libhwloc-dev" "$tmp/default.
 grep -q "hwloc-devel" "$tmp/default.log" && grep -q -- "-DAB_WITH_HWLOC=OFF" "$tmp/default.log"
 check "its message names the openEuler package and the option" 0 $?
 
-echo "minimal build: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "minimal build"
