@@ -11,7 +11,13 @@
 #include "sysinfo.h"
 
 #include <ctype.h>
+#ifdef AB_HAVE_HWLOC
 #include <hwloc.h>
+#else
+/* Built without hwloc (AB_WITH_HWLOC=OFF): there is never a topology, and each fact that
+ * would come from one is null or from sysconf, its source saying why. */
+typedef void *hwloc_topology_t;
+#endif
 #ifdef AB_HAVE_LIBCPUID
 #include <libcpuid.h>
 #define LIBCPUID_FEATURE(f) CPU_FEATURE_##f
@@ -260,6 +266,9 @@ static void simd_json(json_t *cpu, const json_t *flags, const struct cpu_id_t *i
  * hwloc topology
  * ------------------------------------------------------------------------------------- */
 
+#define NO_HWLOC "not built with hwloc (AB_WITH_HWLOC=OFF)"
+
+#ifdef AB_HAVE_HWLOC
 static long long nb_objs(hwloc_topology_t t, hwloc_obj_type_t type) {
   int n = hwloc_get_nbobjs_by_type(t, type);
   return n > 0 ? n : 0; /* -1 means "several depths"; not the case for these types */
@@ -291,6 +300,66 @@ static json_t *topology_json(hwloc_topology_t t) {
   set(o, "source", json_string("hwloc"));
   return o;
 }
+
+static hwloc_topology_t topology_load(void) {
+  hwloc_topology_t topo = NULL;
+  if (hwloc_topology_init(&topo) != 0)
+    return NULL;
+  if (hwloc_topology_load(topo) != 0) {
+    hwloc_topology_destroy(topo);
+    return NULL;
+  }
+  return topo;
+}
+
+static void topology_free(hwloc_topology_t topo) {
+  if (topo)
+    hwloc_topology_destroy(topo);
+}
+
+static long long topology_cores(hwloc_topology_t topo) {
+  return topo ? nb_objs(topo, HWLOC_OBJ_CORE) : 0;
+}
+
+static uint64_t topology_memory(hwloc_topology_t topo) {
+  return topo ? hwloc_get_root_obj(topo)->total_memory : 0;
+}
+
+/* hwloc has no library-version call; the topology's root records the version that built
+ * it. The API version is the fallback. */
+static void hwloc_versions(json_t *o, hwloc_topology_t topo) {
+  const char *hv =
+      topo ? hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo), "hwlocVersion") : NULL;
+  char api[32];
+  unsigned a = hwloc_get_api_version();
+  snprintf(api, sizeof api, "API %u.%u.%u", a >> 16, (a >> 8) & 0xff, a & 0xff);
+  set(o, "hwloc", json_string(hv ? hv : api));
+  set(o, "hwloc_api", json_string(api + 4));
+}
+#else
+static hwloc_topology_t topology_load(void) {
+  return NULL;
+}
+
+static void topology_free(hwloc_topology_t topo) {
+  (void)topo;
+}
+
+static long long topology_cores(hwloc_topology_t topo) {
+  (void)topo;
+  return 0;
+}
+
+static uint64_t topology_memory(hwloc_topology_t topo) {
+  (void)topo;
+  return 0;
+}
+
+static void hwloc_versions(json_t *o, hwloc_topology_t topo) {
+  (void)topo;
+  set(o, "hwloc", json_string(NO_HWLOC));
+}
+#endif
 
 /* ---------------------------------------------------------------------------------------
  * Clock: a chain of dependent integer adds retires one add per cycle on every x86 and Arm
@@ -517,14 +586,23 @@ static void cpu_counts(json_t *cpu, hwloc_topology_t topo) {
   if (!topo) {
     set(cpu, "sockets", json_null());
     set(cpu, "cores", json_null());
+#ifdef AB_HAVE_HWLOC
     set(cpu, "threads", json_null());
     set(cpu, "counts_source", json_string("hwloc topology could not be loaded"));
+#else
+    set(cpu, "threads", count_or_null(sysconf(_SC_NPROCESSORS_ONLN)));
+    set(cpu, "counts_source",
+        json_string("sysconf(_SC_NPROCESSORS_ONLN) for threads; sockets and cores "
+                    "unknown: " NO_HWLOC));
+#endif
     return;
   }
+#ifdef AB_HAVE_HWLOC
   set(cpu, "sockets", count_or_null(nb_objs(topo, HWLOC_OBJ_PACKAGE)));
   set(cpu, "cores", count_or_null(nb_objs(topo, HWLOC_OBJ_CORE)));
   set(cpu, "threads", count_or_null(nb_objs(topo, HWLOC_OBJ_PU)));
   set(cpu, "counts_source", json_string("hwloc (packages, cores, PUs)"));
+#endif
 }
 
 static json_t *peak_pair(double f32, double f64) {
@@ -621,7 +699,7 @@ static json_t *cpu_json(const ab_sysinfo_opts *opts, hwloc_topology_t topo) {
     set(cpu, "flags_source", json_string("no flags in " CPUINFO_PATH));
   }
   double mhz = cpu_clock_reported(cpu);
-  long long cores = topo ? nb_objs(topo, HWLOC_OBJ_CORE) : 0;
+  long long cores = topology_cores(topo);
   if (opts && opts->measure_clock)
     cpu_measured(cpu, cores, mhz);
   else
@@ -672,8 +750,8 @@ static json_t *os_json(void) {
 static void memory_json(json_t *sys, hwloc_topology_t topo) {
   uint64_t bytes = 0;
   const char *src = NULL;
-  if (topo && hwloc_get_root_obj(topo)->total_memory) {
-    bytes = hwloc_get_root_obj(topo)->total_memory;
+  if (topology_memory(topo)) {
+    bytes = topology_memory(topo);
     src = "hwloc (total memory of all NUMA nodes)";
   } else {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
@@ -690,38 +768,36 @@ static json_t *libraries_json(hwloc_topology_t topo) {
   json_t *o = json_object();
   set(o, "jansson", json_string(jansson_version_str()));
   set(o, "libyaml", json_string(yaml_get_version_string()));
-  /* hwloc has no library-version call; the topology's root records the version that
-   * built it. The API version is the fallback. */
-  const char *hv =
-      topo ? hwloc_obj_get_info_by_name(hwloc_get_root_obj(topo), "hwlocVersion") : NULL;
-  char api[32];
-  unsigned a = hwloc_get_api_version();
-  snprintf(api, sizeof api, "API %u.%u.%u", a >> 16, (a >> 8) & 0xff, a & 0xff);
-  set(o, "hwloc", json_string(hv ? hv : api));
-  set(o, "hwloc_api", json_string(api + 4));
+  hwloc_versions(o, topo);
   set(o, "libcpuid", json_string(cpuid_lib_version()));
   return o;
+}
+
+/* The topology; null when hwloc could not load one, and in a build without hwloc an object
+ * whose source says so. */
+static json_t *topology_or_why(hwloc_topology_t topo) {
+#ifdef AB_HAVE_HWLOC
+  return topo ? topology_json(topo) : json_null();
+#else
+  (void)topo;
+  json_t *o = json_object();
+  set(o, "source", json_string(NO_HWLOC));
+  return o;
+#endif
 }
 
 json_t *ab_sysinfo_collect(const ab_sysinfo_opts *opts) {
   json_t *sys = json_object();
   if (!sys)
     return json_null(); /* out of memory; json_null() is a static value and never fails */
-  hwloc_topology_t topo = NULL;
-  if (hwloc_topology_init(&topo) != 0) {
-    topo = NULL;
-  } else if (hwloc_topology_load(topo) != 0) {
-    hwloc_topology_destroy(topo);
-    topo = NULL;
-  }
+  hwloc_topology_t topo = topology_load();
   char host[256] = "";
   set(sys, "hostname", gethostname(host, sizeof host - 1) == 0 ? str_or_null(host) : json_null());
   set(sys, "cpu", cpu_json(opts, topo));
-  set(sys, "topology", topo ? topology_json(topo) : json_null());
+  set(sys, "topology", topology_or_why(topo));
   set(sys, "os", os_json());
   memory_json(sys, topo);
   set(sys, "libraries", libraries_json(topo));
-  if (topo)
-    hwloc_topology_destroy(topo);
+  topology_free(topo);
   return sys;
 }

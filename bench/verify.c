@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "composite.h"
+#include "model/digest.h"
 #include "model/kernel.h"
 #include "model/names.h"
 #include "model/rates.h"
@@ -412,6 +413,11 @@ static void check_manifest(const char *dir, const ab_run *run, bool run_loaded,
   char *bytes = NULL, msg[AB_MSG_LEN];
   size_t len = 0;
   ab_status st = ab_manifest_load(dir, &m, &bytes, &len, msg);
+  if (st == AB_E_NOT_FOUND && !ab_sha256_available(msg)) {
+    ab_findings_mismatch(&out->findings, "%s: absent: %s, which writes none", AB_MANIFEST_FILE,
+                         msg);
+    return;
+  }
   if (st == AB_E_NOT_FOUND) {
     ab_findings_mismatch(&out->findings,
                          "%s: absent (not a run directory, or written by an accelbench "
@@ -421,6 +427,16 @@ static void check_manifest(const char *dir, const ab_run *run, bool run_loaded,
   }
   if (st != AB_OK) {
     ab_findings_mismatch(&out->findings, "%s", msg);
+    return;
+  }
+  if (!ab_sha256_available(msg)) {
+    /* One finding, not one per file: what this build can still check is the figures. */
+    ab_findings_mismatch(&out->findings,
+                         "%s: hashes and signature not checked (%s); the run file's figures "
+                         "are recomputed all the same",
+                         AB_MANIFEST_FILE, msg);
+    free(bytes);
+    ab_manifest_free(&m);
     return;
   }
   out->have_manifest = true;

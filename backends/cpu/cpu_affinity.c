@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+bool ab_cpu_can_pin(void) {
+  return true;
+}
+
 ab_status ab_cpu_affinity_init(ab_cpu_affinity *aff, char *msg) {
   memset(aff, 0, sizeof *aff);
   if (hwloc_topology_init(&aff->topo) != 0) {

@@ -3,19 +3,34 @@
  * Shared by the backend module and ab-bare-gemm so both place threads the same way:
  * `pin=cores` binds the whole process to the first N physical cores, one hardware thread
  * (PU) of each, so that N BLAS threads never share a core's SMT siblings.
+ *
+ * A build without hwloc (AB_WITH_HWLOC=OFF) has cpu_affinity_none.c instead: it knows the
+ * hardware threads the process may use but not which share a core, so it counts each as a
+ * core, cannot pin (ab_cpu_bind_cores refuses, saying why) and leaves the process unbound.
  */
 #ifndef AB_CPU_AFFINITY_H
 #define AB_CPU_AFFINITY_H
 
-#include <hwloc.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "accelbench/status.h"
+
+#ifdef AB_HAVE_HWLOC
+#include <hwloc.h>
 
 typedef struct ab_cpu_affinity {
   hwloc_topology_t topo;
   hwloc_bitmap_t saved; /* process binding before ab_cpu_bind_cores; NULL if untouched */
 } ab_cpu_affinity;
+#else
+typedef struct ab_cpu_affinity {
+  unsigned pus; /* hardware threads this process may use; 0 before init */
+} ab_cpu_affinity;
+#endif
+
+/* Whether ab_cpu_bind_cores can pin here: the default of the `pin` option follows it. */
+bool ab_cpu_can_pin(void);
 
 /* Load the topology of the cores this process may use (cgroup limits respected). */
 ab_status ab_cpu_affinity_init(ab_cpu_affinity *aff, char *msg);

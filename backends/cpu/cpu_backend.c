@@ -22,12 +22,16 @@ typedef struct cpu_case {
   const ab_cpu_kind_impl *kind; /* every kind but GEMM (cpu_kinds.c); NULL for GEMM */
 } cpu_case;
 
-/* "native" is plain C with OpenMP: the kinds no library here offers. */
-static const char *const cpu_providers[] = {"openblas",
-#ifdef AB_HAVE_ONEDNN
-                                            "onednn",
+/* "native" is plain C with OpenMP: the kinds no library here offers, and GEMM in a build
+ * without OpenBLAS. The first provider is the default. */
+static const char *const cpu_providers[] = {
+#ifdef AB_HAVE_OPENBLAS
+    "openblas",
 #endif
-                                            "native", NULL};
+#ifdef AB_HAVE_ONEDNN
+    "onednn",
+#endif
+    "native", NULL};
 
 /* What the last open() applied to the process (thread count and binding are process-wide),
  * so device_info can report it; device_info gets no device state. */
@@ -38,8 +42,13 @@ static char g_applied_binding[160];
 /* ---- discovery --------------------------------------------------------------------- */
 
 static ab_status cpu_probe(char *msg) {
+#ifdef AB_HAVE_OPENBLAS
   const ab_openblas *blas;
   return ab_openblas_load(&blas, msg);
+#else
+  (void)msg;
+  return AB_OK;
+#endif
 }
 
 static ab_status cpu_device_count(uint32_t *count, char *msg) {
@@ -70,6 +79,8 @@ static int cpuinfo_field(const char *key, char *out, size_t n) {
   return found;
 }
 
+static void package_info(const ab_cpu_affinity *aff, const char *name, char *out, size_t n);
+
 static void cpu_vendor(const ab_cpu_affinity *aff, char *out, size_t n) {
   static const struct {
     const char *id, *name;
@@ -87,17 +98,26 @@ static void cpu_vendor(const ab_cpu_affinity *aff, char *out, size_t n) {
     snprintf(out, n, "%s", id);
     return;
   }
+  package_info(aff, "CPUVendor", out, n);
+}
+
+/* An info string of hwloc's first package, "" without one (or without hwloc). */
+static void package_info(const ab_cpu_affinity *aff, const char *name, char *out, size_t n) {
+  const char *v = NULL;
+#ifdef AB_HAVE_HWLOC
   hwloc_obj_t pkg = aff->topo ? hwloc_get_obj_by_type(aff->topo, HWLOC_OBJ_PACKAGE, 0) : NULL;
-  const char *v = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUVendor") : NULL;
+  v = pkg ? hwloc_obj_get_info_by_name(pkg, name) : NULL;
+#else
+  (void)aff;
+  (void)name;
+#endif
   snprintf(out, n, "%s", v ? v : "");
 }
 
 static void cpu_name(const ab_cpu_affinity *aff, char *out, size_t n) {
   if (cpuinfo_field("model name", out, n))
     return;
-  hwloc_obj_t pkg = aff->topo ? hwloc_get_obj_by_type(aff->topo, HWLOC_OBJ_PACKAGE, 0) : NULL;
-  const char *v = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
-  snprintf(out, n, "%s", v ? v : "");
+  package_info(aff, "CPUModel", out, n);
 }
 
 /* cpufreq's maximum, where the kernel exposes it (VMs often do not: then 0 = unknown;
@@ -133,11 +153,13 @@ static void add_thread_attrs(ab_device_info *info, const ab_cpu_affinity *aff) {
     add_attr(info, "threads", v);
     add_attr(info, "binding", g_applied_binding);
   } else {
-    snprintf(v, sizeof v, "%u (default at open: physical cores)", ab_cpu_core_count(aff));
+    snprintf(v, sizeof v, "%u (default at open: %s)", ab_cpu_core_count(aff),
+             ab_cpu_can_pin() ? "physical cores" : "hardware threads");
     add_attr(info, "threads", v);
     char cur[128];
     ab_cpu_describe_binding(aff, cur, sizeof cur);
-    snprintf(v, sizeof v, "%.110s; open() binds one PU per core unless pin=none", cur);
+    snprintf(v, sizeof v, "%.110s; %s", cur,
+             ab_cpu_can_pin() ? "open() binds one PU per core unless pin=none" : "pin=none");
     add_attr(info, "binding", v);
   }
   pthread_mutex_unlock(&g_applied_lock);
@@ -162,21 +184,41 @@ static void library_env(char *out, size_t n) {
     snprintf(out, n, "none set");
 }
 
-/* Library versions: runtime_version plus the oneDNN attrs. */
-static void add_library_facts(ab_device_info *info, const ab_openblas *blas) {
-#ifdef AB_HAVE_ONEDNN
-  char ver[64], isa[32];
-  ab_cpu_onednn_describe(ver, sizeof ver, isa, sizeof isa);
-  snprintf(info->runtime_version, sizeof info->runtime_version, "OpenBLAS %s / oneDNN %.*s",
-           blas->version, (int)strcspn(ver, " "), ver);
-  add_attr(info, "onednn_version", ver);
-  add_attr(info, "onednn_isa", isa);
+/* The OpenBLAS part of runtime_version and its attrs; a build without it says so. */
+static void add_openblas_facts(ab_device_info *info, const ab_cpu_device *dev, char *ver,
+                               size_t n) {
+#ifdef AB_HAVE_OPENBLAS
+  snprintf(ver, n, "OpenBLAS %s", dev->blas->version);
+  add_attr(info, "openblas_core", dev->blas->get_corename());
+  add_attr(info, "openblas_coretype_source", dev->blas->coretype_source);
+  add_attr(info, "openblas_config", dev->blas->get_config());
 #else
-  snprintf(info->runtime_version, sizeof info->runtime_version, "OpenBLAS %s", blas->version);
+  (void)dev;
+  snprintf(ver, n, "no OpenBLAS");
+  add_attr(info, "openblas",
+           "not built with OpenBLAS (AB_WITH_OPENBLAS=OFF): GEMM runs on the "
+           "native provider's plain C loops");
 #endif
 }
 
-static void fill_info(ab_device_info *info, const ab_openblas *blas, const ab_cpu_affinity *aff) {
+/* Library versions: runtime_version plus the OpenBLAS and oneDNN attrs. */
+static void add_library_facts(ab_device_info *info, const ab_cpu_device *dev) {
+  char blas[48];
+  add_openblas_facts(info, dev, blas, sizeof blas);
+#ifdef AB_HAVE_ONEDNN
+  char ver[64], isa[32];
+  ab_cpu_onednn_describe(ver, sizeof ver, isa, sizeof isa);
+  snprintf(info->runtime_version, sizeof info->runtime_version, "%s / oneDNN %.*s", blas,
+           (int)strcspn(ver, " "), ver);
+  add_attr(info, "onednn_version", ver);
+  add_attr(info, "onednn_isa", isa);
+#else
+  snprintf(info->runtime_version, sizeof info->runtime_version, "%s", blas);
+#endif
+}
+
+static void fill_info(ab_device_info *info, const ab_cpu_device *dev) {
+  const ab_cpu_affinity *aff = &dev->aff;
   struct utsname un;
   char text[160];
   info->type = AB_DEVICE_CPU;
@@ -190,15 +232,23 @@ static void fill_info(ab_device_info *info, const ab_openblas *blas, const ab_cp
   info->memory_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
   info->compute_units = ab_cpu_core_count(aff);
   info->max_clock_mhz = max_clock_mhz();
-  add_attr(info, "openblas_core", blas->get_corename());
-  add_attr(info, "openblas_coretype_source", blas->coretype_source);
-  add_attr(info, "openblas_config", blas->get_config());
   library_env(text, sizeof text);
   add_attr(info, "library_env", text);
   add_thread_attrs(info, aff);
   snprintf(text, sizeof text, "%u", ab_cpu_pu_count(aff));
   add_attr(info, "hardware_threads", text);
-  add_library_facts(info, blas);
+  add_library_facts(info, dev);
+}
+
+/* OpenBLAS into dev->blas; nothing to load in a build without it. */
+static ab_status load_blas(ab_cpu_device *dev, char *msg) {
+#ifdef AB_HAVE_OPENBLAS
+  return ab_openblas_load(&dev->blas, msg);
+#else
+  (void)dev;
+  (void)msg;
+  return AB_OK;
+#endif
 }
 
 static ab_status cpu_device_info(uint32_t index, ab_device_info *info, char *msg) {
@@ -207,19 +257,17 @@ static ab_status cpu_device_info(uint32_t index, ab_device_info *info, char *msg
              index);
     return AB_E_INVALID;
   }
-  const ab_openblas *blas;
-  ab_status st = ab_openblas_load(&blas, msg);
-  if (st != AB_OK)
-    return st;
-  ab_cpu_affinity aff;
-  st = ab_cpu_affinity_init(&aff, msg);
+  ab_cpu_device dev = {0};
+  ab_status st = load_blas(&dev, msg);
+  if (st == AB_OK)
+    st = ab_cpu_affinity_init(&dev.aff, msg);
   if (st != AB_OK)
     return st;
   uint32_t size = info->struct_size;
   memset(info, 0, sizeof *info);
   info->struct_size = size ? size : (uint32_t)sizeof *info;
-  fill_info(info, blas, &aff);
-  ab_cpu_affinity_fini(&aff);
+  fill_info(info, &dev);
+  ab_cpu_affinity_fini(&dev.aff);
   return AB_OK;
 }
 
@@ -233,7 +281,7 @@ typedef struct cpu_options {
 static ab_status parse_options(const ab_option *opt, size_t n, unsigned pus, cpu_options *out,
                                char *msg) {
   out->threads = 0;
-  out->pin = 1;
+  out->pin = ab_cpu_can_pin();
   for (size_t i = 0; i < n; i++) {
     const char *k = opt[i].key, *v = opt[i].value ? opt[i].value : "";
     if (k && strcmp(k, "threads") == 0) {
@@ -280,7 +328,9 @@ static ab_status apply_threads(ab_cpu_device *dev, const cpu_options *o, char *b
     ab_cpu_describe_binding(&dev->aff, cur, sizeof cur);
     snprintf(binding, bn, "pin=none: %s", cur);
   }
+#ifdef AB_HAVE_OPENBLAS
   dev->blas->set_num_threads(dev->threads);
+#endif
 #ifdef AB_HAVE_ONEDNN
   ab_cpu_onednn_set_threads(dev->threads);
 #endif
@@ -299,7 +349,7 @@ static ab_status cpu_open(uint32_t index, void *state, const ab_option *options,
              index);
     return AB_E_INVALID;
   }
-  ab_status st = ab_openblas_load(&dev->blas, msg);
+  ab_status st = load_blas(dev, msg);
   if (st == AB_OK)
     st = ab_cpu_affinity_init(&dev->aff, msg);
   if (st == AB_OK)
@@ -396,7 +446,7 @@ static int provider_index(const char *provider) {
                                       [AB_CPU_PROV_ONEDNN] = "onednn",
                                       [AB_CPU_PROV_NATIVE] = "native"};
   if (!provider)
-    return AB_CPU_PROV_OPENBLAS; /* the first provider is the default */
+    provider = cpu_providers[0]; /* the first provider is the default */
   for (int i = 0; cpu_providers[i]; i++)
     if (strcmp(provider, cpu_providers[i]) == 0)
       for (int id = 0; id < (int)(sizeof by_id / sizeof by_id[0]); id++)
@@ -498,12 +548,14 @@ static ab_status check_desc(const ab_kernel_desc *d, int prov, const char *provi
     snprintf(msg, AB_MSG_LEN, "cpu: no provider \"%s\" (this build has: %s)", provider, list);
     return AB_E_UNSUPPORTED;
   }
+#ifdef AB_HAVE_OPENBLAS /* native GEMM exists only in builds without OpenBLAS */
   if (d->kind == AB_KERNEL_GEMM && prov == AB_CPU_PROV_NATIVE) {
     snprintf(msg, AB_MSG_LEN,
              "cpu: GEMM runs through the openblas and onednn providers, "
              "not native");
     return AB_E_UNSUPPORTED;
   }
+#endif
   if (d->kind != AB_KERNEL_GEMM && !ab_cpu_kind_find(d->kind, prov)) {
     ab_cpu_kind_unsupported(d->kind, provider, msg);
     return AB_E_UNSUPPORTED;
@@ -561,8 +613,13 @@ static ab_status cpu_case_prepare(void *state, const ab_kernel_desc *desc, const
     return AB_OK;
   }
   st = check_gemm(desc, operands, n_operands, &c->gemm, msg);
+#ifdef AB_HAVE_OPENBLAS
   if (st == AB_OK && prov == AB_CPU_PROV_OPENBLAS)
     st = ab_cpu_openblas_prepare(dev, &c->gemm, info, msg);
+#else
+  if (st == AB_OK && prov == AB_CPU_PROV_NATIVE)
+    st = ab_cpu_native_gemm_prepare(&c->gemm, info, msg);
+#endif
 #ifdef AB_HAVE_ONEDNN
   if (st == AB_OK && prov == AB_CPU_PROV_ONEDNN)
     st = ab_cpu_onednn_prepare(dev, &c->gemm, &c->impl, info, msg);
@@ -590,8 +647,13 @@ static ab_status cpu_case_run(void *state, void *case_state, uint32_t iterations
   else if (c->provider == AB_CPU_PROV_ONEDNN)
     st = ab_cpu_onednn_run(dev, c->impl, iterations, msg);
 #endif
+#ifdef AB_HAVE_OPENBLAS
   else
     st = ab_cpu_openblas_run(dev, &c->gemm, iterations, msg);
+#else
+  else
+    st = ab_cpu_native_gemm_run(dev, &c->gemm, iterations, msg);
+#endif
   if (timing)
     timing->device_seconds = -1.0; /* no device timer: the harness's host clock counts */
   return st;
@@ -621,7 +683,12 @@ static const ab_backend cpu_backend = {
     .abi_minor = AB_BACKEND_ABI_MINOR,
     .struct_size = sizeof(ab_backend),
     .name = "cpu",
-    .description = "host CPU: GEMM via OpenBLAS (core type chosen from CPUID)"
+    .description = "host CPU: GEMM via "
+#ifdef AB_HAVE_OPENBLAS
+                   "OpenBLAS (core type chosen from CPUID)"
+#else
+                   "plain C loops (built without OpenBLAS)"
+#endif
 #ifdef AB_HAVE_ONEDNN
                    " and oneDNN matmul"
 #endif

@@ -1,7 +1,8 @@
 /* accelbench CPU backend — private declarations shared by its source files.
  *
  * cpu_backend.c holds the ab_backend table, device facts, memory and the threads/pinning
- * options; cpu_openblas.c and cpu_onednn.c are the two GEMM providers.
+ * options; cpu_openblas.c and cpu_onednn.c are the two GEMM providers, and
+ * cpu_gemm_native.c stands in for OpenBLAS in a build without it (AB_WITH_OPENBLAS=OFF).
  */
 #ifndef AB_CPU_BACKEND_H
 #define AB_CPU_BACKEND_H
@@ -11,7 +12,9 @@
 
 #include "accelbench/backend.h"
 #include "cpu_affinity.h"
+#ifdef AB_HAVE_OPENBLAS
 #include "openblas_loader.h"
+#endif
 
 #ifdef AB_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
@@ -25,7 +28,9 @@ struct ab_buffer {
 
 /* Per-device state, allocated (zeroed) by the harness. */
 typedef struct ab_cpu_device {
+#ifdef AB_HAVE_OPENBLAS
   const ab_openblas *blas;
+#endif
   ab_cpu_affinity aff;
   int threads;
 #ifdef AB_HAVE_ONEDNN
@@ -86,13 +91,20 @@ extern const ab_cpu_kind_impl ab_cpu_elementwise_onednn;
 void ab_cpu_kind_unsupported(ab_kernel_kind kind, const char *provider, char *msg);
 
 /* cpu_stream.c: STREAM and membw, the backend's own loops under openblas and native. */
-extern const ab_cpu_kind_impl ab_cpu_stream_openblas, ab_cpu_stream_native;
-extern const ab_cpu_kind_impl ab_cpu_membw_openblas, ab_cpu_membw_native;
+extern const ab_cpu_kind_impl ab_cpu_stream_native, ab_cpu_membw_native;
+#ifdef AB_HAVE_OPENBLAS
+extern const ab_cpu_kind_impl ab_cpu_stream_openblas, ab_cpu_membw_openblas;
 
 ab_status ab_cpu_openblas_prepare(ab_cpu_device *dev, const ab_cpu_gemm *g, ab_case_info *info,
                                   char *msg);
 ab_status ab_cpu_openblas_run(ab_cpu_device *dev, const ab_cpu_gemm *g, uint32_t iterations,
                               char *msg);
+#else
+/* cpu_gemm_native.c: f64 and f32 GEMM as plain C loops with OpenMP. */
+ab_status ab_cpu_native_gemm_prepare(const ab_cpu_gemm *g, ab_case_info *info, char *msg);
+ab_status ab_cpu_native_gemm_run(ab_cpu_device *dev, const ab_cpu_gemm *g, uint32_t iterations,
+                                 char *msg);
+#endif
 
 #ifdef AB_HAVE_ONEDNN
 ab_status ab_cpu_onednn_open(ab_cpu_device *dev, char *msg);

@@ -23,10 +23,12 @@ static const ab_cpu_kind_impl *const impls[] = {
     &ab_cpu_activation_onednn,
     &ab_cpu_elementwise_onednn,
 #endif
-    &ab_cpu_stream_openblas,
     &ab_cpu_stream_native,
-    &ab_cpu_membw_openblas,
     &ab_cpu_membw_native,
+#ifdef AB_HAVE_OPENBLAS
+    &ab_cpu_stream_openblas,
+    &ab_cpu_membw_openblas,
+#endif
     NULL,
 };
 

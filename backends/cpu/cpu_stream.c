@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu_backend.h"
 
@@ -158,14 +159,24 @@ static void stream_nt(const cpu_stream *s, int threads) {
   }
 }
 
-/* Bytes of the last-level cache (hwloc), 0 when unknown. */
+/* Bytes of the last-level cache (hwloc; glibc's sysconf in a build without hwloc), 0 when
+ * unknown. */
 static uint64_t llc_bytes(const ab_cpu_device *dev) {
+#ifdef AB_HAVE_HWLOC
   static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE};
   for (size_t i = 0; dev->aff.topo && i < sizeof levels / sizeof levels[0]; i++) {
     hwloc_obj_t c = hwloc_get_obj_by_type(dev->aff.topo, levels[i], 0);
     if (c && c->attr)
       return c->attr->cache.size;
   }
+#elif defined(_SC_LEVEL3_CACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
+  (void)dev;
+  long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  if (l3 > 0 || l2 > 0)
+    return (uint64_t)(l3 > 0 ? l3 : l2);
+#else
+  (void)dev;
+#endif
   return 0;
 }
 #endif
@@ -290,11 +301,13 @@ static ab_status membw_run(ab_cpu_device *dev, void *impl, uint32_t iterations, 
   return AB_OK;
 }
 
+#ifdef AB_HAVE_OPENBLAS
 const ab_cpu_kind_impl ab_cpu_stream_openblas = {AB_KERNEL_STREAM, AB_CPU_PROV_OPENBLAS,
                                                  stream_prepare, stream_run, free};
-const ab_cpu_kind_impl ab_cpu_stream_native = {AB_KERNEL_STREAM, AB_CPU_PROV_NATIVE, stream_prepare,
-                                               stream_run, free};
 const ab_cpu_kind_impl ab_cpu_membw_openblas = {AB_KERNEL_MEMBW, AB_CPU_PROV_OPENBLAS,
                                                 membw_prepare, membw_run, free};
+#endif
+const ab_cpu_kind_impl ab_cpu_stream_native = {AB_KERNEL_STREAM, AB_CPU_PROV_NATIVE, stream_prepare,
+                                               stream_run, free};
 const ab_cpu_kind_impl ab_cpu_membw_native = {AB_KERNEL_MEMBW, AB_CPU_PROV_NATIVE, membw_prepare,
                                               membw_run, free};

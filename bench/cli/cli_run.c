@@ -19,6 +19,7 @@
 #include "isolate.h"
 #include "journal.h"
 #include "loader.h"
+#include "model/digest.h"
 #include "model/kernel.h"
 #include "model/runfile.h"
 #include "model/util.h"
@@ -591,8 +592,8 @@ static void write_reports(const char *run_path, const char *dir, ab_manifest *bu
   const char *paths[] = {run_path};
   ab_status st = ab_report_build(&rep, paths, 1, NULL, msg);
   if (st == AB_OK) {
-    /* The catalogue files the reports draw on are inputs of the bundle. */
-    for (size_t i = 0; st == AB_OK && i < rep.catalog.n_entries; i++)
+    /* The catalogue files the reports draw on are inputs of the bundle, if there is one. */
+    for (size_t i = 0; bundle && st == AB_OK && i < rep.catalog.n_entries; i++)
       st = ab_manifest_add_input(bundle, "catalogue", NULL, rep.catalog.entries[i].file, msg);
     if (st == AB_OK)
       st = ab_report_write_dir(&rep, dir, formats, 2, msg);
@@ -612,6 +613,23 @@ static void print_files_written(const ab_manifest *m, const char *dir, bool sign
   fprintf(stderr, "  %s/%s\n", dir, AB_MANIFEST_FILE);
   if (signed_run)
     fprintf(stderr, "  %s/%s\n", dir, AB_SIGNATURE_FILE);
+}
+
+/* The summary table and the closing lines; `bundle` is NULL when no manifest was written. */
+static int finish_outputs(const ab_run *run, const char *dir, bool quiet, const ab_manifest *bundle,
+                          bool signed_run) {
+  if (!quiet)
+    ab_summary_print(stdout, run, false);
+  fflush(stdout); /* the table before the closing lines on stderr, also through a pipe */
+  char counts[256];
+  ab_summary_counts(run, counts, sizeof counts);
+  fprintf(stderr, "accelbench: %s%s\n", counts,
+          run->complete ? "" : " (incomplete: resume with --resume)");
+  if (bundle)
+    print_files_written(bundle, dir, signed_run);
+  else
+    fprintf(stderr, "accelbench: wrote %s/\n", dir);
+  return 1;
 }
 
 static int write_outputs(ab_run *run, const char *dir, bool quiet, const ab_secret_key *key) {
@@ -636,23 +654,22 @@ static int write_outputs(ab_run *run, const char *dir, bool quiet, const ab_secr
     fprintf(stderr, "accelbench run: %s\n", text ? msg : "out of memory for summary.md");
   free(text);
   ab_manifest bundle = {0};
-  write_reports(path, dir, &bundle);
+  bool hashing = ab_sha256_available(msg);
+  write_reports(path, dir, hashing ? &bundle : NULL);
+  if (!hashing) {
+    fprintf(stderr, "accelbench run: note: no %s (nothing for 'accelbench verify' to check): %s\n",
+            AB_MANIFEST_FILE, msg);
+    return finish_outputs(run, dir, quiet, NULL, false);
+  }
   ab_status sealed = ab_bundle_seal(&bundle, dir, run, key, msg);
   if (sealed != AB_OK) {
     ab_manifest_free(&bundle);
     fprintf(stderr, "accelbench run: run bundle: %s\n", msg);
     return 0;
   }
-  if (!quiet)
-    ab_summary_print(stdout, run, false);
-  fflush(stdout); /* the table before the closing lines on stderr, also through a pipe */
-  char counts[256];
-  ab_summary_counts(run, counts, sizeof counts);
-  fprintf(stderr, "accelbench: %s%s\n", counts,
-          run->complete ? "" : " (incomplete: resume with --resume)");
-  print_files_written(&bundle, dir, key != NULL);
+  int ok = finish_outputs(run, dir, quiet, &bundle, key != NULL);
   ab_manifest_free(&bundle);
-  return 1;
+  return ok;
 }
 
 /* ---- invocation record, for --resume ------------------------------------------------- */
