@@ -353,6 +353,28 @@ typedef enum ab_msg {
   AB_M_X_BASELINE_CAP,
   AB_M_X_NET,
   AB_M_X_NO_CUT_SHORT,
+  /* reasons the model builds: where a unit price came from, why no catalogue entry matched,
+   * a bundle's verification, where a measured ceiling came from, a case status in a note */
+  AB_M_P_QUOTE,
+  AB_M_P_CATALOGUE_AT,
+  AB_M_P_CATALOGUE,
+  AB_M_P_NO_ENTRY,
+  AB_M_P_NO_CATALOGUE,
+  AB_M_P_NEITHER,
+  AB_M_P_CURRENCY,
+  AB_M_P_NO_CONVERSION,
+  AB_M_C_NO_MATCH,
+  AB_M_C_NEAR,
+  AB_M_C_NO_DEVICE,
+  AB_M_T_VERIFIED,
+  AB_M_T_UNSIGNED,
+  AB_M_T_NOT_VERIFIED,
+  AB_M_T_NOT_BUNDLE,
+  AB_M_T_UNTRUSTED_KEY,
+  AB_M_CEILING_CASE,
+  AB_M_CEILING_HOST,
+  AB_M_WHY_FAILED_AS,
+  AB_M_KIND_STATUS,
   AB_M_COUNT
 } ab_msg;
 
