@@ -29,6 +29,9 @@ import yaml
 
 RUNS = ['tests/fixtures/runs/lab-%s.json' % n for n in ('cpu', 'gpu', 'npu')]
 EXTRA_RUNS = ['tests/fixtures/runs/ci-cut-short.json', 'tests/fixtures/runs/ci-few-samples.json']
+# the CI gate: a current run against its baseline (regressed, newly failed and wrong cases),
+# and a run cut short that is no verified bundle (the gate's failed checks)
+GATE_RUNS = ['tests/fixtures/runs/ci-baseline.json', 'tests/fixtures/runs/ci-current.json']
 T = 'tests/report'
 
 # Units, abbreviations and identifiers that a Chinese page writes in Latin letters too.
@@ -37,7 +40,7 @@ GFLOP GOP GB TB MB KB GiB MiB W kW J pJ nJ FLOP FLOPs op ops s ms us ns MHz GHz 
 PFLOP P TFLOP TOPS TFLOPS B byte
 TDP PUE SHA ABI CI CPU GPU NPU HBM FMA GEMM TCO CNY USD EUR N A Token token tokens Decoder
 Roofline ID id
-accelbench verify html md csv json
+accelbench verify compare html md csv json
 f64 f32 f16 bf16 int8 int32 tf32 f8e4m3 f8e5m2
 gemm membw peak launch copy_h2d copy_d2h decoder attention conv2d stream_triad
 m n k nn nt tn tt bytes items batch heads seq
@@ -161,6 +164,18 @@ def render(ab, src, out, lang):
         p = subprocess.run(c, cwd=src, capture_output=True, text=True, timeout=120)
         if p.returncode not in (0, 1):  # compare exits 1 when a case got slower
             sys.exit('FAIL %s exited %d: %s' % (' '.join(c), p.returncode, p.stderr))
+    # the gate writes its Markdown to stdout and exits 1 when it fails
+    os.makedirs(os.path.join(out, 'gate'), exist_ok=True)
+    gates = [('gate.md', [GATE_RUNS[1], '--against', GATE_RUNS[0]]),
+             ('gate-checks.md', [EXTRA_RUNS[0], '--against', GATE_RUNS[0], '--require-verified'])]
+    for name, args in gates:
+        c = [ab, 'compare'] + args + ['--lang', lang]
+        p = subprocess.run(c, cwd=src, capture_output=True, text=True, timeout=120)
+        if p.returncode != 1:
+            sys.exit('FAIL %s exited %d, expected 1 (gate failed): %s'
+                     % (' '.join(c), p.returncode, p.stderr))
+        with open(os.path.join(out, 'gate', name), 'w', encoding='utf-8') as f:
+            f.write(p.stdout)
 
 
 def main():
@@ -172,10 +187,10 @@ def main():
     a = ap.parse_args()
     out = a.keep or tempfile.mkdtemp(prefix='ab-i18n-')
     render(os.path.abspath(a.accelbench), a.source, out, a.lang)
-    data = data_strings(a.source, RUNS + EXTRA_RUNS)
+    data = data_strings(a.source, RUNS + EXTRA_RUNS + GATE_RUNS)
     found = collections.defaultdict(set)
     pages = 0
-    for d in ('report', 'warnings', 'compare', 'compare-notes'):
+    for d in ('report', 'warnings', 'compare', 'compare-notes', 'gate'):
         for name in sorted(os.listdir(os.path.join(out, d))):
             path = os.path.join(out, d, name)
             with open(path, encoding='utf-8') as f:
@@ -193,9 +208,9 @@ def main():
             else:
                 continue
             pages += 1
-    if pages != 8:
-        sys.exit('FAIL expected 8 pages (md and html of 2 reports and 2 comparisons), got %d'
-                 % pages)
+    if pages != 10:
+        sys.exit('FAIL expected 10 pages (md and html of 2 reports and 2 comparisons, 2 gate '
+                 'summaries), got %d' % pages)
     if found:
         print('FAIL %d English word(s) in the %s rendering outside data:' % (len(found), a.lang))
         for w in sorted(found, key=lambda w: (-len(found[w]), w)):
