@@ -13,6 +13,10 @@ kernel keys. What is left must have no ASCII word outside an allow-list of units
 abbreviations and identifiers (GFLOP/s, W, TDP, dtype and kernel names...). Fails listing
 each offending word with where it was seen.
 
+Also `compare --against` (the CI gate's Markdown summary on stdout), and the other way
+round: the machine formats (report JSON, CSV and JUnit; the gate's JUnit and stderr) must be
+byte for byte the same under --lang en and --lang zh-CN, since programs read them.
+
 usage: zh_no_english.py --accelbench BIN --source SRC_DIR [--lang zh-CN] [--keep DIR]
 """
 import argparse
@@ -178,6 +182,24 @@ def render(ab, src, out, lang):
             f.write(p.stdout)
 
 
+def machine_formats_differ(ab, src, out):
+    """Files of the machine formats that --lang changed (none expected)."""
+    runs = RUNS + EXTRA_RUNS[:1]
+    got = {}
+    for lang in ('en', 'zh-CN'):
+        d = os.path.join(out, 'machine-' + lang)
+        c = ([ab, 'report'] + runs + ['--no-default-catalog', '-c', os.path.join(T, 'catalog.yaml'),
+             '--cost', os.path.join(T, 'cost.yaml'), '--tender', os.path.join(T, 'tender.yaml'),
+             '--lang', lang, '-f', 'json,csv,junit', '-o', d, '-q'])
+        subprocess.run(c, cwd=src, capture_output=True, timeout=120, check=True)
+        g = subprocess.run([ab, 'compare', GATE_RUNS[1], '--against', GATE_RUNS[0], '--lang', lang,
+                            '-j', os.path.join(d, 'gate-junit.xml')],
+                           cwd=src, capture_output=True, timeout=120)
+        got[lang] = {n: open(os.path.join(d, n), 'rb').read() for n in sorted(os.listdir(d))}
+        got[lang]['gate stderr'] = g.stderr
+    return [n for n in got['en'] if got['en'][n] != got['zh-CN'].get(n)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--accelbench', required=True)
@@ -211,6 +233,10 @@ def main():
     if pages != 10:
         sys.exit('FAIL expected 10 pages (md and html of 2 reports and 2 comparisons, 2 gate '
                  'summaries), got %d' % pages)
+    differ = machine_formats_differ(os.path.abspath(a.accelbench), a.source, out)
+    if differ:
+        print('FAIL --lang changed machine formats (they stay English): %s' % ', '.join(differ))
+        return 1
     if found:
         print('FAIL %d English word(s) in the %s rendering outside data:' % (len(found), a.lang))
         for w in sorted(found, key=lambda w: (-len(found[w]), w)):
