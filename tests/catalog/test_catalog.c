@@ -536,6 +536,16 @@ Test(cost, no_unit_price) {
   cr_expect_str_eq(r.missing, "no cost inputs");
 }
 
+/* A lab's quote of 180000 for gpu-h100-pcie, from lab-cost.yaml, in the caller's storage. */
+static void lab_quote(ab_cost_inputs *c, char (*ids)[64], double *prices) {
+  strcpy(ids[0], "gpu-h100-pcie");
+  prices[0] = 180000;
+  c->price_ids = ids;
+  c->prices = prices;
+  c->n_prices = 1;
+  strcpy(c->file, "lab-cost.yaml");
+}
+
 Test(cost, unit_price_sources) {
   ab_catalog cat = {0};
   char why[512];
@@ -551,12 +561,9 @@ Test(cost, unit_price_sources) {
   cr_expect(strstr(why, "is in CNY, the cost file's currency is USD (no conversion") != NULL, "%s",
             why);
   /* A lab quote overrides. */
-  char ids[1][64] = {"gpu-h100-pcie"};
-  double prices[1] = {180000};
-  c.price_ids = ids;
-  c.prices = prices;
-  c.n_prices = 1;
-  strcpy(c.file, "lab-cost.yaml");
+  char ids[1][64];
+  double prices[1];
+  lab_quote(&c, ids, prices);
   cr_expect_float_eq(ab_cost_unit_price(&c, pcie, why, sizeof why), 180000, 1e-9);
   cr_expect(strstr(why, "quote from lab-cost.yaml") != NULL, "%s", why);
   /* No price anywhere. */
@@ -579,12 +586,9 @@ Test(cost, unit_price_sources_in_chinese) {
   cr_expect(strstr(why, "无单价：gpu-h100-pcie 的目录价格以 CNY 计价，成本文件的币种为 USD") !=
                 NULL,
             "%s", why);
-  char ids[1][64] = {"gpu-h100-pcie"};
-  double prices[1] = {180000};
-  c.price_ids = ids;
-  c.prices = prices;
-  c.n_prices = 1;
-  strcpy(c.file, "lab-cost.yaml");
+  char ids[1][64];
+  double prices[1];
+  lab_quote(&c, ids, prices);
   cr_expect_float_eq(ab_cost_unit_price_in(&c, pcie, AB_LANG_ZH_CN, why, sizeof why), 180000, 1e-9);
   cr_expect_str_eq(why, "报价来自 lab-cost.yaml（cost.unit_prices.gpu-h100-pcie）");
   cr_expect(isnan(ab_cost_unit_price_in(&c, h100, AB_LANG_ZH_CN, why, sizeof why)));
