@@ -472,6 +472,7 @@ static void settle_trust(ab_bundle_check *out) {
     t->state = AB_TRUST_VERIFIED;
   } else {
     t->state = AB_TRUST_NOT_VERIFIED;
+    t->cause = AB_TRUST_CAUSE_UNTRUSTED;
     snprintf(t->why, sizeof t->why, "signed by %s; no --public-key given to check it", out->signer);
   }
 }
@@ -509,6 +510,7 @@ void ab_run_file_trust(const char *run_path, const ab_public_key *keys, size_t n
   snprintf(manifest, sizeof manifest, "%s/%s", dir, AB_MANIFEST_FILE);
   if (strcmp(basename(copy), "run.json") != 0 || access(manifest, F_OK) != 0) {
     out->state = AB_TRUST_NOT_VERIFIED;
+    out->cause = AB_TRUST_CAUSE_NOT_BUNDLE;
     snprintf(out->why, sizeof out->why, "no %s beside it: not a run bundle", AB_MANIFEST_FILE);
     return;
   }

@@ -573,19 +573,27 @@ static void consider(cat_pick *p, const ab_catalog_entry *e, const ab_device_rec
   }
 }
 
+/* Why no entry matched, in `lang`: the device, and the entry whose name matched when a
+ * filter of it did not. */
+static void explain_none(const cat_pick *p, const ab_catalog *cat, const ab_device_record *dev,
+                         ab_lang lang, char *why, size_t len) {
+  ab_trf(why, len, lang, AB_M_C_NO_MATCH, dev->backend, dev->info.name, dev->info.vendor,
+         ab_device_type_name(dev->info.type), cat ? cat->n_entries : (size_t)0);
+  size_t o = strlen(why);
+  if (!p->near || o + 2 >= len)
+    return;
+  snprintf(why + o, len - o, "%s", lang == AB_LANG_EN ? "; " : "\xef\xbc\x9b"); /* ； */
+  o = strlen(why);
+  ab_trf(why + o, len - o, lang, AB_M_C_NEAR, p->near->id, p->near->file, p->near->line,
+         p->near_filter);
+}
+
 static void explain(const cat_pick *p, const ab_catalog *cat, const ab_device_record *dev,
-                    char *why, size_t len) {
+                    ab_lang lang, char *why, size_t len) {
   if (!why || !len)
     return;
   if (!p->best) {
-    int o = snprintf(why, len,
-                     "no catalogue entry matches %s device '%s' (vendor '%s', type %s) among "
-                     "%zu entries",
-                     dev->backend, dev->info.name, dev->info.vendor,
-                     ab_device_type_name(dev->info.type), cat ? cat->n_entries : 0);
-    if (p->near && o >= 0 && (size_t)o < len)
-      snprintf(why + o, len - (size_t)o, "; %s (%s:%d) matches the name but wants %s", p->near->id,
-               p->near->file, p->near->line, p->near_filter);
+    explain_none(p, cat, dev, lang, why, len);
     return;
   }
   int o = snprintf(why, len, "pattern '%s' of %s%s (%s:%d)", p->pattern,
@@ -601,11 +609,16 @@ static void explain(const cat_pick *p, const ab_catalog *cat, const ab_device_re
 
 const ab_catalog_entry *ab_catalog_match(const ab_catalog *cat, const ab_device_record *dev,
                                          char *why, size_t len) {
+  return ab_catalog_match_in(cat, dev, AB_LANG_EN, why, len);
+}
+
+const ab_catalog_entry *ab_catalog_match_in(const ab_catalog *cat, const ab_device_record *dev,
+                                            ab_lang lang, char *why, size_t len) {
   cat_pick p = {0};
   for (size_t i = 0; cat && dev && i < cat->n_entries; i++)
     consider(&p, &cat->entries[i], dev);
   if (dev)
-    explain(&p, cat, dev, why, len);
+    explain(&p, cat, dev, lang, why, len);
   else if (why && len)
     snprintf(why, len, "no device given");
   return p.best;

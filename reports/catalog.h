@@ -10,6 +10,7 @@
 
 #include "accelbench/kernel.h"
 #include "accelbench/status.h"
+#include "i18n.h"
 #include "model/runfile.h"
 
 typedef struct ab_catalog_entry {
@@ -63,6 +64,11 @@ bool ab_catalog_default_dir(char *path, size_t len);
  * entries tied. */
 const ab_catalog_entry *ab_catalog_match(const ab_catalog *cat, const ab_device_record *dev,
                                          char *why, size_t len);
+/* The same with `why` in `lang` when no entry matches (the report's Markdown and HTML say it
+ * in their language); which pattern matched stays English (a reader of the JSON report
+ * checks the catalogue with it). */
+const ab_catalog_entry *ab_catalog_match_in(const ab_catalog *cat, const ab_device_record *dev,
+                                            ab_lang lang, char *why, size_t len);
 
 void ab_catalog_free(ab_catalog *cat);
 
@@ -91,6 +97,9 @@ void ab_cost_free(ab_cost_inputs *c);
  * catalogue's when its currency matches; NAN otherwise, with the reason in `why`. */
 double ab_cost_unit_price(const ab_cost_inputs *c, const ab_catalog_entry *e, char *why,
                           size_t len);
+/* The same with `why` in `lang` (catalogue messages AB_M_P_*). */
+double ab_cost_unit_price_in(const ab_cost_inputs *c, const ab_catalog_entry *e, ab_lang lang,
+                             char *why, size_t len);
 
 /* Cost of ownership of one device doing one kind of work at a measured rate. */
 typedef struct ab_cost_result {

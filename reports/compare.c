@@ -68,31 +68,8 @@ ab_status ab_cmp_finish(FILE *out) {
 }
 
 /* ---------------------------------------------------------------------------------------
- * Notes: growable lists of messages
+ * Notes
  * ------------------------------------------------------------------------------------- */
-
-ab_status ab_cmp_add_note(char ***notes, size_t *n, const char *fmt, ...) {
-  char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vprint_utf8(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  char **grown = realloc(*notes, (*n + 1) * sizeof *grown);
-  if (!grown)
-    return AB_E_NOMEM;
-  *notes = grown;
-  grown[*n] = strdup(buf);
-  if (!grown[*n])
-    return AB_E_NOMEM;
-  (*n)++;
-  return AB_OK;
-}
-
-void ab_cmp_free_notes(char **notes, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(notes[i]);
-  free(notes);
-}
 
 /* Harness versions or suites that differ between run files: such runs planned different
  * cases, so only keys present in both are compared, and the reader is told. */

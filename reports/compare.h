@@ -155,7 +155,8 @@ typedef struct ab_gate {
   size_t n_base, n_cur; /* cases in each run */
   size_t n_no_interval; /* ok pairs without a ratio interval (never regress) */
   bool check_failed[AB_GATE_CHECK_COUNT];
-  char **notes; /* runs that differ (versions, suites, hosts), cases without an interval */
+  char **notes;      /* runs that differ (versions, suites, hosts), cases without an interval */
+  char **notes_text; /* the same in the report's language (the Markdown) */
   size_t n_notes;
 } ab_gate;
 
@@ -184,6 +185,11 @@ const char *ab_gate_check_name(ab_gate_check c);
 void ab_gate_case_describe(const ab_gate *gate, const ab_gate_case *gc, char *buf, size_t len);
 /* Why a failed check failed (only meaningful when gate->check_failed[c]). */
 void ab_gate_check_describe(const ab_gate *gate, ab_gate_check c, char *buf, size_t len);
+/* The same two in `lang` (the English ones serve JUnit and the console). */
+void ab_gate_case_describe_in(const ab_gate *gate, const ab_gate_case *gc, ab_lang lang, char *buf,
+                              size_t len);
+void ab_gate_check_describe_in(const ab_gate *gate, ab_gate_check c, ab_lang lang, char *buf,
+                               size_t len);
 
 /* Human summary (Markdown) and JUnit XML; AB_E_IO when writing fails. */
 ab_status ab_gate_write_md(const ab_gate *gate, FILE *out);

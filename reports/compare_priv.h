@@ -27,11 +27,6 @@ const char *ab_cmp_fmt_ratio(double v, char *buf, size_t len);
 /* The headline rate of a row (ab_report_rate); all NAN and NULL unit for no row. */
 const char *ab_cmp_row_rate(const ab_report_row *r, double *v, double *lo, double *hi);
 
-/* Growable lists of messages; AB_E_NOMEM when one cannot be added. */
-ab_status ab_cmp_add_note(char ***notes, size_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void ab_cmp_free_notes(char **notes, size_t n);
-
 /* Harness versions or suites that differ between the run files, and which of the first
  * n_check_complete run files were cut short; `texts` (may be NULL) gets each note in the
  * report's language (ab_note_add). */

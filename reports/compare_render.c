@@ -128,7 +128,7 @@ static void md_subject_row(const ab_comparison *cmp, size_t s, FILE *out) {
   ab_write_md_cell(out, in->run.suite_name);
   if (ab_report_trust_checked(cmp->rep)) {
     char text[320];
-    ab_trust_text(&in->trust, text, sizeof text);
+    ab_report_trust_text(cmp->rep->lang, &in->trust, text, sizeof text);
     fputs(" | ", out);
     ab_write_md_cell(out, text);
   }

@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "model/kernel.h"
 #include "model/names.h"
+#include "render_summary.h"
 #include "report.h"
 
 static void cell_init(ab_tender_cell *c) {
@@ -24,11 +25,29 @@ static void cell_init(ab_tender_cell *c) {
   c->row = SIZE_MAX;
 }
 
-static void set_why(ab_tender_cell *c, ab_tender_verdict v, ab_tender_why why, const char *arg) {
+static void copy_arg(char *dst, size_t cap, const char *arg) {
+  arg = arg ? arg : "";
+  snprintf(dst, cap, "%.*s", ab_utf8_prefix(arg, cap - 1), arg);
+}
+
+/* `text`: the argument in the report's language; NULL when it is data, the same in both. */
+static void set_why2(ab_tender_cell *c, ab_tender_verdict v, ab_tender_why why, const char *arg,
+                     const char *text) {
   c->verdict = v;
   c->why = why;
-  arg = arg ? arg : "";
-  snprintf(c->arg, sizeof c->arg, "%.*s", ab_utf8_prefix(arg, sizeof c->arg - 1), arg);
+  copy_arg(c->arg, sizeof c->arg, arg);
+  copy_arg(c->arg_text, sizeof c->arg_text, text ? text : arg);
+}
+
+static void set_why(ab_tender_cell *c, ab_tender_verdict v, ab_tender_why why, const char *arg) {
+  set_why2(c, v, why, arg, NULL);
+}
+
+/* "wrong_result: <reason>": the status in words of `lang` (its run-file name in English). */
+static void failed_arg(ab_lang lang, const ab_case_result *c, char *buf, size_t len) {
+  char reason[sizeof((ab_tender_cell *)0)->arg];
+  snprintf(reason, sizeof reason, "%.*s", ab_utf8_prefix(c->reason, sizeof reason - 32), c->reason);
+  ab_trf(buf, len, lang, AB_M_WHY_FAILED_AS, ab_case_status_label(lang, c->status), reason);
 }
 
 /* Met or not on the conservative bound, with the signed deviation (+ is better). */
@@ -73,12 +92,11 @@ static void no_usable_case(const ab_report *rep, const ab_tender_req *q, size_t 
     if (!implausible && r->implausible)
       implausible = r;
   }
-  char arg[sizeof c->arg];
+  char arg[sizeof c->arg], text[sizeof c->arg_text];
   if (failed) {
-    const char *why = failed->c->reason;
-    snprintf(arg, sizeof arg, "%s: %.*s", ab_case_status_name(failed->c->status),
-             ab_utf8_prefix(why, sizeof arg - 32), why);
-    set_why(c, AB_TENDER_NOT_MET, AB_TWHY_FAILED, arg);
+    failed_arg(AB_LANG_EN, failed->c, arg, sizeof arg);
+    failed_arg(rep->lang, failed->c, text, sizeof text);
+    set_why2(c, AB_TENDER_NOT_MET, AB_TWHY_FAILED, arg, text);
     c->row = (size_t)(failed - rep->rows);
   } else if (implausible) {
     ab_report_kernel_key(implausible->c, arg, sizeof arg);
@@ -237,18 +255,31 @@ static int kind_outcome(const ab_report *rep, size_t subject, ab_kernel_kind k, 
   return seen;
 }
 
+/* "gemm (wrong_result)" appended to a list in `lang`: the kind, and its status or "not run". */
+static void add_kind_status(ab_lang lang, ab_kernel_kind k, int got, ab_case_status worst,
+                            char *buf, size_t len) {
+  size_t o = strlen(buf);
+  if (o + 2 >= len)
+    return;
+  if (o)
+    snprintf(buf + o, len - o, "%s", lang == AB_LANG_EN ? ", " : "\xe3\x80\x81"); /* 、 */
+  o = strlen(buf);
+  ab_trf(buf + o, len - o, lang, AB_M_KIND_STATUS, ab_kernel_kind_name(k),
+         got < 0 ? ab_tr(lang, AB_M_NOT_RUN) : ab_case_status_label(lang, worst));
+}
+
 static void coverage_cell(const ab_report *rep, const ab_tender_req *q, size_t subject,
                           ab_tender_cell *c) {
-  size_t ok = 0, absent = 0, o = 0;
+  size_t ok = 0, absent = 0;
   for (size_t i = 0; i < q->n_kinds; i++) {
     ab_case_status worst = AB_CASE_SKIPPED;
     int got = kind_outcome(rep, subject, q->kinds[i], q->dtype, &worst);
     ok += got == 1;
     absent += got < 0;
-    if (got != 1 && o < sizeof c->arg)
-      o += (size_t)snprintf(c->arg + o, sizeof c->arg - o, "%s%s (%s)", o ? ", " : "",
-                            ab_kernel_kind_name(q->kinds[i]),
-                            got < 0 ? "not run" : ab_case_status_name(worst));
+    if (got != 1) {
+      add_kind_status(AB_LANG_EN, q->kinds[i], got, worst, c->arg, sizeof c->arg);
+      add_kind_status(rep->lang, q->kinds[i], got, worst, c->arg_text, sizeof c->arg_text);
+    }
   }
   c->value = c->bound = (double)ok;
   c->lo = c->hi = NAN;
@@ -297,35 +328,36 @@ static void power_cell(const ab_report *rep, const ab_tender_req *q, size_t subj
 
 /* The unit price in the tender's currency: the cost file's quote when its currency is the
  * tender's, else the catalogue's list price in that currency. Never converted. */
-static double price_of(const ab_report *rep, const ab_report_subject *s, char *why, size_t len) {
+static double price_of(const ab_report *rep, const ab_report_subject *s, ab_lang lang, char *why,
+                       size_t len) {
   const char *cur = rep->tender.currency;
   if (!s->catalog) {
-    snprintf(why, len, "no catalogue entry, so no unit price");
+    ab_trf(why, len, lang, AB_M_P_NO_CATALOGUE);
     return NAN;
   }
   if (rep->have_cost && strcmp(rep->cost.currency, cur) == 0)
-    return ab_cost_unit_price(&rep->cost, s->catalog, why, len);
+    return ab_cost_unit_price_in(&rep->cost, s->catalog, lang, why, len);
   if (isfinite(s->catalog->unit_price) && strcmp(s->catalog->currency, cur) == 0) {
-    snprintf(why, len, "catalogue price of %s", s->catalog->id);
+    ab_trf(why, len, lang, AB_M_P_CATALOGUE, s->catalog->id);
     return s->catalog->unit_price;
   }
-  snprintf(why, len, "no unit price in %s for %s (no conversion between currencies)", cur,
-           s->catalog->id);
+  ab_trf(why, len, lang, AB_M_P_NO_CONVERSION, cur, s->catalog->id);
   return NAN;
 }
 
 static void price_cell(const ab_report *rep, const ab_tender_req *q, size_t subject,
                        ab_tender_cell *c) {
   const ab_report_subject *s = &rep->subjects[subject];
-  char why[sizeof c->arg];
-  c->value = price_of(rep, s, why, sizeof why);
+  char why[sizeof c->arg], text[sizeof c->arg_text];
+  c->value = price_of(rep, s, AB_LANG_EN, why, sizeof why);
+  price_of(rep, s, rep->lang, text, sizeof text);
   if (!isfinite(c->value)) {
-    set_why(c, AB_TENDER_NOT_MEASURED, AB_TWHY_NO_PRICE, why);
+    set_why2(c, AB_TENDER_NOT_MEASURED, AB_TWHY_NO_PRICE, why, text);
     return;
   }
   c->domestic = ab_tender_is_domestic(&rep->tender, s->catalog->id);
   c->bound = c->value * (c->domestic ? 1.0 - rep->tender.domestic_fraction : 1.0);
-  set_why(c, AB_TENDER_MET, AB_TWHY_PRICE, why);
+  set_why2(c, AB_TENDER_MET, AB_TWHY_PRICE, why, text);
   judge(q, c);
 }
 

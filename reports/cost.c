@@ -118,43 +118,42 @@ void ab_cost_free(ab_cost_inputs *c) {
 
 /* ---- prices -------------------------------------------------------------------------- */
 
-static void say(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t len, const char *fmt, ...) {
+static void say(char *why, size_t len, ab_lang lang, ab_msg id, ...) {
   if (!why || !len)
     return;
   va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(why, len, fmt, ap);
+  va_start(ap, id);
+  ab_vtrf(why, len, lang, id, ap);
   va_end(ap);
 }
 
-double ab_cost_unit_price(const ab_cost_inputs *c, const ab_catalog_entry *e, char *why,
-                          size_t len) {
+double ab_cost_unit_price_in(const ab_cost_inputs *c, const ab_catalog_entry *e, ab_lang lang,
+                             char *why, size_t len) {
   if (!e) {
-    say(why, len, "no unit price: the device has no catalogue entry");
+    say(why, len, lang, AB_M_P_NO_ENTRY);
     return NAN;
   }
   for (size_t i = 0; c && i < c->n_prices; i++)
     if (strcmp(c->price_ids[i], e->id) == 0) {
-      say(why, len, "quote from %s (cost.unit_prices.%s)", c->file, e->id);
+      say(why, len, lang, AB_M_P_QUOTE, c->file, e->id);
       return c->prices[i];
     }
   if (isnan(e->unit_price)) {
-    say(why, len, "no unit price: neither catalogue entry %s nor cost.unit_prices gives one",
-        e->id);
+    say(why, len, lang, AB_M_P_NEITHER, e->id);
     return NAN;
   }
   /* No conversion: an exchange rate is an input the lab must own, not one we pick. */
   if (c && strcmp(e->currency, c->currency) != 0) {
-    say(why, len,
-        "no unit price: the catalogue price of %s is in %s, the cost file's currency is %s "
-        "(no conversion; add a quote under cost.unit_prices.%s)",
-        e->id, e->currency, c->currency, e->id);
+    say(why, len, lang, AB_M_P_CURRENCY, e->id, e->currency, c->currency, e->id);
     return NAN;
   }
-  say(why, len, "catalogue price of %s (%s:%d)", e->id, e->file, e->line);
+  say(why, len, lang, AB_M_P_CATALOGUE_AT, e->id, e->file, e->line);
   return e->unit_price;
+}
+
+double ab_cost_unit_price(const ab_cost_inputs *c, const ab_catalog_entry *e, char *why,
+                          size_t len) {
+  return ab_cost_unit_price_in(c, e, AB_LANG_EN, why, len);
 }
 
 /* ---- cost of ownership --------------------------------------------------------------- */

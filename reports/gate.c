@@ -10,9 +10,7 @@
 #include "compare.h"
 #include "compare_priv.h"
 #include "escape.h"
-
-#define STR_(x) #x
-#define STR(x)  STR_(x)
+#include "render_summary.h"
 
 /* ---------------------------------------------------------------------------------------
  * Threshold, names
@@ -191,26 +189,22 @@ static ab_status note_hosts(ab_gate *g) {
   const char *b = json_string_value(json_object_get(rep->inputs[1].run.system, "hostname"));
   if (!a || !b || strcmp(a, b) == 0)
     return AB_OK;
-  return ab_cmp_add_note(&g->notes, &g->n_notes,
-                         "the baseline ran on host \"%.*s\", the current run on \"%.*s\": the "
-                         "gate is meant for one machine over time",
-                         ab_utf8_prefix(a, 100), a, ab_utf8_prefix(b, 100), b);
+  return ab_note_add(&g->notes, &g->notes_text, &g->n_notes, rep->lang, AB_M_G_N_HOSTS,
+                     ab_utf8_prefix(a, 100), a, ab_utf8_prefix(b, 100), b);
 }
 
 static ab_status note_no_interval(ab_gate *g) {
   if (!g->n_no_interval)
     return AB_OK;
-  return ab_cmp_add_note(&g->notes, &g->n_notes,
-                         "%zu case(s) ok in both runs have no 95%% interval (fewer than %d "
-                         "samples, or none recorded): a slowdown there cannot be told from "
-                         "noise and never fails the gate; measure longer to gate them",
-                         g->n_no_interval, AB_MIN_CI_SAMPLES);
+  return ab_note_add(&g->notes, &g->notes_text, &g->n_notes, g->rep->lang, AB_M_G_N_NO_INTERVAL,
+                     g->n_no_interval, AB_MIN_CI_SAMPLES);
 }
 
 static ab_status build_notes(ab_gate *g) {
   bool differ = false;
   /* A current run cut short fails a check of its own; only the baseline's is a note. */
-  ab_status st = ab_cmp_note_runs_differ(g->rep, 1, &g->notes, NULL, &g->n_notes, &differ);
+  ab_status st =
+      ab_cmp_note_runs_differ(g->rep, 1, &g->notes, &g->notes_text, &g->n_notes, &differ);
   if (st == AB_OK)
     st = note_hosts(g);
   if (st == AB_OK)
@@ -262,7 +256,7 @@ void ab_gate_free(ab_gate *g) {
   if (!g)
     return;
   free(g->cases);
-  ab_cmp_free_notes(g->notes, g->n_notes);
+  ab_notes_free(g->notes, g->notes_text, g->n_notes);
   memset(g, 0, sizeof *g);
 }
 
@@ -270,91 +264,106 @@ void ab_gate_free(ab_gate *g) {
  * Describing a case or a failed check
  * ------------------------------------------------------------------------------------- */
 
-static const char *ratio_why(const ab_gate_case *gc) {
+static ab_msg ratio_why(const ab_gate_case *gc) {
   if (gc->outcome == AB_GATE_REGRESSED)
-    return "slower beyond the threshold, outside noise";
+    return AB_M_G_WHY_REGRESSED;
   if (!isfinite(gc->ratio.lo) || !isfinite(gc->ratio.hi))
-    return "no interval to tell a change from noise (fewer than " STR(
-        AB_MIN_CI_SAMPLES) " "
-                           "samples): not a regression";
+    return AB_M_G_WHY_NO_INTERVAL;
   switch (ab_ratio_verdict(&gc->ratio)) {
-  case AB_CMP_FASTER: return "faster";
-  case AB_CMP_SLOWER: return "slower, within the threshold";
-  default: return "within noise";
+  case AB_CMP_FASTER: return AB_M_G_WHY_FASTER;
+  case AB_CMP_SLOWER: return AB_M_G_WHY_SLOWER;
+  default: return AB_M_G_WHY_NOISE;
   }
 }
 
-static void describe_ratio(const ab_gate *g, const ab_gate_case *gc, char *buf, size_t len) {
+static void describe_ratio(const ab_gate *g, const ab_gate_case *gc, ab_lang lang, char *buf,
+                           size_t len) {
   double v, lo, hi, bv, blo, bhi;
   ab_cmp_row_rate(gc->cur, &v, &lo, &hi);
   ab_cmp_row_rate(gc->base, &bv, &blo, &bhi);
+  const char *unit = gc->unit ? gc->unit : ab_tr(lang, AB_M_G_NO_UNIT);
   if (isnan(gc->ratio.value)) {
-    ab_cmp_printf(buf, len, "no rate to compare (%s)", gc->unit ? gc->unit : "no unit");
+    ab_trf(buf, len, lang, AB_M_G_NO_RATE, unit);
     return;
   }
-  char ci[64];
-  ab_cmp_printf(buf, len, "ratio %.3f (%s) of the baseline: %.4g vs %.4g %s; threshold %.4g%%; %s",
-                gc->ratio.value, ab_cmp_ci_text(gc->ratio.lo, gc->ratio.hi, 3, true, ci, sizeof ci),
-                v, bv, gc->unit ? gc->unit : "", g->threshold * 100, ratio_why(gc));
+  char ci[64], why[256];
+  if (isfinite(gc->ratio.lo) && isfinite(gc->ratio.hi))
+    ab_cmp_ci_text(gc->ratio.lo, gc->ratio.hi, 3, true, ci, sizeof ci);
+  else
+    snprintf(ci, sizeof ci, "%s", ab_tr(lang, AB_M_NO_INTERVAL));
+  ab_trf(why, sizeof why, lang, ratio_why(gc), AB_MIN_CI_SAMPLES);
+  ab_trf(buf, len, lang, AB_M_G_RATIO, gc->ratio.value, ci, v, bv, gc->unit ? gc->unit : "",
+         g->threshold * 100, why);
 }
 
-void ab_gate_case_describe(const ab_gate *g, const ab_gate_case *gc, char *buf, size_t len) {
+/* ": " before a backend's reason, in the language's punctuation; "" without a reason. */
+static const char *reason_sep(ab_lang lang, const char *reason) {
+  return !reason[0] ? "" : lang == AB_LANG_EN ? ": " : "\xef\xbc\x9a"; /* ： */
+}
+
+void ab_gate_case_describe_in(const ab_gate *g, const ab_gate_case *gc, ab_lang lang, char *buf,
+                              size_t len) {
   const ab_case_result *b = gc->base ? gc->base->c : NULL, *c = gc->cur ? gc->cur->c : NULL;
   switch (gc->outcome) {
   case AB_GATE_PASS:
-  case AB_GATE_REGRESSED: describe_ratio(g, gc, buf, len); break;
+  case AB_GATE_REGRESSED: describe_ratio(g, gc, lang, buf, len); break;
   case AB_GATE_MISSING:
-    ab_cmp_printf(buf, len, "in the baseline (%s), not in the current run",
-                  ab_case_status_name(b->status));
+    ab_trf(buf, len, lang, AB_M_G_MISSING_CASE, ab_case_status_label(lang, b->status));
     break;
   case AB_GATE_NEW:
-    ab_cmp_printf(buf, len, "new in the current run (%s%s%.*s)", ab_case_status_name(c->status),
-                  c->reason[0] ? ": " : "", ab_utf8_prefix(c->reason, 300), c->reason);
+    ab_trf(buf, len, lang, AB_M_G_NEW_CASE, ab_case_status_label(lang, c->status),
+           reason_sep(lang, c->reason), ab_utf8_prefix(c->reason, 300), c->reason);
     break;
   default:
-    ab_cmp_printf(buf, len, "%s in the baseline, %s now%s%.*s", ab_case_status_name(b->status),
-                  ab_case_status_name(c->status), c->reason[0] ? ": " : "",
-                  ab_utf8_prefix(c->reason, 400), c->reason);
+    ab_trf(buf, len, lang, AB_M_G_CHANGED_CASE, ab_case_status_label(lang, b->status),
+           ab_case_status_label(lang, c->status), reason_sep(lang, c->reason),
+           ab_utf8_prefix(c->reason, 400), c->reason);
   }
+}
+
+void ab_gate_case_describe(const ab_gate *g, const ab_gate_case *gc, char *buf, size_t len) {
+  ab_gate_case_describe_in(g, gc, AB_LANG_EN, buf, len);
 }
 
 /* "baseline run.json: unsigned; current run.json: not verified (why)" for the inputs that
  * are not verified. */
-static void describe_unverified(const ab_gate *g, char *buf, size_t len) {
-  static const char *const roles[2] = {"baseline", "current"};
+static void describe_unverified(const ab_gate *g, ab_lang lang, char *buf, size_t len) {
+  static const ab_msg roles[2] = {AB_M_G_BASELINE, AB_M_G_CURRENT};
   size_t used = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < 2 && used < len; i++) {
     const ab_report_input *in = &g->rep->inputs[i];
     if (in->trust.state == AB_TRUST_VERIFIED)
       continue;
-    char clean[AB_CMP_UTF8_CAP], text[320];
+    char clean[AB_CMP_UTF8_CAP], text[480];
     const char *name = ab_utf8_clean_into(ab_cmp_base_name(in->path), clean, sizeof clean);
-    ab_trust_text(&in->trust, text, sizeof text);
-    ab_cmp_printf(buf + used, len - used, "%s%s %.*s: %s", used ? "; " : "", roles[i],
-                  ab_utf8_prefix(name, 200), name, text);
+    ab_report_trust_text(lang, &in->trust, text, sizeof text);
+    if (used)
+      ab_cmp_printf(buf + used, len - used, "%s", lang == AB_LANG_EN ? "; " : "\xef\xbc\x9b");
+    used = strlen(buf);
+    ab_trf(buf + used, len - used, lang, AB_M_G_UNVERIFIED, ab_tr(lang, roles[i]),
+           ab_utf8_prefix(name, 200), name, text);
     used = strlen(buf);
   }
 }
 
-void ab_gate_check_describe(const ab_gate *g, ab_gate_check c, char *buf, size_t len) {
+void ab_gate_check_describe_in(const ab_gate *g, ab_gate_check c, ab_lang lang, char *buf,
+                               size_t len) {
   const char *cur = ab_cmp_base_name(g->rep->inputs[1].path);
   char clean[AB_CMP_UTF8_CAP];
   cur = ab_utf8_clean_into(cur, clean, sizeof clean);
   if (c == AB_GATE_CHECK_VERIFIED)
-    describe_unverified(g, buf, len);
+    describe_unverified(g, lang, buf, len);
   else if (c == AB_GATE_CHECK_COMPLETE)
-    ab_cmp_printf(buf, len,
-                  "the current run %.*s was cut short (complete: false): cases it did not reach "
-                  "are not compared",
-                  ab_utf8_prefix(cur, 300), cur);
+    ab_trf(buf, len, lang, AB_M_G_CUT_SHORT, ab_utf8_prefix(cur, 300), cur);
   else if (g->n_base == 0)
-    ab_cmp_printf(buf, len, "the baseline has no cases: there is nothing to gate against");
+    ab_trf(buf, len, lang, AB_M_G_EMPTY_BASELINE);
   else
-    ab_cmp_printf(buf, len,
-                  "none of the baseline's %zu cases is in the current run %.*s (%zu cases): a "
-                  "backend or device that loaded nothing?",
-                  g->n_base, ab_utf8_prefix(cur, 300), cur, g->n_cur);
+    ab_trf(buf, len, lang, AB_M_G_NO_OVERLAP, g->n_base, ab_utf8_prefix(cur, 300), cur, g->n_cur);
+}
+
+void ab_gate_check_describe(const ab_gate *g, ab_gate_check c, char *buf, size_t len) {
+  ab_gate_check_describe_in(g, c, AB_LANG_EN, buf, len);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -362,34 +371,29 @@ void ab_gate_check_describe(const ab_gate *g, ab_gate_check c, char *buf, size_t
  * ------------------------------------------------------------------------------------- */
 
 /* Escaped table-cell text, never a code span: a backtick in a path would end the span. */
-static void gate_md_input(const ab_report_input *in, const char *role, FILE *out) {
-  fprintf(out, "- %s: ", role);
-  ab_write_md_cell(out, in->path);
-  fputs(" (started ", out);
-  ab_write_md_cell(out, in->run.started_utc);
-  fputs(", accelbench ", out);
-  ab_write_md_cell(out, in->run.harness_version);
-  fputs(", suite ", out);
-  ab_write_md_cell(out, in->run.suite_name);
-  if (in->trust.state != AB_TRUST_NOT_CHECKED) {
-    char text[320];
-    ab_trust_text(&in->trust, text, sizeof text);
-    fputs("; bundle ", out);
-    ab_write_md_cell(out, text);
-  }
-  fputs(")\n", out);
+static void gate_md_input(const ab_report_input *in, ab_msg role, ab_lang lang, FILE *out) {
+  char line[4096], trust[480] = "";
+  if (in->trust.state != AB_TRUST_NOT_CHECKED)
+    ab_report_trust_text(lang, &in->trust, trust, sizeof trust);
+  ab_trf(line, sizeof line, lang, trust[0] ? AB_M_G_INPUT_BUNDLE : AB_M_G_INPUT, in->path,
+         in->run.started_utc, in->run.harness_version, in->run.suite_name, trust);
+  fprintf(out, "- %s%s", ab_tr(lang, role), lang == AB_LANG_EN ? ": " : "\xef\xbc\x9a");
+  ab_write_md_cell(out, line);
+  fputc('\n', out);
 }
 
-static void gate_md_section(const ab_gate *g, ab_gate_outcome o, const char *title, FILE *out) {
+static void gate_md_section(const ab_gate *g, ab_gate_outcome o, ab_msg title, FILE *out) {
+  ab_lang lang = g->rep->lang;
   if (!g->n_outcome[o])
     return;
-  fprintf(out, "## %s (%zu)\n\n| case | detail |\n| --- | --- |\n", title, g->n_outcome[o]);
+  fprintf(out, "## %s (%zu)\n\n| %s | %s |\n| --- | --- |\n", ab_tr(lang, title), g->n_outcome[o],
+          ab_tr(lang, AB_M_G_COL_CASE), ab_tr(lang, AB_M_G_COL_DETAIL));
   for (size_t i = 0; i < g->n_cases; i++) {
     const ab_gate_case *gc = &g->cases[i];
     if (gc->outcome != o)
       continue;
     char detail[1024];
-    ab_gate_case_describe(g, gc, detail, sizeof detail);
+    ab_gate_case_describe_in(g, gc, lang, detail, sizeof detail);
     fputs("| ", out);
     ab_write_md_cell(out, (gc->cur ? gc->cur : gc->base)->c->case_id);
     fputs(" | ", out);
@@ -401,37 +405,45 @@ static void gate_md_section(const ab_gate *g, ab_gate_outcome o, const char *tit
 
 static void gate_md_result(const ab_gate *g, FILE *out) {
   const size_t *n = g->n_outcome;
-  fprintf(out,
-          "**Result: %s** \xe2\x80\x94 %zu regressed, %zu newly failed, %zu newly wrong, %zu "
-          "newly unsupported; %zu missing, %zu new, %zu not ok, %zu fixed, %zu pass\n\n",
-          ab_gate_failed(g) ? "FAIL" : "PASS", n[AB_GATE_REGRESSED], n[AB_GATE_NEWLY_FAILED],
-          n[AB_GATE_NEWLY_WRONG], n[AB_GATE_NEWLY_UNSUPPORTED], n[AB_GATE_MISSING], n[AB_GATE_NEW],
-          n[AB_GATE_NOT_OK], n[AB_GATE_FIXED], n[AB_GATE_PASS]);
+  ab_lang lang = g->rep->lang;
+  char line[1024];
+  ab_trf(line, sizeof line, lang, AB_M_G_RESULT,
+         ab_tr(lang, ab_gate_failed(g) ? AB_M_G_FAIL : AB_M_G_PASS), n[AB_GATE_REGRESSED],
+         n[AB_GATE_NEWLY_FAILED], n[AB_GATE_NEWLY_WRONG], n[AB_GATE_NEWLY_UNSUPPORTED],
+         n[AB_GATE_MISSING], n[AB_GATE_NEW], n[AB_GATE_NOT_OK], n[AB_GATE_FIXED], n[AB_GATE_PASS]);
+  fprintf(out, "%s\n\n", line);
 }
+
+static const ab_msg check_msg[AB_GATE_CHECK_COUNT] = {
+    [AB_GATE_CHECK_COMPLETE] = AB_M_G_CHECK_COMPLETE,
+    [AB_GATE_CHECK_OVERLAP] = AB_M_G_CHECK_OVERLAP,
+    [AB_GATE_CHECK_VERIFIED] = AB_M_G_CHECK_VERIFIED};
 
 /* Failed checks, missing cases and notes: what a reader must see before the tables. */
 static void gate_md_alerts(const ab_gate *g, FILE *out) {
+  ab_lang lang = g->rep->lang;
   bool any = false;
   for (int c = 0; c < AB_GATE_CHECK_COUNT; c++) {
     if (!g->check_failed[c])
       continue;
-    char why[1024];
-    ab_gate_check_describe(g, (ab_gate_check)c, why, sizeof why);
-    fprintf(out, "- **Gate failure (%s):** ", ab_gate_check_name((ab_gate_check)c));
+    char why[1024], head[256];
+    ab_gate_check_describe_in(g, (ab_gate_check)c, lang, why, sizeof why);
+    ab_trf(head, sizeof head, lang, AB_M_G_CHECK_FAILED, ab_tr(lang, check_msg[c]));
+    fprintf(out, "- **%s** ", head);
     ab_write_md_cell(out, why);
     fputc('\n', out);
     any = true;
   }
   if (g->n_outcome[AB_GATE_MISSING]) {
-    fprintf(out,
-            "- **Warning: %zu of the baseline's %zu cases are missing from the current run** "
-            "(listed under Missing): they were not compared\n",
-            g->n_outcome[AB_GATE_MISSING], g->n_base);
+    char line[512];
+    ab_trf(line, sizeof line, lang, AB_M_G_MISSING_WARNING, g->n_outcome[AB_GATE_MISSING],
+           g->n_base);
+    fprintf(out, "- %s\n", line);
     any = true;
   }
   for (size_t i = 0; i < g->n_notes; i++) {
-    fputs("- **Warning:** ", out);
-    ab_write_md_cell(out, g->notes[i]);
+    fprintf(out, "- %s ", ab_tr(lang, AB_M_G_WARNING));
+    ab_write_md_cell(out, g->notes_text[i]);
     fputc('\n', out);
     any = true;
   }
@@ -440,27 +452,27 @@ static void gate_md_alerts(const ab_gate *g, FILE *out) {
 }
 
 ab_status ab_gate_write_md(const ab_gate *g, FILE *out) {
-  fputs("# accelbench compare: CI gate\n\n", out);
-  gate_md_input(&g->rep->inputs[0], "baseline", out);
-  gate_md_input(&g->rep->inputs[1], "current", out);
-  fprintf(out,
-          "- threshold: a case regresses when it is more than %.4g%% slower and the "
-          "ratio's 95%% interval lies wholly below 1\n\n",
-          g->threshold * 100);
+  ab_lang lang = g->rep->lang;
+  char line[512];
+  fprintf(out, "# %s\n\n", ab_tr(lang, AB_M_G_TITLE));
+  gate_md_input(&g->rep->inputs[0], AB_M_G_BASELINE, lang, out);
+  gate_md_input(&g->rep->inputs[1], AB_M_G_CURRENT, lang, out);
+  ab_trf(line, sizeof line, lang, AB_M_G_THRESHOLD, g->threshold * 100);
+  fprintf(out, "- %s\n\n", line);
   gate_md_result(g, out);
   gate_md_alerts(g, out);
   static const struct {
     ab_gate_outcome o;
-    const char *title;
-  } order[] = {{AB_GATE_REGRESSED, "Regressed"},
-               {AB_GATE_NEWLY_FAILED, "Newly failed"},
-               {AB_GATE_NEWLY_WRONG, "Newly wrong"},
-               {AB_GATE_NEWLY_UNSUPPORTED, "Newly unsupported"},
-               {AB_GATE_MISSING, "Missing"},
-               {AB_GATE_NEW, "New"},
-               {AB_GATE_NOT_OK, "Not ok (not new)"},
-               {AB_GATE_FIXED, "Fixed"},
-               {AB_GATE_PASS, "Pass"}};
+    ab_msg title;
+  } order[] = {{AB_GATE_REGRESSED, AB_M_G_S_REGRESSED},
+               {AB_GATE_NEWLY_FAILED, AB_M_G_S_NEWLY_FAILED},
+               {AB_GATE_NEWLY_WRONG, AB_M_G_S_NEWLY_WRONG},
+               {AB_GATE_NEWLY_UNSUPPORTED, AB_M_G_S_NEWLY_UNSUPPORTED},
+               {AB_GATE_MISSING, AB_M_G_S_MISSING},
+               {AB_GATE_NEW, AB_M_G_S_NEW},
+               {AB_GATE_NOT_OK, AB_M_G_S_NOT_OK},
+               {AB_GATE_FIXED, AB_M_G_S_FIXED},
+               {AB_GATE_PASS, AB_M_G_S_PASS}};
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
     gate_md_section(g, order[i].o, order[i].title, out);
   return ab_cmp_finish(out);

@@ -314,9 +314,9 @@ static const char *json_str(const json_t *obj, const char *key) {
 }
 
 /* The bundle's verification (docs/verify.md), as `accelbench verify` would say it. */
-static void td_trust(FILE *out, const ab_trust *t) {
-  char text[320];
-  ab_trust_text(t, text, sizeof text);
+static void td_trust(FILE *out, ab_lang lang, const ab_trust *t) {
+  char text[480];
+  ab_report_trust_text(lang, t, text, sizeof text);
   fprintf(out, "<td class=\"%s\">", t->state == AB_TRUST_VERIFIED ? "mono" : "bad");
   esc(out, text);
   fputs("</td>", out);
@@ -355,7 +355,7 @@ static void write_runs(FILE *out, const ab_report *rep) {
     esc(out, run->complete ? L("yes") : L("no: cut short; its cases are not all there"));
     fputs("</td>", out);
     if (trust)
-      td_trust(out, &in->trust);
+      td_trust(out, lang, &in->trust);
     fputs("</tr>\n", out);
   }
   fputs("</tbody></table>\n", out);
@@ -369,7 +369,7 @@ static void write_catalog_cells(FILE *out, ab_lang lang, const ab_report_subject
     fputs("<td colspan=\"3\" class=\"na\">", out);
     esc(out, L("no catalogue entry"));
     fputs(": ", out);
-    esc(out, s->catalog_why[0] ? s->catalog_why : L("no entry matched"));
+    esc(out, s->catalog_why_text[0] ? s->catalog_why_text : L("no entry matched"));
     fputs("</td>", out);
     td_num(out, NAN, L("no catalogue entry"));
     return;

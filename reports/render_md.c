@@ -66,7 +66,7 @@ static void write_inputs(const ab_report *rep, FILE *out) {
     fprintf(out, " %zu |", in->run.n_cases);
     if (trust) {
       char text[320];
-      ab_trust_text(&in->trust, text, sizeof text);
+      ab_report_trust_text(lang, &in->trust, text, sizeof text);
       cell(out, text);
     }
     fputs("\n", out);

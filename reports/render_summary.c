@@ -49,7 +49,7 @@ const char *ab_case_status_label(ab_lang lang, ab_case_status s) {
 /* ---- the figures of one conclusion row ----------------------------------------------------- */
 
 typedef struct concl_row {
-  char rate[256], perfw[128], cost[320], coverage[64], failures[256];
+  char rate[256], perfw[128], cost[448], coverage[64], failures[256];
   bool capex_only;
 } concl_row;
 
@@ -87,7 +87,7 @@ static void cost_text(const ab_report *rep, size_t s, const ab_report_row *r, co
     snprintf(o->cost, sizeof o->cost, "%s (%s)", NUM(c->r.capex_per_unit),
              ab_tr(lang, AB_M_CAPEX_ONLY));
   } else {
-    snprintf(o->cost, sizeof o->cost, DASH " (%s)", c ? c->price_why : ab_tr(lang, AB_M_NONE));
+    snprintf(o->cost, sizeof o->cost, DASH " (%s)", c ? c->price_why_text : ab_tr(lang, AB_M_NONE));
   }
 }
 
@@ -199,7 +199,7 @@ void ab_cost_inputs_text(const ab_report *rep, char *buf, size_t len) {
 /* What kept a figure out, from the model's state (not by joining messages). */
 void ab_cost_missing_text(const ab_report *rep, const ab_report_cost *c, char *buf, size_t len) {
   const ab_report_row *r = &rep->rows[c->row];
-  const char *price = isnan(c->unit_price) ? c->price_why : "";
+  const char *price = isnan(c->unit_price) ? c->price_why_text : "";
   snprintf(buf, len, "%s%s%s", price, price[0] && !r->power.measured ? "; " : "",
            r->power.measured ? "" : ab_tr(rep->lang, AB_M_CAPEX_ONLY));
 }

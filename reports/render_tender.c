@@ -136,8 +136,12 @@ void ab_tender_deviation_text(ab_lang lang, const ab_tender_cell *c, char *buf, 
 void ab_tender_note_text(const ab_report *rep, const ab_tender_cell *c, char *buf, size_t len) {
   ab_lang lang = rep->lang;
   buf[0] = '\0';
-  /* a figure without a case needs no note; a scope is a word of the report's language */
-  const char *arg = c->why == AB_TWHY_OTHER_SCOPE ? ab_scope_text(lang, c->arg) : c->arg;
+  /* a figure without a case needs no note; a scope is a word of the report's language; the
+   * model worded the other arguments in English and in the report's language (JSON and
+   * JUnit ask for English with a copy of the report whose lang is English) */
+  const char *arg = lang == AB_LANG_EN ? c->arg : c->arg_text;
+  if (c->why == AB_TWHY_OTHER_SCOPE)
+    arg = ab_scope_text(lang, c->arg);
   if (c->why != AB_TWHY_FIGURE || c->arg[0])
     tr1(buf, len, lang, why_msg[c->why], arg);
   if (c->domestic && strlen(buf) + 4 < len) {
@@ -145,7 +149,8 @@ void ab_tender_note_text(const ab_report *rep, const ab_tender_cell *c, char *bu
     snprintf(pct, sizeof pct, "%.0f%%", (1.0 - rep->tender.domestic_fraction) * 100);
     tr1(more, sizeof more, lang, AB_M_WHY_DOMESTIC, pct);
     size_t o = strlen(buf);
-    snprintf(buf + o, len - o, "%s%s", o ? "; " : "", more);
+    const char *sep = lang == AB_LANG_EN ? "; " : "\xef\xbc\x9b"; /* ； */
+    snprintf(buf + o, len - o, "%s%s", o ? sep : "", more);
   }
 }
 

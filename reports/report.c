@@ -346,7 +346,7 @@ static bool same_device(const ab_report_subject *s, size_t input, const ab_case_
          strcmp(s->backend, c->backend) == 0;
 }
 
-static void ceilings_from_cases(ab_report_subject *s, const ab_run *run) {
+static void ceilings_from_cases(ab_report_subject *s, const ab_run *run, ab_lang lang) {
   for (size_t i = 0; i < run->n_cases; i++) {
     const ab_case_result *c = &run->cases[i];
     if (c->status != AB_CASE_OK || !same_device(s, s->input, c))
@@ -358,19 +358,19 @@ static void ceilings_from_cases(ab_report_subject *s, const ab_run *run) {
     if (measures_ceiling(c->desc.kind, AB_BOUND_COMPUTE) && t > 0 && t < AB_DTYPE_COUNT &&
         isfinite(r.gflops_median) && !(r.gflops_median <= s->measured_peak_gflops[t])) {
       s->measured_peak_gflops[t] = r.gflops_median;
-      snprintf(s->measured_peak_source[t], sizeof s->measured_peak_source[t], "%s case (%s)",
-               ab_kernel_kind_name(c->desc.kind), c->provider);
+      ab_trf(s->measured_peak_source[t], sizeof s->measured_peak_source[t], lang, AB_M_CEILING_CASE,
+             ab_kernel_kind_name(c->desc.kind), c->provider);
     }
     if (measures_ceiling(c->desc.kind, AB_BOUND_MEMORY) && isfinite(r.gbytes_per_s_median) &&
         !(r.gbytes_per_s_median <= s->measured_membw_gbs)) {
       s->measured_membw_gbs = r.gbytes_per_s_median;
-      snprintf(s->measured_membw_source, sizeof s->measured_membw_source, "%s case (%s)",
-               ab_kernel_kind_name(c->desc.kind), c->provider);
+      ab_trf(s->measured_membw_source, sizeof s->measured_membw_source, lang, AB_M_CEILING_CASE,
+             ab_kernel_kind_name(c->desc.kind), c->provider);
     }
   }
 }
 
-static void ceilings_from_host(ab_report_subject *s, const ab_run *run) {
+static void ceilings_from_host(ab_report_subject *s, const ab_run *run, ab_lang lang) {
   if (!s->device || s->device->info.type != AB_DEVICE_CPU || strcmp(s->backend, "cpu") != 0)
     return; /* the host's FMA loop measures the host CPU, not an OpenCL view of it */
   const json_t *peak =
@@ -380,8 +380,8 @@ static void ceilings_from_host(ab_report_subject *s, const ab_run *run) {
     double v = obj_num(peak, ab_dtype_name(types[i]));
     if (isfinite(v) && v > 0 && isnan(s->measured_peak_gflops[types[i]])) {
       s->measured_peak_gflops[types[i]] = v;
-      snprintf(s->measured_peak_source[types[i]], sizeof s->measured_peak_source[0],
-               "system.cpu.fma_peak_gflops_measured");
+      ab_trf(s->measured_peak_source[types[i]], sizeof s->measured_peak_source[0], lang,
+             AB_M_CEILING_HOST);
     }
   }
 }
@@ -545,12 +545,20 @@ static ab_status warn_inputs(ab_report *rep) {
   return st;
 }
 
+/* The catalogue's reason is itself worded in each language. */
+static ab_status warn_no_catalog(ab_report *rep, const ab_report_subject *s) {
+  char en[1024], text[1536];
+  ab_trf(en, sizeof en, AB_LANG_EN, AB_M_W_NO_CATALOG, s->label, s->catalog_why);
+  ab_trf(text, sizeof text, rep->lang, AB_M_W_NO_CATALOG, s->label, s->catalog_why_text);
+  return ab_note_add_texts(&rep->warnings, &rep->warnings_text, &rep->n_warnings, en, text);
+}
+
 static ab_status warn_subjects(ab_report *rep) {
   ab_status st = AB_OK;
   for (size_t i = 0; i < rep->n_subjects && st == AB_OK; i++) {
     const ab_report_subject *s = &rep->subjects[i];
     if (!s->catalog)
-      st = warn(rep, AB_M_W_NO_CATALOG, s->label, s->catalog_why);
+      st = warn_no_catalog(rep, s);
   }
   size_t fell = 0;
   for (size_t i = 0; i < rep->n_rows; i++)
@@ -583,11 +591,15 @@ static void match_catalog(ab_report *rep) {
   for (size_t i = 0; i < rep->n_subjects; i++) {
     ab_report_subject *s = &rep->subjects[i];
     if (!s->device) {
-      snprintf(s->catalog_why, sizeof s->catalog_why, "the run file lists no device %s:%u",
-               s->backend, s->device_index);
+      ab_trf(s->catalog_why, sizeof s->catalog_why, AB_LANG_EN, AB_M_C_NO_DEVICE, s->backend,
+             s->device_index);
+      ab_trf(s->catalog_why_text, sizeof s->catalog_why_text, rep->lang, AB_M_C_NO_DEVICE,
+             s->backend, s->device_index);
       continue;
     }
     s->catalog = ab_catalog_match(&rep->catalog, s->device, s->catalog_why, sizeof s->catalog_why);
+    ab_catalog_match_in(&rep->catalog, s->device, rep->lang, s->catalog_why_text,
+                        sizeof s->catalog_why_text);
   }
 }
 
@@ -605,9 +617,12 @@ static ab_status add_cost(ab_report *rep, size_t subject, ab_dtype t) {
   c->row = s->best_gemm[t];
   if (s->catalog) {
     c->unit_price = ab_cost_unit_price(&rep->cost, s->catalog, c->price_why, sizeof c->price_why);
+    ab_cost_unit_price_in(&rep->cost, s->catalog, rep->lang, c->price_why_text,
+                          sizeof c->price_why_text);
   } else {
     c->unit_price = NAN;
-    snprintf(c->price_why, sizeof c->price_why, "no catalogue entry, so no unit price");
+    ab_trf(c->price_why, sizeof c->price_why, AB_LANG_EN, AB_M_P_NO_CATALOGUE);
+    ab_trf(c->price_why_text, sizeof c->price_why_text, rep->lang, AB_M_P_NO_CATALOGUE);
   }
   double avg_w = r->power.measured ? r->power.avg_w : NAN;
   ab_cost_compute(&rep->cost, c->unit_price, r->rates.gflops_median * 1e9, avg_w, 1e15, &c->r);
@@ -700,8 +715,8 @@ static ab_status derive(ab_report *rep) {
   label_subjects(rep);
   match_catalog(rep);
   for (size_t i = 0; i < rep->n_subjects; i++) {
-    ceilings_from_cases(&rep->subjects[i], &rep->inputs[rep->subjects[i].input].run);
-    ceilings_from_host(&rep->subjects[i], &rep->inputs[rep->subjects[i].input].run);
+    ceilings_from_cases(&rep->subjects[i], &rep->inputs[rep->subjects[i].input].run, rep->lang);
+    ceilings_from_host(&rep->subjects[i], &rep->inputs[rep->subjects[i].input].run, rep->lang);
   }
   st = build_rows(rep);
   for (size_t i = 0; i < rep->n_subjects && st == AB_OK; i++)
@@ -781,6 +796,21 @@ bool ab_report_trust_checked(const ab_report *rep) {
     if (rep->inputs[i].trust.state != AB_TRUST_NOT_CHECKED)
       return true;
   return false;
+}
+
+void ab_report_trust_text(ab_lang lang, const ab_trust *t, char *buf, size_t len) {
+  if (t->state == AB_TRUST_VERIFIED)
+    ab_trf(buf, len, lang, AB_M_T_VERIFIED, t->key);
+  else if (t->state == AB_TRUST_UNSIGNED)
+    ab_trf(buf, len, lang, AB_M_T_UNSIGNED);
+  else if (t->state != AB_TRUST_NOT_VERIFIED)
+    ab_trf(buf, len, lang, AB_M_X_NOT_CHECKED);
+  else if (t->cause == AB_TRUST_CAUSE_NOT_BUNDLE)
+    ab_trf(buf, len, lang, AB_M_T_NOT_BUNDLE, AB_MANIFEST_FILE);
+  else if (t->cause == AB_TRUST_CAUSE_UNTRUSTED)
+    ab_trf(buf, len, lang, AB_M_T_UNTRUSTED_KEY, t->key);
+  else
+    ab_trf(buf, len, lang, AB_M_T_NOT_VERIFIED, t->why);
 }
 
 const char *ab_report_fmt(double v, char *buf, size_t len) {

@@ -48,14 +48,17 @@ typedef struct ab_report_subject {
 
   const ab_catalog_entry *catalog; /* NULL when no entry matched */
   char catalog_why[256];
+  /* catalog_why (English, for report.json) in the report's language (Markdown, HTML) */
+  char catalog_why_text[384];
 
   /* Measured ceilings for the roofline and "efficiency vs measured peak": from this
    * device's `peak` and `membw` cases (any provider) in the same run, else for a CPU from
-   * system.cpu.fma_peak_gflops_measured. NAN when not measured; *_source says from what. */
+   * system.cpu.fma_peak_gflops_measured. NAN when not measured; *_source says from what, in
+   * the report's language (only the HTML shows it). */
   double measured_peak_gflops[AB_DTYPE_COUNT];
-  char measured_peak_source[AB_DTYPE_COUNT][96];
+  char measured_peak_source[AB_DTYPE_COUNT][128];
   double measured_membw_gbs;
-  char measured_membw_source[96];
+  char measured_membw_source[128];
 
   /* Idle baseline watts of the primary power source; NAN when none. */
   double idle_w;
@@ -117,6 +120,8 @@ typedef struct ab_report_cost {
   double unit_price; /* NAN when unknown (price_why says why) */
   char price_why[256];
   ab_cost_result r; /* cost_per_unit is per PFLOP (int8: per peta-op) */
+  /* price_why (English, for report.json) in the report's language (Markdown, HTML) */
+  char price_why_text[384];
 } ab_report_cost;
 
 typedef struct ab_report_opts {
@@ -199,6 +204,9 @@ const char *ab_report_work_unit(const ab_case_result *c);
 /* Whether the CLI checked the run bundle of any input (ab_report_input.trust): renderers
  * show the verification only then. */
 bool ab_report_trust_checked(const ab_report *rep);
+/* ab_trust_text in `lang`: "verified (key)", "unsigned", "not verified (why)"; a finding of
+ * the check is shown as the checker gave it. */
+void ab_report_trust_text(ab_lang lang, const ab_trust *t, char *buf, size_t len);
 
 /* A number for people: 3 significant digits, whole numbers from 1000 up, "—" for NAN.
  * Machine formats (CSV, JSON) print full precision instead. */

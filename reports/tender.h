@@ -119,6 +119,8 @@ typedef struct ab_tender_cell {
   bool domestic;    /* price: evaluated with the domestic-product preference */
   size_t row;       /* the case it comes from (ab_report.rows); SIZE_MAX when none */
   char arg[384];
+  /* arg in the report's language (Markdown, HTML); arg itself is English (JSON, JUnit) */
+  char arg_text[384];
 } ab_tender_cell;
 
 #endif

@@ -73,6 +73,8 @@ static void compare_usage(FILE *out) {
         "                       failed check of the current run)\n"
         "      --require-verified  fail the gate unless both run files are verified run\n"
         "                       bundles signed by a --public-key (docs/verify.md)\n"
+        "      --lang LANG      en (default) or zh-CN for the summary on stdout (the JUnit\n"
+        "                       file and the messages on stderr stay English)\n"
         "\n"
         "Both modes verify each run file that is the run.json of a run directory, as\n"
         "'accelbench verify' does, and show verified (key) / unsigned / not verified (why):\n"

@@ -120,8 +120,17 @@ typedef enum ab_trust_state {
   AB_TRUST_NOT_VERIFIED,    /* no manifest, a mismatch, or no given key checks the signature */
 } ab_trust_state;
 
+/* Why a run file is not verified, for a renderer that words it in another language: the
+ * checker's finding (`why`, shown as given), or one of two causes it words itself. */
+typedef enum ab_trust_cause {
+  AB_TRUST_CAUSE_FINDING = 0, /* a mismatch the check found: `why` */
+  AB_TRUST_CAUSE_NOT_BUNDLE,  /* no manifest beside the run file */
+  AB_TRUST_CAUSE_UNTRUSTED,   /* signed, but by no key given to the verifier (`key`) */
+} ab_trust_cause;
+
 typedef struct ab_trust {
   ab_trust_state state;
+  ab_trust_cause cause;             /* NOT_VERIFIED only */
   char key[AB_KEY_FINGERPRINT_LEN]; /* VERIFIED: the key that checked; else the signer, if any */
   char why[256];                    /* NOT_VERIFIED: the first reason (and how many more) */
 } ab_trust;

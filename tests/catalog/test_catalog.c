@@ -322,6 +322,18 @@ Test(catalog, no_match_says_why) {
   ab_catalog_free(&cat);
 }
 
+/* The report's Markdown and HTML say it in their language, the device as given. */
+Test(catalog, no_match_in_chinese) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  ab_device_record d = device("cpu", "Mystery Chip", "Nobody", AB_DEVICE_CPU);
+  cr_expect_null(ab_catalog_match_in(&cat, &d, AB_LANG_ZH_CN, why, sizeof why));
+  cr_expect_str_eq(why, "设备目录的条目均不匹配 cpu 设备“Mystery Chip”（厂商“Nobody”，类型 cpu；"
+                        "共 5 个条目）");
+  ab_catalog_free(&cat);
+}
+
 Test(catalog, tie_first_loaded_wins) {
   ab_catalog cat = {0};
   char why[512];
@@ -524,6 +536,16 @@ Test(cost, no_unit_price) {
   cr_expect_str_eq(r.missing, "no cost inputs");
 }
 
+/* A lab's quote of 180000 for gpu-h100-pcie, from lab-cost.yaml, in the caller's storage. */
+static void lab_quote(ab_cost_inputs *c, char (*ids)[64], double *prices) {
+  strcpy(ids[0], "gpu-h100-pcie");
+  prices[0] = 180000;
+  c->price_ids = ids;
+  c->prices = prices;
+  c->n_prices = 1;
+  strcpy(c->file, "lab-cost.yaml");
+}
+
 Test(cost, unit_price_sources) {
   ab_catalog cat = {0};
   char why[512];
@@ -539,17 +561,40 @@ Test(cost, unit_price_sources) {
   cr_expect(strstr(why, "is in CNY, the cost file's currency is USD (no conversion") != NULL, "%s",
             why);
   /* A lab quote overrides. */
-  char ids[1][64] = {"gpu-h100-pcie"};
-  double prices[1] = {180000};
-  c.price_ids = ids;
-  c.prices = prices;
-  c.n_prices = 1;
-  strcpy(c.file, "lab-cost.yaml");
+  char ids[1][64];
+  double prices[1];
+  lab_quote(&c, ids, prices);
   cr_expect_float_eq(ab_cost_unit_price(&c, pcie, why, sizeof why), 180000, 1e-9);
   cr_expect(strstr(why, "quote from lab-cost.yaml") != NULL, "%s", why);
   /* No price anywhere. */
   cr_expect(isnan(ab_cost_unit_price(&c, h100, why, sizeof why)));
   cr_expect(strstr(why, "no unit price") != NULL, "%s", why);
   cr_expect(isnan(ab_cost_unit_price(&c, NULL, why, sizeof why)));
+  ab_catalog_free(&cat);
+}
+
+Test(cost, unit_price_sources_in_chinese) {
+  ab_catalog cat = {0};
+  char why[512];
+  load_ok(&cat, MATCH_SHIP, false);
+  const ab_catalog_entry *pcie = by_id(&cat, "gpu-h100-pcie"), *h100 = by_id(&cat, "gpu-h100");
+  ab_cost_inputs c = example_inputs();
+  cr_expect_float_eq(ab_cost_unit_price_in(&c, pcie, AB_LANG_ZH_CN, why, sizeof why), 200000, 1e-9);
+  cr_expect(strstr(why, "设备目录价格：gpu-h100-pcie（") != NULL, "%s", why);
+  strcpy(c.currency, "USD");
+  cr_expect(isnan(ab_cost_unit_price_in(&c, pcie, AB_LANG_ZH_CN, why, sizeof why)));
+  cr_expect(strstr(why, "无单价：gpu-h100-pcie 的目录价格以 CNY 计价，成本文件的币种为 USD") !=
+                NULL,
+            "%s", why);
+  char ids[1][64];
+  double prices[1];
+  lab_quote(&c, ids, prices);
+  cr_expect_float_eq(ab_cost_unit_price_in(&c, pcie, AB_LANG_ZH_CN, why, sizeof why), 180000, 1e-9);
+  cr_expect_str_eq(why, "报价来自 lab-cost.yaml（cost.unit_prices.gpu-h100-pcie）");
+  cr_expect(isnan(ab_cost_unit_price_in(&c, h100, AB_LANG_ZH_CN, why, sizeof why)));
+  cr_expect(strstr(why, "无单价：设备目录条目 gpu-h100 ") != NULL, "%s", why);
+  /* English through the same path is what report.json has always said */
+  ab_cost_unit_price_in(&c, pcie, AB_LANG_EN, why, sizeof why);
+  cr_expect_str_eq(why, "quote from lab-cost.yaml (cost.unit_prices.gpu-h100-pcie)");
   ab_catalog_free(&cat);
 }

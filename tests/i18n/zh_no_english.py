@@ -13,6 +13,10 @@ kernel keys. What is left must have no ASCII word outside an allow-list of units
 abbreviations and identifiers (GFLOP/s, W, TDP, dtype and kernel names...). Fails listing
 each offending word with where it was seen.
 
+Also `compare --against` (the CI gate's Markdown summary on stdout), and the other way
+round: the machine formats (report JSON, CSV and JUnit; the gate's JUnit and stderr) must be
+byte for byte the same under --lang en and --lang zh-CN, since programs read them.
+
 usage: zh_no_english.py --accelbench BIN --source SRC_DIR [--lang zh-CN] [--keep DIR]
 """
 import argparse
@@ -29,6 +33,9 @@ import yaml
 
 RUNS = ['tests/fixtures/runs/lab-%s.json' % n for n in ('cpu', 'gpu', 'npu')]
 EXTRA_RUNS = ['tests/fixtures/runs/ci-cut-short.json', 'tests/fixtures/runs/ci-few-samples.json']
+# the CI gate: a current run against its baseline (regressed, newly failed and wrong cases),
+# and a run cut short that is no verified bundle (the gate's failed checks)
+GATE_RUNS = ['tests/fixtures/runs/ci-baseline.json', 'tests/fixtures/runs/ci-current.json']
 T = 'tests/report'
 
 # Units, abbreviations and identifiers that a Chinese page writes in Latin letters too.
@@ -37,7 +44,7 @@ GFLOP GOP GB TB MB KB GiB MiB W kW J pJ nJ FLOP FLOPs op ops s ms us ns MHz GHz 
 PFLOP P TFLOP TOPS TFLOPS B byte
 TDP PUE SHA ABI CI CPU GPU NPU HBM FMA GEMM TCO CNY USD EUR N A Token token tokens Decoder
 Roofline ID id
-accelbench verify html md csv json
+accelbench verify compare html md csv json
 f64 f32 f16 bf16 int8 int32 tf32 f8e4m3 f8e5m2
 gemm membw peak launch copy_h2d copy_d2h decoder attention conv2d stream_triad
 m n k nn nt tn tt bytes items batch heads seq
@@ -78,6 +85,13 @@ def data_strings(src, runs):
         with open(os.path.join(src, T, y), encoding='utf-8') as f:
             collect(yaml.safe_load(f), data)
         data.add(os.path.join(T, y))
+    # the shipped catalogue's ids (compare loads it beside the test catalogue), and the file
+    # names a message quotes
+    devices = os.path.join(src, 'configs', 'devices')
+    for y in sorted(os.listdir(devices)):
+        with open(os.path.join(devices, y), encoding='utf-8') as f:
+            data.update(e['id'] for e in yaml.safe_load(f).get('devices') or [])
+    data.update(('manifest.json', 'cost.unit_prices', 'system.cpu.fma_peak_gflops_measured'))
     data = {d for d in data if len(d) >= 2 and d not in NOT_DATA}
     return sorted(data, key=len, reverse=True)
 
@@ -118,31 +132,13 @@ KEY = re.compile(r'\b(?:gemm|membw|peak|launch|copy_h2d|copy_d2h|decoder|attenti
                  r'\S+(?:\s[^|<\n]*?=[0-9][^|<\n]*)?')
 # A subject's label ends, when two runs hold the same device, in its run or host: part of
 # the identifier the model gives it ("AMD EPYC (cpu:0 openblas) run 2"), like a name.
-# Reasons the report model still builds as English sentences from the catalogue, the cost
-# file and the bundle check (docs/reports.md, "Languages", lists them): allowed by their
-# exact shape, so that any other English text still fails.
-STILL_ENGLISH = [re.compile(p) for p in (
-    r"no unit price: neither catalogue entry .*? nor cost\.unit_prices gives one",
-    r"quote from .*?\(cost\.unit_prices\.[^)]*\)",
-    r"catalogue price of .*?\([^)]*\)",
-    r"no catalogue entry matches [^(]*\([^)]*\) among [0-9]+ entries[^)）]*",
-    r"not verified \(no manifest\.json beside it: not a run bundle\)",
-    r"(?<=：)(?:failed|wrong_result|crashed|timeout)(?=: )",
-    r"\b(?:peak|membw|gemm|launch|copy_h2d|copy_d2h|decoder|attention) "
-    r"\((?:not run|unsupported|failed|wrong_result|crashed|timeout|skipped)\)",
-    r"\b(?:membw|peak) case \([^)]*\)",
-)]
 LABEL_SUFFIX = re.compile(r'\) (?:run [0-9]+|@\S+)')
 
 
 def strip_data(text, data):
-    for known in STILL_ENGLISH:
-        text = known.sub(' ', text)
     for d in data:
         if d in text:
             text = re.sub(r'(?<![A-Za-z0-9_])' + re.escape(d) + r'(?![A-Za-z0-9_])', ' ', text)
-    for known in STILL_ENGLISH:
-        text = known.sub(' ', text)
     text = LABEL_SUFFIX.sub(') ', KEY.sub(' ', text))
     return NUMBER.sub(' ', text)
 
@@ -172,6 +168,36 @@ def render(ab, src, out, lang):
         p = subprocess.run(c, cwd=src, capture_output=True, text=True, timeout=120)
         if p.returncode not in (0, 1):  # compare exits 1 when a case got slower
             sys.exit('FAIL %s exited %d: %s' % (' '.join(c), p.returncode, p.stderr))
+    # the gate writes its Markdown to stdout and exits 1 when it fails
+    os.makedirs(os.path.join(out, 'gate'), exist_ok=True)
+    gates = [('gate.md', [GATE_RUNS[1], '--against', GATE_RUNS[0]]),
+             ('gate-checks.md', [EXTRA_RUNS[0], '--against', GATE_RUNS[0], '--require-verified'])]
+    for name, args in gates:
+        c = [ab, 'compare'] + args + ['--lang', lang]
+        p = subprocess.run(c, cwd=src, capture_output=True, text=True, timeout=120)
+        if p.returncode != 1:
+            sys.exit('FAIL %s exited %d, expected 1 (gate failed): %s'
+                     % (' '.join(c), p.returncode, p.stderr))
+        with open(os.path.join(out, 'gate', name), 'w', encoding='utf-8') as f:
+            f.write(p.stdout)
+
+
+def machine_formats_differ(ab, src, out):
+    """Files of the machine formats that --lang changed (none expected)."""
+    runs = RUNS + EXTRA_RUNS[:1]
+    got = {}
+    for lang in ('en', 'zh-CN'):
+        d = os.path.join(out, 'machine-' + lang)
+        c = ([ab, 'report'] + runs + ['--no-default-catalog', '-c', os.path.join(T, 'catalog.yaml'),
+             '--cost', os.path.join(T, 'cost.yaml'), '--tender', os.path.join(T, 'tender.yaml'),
+             '--lang', lang, '-f', 'json,csv,junit', '-o', d, '-q'])
+        subprocess.run(c, cwd=src, capture_output=True, timeout=120, check=True)
+        g = subprocess.run([ab, 'compare', GATE_RUNS[1], '--against', GATE_RUNS[0], '--lang', lang,
+                            '-j', os.path.join(d, 'gate-junit.xml')],
+                           cwd=src, capture_output=True, timeout=120)
+        got[lang] = {n: open(os.path.join(d, n), 'rb').read() for n in sorted(os.listdir(d))}
+        got[lang]['gate stderr'] = g.stderr
+    return [n for n in got['en'] if got['en'][n] != got['zh-CN'].get(n)]
 
 
 def main():
@@ -183,10 +209,10 @@ def main():
     a = ap.parse_args()
     out = a.keep or tempfile.mkdtemp(prefix='ab-i18n-')
     render(os.path.abspath(a.accelbench), a.source, out, a.lang)
-    data = data_strings(a.source, RUNS + EXTRA_RUNS)
+    data = data_strings(a.source, RUNS + EXTRA_RUNS + GATE_RUNS)
     found = collections.defaultdict(set)
     pages = 0
-    for d in ('report', 'warnings', 'compare', 'compare-notes'):
+    for d in ('report', 'warnings', 'compare', 'compare-notes', 'gate'):
         for name in sorted(os.listdir(os.path.join(out, d))):
             path = os.path.join(out, d, name)
             with open(path, encoding='utf-8') as f:
@@ -204,9 +230,13 @@ def main():
             else:
                 continue
             pages += 1
-    if pages != 8:
-        sys.exit('FAIL expected 8 pages (md and html of 2 reports and 2 comparisons), got %d'
-                 % pages)
+    if pages != 10:
+        sys.exit('FAIL expected 10 pages (md and html of 2 reports and 2 comparisons, 2 gate '
+                 'summaries), got %d' % pages)
+    differ = machine_formats_differ(os.path.abspath(a.accelbench), a.source, out)
+    if differ:
+        print('FAIL --lang changed machine formats (they stay English): %s' % ', '.join(differ))
+        return 1
     if found:
         print('FAIL %d English word(s) in the %s rendering outside data:' % (len(found), a.lang))
         for w in sorted(found, key=lambda w: (-len(found[w]), w)):

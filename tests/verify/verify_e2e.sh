@@ -236,6 +236,16 @@ check "gate with a tampered input fails with --require-verified" 1 $? "unverifie
   >"$tmp/g3" 2>&1
 check "a signature no given key checks does not pass --require-verified" 1 $? \
   "no --public-key given" "$tmp/g3"
+# the Chinese gate summary words each state; the checker's finding stays as it gave it
+"$ab" compare --against "$tmp/run/run.json" "$tmp/flip/run.json" --require-verified \
+  -k "$tmp/a.pub" --lang zh-CN >"$tmp/g4" 2>/dev/null
+check "zh-CN gate: a verified input" 1 $? "结果包校验：已验证（ed25519:" "$tmp/g4"
+grep -qF "未通过验证（cases\\[" "$tmp/g4"
+check "zh-CN gate: a tampered input, with the checker's finding" 0 $?
+"$ab" compare --against "$tmp/run/run.json" "$tmp/run/run.json" --require-verified \
+  --lang zh-CN >"$tmp/g5" 2>/dev/null
+check "zh-CN gate: a signature no given key checks" 1 $? \
+  "未验证（由 ed25519:" "$tmp/g5"
 "$ab" compare "$tmp/run/run.json" "$tmp/power/run.json" -k "$tmp/a.pub" >"$tmp/s1" 2>&1
 check "side-by-side compare shows the bundle column" 0 $? "| bundle (accelbench verify) |" \
   "$tmp/s1"
