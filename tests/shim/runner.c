@@ -14,7 +14,7 @@
  * separated globs over "suite/name") skips tests, each reported as skipped: for tests that
  * cannot run where the shim is used (an emulator that cannot exec a second binary). */
 #define _POSIX_C_SOURCE 200809L
-#include <criterion/criterion.h>
+#include "criterion/criterion.h"
 
 #include <errno.h>
 #include <fnmatch.h>
