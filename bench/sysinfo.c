@@ -48,6 +48,12 @@ static const char *cpuid_lib_version(void) {
 #else
 #define AB_X86 0
 #endif
+#if defined(__aarch64__)
+#include <arm_neon.h> /* AArch64 always has Advanced SIMD with FMA */
+#define AB_ARM64 1
+#else
+#define AB_ARM64 0
+#endif
 
 #include "model/util.h"
 
@@ -449,7 +455,7 @@ double ab_measure_core_clock_ghz(void) {
  * accumulators would live on the stack and the figure would measure stores instead.
  * ------------------------------------------------------------------------------------- */
 
-#if AB_X86
+#if AB_X86 || AB_ARM64
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define FMA_OPT __attribute__((optimize("O2")))
@@ -459,10 +465,20 @@ double ab_measure_core_clock_ghz(void) {
 
 #define NACC 12
 
+/* x86 kernels are compiled for their ISA alone ("v": any vector register); AArch64's
+ * Advanced SIMD is always there ("w": a SIMD register). */
+#if AB_X86
+#define FMA_TARGET(isa) __attribute__((target(isa)))
+#define FMA_VREG        "+v"
+#else
+#define FMA_TARGET(isa)
+#define FMA_VREG "+w"
+#endif
+
 #define FMA_KERNEL(name, isa, vec, set1, fmadd, add, lanes_t)                                      \
-  FMA_OPT __attribute__((target(isa))) static double name(uint64_t iters) {                        \
+  FMA_OPT FMA_TARGET(isa) static double name(uint64_t iters) {                                     \
     vec b = set1(0.5), c = set1(0.5);                                                              \
-    __asm__("" : "+v"(b), "+v"(c));                                                                \
+    __asm__("" : FMA_VREG(b), FMA_VREG(c));                                                        \
     /* Distinct starting values: identical chains would be merged into one by the compiler. */     \
     vec a0 = set1(1.0), a1 = set1(1.1), a2 = set1(1.2), a3 = set1(1.3), a4 = set1(1.4);            \
     vec a5 = set1(1.5), a6 = set1(1.6), a7 = set1(1.7), a8 = set1(1.8), a9 = set1(1.9);            \
@@ -488,12 +504,24 @@ double ab_measure_core_clock_ghz(void) {
     return (double)out[0];                                                                         \
   }
 
+#if AB_X86
 FMA_KERNEL(fma_avx512_f32, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_add_ps, float)
 FMA_KERNEL(fma_avx512_f64, "avx512f", __m512d, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_add_pd,
            double)
 FMA_KERNEL(fma_avx2_f32, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_add_ps, float)
 FMA_KERNEL(fma_avx2_f64, "avx2,fma", __m256d, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_add_pd,
            double)
+#else
+/* a * b + c, in the argument order of the x86 intrinsics. */
+static inline float32x4_t neon_fma_f32(float32x4_t a, float32x4_t b, float32x4_t c) {
+  return vfmaq_f32(c, a, b);
+}
+static inline float64x2_t neon_fma_f64(float64x2_t a, float64x2_t b, float64x2_t c) {
+  return vfmaq_f64(c, a, b);
+}
+FMA_KERNEL(fma_neon_f32, "neon", float32x4_t, vdupq_n_f32, neon_fma_f32, vaddq_f32, float)
+FMA_KERNEL(fma_neon_f64, "neon", float64x2_t, vdupq_n_f64, neon_fma_f64, vaddq_f64, double)
+#endif
 
 /* The result must be consumed, or the whole loop is dead code. */
 static volatile double fma_sink;
@@ -502,12 +530,17 @@ static volatile double fma_sink;
   static void name(uint64_t iters) {                                                               \
     fma_sink = kernel(iters);                                                                      \
   }
+#if AB_X86
 FMA_RUNNER(run_avx512_f32, fma_avx512_f32)
 FMA_RUNNER(run_avx512_f64, fma_avx512_f64)
 FMA_RUNNER(run_avx2_f32, fma_avx2_f32)
 FMA_RUNNER(run_avx2_f64, fma_avx2_f64)
+#else
+FMA_RUNNER(run_neon_f32, fma_neon_f32)
+FMA_RUNNER(run_neon_f64, fma_neon_f64)
+#endif
 
-#endif /* AB_X86 */
+#endif /* AB_X86 || AB_ARM64 */
 
 /* The widest FMA ISA this CPU and OS support: its name, lanes per vector, runner. */
 static const char *fma_isa(bool f64, int *lanes, void (**run)(uint64_t)) {
@@ -525,6 +558,10 @@ static const char *fma_isa(bool f64, int *lanes, void (**run)(uint64_t)) {
     *run = f64 ? run_avx2_f64 : run_avx2_f32;
     return "avx2+fma";
   }
+#elif AB_ARM64
+  *lanes = f64 ? 2 : 4;
+  *run = f64 ? run_neon_f64 : run_neon_f32;
+  return "neon";
 #else
   (void)f64;
 #endif
@@ -539,7 +576,7 @@ double ab_measure_fma_peak_gflops(bool f64, char *isa_used, size_t isa_len) {
     ab_strlcpy(isa_used, isa, isa_len);
   if (!run)
     return -1.0;
-#if AB_X86
+#if AB_X86 || AB_ARM64
   double per_iter = best_seconds_per_iter(run, 0.025, 3);
   if (!(per_iter > 0.0))
     return -1.0;

@@ -24,10 +24,18 @@
 #if defined(__x86_64__) || defined(__i386__)
 #define CPU_HAS(f) __builtin_cpu_supports(f)
 #define CPU_INIT() __builtin_cpu_init()
+#define CPU_X86    1
 #else
 #define CPU_HAS(f) 0
 #define CPU_INIT() ((void)0)
+#define CPU_X86    0
 #endif
+/* "Haswell" below is an x86 OpenBLAS core; elsewhere OpenBLAS picks its core itself. */
+#define SKIP_UNLESS_X86()                                                                          \
+  do {                                                                                             \
+    if (!CPU_X86)                                                                                  \
+      cr_skip_test("OpenBLAS core names such as Haswell are x86 ones");                            \
+  } while (0)
 
 #define MODULE_PATH AB_TEST_BACKEND_DIR "/accelbench-backend-cpu.so"
 
@@ -194,6 +202,7 @@ Test(cpu_core, inherited_env_is_overridden_loudly, .init = setup_inherited_haswe
   get_info(&info);
   const char *src = attr(&info, "openblas_coretype_source");
   cr_expect_str_eq(getenv("OPENBLAS_CORETYPE"), "Haswell", "the user's export is restored");
+  SKIP_UNLESS_X86();
   if (!CPU_HAS("avx512f") || !CPU_HAS("avx512bw")) {
     cr_expect_str_eq(attr(&info, "openblas_core"), "Haswell"); /* nothing better to pick */
     return;
@@ -210,6 +219,7 @@ static void setup_forced_haswell(void) {
 
 /* ACCELBENCH_OPENBLAS_CORETYPE is the user's deliberate choice and wins. */
 Test(cpu_core, accelbench_choice_is_respected, .init = setup_forced_haswell, .fini = teardown) {
+  SKIP_UNLESS_X86();
   ab_device_info info;
   get_info(&info);
   unsetenv("ACCELBENCH_OPENBLAS_CORETYPE");
