@@ -374,13 +374,17 @@ static bool has_output(const case_ctx *c) {
   return false;
 }
 
-/* The sample the audit follows: drawn from the run-time seed among the samples every case
- * takes (min_samples), so a backend cannot tell it in advance. */
-static uint32_t audit_position(const case_ctx *c) {
+/* The sample the audit follows: drawn from the run-time seed among the samples the case
+ * will take — min_samples, or fewer where the time cap at the warm-up's time of a sample
+ * (`t_sample`) allows fewer — so a backend cannot tell it in advance, and the audited call
+ * falls inside the loop, where it can be a sample itself (audit_sample). */
+static uint32_t audit_position(const case_ctx *c, double t_sample) {
   const ab_measure_opts *m = &c->suite->measure;
   uint32_t span = m->min_samples ? m->min_samples : 1;
   if (m->max_samples && span > m->max_samples)
     span = m->max_samples;
+  if (m->time_cap_s > 0.0 && t_sample > 0.0 && m->time_cap_s / t_sample < (double)span)
+    span = m->time_cap_s / t_sample >= 1.0 ? (uint32_t)(m->time_cap_s / t_sample) : 1;
   ab_rng r;
   ab_rng_seed(&r, c->check_seed ^ UINT64_C(0xa0d17a0d17));
   return (uint32_t)(ab_rng_next(&r) % span);
@@ -580,7 +584,7 @@ static void take_audit_sample(case_ctx *c, const audit_sample *as, double *dev, 
   c->res->audit.as_sample = true;
 }
 
-static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
+static ab_status sample_loop(case_ctx *c, uint32_t iters, double t_call, char *msg) {
   const ab_measure_opts *m = &c->suite->measure;
   size_t cap = m->max_samples ? m->max_samples : 1;
   double *dev = NULL, *host = NULL;
@@ -599,7 +603,7 @@ static ab_status sample_loop(case_ctx *c, uint32_t iters, char *msg) {
     st = AB_E_NOMEM;
     goto out;
   }
-  uint32_t audit_at = has_output(c) ? audit_position(c) : UINT32_MAX;
+  uint32_t audit_at = has_output(c) ? audit_position(c, t_call * iters) : UINT32_MAX;
   double start = ab_now_s();
   for (;;) {
     st = timed_call(c, iters, &dev[n], &host[n], msg);
@@ -787,7 +791,7 @@ static void run_prepared(case_ctx *c, char *msg) {
    * sample, so the samples are of single layer calls (time per token, p50/p99). */
   iters = c->cold || c->composite ? 1 : calibrate_iterations(&c->suite->measure, t_call);
   c->res->iterations_per_sample = iters;
-  st_loop = sample_loop(c, iters, msg);
+  st_loop = sample_loop(c, iters, t_call, msg);
   if (c->dev->thermal_root) {
     ab_thermal_take(c->dev->thermal_root, &after);
     c->res->thermal = ab_thermal_json(&before, &after);
