@@ -71,14 +71,20 @@ ab_case_status ab_case_verdict(const ab_case_result *c, char *reason, size_t len
                c->device_timer_rejected_s, c->host_time_s.min);
     return AB_CASE_IMPLAUSIBLE;
   }
+  /* Never ranked either way; on a disturbed host the reason says that the host's load may
+   * be what slowed the audited calls (a call preempted every round), so that an honest
+   * module is not accused and the lab knows to rerun on a quiet host. */
   if (audit_implausible(c)) {
     if (reason && len)
       snprintf(reason, len,
-               "audited call, %d rounds: at best %.3g s after the output was reset against at "
-               "most %.3g s for the same call before it (over %.0fx + %.0f us): the kernel "
-               "computes only when its output changes",
-               AB_AUDIT_ROUNDS, c->audit.audit_s, c->audit.control_s, AB_AUDIT_FACTOR,
-               AB_AUDIT_SLACK_S * 1e6);
+               "audited call, %d rounds%s: at best %.3g s after the output was reset against at "
+               "most %.3g s for the same call before it (over %.0fx + %.0f us): %s",
+               AB_AUDIT_ROUNDS, c->interference.disturbed ? ", on a disturbed host" : "",
+               c->audit.audit_s, c->audit.control_s, AB_AUDIT_FACTOR, AB_AUDIT_SLACK_S * 1e6,
+               c->interference.disturbed
+                   ? "either the kernel computes only when its output changes or other work on "
+                     "the host delayed every audited call; rerun on a quiet host to tell"
+                   : "the kernel computes only when its output changes");
     return AB_CASE_IMPLAUSIBLE;
   }
   return AB_CASE_OK;

@@ -41,7 +41,8 @@ ok = {}
 for c in run["cases"]:
     k = c["kernel"]
     assert k["kind"] == "conv2d", c["id"]
-    timer_only = c["status"] == "implausible" and c["reason"].startswith("device timer:")
+    timer_only = c["status"] == "implausible" and (c["reason"].startswith("device timer:") or
+                                                   "on a disturbed host" in c["reason"])
     assert c["status"] in ("ok", "unsupported") or timer_only, (c["id"], c["status"], c.get("reason"))
     if c["status"] == "unsupported":
         assert c["reason"], c["id"]

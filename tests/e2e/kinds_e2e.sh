@@ -8,8 +8,9 @@
 # host clock (bench/runner.c, check_device_timer), and POCL on a host loaded by other work
 # can show that for an honest kernel (its host-side time per call doubles while the
 # kernel's own events do not). Such a case is `implausible` with a "device timer:" reason
-# and the run exits 1; it is accepted here when its output still checked clean, and
-# reported as a note.
+# and the run exits 1; so is an audit slow in every round on a host the interference check
+# found disturbed ("on a disturbed host"). Either is accepted here when the output still
+# checked clean, and reported as a note.
 # usage: kinds_e2e.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
@@ -34,8 +35,8 @@ for backend in cpu opencl; do
     python3 - "$out/run.json" <<'PY'
 import json, sys
 bad = [c for c in json.load(open(sys.argv[1]))["cases"] if c["status"] not in ("ok", "unsupported")]
-sys.exit(0 if bad and all(c["status"] == "implausible" and c["reason"].startswith("device timer:")
-                          for c in bad) else 1)
+busy = lambda c: c["reason"].startswith("device timer:") or "on a disturbed host" in c["reason"]
+sys.exit(0 if bad and all(c["status"] == "implausible" and busy(c) for c in bad) else 1)
 PY
   then
     echo "note $backend: device timer not believed on this loaded host for:"
@@ -58,7 +59,8 @@ seen = set()
 for c in run["cases"]:
     k, prov = c["kernel"]["kind"], c["provider"]
     assert k in kinds, k
-    timer = c["status"] == "implausible" and c["reason"].startswith("device timer:")
+    timer = c["status"] == "implausible" and (c["reason"].startswith("device timer:") or
+                                              "on a disturbed host" in c["reason"])
     if prov == own:
         assert c["status"] == "ok" or timer, (c["id"], c["status"], c.get("reason"))
     else:

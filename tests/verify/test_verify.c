@@ -55,6 +55,13 @@ Test(verdict, a_rejected_timer_or_a_slow_audit_is_implausible) {
   c.audit.rounds = AB_AUDIT_ROUNDS;
   cr_assert_eq(ab_case_verdict(&c, reason, sizeof reason), AB_CASE_IMPLAUSIBLE);
   cr_assert(strstr(reason, "computes only when its output changes"), "%s", reason);
+  cr_assert_null(strstr(reason, "disturbed"), "%s", reason);
+  /* On a disturbed host still never ranked, but not an accusation: the load is named. */
+  c.interference.measured = c.interference.disturbed = true;
+  cr_assert_eq(ab_case_verdict(&c, reason, sizeof reason), AB_CASE_IMPLAUSIBLE);
+  cr_assert(strstr(reason, "on a disturbed host"), "%s", reason);
+  cr_assert(strstr(reason, "rerun on a quiet host"), "%s", reason);
+  c.interference.measured = c.interference.disturbed = false;
   c.validation.mismatches = 1; /* a wrong answer is wrong first */
   cr_assert_eq(ab_case_verdict(&c, reason, sizeof reason), AB_CASE_WRONG_RESULT);
   cr_assert(ab_device_timer_implausible(1e-6, 1e-3));
