@@ -61,6 +61,28 @@ double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx) {
   }
 }
 
+#define AB_SPAN_LOOP(type, convert)                                                                \
+  do {                                                                                             \
+    const type *src = (const type *)data + idx;                                                    \
+    for (size_t i = 0; i < count; i++)                                                             \
+      out[i] = convert(src[i * stride]);                                                           \
+  } while (0)
+#define AB_AS_IS(x) ((double)(x))
+
+void ab_load_span_as_double(const void *data, ab_dtype dtype, size_t idx, size_t stride,
+                            size_t count, double *out) {
+  switch (dtype) {
+  case AB_DTYPE_F64: AB_SPAN_LOOP(double, AB_AS_IS); break;
+  case AB_DTYPE_F32:
+  case AB_DTYPE_TF32: AB_SPAN_LOOP(float, AB_AS_IS); break;
+  case AB_DTYPE_I8: AB_SPAN_LOOP(int8_t, AB_AS_IS); break;
+  case AB_DTYPE_I32: AB_SPAN_LOOP(int32_t, AB_AS_IS); break;
+  default: /* the 8- and 16-bit floats convert through their own functions anyway */
+    for (size_t i = 0; i < count; i++)
+      out[i] = ab_load_as_double(data, dtype, idx + i * stride);
+  }
+}
+
 static double saturate(double v, double lo, double hi) {
   v = nearbyint(v);
   return v < lo ? lo : v > hi ? hi : v;

@@ -28,6 +28,12 @@ uint64_t ab_operand_seed(uint64_t suite_seed, size_t operand);
 /* Element `idx` of a typed array, as double. */
 double ab_load_as_double(const void *data, ab_dtype dtype, size_t idx);
 
+/* Elements idx, idx + stride, ... (`count` of them) as double into `out`: the conversion of
+ * ab_load_as_double with the dtype's switch outside the loop, for the references' rows and
+ * columns (an element's call and switch cost more than its multiply-add there). */
+void ab_load_span_as_double(const void *data, ab_dtype dtype, size_t idx, size_t stride,
+                            size_t count, double *out);
+
 /* Store `v` into element `idx`, rounded to the dtype (nearest even; integers rounded and
  * saturated). */
 void ab_store_from_double(void *data, ab_dtype dtype, size_t idx, double v);

@@ -195,22 +195,41 @@ int ab_validate_gemm(const ab_kernel_desc *d, ab_dtype acc, const void *a, const
 
 /* ---- GEMM: every element, through a Freivalds row test ------------------------------- */
 
-/* Element (i, j) of op(A) / op(B) as float64. */
-static double op_a(const ab_kernel_desc *d, const void *a, int64_t i, int64_t p) {
+/* Row i of op(A), its k elements, as float64. */
+static void op_a_row(const ab_kernel_desc *d, const void *a, int64_t i, double *out) {
   const ab_gemm_params *g = &d->params.gemm;
-  return ab_load_as_double(a, d->dtype, (size_t)(g->trans_a ? p * g->m + i : i * g->k + p));
+  ab_load_span_as_double(a, d->dtype, (size_t)(g->trans_a ? i : i * g->k),
+                         (size_t)(g->trans_a ? g->m : 1), (size_t)g->k, out);
 }
 
-static double op_b(const ab_kernel_desc *d, const void *b, int64_t p, int64_t j) {
+/* Columns j0 .. j0 + cols - 1 of row p of op(B), as float64. */
+static void op_b_row(const ab_kernel_desc *d, const void *b, int64_t p, int64_t j0, int64_t cols,
+                     double *out) {
   const ab_gemm_params *g = &d->params.gemm;
-  return ab_load_as_double(b, d->dtype, (size_t)(g->trans_b ? j * g->k + p : p * g->n + j));
+  ab_load_span_as_double(b, d->dtype, (size_t)(g->trans_b ? j0 * g->k + p : p * g->n + j0),
+                         (size_t)(g->trans_b ? g->k : 1), (size_t)cols, out);
 }
 
-/* Scratch of the row test: r (n), B*r (k), squared column norms of B summed (1 value). */
+/* Scratch of the row test: r (n), B*r (k), squared column norms of B summed (1 value), a
+ * row of A, B or C as float64 (max(n, k)). */
 typedef struct freivalds {
   double *r, *br;
   double bnorm2; /* sum over j of ||op(B) column j||^2 */
+  double *row;
 } freivalds;
+
+static bool freivalds_alloc(const ab_gemm_params *g, freivalds *f) {
+  size_t n = (size_t)g->n, k = (size_t)g->k;
+  *f = (freivalds){malloc(n * sizeof(double)), malloc(k * sizeof(double)), 0.0,
+                   malloc((n > k ? n : k) * sizeof(double))};
+  return f->r && f->br && f->row;
+}
+
+static void freivalds_free(freivalds *f) {
+  free(f->r);
+  free(f->br);
+  free(f->row);
+}
 
 /* r_j = +-1 from the run-time seed; B*r and the column norms in one pass over B. */
 static void freivalds_prepare(const ab_kernel_desc *d, const void *b, uint64_t seed, freivalds *f) {
@@ -222,8 +241,9 @@ static void freivalds_prepare(const ab_kernel_desc *d, const void *b, uint64_t s
   f->bnorm2 = 0.0;
   for (int64_t p = 0; p < g->k; p++) {
     double acc = 0.0;
+    op_b_row(d, b, p, 0, g->n, f->row);
     for (int64_t j = 0; j < g->n; j++) {
-      double x = op_b(d, b, p, j);
+      double x = f->row[j];
       acc += x * f->r[j];
       f->bnorm2 += x * x;
     }
@@ -233,17 +253,20 @@ static void freivalds_prepare(const ab_kernel_desc *d, const void *b, uint64_t s
 
 /* Row i: |(C r)_i - (A (B r))_i| into `err`, and its bound (docs/measurement.md). */
 static double freivalds_row_bound(const ab_kernel_desc *d, ab_dtype acc, const void *a,
-                                  const void *c, const freivalds *f, int64_t i, double *err) {
+                                  const void *c, freivalds *f, int64_t i, double *err) {
   const ab_gemm_params *g = &d->params.gemm;
   double abr = 0.0, anorm2 = 0.0, cr = 0.0, c2 = 0.0, float64_err = 0.0;
+  double *row = f->row;
+  op_a_row(d, a, i, row);
   for (int64_t p = 0; p < g->k; p++) {
-    double x = op_a(d, a, i, p);
+    double x = row[p];
     abr += x * f->br[p];
     anorm2 += x * x;
     float64_err += fabs(x * f->br[p]);
   }
+  ab_load_span_as_double(c, d->out_dtype, (size_t)(i * g->n), 1, (size_t)g->n, row);
   for (int64_t j = 0; j < g->n; j++) {
-    double y = ab_load_as_double(c, d->out_dtype, (size_t)(i * g->n + j));
+    double y = row[j];
     cr += y * f->r[j];
     c2 += y * y;
     float64_err += fabs(y);
@@ -264,7 +287,7 @@ static double freivalds_row_bound(const ab_kernel_desc *d, ab_dtype acc, const v
 /* Every element of C takes part, so one element wrong by more than twice the row's bound
  * fails its row whatever the sample saw. */
 static bool freivalds_row(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *c,
-                          const freivalds *f, int64_t i) {
+                          freivalds *f, int64_t i) {
   double err, bound = freivalds_row_bound(d, acc, a, c, f, i, &err);
   return err <= bound; /* NaN fails */
 }
@@ -272,8 +295,8 @@ static bool freivalds_row(const ab_kernel_desc *d, ab_dtype acc, const void *a, 
 bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
                         const void *c, double *min_bound, double *max_bound) {
   const ab_gemm_params *g = &d->params.gemm;
-  freivalds f = {malloc((size_t)g->n * sizeof(double)), malloc((size_t)g->k * sizeof(double)), 0};
-  bool ok = f.r && f.br;
+  freivalds f;
+  bool ok = freivalds_alloc(g, &f);
   *min_bound = INFINITY, *max_bound = 0.0;
   if (ok) {
     freivalds_prepare(d, b, 0, &f);
@@ -283,8 +306,7 @@ bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, co
       *max_bound = bound > *max_bound ? bound : *max_bound;
     }
   }
-  free(f.r);
-  free(f.br);
+  freivalds_free(&f);
   return ok;
 }
 
@@ -292,9 +314,10 @@ bool ab_gemm_row_bounds(const ab_kernel_desc *d, ab_dtype acc, const void *a, co
 static void validate_gemm_full(const ab_kernel_desc *d, ab_dtype acc, const void *a, const void *b,
                                const void *c, uint64_t seed, ab_validation *v) {
   const ab_gemm_params *g = &d->params.gemm;
-  freivalds f = {malloc((size_t)g->n * sizeof(double)), malloc((size_t)g->k * sizeof(double)), 0};
+  freivalds f;
+  bool ok = freivalds_alloc(g, &f);
   v->full_first_failed = -1;
-  if (!f.r || !f.br) {
+  if (!ok) {
     snprintf(v->full_rule, sizeof v->full_rule, "not checked: out of memory");
     v->full_checked = true;
     v->full_failed = 1; /* unvalidated is never ok */
@@ -310,8 +333,7 @@ static void validate_gemm_full(const ab_kernel_desc *d, ab_dtype acc, const void
           v->full_first_failed = i;
       }
   }
-  free(f.r);
-  free(f.br);
+  freivalds_free(&f);
 }
 
 /* ---- GEMM: every element against a host BLAS reference ------------------------------ */
@@ -336,19 +358,17 @@ typedef struct whole_ref {
   ab_dtype acc;
   const void *a, *b, *c;
   const ab_host_blas *blas;
-  double *ablk, *bblk, *cblk, *anorm, *bnorm;
+  double *ablk, *bblk, *cblk, *anorm, *bnorm, *crow; /* crow: a row of C's block */
   int64_t *row_failed; /* per row of the current block: elements outside tolerance */
 } whole_ref;
 
 static void whole_load_a(whole_ref *w, int64_t i0, int64_t rows) {
   int64_t k = w->d->params.gemm.k;
   for (int64_t i = 0; i < rows; i++) {
-    double n2 = 0.0;
-    for (int64_t p = 0; p < k; p++) {
-      double x = op_a(w->d, w->a, i0 + i, p);
-      w->ablk[i * k + p] = x;
-      n2 += x * x;
-    }
+    double n2 = 0.0, *row = w->ablk + i * k;
+    op_a_row(w->d, w->a, i0 + i, row);
+    for (int64_t p = 0; p < k; p++)
+      n2 += row[p] * row[p];
     w->anorm[i] = sqrt(n2);
   }
 }
@@ -357,12 +377,12 @@ static void whole_load_b(whole_ref *w, int64_t j0, int64_t cols) {
   int64_t k = w->d->params.gemm.k;
   for (int64_t j = 0; j < cols; j++)
     w->bnorm[j] = 0.0;
-  for (int64_t p = 0; p < k; p++)
-    for (int64_t j = 0; j < cols; j++) {
-      double x = op_b(w->d, w->b, p, j0 + j);
-      w->bblk[p * cols + j] = x;
-      w->bnorm[j] += x * x;
-    }
+  for (int64_t p = 0; p < k; p++) {
+    double *row = w->bblk + p * cols;
+    op_b_row(w->d, w->b, p, j0, cols, row);
+    for (int64_t j = 0; j < cols; j++)
+      w->bnorm[j] += row[j] * row[j];
+  }
   for (int64_t j = 0; j < cols; j++)
     w->bnorm[j] = sqrt(w->bnorm[j]);
 }
@@ -371,10 +391,12 @@ static void whole_load_b(whole_ref *w, int64_t j0, int64_t cols) {
 static void whole_compare(whole_ref *w, int64_t i0, int64_t rows, int64_t j0, int64_t cols,
                           ab_validation *v) {
   int64_t n = w->d->params.gemm.n;
-  for (int64_t i = 0; i < rows; i++)
+  for (int64_t i = 0; i < rows; i++) {
+    ab_load_span_as_double(w->c, w->d->out_dtype, (size_t)((i0 + i) * n + j0), 1, (size_t)cols,
+                           w->crow);
     for (int64_t j = 0; j < cols; j++) {
       double ref = w->cblk[i * cols + j];
-      double got = ab_load_as_double(w->c, w->d->out_dtype, (size_t)((i0 + i) * n + j0 + j));
+      double got = w->crow[j];
       double err = fabs(got - ref);
       double tol = ab_gemm_tolerance(w->d, w->acc, ref, w->anorm[i] * w->bnorm[j]);
       double ratio = isnan(err) ? INFINITY : err / tol;
@@ -387,6 +409,7 @@ static void whole_compare(whole_ref *w, int64_t i0, int64_t rows, int64_t j0, in
       if (ratio > v->max_error_ratio)
         v->max_error_ratio = ratio;
     }
+  }
   v->elements_checked += (uint64_t)(rows * cols);
 }
 
@@ -417,6 +440,7 @@ int ab_validate_gemm_whole(const ab_kernel_desc *d, ab_dtype acc, const void *a,
   w.anorm = malloc(WHOLE_ROWS * sizeof(double));
   w.bnorm = malloc(WHOLE_COLS * sizeof(double));
   w.row_failed = malloc(WHOLE_ROWS * sizeof(int64_t));
+  w.crow = malloc(WHOLE_COLS * sizeof(double));
   v->checked = v->full_checked = true;
   v->elements_total = (uint64_t)g->m * (uint64_t)g->n;
   v->full_first_failed = -1;
@@ -424,7 +448,7 @@ int ab_validate_gemm_whole(const ab_kernel_desc *d, ab_dtype acc, const void *a,
            "every element: |err| <= 8*u_acc*||a_i||*||b_j|| + 2*u_out*|ref| (u_acc %g: %s)",
            accumulator_roundoff(d->dtype, acc),
            acc == AB_DTYPE_INVALID ? "accumulator not declared, f32 assumed" : "declared");
-  if (!w.ablk || !w.bblk || !w.cblk || !w.anorm || !w.bnorm || !w.row_failed) {
+  if (!w.ablk || !w.bblk || !w.cblk || !w.anorm || !w.bnorm || !w.row_failed || !w.crow) {
     snprintf(v->full_rule, sizeof v->full_rule, "not checked: out of memory for the reference");
     v->full_failed = 1; /* unvalidated is never ok */
   } else {
@@ -436,6 +460,7 @@ int ab_validate_gemm_whole(const ab_kernel_desc *d, ab_dtype acc, const void *a,
       whole_block_rows(&w, i0, g->m - i0 < WHOLE_ROWS ? g->m - i0 : WHOLE_ROWS, v);
   }
   free(w.ablk), free(w.bblk), free(w.cblk), free(w.anorm), free(w.bnorm), free(w.row_failed);
+  free(w.crow);
   return v->mismatches == 0 && v->full_failed == 0;
 }
 

@@ -170,6 +170,21 @@ Test(inputs, same_seed_same_data_and_ranges) {
   cr_assert_eq(ab_rng_next(&r), UINT64_C(0xe220a8397b1dcdaf));
 }
 
+/* A span (with a stride) converts exactly as element by element, in every dtype. */
+Test(inputs, span_loads_as_elements_do) {
+  const ab_dtype types[] = {AB_DTYPE_F64, AB_DTYPE_F32,    AB_DTYPE_TF32,
+                            AB_DTYPE_F16, AB_DTYPE_BF16,   AB_DTYPE_I8,
+                            AB_DTYPE_I32, AB_DTYPE_F8E4M3, AB_DTYPE_F8E5M2};
+  double buf[300], got[40];
+  for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+    ab_fill_random(buf, types[t], 120, 7 + t);
+    ab_load_span_as_double(buf, types[t], 5, 3, 38, got);
+    for (size_t i = 0; i < 38; i++)
+      cr_assert_eq(got[i], ab_load_as_double(buf, types[t], 5 + 3 * i), "%s element %zu",
+                   ab_dtype_str(types[t]), i);
+  }
+}
+
 /* The every-element check (Freivalds rows): one element wrong by 1.0 (f32, f64) outside
  * a 64-element sample is still caught, in its own row, whatever the run-time seed. */
 Test(reference, every_element_check_finds_an_unsampled_element) {

@@ -479,8 +479,7 @@ static bool ref_gemm_blas(const ab_host_blas *blas, const double *a, size_t n_ro
     a_abs[i] = fabs(a[i]);
   for (size_t k0 = 0; ok && k0 < k; k0 += REF_PANEL_ROWS) {
     size_t kp = k - k0 < REF_PANEL_ROWS ? k - k0 : REF_PANEL_ROWS;
-    for (size_t i = 0; i < kp * n; i++)
-      panel[i] = ab_load_as_double(w, t, w0 + k0 * n + i);
+    ab_load_span_as_double(w, t, w0 + k0 * n, 1, kp * n, panel);
     panel_dgemm(blas, a, n_rows, k, k0, kp, panel, n, out);
     if (!abs_out)
       continue;
