@@ -5,7 +5,9 @@
 # plan gives its steps: bench/model/kinds/decoder_layer.c); the script runs it on the cpu
 # and opencl backends and prints, per backend and provider, the layer's median, the sum of
 # the steps' medians and their ratio. The machine it runs on is what it measures: on a
-# shared or loaded host the ratio moves from run to run, so say so with any figure quoted.
+# shared or loaded host the ratio moves from run to run, so say so with any figure quoted;
+# the ratio of the fastest samples (the layer's fastest call against the sum of each step's
+# fastest) is printed beside the medians' as the figure a noisy host disturbs least.
 # usage: [BACKENDS="cpu"] scripts/bench-decoder.sh [BUILD_DIR] [1b|7b]
 # (BACKENDS: the backends to run; default cpu and opencl for 1b, cpu for 7b)
 set -euo pipefail
@@ -61,26 +63,32 @@ for key, n in [((Q, H), 1), ((KV, H), 2), ((H, Q), 1), ((F, H), 2), ((H, F), 1)]
     gemm_times[key] = gemm_times.get(key, 0) + n
 ok = lambda c: c["status"] == "ok"
 med = lambda c: c["timing"]["time_s"]["median"]
+fastest = lambda c: c["timing"]["time_s"]["min"]
 for layer in [c for c in cases if c["set"] == "layer" and ok(c)]:
     prov = layer["provider"]
     # each step as the layer ran it: its provider, from the record
     ran = {(s["kind"], s.get("shape", "")): s.get("provider") for s in layer["composite"]["steps"]}
-    total, missing = 0.0, []
+    total, total_min, missing = 0.0, 0.0, []
     for set_, n in times.items():
         kind = {"s-norm": "norm", "s-rope-q": "rotary", "s-rope-k": "rotary", "s-attn": "attention",
                 "s-add": "elementwise", "s-swiglu": "activation"}[set_]
         step_prov = next((p for (k, _), p in ran.items() if k == kind), prov)
         alone = [c for c in cases if c["set"] == set_ and c["provider"] == step_prov and ok(c)]
-        if alone: total += n * med(alone[0])
+        if alone:
+            total += n * med(alone[0])
+            total_min += n * fastest(alone[0])
         else: missing.append(set_)
     for (gn, gk), n in gemm_times.items():
         alone = [c for c in cases if c["set"] == "steps" and c["provider"] == prov and ok(c)
                  and c["kernel"]["shape"]["n"] == gn and c["kernel"]["shape"]["k"] == gk]
-        if alone: total += n * med(alone[0])
+        if alone:
+            total += n * med(alone[0])
+            total_min += n * fastest(alone[0])
         else: missing.append(f"gemm n={gn} k={gk}")
     t = med(layer)
     note = f" (missing alone: {', '.join(missing)})" if missing else ""
     print(f"{backend:7s} {prov:9s} layer {t*1e3:9.3f} ms  sum of steps alone {total*1e3:9.3f} ms  "
-          f"layer/sum {t/total if total else float('nan'):.3f}{note}")
+          f"layer/sum {t/total if total else float('nan'):.3f}  "
+          f"fastest/sum of fastest {fastest(layer)/total_min if total_min else float('nan'):.3f}{note}")
 PY
 done

@@ -39,20 +39,24 @@ static void usage(FILE *out) {
 }
 
 /* Composed cases (the decoder layer) alternate OpenBLAS's own threads with OpenMP regions
- * (the CPU backend's kernels, oneDNN) on the same cores, and libgomp's workers spin for a
- * long while after each region by default, taking the cores from the next step: the layer
- * took 1.6-1.8x the sum of its steps measured alone. With passive waiting it is within a
- * few percent (docs/measurement.md, "The target"; a short GOMP_SPINCOUNT did less well).
- * libgomp reads it when a backend module loads it, so it is set before anything is opened;
- * a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins. The CPU device's facts record it
- * (library_env). */
-static void passive_openmp_wait(void) {
+ * (the CPU backend's kernels, oneDNN) on the same cores, and each runtime's idle workers
+ * spin after their work by default, taking the cores from the other's next step: the
+ * layer took 1.6-1.8x the sum of its steps measured alone. libgomp's workers therefore
+ * wait passively, and OpenBLAS's spin at most 2^16 cycles (OPENBLAS_THREAD_TIMEOUT=16, tens
+ * of microseconds: back-to-back GEMM calls still find them awake; its default, 2^28 cycles,
+ * outlasts the OpenMP steps between two GEMMs). docs/measurement.md, "The target", has the
+ * figures of each setting. Both libraries read these when a module first loads them, so
+ * they are set before anything is opened; a user's own setting wins. The CPU device's
+ * facts record them (library_env). */
+static void composable_thread_waits(void) {
   if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT"))
     setenv("OMP_WAIT_POLICY", "passive", 0);
+  if (!getenv("OPENBLAS_THREAD_TIMEOUT"))
+    setenv("OPENBLAS_THREAD_TIMEOUT", "16", 0);
 }
 
 int ab_cli_main(int argc, char **argv) {
-  passive_openmp_wait();
+  composable_thread_waits();
   if (argc < 2) { /* a full benchmark only when asked for */
     usage(stderr);
     return AB_EXIT_USAGE;

@@ -47,6 +47,16 @@ for c in cases:
 print("statuses as expected:", sorted(set(st.values())))
 PY
 check "cpu run file has one row per planned case, right statuses" 0 $?
+# The harness's thread-wait defaults (bench/cli/cli_main.c) are in the CPU device's facts;
+# a user's own setting wins.
+grep -o '"library_env": "[^"]*"' "$tmp/cpu/run.json" >"$tmp/env1" 2>&1
+grep -q "OMP_WAIT_POLICY=passive" "$tmp/env1" && grep -q "OPENBLAS_THREAD_TIMEOUT=16" "$tmp/env1"
+check "run sets OMP_WAIT_POLICY=passive and OPENBLAS_THREAD_TIMEOUT=16, recorded" 0 $?
+OPENBLAS_THREAD_TIMEOUT=20 "$ab" run --suite "$src/tests/e2e/tiny.yaml" -b cpu -p openblas \
+  -o "$tmp/env-user" --no-clock -q >"$tmp/env-user.out" 2>&1
+grep -o '"library_env": "[^"]*"' "$tmp/env-user/run.json" >"$tmp/env2" 2>&1
+grep -q "OPENBLAS_THREAD_TIMEOUT=20" "$tmp/env2" && ! grep -q "OPENBLAS_THREAD_TIMEOUT=16" "$tmp/env2"
+check "a user's OPENBLAS_THREAD_TIMEOUT wins" 0 $?
 [ -s "$tmp/cpu/summary.md" ]
 check "summary.md written" 0 $?
 
