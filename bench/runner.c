@@ -159,12 +159,8 @@ static int host_inputs(case_ctx *c, char *msg) {
         drop_cached_inputs(dev);
         return 0;
       }
-      if (c->ops[i].dist == AB_DIST_UNIFORM)
-        ab_fill_random(dev->cached_inputs[i], c->ops[i].dtype,
-                       bytes / ab_dtype_size(c->ops[i].dtype), ab_operand_seed(c->suite->seed, i));
-      else if (c->ops[i].dist == AB_DIST_KIND)
-        ab_kind_def_of(d->kind)->fill(d, i, dev->cached_inputs[i],
-                                      ab_operand_seed(c->suite->seed, i));
+      ab_kind_fill_input(d, i, &c->ops[i], dev->cached_inputs[i],
+                         ab_operand_seed(c->suite->seed, i));
     }
     dev->cached_desc = *d;
   }

@@ -218,6 +218,13 @@ const ab_kind_def *ab_kind_def_of(ab_kernel_kind k);
  * a kind without a table. */
 ab_bound ab_kind_bound(const ab_kernel_desc *d);
 
+/* The seeded host data of input operand `op` (definition `o`) as its distribution says:
+ * AB_DIST_UNIFORM through ab_fill_random, AB_DIST_KIND through the kind's `fill`; an output
+ * or an AB_DIST_NONE operand is left as it is. Everyone who makes a case's inputs (the
+ * runner, the detection tool, the conformance test) makes them here, so they agree. */
+void ab_kind_fill_input(const ab_kernel_desc *d, size_t op, const ab_operand_def *o, void *dst,
+                        uint64_t seed);
+
 /* The JSON Schema fragment of the kind's kernel.shape, from its fields (kinds/schema.c): a
  * new json_t (jansson) the caller releases, NULL when out of memory. */
 struct json_t *ab_kind_shape_schema(const ab_kind_def *k);

@@ -123,9 +123,7 @@ static ab_status upload_inputs(const ab_open_device *dev, trial_case *tc, ab_buf
       return AB_E_NOMEM;
     }
     memset(tc->host[i], 0xff, o->bytes);
-    if (o->role == AB_OPERAND_INPUT && o->dist == AB_DIST_UNIFORM)
-      ab_fill_random(tc->host[i], o->dtype, o->bytes / ab_dtype_size(o->dtype),
-                     ab_operand_seed(seed, i));
+    ab_kind_fill_input(tc->desc, i, o, tc->host[i], ab_operand_seed(seed, i));
     ab_status st = t->buffer_alloc(dev->state, o->bytes, &dbuf[i], msg);
     if (st == AB_OK)
       st = t->copy_to_device(dev->state, dbuf[i], 0, tc->host[i], o->bytes, msg);

@@ -20,7 +20,6 @@
 
 #include <accelbench/backend.h>
 
-#include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/kind.h"
 #include "model/names.h"
@@ -353,11 +352,7 @@ static ab_status upload_operand(const ab_backend *t, void *state, const ab_kind_
     return AB_E_NOMEM;
   }
   memset(host, od.role == AB_OPERAND_OUTPUT ? 0xff : 0, od.bytes);
-  size_t esize = ab_dtype_size(od.dtype);
-  if (od.role == AB_OPERAND_INPUT && od.dist == AB_DIST_UNIFORM && esize)
-    ab_fill_random(host, od.dtype, od.bytes / esize, 42 + i);
-  else if (od.role == AB_OPERAND_INPUT && od.dist == AB_DIST_KIND && def->fill)
-    def->fill(d, i, host, 42 + i);
+  ab_kind_fill_input(d, i, &od, host, 42 + i);
   ab_status st = t->copy_to_device(state, buf, 0, host, od.bytes, msg);
   free(host);
   return st;

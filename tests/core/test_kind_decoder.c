@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "hostblas.h"
-#include "model/inputs.h"
 #include "model/kernel.h"
 #include "model/kind.h"
 
@@ -157,10 +156,7 @@ static void seeded_make(seeded *s, uint64_t seed) {
     k->operand(&s->d, i, &o);
     s->host[i] = malloc(o.bytes);
     cr_assert_not_null(s->host[i]);
-    if (o.dist == AB_DIST_KIND)
-      k->fill(&s->d, i, s->host[i], seed + i);
-    else
-      ab_fill_random(s->host[i], o.dtype, o.bytes / ab_dtype_size(o.dtype), seed + i);
+    ab_kind_fill_input(&s->d, i, &o, s->host[i], seed + i);
   }
   ab_operand_def out;
   k->operand(&s->d, n - 1, &out);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/inputs.h"
 #include "model/kind.h"
 #include "model/kinds/kinds.h"
 #include "model/names.h"
@@ -38,6 +39,18 @@ ab_bound ab_kind_bound(const ab_kernel_desc *d) {
   if (!def)
     return AB_BOUND_NONE;
   return def->bound_for ? def->bound_for(d) : def->bound;
+}
+
+void ab_kind_fill_input(const ab_kernel_desc *d, size_t op, const ab_operand_def *o, void *dst,
+                        uint64_t seed) {
+  const ab_kind_def *def = ab_kind_def_of(d->kind);
+  size_t esize = ab_dtype_size(o->dtype);
+  if (o->role != AB_OPERAND_INPUT)
+    return;
+  if (o->dist == AB_DIST_UNIFORM && esize)
+    ab_fill_random(dst, o->dtype, o->bytes / esize, seed);
+  else if (o->dist == AB_DIST_KIND && def && def->fill)
+    def->fill(d, op, dst, seed);
 }
 
 bool ab_kind_is_composite(ab_kernel_kind k) {
